@@ -1,0 +1,79 @@
+"""Run settings: where deliveries are read from, where outputs land, the cut-offs and the
+pseudonym key. Read from the environment in this one place (the CLI sets the environment from
+its options), then handed to Dagster as resources; no asset reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# DESIGN.md §4: data cut-off per cohort; the headline check also uses 30.4.2024 for rrp,
+# the date of the published RRP figure (336 started, 86 employed).
+DEFAULT_CUTOFFS: dict[str, date] = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+HEADLINE_CUTOFFS: tuple[tuple[str, date], ...] = (
+    ("pilot", date(2023, 6, 30)),
+    ("rrp", date(2024, 4, 30)),
+    ("rrp", date(2024, 12, 31)),
+)
+
+# The embedded default's key. Real runs set IPS_EVAL_PSEUDONYM_KEY in the secure environment;
+# with this key pids are reproducible by anyone and the run says so.
+DEMO_PSEUDONYM_KEY = "ips-eval-demo-key-not-secret"
+
+ENV_DELIVERIES = "IPS_EVAL_DELIVERIES"
+ENV_OUT = "IPS_EVAL_OUT"
+ENV_CUTOFFS = "IPS_EVAL_CUTOFFS"  # e.g. "pilot=2023-06-30,rrp=2024-12-31"
+ENV_KEY = "IPS_EVAL_PSEUDONYM_KEY"
+ENV_MEMORY = "IPS_EVAL_DUCKDB_MEMORY"  # DuckDB memory_limit, e.g. "8GB"
+
+
+def parse_cutoffs(text: str) -> dict[str, date]:
+    """``"pilot=2023-06-30,rrp=2024-12-31"`` → {cohort: date}; unknown cohorts are an error."""
+    cutoffs = dict(DEFAULT_CUTOFFS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        cohort, _, value = part.partition("=")
+        cohort = cohort.strip()
+        if cohort not in DEFAULT_CUTOFFS:
+            raise ValueError(f"unknown cohort {cohort!r} in cut-offs (expected pilot or rrp)")
+        cutoffs[cohort] = date.fromisoformat(value.strip())
+    return cutoffs
+
+
+@dataclass(frozen=True)
+class Settings:
+    deliveries_dir: Path
+    out_dir: Path
+    cutoffs: dict[str, date] = field(default_factory=lambda: dict(DEFAULT_CUTOFFS))
+    pseudonym_key: str = DEMO_PSEUDONYM_KEY
+    duckdb_memory_limit: str = "8GB"
+
+    @property
+    def uses_demo_key(self) -> bool:
+        return self.pseudonym_key == DEMO_PSEUDONYM_KEY
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.out_dir / "ips_eval.duckdb"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        out_dir = Path(os.environ.get(ENV_OUT, PROJECT_ROOT / "out"))
+        deliveries = Path(os.environ.get(ENV_DELIVERIES, default_deliveries_dir()))
+        return cls(
+            deliveries_dir=deliveries,
+            out_dir=out_dir,
+            cutoffs=parse_cutoffs(os.environ.get(ENV_CUTOFFS, "")),
+            pseudonym_key=os.environ.get(ENV_KEY) or DEMO_PSEUDONYM_KEY,
+            duckdb_memory_limit=os.environ.get(ENV_MEMORY, "8GB"),
+        )
+
+
+def default_deliveries_dir() -> Path:
+    """Where the embedded default writes its synthetic deliveries: outside ``out/``, because
+    deliveries carry (synthetic) identity codes and nothing under ``out/`` may."""
+    return PROJECT_ROOT / "data" / "synthetic"

@@ -1,0 +1,89 @@
+"""The DuckDB warehouse: one file, schemas raw → quarantine → staging → analysis → results
+(contract/OUTPUTS.md). SQL transforms live in ``sql/<name>.sql`` and are run by name with bound
+parameters, never with values spliced into the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SCHEMAS = ("raw", "quarantine", "staging", "comparison", "analysis", "results", "meta")
+
+
+def _sql_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent / "sql"
+    if here.is_dir():
+        return here
+    # installed as a wheel: sql/ is force-included at the site-packages root
+    import sysconfig
+
+    return Path(sysconfig.get_paths()["purelib"]) / "sql"
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of ``sql/<name>.sql``."""
+    path = _sql_dir() / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL transform named {name!r} ({path})")
+    return path.read_text(encoding="utf-8")
+
+
+def run_sql(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> None:
+    """Run every statement of ``sql/<name>.sql`` with named parameters (``$cutoff_pilot``)."""
+    for statement in split_statements(sql_text(name)):
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
+        con.execute(statement, used or None)
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a SQL file on ``;`` at line ends (our files keep one statement per block)."""
+    statements, current = [], []
+    for line in text.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            stmt = "\n".join(current).strip()
+            if _has_code(stmt):
+                statements.append(stmt)
+            current = []
+    tail = "\n".join(current).strip()
+    if _has_code(tail):
+        statements.append(tail)
+    return statements
+
+
+def _has_code(stmt: str) -> bool:
+    return any(
+        line.strip() and not line.strip().startswith("--") for line in stmt.splitlines()
+    )
+
+
+@contextmanager
+def connect(
+    path: Path | str, memory_limit: str = "8GB", threads: int | None = None, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file with the schemas in place and spilling to disk
+    beside it, so register-scale work runs out of core."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET temp_directory = '{path.parent / '.duckdb_tmp'}'")
+        con.execute("SET preserve_insertion_order = false")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        if not read_only:
+            for schema in SCHEMAS:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,81 @@
+"""Validation rules: one id per rule, shared by ingest (quarantine.rule) and the synthetic
+study's defect manifest, so a test can match every injected defect to its quarantine record.
+
+Levels follow contract/DELIVERIES.md, "What a defect costs":
+- ``file``: the whole file is rejected, every other file still loads;
+- ``row``: the row is rejected with every rule it broke, the file's other rows load;
+- ``field``: the value is set to missing in staging, the row loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["file", "row", "field"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: Level
+    en: str
+    fi: str
+
+
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in [
+        # file level
+        Rule("file_empty", "file", "the file is empty (0 bytes or no header)", "tiedosto on tyhjä"),
+        Rule("file_unreadable", "file", "the file cannot be read or decoded (binary, garbage, "
+             "corrupt workbook)", "tiedostoa ei voi lukea"),
+        Rule("missing_required_column", "file", "a required (key) column is missing",
+             "pakollinen sarake puuttuu"),
+        # row level
+        Rule("key_missing", "row", "a key column is empty", "avainsarake on tyhjä"),
+        Rule("key_malformed", "row", "a key value is malformed (client code, date, number)",
+             "avainarvo on virheellinen"),
+        Rule("hetu_in_wrong_column", "row", "a personal identity code stands in a column where "
+             "none belongs", "henkilötunnus sarakkeessa, johon se ei kuulu"),
+        Rule("row_unparseable", "row", "the row cannot be parsed (e.g. a truncated last line)",
+             "riviä ei voi jäsentää"),
+        Rule("region_prefix_mismatch", "row", "region differs from the client code's prefix",
+             "alue ei vastaa asiakastunnuksen etuliitettä"),
+        Rule("referral_after_start", "row", "referral date after the index date",
+             "lähetepäivä aloituspäivän jälkeen"),
+        Rule("end_before_start", "row", "end date before start date (job spell, benefit period)",
+             "loppupäivä ennen alkupäivää"),
+        Rule("date_before_2019", "row", "a date before 1.1.2019", "päivämäärä ennen vuotta 2019"),
+        Rule("date_after_delivery", "row", "a date after the delivery date (in the future)",
+             "päivämäärä toimituspäivän jälkeen"),
+        Rule("unknown_client", "row", "client code not found in the enrolment forms",
+             "tuntematon asiakastunnus"),
+        Rule("duplicate_key_conflict", "row", "the same key twice in one file with different "
+             "content", "sama avain kahdesti samassa tiedostossa eri sisällöllä"),
+        Rule("invalid_hetu", "row", "invalid personal identity code where it is the key "
+             "(register rows)", "virheellinen henkilötunnus (avain)"),
+        # field level
+        Rule("invalid_hetu_field", "field", "invalid personal identity code on an enrolment row: "
+             "the client stays without register linkage", "virheellinen henkilötunnus"),
+        Rule("hetu_missing_with_consent", "field", "no identity code although register consent "
+             "is given", "henkilötunnus puuttuu, vaikka rekisterilupa on annettu"),
+        Rule("out_of_range", "field", "value outside the allowed range or code list",
+             "arvo sallitun alueen ulkopuolella"),
+        Rule("invalid_value", "field", "value cannot be parsed as the column's type",
+             "arvoa ei voi tulkita"),
+        Rule("invalid_ytunnus", "field", "malformed business ID (Y-tunnus) or wrong check digit",
+             "virheellinen Y-tunnus"),
+        Rule("unknown_column", "field", "an unknown extra column (kept in raw, reported)",
+             "tuntematon ylimääräinen sarake"),
+    ]
+}
+
+# Not defects, but every raw row must be accounted for (raw = staging + superseded +
+# exact duplicates + quarantined rows).
+ROW_OUTCOMES = ("staged", "superseded", "exact_duplicate", "quarantined")
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with this id; a KeyError names the unknown id."""
+    return RULES[rule_id]
