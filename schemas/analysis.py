@@ -1,0 +1,312 @@
+"""Labels of the analysis datasets (contract/OUTPUTS.md): for every dataset in ``out/analysis/``,
+each column's variable label (fi/sv/en) and the name of its value-label set.
+
+The Stata/SPSS export (``ips_eval.export``), the publication tables and the documentation all read
+their labels from here; columns that come straight from a delivery reuse the codebook's label
+(``schemas.codebook``), so a label is written once. Value-label sets are looked up by name first in
+``ANALYSIS_VALUE_LABELS`` below (codes the analysis derives: ``dx_group``, ``param``, ``event``,
+``censor_reason``, …) and then in ``schemas.codebook.VALUE_LABELS``.
+
+Ownership: each dataset is one top-level constant (``CLIENTS``, ``JOBS``, ``TTE``, ``SCORES``,
+``REGISTER_MONTHLY``, ``FIDELITY``); the engineer who builds a dataset edits only its entry (and
+value-label sets only that dataset uses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.codebook import (
+    ASIAKKAAT,
+    LAATUARVIOT,
+    TYOSUHTEET,
+    VALUE_LABELS,
+    L,
+    Label,
+    Lang,
+)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of an analysis dataset: its name, variable label and value-label set."""
+
+    name: str
+    label: Label
+    value_labels: str | None = None  # a key of ANALYSIS_VALUE_LABELS or codebook VALUE_LABELS
+
+
+@dataclass(frozen=True)
+class DatasetLabels:
+    """The labels of one analysis dataset, in the column order of the exported files."""
+
+    name: str
+    label: Label
+    variables: tuple[Variable, ...]
+    order_by: tuple[str, ...]  # the export's row order (a dataset's key), for reproducible files
+
+    def variable(self, name: str) -> Variable:
+        for v in self.variables:
+            if v.name == name:
+                return v
+        raise KeyError(f"dataset {self.name!r} declares no column {name!r}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables)
+
+    def variable_labels(self, lang: Lang = "en") -> dict[str, str]:
+        return {v.name: v.label(lang) for v in self.variables}
+
+    def value_labels(self, lang: Lang = "en") -> dict[str, dict[object, str]]:
+        """{column: {code: label}} for every column with a value-label set."""
+        return {v.name: {code: lab(lang) for code, lab in value_label_set(v.value_labels).items()}
+                for v in self.variables if v.value_labels}
+
+
+# ---------------------------------------------------------------------------------------------
+# Value labels of codes the analysis derives
+# ---------------------------------------------------------------------------------------------
+ANALYSIS_VALUE_LABELS: dict[str, dict[object, Label]] = {
+    # OUTPUTS.md: dx_group from the referral's ICD-10 code (derived in sql/clients.sql)
+    "dx_group": {
+        "psychotic": L("Psykoosisairaudet (F20–F29)", "Psykossjukdomar (F20–F29)",
+                       "Psychotic disorders (F20–F29)"),
+        "bipolar": L("Kaksisuuntainen mielialahäiriö (F30–F31)", "Bipolär sjukdom (F30–F31)",
+                     "Bipolar disorder (F30–F31)"),
+        "depressive": L("Masennushäiriöt (F32–F39)", "Depressiva störningar (F32–F39)",
+                        "Depressive disorders (F32–F39)"),
+        "anxiety": L("Ahdistuneisuushäiriöt (F40–F48)", "Ångeststörningar (F40–F48)",
+                     "Anxiety disorders (F40–F48)"),
+        "personality": L("Persoonallisuushäiriöt (F60–F69)",
+                         "Personlighetsstörningar (F60–F69)", "Personality disorders (F60–F69)"),
+        "substance": L("Päihdehäiriöt (F10–F19)", "Missbruksstörningar (F10–F19)",
+                       "Substance use disorders (F10–F19)"),
+        "neurodevelopmental": L("Neuropsykiatriset häiriöt (F84, F90)",
+                                "Neuropsykiatriska störningar (F84, F90)",
+                                "Neurodevelopmental disorders (F84, F90)"),
+        "other_f": L("Muu F-diagnoosi", "Annan F-diagnos", "Other F diagnosis"),
+        "non_f": L("Muu kuin F-diagnoosi", "Annan än F-diagnos", "Non-F diagnosis"),
+    },
+    "param": {
+        "TTFJ": L("Aika ensimmäiseen työhön", "Tid till första arbete", "Time to first job"),
+        "TENURE1": L("Ensimmäisen työsuhteen kesto", "Första anställningens längd",
+                     "Tenure of the first job"),
+        "TENURE": L("Työsuhteiden kesto (kaikki)", "Anställningarnas längd (alla)",
+                    "Tenure of all jobs"),
+        "TENURE1_REG": L("Ensimmäisen työsuhteen kesto, tulorekisterillä täydennetty",
+                         "Första anställningens längd, kompletterad med inkomstregistret",
+                         "Tenure of the first job, register-augmented"),
+    },
+    # one set for every param: TTFJ uses 0/1/2, the tenure params 0/1
+    "event": {
+        0: L("Sensuroitu", "Censurerad", "Censored"),
+        1: L("Tapahtuma (työ alkoi / päättyi)", "Händelse (arbetet började / slutade)",
+             "Event (job started / ended)"),
+        2: L("Kilpaileva: palvelu päättyi ilman työtä", "Konkurrerande: tjänsten avslutades "
+             "utan arbete", "Competing: service ended without a job"),
+    },
+    "censor_reason": {
+        "cutoff": L("Aineiston rajauspäivä", "Datans brytdatum", "Data cut-off"),
+        "service_exit": L("Palvelu päättyi", "Tjänsten avslutades", "Service ended"),
+    },
+    # scores: the instruments of asiakaskysely (the scores engineer owns this set)
+    "instrument": {
+        "mhi5": L("Mielenterveys (MHI-5)", "Psykisk hälsa (MHI-5)", "Mental health (MHI-5)"),
+        "eurohis_qol8": L("Elämänlaatu (EUROHIS-QOL-8)", "Livskvalitet (EUROHIS-QOL-8)",
+                          "Quality of life (EUROHIS-QOL-8)"),
+        "esis": L("Osallisuus (ESIS)", "Delaktighet (ESIS)", "Social inclusion (ESIS)"),
+        "was": L("Työkyky (WAS)", "Arbetsförmåga (WAS)", "Work ability (WAS)"),
+        "readiness": L("Valmius palata töihin", "Beredskap att återgå i arbete",
+                       "Readiness to return to work"),
+        "self_rated_health": L("Koettu terveys", "Självskattad hälsa", "Self-rated health"),
+    },
+    # fidelity: IPS-25 bands (the scores engineer owns this set)
+    "fidelity_band": {
+        "exemplary": L("Erinomainen (115–125)", "Utmärkt (115–125)", "Exemplary (115–125)"),
+        "good": L("Hyvä (100–114)", "God (100–114)", "Good (100–114)"),
+        "fair": L("Kohtalainen (74–99)", "Måttlig (74–99)", "Fair (74–99)"),
+        "not_ips": L("Ei IPS (≤ 73)", "Inte IPS (≤ 73)", "Not IPS (≤ 73)"),
+    },
+}
+
+
+def value_label_set(name: str | None) -> dict[object, Label]:
+    """A value-label set by name: the analysis sets first, then the codebook's."""
+    if name is None:
+        return {}
+    if name in ANALYSIS_VALUE_LABELS:
+        return ANALYSIS_VALUE_LABELS[name]
+    if name in VALUE_LABELS:
+        return VALUE_LABELS[name]
+    raise KeyError(f"no value-label set named {name!r}")
+
+
+def _from(source_column, name: str | None = None) -> Variable:  # noqa: ANN001 — codebook Column
+    """A variable that keeps a delivered column's label and value labels."""
+    return Variable(name or source_column.name, source_column.label, source_column.value_labels)
+
+
+_A, _T = ASIAKKAAT.column, TYOSUHTEET.column
+_CLIENT_ID = _from(_A("client_id"))
+_COHORT = Variable("cohort", L("Kohortti", "Kohort", "Cohort"), "cohort")
+_REGION = _from(_A("region"))
+_PID = Variable("pid", L("Pseudonyymi (henkilötunnuksesta)", "Pseudonym (från "
+                         "personbeteckningen)", "Pseudonym (from the identity code)"))
+
+# ---------------------------------------------------------------------------------------------
+# The datasets (contract/OUTPUTS.md); extra columns after the contract's
+# ---------------------------------------------------------------------------------------------
+CLIENTS = DatasetLabels(
+    "clients", L("Asiakkaat", "Klienter", "Clients"),
+    order_by=("client_id",),
+    variables=(
+        _CLIENT_ID,
+        _PID,
+        _REGION,
+        _COHORT,
+        _from(_A("team")),
+        _from(_A("index_date")),
+        Variable("age", L("Ikä aloituspäivänä", "Ålder vid start", "Age at index")),
+        Variable("sex", L("Sukupuoli", "Kön", "Sex"), "sex"),
+        Variable("dx_group", L("Diagnoosiryhmä (ICD-10)", "Diagnosgrupp (ICD-10)",
+                               "Diagnosis group (ICD-10)"), "dx_group"),
+        _from(_A("education")),
+        _from(_A("work_history")),
+        _from(_A("income_source")),
+        _from(_A("language")),
+        Variable("exit_date", L("Palvelun päättymispäivä (rajauspäivään mennessä)",
+                                "Tjänsten avslutad (före brytdatum)",
+                                "Service end date (by the cut-off)")),
+        _from(_A("exit_reason")),
+        Variable("cutoff_date", L("Aineiston rajauspäivä", "Datans brytdatum",
+                                  "Data cut-off date")),
+        Variable("followup_days", L("Seuranta-aika (pv)", "Uppföljningstid (dagar)",
+                                    "Follow-up (days)")),
+        Variable("n_jobs", L("Työsuhteita aloituksen jälkeen", "Anställningar efter start",
+                             "Job spells started after index")),
+        Variable("n_competitive_jobs", L("Avoimien työmarkkinoiden työsuhteita",
+                                         "Anställningar på öppna arbetsmarknaden",
+                                         "Competitive jobs started after index")),
+        Variable("days_employed", L("Työssä päiviä (avoimet, päällekkäiset kerran)",
+                                    "Dagar i arbete (öppna, överlappande en gång)",
+                                    "Days employed (competitive, overlaps counted once)")),
+        _from(_A("diagnosis")),
+    ),
+)
+
+JOBS = DatasetLabels(
+    "jobs", L("Työsuhteet", "Anställningar", "Job spells"),
+    order_by=("client_id", "job_no"),
+    variables=(
+        _CLIENT_ID,
+        _from(_T("job_no")),
+        _from(_T("employer_pid")),
+        _from(_T("start_date")),
+        _from(_T("end_date")),
+        Variable("end_date_register", L("Loppupäivä tulorekisterin mukaan",
+                                        "Slutdatum enligt inkomstregistret",
+                                        "Job end by the Incomes Register")),
+        _from(_T("hours_week")),
+        _from(_T("competitive")),
+        _from(_T("pay_subsidy")),
+        Variable("permanent", L("Toistaiseksi voimassa", "Tillsvidare", "Permanent contract"),
+                 "yesno"),
+        Variable("isco1", L("Ammattiluokka (ISCO-08, 1-numeroinen)",
+                            "Yrkesgrupp (ISCO-08, 1 siffra)", "Occupation (ISCO-08 major group)")),
+        _from(_T("end_reason")),
+        Variable("overlaps", L("Päällekkäinen toisen työsuhteen kanssa",
+                               "Överlappar en annan anställning", "Overlaps another job"),
+                 "yesno"),
+    ),
+)
+
+TTE = DatasetLabels(
+    "tte", L("Aika tapahtumaan", "Tid till händelse", "Time to event"),
+    order_by=("param", "client_id", "job_no"),
+    variables=(
+        _CLIENT_ID,
+        _COHORT,
+        _REGION,
+        Variable("param", L("Analyysi", "Analys", "Analysis parameter"), "param"),
+        Variable("job_no", L("Työsuhteen nro", "Anställningens nr", "Job number")),
+        Variable("start_date", L("Alkupäivä (aloitus tai työn alku)",
+                                 "Startdatum (start eller arbetets början)",
+                                 "Origin (index date or job start)")),
+        Variable("end_date", L("Tapahtuman tai sensuroinnin päivä",
+                               "Datum för händelse eller censurering",
+                               "Date of the event or censoring")),
+        Variable("time_days", L("Aika (pv)", "Tid (dagar)", "Time (days)")),
+        Variable("event", L("Tapahtuma", "Händelse", "Event"), "event"),
+        Variable("censor_reason", L("Sensuroinnin syy", "Orsak till censurering",
+                                    "Reason for censoring"), "censor_reason"),
+        Variable("source", L("Tapahtuman tai sensuroinnin lähde",
+                             "Källa för händelse eller censurering",
+                             "Source of the event or censoring")),
+    ),
+)
+
+SCORES = DatasetLabels(
+    "scores", L("Mittarien pisteet", "Instrumentpoäng", "Instrument scores"),
+    order_by=("client_id", "wave", "instrument"),
+    variables=(
+        _CLIENT_ID,
+        _COHORT,
+        Variable("wave", L("Kyselyaalto (vastauspäivän mukaan)", "Enkätomgång (enligt svarsdatum)",
+                           "Wave (by answer date)"), "wave"),
+        Variable("response_date", L("Vastauspäivä", "Svarsdatum", "Answer date")),
+        Variable("instrument", L("Mittari", "Instrument", "Instrument"), "instrument"),
+        Variable("score", L("Pistemäärä", "Poäng", "Score")),
+        Variable("items_answered", L("Vastattuja kysymyksiä", "Besvarade frågor",
+                                     "Items answered")),
+    ),
+)
+
+REGISTER_MONTHLY = DatasetLabels(
+    "register_monthly", L("Rekisterikuukaudet", "Registermånader", "Register months"),
+    order_by=("pid", "month"),
+    variables=(
+        _PID,
+        Variable("client_id", L("Asiakastunnus (tyhjä vertailuhenkilöillä)",
+                                "Klientkod (tom för jämförelsepersoner)",
+                                "Client code (empty for comparison persons)")),
+        Variable("month", L("Kalenterikuukausi", "Kalendermånad", "Calendar month")),
+        Variable("rel_month", L("Kuukausi suhteessa aloitukseen", "Månad i förhållande till start",
+                                "Month relative to index")),
+        Variable("earnings_eur", L("Ansiot kuukaudessa (€)", "Inkomster i månaden (€)",
+                                   "Earnings in the month (EUR)")),
+        Variable("benefits", L("Etuudet kuukaudessa", "Förmåner i månaden",
+                               "Benefits in the month")),
+        Variable("benefits_eur", L("Etuudet kuukaudessa (€)", "Förmåner i månaden (€)",
+                                   "Benefits in the month (EUR)")),
+        Variable("main_state", L("Päätila", "Huvudstatus", "Main state")),
+        _COHORT,
+    ),
+)
+
+FIDELITY = DatasetLabels(
+    "fidelity", L("IPS-25 laatuarviot", "IPS-25 kvalitetsbedömningar", "IPS-25 fidelity reviews"),
+    order_by=("team", "review_date"),
+    variables=(
+        Variable("team", L("Tiimi", "Team", "Team")),
+        _REGION,
+        _COHORT,
+        Variable("review_date", L("Arviointipäivä", "Bedömningsdatum", "Review date")),
+        Variable("total", L("IPS-25 kokonaispistemäärä", "IPS-25 totalpoäng", "IPS-25 total")),
+        Variable("band", L("Menetelmäuskollisuuden taso", "Metodtrohetsnivå", "Fidelity band"),
+                 "fidelity_band"),
+        *(_from(c) for c in LAATUARVIOT.columns if c.name.startswith("k")),
+    ),
+)
+
+DATASETS: dict[str, DatasetLabels] = {
+    d.name: d for d in (CLIENTS, JOBS, TTE, SCORES, REGISTER_MONTHLY, FIDELITY)
+}
+
+
+def dataset(name: str) -> DatasetLabels:
+    """The labels of an analysis dataset by name (``clients``, ``tte``, …)."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"unknown analysis dataset {name!r}; known: {', '.join(DATASETS)}") from None
