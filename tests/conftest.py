@@ -1,0 +1,43 @@
+"""Shared fixtures. The default synthetic study and one full pipeline run on it are made once
+per test session (they take a while) and shared read-only by the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def synthetic_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default synthetic study (seed and defect rate of `ips-eval run`)."""
+    from ips_eval.cli import DEFAULT_SEED
+    from ips_eval.synth import write_study
+
+    out = tmp_path_factory.mktemp("deliveries")
+    write_study(out, seed=DEFAULT_SEED, defects=0.02)
+    return out
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(synthetic_study: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One full `ips-eval run` on the default synthetic study: (out_dir, report)."""
+    from ips_eval.config import Settings
+    from ips_eval.runner import execute
+
+    out = tmp_path_factory.mktemp("out")
+    settings = Settings(deliveries_dir=synthetic_study, out_dir=out)
+    saved = {k: os.environ.get(k) for k in ("IPS_EVAL_DELIVERIES", "IPS_EVAL_OUT",
+                                            "IPS_EVAL_CUTOFFS")}
+    try:
+        report = execute(settings)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return out, report
