@@ -1,0 +1,117 @@
+"""Survey waves, instrument scores and IPS-25 fidelity in the warehouse.
+
+The SQL (``sql/survey_responses.sql``, ``sql/scores.sql``, ``sql/fidelity.sql``) holds no rule
+of its own: windows, items, reversals, ranges, minimum answered items, transforms and fidelity
+bands are bound from ``schemas/instruments.py`` here, in this one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
+from schemas.instruments import (
+    FIDELITY_ITEMS,
+    INSTRUMENTS,
+    fidelity_bands,
+    instrument_rules,
+    item_names,
+    item_rules,
+    wave_windows,
+)
+from ips_eval.warehouse import run_sql
+
+
+class MissingInputError(RuntimeError):
+    """A table or column the scores need is not in the warehouse."""
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = $schema AND table_name = $table ORDER BY ordinal_position",
+        {"schema": schema, "table": table},
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def require_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str,
+                    columns: list[str] | tuple[str, ...]) -> None:
+    """Fail with a message naming the table and the missing columns (never a binder traceback)."""
+    present = set(table_columns(con, schema, table))
+    if not present:
+        raise MissingInputError(f"{schema}.{table} is not in the warehouse (run its asset first)")
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise MissingInputError(f"{schema}.{table} lacks column(s) {', '.join(missing)}")
+
+
+def _cutoff_params(cutoffs: Mapping[str, date]) -> dict[str, date]:
+    return {"cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"]}
+
+
+def build_scores(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> dict[str, int]:
+    """Build ``analysis.survey_responses`` (every response, its wave by answer date and whether it
+    is used), ``analysis.score_items`` (used items after range check and reversal) and
+    ``analysis.scores`` (client × wave × instrument). Returns counts for the asset's metadata."""
+    require_columns(con, "staging", "asiakaskysely",
+                    ["client_id", "wave_intended", "response_date", "_file", "_delivery_date",
+                     "_row", *item_names()])
+    require_columns(con, "staging", "asiakkaat", ["client_id", "cohort", "index_date"])
+    run_sql(con, "survey_responses", {"wave_windows": wave_windows(), **_cutoff_params(cutoffs)})
+    run_sql(con, "scores", {"item_columns": item_names(), "item_rules": item_rules(),
+                            "instrument_rules": instrument_rules()})
+    return response_counts(con)
+
+
+def response_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Responses by use: used, and each reason a response is not used; and scored rows."""
+    counts = dict(con.execute(
+        "SELECT coalesce(not_used_reason, 'used'), count(*) FROM analysis.survey_responses "
+        "GROUP BY ALL ORDER BY 1").fetchall())
+    scored, rows = con.execute(
+        "SELECT count(score), count(*) FROM analysis.scores").fetchone()
+    return {"responses": sum(counts.values()), **counts, "score_rows": rows,
+            "scored": scored, "not_scored_too_few_items": rows - scored}
+
+
+def score_range_violations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Scores outside their instrument's range (must be none; the asset check's ERROR)."""
+    ranges = pl.DataFrame(
+        [{"instrument": i.name, "lo": i.score_range[0], "hi": i.score_range[1]}
+         for i in INSTRUMENTS])
+    scores = con.execute(
+        "SELECT client_id, wave, instrument, score FROM analysis.scores "
+        "WHERE score IS NOT NULL").pl()
+    return (scores.join(ranges, on="instrument", how="left")
+            .filter(pl.col("lo").is_null() | (pl.col("score") < pl.col("lo") - 1e-9)
+                    | (pl.col("score") > pl.col("hi") + 1e-9))
+            .select("instrument", "wave", "score"))  # no client codes in check metadata
+
+
+def score_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """n scored and mean score per instrument × cohort × wave (for metadata and the figure)."""
+    return con.execute(
+        "SELECT instrument, cohort, wave, count(score) AS n, avg(score) AS mean, "
+        "stddev_samp(score) AS sd FROM analysis.scores GROUP BY ALL "
+        "ORDER BY instrument, cohort, wave").pl()
+
+
+def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> int:
+    """Build ``analysis.fidelity`` (team × review: total, band, k01 … k25); returns its rows."""
+    require_columns(con, "staging", "laatuarviot",
+                    ["team", "region", "review_date", *FIDELITY_ITEMS])
+    item = LAATUARVIOT.column(FIDELITY_ITEMS[0])
+    run_sql(con, "fidelity", {
+        "fidelity_items": list(FIDELITY_ITEMS),
+        "fidelity_item_min": item.min,
+        "fidelity_item_max": item.max,
+        "fidelity_bands": fidelity_bands(),
+        "regions": [{"region": r, "cohort": c} for r, c in COHORT_OF_REGION.items()],
+        **_cutoff_params(cutoffs),
+    })
+    return con.execute("SELECT count(*) FROM analysis.fidelity").fetchone()[0]
