@@ -13,6 +13,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from ips_eval.warehouse import run_sql
 from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
 from schemas.instruments import (
     FIDELITY_ITEMS,
@@ -23,7 +24,6 @@ from schemas.instruments import (
     item_rules,
     wave_windows,
 )
-from ips_eval.warehouse import run_sql
 
 
 class MissingInputError(RuntimeError):
