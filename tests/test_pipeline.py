@@ -1,0 +1,117 @@
+"""End to end: `ips-eval run` on the default synthetic study, looked at as a researcher would."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from stdnum.fi import hetu
+
+from ips_eval.config import Settings
+from ips_eval.runner import execute
+
+# HETU-shaped: ddmmyy, a century sign (incl. the 2023 reform's), 3 digits, a check character
+HETU_SHAPE = re.compile(rb"\d{6}[-+ABCDEFUVWXY]\d{3}[0-9A-Z]")
+
+
+def valid_hetus_in(data: bytes) -> list[str]:
+    return [m.decode() for m in HETU_SHAPE.findall(data) if hetu.is_valid(m.decode())]
+
+
+def test_run_succeeds_with_every_check_passing(pipeline_run):
+    _, report = pipeline_run
+    assert report.failed_steps == []
+    assert [c for c in report.checks_failed if c[2] == "ERROR"] == []
+    assert report.success
+
+
+def test_headline_matches_the_published_figures(pipeline_run):
+    out, _ = pipeline_run
+    headline = pl.read_csv(out / "results" / "headline.csv", try_parse_dates=True)
+    rows = {(r["cohort"], str(r["cutoff_date"])): r for r in headline.iter_rows(named=True)}
+    pilot = rows[("pilot", "2023-06-30")]
+    rrp = rows[("rrp", "2024-04-30")]
+    assert (pilot["clients_started"], pilot["clients_employed"]) == (763, 348)
+    assert (rrp["clients_started"], rrp["clients_employed"]) == (336, 86)
+    assert pilot["pct_employed"] == pytest.approx(100 * 348 / 763, abs=0.05)
+
+
+CONTRACT_OUTPUTS = [
+    "ips_eval.duckdb", "manifest.json", "report/index.html",
+    *(f"analysis/{n}.{ext}" for n in ("clients", "jobs", "tte", "scores", "register_monthly",
+                                      "fidelity") for ext in ("parquet", "dta", "sav")),
+    *(f"results/{n}.csv" for n in ("headline", "km", "cox", "change", "mixed", "quarterly",
+                                   "register")),
+]
+
+
+@pytest.mark.parametrize("relative", CONTRACT_OUTPUTS)
+def test_contract_output_exists(pipeline_run, relative):
+    out, _ = pipeline_run
+    assert (out / relative).is_file(), f"{relative} was not written"
+
+
+def test_contract_figures_exist(pipeline_run):
+    out, _ = pipeline_run
+    pngs = {p.stem for p in (out / "figures").glob("*.png")}
+    svgs = {p.stem for p in (out / "figures").glob("*.svg")}
+    assert len(pngs) >= 5 and pngs == svgs
+
+
+def test_no_identity_code_anywhere_under_out(pipeline_run, synthetic_study):
+    out, _ = pipeline_run
+    # the check must be able to fail: the deliveries do contain valid HETUs
+    delivered = b"".join(p.read_bytes() for p in (synthetic_study / "asiakkaat").glob("*.csv"))
+    assert valid_hetus_in(delivered), "the synthetic deliveries should carry HETUs"
+    leaks = {}
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix != ".duckdb" and ".duckdb_tmp" not in path.parts:
+            found = valid_hetus_in(path.read_bytes())
+            if found:
+                leaks[str(path.relative_to(out))] = len(found)
+    assert leaks == {}
+
+
+def test_no_identity_code_in_any_warehouse_table(pipeline_run):
+    out, _ = pipeline_run
+    con = duckdb.connect(str(out / "ips_eval.duckdb"), read_only=True)
+    try:
+        columns = con.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+            "WHERE data_type = 'VARCHAR'").fetchall()
+        leaks = []
+        for schema, table, column in columns:
+            candidates = con.execute(
+                f'SELECT DISTINCT "{column}" FROM "{schema}"."{table}" WHERE regexp_matches('
+                f'"{column}", \'\\d{{6}}[-+A-FU-Y]\\d{{3}}[0-9A-Z]\')').fetchall()
+            leaks += [(schema, table, column) for (value,) in candidates
+                      if any(hetu.is_valid(m.decode()) for m in HETU_SHAPE.findall(
+                          value.encode()))]
+        assert leaks == []
+    finally:
+        con.close()
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.glob("*.csv"))}
+
+
+def test_two_runs_give_byte_identical_results(pipeline_run, synthetic_study, tmp_path):
+    out, _ = pipeline_run
+    second = tmp_path / "out2"
+    saved = {k: os.environ.get(k) for k in ("IPS_EVAL_DELIVERIES", "IPS_EVAL_OUT",
+                                            "IPS_EVAL_CUTOFFS")}
+    try:
+        report = execute(Settings(deliveries_dir=synthetic_study, out_dir=second))
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    assert report.success
+    first_digests, second_digests = _digests(out / "results"), _digests(second / "results")
+    assert first_digests and first_digests == second_digests
