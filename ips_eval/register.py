@@ -1,0 +1,142 @@
+"""Register months: benefit and earnings trajectories (DESIGN.md §4, "Register months").
+
+The set work is SQL (``sql/register_monthly.sql`` and the ``sql/register_*.sql`` summaries),
+written for national scale: a million persons and tens of millions of register rows run out of
+core in DuckDB. Python only hands over the parameters and the state mapping of
+``schemas.register_states``, and summarises the small results.
+
+Definitions beyond DESIGN.md, chosen here (each also explained where it is implemented):
+
+- The extract month is the earliest of the register sources' latest delivery months: a month
+  after one register's delivery is not covered by it. The extract's first month is the earliest
+  month any register row touches; a comparison person's months run from it to the extract month
+  (the extract covers the same calendar span for everyone, so a person's first register row
+  does not decide when they enter).
+- A client is a ``staging.asiakkaat`` row with a pid whose register consent is not 0. A person
+  enrolled twice (two client codes, one pid) is followed from the first enrolment only.
+- A comparison person is a register pid with no ``client_id`` that is no client's pid.
+- A month with no register rows is ``other``; its ``earnings_eur`` and ``benefits_eur`` are 0
+  and ``benefits`` is empty. An amount the ingest set to missing adds nothing to the month's sum;
+  a month whose every amount is missing has a NULL sum. A Kela period without an end date counts
+  up to the extract month with an unknown (NULL) share.
+- Cut-offs work by whole months: the cut-off's month is in (the default cut-offs are month ends).
+- ``covered`` is false for months before the extract's first month (a client's window reaching
+  back before the registers begin): they have no data, so the results leave them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from ips_eval.outputs import write_result
+from ips_eval.warehouse import run_sql, sql_text
+from schemas.register_states import EMPLOYED, OTHER, PRIORITY, STATES, benefit_state_rows
+
+REGISTER_MONTHLY = "analysis.register_monthly"
+# The per-person Kela reconciliation's tolerance (euros): shares are unrounded doubles.
+SHARE_TOLERANCE_EUR = 0.01
+
+
+def write_state_map(con: duckdb.DuckDBPyConnection) -> None:
+    """Write ``meta.register_benefit_states`` (benefit → state, priority) and
+    ``meta.register_states`` (state, priority, labels) from ``schemas.register_states``."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute("CREATE OR REPLACE TABLE meta.register_benefit_states "
+                "(benefit VARCHAR PRIMARY KEY, state VARCHAR NOT NULL, priority INTEGER NOT NULL)")
+    con.executemany("INSERT INTO meta.register_benefit_states VALUES (?, ?, ?)",
+                    benefit_state_rows())
+    con.execute("CREATE OR REPLACE TABLE meta.register_states (state VARCHAR PRIMARY KEY, "
+                "priority INTEGER NOT NULL, label_fi VARCHAR, label_sv VARCHAR, label_en VARCHAR)")
+    con.executemany("INSERT INTO meta.register_states VALUES (?, ?, ?, ?, ?)",
+                    [(s.name, PRIORITY[s.name], s.label.fi, s.label.sv, s.label.en)
+                     for s in STATES])
+
+
+def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> int:
+    """(Re)build ``analysis.register_monthly`` from ``staging.asiakkaat``, ``staging.kela`` and
+    ``staging.tulorekisteri``; ``cutoffs`` is {"pilot": date, "rrp": date}. Returns its rows."""
+    write_state_map(con)
+    run_sql(con, "register_monthly", {
+        "cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"],
+        "state_employed": EMPLOYED, "state_other": OTHER,
+    })
+    return _one_row(con, f"SELECT count(*) FROM {REGISTER_MONTHLY}")[0]
+
+
+def register_monthly_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Counts for a person to read: rows, persons, clients, comparison persons, months."""
+    row = _one_row(con, f"""
+        SELECT count(*), count(DISTINCT pid), count(DISTINCT client_id),
+               count(DISTINCT pid) FILTER (WHERE client_id IS NULL), min(month), max(month)
+        FROM {REGISTER_MONTHLY}""")
+    keys = ("rows", "persons", "clients", "comparison_persons", "first_month", "last_month")
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in zip(keys, row,
+                                                                             strict=True)}
+
+
+def _one_row(con: duckdb.DuckDBPyConnection, query: str) -> tuple:
+    # fetchall, not fetchone: DuckDB 2 keeps a half-fetched result open and refuses the
+    # connection's next statement
+    return con.execute(query).fetchall()[0]
+
+
+def _query(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
+    return con.sql(sql_text(name)).pl()
+
+
+def client_states_by_rel_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """``results/register``: per cohort and relative month, one row per state and one with
+    ``state = 'all'`` (n = persons, pct = 100); every row carries the mean and median earnings
+    and the mean benefits of its persons (``sql/register_results.sql``)."""
+    return _query(con, "register_results")
+
+
+def comparison_states_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """``results/register_comparison``: the comparison persons per calendar month, same
+    shape as ``client_states_by_rel_month`` with ``month`` for ``cohort, rel_month``. Empty
+    (header only) when there are no comparison persons, so no stale file outlives them."""
+    return _query(con, "register_comparison")
+
+
+def write_register_results(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Any]:
+    """Write ``out/results/register.csv`` and ``register_comparison.csv``; returns metadata."""
+    clients = client_states_by_rel_month(con)
+    comparison = comparison_states_by_month(con)
+    meta = write_result(con, "register", clients, out_dir,
+                        sort_by=["cohort", "rel_month", "state_order"])
+    comp_meta = write_result(con, "register_comparison", comparison, out_dir,
+                             sort_by=["month", "state_order"])
+    return {"register": meta, "register_comparison": comp_meta}
+
+
+# -- checks: each returns the offending rows (empty = holds) ------------------------------------
+
+def duplicate_person_months(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pl.DataFrame:
+    """(pid, month) pairs with more than one row; at most ``limit``."""
+    return con.sql(f"""
+        SELECT month, count(*) AS n_rows FROM {REGISTER_MONTHLY}
+        GROUP BY pid, month HAVING count(*) > 1 ORDER BY month LIMIT $limit""",
+                   params={"limit": limit}).pl()
+
+
+def null_main_states(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows whose ``main_state`` is NULL."""
+    return _one_row(con, f"SELECT count(*) FROM {REGISTER_MONTHLY} WHERE main_state IS NULL")[0]
+
+
+def kela_share_mismatches(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pl.DataFrame:
+    """Persons whose ``benefits_eur`` over their months differs by more than 0.01 € from what
+    their Kela periods paid inside their window (``sql/register_kela_reconciliation.sql``).
+
+    Computed without splitting periods into months: each period's paid amount pro rata of its
+    days inside the person's window (first day of the first month … last day of the last
+    month) — for a period wholly inside the window, all of its paid_eur. Periods with an
+    unknown amount or end date are not shared out and so left out on both sides."""
+    return con.sql(sql_text("register_kela_reconciliation"),
+                   params={"tolerance": SHARE_TOLERANCE_EUR, "limit": limit}).pl()
