@@ -1,0 +1,87 @@
+"""Employment outcomes: the analysis datasets (clients, jobs, tte) and the count-based results
+(headline, attachment at 6/12 months, quarterly employment rate).
+
+The set work is SQL in ``sql/`` (one file per derived table); this module only runs it with
+the cut-offs bound as parameters and reads the small result tables back. Definitions:
+DESIGN.md §4, quoted in each SQL file's header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from ips_eval.config import HEADLINE_CUTOFFS
+from ips_eval.warehouse import run_sql
+
+# DESIGN.md §4: 6 and 12 months
+WINDOWS_DAYS: dict[int, float] = {6: 182.625, 12: 365.25}
+
+
+def cutoff_params(cutoffs: Mapping[str, date]) -> dict[str, date]:
+    """The SQL parameters ``$cutoff_pilot`` and ``$cutoff_rrp``."""
+    missing = {"pilot", "rrp"} - set(cutoffs)
+    if missing:
+        raise ValueError(f"a cut-off is missing for cohort(s) {sorted(missing)}")
+    return {"cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"]}
+
+
+def build_clients_and_jobs(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> None:
+    """analysis.clients and analysis.jobs (with analysis.employment_spells in between): built
+    together because the per-client employment summary needs the jobs and the jobs need each
+    client's index date, service end and cut-off."""
+    params = cutoff_params(cutoffs)
+    run_sql(con, "clients", params)
+    run_sql(con, "jobs")
+    run_sql(con, "employment_spells")
+    run_sql(con, "client_employment")
+
+
+def build_tte(con: duckdb.DuckDBPyConnection) -> None:
+    """analysis.tte from analysis.clients and analysis.jobs (sql/tte.sql)."""
+    run_sql(con, "tte")
+
+
+def table_frame(con: duckdb.DuckDBPyConnection, sql: str,
+                params: Mapping[str, object] | None = None) -> pl.DataFrame:
+    """A (small) query result as a polars DataFrame."""
+    return pl.from_arrow(con.execute(sql, params or None).to_arrow_table())
+
+
+def clients_exiting_before_index(con: duckdb.DuckDBPyConnection) -> int:
+    """Clients whose delivered service end precedes their index date (ignored in the analysis,
+    see sql/clients.sql)."""
+    return con.execute(
+        "SELECT count(*) FROM staging.asiakkaat AS a JOIN analysis.clients AS c "
+        "USING (client_id) WHERE a.exit_date < a.index_date").fetchone()[0]
+
+
+# ------------------------------------------------------------------------------------ results
+def headline(con: duckdb.DuckDBPyConnection,
+             cutoffs: Iterable[tuple[str, date]] = HEADLINE_CUTOFFS) -> pl.DataFrame:
+    """The crude "% ever employed" as published, one row per (cohort, cut-off)
+    (sql/headline.sql). Read from staging, not analysis.clients: the published cut-offs need
+    not be the analysis cut-offs."""
+    frames = [table_frame(con, _sql("headline"), {"cohort": cohort, "cutoff": cutoff})
+              for cohort, cutoff in cutoffs]
+    return pl.concat(frames) if frames else pl.DataFrame()
+
+
+def attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Attachment to work at 6 and 12 months by cohort, region and all (sql/attachment.sql)."""
+    return table_frame(con, _sql("attachment"), {"window_6": WINDOWS_DAYS[6],
+                                                  "window_12": WINDOWS_DAYS[12]})
+
+
+def quarterly(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The quarterly employment rate by region (and all) (sql/quarterly.sql)."""
+    return table_frame(con, _sql("quarterly"))
+
+
+def _sql(name: str) -> str:
+    from ips_eval.warehouse import sql_text
+
+    return sql_text(name)
