@@ -1,0 +1,148 @@
+"""analysis.tte by hand: every event and censoring rule of DESIGN.md §4 pinned by one small
+client whose expected rows were worked out on paper (pilot cut-off 30.6.2023)."""
+
+from __future__ import annotations
+
+from datetime import date as d
+
+import duckdb
+import pytest
+from test_employment_fixtures import client, job, make_staging, pay
+
+from ips_eval.employment import build_clients_and_jobs, build_tte
+
+CUTOFFS = {"pilot": d(2023, 6, 30), "rrp": d(2024, 12, 31)}
+CUT = d(2023, 6, 30)
+
+CLIENTS = [
+    # A: two competitive jobs start the same day (job 5 delivered first): the lower job_no wins;
+    #    an earlier job before the index never counts; a non-competitive job earlier too.
+    client("HEL-0001", d(2021, 1, 1)),
+    # B: job on the index day (time 0), pay-subsidised (counts); it ends ON the cut-off day
+    client("HEL-0002", d(2022, 3, 1)),
+    # C: no job, service ended before the cut-off → competing event
+    client("HEL-0003", d(2022, 1, 10), exit_date=d(2022, 4, 10)),
+    # D: no job, service ended ON the cut-off → competing event at the cut-off
+    client("HEL-0004", d(2022, 1, 1), exit_date=CUT),
+    # E: no job, service ends after the cut-off → treated as no exit: censored at the cut-off
+    client("HEL-0005", d(2022, 7, 1), exit_date=d(2023, 8, 1)),
+    # F: job without end date, service ended before the cut-off → censored service_exit;
+    #    the register shows pay from that employer after the exit month, ending in Sep 2022
+    client("HEL-0006", d(2022, 1, 1), exit_date=d(2022, 5, 15)),
+    # G: as F, but the pay runs into the cut-off's month → TENURE1_REG censored at the cut-off
+    client("HEL-0007", d(2022, 1, 1), exit_date=d(2022, 5, 15)),
+    # H: as F, but pay only in the exit month and from another employer → unchanged
+    client("HEL-0008", d(2022, 1, 1), exit_date=d(2022, 5, 15)),
+    # I: job end after the cut-off → censored at the cut-off; a second job starts after it
+    client("HEL-0009", d(2022, 1, 1)),
+    # J: started after the cut-off → not in the analysis at all
+    client("HEL-0010", d(2023, 7, 1)),
+    # K: job without end date, service ended ON the cut-off → censored at the cut-off
+    client("HEL-0011", d(2022, 1, 1), exit_date=CUT),
+]
+
+JOBS = [
+    job("HEL-0001", 5, d(2021, 3, 1), d(2021, 3, 31)),
+    job("HEL-0001", 3, d(2021, 3, 1), d(2021, 5, 31)),
+    job("HEL-0001", 1, d(2020, 11, 1)),  # before the index, ongoing: never counts
+    job("HEL-0001", 2, d(2021, 2, 1), d(2021, 2, 10), competitive=0),
+    job("HEL-0002", 1, d(2022, 3, 1), CUT, pay_subsidy=1),
+    job("HEL-0006", 1, d(2022, 3, 1)),
+    job("HEL-0007", 1, d(2022, 3, 1)),
+    job("HEL-0008", 1, d(2022, 3, 1)),
+    job("HEL-0009", 1, d(2022, 2, 1), d(2023, 9, 30)),
+    job("HEL-0009", 2, d(2023, 7, 15)),  # starts after the cut-off: ignored
+    job("HEL-0011", 1, d(2022, 2, 1)),
+]
+
+PAY = [
+    *(pay("pid-HEL-0006", d(2022, m, 1), "emp-HEL-0006-1") for m in range(3, 10)),
+    *(pay("pid-HEL-0007", d(y, m, 1), "emp-HEL-0007-1")
+      for y, m in [(2022, 4), (2022, 12), (2023, 6), (2023, 7)]),
+    pay("pid-HEL-0008", d(2022, 5, 1), "emp-HEL-0008-1"),
+    pay("pid-HEL-0008", d(2022, 8, 1), "another-employer"),
+]
+
+# (param, client) → (job_no, end_date, time_days, event, censor_reason, source)
+EXPECTED = {
+    ("TTFJ", "HEL-0001"): (3, d(2021, 3, 1), 59, 1, None, "first_job_start"),
+    ("TTFJ", "HEL-0002"): (1, d(2022, 3, 1), 0, 1, None, "first_job_start"),
+    ("TTFJ", "HEL-0003"): (None, d(2022, 4, 10), 90, 2, None, "service_exit"),
+    ("TTFJ", "HEL-0004"): (None, CUT, 545, 2, None, "service_exit"),
+    ("TTFJ", "HEL-0005"): (None, CUT, 364, 0, "cutoff", "cutoff"),
+    ("TTFJ", "HEL-0006"): (1, d(2022, 3, 1), 59, 1, None, "first_job_start"),
+    ("TTFJ", "HEL-0007"): (1, d(2022, 3, 1), 59, 1, None, "first_job_start"),
+    ("TTFJ", "HEL-0008"): (1, d(2022, 3, 1), 59, 1, None, "first_job_start"),
+    ("TTFJ", "HEL-0009"): (1, d(2022, 2, 1), 31, 1, None, "first_job_start"),
+    ("TTFJ", "HEL-0011"): (1, d(2022, 2, 1), 31, 1, None, "first_job_start"),
+    # 1.3.–31.5.2021 inclusive = 92 days
+    ("TENURE1", "HEL-0001"): (3, d(2021, 5, 31), 92, 1, None, "job_end"),
+    # 1.3.2022–30.6.2023 inclusive = 487 days; ends ON the cut-off day: an event
+    ("TENURE1", "HEL-0002"): (1, CUT, 487, 1, None, "job_end"),
+    # 1.3.–15.5.2022 inclusive = 76 days
+    ("TENURE1", "HEL-0006"): (1, d(2022, 5, 15), 76, 0, "service_exit", "service_exit"),
+    ("TENURE1", "HEL-0007"): (1, d(2022, 5, 15), 76, 0, "service_exit", "service_exit"),
+    ("TENURE1", "HEL-0008"): (1, d(2022, 5, 15), 76, 0, "service_exit", "service_exit"),
+    # end 30.9.2023 is after the cut-off: censored at it, 1.2.2022–30.6.2023 = 515 days
+    ("TENURE1", "HEL-0009"): (1, CUT, 515, 0, "cutoff", "cutoff"),
+    ("TENURE1", "HEL-0011"): (1, CUT, 515, 0, "cutoff", "cutoff"),
+    # register: last pay Sep 2022 (after the exit month May) → ends 30.9.2022, 214 days
+    ("TENURE1_REG", "HEL-0006"): (1, d(2022, 9, 30), 214, 1, None, "register_pay_end"),
+    # pay reaches June 2023 (the cut-off's month; July is after it and not used) → cut-off
+    ("TENURE1_REG", "HEL-0007"): (1, CUT, 487, 0, "cutoff", "register_pay_to_cutoff"),
+    ("TENURE1_REG", "HEL-0008"): (1, d(2022, 5, 15), 76, 0, "service_exit", "service_exit"),
+}
+
+
+@pytest.fixture(scope="module")
+def tte(tmp_path_factory) -> dict:
+    con = duckdb.connect(str(tmp_path_factory.mktemp("tte") / "w.duckdb"))
+    con.execute("CREATE SCHEMA analysis")
+    make_staging(con, CLIENTS, JOBS, PAY)
+    build_clients_and_jobs(con, CUTOFFS)
+    build_tte(con)
+    rows = con.execute("SELECT param, client_id, job_no, start_date, end_date, time_days, "
+                       "event, censor_reason, source FROM analysis.tte").fetchall()
+    jobs = con.execute("SELECT client_id, job_no, end_date, end_date_register "
+                       "FROM analysis.jobs").fetchall()
+    con.close()
+    return {"rows": rows, "jobs": jobs}
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED, key=str))
+def test_tte_row_as_worked_by_hand(tte, key):
+    found = [r for r in tte["rows"] if (r[0], r[1]) == key]
+    assert len(found) == 1, f"{key}: {len(found)} rows"
+    assert (found[0][2], *found[0][4:]) == EXPECTED[key]
+
+
+def test_every_client_in_the_analysis_has_exactly_one_ttfj_row(tte):
+    ttfj = sorted(r[1] for r in tte["rows"] if r[0] == "TTFJ")
+    assert ttfj == sorted({c["client_id"] for c in CLIENTS} - {"HEL-0010"})
+
+
+def test_client_starting_after_the_cutoff_is_not_in_the_analysis(tte):
+    assert not [r for r in tte["rows"] if r[1] == "HEL-0010"]
+
+
+def test_tenure_has_every_competitive_job_after_index_and_nothing_else(tte):
+    tenure = sorted((r[1], r[2]) for r in tte["rows"] if r[0] == "TENURE")
+    # HEL-0001: jobs 3 and 5 (job 1 before index, job 2 not competitive); HEL-0009 job 2
+    # starts after the cut-off
+    assert tenure == [("HEL-0001", 3), ("HEL-0001", 5), ("HEL-0002", 1), ("HEL-0006", 1),
+                      ("HEL-0007", 1), ("HEL-0008", 1), ("HEL-0009", 1), ("HEL-0011", 1)]
+
+
+def test_censor_reason_only_on_censored_rows_and_times_never_negative(tte):
+    for param, _, _, _, _, time_days, event, reason, _ in tte["rows"]:
+        assert time_days >= 0
+        assert (reason is None) == (event != 0), param
+
+
+def test_jobs_register_end_and_end_dates_after_cutoff_blanked(tte):
+    jobs = {(c, j): (end, reg) for c, j, end, reg in tte["jobs"]}
+    assert jobs[("HEL-0006", 1)] == (None, d(2022, 9, 30))
+    assert jobs[("HEL-0007", 1)] == (None, CUT)  # the last pay month is the cut-off's: capped
+    assert jobs[("HEL-0008", 1)] == (None, None)
+    assert jobs[("HEL-0009", 1)] == (None, None)  # 30.9.2023 is after the cut-off
+    assert ("HEL-0009", 2) not in jobs
