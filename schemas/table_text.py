@@ -1,0 +1,345 @@
+"""Texts of the publication tables and the report page in fi/sv/en: titles, column headers,
+footnotes and notes that are not variable or value labels. Variable and value labels come from
+``schemas.codebook`` and ``schemas.analysis``; everything a table prints besides them and the
+numbers is here, in one place, so a wording is corrected once for every table and language.
+
+Texts may hold ``str.format`` fields (``{n}``, ``{date}``); :func:`text` fills them.
+"""
+
+from __future__ import annotations
+
+from schemas.codebook import L, Label, Lang
+
+TEXT: dict[str, Label] = {
+    # ---- shared -----------------------------------------------------------------------------
+    "source_note": L(
+        "Lähde: IPS – Sijoita ja valmenna! -hankkeen arviointiaineisto (THL). "
+        "Rajauspäivä: {cutoffs}. Aineisto: {files} toimitustiedostoa, versio {version}.",
+        "Källa: utvärderingsdata för projektet IPS – Sijoita ja valmenna! (THL). "
+        "Brytdatum: {cutoffs}. Data: {files} leveransfiler, version {version}.",
+        "Source: evaluation data of the IPS – Sijoita ja valmenna! project (THL). "
+        "Cut-off: {cutoffs}. Data: {files} delivery files, version {version}."),
+    "suppression_note": L(
+        ".. = salassapidettävä: alle 5 henkilön lukumäärä, siitä laskettu tunnusluku tai "
+        "täydentävä luku, josta pieni luku voitaisiin päätellä.",
+        ".. = konfidentiellt: ett antal under 5 personer, ett mått beräknat på det eller ett "
+        "kompletterande tal som skulle röja ett litet antal.",
+        ".. = confidential: a count under 5 persons, a figure computed from one, or a "
+        "complementary count from which a small count could be worked out."),
+    "ci_note": L("LV = luottamusväli.", "KI = konfidensintervall.", "CI = confidence interval."),
+    "months_note": L(
+        "6 ja 12 kuukautta = 182,625 ja 365,25 päivää aloituspäivästä (yhteistyösopimus).",
+        "6 och 12 månader = 182,625 och 365,25 dagar från startdatum (samarbetsavtal).",
+        "6 and 12 months = 182.625 and 365.25 days from the index date (cooperation "
+        "agreement)."),
+    "all": L("Kaikki", "Alla", "All"),
+    "n": L("n", "n", "n"),
+    "n_header": L("n = {n}", "n = {n}", "n = {n}"),
+    "n_pct": L("n (%)", "n (%)", "n (%)"),
+    "pct_ci": L("% (95 %:n LV)", "% (95 % KI)", "% (95% CI)"),
+    "est_ci": L("Estimaatti (95 %:n LV)", "Skattning (95 % KI)", "Estimate (95% CI)"),
+    "p": L("p", "p", "p"),
+    "months_6": L("6 kk", "6 mån", "6 months"),
+    "months_12": L("12 kk", "12 mån", "12 months"),
+    "cohort": L("Kohortti", "Kohort", "Cohort"),
+    "region": L("Alue", "Region", "Region"),
+    "team": L("Tiimi", "Team", "Team"),
+    "yes": L("Kyllä", "Ja", "Yes"),
+    "no": L("Ei", "Nej", "No"),
+
+    # ---- Table 1: baseline ------------------------------------------------------------------
+    "baseline_title": L(
+        "Taulukko 1. Asiakkaiden taustatiedot aloitettaessa kohorteittain",
+        "Tabell 1. Klienternas bakgrund vid start per kohort",
+        "Table 1. Baseline characteristics of the clients by cohort"),
+    "baseline_stubhead": L("Taustatieto", "Bakgrundsvariabel", "Characteristic"),
+    "category": L("Luokka tai tunnusluku", "Kategori eller mått", "Category or statistic"),
+    "mean_sd": L("keskiarvo (SD)", "medelvärde (SD)", "mean (SD)"),
+    "median_iqr": L("mediaani [Q1; Q3]", "median [Q1; Q3]", "median [Q1, Q3]"),
+    "missing": L("Tieto puuttuu", "Uppgift saknas", "Missing"),
+    "smd": L("SMD", "SMD", "SMD"),
+    "smd_note": L(
+        "SMD = vakioitu keskiarvojen ero kohorttien välillä (ilman puuttuvia tietoja); "
+        "luokitelluille muuttujille Yangin ja Daltonin (2012) moniluokkainen SMD. Yli 0,1 "
+        "tulkitaan usein merkittäväksi eroksi.",
+        "SMD = standardiserad skillnad mellan kohorterna (utan saknade uppgifter); för "
+        "kategoriska variabler Yangs och Daltons (2012) SMD för flera kategorier. Över 0,1 "
+        "tolkas ofta som en betydande skillnad.",
+        "SMD = standardised mean difference between the cohorts (missing values left out); for "
+        "categorical characteristics the multi-category SMD of Yang and Dalton (2012). Values "
+        "above 0.1 are often read as a meaningful difference."),
+    "baseline_pct_note": L(
+        "Luokitelluista muuttujista n (%), osuus kaikista kohortin asiakkaista (tieto puuttuu "
+        "-rivi mukaan lukien).",
+        "För kategoriska variabler n (%), andel av alla klienter i kohorten (inklusive raden "
+        "uppgift saknas).",
+        "Categorical characteristics: n (%), share of all clients of the cohort (the missing "
+        "row included)."),
+
+    # ---- employment outcomes ----------------------------------------------------------------
+    "employment_title": L(
+        "Taulukko 2. Työllistyminen avoimille työmarkkinoille kohorteittain: julkaistu "
+        "raakaosuus ja yhtä pitkän seurannan kumulatiivinen ilmaantuvuus",
+        "Tabell 2. Sysselsättning på den öppna arbetsmarknaden per kohort: publicerad rå andel "
+        "och kumulativ incidens vid lika lång uppföljning",
+        "Table 2. Employment in competitive jobs by cohort: the crude share as published and "
+        "the cumulative incidence at equal follow-up"),
+    "cutoff_date": L("Rajauspäivä", "Brytdatum", "Cut-off date"),
+    "followup_median": L("Seuranta-aika rajauspäivään, mediaani (kk)",
+                         "Uppföljningstid till brytdatum, median (mån)",
+                         "Time since start at the cut-off, median (months)"),
+    "started": L("Aloittaneet, n", "Startade, n", "Started, n"),
+    "employed": L("Työllistyneet, n (%)", "Sysselsatta, n (%)", "Employed, n (%)"),
+    "employed_excl_subsidy": L("Ilman palkkatukea, n (%)", "Utan lönesubvention, n (%)",
+                               "Excluding pay subsidy, n (%)"),
+    "crude_spanner": L("Raakaosuus (kuten julkaistu)", "Rå andel (som publicerad)",
+                       "Crude share (as published)"),
+    "cif_spanner": L("Yhtä pitkä seuranta: kumulatiivinen ilmaantuvuus, % (95 %:n LV)",
+                     "Lika lång uppföljning: kumulativ incidens, % (95 % KI)",
+                     "Equal follow-up: cumulative incidence, % (95% CI)"),
+    "at_risk_12": L("Riskijoukko 12 kk, n", "I riskmängden 12 mån, n", "At risk at 12 months, n"),
+    "published_row": L("{cohort}, julkaistu {date}", "{cohort}, publicerad {date}",
+                       "{cohort}, published {date}"),
+    "trap_note": L(
+        "Raakaosuudet ('työllistyneitä kaikista aloittaneista') eivät ole vertailukelpoisia "
+        "kohorttien välillä: rajauspäivänä pilottien asiakkaita oli seurattu jopa kolme vuotta, "
+        "RRP-asiakkaita vain muutamia kuukausia. Kohortteja verrataan ensimmäisen työn "
+        "kumulatiivisella ilmaantuvuudella 6 ja 12 kuukauden kohdalla (Aalen–Johansen; palvelun "
+        "päättyminen ilman työtä kilpailevana tapahtumana).",
+        "De råa andelarna ('sysselsatta av alla som startat') är inte jämförbara mellan "
+        "kohorterna: vid brytdatum hade pilotklienterna följts i upp till tre år, RRP-klienterna "
+        "bara några månader. Kohorterna jämförs med den kumulativa incidensen av första arbete "
+        "vid 6 och 12 månader (Aalen–Johansen; avslutad tjänst utan arbete som konkurrerande "
+        "händelse).",
+        "The crude shares ('employed of all who started') are not comparable between the "
+        "cohorts: on the cut-off date the pilot clients had been followed for up to three "
+        "years, the RRP clients for a few months only. The cohorts are compared by the "
+        "cumulative incidence of a first job at 6 and 12 months (Aalen–Johansen; the service "
+        "ending without a job as the competing event)."),
+    "competitive_note": L(
+        "Työ = avoimien työmarkkinoiden palkkatyö, joka alkoi aloituspäivänä tai sen jälkeen "
+        "ja viimeistään rajauspäivänä; palkkatuetut työt mukana, ja erikseen ilman niitä.",
+        "Arbete = avlönat arbete på den öppna arbetsmarknaden som började på eller efter "
+        "startdatum och senast på brytdatum; arbeten med lönesubvention ingår, och separat "
+        "utan dem.",
+        "Job = a paid job on the open labour market starting on or after the index date and "
+        "on or before the cut-off; pay-subsidised jobs count, and are also shown left out."),
+    "published_row_note": L(
+        "Kumulatiivinen ilmaantuvuus on laskettu kohortin analyysin rajauspäivään.",
+        "Den kumulativa incidensen är beräknad till kohortens analysbrytdatum.",
+        "The cumulative incidence is estimated at the cohort's analysis cut-off."),
+
+    # ---- job tenure -------------------------------------------------------------------------
+    "tenure_title": L(
+        "Taulukko 3. Työsuhteiden kesto (Kaplan–Meier)",
+        "Tabell 3. Anställningarnas längd (Kaplan–Meier)",
+        "Table 3. Job tenure (Kaplan–Meier)"),
+    "jobs_n": L("Työsuhteita, n", "Anställningar, n", "Jobs, n"),
+    "ended_n": L("Päättyneitä, n", "Avslutade, n", "Ended, n"),
+    "still_spanner": L("Työsuhde jatkuu, % (95 %:n LV)", "Anställningen fortsätter, % (95 % KI)",
+                       "Still in the job, % (95% CI)"),
+    "median_months": L("Mediaanikesto, kk (95 %:n LV)", "Medianlängd, mån (95 % KI)",
+                       "Median tenure, months (95% CI)"),
+    "rmst_months": L("RMST 12 kk, kk", "RMST 12 mån, mån", "RMST to 12 months, months"),
+    "tenure_note": L(
+        "Työsuhde, joka päättyy viimeistään rajauspäivänä, on päättynyt. Muut sensuroidaan "
+        "rajauspäivänä tai, jos loppupäivää ei ole ja palvelu päättyi, palvelun päättyessä.",
+        "En anställning som slutar senast på brytdatum har avslutats. Övriga censureras vid "
+        "brytdatum eller, utan slutdatum och om tjänsten avslutades, då tjänsten avslutades.",
+        "A job ending on or before the cut-off has ended. Others are censored at the cut-off "
+        "or, without an end date when the service ended, at the end of the service."),
+    "rmst_note": L(
+        "RMST = rajattu keskimääräinen kesto 12 kuukauden (365,25 päivän) aikarajaan asti. "
+        "Mediaani puuttuu, kun alle puolet työsuhteista on päättynyt.",
+        "RMST = begränsad medellängd upp till 12 månader (365,25 dagar). Medianen saknas när "
+        "under hälften av anställningarna har avslutats.",
+        "RMST = restricted mean tenure up to 12 months (365.25 days). The median is empty when "
+        "fewer than half of the jobs have ended."),
+
+    # ---- Cox ---------------------------------------------------------------------------------
+    "cox_title": L(
+        "Taulukko 4. Työsuhteen päättymiseen liittyvät tekijät (Coxin malli)",
+        "Tabell 4. Faktorer förknippade med att anställningen slutar (Cox-modell)",
+        "Table 4. Factors associated with a job ending (Cox model)"),
+    "term": L("Muuttuja", "Variabel", "Term"),
+    "hr_ci": L("HR (95 %:n LV)", "HR (95 % KI)", "HR (95% CI)"),
+    "events_n": L("Päättyneitä, n", "Händelser, n", "Events, n"),
+    "ph_test": L("PH-testi, p", "PH-test, p", "PH test, p"),
+    "cox_note": L(
+        "HR > 1: työsuhde päättyy todennäköisemmin. Efronin menetelmä tasatilanteille; kaikkien "
+        "työsuhteiden mallissa asiakkaittain klusteroidut robustit keskivirheet. PH-testi = "
+        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit). Täydellisten "
+        "havaintojen analyysi.",
+        "HR > 1: anställningen slutar sannolikare. Efrons metod för lika tider; i modellen för "
+        "alla anställningar robusta standardfel klustrade per klient. PH-test = globalt test av "
+        "antagandet om proportionella risker (Schoenfeld-residualer). Analys av fullständiga "
+        "observationer.",
+        "HR > 1: the job is more likely to end. Efron's method for ties; in the all-jobs model "
+        "robust standard errors clustered by client. PH test = global test of proportional "
+        "hazards (Schoenfeld residuals). Complete-case analysis."),
+    "reference": L("vertailuryhmä: {level}", "referens: {level}", "reference: {level}"),
+
+    # ---- change scores ------------------------------------------------------------------------
+    "change_title": L(
+        "Taulukko 5. Muutos mittareissa alkutilanteesta 6 ja 12 kuukauteen",
+        "Tabell 5. Förändring i instrumenten från start till 6 och 12 månader",
+        "Table 5. Change in the outcome measures from baseline to 6 and 12 months"),
+    "contrast": L("Vertailu", "Jämförelse", "Contrast"),
+    "group": L("Ryhmä", "Grupp", "Group"),
+    "baseline_mean": L("Alku, ka", "Start, medel", "Baseline, mean"),
+    "followup_mean": L("Seuranta, ka", "Uppföljning, medel", "Follow-up, mean"),
+    "mean_change": L("Muutos (95 %:n LV)", "Förändring (95 % KI)", "Change (95% CI)"),
+    "effect_size": L("Vaikutuskoko", "Effektstorlek", "Effect size"),
+    "improved": L("Parantui luotettavasti, %", "Reliabel förbättring, %", "Reliably improved, %"),
+    "deteriorated": L("Heikkeni luotettavasti, %", "Reliabel försämring, %",
+                      "Reliably deteriorated, %"),
+    "change_note": L(
+        "Muutos = seuranta − alku asiakkailla, joilta on molemmat mittaukset. Vaikutuskoko = "
+        "muutoksen keskiarvo / muutoksen keskihajonta (Cohenin d_z). Luotettava muutos "
+        "Jacobsonin ja Truaxin RCI:llä (alkumittauksen hajonta ja Cronbachin alfa); "
+        "yksittäisille kysymyksille vain keskimääräinen muutos.",
+        "Förändring = uppföljning − start för klienter med båda mätningarna. Effektstorlek = "
+        "medelförändring / förändringens standardavvikelse (Cohens d_z). Reliabel förändring "
+        "med Jacobsons och Truax RCI (startens standardavvikelse och Cronbachs alfa); för "
+        "enskilda frågor endast medelförändring.",
+        "Change = follow-up − baseline for clients with both. Effect size = mean change / SD "
+        "of the change (Cohen's d_z). Reliable change by the Jacobson–Truax RCI (baseline SD and "
+        "Cronbach's alpha); single items: mean change only."),
+    "health_direction_note": L(
+        "Koettu terveys: 1 = erittäin hyvä … 5 = erittäin huono, joten pienempi arvo ja "
+        "negatiivinen muutos ovat parempia.",
+        "Självskattad hälsa: 1 = mycket bra … 5 = mycket dålig, så ett lägre värde och en "
+        "negativ förändring är bättre.",
+        "Self-rated health: 1 = very good … 5 = very poor, so a lower value and a negative "
+        "change are better."),
+    "waves_note": L(
+        "Aalto vastauspäivän mukaan: alku −30…+30, 6 kk +120…+240, 12 kk +300…+450 päivää "
+        "aloituksesta.",
+        "Omgång enligt svarsdatum: start −30…+30, 6 mån +120…+240, 12 mån +300…+450 dagar "
+        "från start.",
+        "Wave by the answer date: baseline −30…+30, 6 months +120…+240, 12 months +300…+450 "
+        "days from the index date."),
+    "had_job": L("Työssä seurannan aikana: {value}", "I arbete under uppföljningen: {value}",
+                 "Had a competitive job: {value}"),
+
+    # ---- mixed models --------------------------------------------------------------------------
+    "mixed_title": L(
+        "Taulukko 6. Mittarien muutos kaikilla mittauskerroilla (lineaarinen sekamalli)",
+        "Tabell 6. Förändring i instrumenten över alla mättillfällen (linjär blandad modell)",
+        "Table 6. Change in the outcome measures over all waves (linear mixed model)"),
+    "clients_n": L("Asiakkaita, n", "Klienter, n", "Clients, n"),
+    "obs_n": L("Havaintoja, n", "Observationer, n", "Observations, n"),
+    "converged": L("Konvergoi", "Konvergerade", "Converged"),
+    "mixed_note": L(
+        "Satunnainen vakiotermi asiakkaittain; kaikki saatavilla olevat mittauskerrat, myös "
+        "asiakkailta, joilta puuttuu jokin aalto.",
+        "Slumpmässigt intercept per klient; alla tillgängliga mättillfällen, även för klienter "
+        "som saknar någon omgång.",
+        "Random intercept per client; all available waves, also of clients with a missing "
+        "wave."),
+
+    # ---- regions and fidelity -----------------------------------------------------------------
+    "regions_title": L(
+        "Taulukko 7. Alueet ja tiimit: IPS-25-menetelmäuskollisuus ja työllistyminen",
+        "Tabell 7. Regioner och team: IPS-25-metodtrohet och sysselsättning",
+        "Table 7. Regions and teams: IPS-25 fidelity and employment"),
+    "clients_started": L("Aloittaneet, n", "Startade, n", "Started, n"),
+    "window_12": L("12 kk seuranta, n", "12 mån uppföljning, n", "With 12 months' follow-up, n"),
+    "employed_12": L("Työllistyi 12 kk:ssa, n (%)", "Sysselsatt inom 12 mån, n (%)",
+                     "Employed within 12 months, n (%)"),
+    "quarterly_rate": L("Neljännesvuosittainen työllisyysaste, %",
+                        "Sysselsättningsgrad per kvartal, %", "Quarterly employment rate, %"),
+    "fidelity_total": L("IPS-25 pisteet", "IPS-25 poäng", "IPS-25 total"),
+    "fidelity_band": L("Taso", "Nivå", "Band"),
+    "review_date": L("Arviointipäivä", "Bedömningsdatum", "Review date"),
+    "fidelity_spanner": L("Menetelmäuskollisuus (viimeisin arvio)",
+                          "Metodtrohet (senaste bedömning)", "Fidelity (latest review)"),
+    "employment_spanner": L("Työllistyminen", "Sysselsättning", "Employment"),
+    "regions_note": L(
+        "IPS-25: 115–125 erinomainen, 100–114 hyvä, 74–99 kohtalainen, ≤ 73 ei IPS. Alueen "
+        "pisteet = sen tiimien viimeisimpien arvioiden keskiarvo. Työllistyminen 12 kk:ssa = "
+        "avoimien työmarkkinoiden työ 365,25 päivän kuluessa asiakkailla, joiden aloituksesta "
+        "oli rajauspäivänä vähintään 12 kk. Neljännesvuosittainen työllisyysaste = "
+        "neljänneksellä työssä olleet / palvelussa olleet, kaikki neljännekset yhteensä.",
+        "IPS-25: 115–125 utmärkt, 100–114 god, 74–99 måttlig, ≤ 73 inte IPS. Regionens poäng "
+        "= medeltalet av dess teams senaste bedömningar. Sysselsatt inom 12 mån = arbete på "
+        "öppna arbetsmarknaden inom 365,25 dagar bland klienter som startat minst 12 mån före "
+        "brytdatum. Sysselsättningsgrad per kvartal = i arbete under kvartalet / i tjänsten, "
+        "alla kvartal sammanlagt.",
+        "IPS-25: 115–125 exemplary, 100–114 good, 74–99 fair, ≤ 73 not IPS. A region's total "
+        "is the mean of its teams' latest reviews. Employed within 12 months = a competitive job "
+        "within 365.25 days, among clients who started at least 12 months before the cut-off. "
+        "Quarterly employment rate = clients working in the quarter / clients in the service, "
+        "all quarters pooled."),
+    "region_total": L("{region} yhteensä", "{region} totalt", "{region} total"),
+
+    # ---- register ------------------------------------------------------------------------------
+    "register_title": L(
+        "Taulukko 8. Rekisteritilat ja ansiot kuukausina ennen ja jälkeen aloituksen",
+        "Tabell 8. Registerstatus och inkomster månaderna före och efter start",
+        "Table 8. Register states and earnings in the months before and after the start"),
+    "rel_month": L("Kuukausi aloituksesta", "Månad från start", "Month from the start"),
+    "persons_n": L("Henkilöitä, n", "Personer, n", "Persons, n"),
+    "mean_earnings": L("Ansiot, ka €/kk", "Inkomster, medel €/mån", "Earnings, mean EUR/month"),
+    "states_spanner": L("Päätila, n (%)", "Huvudstatus, n (%)", "Main state, n (%)"),
+    "register_note": L(
+        "Päätila kuukaudessa, ensimmäinen voimassa oleva: työssä (ansioita > 0), "
+        "työkyvyttömyyseläke, sairaus- tai kuntoutusetuus, opiskelija, työtön, muu. Kuukausi "
+        "0 = aloituskuukausi. Rekisterilinkitykseen suostuneet asiakkaat.",
+        "Huvudstatus i månaden, den första som gäller: i arbete (inkomster > 0), "
+        "invalidpension, sjuk- eller rehabiliteringsförmån, studerande, arbetslös, annat. "
+        "Månad 0 = startmånaden. Klienter som samtyckt till registerlänkning.",
+        "Main state of the month, the first that holds: employed (earnings > 0), disability "
+        "pension, sickness or rehabilitation benefit, student, unemployed, other. Month 0 = "
+        "the month of the start. Clients who consented to register linkage."),
+
+    # ---- employer survey -----------------------------------------------------------------------
+    "employer_title": L(
+        "Taulukko 9. Työnantajakysely",
+        "Tabell 9. Arbetsgivarenkät",
+        "Table 9. Employer survey"),
+    "item": L("Väittämä", "Påstående", "Statement"),
+    "respondents_n": L("Vastaajia, n", "Svarande, n", "Respondents, n"),
+    "agree_pct": L("Samaa mieltä, n (%)", "Av samma åsikt, n (%)", "Agree, n (%)"),
+    "item_mean": L("Keskiarvo (1–5)", "Medelvärde (1–5)", "Mean (1–5)"),
+    "employer_note": L(
+        "Samaa mieltä = jokseenkin tai täysin samaa mieltä (4–5). Vastaajat ovat työnantajia, "
+        "jotka palkkasivat IPS-asiakkaan.",
+        "Av samma åsikt = delvis eller helt av samma åsikt (4–5). De svarande är arbetsgivare "
+        "som anställde en IPS-klient.",
+        "Agree = somewhat or fully agree (4–5). Respondents are employers who hired an IPS "
+        "client."),
+
+    # ---- figure -------------------------------------------------------------------------------
+    "fig_fidelity_title": L(
+        "IPS-25-menetelmäuskollisuus ja työllistyminen tiimeittäin",
+        "IPS-25-metodtrohet och sysselsättning per team",
+        "IPS-25 fidelity and employment by team"),
+    "fig_fidelity_x": L("IPS-25 pisteet (viimeisin arvio)", "IPS-25 poäng (senaste bedömning)",
+                        "IPS-25 total (latest review)"),
+    "fig_fidelity_y": L("Työllistyi 12 kk:ssa, %", "Sysselsatt inom 12 mån, %",
+                        "Employed within 12 months, %"),
+
+    # ---- report page ---------------------------------------------------------------------------
+    "report_title": L("IPS – Sijoita ja valmenna! -arvioinnin tulokset",
+                      "Resultat av utvärderingen av IPS – Sijoita ja valmenna!",
+                      "IPS – Sijoita ja valmenna! evaluation results"),
+    "report_tables": L("Taulukot", "Tabeller", "Tables"),
+    "report_figures": L("Kuviot", "Figurer", "Figures"),
+    "report_inputs": L("Toimitukset", "Leveranser", "Deliveries"),
+    "report_validation": L("Tarkistusten yhteenveto", "Sammanfattning av valideringen",
+                           "Validation summary"),
+    "report_software": L("Ohjelmistoversiot", "Programversioner", "Software versions"),
+    "report_missing_table": L("Taulukkoa ei tuotettu tässä ajossa.",
+                              "Tabellen producerades inte i denna körning.",
+                              "The table was not produced in this run."),
+}
+
+
+def text(key: str, lang: Lang, **fields: object) -> str:
+    """The text ``key`` in ``lang`` with its ``{fields}`` filled."""
+    try:
+        label = TEXT[key]
+    except KeyError:
+        raise KeyError(f"no table text {key!r} in schemas/table_text.py") from None
+    return label(lang).format(**fields) if fields else label(lang)
