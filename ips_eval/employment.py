@@ -48,7 +48,7 @@ def build_tte(con: duckdb.DuckDBPyConnection) -> None:
 def table_frame(con: duckdb.DuckDBPyConnection, sql: str,
                 params: Mapping[str, object] | None = None) -> pl.DataFrame:
     """A (small) query result as a polars DataFrame."""
-    return pl.from_arrow(con.execute(sql, params or None).to_arrow_table())
+    return pl.from_arrow(con.sql(sql, params=dict(params) if params else None).to_arrow_table())
 
 
 def clients_exiting_before_index(con: duckdb.DuckDBPyConnection) -> int:
