@@ -74,7 +74,7 @@ def response_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "SELECT coalesce(not_used_reason, 'used'), count(*) FROM analysis.survey_responses "
         "GROUP BY ALL ORDER BY 1").fetchall())
     scored, rows = con.execute(
-        "SELECT count(score), count(*) FROM analysis.scores").fetchone()
+        "SELECT count(score), count(*) FROM analysis.scores").fetchall()[0]
     return {"responses": sum(counts.values()), **counts, "score_rows": rows,
             "scored": scored, "not_scored_too_few_items": rows - scored}
 
@@ -84,7 +84,7 @@ def score_range_violations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ranges = pl.DataFrame(
         [{"instrument": i.name, "lo": i.score_range[0], "hi": i.score_range[1]}
          for i in INSTRUMENTS])
-    scores = con.execute(
+    scores = con.sql(
         "SELECT client_id, wave, instrument, score FROM analysis.scores "
         "WHERE score IS NOT NULL").pl()
     return (scores.join(ranges, on="instrument", how="left")
@@ -95,7 +95,7 @@ def score_range_violations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def score_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """n scored and mean score per instrument × cohort × wave (for metadata and the figure)."""
-    return con.execute(
+    return con.sql(
         "SELECT instrument, cohort, wave, count(score) AS n, avg(score) AS mean, "
         "stddev_samp(score) AS sd FROM analysis.scores GROUP BY ALL "
         "ORDER BY instrument, cohort, wave").pl()
@@ -114,4 +114,4 @@ def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) 
         "regions": [{"region": r, "cohort": c} for r, c in COHORT_OF_REGION.items()],
         **_cutoff_params(cutoffs),
     })
-    return con.execute("SELECT count(*) FROM analysis.fidelity").fetchone()[0]
+    return con.execute("SELECT count(*) FROM analysis.fidelity").fetchall()[0][0]

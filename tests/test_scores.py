@@ -182,7 +182,7 @@ def test_waves_come_from_the_answer_date_with_inclusive_bounds(con):
     assert got[(ids[5], 12)] == (12, True, None)
     assert got[(ids[6], 12)] == (None, False, "outside_windows")
     # a response outside every window is kept in staging but not scored
-    assert con.execute("SELECT count(*) FROM staging.asiakaskysely").fetchone()[0] == 7
+    assert con.execute("SELECT count(*) FROM staging.asiakaskysely").fetchall()[0][0] == 7
     scored = {r[0] for r in con.execute("SELECT DISTINCT client_id FROM analysis.scores")
               .fetchall()}
     assert scored == {ids[0], ids[2], ids[3], ids[5]}
@@ -237,7 +237,7 @@ def test_nothing_after_the_cutoff_is_used(con):
     assert got[("HEL-0001", 0)] == (0, True, None)
     assert got[("HEL-0002", 0)] == (None, False, "index_after_cutoff")
     assert con.execute("SELECT count(*) FROM analysis.scores WHERE client_id = 'HEL-0002'"
-                       ).fetchone()[0] == 0
+                       ).fetchall()[0][0] == 0
 
 
 def test_scores_table_has_the_contract_columns(con):
@@ -248,7 +248,7 @@ def test_scores_table_has_the_contract_columns(con):
     assert cols[:7] == ["client_id", "cohort", "wave", "response_date", "instrument", "score",
                         "items_answered"]
     assert con.execute("SELECT DISTINCT cohort FROM analysis.scores").fetchall() == [("rrp",)]
-    assert con.execute("SELECT count(*) FROM analysis.scores").fetchone()[0] == 6
+    assert con.execute("SELECT count(*) FROM analysis.scores").fetchall()[0][0] == 6
 
 
 def test_missing_item_column_is_a_clear_error(con):
