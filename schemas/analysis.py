@@ -259,6 +259,13 @@ SCORES = DatasetLabels(
         Variable("score", L("Pistemäärä", "Poäng", "Score")),
         Variable("items_answered", L("Vastattuja kysymyksiä", "Besvarade frågor",
                                      "Items answered")),
+        Variable("items_total", L("Mittarin kysymyksiä", "Instrumentets frågor",
+                                  "Items in the instrument")),
+        Variable("higher_is_better", L("Suurempi pistemäärä on parempi",
+                                       "Högre poäng är bättre", "Higher score is better"),
+                 "yesno"),
+        Variable("days_from_index", L("Vastaus päivää aloituksesta", "Svar dagar efter start",
+                                      "Answer, days from index")),
     ),
 )
 
@@ -295,6 +302,8 @@ FIDELITY = DatasetLabels(
         Variable("total", L("IPS-25 kokonaispistemäärä", "IPS-25 totalpoäng", "IPS-25 total")),
         Variable("band", L("Menetelmäuskollisuuden taso", "Metodtrohetsnivå", "Fidelity band"),
                  "fidelity_band"),
+        Variable("items_answered", L("Vastattuja kohtia (25:stä)", "Besvarade punkter (av 25)",
+                                     "Items answered (of 25)")),
         *(_from(c) for c in LAATUARVIOT.columns if c.name.startswith("k")),
     ),
 )
