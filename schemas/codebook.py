@@ -9,6 +9,7 @@ labels are all built from this module; adding a survey item is one edit here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 DType = Literal["str", "int", "float", "date", "month"]
@@ -209,10 +210,44 @@ class Column:
     identity: Identity = None  # carries an identity code: pseudonymised at ingest
     pattern: str | None = None  # regular expression a text value must match
     empty_key_allowed: bool = False  # a key part that may be empty (contacts not about a client)
+    # codes that mean "missing" and are not defects: 99 "don't know / can't say" on a survey item
+    missing_codes: tuple = ()
 
     @property
     def must_exist(self) -> bool:
         return self.key or self.required
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A cross-field rule that rejects the whole row (contract: "What a defect costs", row level).
+
+    ``broken_when`` is a SQL predicate over the typed row (analysis names; ``_delivery_date``;
+    table ``_known_clients(client_id)`` for the client list; parameter ``$earliest_date``): TRUE
+    means the row breaks the rule. NULL operands never break a rule (missing is not wrong)."""
+
+    rule: str  # id in schemas/rules.py
+    column: str  # analysis name of the column whose value is reported in quarantine
+    broken_when: str
+
+
+# The study's data window starts in 2019 (contract: a date before 2019 is a row defect).
+EARLIEST_DATE = date(2019, 1, 1)
+
+
+def date_window_rules(columns: tuple[str, ...]) -> tuple[RowRule, ...]:
+    """2019-01-01 ≤ date ≤ the delivery date, for each checked date column."""
+    return tuple(
+        rule
+        for c in columns
+        for rule in (RowRule("date_before_2019", c, f"{c} < $earliest_date"),
+                     RowRule("date_after_delivery", c, f"{c} > _delivery_date"))
+    )
+
+
+UNKNOWN_CLIENT = RowRule(
+    "unknown_client", "client_id",
+    "client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM _known_clients)")
 
 
 @dataclass(frozen=True)
@@ -224,10 +259,16 @@ class Source:
     extensions: tuple[str, ...]
     register: bool = False  # a register extract (keyed by hetu, comparison persons possible)
     date_columns_checked: tuple[str, ...] = field(default=())  # 2019 ≤ date ≤ delivery date
+    row_rules: tuple[RowRule, ...] = field(default=())  # cross-field rules that reject the row
 
     @property
     def key(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.key)
+
+    @property
+    def all_row_rules(self) -> tuple[RowRule, ...]:
+        """The source's cross-field rules plus its date-window rules."""
+        return self.row_rules + date_window_rules(self.date_columns_checked)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -237,11 +278,11 @@ class Source:
 
 
 def _items(prefix: str, n: int, lo: int, hi: int, labels: str, what: Label,
-           width: int = 1) -> tuple[Column, ...]:
+           width: int = 1, missing_codes: tuple = ()) -> tuple[Column, ...]:
     return tuple(
         Column(f"{prefix}{i:0{width}d}", f"{prefix}{i:0{width}d}", "int",
                L(f"{what.fi} {i}", f"{what.sv} {i}", f"{what.en} {i}"),
-               min=lo, max=hi, value_labels=labels)
+               min=lo, max=hi, value_labels=labels, missing_codes=missing_codes)
         for i in range(1, n + 1)
     )
 
@@ -255,6 +296,12 @@ ASIAKKAAT = Source(
                                 "Enrolment form"),
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("referral_date", "index_date", "exit_date"),
+    row_rules=(
+        RowRule("region_prefix_mismatch", "region",
+                "region IS NOT NULL AND client_id IS NOT NULL "
+                "AND region <> split_part(client_id, '-', 1)"),
+        RowRule("referral_after_start", "referral_date", "referral_date > index_date"),
+    ),
     columns=(
         CLIENT_ID,
         Column("hetu", "pid", "str", L("Pseudonyymi (henkilötunnuksesta)", "Pseudonym (från "
@@ -294,6 +341,7 @@ TYOSUHTEET = Source(
     "tyosuhteet", "tyosuhteet", L("Työsuhteet", "Anställningar", "Job spells"),
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("start_date", "end_date"),
+    row_rules=(RowRule("end_before_start", "end_date", "end_date < start_date"), UNKNOWN_CLIENT),
     columns=(
         CLIENT_ID,
         Column("tyosuhde_nro", "job_no", "int", L("Työsuhteen nro", "Anställningens nr",
@@ -337,6 +385,9 @@ KONTAKTIT = Source(
     ),
 )
 
+# contract/DELIVERIES.md: 99 "don't know / can't say" may appear on any client-survey item and
+# means missing, never a value (and never a defect).
+DONT_KNOW = (99,)
 _MHI = L("MHI-5 kysymys", "MHI-5 fråga", "MHI-5 item")
 _QOL = L("EUROHIS-QOL kysymys", "EUROHIS-QOL fråga", "EUROHIS-QOL item")
 _ESIS = L("Osallisuus (ESIS) kysymys", "Delaktighet (ESIS) fråga", "Social inclusion (ESIS) item")
@@ -346,6 +397,7 @@ ASIAKASKYSELY = Source(
     "asiakaskysely", "asiakaskysely", L("Asiakaskysely", "Klientenkät", "Client survey"),
     extensions=(".sav", ".csv"),
     date_columns_checked=("response_date",),
+    row_rules=(UNKNOWN_CLIENT,),
     columns=(
         CLIENT_ID,
         Column("aalto", "wave_intended", "int", L("Kyselyaalto (suunniteltu)",
@@ -353,19 +405,21 @@ ASIAKASKYSELY = Source(
                value_labels="wave"),
         Column("vastauspvm", "response_date", "date", L("Vastauspäivä", "Svarsdatum",
                "Answer date"), required=True),
-        *_items("mhi", 5, 1, 6, "mhi", _MHI),
-        *_items("qol", 8, 1, 5, "qol", _QOL),
-        *_items("osal", 10, 1, 5, "agree5", _ESIS),
+        *_items("mhi", 5, 1, 6, "mhi", _MHI, missing_codes=DONT_KNOW),
+        *_items("qol", 8, 1, 5, "qol", _QOL, missing_codes=DONT_KNOW),
+        *_items("osal", 10, 1, 5, "agree5", _ESIS, missing_codes=DONT_KNOW),
         Column("was", "was", "int", L("Työkykypistemäärä (WAS)", "Arbetsförmåga (WAS)",
-               "Work Ability Score"), min=0, max=10),
+               "Work Ability Score"), min=0, max=10, missing_codes=DONT_KNOW),
         Column("tyovalmius", "readiness", "int", L("Valmius palata töihin",
                "Beredskap att återgå i arbete", "Readiness to return to work"),
-               min=1, max=5, value_labels="agree5"),
+               min=1, max=5, value_labels="agree5", missing_codes=DONT_KNOW),
         Column("terveys", "self_rated_health", "int", L("Koettu terveys", "Självskattad hälsa",
-               "Self-rated health"), min=1, max=5, value_labels="health5"),
+               "Self-rated health"), min=1, max=5, value_labels="health5",
+               missing_codes=DONT_KNOW),
         Column("tilanne", "situation", "int", L("Nykyinen tilanne", "Nuvarande situation",
-               "Current situation"), codes=(1, 2, 3, 4), value_labels="situation"),
-        *_items("tyyt", 3, 1, 5, "agree5", _SAT),
+               "Current situation"), codes=(1, 2, 3, 4), value_labels="situation",
+               missing_codes=DONT_KNOW),
+        *_items("tyyt", 3, 1, 5, "agree5", _SAT, missing_codes=DONT_KNOW),
     ),
 )
 
@@ -430,6 +484,7 @@ KELA = Source(
                                  "Kela benefit periods"),
     extensions=(".csv",), register=True,
     date_columns_checked=("start_date", "end_date"),
+    row_rules=(RowRule("end_before_start", "end_date", "end_date < start_date"),),
     columns=(
         Column("hetu", "pid", "str", L("Pseudonyymi", "Pseudonym", "Pseudonym"), key=True,
                identity="hetu"),

@@ -1,0 +1,192 @@
+"""Validation of one source's raw rows: typed values, then every defect, each with its level and
+rule (schemas/rules.py) exactly as contract/DELIVERIES.md "What a defect costs" says.
+
+All set work over the source's rows of the *active* delivery files (the files present in the
+delivery folder now), in DuckDB:
+- ``_raw``: view of ``raw.<table>`` restricted to active files;
+- ``_typed``: text parsed into the codebook's types (``sql/ingest_macros.sql``), ``_key``;
+- ``_defects``: one row per defect found — ``(_hash, _row, column, level, rule, value,
+  message)``, ``column`` the delivered (raw) column name.
+
+Per-value rules (ranges, code lists, patterns) are checked by the pandera schema built from the
+codebook (``schemas/validation.py``), run lazily over Arrow batches streamed from DuckDB; only
+the failures come back. Cross-field rules are the codebook's ``RowRule`` SQL predicates.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from ips_eval.ingest import identity
+from ips_eval.ingest.raw import identity_parts, raw_table
+from ips_eval.ingest.readers import quote_ident
+from schemas.codebook import EARLIEST_DATE, Column, Source
+from schemas.rules import rule
+from schemas.validation import checked_columns, value_failures
+
+PARSE = {"str": "ingest_parse_text", "int": "ingest_parse_int", "float": "ingest_parse_number",
+         "date": "ingest_parse_date", "month": "ingest_parse_month"}
+SQL_TYPE = {"str": "VARCHAR", "int": "INTEGER", "float": "DOUBLE", "date": "DATE",
+            "month": "DATE"}
+BATCH_ROWS = 1_000_000
+
+_DEFECTS_DDL = """CREATE OR REPLACE TEMP TABLE _defects (_hash VARCHAR, _row INTEGER,
+    "column" VARCHAR, level VARCHAR, rule VARCHAR, value VARCHAR, message VARCHAR)"""
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _typed_expr(col: Column) -> str:
+    if col.identity:
+        return f"{quote_ident(col.raw + '_pid')}"
+    expr = f"{PARSE[col.dtype]}({quote_ident(col.raw)})"
+    if col.missing_codes:
+        codes = ", ".join(str(int(c)) for c in col.missing_codes)  # codebook constants
+        expr = f"CASE WHEN {expr} IN ({codes}) THEN NULL ELSE {expr} END"
+    return f"CAST({expr} AS {SQL_TYPE[col.dtype]})"
+
+
+def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str]) -> int:
+    """Create ``_raw`` and ``_typed`` for the source's active files; returns the row count."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _active (content_hash VARCHAR)")
+    con.execute("INSERT INTO _active SELECT unnest($h::VARCHAR[])", {"h": active})
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT r.* FROM {raw_table(src)} r "
+                "SEMI JOIN _active a ON a.content_hash = r._hash")
+    typed = [f"{_typed_expr(c)} AS {quote_ident(c.name)}" for c in src.columns]
+    extra = []
+    for c in src.columns:
+        if c.identity:
+            extra += [f"{quote_ident(n)} AS {quote_ident('_' + n)}"
+                      for n, _ in identity_parts(src, c) if not n.endswith("_pid")]
+    key_parts = [c for c in src.columns if c.key]
+    complete = " AND ".join(f"{quote_ident(c.name)} IS NOT NULL" for c in key_parts
+                            if not c.empty_key_allowed)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, CASE WHEN " + complete + " THEN md5("
+        "to_json([" + ", ".join(f"CAST({quote_ident(c.name)} AS VARCHAR)" for c in key_parts)
+        + "])) END AS _key FROM (SELECT _hash, _file, _delivery_date, _row, _row_hash, "
+        "_unparseable, _hetu_in, " + ", ".join(typed + extra) + " FROM _raw)")
+    return con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
+
+
+def collect_defects(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """Fill ``_defects`` with every row and field defect of ``_typed`` (duplicates and key
+    conflicts come later, in ``sql/ingest_row_outcomes.sql``)."""
+    con.execute(_DEFECTS_DDL)
+    add = _inserter(con)
+    add("SELECT _hash, _row, NULL, 'row', 'row_unparseable', NULL, $msg FROM _typed "
+        "WHERE _unparseable", msg="the row cannot be parsed: fields missing or extra, or an "
+        "unterminated quote (e.g. a truncated last line)")
+    add("SELECT _hash, _row, c, 'row', 'hetu_in_wrong_column', $mask, 'a valid personal identity"
+        " code stands in column ' || c || ' (masked in raw)' FROM (SELECT _hash, _row, "
+        "unnest(_hetu_in) AS c FROM _typed)", mask=identity.HETU_MASK)
+    for c in src.columns:
+        if c.identity:
+            _identity_defects(add, src, c)
+        else:
+            _parse_defects(add, c)
+    _value_defects(con, src)
+    for r in src.all_row_rules:
+        col = src.column(r.column)
+        value = f"CAST({quote_ident(col.name)} AS VARCHAR)"
+        add(f"SELECT _hash, _row, $col, 'row', $rule, {value}, $msg FROM _typed t "
+            f"WHERE NOT _unparseable AND ({r.broken_when})", col=col.raw, rule=r.rule,
+            msg=rule(r.rule).en, earliest_date=EARLIEST_DATE)
+    if src.table == "asiakkaat":
+        add("SELECT _hash, _row, 'hetu', 'field', 'hetu_missing_with_consent', NULL, $msg "
+            "FROM _typed WHERE _hetu_status = 'missing' AND register_consent = 1",
+            msg=rule("hetu_missing_with_consent").en)
+
+
+def _inserter(con: duckdb.DuckDBPyConnection):
+    def add(select: str, **params) -> None:
+        used = {k: v for k, v in params.items() if f"${k}" in select}
+        con.execute(f"INSERT INTO _defects {select}", used or None)
+    return add
+
+
+def _identity_defects(add, src: Source, c: Column) -> None:
+    status = quote_ident(f"_{c.raw}_status")
+    # raw keeps only the pseudonym and the status of an identity value, so quarantine shows a
+    # HETU as its mask and an invalid business ID not at all (the message says what was wrong)
+    value = _lit(identity.HETU_MASK) if c.identity == "hetu" else "NULL"
+    if c.key:
+        if not c.empty_key_allowed:
+            add(f"SELECT _hash, _row, $col, 'row', 'key_missing', NULL, $msg FROM _typed "
+                f"WHERE NOT _unparseable AND {status} = 'missing'", col=c.raw,
+                msg=f"key column {c.raw} is empty")
+        bad_rule = "invalid_hetu" if c.identity == "hetu" else "key_malformed"
+    else:
+        bad_rule = "invalid_hetu_field" if c.identity == "hetu" else "invalid_ytunnus"
+    level = "row" if c.key else "field"
+    what = "personal identity code" if c.identity == "hetu" else "business ID (Y-tunnus)"
+    add(f"SELECT _hash, _row, $col, $level, $rule, {value}, $what || ': ' || {status} FROM _typed "
+        f"WHERE NOT _unparseable AND {status} NOT IN ('valid', 'missing', 'hetu')",
+        col=c.raw, level=level, rule=bad_rule, what=what)
+    if c.identity == "ytunnus":
+        add(f"SELECT _hash, _row, $col, 'row', 'hetu_in_wrong_column', $mask, $msg FROM _typed "
+            f"WHERE {status} = 'hetu'", col=c.raw, mask=identity.HETU_MASK,
+            msg=f"a personal identity code stands in {c.raw}, a business ID column")
+
+
+def _parse_defects(add, c: Column) -> None:
+    """Text that does not parse as the column's type: a malformed key rejects the row, any
+    other value is set to missing (contract)."""
+    raw = quote_ident(c.raw)
+    empty = f"nullif(trim(r.{raw}), '') IS NULL"
+    if c.key and not c.empty_key_allowed:
+        add(f"SELECT r._hash, r._row, $col, 'row', 'key_missing', NULL, $msg FROM _raw r "
+            f"WHERE NOT r._unparseable AND {empty}", col=c.raw,
+            msg=f"key column {c.raw} is empty")
+    if c.dtype == "str":
+        return
+    level, rule_id = ("row", "key_malformed") if c.key else ("field", "invalid_value")
+    add(f"SELECT r._hash, r._row, $col, $level, $rule, r.{raw}, $msg FROM _raw r "
+        f"WHERE NOT r._unparseable AND NOT {empty} AND {PARSE[c.dtype]}(r.{raw}) IS NULL",
+        col=c.raw, level=level, rule=rule_id,
+        msg=f"{c.raw}: not a valid {_TYPE_WORDS[c.dtype]}")
+
+
+_TYPE_WORDS = {"int": "whole number", "float": "number", "date": "date (d.m.yyyy)",
+               "month": "month (yyyy-mm)"}
+
+
+def _value_defects(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """Ranges, code lists and patterns: the pandera schema over Arrow batches from DuckDB."""
+    cols = checked_columns(src)
+    if not cols:
+        return
+    # every typed column goes through the schema, so its dtypes are checked too
+    select = ", ".join(quote_ident(c.name) for c in src.columns if c.identity is None)
+    reader = con.sql(f"SELECT _hash, _row, {select} FROM _typed WHERE NOT _unparseable"
+                     ).to_arrow_reader(BATCH_ROWS)
+    found = []
+    for batch in reader:
+        frame = pl.from_arrow(batch)
+        failures = value_failures(src, frame)
+        if failures.height:
+            where = frame.select("_hash", "_row").with_row_index("_index")
+            found.append(failures.join(where.with_columns(pl.col("_index").cast(pl.Int64)),
+                                       on="_index").drop("_index"))
+    if not found:
+        return
+    failures = pl.concat(found)
+    raw_of = {c.name: c.raw for c in src.columns}
+    failures = failures.with_columns(
+        pl.col("column").replace_strict(raw_of).alias("raw_column"),
+        pl.when(pl.col("rule") == "key_malformed").then(pl.lit("row"))
+        .otherwise(pl.lit("field")).alias("level"))
+    con.register("_value_failures", failures.to_arrow())
+    try:
+        raw_value = "CASE f.raw_column " + " ".join(
+            f"WHEN {_lit(c.raw)} THEN r.{quote_ident(c.raw)}" for c in cols) + " END"
+        con.execute(
+            f"INSERT INTO _defects SELECT f._hash, f._row, f.raw_column, f.level, f.rule, "
+            f"{raw_value}, f.raw_column || ': ' || CASE f.rule WHEN 'invalid_value' THEN "
+            "'does not match the expected form' ELSE 'outside the allowed range or codes' END "
+            "FROM _value_failures f JOIN _raw r ON r._hash = f._hash AND r._row = f._row")
+    finally:
+        con.unregister("_value_failures")

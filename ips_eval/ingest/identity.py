@@ -1,0 +1,141 @@
+"""Identity codes: validation (python-stdnum), pseudonyms (HMAC-SHA-256), masks.
+
+DESIGN.md §3: the HETU is validated (check character, century sign incl. the 2023 signs
+``Y X W V U`` / ``B C D E F`` — stdnum ≥ 1.19 knows them; the installed 2.2 is pinned by the
+lock), age and sex are derived from it, and it is replaced by a keyed pseudonym. The HETU never
+reaches a warehouse table, a log or an output: the functions here work on the *distinct* values
+of a column (a register extract has a million persons but tens of millions of rows) and return a
+lookup from value to pseudonym that the loading SQL joins in; the lookup lives in Python memory
+only, registered with DuckDB as a view for the one INSERT.
+
+The same HETU gives the same ``pid`` in every source and run with the same key: the pseudonym is
+HMAC-SHA-256(key, compact HETU) in hex, the compact form being upper case without spaces (stdnum's
+``compact``). Business IDs (Y-tunnus) are pseudonymised the same way over their canonical
+``1234567-8`` form, so ``tyosuhteet.employer_pid`` matches ``tulorekisteri.payer_pid``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable
+from datetime import date
+
+import pyarrow as pa
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+from stdnum.fi import hetu as stdnum_hetu
+from stdnum.fi import ytunnus as stdnum_ytunnus
+
+# A HETU-shaped token: a prefilter only (stdnum decides). \b keeps it from matching inside a
+# hex pseudonym or a longer number; (?i) because stdnum accepts lower-case letters too.
+HETU_PATTERN = r"(?i)\b\d{6}[-+A-FYXWVU]\d{3}[0-9A-Y]\b"
+_HETU_RE = re.compile(HETU_PATTERN)
+_CENTURY = {"+": 1800} | dict.fromkeys("-YXWVU", 1900) | dict.fromkeys("ABCDEF", 2000)
+
+HETU_MASK = "******-****"  # what a HETU-shaped value becomes wherever it is shown
+
+# status of an identity value, kept in raw so that quarantine can say what was wrong
+VALID, MISSING = "valid", "missing"
+HETU_INVALID = {InvalidChecksum: "invalid check character", InvalidComponent: "invalid date or "
+                "individual number"}
+
+
+def pseudonym(key: bytes, value: str) -> str:
+    """HMAC-SHA-256 of the value under the study key, hex."""
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def hetu_problem(value: str) -> str | None:
+    """None for a valid HETU, else why it is not one (never echoing the value)."""
+    try:
+        stdnum_hetu.validate(value)
+    except ValidationError as error:
+        return HETU_INVALID.get(type(error), "malformed (not ddmmyyCnnnX)")
+    return None
+
+
+def is_valid_hetu(value: str) -> bool:
+    return hetu_problem(value) is None
+
+
+def birth_date_and_sex(valid_hetu: str) -> tuple[date, str]:
+    """Birth date from ddmmyy + century sign; sex from the individual number (odd = male)."""
+    h = stdnum_hetu.compact(valid_hetu)
+    born = date(_CENTURY[h[6]] + int(h[4:6]), int(h[2:4]), int(h[0:2]))
+    return born, "male" if int(h[7:10]) % 2 else "female"
+
+
+def contains_valid_hetu(text: str) -> bool:
+    """Whether a free-text value holds a valid HETU anywhere."""
+    return any(is_valid_hetu(m.group(0)) for m in _HETU_RE.finditer(text))
+
+
+def mask_hetus(text: str) -> str:
+    """Every HETU-shaped token replaced by the mask (valid or not: the result never is one)."""
+    return _HETU_RE.sub(HETU_MASK, text)
+
+
+def mask_identity(value: str | None) -> str | None:
+    """How an identity code is shown in quarantine: its shape, none of its characters."""
+    if value is None:
+        return None
+    return re.sub(r"[0-9A-Za-z]", "*", value.strip())
+
+
+HETU_LOOKUP = pa.schema([("value", pa.string()), ("pid", pa.string()), ("status", pa.string()),
+                         ("birth_date", pa.date32()), ("sex", pa.string())])
+YTUNNUS_LOOKUP = pa.schema([("value", pa.string()), ("pid", pa.string()),
+                            ("status", pa.string())])
+
+
+def hetu_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
+    """value → (pid, status, birth_date, sex) for each distinct raw HETU value.
+
+    ``pid`` is set for every non-empty value (HMAC of its compact form) so that two different
+    invalid codes stay different rows; staging uses it only where ``status`` is ``valid``.
+    ``status``: ``valid``, ``missing``, or why it is invalid."""
+    rows: dict[str, list] = {name: [] for name in HETU_LOOKUP.names}
+    for value in values:
+        if value is None:
+            continue
+        compact = stdnum_hetu.compact(value)
+        problem = hetu_problem(compact) if compact else None
+        born, sex = birth_date_and_sex(compact) if compact and problem is None else (None, None)
+        rows["value"].append(value)
+        rows["pid"].append(pseudonym(key, compact) if compact else None)
+        rows["status"].append(MISSING if not compact else problem or VALID)
+        rows["birth_date"].append(born)
+        rows["sex"].append(sex)
+    return pa.table(rows, schema=HETU_LOOKUP)
+
+
+def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
+    """value → (pid, status) for each distinct raw Y-tunnus value. A valid HETU standing in a
+    Y-tunnus column gets status ``hetu`` and no pseudonym of it is kept (the row is rejected)."""
+    rows: dict[str, list] = {name: [] for name in YTUNNUS_LOOKUP.names}
+    for value in values:
+        if value is None:
+            continue
+        text = value.strip()
+        if not text:
+            status, pid = MISSING, None
+        elif stdnum_ytunnus.is_valid(text):
+            status, pid = VALID, pseudonym(key, stdnum_ytunnus.format(text))
+        elif contains_valid_hetu(text):
+            status, pid = "hetu", None
+        else:
+            # keep the malformed ID apart from others (keys, duplicates) without trusting it
+            status, pid = "invalid business ID", pseudonym(key, text.upper())
+        rows["value"].append(value)
+        rows["pid"].append(pid)
+        rows["status"].append(status)
+    return pa.table(rows, schema=YTUNNUS_LOOKUP)
+
+
+def hetu_candidates_lookup(values: Iterable[str | None]) -> pa.Table:
+    """Of free-text values that look HETU-like, those that really hold a valid HETU, with their
+    masked form: ``value → masked``."""
+    found = [v for v in values if v is not None and contains_valid_hetu(v)]
+    return pa.table({"value": found, "masked": [mask_hetus(v) for v in found]},
+                    schema=pa.schema([("value", pa.string()), ("masked", pa.string())]))

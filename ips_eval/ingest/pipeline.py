@@ -1,0 +1,149 @@
+"""The ingest as a list of named steps: for each source, load its new delivery files into raw,
+then rebuild its staging from raw. Used by the Dagster assets (one step per asset), by
+``validate_deliveries`` and by the tests — no Dagster needed here.
+
+Incremental by content hash: a file version already in raw is not read again. The *active*
+files of a source are the ones in its delivery folder now: a file deleted from the folder drops
+out of staging (its raw rows stay, as history); a file whose bytes changed under the same name is
+a new version that replaces the old one (same delivery date; the old version's rows leave
+staging with it).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from ips_eval.ingest import files as delivery_files
+from ips_eval.ingest.raw import create_raw_tables, is_loaded, load_file, register_functions
+from ips_eval.ingest.readers import FileRejected, close_delivery, open_delivery
+from ips_eval.ingest.staging import SourceSummary, build_source, create_tables
+from ips_eval.warehouse import run_sql
+from schemas.codebook import SOURCES, Source
+
+log = logging.getLogger(__name__)
+
+SCAN_DDL = """CREATE TABLE IF NOT EXISTS meta.ingest_scan (
+    source VARCHAR, file VARCHAR, content_hash VARCHAR, size_bytes BIGINT, delivery_date DATE,
+    outcome VARCHAR, rule VARCHAR, message VARCHAR, rows_read BIGINT)"""
+
+LOADED, ALREADY_LOADED, REJECTED = "loaded", "already_loaded", "rejected"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    source: str
+    file: str
+    content_hash: str
+    size_bytes: int
+    delivery_date: date | None
+    outcome: str  # loaded / already_loaded / rejected
+    rule: str | None = None
+    message: str | None = None
+    rows_read: int = 0
+
+
+def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    """Macros, functions and the ingest's tables (idempotent)."""
+    run_sql(con, "ingest_macros")
+    register_functions(con)
+    create_raw_tables(con, tuple(SOURCES.values()))
+    create_tables(con)
+    con.execute(SCAN_DDL)
+
+
+_demo_key_logged = False
+
+
+def note_demo_key(uses_demo_key: bool) -> None:
+    """Say once per process that pids are made with the public demo key."""
+    global _demo_key_logged
+    if uses_demo_key and not _demo_key_logged:
+        log.warning("pseudonyms use the embedded DEMO key: pids are reproducible by anyone; "
+                    "set IPS_EVAL_PSEUDONYM_KEY for real data")
+        _demo_key_logged = True
+
+
+def load_source(con: duckdb.DuckDBPyConnection, deliveries_dir: Path, src: Source,
+                key: bytes) -> list[FileOutcome]:
+    """Load the source's new delivery files into raw; record every present file's outcome in
+    ``meta.ingest_scan``. A bad file is rejected whole and the others still load."""
+    prepare_warehouse(con)
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="ips-ingest-") as workdir:
+        for f in delivery_files.discover(Path(deliveries_dir), src):
+            outcomes.append(_load_one(con, f, key, Path(workdir)))
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM meta.ingest_scan WHERE source = $s", {"s": src.name})
+    if outcomes:
+        con.executemany("INSERT INTO meta.ingest_scan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [[o.source, o.file, o.content_hash, o.size_bytes, o.delivery_date,
+                          o.outcome, o.rule, o.message, o.rows_read] for o in outcomes])
+    con.execute("COMMIT")
+    return outcomes
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, f: delivery_files.DeliveryFile, key: bytes,
+              workdir: Path) -> FileOutcome:
+    base = dict(source=f.source.name, file=f.file, content_hash=f.content_hash,
+                size_bytes=f.size_bytes, delivery_date=f.delivery_date)
+    if f.delivery_date is None:
+        return FileOutcome(**base, outcome=REJECTED, rule="file_unreadable",
+                           message="the file name must start with the delivery date "
+                                   "(YYYY-MM-DD_<region>.<ext>)")
+    loaded_as = is_loaded(con, f.content_hash)
+    if loaded_as is not None:
+        rows = con.execute("SELECT rows_read FROM meta.ingest_files WHERE content_hash = $h",
+                           {"h": f.content_hash}).fetchall()[0][0]
+        note = None if loaded_as == f.file else f"identical to {loaded_as} (loaded once)"
+        return FileOutcome(**base, outcome=ALREADY_LOADED, message=note,
+                           rows_read=rows if note is None else 0)
+    try:
+        opened = open_delivery(con, f, workdir)
+        loaded = load_file(con, f, opened, key)
+    except FileRejected as rejected:
+        log.warning("%s rejected: %s", f.file, rejected.message)
+        return FileOutcome(**base, outcome=REJECTED, rule=rejected.rule,
+                           message=rejected.message)
+    finally:
+        close_delivery(con)
+    log.info("%s: %d rows read", f.file, loaded.rows_read)
+    return FileOutcome(**base, outcome=LOADED, rows_read=loaded.rows_read)
+
+
+def active_files(con: duckdb.DuckDBPyConnection, src: Source) -> list[str]:
+    """Content hashes of the source's file versions present in the delivery folder now."""
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT s.content_hash FROM meta.ingest_scan s JOIN meta.ingest_files f "
+        "ON f.content_hash = s.content_hash WHERE s.source = $s AND s.outcome <> 'rejected' "
+        "ORDER BY 1", {"s": src.name}).fetchall()]
+
+
+def stage_source(con: duckdb.DuckDBPyConnection, src: Source) -> SourceSummary:
+    """Rebuild ``staging.<table>`` (and the source's quarantine and row history) from raw."""
+    prepare_warehouse(con)
+    enrolment = active_files(con, SOURCES["asiakkaat"])
+    return build_source(con, src, active_files(con, src), enrolment)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileOutcome]
+    sources: dict[str, SourceSummary]
+
+
+def ingest_deliveries(con: duckdb.DuckDBPyConnection, deliveries_dir: Path, key: bytes,
+                      uses_demo_key: bool = False) -> IngestReport:
+    """Every source: new files into raw, then staging rebuilt (enrolment first: the register
+    sources look their persons up among the staged clients)."""
+    note_demo_key(uses_demo_key)
+    files: list[FileOutcome] = []
+    for src in SOURCES.values():
+        files += load_source(con, deliveries_dir, src, key)
+    sources = {src.name: stage_source(con, src) for src in SOURCES.values()}
+    return IngestReport(files, sources)

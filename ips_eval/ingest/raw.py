@@ -1,0 +1,210 @@
+"""The raw layer: every delivery file, every row, as delivered — except identity codes.
+
+``raw.<table>`` is append-only per file version (content hash): a new delivery is read once and
+never re-read; a file already loaded (same hash, under any name) is a no-op. Each row keeps its
+file, delivery date, data row number and file hash, plus ``_row_hash`` (its content, for exact
+duplicates) and every delivered column as text. Identity columns are pseudonymised on the way in
+(``<column>_pid``, ``<column>_status`` and, on the enrolment form, birth date and sex); a valid
+HETU found in any other column is masked in raw and the column listed in ``_hetu_in``. Columns
+the codebook does not know are kept as a JSON object in ``_extra``. Rows the CSV parser rejected
+are kept as empty rows with ``_unparseable`` so that raw rows = rows read.
+
+``meta.ingest_files`` records every file version loaded or rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from ips_eval.ingest import identity
+from ips_eval.ingest.files import DeliveryFile
+from ips_eval.ingest.readers import SRC_VIEW, FileRejected, OpenedDelivery, quote_ident
+from schemas.codebook import Column, Source
+
+BOOKKEEPING = (("_hash", "VARCHAR"), ("_file", "VARCHAR"), ("_delivery_date", "DATE"),
+               ("_row", "INTEGER"), ("_row_hash", "VARCHAR"), ("_unparseable", "BOOLEAN"),
+               ("_hetu_in", "VARCHAR[]"), ("_extra", "VARCHAR"))
+
+
+def raw_table(src: Source) -> str:
+    return f"raw.{src.table}"
+
+
+def identity_parts(src: Source, col: Column) -> list[tuple[str, str]]:
+    """The raw columns an identity column becomes (name, SQL type)."""
+    parts = [(f"{col.raw}_pid", "VARCHAR"), (f"{col.raw}_status", "VARCHAR")]
+    if col.identity == "hetu" and not src.register:
+        parts += [(f"{col.raw}_birth_date", "DATE"), (f"{col.raw}_sex", "VARCHAR")]
+    return parts
+
+
+def raw_columns(src: Source) -> list[tuple[str, str]]:
+    cols = list(BOOKKEEPING)
+    for c in src.columns:
+        cols += identity_parts(src, c) if c.identity else [(c.raw, "VARCHAR")]
+    return cols
+
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...]) -> None:
+    for src in sources:
+        cols = ", ".join(f"{quote_ident(n)} {t}" for n, t in raw_columns(src))
+        con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(src)} ({cols})")
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS meta.ingest_files (
+            content_hash VARCHAR PRIMARY KEY, source VARCHAR, file VARCHAR,
+            delivery_date DATE, size_bytes BIGINT, format VARCHAR, encoding VARCHAR,
+            rows_read BIGINT, columns VARCHAR[], unknown_columns VARCHAR[])""")
+
+
+def is_loaded(con: duckdb.DuckDBPyConnection, content_hash: str) -> str | None:
+    """The file name under which this content was loaded, or None."""
+    row = con.execute("SELECT file FROM meta.ingest_files WHERE content_hash = $h",
+                      {"h": content_hash}).fetchall()
+    return row[0][0] if row else None
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    rows_read: int
+    unparseable: int
+    unknown_columns: tuple[str, ...]
+
+
+def _mask_if_hetu(text: str | None) -> str | None:
+    if text is None or not identity.contains_valid_hetu(text):
+        return text
+    return identity.mask_hetus(text)
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """The one scalar Python function the loader needs; it is called only on values the SQL
+    regex prefilter already found HETU-shaped, so it runs on a handful of rows, not millions."""
+    known = con.execute("SELECT count(*) FROM duckdb_functions() "
+                        "WHERE function_name = 'ingest_mask_hetus'").fetchall()[0][0]
+    if not known:
+        con.create_function("ingest_mask_hetus", _mask_if_hetu, ["VARCHAR"], "VARCHAR",
+                            side_effects=False)
+
+
+def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDelivery,
+              key: bytes) -> LoadedFile:
+    """Append one opened delivery (the ``_src`` view) to ``raw.<table>``; one transaction."""
+    src = f.source
+    missing = [c.raw for c in src.columns if c.must_exist and c.raw not in opened.columns]
+    if missing:
+        raise FileRejected("missing_required_column", "required column(s) missing: "
+                           + ", ".join(missing) + f" (found: {', '.join(opened.columns)})")
+    known = {c.raw for c in src.columns}
+    unknown = tuple(c for c in opened.columns if c not in known)
+    present = [c for c in src.columns if c.raw in opened.columns]
+    register_functions(con)
+    lookups = _identity_lookups(con, src, present, key)
+
+    inner, outer, joins, content = [], [], [], []
+    for c in present:
+        q = quote_ident(c.raw)
+        if c.identity:
+            alias = f"_lk_{c.raw}"
+            joins.append(f"LEFT JOIN {alias} ON {alias}.value = s.{q}")
+            inner.append(f"{q}")
+            for name, _type in identity_parts(src, c):
+                field = name.removeprefix(f"{c.raw}_")
+                expr = f"{alias}.{field}"
+                if field == "status":
+                    expr = f"coalesce({expr}, '{identity.MISSING}')"
+                outer.append(f"{expr} AS {quote_ident(name)}")
+                if field == "pid":
+                    content.append(f"{alias}.pid")
+        else:
+            inner.append(_masked(q))
+            outer.append(f"s.{q}")
+            content.append(f"s.{q}")
+    for name in unknown:
+        inner.append(_masked(quote_ident(name)))
+    hetu_flags = [f"CASE WHEN s.{quote_ident(c + '_hetu')} THEN {_literal(c)} END"
+                  for c in [*(c.raw for c in present if not c.identity), *unknown]]
+    inner += [f"(regexp_matches({quote_ident(c)}, $pattern) AND {quote_ident(c)} "
+              f"IS DISTINCT FROM ingest_mask_hetus({quote_ident(c)})) AS {quote_ident(c + '_hetu')}"
+              for c in [*(c.raw for c in present if not c.identity), *unknown]]
+    extra = ("json_object(" + ", ".join(f"{_literal(n)}, s.{quote_ident(n)}" for n in unknown)
+             + ")") if unknown else "NULL"
+    content_json = "to_json([" + ", ".join(f"CAST({c} AS VARCHAR)" for c in [*content, extra]) \
+        + "])"
+    flags = ("list_filter([" + ", ".join(hetu_flags) + "]::VARCHAR[], lambda x: x IS NOT NULL)"
+             if hetu_flags else "[]::VARCHAR[]")
+    target = ["_hash", "_file", "_delivery_date", "_row", "_row_hash", "_unparseable",
+              "_hetu_in", "_extra"]
+    target += [n for c in present for n, _ in (identity_parts(src, c) if c.identity
+                                                else [(c.raw, "")])]
+    select = (
+        f"SELECT $hash, $file, $delivery_date, s._row, md5({content_json}), false, {flags}, "
+        f"{extra}, {', '.join(outer)} "
+        f"FROM (SELECT _row, {', '.join(inner)} FROM {SRC_VIEW}) s {' '.join(joins)}"
+    )
+    params = {"hash": f.content_hash, "file": f.file, "delivery_date": f.delivery_date,
+              "pattern": identity.HETU_PATTERN}
+    columns_sql = ", ".join(quote_ident(t) for t in target)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("SET preserve_insertion_order = true")  # CSV row numbers (readers.py)
+        con.execute(f"INSERT INTO {raw_table(src)} ({columns_sql}) {select}", params)
+        con.execute("SET preserve_insertion_order = false")
+        if opened.unparseable_rows:
+            con.execute(
+                f"INSERT INTO {raw_table(src)} (_hash, _file, _delivery_date, _row, "
+                "_unparseable, _hetu_in) SELECT $hash, $file, $delivery_date, r, true, []"
+                " FROM unnest($rows::INTEGER[]) t(r)",
+                {"hash": f.content_hash, "file": f.file, "delivery_date": f.delivery_date,
+                 "rows": opened.unparseable_rows})
+        rows = con.execute(f"SELECT count(*) FROM {raw_table(src)} WHERE _hash = $h",
+                           {"h": f.content_hash}).fetchall()[0][0]
+        con.execute(
+            "INSERT INTO meta.ingest_files VALUES ($hash, $source, $file, $delivery_date, "
+            "$size, $format, $encoding, $rows, $columns, $unknown)",
+            {"hash": f.content_hash, "source": src.name, "file": f.file,
+             "delivery_date": f.delivery_date, "size": f.size_bytes, "format": opened.format,
+             "encoding": opened.encoding, "rows": rows, "columns": opened.columns,
+             "unknown": list(unknown)})
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+        for c in present:
+            if c.identity:
+                con.unregister(f"_lk_{c.raw}")
+        del lookups
+    return LoadedFile(rows, len(opened.unparseable_rows), unknown)
+
+
+def _masked(q: str) -> str:
+    return f"CASE WHEN regexp_matches({q}, $pattern) THEN ingest_mask_hetus({q}) ELSE {q} END" \
+           f" AS {q}"
+
+
+def _literal(text: str) -> str:
+    # a delivered column *name* used as a JSON key / flag: quoted as a SQL string literal
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identity_lookups(con: duckdb.DuckDBPyConnection, src: Source, present: list[Column],
+                      key: bytes) -> dict:
+    """Pseudonyms for the distinct values of each identity column, computed once per value and
+    registered as Arrow views ``_lk_<column>`` for the INSERT's join (never stored)."""
+    idents = [c for c in present if c.identity]
+    if not idents:
+        return {}
+    aggs = ", ".join(f"list(DISTINCT {quote_ident(c.raw)})" for c in idents)
+    distinct = con.execute(f"SELECT {aggs} FROM {SRC_VIEW}").fetchall()[0]
+    lookups = {}
+    for c, values in zip(idents, distinct, strict=True):
+        table = (identity.hetu_lookup(values or [], key) if c.identity == "hetu"
+                 else identity.ytunnus_lookup(values or [], key))
+        if c.identity == "hetu" and src.register:
+            table = table.drop_columns(["birth_date", "sex"])
+        con.register(f"_lk_{c.raw}", table)
+        lookups[c.raw] = table
+    return lookups

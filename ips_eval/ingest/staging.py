@@ -1,0 +1,145 @@
+"""raw → staging for one source: validate, decide each row's outcome, write staging, quarantine
+and the row history. Rebuilt from raw by SQL on every run (raw itself is append-only), so a new
+delivery never forces re-reading old files.
+
+Writes, for the source:
+- ``staging.<table>`` (``sql/staging_<table>.sql`` over ``_staged``);
+- ``quarantine.defects``: every file, row and field defect (source = delivery folder name);
+- ``meta.row_outcomes``: the outcome of every raw row of the active files (staged / superseded /
+  exact_duplicate / quarantined).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from ips_eval.ingest.checks import collect_defects, prepare_source
+from ips_eval.ingest.readers import quote_ident
+from ips_eval.warehouse import run_sql
+from schemas.codebook import COHORT_OF_REGION, Source
+
+QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine.defects (
+    source VARCHAR, file VARCHAR, "row" INTEGER, "column" VARCHAR, level VARCHAR,
+    rule VARCHAR, value VARCHAR, message VARCHAR, content_hash VARCHAR)"""
+OUTCOMES_DDL = """CREATE TABLE IF NOT EXISTS meta.row_outcomes (
+    source VARCHAR, content_hash VARCHAR, "row" INTEGER, outcome VARCHAR)"""
+
+
+@dataclass
+class SourceSummary:
+    source: str
+    rows_read: int = 0
+    staged: int = 0
+    superseded: int = 0
+    exact_duplicates: int = 0
+    quarantined_rows: int = 0
+    field_defects: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pass_rate(self) -> float:
+        """Share of rows read that passed every row-level rule (duplicates count as passing)."""
+        return 1.0 if not self.rows_read else 1 - self.quarantined_rows / self.rows_read
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(QUARANTINE_DDL)
+    con.execute(OUTCOMES_DDL)
+
+
+def _known_clients(con: duckdb.DuckDBPyConnection, active: list[str]) -> None:
+    """A job or survey's client is known when any active enrolment delivery has a row with that
+    client code — staged or not: a client whose form was rejected for another reason is still a
+    real client, and rejecting all their jobs too would spoil more than the defect does."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _known_clients AS SELECT DISTINCT "
+                "ingest_parse_text(asiakastunnus) AS client_id FROM raw.asiakkaat "
+                "WHERE _hash IN (SELECT unnest($active::VARCHAR[])) AND asiakastunnus IS NOT NULL",
+                {"active": active})
+
+
+def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
+                 enrolment_active: list[str]) -> SourceSummary:
+    """Validate the source's active files and rebuild its staging table and quarantine rows."""
+    create_tables(con)
+    if any(r.rule == "unknown_client" for r in src.row_rules):
+        _known_clients(con, enrolment_active)
+    rows = prepare_source(con, src, active)
+    collect_defects(con, src)
+    run_sql(con, "ingest_row_outcomes")
+    _write_staging(con, src)
+    _write_quarantine(con, src)
+    con.execute("DELETE FROM meta.row_outcomes WHERE source = $s", {"s": src.name})
+    con.execute("INSERT INTO meta.row_outcomes SELECT $s, _hash, _row, outcome FROM _outcomes",
+                {"s": src.name})
+    summary = summarise(con, src)
+    if summary.rows_read != rows:  # a bug, not a data problem: say so loudly
+        raise RuntimeError(f"{src.name}: {rows} raw rows but {summary.rows_read} outcomes")
+    for table in ("_typed", "_defects", "_outcomes", "_duplicates", "_staged", "_active"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return summary
+
+
+def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """``_staged``: the staged rows with each field defect's value set to NULL."""
+    cols = []
+    for c in src.columns:
+        name = quote_ident(c.name)
+        cols.append(f"CASE WHEN list_contains(n.nulled, {_lit(c.raw)}) THEN NULL "
+                    f"ELSE t.{name} END AS {name}")
+    if src.table == "asiakkaat":
+        cols += ["t._hetu_birth_date AS _birth_date", "t._hetu_sex AS _sex"]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {', '.join(cols)}, "
+        "t._file, t._delivery_date, t._row FROM _typed t "
+        "JOIN _outcomes o ON o._hash = t._hash AND o._row = t._row AND o.outcome = 'staged' "
+        "LEFT JOIN (SELECT _hash, _row, list(\"column\") AS nulled FROM _defects "
+        "WHERE level = 'field' GROUP BY _hash, _row) n ON n._hash = t._hash AND n._row = t._row")
+    regions = pa.table({"region": list(COHORT_OF_REGION),
+                        "cohort": list(COHORT_OF_REGION.values())})
+    con.register("_region_cohort", regions)
+    try:
+        run_sql(con, f"staging_{src.table}")
+    finally:
+        con.unregister("_region_cohort")
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _write_quarantine(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """Row and field defects of the active files (an exact duplicate's defects are its first
+    occurrence's: recorded once), the unknown columns once per file, and the rejected files."""
+    con.execute("DELETE FROM quarantine.defects WHERE source = $s", {"s": src.name})
+    con.execute(
+        "INSERT INTO quarantine.defects SELECT $s, f.file, d._row, d.\"column\", d.level, d.rule,"
+        " d.value, d.message, d._hash FROM _defects d "
+        "ANTI JOIN _duplicates x ON x._hash = d._hash AND x._row = d._row "
+        "JOIN meta.ingest_files f ON f.content_hash = d._hash", {"s": src.name})
+    con.execute(
+        "INSERT INTO quarantine.defects SELECT $s, f.file, NULL, u, 'field', 'unknown_column', "
+        "NULL, $msg || u || ' (kept in raw._extra)', f.content_hash FROM meta.ingest_files f, "
+        "unnest(f.unknown_columns) t(u) WHERE f.content_hash IN (SELECT content_hash FROM _active)",
+        {"s": src.name, "msg": "an unknown extra column: "})
+    con.execute(
+        "INSERT INTO quarantine.defects SELECT $s, file, NULL, NULL, 'file', rule, NULL, message, "
+        "content_hash FROM meta.ingest_scan WHERE source = $s AND outcome = 'rejected'",
+        {"s": src.name})
+
+
+def summarise(con: duckdb.DuckDBPyConnection, src: Source) -> SourceSummary:
+    counts = dict(con.execute("SELECT outcome, count(*) FROM meta.row_outcomes WHERE source = $s"
+                              " GROUP BY outcome", {"s": src.name}).fetchall())
+    by_rule = dict(con.execute(
+        "SELECT rule, count(*) FROM quarantine.defects WHERE source = $s GROUP BY rule "
+        "ORDER BY rule", {"s": src.name}).fetchall())
+    fields = con.execute("SELECT count(*) FROM quarantine.defects WHERE source = $s AND "
+                         "level = 'field'", {"s": src.name}).fetchall()[0][0]
+    return SourceSummary(
+        source=src.name, rows_read=sum(counts.values()), staged=counts.get("staged", 0),
+        superseded=counts.get("superseded", 0),
+        exact_duplicates=counts.get("exact_duplicate", 0),
+        quarantined_rows=counts.get("quarantined", 0), field_defects=fields, by_rule=by_rule)

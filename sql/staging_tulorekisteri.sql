@@ -1,0 +1,15 @@
+-- staging.tulorekisteri: the newest valid version of each key, with client_id where the person (pid) is
+-- a client (if one person was enrolled twice, the lower client code). Rows of persons who are
+-- no client are kept, client_id NULL, and shown in comparison.tulorekisteri (contract: the register
+-- comparison group, not quarantined).
+CREATE OR REPLACE TABLE staging.tulorekisteri AS
+SELECT s.* EXCLUDE (_file, _delivery_date, _row), c.client_id,
+       s._file, s._delivery_date, s._row
+FROM _staged s
+LEFT JOIN (
+    SELECT pid, min(client_id) AS client_id
+    FROM staging.asiakkaat WHERE pid IS NOT NULL GROUP BY pid
+) c ON c.pid = s.pid;
+
+CREATE OR REPLACE VIEW comparison.tulorekisteri AS
+SELECT * EXCLUDE (client_id) FROM staging.tulorekisteri WHERE client_id IS NULL;
