@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from ips_eval.outputs import copy_table_to_parquet
 from ips_eval.warehouse import run_sql
 from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
 from schemas.instruments import (
     FIDELITY_ITEMS,
+    FOLLOWUP_ITEMS,
     INSTRUMENTS,
     fidelity_bands,
     instrument_rules,
@@ -56,15 +59,18 @@ def _cutoff_params(cutoffs: Mapping[str, date]) -> dict[str, date]:
 
 def build_scores(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> dict[str, int]:
     """Build ``analysis.survey_responses`` (every response, its wave by answer date and whether it
-    is used), ``analysis.score_items`` (used items after range check and reversal) and
-    ``analysis.scores`` (client × wave × instrument). Returns counts for the asset's metadata."""
+    is used), ``analysis.score_items`` (used items after range check and reversal),
+    ``analysis.scores`` (client × wave × instrument) and ``analysis.survey_followup`` (the
+    situation and satisfaction items of used follow-up responses). Returns counts for the
+    asset's metadata."""
     require_columns(con, "staging", "asiakaskysely",
                     ["client_id", "wave_intended", "response_date", "_file", "_delivery_date",
-                     "_row", *item_names()])
+                     "_row", *item_names(), *FOLLOWUP_ITEMS])
     require_columns(con, "staging", "asiakkaat", ["client_id", "cohort", "index_date"])
     run_sql(con, "survey_responses", {"wave_windows": wave_windows(), **_cutoff_params(cutoffs)})
     run_sql(con, "scores", {"item_columns": item_names(), "item_rules": item_rules(),
                             "instrument_rules": instrument_rules()})
+    run_sql(con, "survey_followup", {"followup_items": list(FOLLOWUP_ITEMS)})
     return response_counts(con)
 
 
@@ -115,3 +121,15 @@ def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) 
         **_cutoff_params(cutoffs),
     })
     return con.execute("SELECT count(*) FROM analysis.fidelity").fetchall()[0][0]
+
+
+def export_analysis_dataset(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path) -> list[Path]:
+    """``out/analysis/<name>.parquet`` of ``analysis.<name>`` in its key order.
+
+    Until ``ips_eval.export.export_dataset`` (Parquet + labelled .dta/.sav) is in the repo, only
+    the Parquet file is written."""
+    from schemas.analysis import dataset
+
+    order_by = ", ".join(dataset(name).order_by)
+    return [copy_table_to_parquet(con, f"analysis.{name}",
+                                  Path(out_dir) / "analysis" / f"{name}.parquet", order_by)]

@@ -23,11 +23,11 @@ import duckdb
 import polars as pl
 
 from ips_eval.scores import require_columns
-from ips_eval.warehouse import run_sql
 from schemas.codebook import ASIAKASKYSELY, COHORT_OF_REGION, TYONANTAJAKYSELY, VALUE_LABELS
 from schemas.instruments import (
     AGREE_CODES,
     EMPLOYER_ITEMS,
+    FOLLOWUP_ITEMS,
     SATISFACTION_ITEMS,
     SITUATION_ITEM,
     SITUATION_STUDYING,
@@ -56,14 +56,11 @@ def _in_range(column: str, codebook_column) -> pl.Expr:  # noqa: ANN001 — code
 
 
 def followup_items(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """analysis.survey_followup (built here): situation and satisfaction items of each used
-    follow-up response, out-of-range values set to null."""
-    items = [SITUATION_ITEM, *SATISFACTION_ITEMS]
-    require_columns(con, "staging", "asiakaskysely", items)
-    run_sql(con, "survey_followup", {"followup_items": items})
+    """analysis.survey_followup (built with the scores): situation and satisfaction items of each
+    used follow-up response, out-of-range values set to null."""
     frame = con.sql("SELECT * FROM analysis.survey_followup").pl()
     return frame.with_columns(
-        [_in_range(i, ASIAKASKYSELY.column(i)).alias(i) for i in items])
+        [_in_range(i, ASIAKASKYSELY.column(i)).alias(i) for i in FOLLOWUP_ITEMS])
 
 
 def _by_cohort(frame: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:

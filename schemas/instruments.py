@@ -184,6 +184,7 @@ SITUATION_ITEM = "situation"  # tilanne: 1 working, 2 studying, 3 both, 4 neithe
 SITUATION_WORKING = (1, 3)
 SITUATION_STUDYING = (2, 3)
 SATISFACTION_ITEMS = _numbered("tyyt", 3)
+FOLLOWUP_ITEMS = (SITUATION_ITEM, *SATISFACTION_ITEMS)  # asked at 6 and 12 months
 EMPLOYER_ITEMS = tuple(f"ta{i}" for i in range(1, 7))
 AGREE_CODES = (4, 5)  # "somewhat" or "fully agree" on the 1–5 agreement scales
 

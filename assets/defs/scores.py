@@ -1,0 +1,186 @@
+"""Scores domain: survey waves and instrument scores, change scores, mixed models, attrition,
+the follow-up items, the employer survey and IPS-25 fidelity. Each asset wires the warehouse
+and the study settings to one plain function in ``ips_eval``."""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+
+from assets.defs.resources import Study, Warehouse
+from ips_eval.attrition import attrition
+from ips_eval.change import build_score_panel, change_scores, reliability
+from ips_eval.figures_scores import write_scores_by_wave
+from ips_eval.mixed import mixed_models, unconverged
+from ips_eval.outputs import markdown_preview, write_result
+from ips_eval.scores import (
+    build_fidelity,
+    build_scores,
+    export_analysis_dataset,
+    score_range_violations,
+    score_summary,
+)
+from ips_eval.surveys import (
+    employer_answers,
+    employer_survey_summary,
+    followup_items,
+    satisfaction_summary,
+    situation_summary,
+)
+
+GROUP = "scores"
+
+
+def _key(*parts: str) -> dg.AssetKey:
+    return dg.AssetKey(list(parts))
+
+
+STAGING_SURVEY = _key("staging", "asiakaskysely")
+STAGING_CLIENTS = _key("staging", "asiakkaat")
+CLIENTS = _key("analysis", "clients")
+JOBS = _key("analysis", "jobs")
+
+
+def _md(df: pl.DataFrame, rows: int = 12) -> dg.MetadataValue:
+    return dg.MetadataValue.md(markdown_preview(df, rows))
+
+
+def _result(con, study: Study, name: str, df: pl.DataFrame, sort_by: list[str],
+            **extra) -> dg.MaterializeResult:
+    meta = write_result(con, name, df, study.out, sort_by=sort_by)
+    return dg.MaterializeResult(metadata={
+        "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
+        "preview": dg.MetadataValue.md(meta["preview"]), **extra})
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis datasets
+# ---------------------------------------------------------------------------------------------
+@dg.asset(key=["analysis", "scores"], group_name=GROUP, kinds={"duckdb", "parquet"},
+          deps=[STAGING_SURVEY, STAGING_CLIENTS])
+def analysis_scores(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Survey waves by answer date and the six instruments' scores (client × wave ×
+    instrument), scored by the rules in schemas/instruments.py."""
+    with warehouse.connect() as con:
+        counts = build_scores(con, study.cutoffs)
+        paths = export_analysis_dataset(con, "scores", study.out)
+        summary = score_summary(con)
+    return dg.MaterializeResult(metadata={
+        **counts, "files": [p.name for p in paths], "n_mean_by_wave": _md(summary, 40)})
+
+
+@dg.asset_check(asset=analysis_scores, blocking=True,
+                description="Every score lies within its instrument's range.")
+def scores_within_instrument_range(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        bad = score_range_violations(con)
+    return dg.AssetCheckResult(passed=bad.height == 0, severity=dg.AssetCheckSeverity.ERROR,
+                               metadata={"out_of_range": bad.height, "examples": _md(bad)})
+
+
+@dg.asset(key=["analysis", "fidelity"], group_name=GROUP, kinds={"duckdb", "parquet"},
+          deps=[_key("staging", "laatuarviot")])
+def analysis_fidelity(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """IPS-25 fidelity reviews: total (all 25 items answered) and band per team × review."""
+    with warehouse.connect() as con:
+        rows = build_fidelity(con, study.cutoffs)
+        paths = export_analysis_dataset(con, "fidelity", study.out)
+        bands = con.sql("SELECT cohort, band, count(*) AS reviews FROM analysis.fidelity "
+                        "GROUP BY ALL ORDER BY cohort, band").pl()
+    return dg.MaterializeResult(metadata={"rows": rows, "files": [p.name for p in paths],
+                                          "bands": _md(bands)})
+
+
+@dg.asset(key=["analysis", "score_panel"], group_name=GROUP, kinds={"duckdb"},
+          deps=[analysis_scores, CLIENTS, JOBS])
+def analysis_score_panel(warehouse: Warehouse) -> dg.MaterializeResult:
+    """Scores with baseline covariates and competitive-job flags; the paired changes."""
+    with warehouse.connect() as con:
+        counts = build_score_panel(con)
+    return dg.MaterializeResult(metadata=counts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+@dg.asset(key=["results", "reliability"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_scores])
+def results_reliability(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Cronbach's alpha (baseline complete cases) and baseline SD per instrument."""
+    with warehouse.connect() as con:
+        return _result(con, study, "reliability", reliability(con), ["instrument"])
+
+
+@dg.asset(key=["results", "change"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_score_panel, results_reliability])
+def results_change(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Change T0→T6 and T0→T12: mean change (95 % CI), d_z, reliable change (RCI)."""
+    with warehouse.connect() as con:
+        change, _ = change_scores(con)
+        return _result(con, study, "change", change,
+                       ["instrument", "contrast", "cohort", "group_var", "group"])
+
+
+@dg.asset(key=["results", "mixed"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_score_panel])
+def results_mixed(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Linear mixed models per instrument (wave × cohort, wave × employed, random intercept)."""
+    with warehouse.connect() as con:
+        mixed = mixed_models(con)
+        fits = mixed.group_by("instrument", maintain_order=True).first().select(
+            "instrument", "n_clients", "n_obs", "converged", "optimizer", "dropped_terms")
+        return _result(con, study, "mixed", mixed, ["instrument"], fits=_md(fits))
+
+
+@dg.asset_check(asset=results_mixed, description="Every instrument's mixed model converged.")
+def mixed_models_converged(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        mixed = con.sql("SELECT * FROM results.mixed").pl()
+    failed = unconverged(mixed)
+    return dg.AssetCheckResult(passed=not failed, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"not_converged": ", ".join(failed) or "none"})
+
+
+@dg.asset(key=["results", "attrition"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_scores, CLIENTS])
+def results_attrition(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Baseline characteristics of 6/12-month responders vs non-responders (SMD)."""
+    with warehouse.connect() as con:
+        return _result(con, study, "attrition", attrition(con),
+                       ["followup_wave", "cohort", "variable", "level"])
+
+
+@dg.asset(key=["results", "situation"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_scores])
+def results_situation(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Share working or studying at 6 and 12 months, by cohort."""
+    with warehouse.connect() as con:
+        return _result(con, study, "situation", situation_summary(followup_items(con)),
+                       ["wave", "cohort", "category"])
+
+
+@dg.asset(key=["results", "satisfaction"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_scores])
+def results_satisfaction(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Satisfaction with the service (tyyt1–3) at 6 and 12 months, by cohort."""
+    with warehouse.connect() as con:
+        return _result(con, study, "satisfaction", satisfaction_summary(followup_items(con)),
+                       ["wave", "cohort", "item"])
+
+
+@dg.asset(key=["results", "employer_survey"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[_key("staging", "tyonantajakysely")])
+def results_employer_survey(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Employer survey: agreement with ta1–ta6 and would-hire-again, by cohort."""
+    with warehouse.connect() as con:
+        summary = employer_survey_summary(employer_answers(con, study.cutoffs))
+        return _result(con, study, "employer_survey", summary, ["cohort", "item", "category"])
+
+
+@dg.asset(key=["figures", "scores_by_wave"], group_name=GROUP, kinds={"matplotlib"},
+          deps=[analysis_scores])
+def figure_scores_by_wave(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Mean scores by wave with 95 % CIs, by cohort, one panel per instrument."""
+    with warehouse.connect() as con:
+        paths = write_scores_by_wave(con, study.out)
+    return dg.MaterializeResult(metadata={"files": [str(p) for p in paths]})
