@@ -1,0 +1,165 @@
+"""Survival results from analysis.tte: Kaplan–Meier and Aalen–Johansen estimates at 6 and 12
+months (km.csv), medians and restricted mean survival (rmst.csv), and the follow-up-aware
+comparison of the cohorts' employment (employment_comparison.csv). The estimators are the exact
+ones of ``ips_eval.survival``; this module only groups the rows and lays out tidy tables.
+
+What ``estimate`` means, per ``method`` (column ``estimand`` says it too):
+- ``KM`` (tenure params): S(t), the probability that the job is still held t days after it began.
+- ``AJ`` (TTFJ): F(t), the cumulative incidence of a first competitive job by t days after the
+  index date, service exit without a job a competing event.
+- ``KM_competing_as_censored`` (TTFJ, a sensitivity line only): 1 − S(t) of a KM that treats
+  the competing exit as censoring — it overestimates F(t) and is shown to say by how much.
+``n_at_risk`` = subjects still under observation at t (time ≥ t); ``n_events`` = events of the
+param's event (job start, job end) with time ≤ t, cumulative (R's summary() counts per interval).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import polars as pl
+
+from ips_eval.employment import WINDOWS_DAYS
+from ips_eval.survival import (
+    StepCurve,
+    aalen_johansen,
+    estimate_at,
+    kaplan_meier,
+    median_time,
+    restricted_mean,
+)
+
+TIMES_DAYS: tuple[float, ...] = (WINDOWS_DAYS[6], WINDOWS_DAYS[12])
+RMST_TAU_DAYS = WINDOWS_DAYS[12]
+TENURE_PARAMS = ("TENURE1", "TENURE", "TENURE1_REG")
+GROUP_VARS = ("all", "cohort", "region")
+
+
+def groups(frame: pl.DataFrame) -> Iterator[tuple[str, str, pl.DataFrame]]:
+    """(group_var, group, rows) for all rows, each cohort and each region, in a stable order."""
+    yield "all", "all", frame
+    for var in GROUP_VARS[1:]:
+        for value in sorted(frame[var].drop_nulls().unique().to_list()):
+            yield var, value, frame.filter(pl.col(var) == value)
+
+
+def _curves(rows: pl.DataFrame, param: str) -> Iterator[tuple[str, str, StepCurve, bool]]:
+    """(method, estimand, curve, report 1 − curve) for one param's rows."""
+    time, event = rows["time_days"].to_numpy(), rows["event"].to_numpy()
+    if param == "TTFJ":
+        yield "AJ", "cumulative_incidence", aalen_johansen(time, event, cause=1), False
+        yield ("KM_competing_as_censored", "cumulative_incidence",
+               kaplan_meier(time, (event == 1).astype(int)), True)
+    else:
+        yield "KM", "survival", kaplan_meier(time, event), False
+
+
+def km_table(tte: pl.DataFrame) -> pl.DataFrame:
+    """km.csv: every param × group × {182.625, 365.25} days × method."""
+    records = []
+    for param in sorted(tte["param"].unique().to_list()):
+        for group_var, group, rows in groups(tte.filter(pl.col("param") == param)):
+            for method, estimand, curve, complement in _curves(rows, param):
+                for t in TIMES_DAYS:
+                    p = estimate_at(curve, t)
+                    estimate, lower, upper = p.estimate, p.ci_lower, p.ci_upper
+                    if complement:
+                        estimate, lower, upper = 1 - estimate, 1 - upper, 1 - lower
+                    records.append({
+                        "param": param, "group_var": group_var, "group": group,
+                        "time_days": t, "n_at_risk": p.n_at_risk, "n_events": p.n_events,
+                        "estimate": _f(estimate), "ci_lower": _f(lower), "ci_upper": _f(upper),
+                        "method": method, "estimand": estimand, "se": _f(p.se),
+                        "n": curve.n,
+                    })
+    return pl.DataFrame(records, schema=KM_SCHEMA)
+
+
+KM_SCHEMA = {"param": pl.String, "group_var": pl.String, "group": pl.String,
+             "time_days": pl.Float64, "n_at_risk": pl.Int64, "n_events": pl.Int64,
+             "estimate": pl.Float64, "ci_lower": pl.Float64, "ci_upper": pl.Float64,
+             "method": pl.String, "estimand": pl.String, "se": pl.Float64, "n": pl.Int64}
+
+
+def rmst_table(tte: pl.DataFrame) -> pl.DataFrame:
+    """rmst.csv: per param × group the median time (95 % CI) and, for the tenure params, the
+    restricted mean survival time to 365.25 days (R's survmean variance, normal CI). For TTFJ
+    the median is the time the AJ cumulative incidence of a first job reaches 0.5."""
+    records = []
+    for param in sorted(tte["param"].unique().to_list()):
+        for group_var, group, rows in groups(tte.filter(pl.col("param") == param)):
+            method, _, curve, _ = next(_curves(rows, param))
+            median, m_lower, m_upper = median_time(curve)
+            rmst = se = lower = upper = float("nan")
+            if curve.kind == "survival":
+                rmst, se, lower, upper = restricted_mean(curve, RMST_TAU_DAYS)
+            records.append({
+                "param": param, "group_var": group_var, "group": group, "method": method,
+                "n": curve.n, "events": int(curve.n_event.sum()),
+                "median_days": _f(median), "median_ci_lower": _f(m_lower),
+                "median_ci_upper": _f(m_upper), "tau_days": RMST_TAU_DAYS,
+                "rmst_days": _f(rmst), "rmst_se": _f(se), "rmst_ci_lower": _f(lower),
+                "rmst_ci_upper": _f(upper),
+            })
+    return pl.DataFrame(records, schema={
+        "param": pl.String, "group_var": pl.String, "group": pl.String, "method": pl.String,
+        "n": pl.Int64, "events": pl.Int64, "median_days": pl.Float64,
+        "median_ci_lower": pl.Float64, "median_ci_upper": pl.Float64, "tau_days": pl.Float64,
+        "rmst_days": pl.Float64, "rmst_se": pl.Float64, "rmst_ci_lower": pl.Float64,
+        "rmst_ci_upper": pl.Float64})
+
+
+def employment_comparison(tte: pl.DataFrame, clients: pl.DataFrame,
+                          jobs: pl.DataFrame) -> pl.DataFrame:
+    """employment_comparison.csv: per cohort, the crude "% ever employed" by the analysis
+    cut-off beside the AJ cumulative incidence of a first competitive job at 6 and 12 months
+    (95 % log-log CI), with each cohort's follow-up (cut-off − index date) distribution and how
+    many clients were followed for the full window — the trap of DESIGN.md §1 in one table.
+    ``estimate`` is a proportion (0–1); ``measure`` says which figure a row is."""
+    ttfj = tte.filter(pl.col("param") == "TTFJ")
+    # the TENURE rows are every competitive job after the index date, up to the cut-off
+    unsubsidised = (tte.filter(pl.col("param") == "TENURE")
+                    .join(jobs.select("client_id", "job_no", "pay_subsidy"),
+                          on=["client_id", "job_no"], how="left")
+                    .filter(pl.col("pay_subsidy").fill_null(0) == 0))
+    records = []
+    for cohort in sorted(clients["cohort"].unique().to_list()):
+        people = clients.filter(pl.col("cohort") == cohort)
+        rows = ttfj.filter(pl.col("cohort") == cohort)
+        follow = people["followup_days"].to_numpy().astype(float)
+        common = {
+            "cohort": cohort, "cutoff_date": people["cutoff_date"].max(),
+            "n_clients": people.height,
+            "median_followup_days": _f(np.median(follow)),
+            "followup_q1_days": _f(np.percentile(follow, 25)),
+            "followup_q3_days": _f(np.percentile(follow, 75)),
+        }
+        employed = int((rows["event"] == 1).sum())
+        excl = unsubsidised.filter(pl.col("cohort") == cohort)["client_id"].n_unique()
+        for measure, count in (("crude_ever_employed", employed),
+                               ("crude_ever_employed_excl_pay_subsidy", excl)):
+            records.append({**common, "measure": measure, "time_days": None,
+                            "n_events": count, "n_at_risk": None,
+                            "n_full_window": people.height,
+                            "estimate": count / people.height if people.height else None,
+                            "ci_lower": None, "ci_upper": None})
+        curve = aalen_johansen(rows["time_days"].to_numpy(), rows["event"].to_numpy(), cause=1)
+        for t in TIMES_DAYS:
+            p = estimate_at(curve, t)
+            records.append({**common, "measure": "cif_first_job", "time_days": t,
+                            "n_events": p.n_events, "n_at_risk": p.n_at_risk,
+                            "n_full_window": int((follow >= t).sum()),
+                            "estimate": _f(p.estimate), "ci_lower": _f(p.ci_lower),
+                            "ci_upper": _f(p.ci_upper)})
+    return pl.DataFrame(records, schema={
+        "cohort": pl.String, "cutoff_date": pl.Date, "measure": pl.String,
+        "time_days": pl.Float64, "n_clients": pl.Int64, "n_events": pl.Int64,
+        "n_at_risk": pl.Int64, "n_full_window": pl.Int64, "estimate": pl.Float64,
+        "ci_lower": pl.Float64, "ci_upper": pl.Float64, "median_followup_days": pl.Float64,
+        "followup_q1_days": pl.Float64, "followup_q3_days": pl.Float64})
+
+
+def _f(x: float | None) -> float | None:
+    """NaN → null, so CSV cells are empty rather than 'NaN'."""
+    return None if x is None or not np.isfinite(x) else float(x)
