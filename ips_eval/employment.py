@@ -56,7 +56,7 @@ def clients_exiting_before_index(con: duckdb.DuckDBPyConnection) -> int:
     see sql/clients.sql)."""
     return con.execute(
         "SELECT count(*) FROM staging.asiakkaat AS a JOIN analysis.clients AS c "
-        "USING (client_id) WHERE a.exit_date < a.index_date").fetchone()[0]
+        "USING (client_id) WHERE a.exit_date < a.index_date").fetchall()[0][0]
 
 
 # ------------------------------------------------------------------------------------ results

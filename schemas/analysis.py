@@ -218,6 +218,9 @@ JOBS = DatasetLabels(
         Variable("overlaps", L("Päällekkäinen toisen työsuhteen kanssa",
                                "Överlappar en annan anställning", "Overlaps another job"),
                  "yesno"),
+        Variable("observed_until", L("Viimeinen päivä, jonka työ tiedetään jatkuneen",
+                                     "Sista dagen arbetet är känt att ha pågått",
+                                     "Last day the job is known to be held")),
     ),
 )
 

@@ -83,4 +83,4 @@ def test_fixture_staging_tables_have_the_contract_columns(tmp_path):
         "WHERE table_schema = 'staging' AND table_name = 'asiakkaat'").fetchall()}
     assert {"client_id", "pid", "cohort", "age_at_index", "sex", "index_date", "exit_date",
             "diagnosis", "_delivery_date"} <= cols
-    assert con.execute("SELECT count(*) FROM staging.tyosuhteet").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM staging.tyosuhteet").fetchall()[0][0] == 1
