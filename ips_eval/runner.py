@@ -86,11 +86,18 @@ class _ProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None)
         event = meta.get("dagster_event") if isinstance(meta, dict) else None
         if event is None:
-            # the assets' own log lines: show warnings and errors, not their chatter
-            if record.levelno >= logging.WARNING:
-                step = meta.get("step_key") if isinstance(meta, dict) else None
-                text = (meta or {}).get("orig_message", record.getMessage())
-                self._line(f"  ! {step or ''} {text}")
+            step = meta.get("step_key") if isinstance(meta, dict) else None
+            text = str((meta or {}).get("orig_message", record.getMessage()))
+            if text.startswith("Dependencies for step") and text.endswith("Not executing."):
+                # Dagster skips a step whose upstream failed: one line, counted once
+                self.report.steps_done += 1
+                self.report.skipped.append(step)
+                self._line(f"[{self.report.steps_done:>3}/{self.report.steps_total}] "
+                           f"{step:<48} skipped: upstream did not succeed")
+            elif record.levelno >= logging.WARNING:
+                # the assets' own warnings (a rejected file, the demo key), not their chatter
+                first, *rest = text.strip().splitlines() or [""]
+                self._line(f"      {first}" + (" …" if rest else ""))
             return
         kind, step = event.event_type_value, event.step_key
         r = self.report
@@ -106,11 +113,6 @@ class _ProgressHandler(logging.Handler):
             message = _failure_message(event)
             r.failed_steps.append((step, message))
             self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} FAILED: {message}")
-        elif kind == "STEP_SKIPPED":
-            r.steps_done += 1
-            r.skipped.append(step)
-            self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} skipped (upstream "
-                       "failed)")
         elif kind == "ASSET_MATERIALIZATION":
             r.materialised.append(event.asset_key.to_user_string())
         elif kind == "ASSET_CHECK_EVALUATION":

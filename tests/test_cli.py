@@ -47,8 +47,8 @@ def test_missing_delivery_folder_is_a_clear_error(tmp_path):
 def test_second_writer_on_the_same_output_is_refused(tmp_path):
     from ips_eval.runner import RunLocked, output_lock
 
-    with output_lock(tmp_path), pytest.raises(RunLocked, match="another ips-eval run"):
-        # a second process would block on the same lock; flock is per open file description,
-        # so a second open in this process stands in for it
-        with output_lock(tmp_path):
-            pass
+    # flock is per open file description, so a second open in this process stands in for a
+    # second process
+    with (output_lock(tmp_path), pytest.raises(RunLocked, match="another ips-eval run"),
+          output_lock(tmp_path)):
+        pass

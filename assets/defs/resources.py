@@ -3,8 +3,8 @@ injected; none opens its own connection or reads the environment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
