@@ -1,7 +1,11 @@
 """Figure: mean scores by wave with 95 % CIs (t), by cohort, one panel per instrument
 (``out/figures/scores_by_wave.{png,svg}``). Points are the scored responses of each wave (all
 available, not only clients with both waves), so the panels describe who answered, not change
-within clients — change.csv and mixed.csv do that."""
+within clients — change.csv and mixed.csv do that.
+
+The figure is published, so it follows the tables' disclosure control
+(``ips_eval.tables.disclosure``): a mean over fewer than 5 clients is not drawn and its n is
+shown as the suppression symbol."""
 
 from __future__ import annotations
 
@@ -17,11 +21,12 @@ import polars as pl  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from ips_eval.outputs import write_figure  # noqa: E402
+from ips_eval.tables.disclosure import MIN_CELL, SUPPRESSED, too_few  # noqa: E402
 from schemas.codebook import VALUE_LABELS, Lang  # noqa: E402
 from schemas.instruments import INSTRUMENTS  # noqa: E402
 
-COHORT_STYLE = {"pilot": {"color": "#1f5a96", "marker": "o", "offset": -0.35},
-                "rrp": {"color": "#c0561b", "marker": "s", "offset": 0.35}}
+COHORT_STYLE = {"pilot": {"color": "#1f5a96", "marker": "o", "offset": -0.35, "n_row": 0.08},
+                "rrp": {"color": "#c0561b", "marker": "s", "offset": 0.35, "n_row": 0.02}}
 
 
 def wave_means(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -46,10 +51,14 @@ def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
         sub = means.filter(pl.col("instrument") == ins.name)
         for cohort, style in COHORT_STYLE.items():
             c = sub.filter(pl.col("cohort") == cohort).sort("wave")
+            c = c.with_columns(
+                [pl.when(pl.col("n") >= MIN_CELL).then(pl.col(v)).alias(v)
+                 for v in ("mean", "ci_lower", "ci_upper")])
             if c.height == 0:
                 continue
             x = [w + style["offset"] for w in c["wave"]]
             mean = c["mean"].to_list()
+            mean = [math.nan if m is None else m for m in mean]
             err = [[m - lo if lo is not None else 0 for m, lo in zip(mean, c["ci_lower"],
                                                                     strict=True)],
                    [hi - m if hi is not None else 0 for m, hi in zip(mean, c["ci_upper"],
@@ -57,9 +66,11 @@ def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
             ax.errorbar(x, mean, yerr=err, color=style["color"], marker=style["marker"],
                         capsize=3, linewidth=1.4, markersize=5,
                         label=VALUE_LABELS["cohort"][cohort](lang))
-            for xi, m, n in zip(x, mean, c["n"], strict=True):
-                ax.annotate(f"n={n}", (xi, m), textcoords="offset points", xytext=(0, -14),
-                            ha="center", fontsize=6.5, color=style["color"])
+            # numbers answering along the panel's foot, one line per cohort, clear of the bars
+            for xi, n in zip(x, c["n"], strict=True):
+                label = SUPPRESSED if too_few(n) else str(n)
+                ax.text(xi, style["n_row"], f"n={label}", transform=ax.get_xaxis_transform(),
+                        ha="center", va="bottom", fontsize=6.5, color=style["color"])
         lo, hi = ins.score_range
         ax.set_title(ins.label(lang), fontsize=10)
         direction = _direction(ins.higher_is_better, lang)
@@ -67,7 +78,8 @@ def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
         ax.set_xticks(waves, [VALUE_LABELS["wave"][w](lang) for w in waves])
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.margins(y=0.2)
+        bottom, top = ax.get_ylim()
+        ax.set_ylim(bottom - 0.25 * (top - bottom), top + 0.05 * (top - bottom))
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
     fig.suptitle(_title(lang), fontsize=12)

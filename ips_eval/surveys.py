@@ -72,7 +72,7 @@ SITUATION_CATEGORIES: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("working_or_studying", tuple(sorted(set(SITUATION_WORKING) | set(SITUATION_STUDYING)))),
     ("working", SITUATION_WORKING),
     ("studying", SITUATION_STUDYING),
-    *((VALUE_LABELS["situation"][code].en.lower(), (code,))
+    *((f"answer_{code}_{VALUE_LABELS['situation'][code].en.lower()}", (code,))
       for code in sorted(VALUE_LABELS["situation"])),
 )
 
