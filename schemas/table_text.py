@@ -162,6 +162,8 @@ TEXT: dict[str, Label] = {
         "Tabell 4. Faktorer förknippade med att anställningen slutar (Cox-modell)",
         "Table 4. Factors associated with a job ending (Cox model)"),
     "term": L("Muuttuja", "Variabel", "Term"),
+    "analysis": L("Analyysi", "Analys", "Analysis"),
+    "intercept": L("Vakiotermi", "Intercept", "Intercept"),
     "hr_ci": L("HR (95 %:n LV)", "HR (95 % KI)", "HR (95% CI)"),
     "events_n": L("Päättyneitä, n", "Händelser, n", "Events, n"),
     "ph_test": L("PH-testi, p", "PH-test, p", "PH test, p"),
@@ -230,6 +232,16 @@ TEXT: dict[str, Label] = {
     "clients_n": L("Asiakkaita, n", "Klienter, n", "Clients, n"),
     "obs_n": L("Havaintoja, n", "Observationer, n", "Observations, n"),
     "converged": L("Konvergoi", "Konvergerade", "Converged"),
+    "instrument": L("Mittari", "Instrument", "Measure"),
+    "term_wave6": L("6 kk (vs. alku)", "6 mån (vs. start)", "6 months (vs. baseline)"),
+    "term_wave12": L("12 kk (vs. alku)", "12 mån (vs. start)", "12 months (vs. baseline)"),
+    "term_rrp": L("RRP-kohortti (vs. pilotit)", "RRP-kohort (vs. piloter)",
+                  "RRP cohort (vs. pilots)"),
+    "term_employed": L("Työssä viimeiseen vastaukseen mennessä",
+                       "I arbete före det senaste svaret", "Employed by the last answer"),
+    "term_female": L("Nainen", "Kvinna", "Female"),
+    "term_var_client": L("Varianssi: asiakas", "Varians: klient", "Variance: client"),
+    "term_var_residual": L("Varianssi: jäännös", "Varians: residual", "Variance: residual"),
     "mixed_note": L(
         "Satunnainen vakiotermi asiakkaittain; kaikki saatavilla olevat mittauskerrat, myös "
         "asiakkailta, joilta puuttuu jokin aalto.",
@@ -299,6 +311,8 @@ TEXT: dict[str, Label] = {
         "Tabell 9. Arbetsgivarenkät",
         "Table 9. Employer survey"),
     "item": L("Väittämä", "Påstående", "Statement"),
+    "agree_group": L("Samaa mieltä väittämän kanssa (4–5)", "Av samma åsikt (4–5)",
+                     "Agreeing with the statement (4–5)"),
     "respondents_n": L("Vastaajia, n", "Svarande, n", "Respondents, n"),
     "agree_pct": L("Samaa mieltä, n (%)", "Av samma åsikt, n (%)", "Agree, n (%)"),
     "item_mean": L("Keskiarvo (1–5)", "Medelvärde (1–5)", "Mean (1–5)"),
@@ -320,6 +334,28 @@ TEXT: dict[str, Label] = {
     "fig_fidelity_y": L("Työllistyi 12 kk:ssa, %", "Sysselsatt inom 12 mån, %",
                         "Employed within 12 months, %"),
 
+    # figure captions on the report page, by figure file name
+    "figure_km_tenure_by_cohort": L(
+        "Ensimmäisen työsuhteen kesto kohorteittain (Kaplan–Meier, riskijoukko alla)",
+        "Första anställningens längd per kohort (Kaplan–Meier, riskmängd nedan)",
+        "Tenure of the first job by cohort (Kaplan–Meier, numbers at risk below)"),
+    "figure_cif_first_job_by_cohort": L(
+        "Ensimmäisen työn kumulatiivinen ilmaantuvuus kohorteittain (Aalen–Johansen)",
+        "Kumulativ incidens av första arbete per kohort (Aalen–Johansen)",
+        "Cumulative incidence of the first job by cohort (Aalen–Johansen)"),
+    "figure_scores_by_wave": L(
+        "Mittarien keskiarvot aalloittain (95 %:n LV) kohorteittain",
+        "Instrumentens medelvärden per omgång (95 % KI) per kohort",
+        "Mean scores by wave (95% CI) by cohort"),
+    "figure_register_states_by_rel_month": L(
+        "Rekisteritilat ja ansiot kuukausina suhteessa aloitukseen",
+        "Registerstatus och inkomster per månad i förhållande till start",
+        "Register states and earnings by month relative to the start"),
+    "figure_fidelity_vs_employment": L(
+        "IPS-25-menetelmäuskollisuus ja työllistyminen 12 kuukaudessa tiimeittäin",
+        "IPS-25-metodtrohet och sysselsättning inom 12 månader per team",
+        "IPS-25 fidelity and employment within 12 months by team"),
+
     # ---- report page ---------------------------------------------------------------------------
     "report_title": L("IPS – Sijoita ja valmenna! -arvioinnin tulokset",
                       "Resultat av utvärderingen av IPS – Sijoita ja valmenna!",
@@ -330,6 +366,43 @@ TEXT: dict[str, Label] = {
     "report_validation": L("Tarkistusten yhteenveto", "Sammanfattning av valideringen",
                            "Validation summary"),
     "report_software": L("Ohjelmistoversiot", "Programversioner", "Software versions"),
+    "report_intro": L(
+        "Kaikki taulukot ja kuviot yhdellä sivulla. Taulukoissa alle 5 henkilön luvut on "
+        "salattu (..). Toimitus- ja tarkistusosiot ovat ajon tarkastamista varten, eivät "
+        "julkaistaviksi.",
+        "Alla tabeller och figurer på en sida. I tabellerna är antal under 5 personer "
+        "konfidentiella (..). Avsnitten om leveranser och validering är för granskning av "
+        "körningen, inte för publicering.",
+        "Every table and figure on one page. In the tables, counts under 5 persons are "
+        "suppressed (..). The deliveries and validation sections are for checking the run, not "
+        "for publication."),
+    "report_downloads": L("Lataa", "Ladda ner", "Download"),
+    "report_source": L("Lähde", "Källa", "Source"),
+    "report_file": L("Tiedosto", "Fil", "File"),
+    "report_delivery_date": L("Toimituspäivä", "Leveransdatum", "Delivery date"),
+    "report_size": L("Koko (t)", "Storlek (B)", "Size (B)"),
+    "report_hash": L("Tiiviste (SHA-256)", "Hash (SHA-256)", "Hash (SHA-256)"),
+    "report_outcome": L("Tulos", "Resultat", "Outcome"),
+    "report_rows_read": L("Rivejä luettu", "Rader lästa", "Rows read"),
+    "report_staged": L("Vaiheistettu", "Laddade", "Staged"),
+    "report_superseded": L("Korvattu uudemmalla", "Ersatta av nyare", "Superseded"),
+    "report_duplicates": L("Täsmäkaksoiskappaleet", "Exakta dubbletter", "Exact duplicates"),
+    "report_quarantined": L("Karanteenissa (rivit)", "I karantän (rader)",
+                            "Quarantined (rows)"),
+    "report_field_defects": L("Kenttävirheet", "Fältfel", "Field defects"),
+    "report_level": L("Taso", "Nivå", "Level"),
+    "report_rule": L("Sääntö", "Regel", "Rule"),
+    "report_count": L("Lukumäärä", "Antal", "Count"),
+    "report_by_rule": L("Hylätyt säännöittäin", "Avvisade per regel", "Rejected by rule"),
+    "report_package": L("Paketti", "Paket", "Package"),
+    "report_version": L("Versio", "Version", "Version"),
+    "report_commit": L("Git-versio", "Git-version", "Git commit"),
+    "report_demo_key": L("Demoavain käytössä (pseudonyymit eivät salaisia)",
+                         "Demonyckel används (pseudonymerna är inte hemliga)",
+                         "Demo key used (pseudonyms are not secret)"),
+    "report_no_manifest": L("Ajon manifestia (manifest.json) ei löytynyt.",
+                            "Körningens manifest (manifest.json) hittades inte.",
+                            "The run manifest (manifest.json) was not found."),
     "report_missing_table": L("Taulukkoa ei tuotettu tässä ajossa.",
                               "Tabellen producerades inte i denna körning.",
                               "The table was not produced in this run."),

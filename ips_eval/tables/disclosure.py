@@ -79,9 +79,10 @@ class CountCells:
             rest = int(total) - sum(self.values[k] for k in members)
             if rest < 0:
                 raise ValueError(f"counts {members!r} add up to more than their total {total}")
-            key = remainder_key if remainder_key is not None else ("remainder", *members)
-            self.add(key, rest, implicit=True)
-            members.append(key)
+            if rest > 0:  # a zero rest is no cover: a reader assumes the parts make the whole
+                key = remainder_key if remainder_key is not None else ("remainder", *members)
+                self.add(key, rest, implicit=True)
+                members.append(key)
         if members:
             self.groups.append(tuple(members))
 

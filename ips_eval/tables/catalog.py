@@ -1,0 +1,143 @@
+"""The publication tables: for each, the warehouse tables it is built from, its builder and the
+Dagster assets upstream of it — and :func:`publish_table`, which loads the inputs, builds the
+table in fi/sv/en and writes every format. ``assets/defs/tables.py`` makes one asset per entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ips_eval.tables.baseline import build_baseline
+from ips_eval.tables.browser import PngWriter
+from ips_eval.tables.common import DeliverySet, PublishedTable, delivery_set
+from ips_eval.tables.employer import build_employer_survey
+from ips_eval.tables.employment import build_cox, build_employment, build_tenure
+from ips_eval.tables.regions import build_regions
+from ips_eval.tables.register import build_register
+from ips_eval.tables.scores import build_change, build_mixed
+from ips_eval.tables.writer import hidden_cells, write_table
+from schemas.codebook import LANGS
+
+Frames = dict[str, pl.DataFrame | None]
+Builder = Callable[[Frames, str, DeliverySet], PublishedTable]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    inputs: tuple[str, ...]  # warehouse tables ("results.km"), all required
+    build: Builder
+    optional: tuple[str, ...] = ()  # used when present
+
+    @property
+    def upstream(self) -> tuple[str, ...]:
+        """Asset keys (``results/km``) of the inputs."""
+        return tuple(t.replace(".", "/") for t in (*self.inputs, *self.optional))
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec("baseline", ("analysis.clients",),
+              lambda f, lang, s: build_baseline(f["analysis.clients"], lang, s)),
+    TableSpec("employment", ("results.headline", "results.km", "analysis.clients",
+                             "analysis.tte"),
+              lambda f, lang, s: build_employment(f["results.headline"], f["results.km"],
+                                                  f["analysis.clients"], f["analysis.tte"],
+                                                  lang, s)),
+    TableSpec("tenure", ("results.km", "analysis.tte"),
+              lambda f, lang, s: build_tenure(f["results.km"], f.get("results.rmst"),
+                                              f["analysis.tte"], lang, s),
+              optional=("results.rmst",)),
+    TableSpec("cox", ("results.cox",),
+              lambda f, lang, s: build_cox(f["results.cox"], lang, s)),
+    TableSpec("change", ("results.change",),
+              lambda f, lang, s: build_change(f["results.change"], lang, s)),
+    TableSpec("mixed", ("results.mixed",),
+              lambda f, lang, s: build_mixed(f["results.mixed"], lang, s)),
+    TableSpec("regions", ("analysis.clients", "analysis.tte", "analysis.fidelity"),
+              lambda f, lang, s: build_regions(f["analysis.clients"], f["analysis.tte"],
+                                               f["analysis.fidelity"], f.get("results.quarterly"),
+                                               lang, s),
+              optional=("results.quarterly",)),
+    TableSpec("register", ("results.register",),
+              lambda f, lang, s: build_register(f["results.register"], lang, s)),
+    TableSpec("employer_survey", ("results.employer_survey",),
+              lambda f, lang, s: build_employer_survey(f["results.employer_survey"], lang, s)),
+)
+TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
+
+
+def table_spec(name: str) -> TableSpec:
+    for spec in TABLES:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"unknown table {name!r}; known: {', '.join(TABLE_NAMES)}")
+
+
+class MissingInput(RuntimeError):
+    """A table's input is not in the warehouse (its upstream asset has not run)."""
+
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def read_warehouse_table(con: duckdb.DuckDBPyConnection, qualified: str) -> pl.DataFrame | None:
+    """``schema.table`` from the warehouse as a polars frame, or None when it does not exist.
+    Names come from this module's constants, never from data (checked anyway: identifiers
+    cannot be bound as parameters)."""
+    schema, _, name = qualified.partition(".")
+    if not (_IDENTIFIER.match(schema) and _IDENTIFIER.match(name)):
+        raise ValueError(f"not a warehouse table name: {qualified!r}")
+    found = con.execute("SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = ? AND table_name = ?", [schema, name]).fetchall()
+    if not found or not found[0][0]:
+        return None
+    return con.sql(f'SELECT * FROM {schema}."{name}"').pl()
+
+
+def load_inputs(spec: TableSpec, con: duckdb.DuckDBPyConnection) -> Frames:
+    frames: Frames = {}
+    for qualified in spec.inputs:
+        frame = read_warehouse_table(con, qualified)
+        if frame is None:
+            raise MissingInput(f"table {spec.name!r} needs {qualified}, which is not in the "
+                               f"warehouse: materialise {qualified.replace('.', '/')} first")
+        frames[qualified] = frame
+    for qualified in spec.optional:
+        frames[qualified] = read_warehouse_table(con, qualified)
+    return frames
+
+
+@dataclass
+class TableRun:
+    """What publishing one table did, for the asset's metadata."""
+
+    name: str
+    files: list[Path]
+    rows: int
+    hidden_cells: dict[str, int]
+    preview: pl.DataFrame
+
+
+def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
+                  cutoffs: dict[str, date], png: PngWriter | None) -> TableRun:
+    """Build table ``name`` in every language and write all its formats."""
+    spec = table_spec(name)
+    frames = load_inputs(spec, con)
+    source = delivery_set(out_dir, cutoffs)
+    files: list[Path] = []
+    hidden: dict[str, int] = {}
+    preview = pl.DataFrame()
+    for lang in LANGS:
+        table = spec.build(frames, lang, source)
+        files += write_table(table, out_dir, png).values()
+        hidden[lang] = hidden_cells(table)
+        if lang == "en":
+            preview = table.csv_frame()
+    return TableRun(name, files, preview.height, hidden, preview)

@@ -1,0 +1,276 @@
+"""Employment tables: outcomes by cohort (crude as published beside equal follow-up), job
+tenure (Kaplan–Meier at 6/12 months, median, RMST) and the Cox model of tenure.
+
+Inputs are the survival results (``results.headline``, ``results.km``, ``results.rmst``,
+``results.cox``) and, for the counts behind each estimate, ``analysis.tte`` and
+``analysis.clients``. A Kaplan–Meier or Aalen–Johansen estimate at time t is hidden when its
+group has fewer than 5 members or when the events by t, or the members without an event by t,
+number 1–4: with little censoring the estimate times the group size would give that count back.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ips_eval.tables.common import (
+    DeliverySet,
+    PublishedTable,
+    as_strings,
+    cohort_label,
+    value_label,
+)
+from ips_eval.tables.disclosure import CountCells, is_small, shown, too_few
+from ips_eval.tables.labels import term_label
+from ips_eval.tables.numbers import (
+    fmt_date,
+    fmt_estimate_ci,
+    fmt_int,
+    fmt_n_pct,
+    fmt_number,
+    fmt_p,
+)
+from schemas.codebook import Lang
+from schemas.table_text import text
+
+COHORTS = ("pilot", "rrp")
+MONTH_DAYS = 365.25 / 12
+WINDOWS = (("months_6", 182.625), ("months_12", 365.25))
+TENURE_PARAMS = ("TENURE1", "TENURE1_REG", "TENURE")
+
+
+def _at(km: pl.DataFrame, param: str, method: str, group_var: str, group: str,
+        t: float) -> dict | None:
+    rows = km.filter((pl.col("param") == param) & (pl.col("method") == method)
+                     & (pl.col("group_var") == group_var) & (pl.col("group") == group)
+                     & ((pl.col("time_days") - t).abs() < 1e-6))
+    return rows.row(0, named=True) if rows.height else None
+
+
+def events_by(tte: pl.DataFrame, param: str, group_var: str, t: float) -> pl.DataFrame:
+    """Per group of ``group_var`` (``all`` for everyone): members ``n``, events (``event`` 1)
+    by time ``t`` and in total — the counts behind an estimate, for disclosure control."""
+    part = tte.filter(pl.col("param") == param)
+    key = pl.lit("all") if group_var == "all" else pl.col(group_var).cast(pl.Utf8)
+    return (part.with_columns(group=key).group_by("group").agg(
+        n=pl.len(),
+        events_t=((pl.col("event") == 1) & (pl.col("time_days") <= t)).sum(),
+        events=(pl.col("event") == 1).sum()))
+
+
+def _estimate_hidden(n: int | None, events_t: int | None) -> bool:
+    if too_few(n) or events_t is None:
+        return True
+    return is_small(events_t) or is_small(n - events_t)
+
+
+def _pct_ci(row: dict | None, hidden: bool, lang: Lang) -> str:
+    if row is None:
+        return ""
+    return shown(fmt_estimate_ci(_x100(row["estimate"]), _x100(row["ci_lower"]),
+                                 _x100(row["ci_upper"]), 1, lang), hidden)
+
+
+def _x100(x: float | None) -> float | None:
+    return None if x is None else 100 * x
+
+
+# ---------------------------------------------------------------------------------------------
+# Employment outcomes by cohort
+# ---------------------------------------------------------------------------------------------
+
+
+def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataFrame,
+                     tte: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTable:
+    """Crude "% ever employed" per published cut-off beside the Aalen–Johansen cumulative
+    incidence of a first job at 6 and 12 months (DESIGN.md §1: the crude shares compare
+    unequal follow-up; the table says so in a footnote)."""
+    headline = headline.sort(["cohort", "cutoff_date"])
+    cells = CountCells()
+    for i, r in enumerate(headline.iter_rows(named=True)):
+        cells.add(("started", i), r["clients_started"])
+        cells.add(("employed", i), r["clients_employed"])
+        cells.add(("excl", i), r["clients_employed_excl_pay_subsidy"])
+        # not employed = started − employed; employed only with pay subsidy = employed − excl
+        cells.group([("employed", i)], total=r["clients_started"])
+        cells.group([("excl", i)], total=r["clients_employed"])
+        cells.group([("excl", i)], total=r["clients_started"], remainder_key=("not_excl", i))
+    analysis_rows: dict[int, str] = {}
+    for i, r in enumerate(headline.iter_rows(named=True)):
+        if r["cutoff_date"] == source.cutoffs.get(r["cohort"]):
+            analysis_rows[i] = r["cohort"]
+            at_risk = _at(km, "TTFJ", "AJ", "cohort", r["cohort"], 365.25)
+            if at_risk is not None:
+                cells.add(("at_risk", i), at_risk["n_at_risk"])
+                cells.group([("at_risk", i)], total=r["clients_started"])
+    hidden = cells.hidden()
+    counts = {t: events_by(tte, "TTFJ", "cohort", t) for _, t in WINDOWS}
+
+    rows = []
+    for i, r in enumerate(headline.iter_rows(named=True)):
+        cohort = r["cohort"]
+        since_start = clients.filter((pl.col("cohort") == cohort)
+                                     & (pl.col("index_date") <= r["cutoff_date"]))
+        days = since_start.select((pl.lit(r["cutoff_date"]) - pl.col("index_date"))
+                                  .dt.total_days()).to_series()
+        row = {
+            "stub": cohort_label(cohort, lang),
+            "cutoff": fmt_date(r["cutoff_date"], lang),
+            "followup": shown(fmt_number(days.median() / MONTH_DAYS if days.len() else None,
+                                         1, lang), too_few(days.len())),
+            "started": shown(fmt_int(r["clients_started"], lang), ("started", i) in hidden),
+            "employed": shown(fmt_n_pct(r["clients_employed"], r["pct_employed"], lang),
+                              ("employed", i) in hidden),
+            "excl": shown(fmt_n_pct(r["clients_employed_excl_pay_subsidy"],
+                                    r["pct_employed_excl_pay_subsidy"], lang),
+                          ("excl", i) in hidden),
+        }
+        for key, t in WINDOWS:
+            estimate = _at(km, "TTFJ", "AJ", "cohort", cohort, t) if i in analysis_rows else None
+            c = counts[t].filter(pl.col("group") == cohort)
+            n, ev = (c["n"][0], c["events_t"][0]) if c.height else (None, None)
+            row[key] = _pct_ci(estimate, _estimate_hidden(n, ev), lang)
+        at_risk = _at(km, "TTFJ", "AJ", "cohort", cohort, 365.25) if i in analysis_rows else None
+        row["at_risk"] = "" if at_risk is None else shown(fmt_int(at_risk["n_at_risk"], lang),
+                                                          ("at_risk", i) in hidden)
+        rows.append(row)
+
+    crude = ["started", "employed", "excl"]
+    cif = ["months_6", "months_12", "at_risk"]
+    labels = {"cutoff": text("cutoff_date", lang), "followup": text("followup_median", lang),
+              "started": text("started", lang), "employed": text("employed", lang),
+              "excl": text("employed_excl_subsidy", lang), "months_6": text("months_6", lang),
+              "months_12": text("months_12", lang), "at_risk": text("at_risk_12", lang)}
+    return PublishedTable(
+        name="employment", lang=lang, title=text("employment_title", lang),
+        data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
+        stubhead=text("cohort", lang),
+        spanners=[(text("crude_spanner", lang), crude), (text("cif_spanner", lang), cif)],
+        column_notes=[("employed", text("trap_note", lang))],
+        notes=[text("competitive_note", lang), text("months_note", lang),
+               text("published_row_note", lang), text("ci_note", lang)],
+        source=source.note(lang))
+
+
+# ---------------------------------------------------------------------------------------------
+# Job tenure
+# ---------------------------------------------------------------------------------------------
+
+
+def _rmst_row(rmst: pl.DataFrame | None, param: str, group_var: str, group: str) -> dict | None:
+    if rmst is None or rmst.is_empty():
+        return None
+    part = rmst.filter((pl.col("param") == param) & (pl.col("group_var") == group_var)
+                       & (pl.col("group") == group))
+    if "method" in part.columns:
+        part = part.filter(pl.col("method").is_in(["KM", "km"]) | pl.col("method").is_null())
+    return part.row(0, named=True) if part.height else None
+
+
+def _first(row: dict | None, *names: str) -> float | None:
+    """The first of ``names`` present in a results row (the rmst file's names are the survival
+    engineer's; read defensively)."""
+    if row is None:
+        return None
+    for name in names:
+        if name in row and row[name] is not None:
+            return row[name]
+    return None
+
+
+def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame, lang: Lang,
+                 source: DeliverySet) -> PublishedTable:
+    """Kaplan–Meier share still in the job at 6 and 12 months, median tenure and the restricted
+    mean tenure to 12 months, per tenure analysis and cohort (and all)."""
+    params = [p for p in TENURE_PARAMS if p in set(tte["param"].to_list())]
+    groups = [("cohort", c) for c in COHORTS if c in set(tte["cohort"].to_list())]
+    groups.append(("all", "all"))
+
+    cells = CountCells()
+    sizes: dict[tuple[str, str], dict] = {}
+    for param in params:
+        for group_var, group in groups:
+            counts = events_by(tte, param, group_var, float("inf")).filter(
+                pl.col("group") == group)
+            if counts.is_empty():
+                continue
+            c = counts.row(0, named=True)
+            sizes[(param, group)] = c
+            cells.add(("jobs", param, group), c["n"])
+            cells.add(("ended", param, group), c["events"])
+            cells.group([("ended", param, group)], total=c["n"])
+        # the cohorts add up to "all"
+        cohort_keys = [g for _, g in groups if g != "all" and (param, g) in sizes]
+        if (param, "all") in sizes and cohort_keys:
+            for what in ("jobs", "ended"):
+                cells.group([(what, param, g) for g in cohort_keys],
+                            total=sizes[(param, "all")]["n" if what == "jobs" else "events"],
+                            remainder_key=(what, param, "unassigned"))
+    hidden = cells.hidden()
+
+    rows = []
+    for param in params:
+        for group_var, group in groups:
+            if (param, group) not in sizes:
+                continue
+            c = sizes[(param, group)]
+            row = {"group": value_label("param", param, lang),
+                   "stub": cohort_label(group, lang),
+                   "jobs": shown(fmt_int(c["n"], lang), ("jobs", param, group) in hidden),
+                   "ended": shown(fmt_int(c["events"], lang), ("ended", param, group) in hidden)}
+            for key, t in WINDOWS:
+                at_t = events_by(tte, param, group_var, t).filter(pl.col("group") == group)
+                estimate = _at(km, param, "KM", group_var, group, t)
+                row[key] = _pct_ci(estimate, _estimate_hidden(c["n"], at_t["events_t"][0]), lang)
+            summary = _rmst_row(rmst, param, group_var, group)
+            hide_summary = too_few(c["n"]) or is_small(c["events"])
+            median = _first(summary, "median_days", "median")
+            median_lo = _first(summary, "median_ci_lower", "median_lower")
+            median_hi = _first(summary, "median_ci_upper", "median_upper")
+            row["median"] = shown(fmt_estimate_ci(
+                *(None if v is None else v / MONTH_DAYS for v in (median, median_lo, median_hi)),
+                1, lang), hide_summary) if median is not None else ""
+            value = _first(summary, "rmst_days", "rmst", "estimate")
+            row["rmst"] = "" if value is None else shown(
+                fmt_number(value / MONTH_DAYS, 1, lang), hide_summary)
+            rows.append(row)
+
+    labels = {"jobs": text("jobs_n", lang), "ended": text("ended_n", lang),
+              "months_6": text("months_6", lang), "months_12": text("months_12", lang),
+              "median": text("median_months", lang), "rmst": text("rmst_months", lang)}
+    return PublishedTable(
+        name="tenure", lang=lang, title=text("tenure_title", lang),
+        data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
+        stubhead=text("cohort", lang), group="group", group_header=text("analysis", lang),
+        spanners=[(text("still_spanner", lang), ["months_6", "months_12"])],
+        column_notes=[("rmst", text("rmst_note", lang))],
+        notes=[text("tenure_note", lang), text("months_note", lang), text("ci_note", lang)],
+        source=source.note(lang))
+
+
+# ---------------------------------------------------------------------------------------------
+# Cox model
+# ---------------------------------------------------------------------------------------------
+
+
+def build_cox(cox: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTable:
+    """Hazard ratios of a job ending (95 % CI, p), per model, with its n, events and the global
+    proportional-hazards test. A model with fewer than 5 jobs or 1–4 events is hidden."""
+    rows = []
+    for r in cox.iter_rows(named=True):
+        hide = too_few(r["n"]) or is_small(r["events"])
+        rows.append({
+            "group": value_label("param", r["param"], lang),
+            "stub": term_label(r["term"], lang),
+            "hr": shown(fmt_estimate_ci(r["hr"], r["ci_lower"], r["ci_upper"], 2, lang), hide),
+            "p": shown(fmt_p(r["p"], lang), hide),
+            "n": shown(fmt_int(r["n"], lang), is_small(r["n"])),
+            "events": shown(fmt_int(r["events"], lang), hide),
+            "ph": shown(fmt_p(r["ph_test_p"], lang), hide),
+        })
+    labels = {"hr": text("hr_ci", lang), "p": text("p", lang), "n": text("n", lang),
+              "events": text("events_n", lang), "ph": text("ph_test", lang)}
+    return PublishedTable(
+        name="cox", lang=lang, title=text("cox_title", lang),
+        data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
+        stubhead=text("term", lang), group="group", group_header=text("analysis", lang),
+        notes=[text("cox_note", lang), text("ci_note", lang)], source=source.note(lang))

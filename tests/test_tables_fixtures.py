@@ -1,0 +1,218 @@
+"""A small hand-made warehouse for the table, report and notebook tests: ``analysis`` and
+``results`` tables with the contract's columns, built so that some cells are small on purpose
+(a team of 3 clients, a register state of 2 persons, one employer answering "no", a change
+group of 4 clients, a Cox model with 3 events) — the disclosure tests look for exactly those.
+
+Imported by the other test files (``from test_tables_fixtures import ...``); its one test pins
+the sample's own small cells so the other tests cannot pass by the sample losing them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+
+# (region, team, clients, employed-within-a-year pattern) — HEL-T3 has 3 clients (small team)
+TEAMS = (
+    ("HEL", "HEL-T1", 24), ("HEL", "HEL-T3", 3), ("PKA", "PKA-T1", 17),
+    ("KAI", "KAI-T1", 14), ("KSU", "KSU-T1", 12),
+)
+
+
+def sample_clients() -> pl.DataFrame:
+    rows = []
+    for region, team, n in TEAMS:
+        cohort = "pilot" if region in ("HEL", "PKA") else "rrp"
+        start = date(2020, 9, 1) if cohort == "pilot" else date(2023, 7, 1)
+        for i in range(n):
+            index = start + timedelta(days=23 * i)
+            cutoff = CUTOFFS[cohort]
+            rows.append({
+                "client_id": f"{region}-{int(team[-1]) * 100 + i:04d}",
+                "pid": f"pid{region}{team[-1]}{i:03d}",
+                "region": region, "cohort": cohort, "team": team, "index_date": index,
+                "age": None if i % 11 == 5 else 20 + (i * 7) % 40,
+                "sex": "female" if i % 3 else "male",
+                "dx_group": ("psychotic", "depressive", "anxiety", "bipolar")[i % 4]
+                if not (cohort == "rrp" and i % 4 == 3) else "psychotic",
+                "education": (1, 2, 2, 3, 4)[i % 5], "work_history": (0, 1, 2, 3)[i % 4],
+                "income_source": (1, 2, 3, 4)[i % 4], "language": "sv" if i % 7 == 0 else "fi",
+                "exit_date": None, "exit_reason": None, "cutoff_date": cutoff,
+                "followup_days": (cutoff - index).days,
+            })
+    return pl.DataFrame(rows)
+
+
+def sample_tte(clients: pl.DataFrame) -> pl.DataFrame:
+    """TTFJ: every second client gets a job after 30 + 10·i days; TENURE1 for them."""
+    rows = []
+    for i, c in enumerate(clients.iter_rows(named=True)):
+        follow = (c["cutoff_date"] - c["index_date"]).days
+        got_job = i % 2 == 0 and 30 + 10 * (i % 30) <= follow
+        if got_job:
+            t = 30 + 10 * (i % 30)
+            rows.append({"client_id": c["client_id"], "cohort": c["cohort"],
+                         "region": c["region"], "param": "TTFJ", "job_no": 1, "time_days": t,
+                         "event": 1, "censor_reason": None})
+            tenure = 60 + 37 * (i % 13)
+            ended = tenure <= follow - t
+            rows.append({"client_id": c["client_id"], "cohort": c["cohort"],
+                         "region": c["region"], "param": "TENURE1", "job_no": 1,
+                         "time_days": tenure if ended else follow - t + 1,
+                         "event": int(ended), "censor_reason": None if ended else "cutoff"})
+        else:
+            rows.append({"client_id": c["client_id"], "cohort": c["cohort"],
+                         "region": c["region"], "param": "TTFJ", "job_no": None,
+                         "time_days": follow, "event": 0, "censor_reason": "cutoff"})
+    return pl.DataFrame(rows)
+
+
+def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    from ips_eval.survival import aalen_johansen, estimate_at, kaplan_meier
+
+    headline = []
+    for cohort in ("pilot", "rrp"):
+        part = clients.filter(pl.col("cohort") == cohort)
+        employed = tte.filter((pl.col("cohort") == cohort) & (pl.col("param") == "TTFJ")
+                              & (pl.col("event") == 1)).height
+        headline.append({"cohort": cohort, "cutoff_date": CUTOFFS[cohort],
+                         "clients_started": part.height, "clients_employed": employed,
+                         "pct_employed": 100 * employed / part.height,
+                         "clients_employed_excl_pay_subsidy": employed - 1,
+                         "pct_employed_excl_pay_subsidy": 100 * (employed - 1) / part.height})
+    km = []
+    for param, method in (("TTFJ", "AJ"), ("TENURE1", "KM")):
+        for group_var, group in (("cohort", "pilot"), ("cohort", "rrp"), ("all", "all")):
+            part = tte.filter(pl.col("param") == param)
+            if group_var == "cohort":
+                part = part.filter(pl.col("cohort") == group)
+            time, event = part["time_days"].to_numpy(), part["event"].to_numpy()
+            curve = aalen_johansen(time, event) if method == "AJ" else kaplan_meier(time, event)
+            for t in (182.625, 365.25):
+                e = estimate_at(curve, t)
+                km.append({"param": param, "group_var": group_var, "group": group,
+                           "time_days": t, "n_at_risk": int((time >= t).sum()),
+                           "n_events": int(((event == 1) & (time <= t)).sum()),
+                           "estimate": e.estimate, "ci_lower": e.ci_lower,
+                           "ci_upper": e.ci_upper, "method": method})
+    cox = pl.DataFrame([
+        {"param": "TENURE1", "term": "cohort_rrp", "coef": 0.2, "hr": 1.2214, "ci_lower": 0.8,
+         "ci_upper": 1.9, "p": 0.31, "n": 40, "events": 25, "ph_test_p": 0.5},
+        {"param": "TENURE1", "term": "age", "coef": -0.01, "hr": 0.99, "ci_lower": 0.97,
+         "ci_upper": 1.01, "p": 0.0004, "n": 40, "events": 25, "ph_test_p": 0.5},
+        # a model with 3 events: everything but n hidden
+        {"param": "TENURE", "term": "age", "coef": 0.1, "hr": 1.105, "ci_lower": 0.5,
+         "ci_upper": 2.4, "p": 0.8, "n": 12, "events": 3, "ph_test_p": 0.9},
+    ])
+    change = pl.DataFrame([
+        _change("mhi5", "all", "all", "all", 30, 10, 6),
+        _change("mhi5", "pilot", "all", "all", 22, 8, 4),  # 4 deteriorated: hidden
+        _change("mhi5", "rrp", "all", "all", 8, 2, 2),
+        _change("mhi5", "all", "competitive_job", "yes", 26, 9, 5),
+        _change("mhi5", "all", "competitive_job", "no", 4, 1, 1),  # n = 4: all hidden
+        _change("was", "all", "all", "all", 30, None, None),
+    ])
+    mixed = pl.DataFrame([
+        {"instrument": "mhi5", "term": t, "estimate": e, "ci_lower": e - 1, "ci_upper": e + 1,
+         "p": p, "n_clients": 40, "n_obs": 95, "converged": True}
+        for t, e, p in (("intercept", 60.0, 0.0001), ("wave6", 3.1, 0.02),
+                        ("wave12:rrp", -1.2, 0.4), ("var(client)", 80.0, None))
+    ])
+    register = []
+    for cohort, persons in (("pilot", 30), ("rrp", 20)):
+        for month in (-24, -12, -6, 0, 6, 12, 18, 24):
+            states = {"employed": 6, "disability_pension": 2, "unemployed": persons - 14,
+                      "other": 6, "student": 0, "sickness_rehabilitation": 0}
+            register.append({"cohort": cohort, "rel_month": month, "state": "all",
+                             "n": persons, "pct": 100.0, "mean_earnings_eur": 410.5})
+            for s, n in states.items():
+                register.append({"cohort": cohort, "rel_month": month, "state": s, "n": n,
+                                 "pct": 100 * n / persons, "mean_earnings_eur": None})
+    employer = []
+    for cohort, n in (("all", 21), ("pilot", 12), ("rrp", 9)):
+        for item in ("ta1", "ta2"):
+            agree = n - 6
+            employer.append({"cohort": cohort, "item": item, "label": item, "category": "agree",
+                             "n": agree, "n_answered": n, "pct": 100 * agree / n,
+                             "mean": 3.9, "sd": 0.8})
+        hire = {"all": {"yes": 8, "maybe": 12, "no": 1}, "pilot": {"yes": 5, "maybe": 6, "no": 1},
+                "rrp": {"yes": 3, "maybe": 6, "no": 0}}[cohort]
+        for cat, k in hire.items():
+            employer.append({"cohort": cohort, "item": "would_hire", "label": "would hire",
+                             "category": cat, "n": k, "n_answered": n, "pct": 100 * k / n,
+                             "mean": None, "sd": None})
+    fidelity = pl.DataFrame([
+        {"team": "HEL-T1", "region": "HEL", "cohort": "pilot", "review_date": date(2021, 5, 1),
+         "total": 98, "band": "fair"},
+        {"team": "HEL-T1", "region": "HEL", "cohort": "pilot", "review_date": date(2022, 5, 1),
+         "total": 108, "band": "good"},
+        {"team": "HEL-T3", "region": "HEL", "cohort": "pilot", "review_date": date(2022, 6, 1),
+         "total": 72, "band": "not_ips"},
+        {"team": "PKA-T1", "region": "PKA", "cohort": "pilot", "review_date": date(2022, 3, 1),
+         "total": 117, "band": "exemplary"},
+        {"team": "KAI-T1", "region": "KAI", "cohort": "rrp", "review_date": date(2024, 3, 1),
+         "total": 90, "band": "fair"},
+        {"team": "KSU-T1", "region": "KSU", "cohort": "rrp", "review_date": date(2024, 4, 1),
+         "total": None, "band": None},
+    ])
+    quarterly = pl.DataFrame([
+        {"region": r, "quarter": q, "active": a, "working": w, "rate": w / a}
+        for r, q, a, w in (("HEL", "2021Q1", 20, 6), ("HEL", "2021Q2", 22, 8),
+                           ("PKA", "2021Q1", 15, 3), ("KAI", "2024Q1", 12, 4),
+                           ("KSU", "2024Q1", 3, 1))
+    ])
+    return {"results.headline": pl.DataFrame(headline), "results.km": pl.DataFrame(km),
+            "results.cox": cox, "results.change": change, "results.mixed": mixed,
+            "results.register": pl.DataFrame(register),
+            "results.employer_survey": pl.DataFrame(employer),
+            "analysis.fidelity": fidelity, "results.quarterly": quarterly}
+
+
+def _change(instrument: str, cohort: str, group_var: str, group: str, n: int,
+            improved: int | None, deteriorated: int | None) -> dict:
+    return {"instrument": instrument, "cohort": cohort, "contrast": "T0-T12",
+            "group_var": group_var, "group": group, "n": n, "baseline_mean": 52.3,
+            "followup_mean": 58.1, "mean_change": 5.8, "ci_lower": 1.2, "ci_upper": 10.4,
+            "effect_size": 0.42,
+            "n_improved": improved, "n_deteriorated": deteriorated,
+            "pct_improved": None if improved is None else 100 * improved / n,
+            "pct_deteriorated": None if deteriorated is None else 100 * deteriorated / n}
+
+
+def sample_frames() -> dict[str, pl.DataFrame]:
+    clients = sample_clients()
+    tte = sample_tte(clients)
+    return {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte)}
+
+
+def write_sample_warehouse(path: Path) -> dict[str, pl.DataFrame]:
+    """The sample's tables in a DuckDB file at ``path`` (schemas analysis and results)."""
+    frames = sample_frames()
+    con = duckdb.connect(str(path))
+    try:
+        for qualified, frame in frames.items():
+            schema, name = qualified.split(".")
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            con.register("_frame", frame.to_arrow())
+            con.execute(f"CREATE OR REPLACE TABLE {schema}.{name} AS SELECT * FROM _frame")
+            con.unregister("_frame")
+    finally:
+        con.close()
+    return frames
+
+
+def test_sample_has_the_small_cells_the_disclosure_tests_look_for() -> None:
+    frames = sample_frames()
+    clients = frames["analysis.clients"]
+    assert clients.filter(pl.col("team") == "HEL-T3").height == 3
+    register = frames["results.register"]
+    assert register.filter(pl.col("state") == "disability_pension")["n"].unique().to_list() == [2]
+    employer = frames["results.employer_survey"]
+    assert employer.filter((pl.col("category") == "no") & (pl.col("cohort") == "pilot"))[
+        "n"].to_list() == [1]
+    assert frames["results.cox"].filter(pl.col("param") == "TENURE")["events"].to_list() == [3]
