@@ -16,7 +16,7 @@ from ips_eval.synth.jobs import Job
 from ips_eval.synth.plan import REGIONS, final_delivery
 from ips_eval.synth.population import Client
 
-WEEKLY_CONTACTS = 2.2
+WEEKLY_CONTACTS = 1.4
 
 Contact = dict[str, object]
 

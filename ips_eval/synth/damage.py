@@ -1,8 +1,8 @@
 """File-level damage, and the manifest's non-defect records (level "none").
 
-Damage hits early deliveries only (a region's first or second export): every row in them comes
-again in a later export, so a rejected file costs the clean data nothing, as in real life when
-a region re-sends.
+Damage hits a region's first export only (the second-last one carries the corrections, see
+deliveries.py): every row in it comes again in a later export, so a rejected file costs the clean
+data nothing, as in real life when a region re-sends.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def damage_files(rng: np.random.Generator, files: list[DeliveryFile], rate: floa
     for damage, rule, defect_class, fmt, source in DAMAGES:
         early = [
             f for f in files
-            if f.issuer in DELIVERY_DATES and f.delivered in DELIVERY_DATES[f.issuer][:2]
+            if f.issuer in DELIVERY_DATES and f.delivered == DELIVERY_DATES[f.issuer][0]
             and f.fmt == fmt and f.damage is None and len(f.rows) >= 3
         ]
         candidates = [f for f in early if f.source == source] or early
@@ -80,7 +80,9 @@ def finish_marks(files: list[DeliveryFile]) -> None:
         if f.style.header != "lower":
             f.marks.append(Mark("none", "header_variant", "column names in other case or "
                                 "with stray spaces", value=f.style.header))
-        for column in f.columns:
+        for column in ("tunnit_vko", "maksettu_eur", "palkka_eur"):
+            if column not in f.columns:
+                continue
             values = [r.values.get(column) for r in f.rows]
             floats = [v for v in values if isinstance(v, float)]
             if any(v != int(v) for v in floats) or (floats and column in AMOUNT_COLUMNS):

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from ips_eval.synth.draws import Categorical
 from ips_eval.synth.employers import Employer, pick_employer
 from ips_eval.synth.plan import (
     DEFAULT_CUTOFF,
@@ -38,8 +39,10 @@ OCCUPATIONS = ["9112", "5223", "9333", "5120", "9412", "4110", "5322", "8322", "
                "5131", "4321", "2512", "3341", "9", "5", "52", "91"]
 OCCUPATION_P = [0.14, 0.14, 0.09, 0.07, 0.08, 0.07, 0.07, 0.04, 0.05, 0.03, 0.05, 0.05, 0.02,
                 0.03, 0.02, 0.02, 0.02, 0.01]
-EXIT_REASONS_NO_JOB = [2, 3, 4, 5, 6]
-EXIT_REASON_P = [0.30, 0.27, 0.08, 0.22, 0.13]
+EXIT_REASON_NO_JOB = Categorical([2, 3, 4, 5, 6], [0.30, 0.27, 0.08, 0.22, 0.13])
+HOURS_DRAW = Categorical(HOURS, HOURS_P)
+OCCUPATION_DRAW = Categorical(OCCUPATIONS, OCCUPATION_P)
+JOB_END_REASON = Categorical([2, 3, 4, 5], [0.45, 0.2, 0.25, 0.1])
 
 
 @dataclass
@@ -79,11 +82,11 @@ def _spell(rng: np.random.Generator, client: Client, start: date, employer: Empl
     elif fixed_term:
         reason = 1
     else:
-        reason = int(rng.choice([2, 3, 4, 5], p=[0.45, 0.2, 0.25, 0.1]))
+        reason = JOB_END_REASON.draw(rng)
     return Job(
         client=client.code, start=start, end=end, employer=employer,
-        hours=float(rng.choice(HOURS, p=HOURS_P)),
-        occupation=str(rng.choice(OCCUPATIONS, p=OCCUPATION_P)),
+        hours=HOURS_DRAW.draw(rng),
+        occupation=OCCUPATION_DRAW.draw(rng),
         competitive=competitive,
         pay_subsidy=bool(rng.random() < (0.16 if competitive else 0.5)),
         permanent=not fixed_term, end_reason=reason,
@@ -100,7 +103,7 @@ def _job_chain(rng: np.random.Generator, client: Client, first_start: date,
         job = _spell(rng, client, start, pick_employer(rng, pool))
         jobs.append(job)
         # A few part-timers take a second part-time job on the side (overlapping spells).
-        if job.hours <= 25 and rng.random() < 0.12:
+        if job.hours <= 25 and rng.random() < 0.05:
             side_start = start + timedelta(days=int(rng.integers(10, 120)))
             if (job.end is None or side_start < job.end) and side_start <= WORLD_END:
                 side = _spell(rng, client, side_start, pick_employer(rng, pool), short=True)
@@ -138,7 +141,7 @@ def _first_job_offsets(rng: np.random.Generator, clients: list[Client]) -> dict[
 
 def _exit(rng: np.random.Generator, client: Client, first_job_offset: float) -> None:
     if first_job_offset < client.dropout_days:
-        follow_along = float(rng.uniform(60, 540))
+        follow_along = float(rng.uniform(60, 450))
         offset = min(client.dropout_days, first_job_offset + follow_along)
     else:
         offset = client.dropout_days
@@ -152,7 +155,7 @@ def _exit_reason(rng: np.random.Generator, client: Client, jobs: list[Job]) -> N
         return
     working = any(j.on_form and j.competitive and j.start <= client.exit_date
                   and (j.end is None or j.end >= client.exit_date) for j in jobs)
-    client.exit_reason = 1 if working else int(rng.choice(EXIT_REASONS_NO_JOB, p=EXIT_REASON_P))
+    client.exit_reason = 1 if working else EXIT_REASON_NO_JOB.draw(rng)
 
 
 def _side_jobs(rng: np.random.Generator, client: Client, pool: list[Employer]) -> list[Job]:

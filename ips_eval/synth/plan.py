@@ -58,8 +58,8 @@ def _deliveries(base: list[date], offset_days: int) -> tuple[date, ...]:
     return tuple(d + timedelta(days=offset_days) for d in base)
 
 
-_PILOT_BASE = [date(2021, 6, 14), date(2022, 1, 17), date(2022, 9, 12), date(2023, 7, 5)]
-_RRP_BASE = [date(2023, 12, 11), date(2024, 5, 6), date(2024, 9, 16), date(2025, 1, 13)]
+_PILOT_BASE = [date(2021, 9, 13), date(2022, 8, 15), date(2023, 7, 5)]
+_RRP_BASE = [date(2023, 12, 11), date(2024, 5, 6), date(2025, 1, 13)]
 
 # Each region exports cumulatively a few times; the last pilot export follows the pilot's end
 # (30.6.2023), the last RRP export follows 31.12.2024.

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from ips_eval.synth import identity
+from ips_eval.synth.draws import Categorical
 from ips_eval.synth.plan import (
     COHORT_OF,
     ENROLMENT_WINDOWS,
@@ -110,9 +111,10 @@ def _employability(rng: np.random.Generator, dx: str, education: int, work_histo
 
 def simulate_clients(rng: np.random.Generator) -> list[Client]:
     """Every calibrated client of the eleven regions, in region and enrolment order."""
-    dx_codes = [d for d, _ in DIAGNOSES]
-    dx_p = np.array([p for _, p in DIAGNOSES])
-    dx_p = dx_p / dx_p.sum()
+    diagnosis = Categorical([d for d, _ in DIAGNOSES], [p for _, p in DIAGNOSES])
+    education_draw = Categorical([1, 2, 3, 4], EDUCATION_P)
+    work_history_draw = Categorical([0, 1, 2, 3], WORK_HISTORY_P)
+    income_draw = Categorical(INCOME_SOURCES, INCOME_SOURCE_P)
     used_hetu: set[str] = set()
     clients: list[Client] = []
     for region in REGIONS:
@@ -136,12 +138,12 @@ def simulate_clients(rng: np.random.Generator) -> list[Client]:
                 if code[:6] + code[7:] not in used_hetu:
                     used_hetu.add(code[:6] + code[7:])
                     break
-            dx = dx_codes[int(rng.choice(len(dx_codes), p=dx_p))]
-            education = int(rng.choice(4, p=EDUCATION_P)) + 1
-            work_history = int(rng.choice(4, p=WORK_HISTORY_P))
-            income = int(rng.choice(INCOME_SOURCES, p=INCOME_SOURCE_P))
+            dx = diagnosis.draw(rng)
+            education = education_draw.draw(rng)
+            work_history = work_history_draw.draw(rng)
+            income = income_draw.draw(rng)
             sv = SWEDISH_SHARE.get(region, 0.01)
-            language = str(rng.choice(["fi", "sv", "muu"], p=[0.95 - sv, sv, 0.05]))
+            language = Categorical(["fi", "sv", "muu"], [0.95 - sv, sv, 0.05]).draw(rng)
             clients.append(Client(
                 code=f"{region}-{k + 1:04d}", region=region, cohort=cohort, team=team,
                 coach=coach, birth=birth, male=male, hetu=code,
@@ -150,6 +152,6 @@ def simulate_clients(rng: np.random.Generator) -> list[Client]:
                 index=index, diagnosis=dx, education=education, work_history=work_history,
                 income_source=income, language=language,
                 employability=_employability(rng, dx, education, work_history),
-                dropout_days=float(rng.exponential(1100.0)),
+                dropout_days=float(rng.exponential(750.0)),
             ))
     return clients

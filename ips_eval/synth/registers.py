@@ -23,7 +23,7 @@ from ips_eval.synth.population import Client
 MONTHLY_RATE = {"TMT": 760.0, "PPR": 760.0, "SPR": 950.0, "KUNTR": 900.0, "KUNTT": 1150.0,
                 "TKE": 900.0, "ASUMT": 330.0, "TTT": 520.0, "OPT": 280.0}
 # How many months one Kela decision period spans for each benefit.
-PERIOD_MONTHS = {"TMT": 1, "PPR": 1, "TTT": 1, "OPT": 1, "SPR": 2, "KUNTR": 3, "KUNTT": 6,
+PERIOD_MONTHS = {"TMT": 2, "PPR": 2, "TTT": 1, "OPT": 4, "SPR": 2, "KUNTR": 3, "KUNTT": 6,
                  "TKE": 12, "ASUMT": 12}
 ADJUSTED_SHARE = 0.45  # adjusted labour market subsidy while working part-time
 DAYS_PER_MONTH = 30.4375
@@ -71,11 +71,14 @@ def history_start(client: Client) -> int:
     return max(month_index(REGISTER_START), month_index(client.index) - 24)
 
 
-def _days_in(job: Job, m: int) -> int:
-    first, last = month_start(m), month_end(m)
+def _job_months(job: Job, first: int, last: int) -> list[tuple[int, int]]:
+    """(month, days worked in it) for every month of [first, last] the job runs in."""
     end = job.end or WORLD_END
-    lo, hi = max(first, job.start), min(last, end)
-    return max((hi - lo).days + 1, 0)
+    out = []
+    for m in range(max(first, month_index(job.start)), min(last, month_index(end)) + 1):
+        lo, hi = max(month_start(m), job.start), min(month_end(m), end)
+        out.append((m, (hi - lo).days + 1))
+    return out
 
 
 def _base_benefit(client: Client, m: int, choice: float) -> str | None:
@@ -156,27 +159,25 @@ def client_registers(rng: np.random.Generator, clients: list[Client], jobs: list
         if client.code not in linkable:
             continue
         mine = sorted(by_client.get(client.code, []), key=lambda j: (j.start, j.employer.ytunnus))
-        months = list(range(history_start(client), last_month + 1))
+        first_month = history_start(client)
+        months = list(range(first_month, last_month + 1))
         choice = rng.random()
         factor = float(rng.uniform(0.85, 1.15))
-        states: list[tuple[str | None, bool]] = []
-        for m in months:
-            full_time = part_time = False
-            for job in mine:
-                days = _days_in(job, m)
-                if days == 0:
-                    continue
-                wage = job.hourly_wage * job.hours * 4.345
-                eur = max(round(wage * days / (month_end(m).day) * rng.normal(1.0, 0.04), 2), 5.0)
+        full_time = [False] * len(months)
+        part_time = [False] * len(months)
+        for job in mine:
+            wage = job.hourly_wage * job.hours * 4.345
+            for m, days in _job_months(job, first_month, last_month):
+                eur = max(round(wage * days / month_end(m).day * rng.normal(1.0, 0.04), 2), 5.0)
                 earlier = round(eur * rng.uniform(0.6, 0.95), 2) if rng.random() < 0.005 else None
                 pay.append(MonthlyPay(client.hetu, month_start(m), job.employer.ytunnus, eur,
                                       earlier))
                 if job.hours >= 30 and days >= 15:
-                    full_time = True
+                    full_time[m - first_month] = True
                 else:
-                    part_time = True
-            states.append(_benefit_in_month(_base_benefit(client, m, choice), full_time,
-                                            part_time))
+                    part_time[m - first_month] = True
+        states = [_benefit_in_month(_base_benefit(client, m, choice), full_time[i], part_time[i])
+                  for i, m in enumerate(months)]
         periods += _periods(client.hetu, months, states, factor)
         if rng.random() < (0.9 if client.income_source == 5 else 0.33):
             periods += _periods(client.hetu, months, [("ASUMT", False)] * len(months), factor)

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 
 from ips_eval.synth.calibration import HeadlineCount, assert_calibrated
-from ips_eval.synth.comparison import append_comparison_group
 from ips_eval.synth.contacts import simulate_contacts
 from ips_eval.synth.damage import damage_files, finish_marks
 from ips_eval.synth.defects import choose_invalid_hetu_clients, inject_defects
@@ -153,6 +152,8 @@ def write_study(out_dir: Path, seed: int = 20240430, defects: float = 0.02,
     entries = manifest_entries(files)
     comparison_rows: dict[str, int] = {}
     if comparison_persons:
+        from ips_eval.synth.comparison import append_comparison_group  # polars only for this
+
         last = REGISTER_EXTRACTS[-1]
         kela = out_dir / f"rekisterit/kela/{last:%Y-%m-%d}_kela.csv"
         pay = out_dir / f"rekisterit/tulorekisteri/{last:%Y-%m-%d}_tulorekisteri.csv"

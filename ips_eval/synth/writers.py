@@ -15,8 +15,6 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import pyreadstat
 import xlsxwriter
 
 from ips_eval.synth.plan import CsvStyle
@@ -149,6 +147,9 @@ def _value_labels(column: str) -> dict[float, str] | None:
 
 
 def sav_bytes(f: DeliveryFile) -> bytes:
+    import pandas as pd  # imported here: pandas is slow to load and only SPSS needs it
+    import pyreadstat
+
     data: dict[str, object] = {}
     for column in f.columns:
         values = [row.values.get(column) for row in f.rows]
