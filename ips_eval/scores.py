@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ips_eval.outputs import copy_table_to_parquet
+from ips_eval.export import export_dataset
 from ips_eval.warehouse import run_sql
+from schemas.analysis import dataset
 from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
 from schemas.instruments import (
     FIDELITY_ITEMS,
@@ -123,13 +124,8 @@ def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) 
     return con.execute("SELECT count(*) FROM analysis.fidelity").fetchall()[0][0]
 
 
+
 def export_analysis_dataset(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path) -> list[Path]:
-    """``out/analysis/<name>.parquet`` of ``analysis.<name>`` in its key order.
-
-    Until ``ips_eval.export.export_dataset`` (Parquet + labelled .dta/.sav) is in the repo, only
-    the Parquet file is written."""
-    from schemas.analysis import dataset
-
-    order_by = ", ".join(dataset(name).order_by)
-    return [copy_table_to_parquet(con, f"analysis.{name}",
-                                  Path(out_dir) / "analysis" / f"{name}.parquet", order_by)]
+    """``out/analysis/<name>.parquet``, ``.dta`` and ``.sav`` of ``analysis.<name>`` with the
+    labels of ``schemas/analysis.py``."""
+    return export_dataset(con, f"analysis.{name}", out_dir, dataset(name))

@@ -149,6 +149,7 @@ def test_scores_assets_materialise_with_their_checks(tmp_path: Path):
             "converged"} <= set(mixed.columns)
     assert (out / "analysis" / "scores.parquet").is_file()
     assert (out / "analysis" / "fidelity.parquet").is_file()
+    assert (out / "analysis" / "scores.dta").is_file() and (out / "analysis" / "scores.sav").is_file()
     assert (out / "figures" / "scores_by_wave.png").is_file()
     assert pl.read_parquet(out / "analysis" / "fidelity.parquet")["total"].to_list() == [100]
 
