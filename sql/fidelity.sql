@@ -59,6 +59,5 @@ SELECT
     COLUMNS(lambda c: list_contains($fidelity_items, c))::INTEGER
 FROM scored AS s
 LEFT JOIN bands AS b ON s.total BETWEEN b.min_total AND b.max_total
-WHERE s.review_date IS NULL
-   OR s.review_date <= CASE s.cohort WHEN 'pilot' THEN $cutoff_pilot WHEN 'rrp' THEN $cutoff_rrp END
-   OR s.cohort IS NULL;
+WHERE s.cohort IS NULL
+   OR s.review_date <= CASE s.cohort WHEN 'pilot' THEN $cutoff_pilot WHEN 'rrp' THEN $cutoff_rrp END;

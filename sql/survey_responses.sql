@@ -7,8 +7,8 @@
 -- number only make the choice deterministic when even those tie.
 -- Nothing after the cut-off is used (DESIGN.md §4), and clients whose index date is after their
 -- cohort's cut-off are not in the analysis (as in analysis.clients).
--- `not_used_reason`: no_answer_date | index_after_cutoff | after_cutoff | outside_windows |
--- not_nearest_in_window; NULL when used. Unused responses stay in staging and here, never in
+-- `not_used_reason`: no_answer_date | no_index_date | index_after_cutoff | after_cutoff |
+-- outside_windows | not_nearest_in_window; NULL when used. Unused responses stay in staging and here, never in
 -- analysis.scores.
 CREATE OR REPLACE TABLE analysis.survey_responses AS
 WITH windows AS (
@@ -36,6 +36,7 @@ windowed AS (
         w.wave,
         w.target_day,
         r.response_date IS NOT NULL
+            AND r.index_date IS NOT NULL
             AND r.index_date <= r.cutoff_date
             AND r.response_date <= r.cutoff_date
             AND w.wave IS NOT NULL AS eligible
@@ -65,6 +66,7 @@ SELECT
     eligible AND rank_in_window = 1 AS used,
     CASE
         WHEN response_date IS NULL THEN 'no_answer_date'
+        WHEN index_date IS NULL THEN 'no_index_date'
         WHEN index_date > cutoff_date THEN 'index_after_cutoff'
         WHEN response_date > cutoff_date THEN 'after_cutoff'
         WHEN wave IS NULL THEN 'outside_windows'
