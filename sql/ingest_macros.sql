@@ -1,50 +1,47 @@
 -- Parsing delivered text into the codebook's types (contract/DELIVERIES.md, "CSV as the regions
 -- and registers really send it"). Every format goes through these: CSV text, xlsx cells read as
 -- text, SPSS values written as text. An unparseable value gives NULL (the caller records it).
+-- Each macro expands its argument once: they run over tens of millions of register rows.
 
--- Numbers: decimal comma or point, thousand separators as spaces (incl. no-break and thin
--- spaces), an optional sign. '1 234,50' → 1234.5. Anything else (two separators, letters) → NULL.
-CREATE OR REPLACE TEMP MACRO ingest_parse_number(s) AS (
-    CASE
-        WHEN regexp_matches(
-            regexp_replace(trim(s), '[\s\x{00A0}\x{202F}\x{2009}]', '', 'g'),
-            '^[+-]?(\d+([.,]\d*)?|[.,]\d+)$')
-        THEN TRY_CAST(replace(
-            regexp_replace(trim(s), '[\s\x{00A0}\x{202F}\x{2009}]', '', 'g'), ',', '.') AS DOUBLE)
-    END
+-- Numbers: decimal comma or point, thousand separators as spaces (incl. no-break, narrow
+-- no-break and thin spaces), an optional sign. '1 234,50' → 1234.5. Anything else (two
+-- separators, letters, exponents) → NULL.
+CREATE OR REPLACE TEMP MACRO ingest_number_text(s) AS (
+    replace(regexp_replace(s, '[\s\x{00A0}\x{202F}\x{2009}]', '', 'g'), ',', '.')
 );
 
--- Whole numbers: as numbers, but only when whole ('3', '3,0' from a spreadsheet, not '2,5').
+CREATE OR REPLACE TEMP MACRO ingest_parse_number(s) AS (
+    TRY_CAST(nullif(regexp_extract(ingest_number_text(s), '^[+-]?(\d+(\.\d*)?|\.\d+)$', 0), '')
+             AS DOUBLE)
+);
+
+-- Whole numbers: '3', and '3,0' / '3.0' as a spreadsheet may write them; not '2,5'.
 CREATE OR REPLACE TEMP MACRO ingest_parse_int(s) AS (
-    CASE
-        WHEN ingest_parse_number(s) = round(ingest_parse_number(s))
-             AND abs(ingest_parse_number(s)) < 2147483647
-        THEN CAST(ingest_parse_number(s) AS INTEGER)
-    END
+    TRY_CAST(TRY_CAST(nullif(regexp_extract(ingest_number_text(s), '^[+-]?\d+(\.0*)?$', 0), '')
+                      AS DOUBLE) AS INTEGER)
 );
 
 -- Dates: Finnish d.m.yyyy (5.7.2023, 05.07.2023) or ISO yyyy-mm-dd (xlsx / SPSS dates,
 -- possibly with a midnight time). An impossible date (31.2.2023) → NULL.
 CREATE OR REPLACE TEMP MACRO ingest_parse_date(s) AS (
-    CASE
-        WHEN regexp_matches(trim(s), '^\d{1,2}\.\d{1,2}\.\d{4}$')
-            THEN CAST(try_strptime(trim(s), '%d.%m.%Y') AS DATE)
-        WHEN regexp_matches(trim(s), '^\d{4}-\d{1,2}-\d{1,2}([ T]00:00(:00(\.0+)?)?)?$')
-            THEN CAST(try_strptime(split_part(split_part(trim(s), ' ', 1), 'T', 1), '%Y-%m-%d')
-                      AS DATE)
-    END
+    CAST(coalesce(
+        try_strptime(nullif(regexp_extract(s, '^\s*(\d{1,2}\.\d{1,2}\.\d{4})\s*$', 1), ''),
+                     '%d.%m.%Y'),
+        try_strptime(nullif(regexp_extract(
+            s, '^\s*(\d{4}-\d{1,2}-\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$', 1), ''),
+                     '%Y-%m-%d')
+    ) AS DATE)
 );
 
--- Months (Incomes Register 'yyyy-mm'; also 'm.yyyy' / 'mm/yyyy'): the first day of the month.
+-- Months (Incomes Register 'yyyy-mm'; also 'm.yyyy' and the first day 'yyyy-mm-01'): the
+-- first day of the month.
 CREATE OR REPLACE TEMP MACRO ingest_parse_month(s) AS (
-    CASE
-        WHEN regexp_matches(trim(s), '^\d{4}-\d{1,2}$')
-            THEN CAST(try_strptime(trim(s) || '-1', '%Y-%m-%d') AS DATE)
-        WHEN regexp_matches(trim(s), '^\d{1,2}[./]\d{4}$')
-            THEN CAST(try_strptime('1.' || replace(trim(s), '/', '.'), '%d.%m.%Y') AS DATE)
-        WHEN regexp_matches(trim(s), '^\d{4}-\d{1,2}-01$')
-            THEN CAST(try_strptime(trim(s), '%Y-%m-%d') AS DATE)
-    END
+    CAST(coalesce(
+        try_strptime(nullif(regexp_extract(s, '^\s*(\d{4}-\d{1,2})(?:-0?1)?\s*$', 1), '')
+                     || '-01', '%Y-%m-%d'),
+        try_strptime('1.' || nullif(regexp_extract(s, '^\s*(\d{1,2}\.\d{4})\s*$', 1), ''),
+                     '%d.%m.%Y')
+    ) AS DATE)
 );
 
 -- Text: trimmed; empty is missing.

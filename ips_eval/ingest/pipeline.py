@@ -49,7 +49,12 @@ class FileOutcome:
 
 
 def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    """Macros, functions and the ingest's tables (idempotent)."""
+    """Macros, functions and the ingest's tables (idempotent; once per connection)."""
+    try:
+        con.execute("SELECT ingest_parse_text('')").fetchall()
+        return  # this connection is prepared already (the macros are per connection)
+    except duckdb.CatalogException:
+        pass
     run_sql(con, "ingest_macros")
     register_functions(con)
     create_raw_tables(con, tuple(SOURCES.values()))
@@ -128,7 +133,16 @@ def stage_source(con: duckdb.DuckDBPyConnection, src: Source) -> SourceSummary:
     """Rebuild ``staging.<table>`` (and the source's quarantine and row history) from raw."""
     prepare_warehouse(con)
     enrolment = active_files(con, SOURCES["asiakkaat"])
-    return build_source(con, src, active_files(con, src), enrolment)
+    # one transaction: readers see the old staging or the new, never half of it (and one
+    # commit instead of dozens)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        summary = build_source(con, src, active_files(con, src), enrolment)
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return summary
 
 
 @dataclass

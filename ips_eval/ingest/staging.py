@@ -67,7 +67,7 @@ def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
     if any(r.rule == "unknown_client" for r in src.row_rules):
         _known_clients(con, enrolment_active)
     rows = prepare_source(con, src, active)
-    collect_defects(con, src)
+    collect_defects(con, src, empty=rows == 0)
     run_sql(con, "ingest_row_outcomes")
     _write_staging(con, src)
     _write_quarantine(con, src)

@@ -1,0 +1,183 @@
+"""Ingest domain: every delivery into DuckDB, per source raw → staging, plus the quarantine and
+the run manifest. Each asset wires the resources to one plain function of ``ips_eval.ingest``.
+
+    raw/<table>      new delivery files of the source read into raw (pseudonymised)
+    staging/<table>  validated, newest version per key (checks: reconciliation, pass rate)
+    quarantine/defects  every rejected file, row and field (check: identity-leak scan)
+    meta/manifest    out/manifest.json
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+
+from assets.defs.resources import Pseudonymiser, Study, Warehouse
+from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
+from ips_eval.ingest.manifest import manifest_frame, write_manifest
+from ips_eval.ingest.pipeline import load_source, note_demo_key, stage_source
+from ips_eval.outputs import markdown_preview
+from schemas.codebook import SOURCES, Source
+
+GROUP = "ingest"
+# Below this share of rows passing every row-level rule a source is worth a look (WARN only:
+# the rows are in quarantine, nothing is lost).
+PASS_RATE_WARN_BELOW = 0.95
+
+
+def _md(df: pl.DataFrame, rows: int = 40) -> dg.MetadataValue:
+    return dg.MetadataValue.md(markdown_preview(df, rows) or "(none)")
+
+
+def raw_key(src: Source) -> dg.AssetKey:
+    return dg.AssetKey(["raw", src.table])
+
+
+def staging_key(src: Source) -> dg.AssetKey:
+    return dg.AssetKey(["staging", src.table])
+
+
+ENROLMENT = SOURCES["asiakkaat"]
+
+
+def _raw_asset(src: Source) -> dg.AssetsDefinition:
+    @dg.asset(key=raw_key(src), group_name=GROUP, kinds={"duckdb"},
+              description=f"{src.label('en')}: new delivery files in `{src.name}/` read into "
+                          f"raw.{src.table} (identity codes pseudonymised).")
+    def _load(warehouse: Warehouse, study: Study,
+              pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
+        note_demo_key(pseudonymiser.uses_demo_key)
+        with warehouse.connect() as con:
+            outcomes = load_source(con, study.deliveries, src, pseudonymiser.key)
+        files = pl.DataFrame([{"file": o.file, "outcome": o.outcome, "rows_read": o.rows_read,
+                               "reason": o.message or ""} for o in outcomes])
+        counts = {o: sum(f.outcome == o for f in outcomes)
+                  for o in ("loaded", "already_loaded", "rejected")}
+        return dg.MaterializeResult(metadata={
+            **{f"files_{k}": v for k, v in counts.items()},
+            "rows_read_new": sum(o.rows_read for o in outcomes if o.outcome == "loaded"),
+            "files": _md(files)})
+    return _load
+
+
+def _staging_deps(src: Source) -> list[dg.AssetKey]:
+    deps = [raw_key(src)]
+    if any(r.rule == "unknown_client" for r in src.row_rules) and src is not ENROLMENT:
+        deps.append(raw_key(ENROLMENT))  # the known clients
+    if src.register:
+        deps.append(staging_key(ENROLMENT))  # client_id by pid
+    return deps
+
+
+def _staging_asset(src: Source) -> dg.AssetsDefinition:
+    @dg.asset(key=staging_key(src), group_name=GROUP, kinds={"duckdb"}, deps=_staging_deps(src),
+              description=f"{src.label('en')}: validated, newest delivery per key "
+                          f"({', '.join(src.key)}); invalid field values NULL.")
+    def _stage(warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            summary = stage_source(con, src)
+            per_file = reconciliation(con, src)
+            preview = con.sql(f"SELECT * FROM staging.{src.table} LIMIT 5").pl()
+        by_rule = pl.DataFrame({"rule": list(summary.by_rule),
+                                "records": list(summary.by_rule.values())})
+        return dg.MaterializeResult(metadata={
+            "rows_read": summary.rows_read, "rows_staged": summary.staged,
+            "rows_superseded": summary.superseded,
+            "exact_duplicates": summary.exact_duplicates,
+            "rows_quarantined": summary.quarantined_rows,
+            "field_defects": summary.field_defects,
+            "pass_rate": dg.MetadataValue.float(round(summary.pass_rate, 4)),
+            "quarantined_by_rule": _md(by_rule), "per_file": _md(per_file.drop("balanced")),
+            "preview": _md(preview, 5), "dagster/row_count": summary.staged})
+    return _stage
+
+
+def _reconciliation_check(src: Source) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=staging_key(src), name="reconciliation", blocking=True,
+                    description="Per source and per file: rows read = staged + superseded + "
+                                "exact duplicates + quarantined rows.")
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect() as con:
+            per_file = reconciliation(con, src)
+        totals = reconciliation_totals(per_file)
+        return dg.AssetCheckResult(
+            passed=totals["unbalanced_files"] == 0, severity=dg.AssetCheckSeverity.ERROR,
+            metadata={**totals, "unbalanced": _md(per_file.filter(~pl.col("balanced")))})
+    return _check
+
+
+def _pass_rate_check(src: Source) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=staging_key(src), name="schema_pass_rate",
+                    description=f"At least {PASS_RATE_WARN_BELOW:.0%} of rows read pass every "
+                                "row-level rule (files rejected whole are listed too).")
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect() as con:
+            per_file = reconciliation(con, src)
+        read = int(per_file["rows_read"].sum()) if per_file.height else 0
+        bad = int(per_file["quarantined_rows"].sum()) if per_file.height else 0
+        rejected = per_file.filter(pl.col("outcome") == "rejected")["file"].to_list()
+        rate = 1.0 if not read else 1 - bad / read
+        return dg.AssetCheckResult(
+            passed=rate >= PASS_RATE_WARN_BELOW and not rejected,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"pass_rate": dg.MetadataValue.float(round(rate, 4)),
+                      "rows_quarantined": bad, "files_rejected": ", ".join(rejected) or "none"})
+    return _check
+
+
+RAW_ASSETS = [_raw_asset(s) for s in SOURCES.values()]
+STAGING_ASSETS = [_staging_asset(s) for s in SOURCES.values()]
+STAGING_CHECKS = [make(s) for s in SOURCES.values()
+                  for make in (_reconciliation_check, _pass_rate_check)]
+STAGING_KEYS = [staging_key(s) for s in SOURCES.values()]
+
+
+@dg.asset(key=["quarantine", "defects"], group_name=GROUP, kinds={"duckdb"}, deps=STAGING_KEYS,
+          description="Every rejected file, row and field of every source, with rule and "
+                      "(masked) value: quarantine.defects.")
+def quarantine_defects(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        by_rule = con.sql("SELECT source, level, rule, count(*) AS records FROM "
+                          "quarantine.defects GROUP BY ALL ORDER BY source, level, rule").pl()
+        total = con.sql("SELECT count(*) AS n FROM quarantine.defects").pl()["n"][0]
+    return dg.MaterializeResult(metadata={"records": int(total), "by_source_and_rule":
+                                          _md(by_rule, 200), "dagster/row_count": int(total)})
+
+
+@dg.asset_check(asset=quarantine_defects, name="identity_leak_scan", blocking=True,
+                description="No text in any warehouse table is a valid personal identity code.")
+def identity_leak_scan(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        leaks = identity_leaks(con)
+    found = pl.DataFrame([{"table": x.table, "column": x.column, "values": x.values}
+                          for x in leaks])
+    return dg.AssetCheckResult(passed=not leaks, severity=dg.AssetCheckSeverity.ERROR,
+                               metadata={"columns_with_hetu": len(leaks), "where": _md(found)})
+
+
+@dg.asset(key=["meta", "manifest"], group_name=GROUP, kinds={"json"},
+          deps=[*STAGING_KEYS, quarantine_defects],
+          description="out/manifest.json: every delivery file with hash and outcome, cut-offs, "
+                      "package versions, git commit, demo-key use.")
+def meta_manifest(warehouse: Warehouse, study: Study,
+                  pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        path = write_manifest(con, study.out, study.cutoffs, pseudonymiser.uses_demo_key)
+    import json
+
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    files = manifest_frame(manifest)
+    shown = files.select("source", "file", "outcome", "rows_read", "staged", "quarantined_rows") \
+        if files.height else files
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(path)), "files": len(manifest["files"]),
+        "git_commit": manifest["git_commit"], "uses_demo_key": manifest["uses_demo_key"],
+        "deliveries": _md(shown, 200)})
+
+
+@dg.definitions
+def ingest() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*RAW_ASSETS, *STAGING_ASSETS, quarantine_defects, meta_manifest],
+        asset_checks=[*STAGING_CHECKS, identity_leak_scan],
+    )
