@@ -29,6 +29,7 @@ FIRST_BIRTH, LAST_BIRTH = date(1957, 1, 1), date(2006, 12, 31)
 BENEFITS = np.array(["TMT", "PPR", "SPR", "KUNTR", "TKE", "KUNTT", "TTT", "OPT"])
 BENEFIT_P = np.array([0.40, 0.08, 0.10, 0.09, 0.12, 0.06, 0.08, 0.07])
 MONTHLY_RATE = np.array([760.0, 760.0, 950.0, 900.0, 900.0, 1150.0, 520.0, 280.0])
+BENEFIT_CODES = pl.Series([*BENEFITS.tolist(), "ASUMT"])
 CONTINUES_IN_WORK = np.array([False, False, False, False, True, True, False, False])
 
 
@@ -58,17 +59,22 @@ def _calendar(extract: date) -> tuple[np.ndarray, np.ndarray, pl.Series, pl.Seri
     return start_days, end_days, labels, texts
 
 
-def _euros(cents: pl.Expr, thousands: bool) -> pl.Expr:
+# Zero-padded digit groups by lookup: much faster than str.zfill on millions of rows.
+TWO_DIGITS = pl.Series([f"{i:02d}" for i in range(100)])
+THREE_DIGITS = pl.Series([f"{i:03d}" for i in range(1000)])
+
+
+def _euros(cents: np.ndarray, thousands: bool) -> pl.Series:
+    """Non-negative cents as Finnish text: 1234,50 (or 1 234,50 with thousand spaces)."""
     euros = cents // 100
-    rest = (cents % 100).cast(pl.String).str.zfill(2)
+    frame = pl.DataFrame({"euros": euros, "rest": TWO_DIGITS.gather(cents % 100)})
+    whole = pl.col("euros").cast(pl.String)
     if thousands:
-        whole = (pl.when(euros >= 1000)
-                 .then((euros // 1000).cast(pl.String) + " "
-                       + (euros % 1000).cast(pl.String).str.zfill(3))
-                 .otherwise(euros.cast(pl.String)))
-    else:
-        whole = euros.cast(pl.String)
-    return whole + "," + rest
+        frame = frame.with_columns(high=(pl.col("euros") // 1000).cast(pl.String),
+                                   low=THREE_DIGITS.gather(euros % 1000))
+        whole = (pl.when(pl.col("euros") >= 1000)
+                 .then(pl.concat_str("high", pl.lit(" "), "low")).otherwise(whole))
+    return frame.select(pl.concat_str(whole, pl.lit(","), "rest")).to_series()
 
 
 def _slot_map(n_slots: int, seed: int) -> tuple[int, int]:
@@ -96,6 +102,7 @@ def _chunk(rng: np.random.Generator, hetus: np.ndarray, payers: pl.Series,
            ) -> tuple[pl.DataFrame, pl.DataFrame]:
     start_days, end_days, labels, day_texts = calendar
     n, months = len(hetus), len(start_days)
+    people = pl.Series(hetus.tolist(), dtype=pl.String)  # numpy unicode -> polars is slow
     pay_months = months - 1  # the extract's own month is not yet reported
     # Employment: a monthly two-state chain around a personal employment share.
     share = rng.beta(1.2, 2.0, n)
@@ -114,11 +121,11 @@ def _chunk(rng: np.random.Generator, hetus: np.ndarray, payers: pl.Series,
     wage = rng.lognormal(np.log(2300.0), 0.35, n)
     cents = np.round(wage[person] * rng.uniform(0.9, 1.1, len(person)) * 100).astype(np.int64)
     pay = pl.DataFrame({
-        "hetu": pl.Series(hetus).gather(person),
+        "hetu": people.gather(person),
         "kuukausi": labels.gather(month),
         "maksaja": payers.gather(payer[person, month]),
-        "cents": cents,
-    }).select("hetu", "kuukausi", "maksaja", _euros(pl.col("cents"), False).alias("palkka_eur"))
+        "palkka_eur": _euros(cents, False),
+    })
     # Benefits: one main benefit per person, in quarterly Kela periods over the months without
     # work (disability pensions run on regardless); housing allowance in half-year periods.
     benefit = rng.choice(len(BENEFITS), size=n, p=BENEFIT_P)
@@ -139,7 +146,7 @@ def _chunk(rng: np.random.Generator, hetus: np.ndarray, payers: pl.Series,
         first_month = np.minimum(q * group + first[p, q], months - 1)
         last_month = np.minimum(q * group + last[p, q], months - 1)
         start, end = start_days[first_month], end_days[last_month]
-        code = BENEFITS[benefit[p]] if group == 3 else np.full(len(p), "ASUMT")
+        code = benefit[p] if group == 3 else np.full(len(p), len(BENEFITS))
         rate = (MONTHLY_RATE[benefit[p]] if group == 3 else np.full(len(p), 330.0)) * factor[p]
         parts.append((p, start, end, code, np.round(rate * (end - start + 1) / 30.4375 * 100)))
     p = np.concatenate([x[0] for x in parts])
@@ -147,13 +154,13 @@ def _chunk(rng: np.random.Generator, hetus: np.ndarray, payers: pl.Series,
     start = np.concatenate([x[1] for x in parts])[order]
     end = np.concatenate([x[2] for x in parts])[order]
     kela = pl.DataFrame({
-        "hetu": pl.Series(hetus).gather(p[order]),
-        "etuus": np.concatenate([x[3] for x in parts])[order],
+        "hetu": people.gather(p[order]),
+        "etuus": BENEFIT_CODES.gather(np.concatenate([x[3] for x in parts])[order]),
         "alkupvm": day_texts.gather(start),
         "loppupvm": day_texts.gather(end),
-        "cents": np.concatenate([x[4] for x in parts])[order].astype(np.int64),
-    }).select("hetu", "etuus", "alkupvm", "loppupvm",
-              _euros(pl.col("cents"), kela_thousands).alias("maksettu_eur"))
+        "maksettu_eur": _euros(np.concatenate([x[4] for x in parts])[order].astype(np.int64),
+                               kela_thousands),
+    })
     return kela, pay
 
 

@@ -54,6 +54,22 @@ class SynthSummary:
     comparison_persons: int = 0
     comparison_rows: dict[str, int] = field(default_factory=dict)
 
+    def __str__(self) -> str:
+        cohorts = ", ".join(f"{k} {v}" for k, v in self.clients_per_cohort.items())
+        figures = "; ".join(f"{h.cohort} {h.started} started / {h.employed} employed by "
+                            f"{h.cutoff:%d.%m.%Y}" for h in self.headline)
+        lines = [
+            f"{len(self.files)} delivery files in {self.out_dir} (seed {self.seed}, "
+            f"defect rate {self.defect_rate})",
+            f"clients: {cohorts}; headline: {figures}",
+            "rows: " + ", ".join(f"{k} {v:,}" for k, v in self.rows_per_source.items()),
+            f"manifest: {self.manifest} ({self.defects_injected} defects)",
+        ]
+        if self.comparison_persons:
+            lines.append(f"comparison group: {self.comparison_persons:,} persons, "
+                         + ", ".join(f"{k} {v:,} rows" for k, v in self.comparison_rows.items()))
+        return "\n".join(lines)
+
 
 def _streams(seed: int) -> dict[str, np.random.Generator]:
     return {name: np.random.default_rng([seed, i]) for i, name in enumerate(STREAMS)}

@@ -100,15 +100,15 @@ def simulate_client_survey(rng: np.random.Generator, clients: list[Client],
                 u = rng.random()
                 if u < 0.02:  # answered between or after the windows
                     offset = int(rng.integers(250, 290) if wave == 6 else rng.integers(460, 520))
-                elif wave == 12 and u < 0.035 and 6 in answered and (
+                elif wave == 12 and u < 0.07 and 6 in answered and (
                         120 <= (answered[6] - c.index).days <= 200):
                     offset = int(rng.integers(205, 236))  # the 12-month form filled in early
                 day = c.index + timedelta(days=offset)
                 working = _worked_by(mine, c.index, day)
                 if _in_service(c, day):
-                    p = (0.74 if working else 0.55) if wave == 6 else (0.64 if working else 0.42)
+                    p = (0.80 if working else 0.64) if wave == 6 else (0.72 if working else 0.55)
                 else:
-                    p = 0.25 if wave == 6 else 0.18
+                    p = 0.35 if wave == 6 else 0.28
             if day > last or rng.random() >= p:
                 continue
             answered[wave] = day
