@@ -73,7 +73,13 @@ SCRIPT = """
 (function () {
   var lang = (window.location.hash || '').replace('#', '');
   var box = document.getElementById('lang-' + lang);
-  if (box) { box.checked = true; }
+  if (!box) { return; }
+  document.querySelectorAll('input.langsw').forEach(function (b) {
+    b.removeAttribute('checked');
+  });
+  box.setAttribute('checked', '');
+  box.checked = true;
+  document.documentElement.lang = lang;
 })();
 """
 

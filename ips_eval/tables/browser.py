@@ -141,8 +141,10 @@ def screenshot_html(browser: str, html: str, path: Path, width: int = 1400,
     return Path(path)
 
 
-def dump_dom(browser: str, page: Path, timeout: float = 120) -> str:
-    """The page's DOM after its scripts ran (``--dump-dom``): what a reader's browser shows."""
-    done = run_headless(browser, "--virtual-time-budget=5000", "--dump-dom",
-                        Path(page).resolve().as_uri(), timeout=timeout)
+def dump_dom(browser: str, page: Path, fragment: str = "", timeout: float = 120) -> str:
+    """The page's DOM after its scripts ran (``--dump-dom``): what a reader's browser shows.
+    ``fragment`` is appended to the address (``#sv``)."""
+    address = Path(page).resolve().as_uri() + (f"#{fragment}" if fragment else "")
+    done = run_headless(browser, "--virtual-time-budget=5000", "--dump-dom", address,
+                        timeout=timeout)
     return done.stdout.decode("utf-8", errors="replace")

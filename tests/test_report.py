@@ -1,0 +1,116 @@
+"""The report page (ips_eval.report): every table in every language and every figure on one
+self-contained page with the deliveries, validation summary and versions; rendered by headless
+Chromium in the browser test (its screenshot is kept and its path printed)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_tables_fixtures import CUTOFFS, sample_frames, write_sample_warehouse
+
+from ips_eval.figures_fidelity import fidelity_employment_by_team, fidelity_vs_employment_figure
+from ips_eval.outputs import write_figure
+from ips_eval.report import report_coverage, screenshot_report, write_report
+from ips_eval.tables.browser import dump_dom, find_browser
+from ips_eval.tables.catalog import TABLE_NAMES, publish_table
+from ips_eval.warehouse import connect
+from schemas.codebook import LANGS
+
+MASKED_VALUE = "******-****"  # what ingest stores for a rejected identity code
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small run's outputs: tables, two figures, a manifest and quarantine records."""
+    out = tmp_path_factory.mktemp("report_run")
+    write_sample_warehouse(out / "ips_eval.duckdb")
+    manifest = {
+        "generated_at": "2025-03-04T10:00:00+00:00", "git_commit": "abc123def", "uses_demo_key":
+        True, "package_versions": {"python": "3.11.7", "duckdb": "2.0.0"},
+        "sources": {"asiakkaat": {"rows_read": 120, "staged": 110, "superseded": 6,
+                                  "exact_duplicates": 1, "quarantined_rows": 3,
+                                  "field_defects": 2, "by_rule": {"unknown_client": 3}}},
+        "files": [{"source": "asiakkaat", "file": "2023-07-05_HEL.xlsx",
+                   "content_hash": "f" * 64, "size_bytes": 20480,
+                   "delivery_date": "2023-07-05", "outcome": "loaded", "rows_read": 120,
+                   "staged": 110, "superseded": 6, "exact_duplicates": 1,
+                   "quarantined_rows": 3}]}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    con = duckdb.connect(str(out / "ips_eval.duckdb"))
+    con.execute("CREATE SCHEMA IF NOT EXISTS quarantine")
+    con.execute("CREATE TABLE quarantine.defects (source VARCHAR, file VARCHAR, \"row\" INTEGER, "
+                "\"column\" VARCHAR, level VARCHAR, rule VARCHAR, value VARCHAR, "
+                "message VARCHAR, content_hash VARCHAR)")
+    con.execute("INSERT INTO quarantine.defects VALUES ('asiakkaat', '2023-07-05_HEL.xlsx', 7, "
+                "'pid', 'field', 'invalid_hetu_field', ?, 'invalid HETU', 'ff')", [MASKED_VALUE])
+    con.close()
+    with connect(out / "ips_eval.duckdb") as con:
+        for name in TABLE_NAMES:
+            publish_table(name, con, out, CUTOFFS, png=None)
+    frames = sample_frames()
+    data = fidelity_employment_by_team(frames["analysis.clients"], frames["analysis.tte"],
+                                       frames["analysis.fidelity"])
+    write_figure(fidelity_vs_employment_figure(data), out, "fidelity_vs_employment")
+    shutil.copy(out / "figures" / "fidelity_vs_employment.png",
+                out / "figures" / "km_tenure_by_cohort.png")  # stands in for another's figure
+    with connect(out / "ips_eval.duckdb") as con:
+        write_report(out, con)
+    return out
+
+
+def test_report_holds_every_table_in_every_language_and_every_figure(run_dir: Path) -> None:
+    coverage = report_coverage(run_dir / "report" / "index.html")
+    assert coverage.missing == []
+    assert coverage.tables_shown == len(TABLE_NAMES) * len(LANGS)
+    assert coverage.figures == 2
+
+
+def test_report_says_when_a_table_was_not_produced(run_dir: Path, tmp_path: Path) -> None:
+    shutil.copytree(run_dir / "tables", tmp_path / "tables")
+    (tmp_path / "tables" / "cox_sv.html").unlink()
+    write_report(tmp_path)
+    assert report_coverage(tmp_path / "report" / "index.html").missing == ["cox_sv"]
+
+
+def test_report_is_self_contained(run_dir: Path) -> None:
+    page = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "@import" not in page and "<link" not in page
+    assert "data:image/png;base64," in page
+
+
+def test_report_shows_deliveries_validation_and_versions_but_no_rejected_values(
+        run_dir: Path) -> None:
+    page = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
+    assert "2023-07-05_HEL.xlsx" in page and "f" * 16 in page  # file and its hash
+    assert "invalid_hetu_field" in page and "unknown_client" not in page  # warehouse wins
+    assert "abc123def" in page and "duckdb" in page
+    assert MASKED_VALUE not in page
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium(run_dir: Path, tmp_path: Path) -> None:
+    browser = find_browser()
+    if browser is None:
+        pytest.skip("no Chromium found: run scripts/setup_browser.sh (CI installs it)")
+    page = run_dir / "report" / "index.html"
+    dom = dump_dom(browser, page)
+    # the browser parsed every table of every language from the page
+    for name in TABLE_NAMES:
+        for lang in LANGS:
+            assert f'id="{name}_{lang}"' in dom
+    assert dom.count("<table") >= len(TABLE_NAMES) * len(LANGS)
+    assert "Taulukko 1." in dom and "Tabell 1." in dom and "Table 1." in dom
+    # the switch: #sv in the address selects Swedish
+    sv = dump_dom(browser, page, fragment="sv")
+    assert re.search(r'id="lang-sv"[^>]*checked', sv) and 'lang="sv"' in sv
+    shot = screenshot_report(page, tmp_path / "report_screenshot.png", browser)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    print(f"report screenshot kept at {shot}")
+
