@@ -85,3 +85,54 @@ def _sql(name: str) -> str:
     from ips_eval.warehouse import sql_text
 
     return sql_text(name)
+
+
+# ------------------------------------------------------------------------- frames for models
+def tte_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """analysis.tte in its export order."""
+    return table_frame(con, "FROM analysis.tte ORDER BY param, client_id, job_no")
+
+
+def tenure_model_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The TENURE1 and TENURE rows with the Cox covariates: the client's (cohort, age, sex,
+    dx_group, work_history) and the job's (hours_week, pay_subsidy)."""
+    return table_frame(con, """
+        SELECT t.param, t.client_id, t.job_no, t.time_days, t.event,
+               c.cohort, c.age, c.sex, c.dx_group, c.work_history, j.hours_week, j.pay_subsidy
+        FROM analysis.tte AS t
+        JOIN analysis.clients AS c USING (client_id)
+        JOIN analysis.jobs AS j USING (client_id, job_no)
+        WHERE t.param IN ('TENURE1', 'TENURE')
+        ORDER BY t.param, t.client_id, t.job_no""")
+
+
+def ttfj_model_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The TTFJ rows with each client's follow-up and covariates (the logistic model)."""
+    return table_frame(con, """
+        SELECT t.client_id, t.time_days, t.event, c.followup_days,
+               c.cohort, c.age, c.sex, c.dx_group, c.work_history
+        FROM analysis.tte AS t
+        JOIN analysis.clients AS c USING (client_id)
+        WHERE t.param = 'TTFJ'
+        ORDER BY t.client_id""")
+
+
+# ---------------------------------------------------------------------------- audit queries
+def tte_violations(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Counts of rows breaking what must hold in analysis.tte (the asset's ERROR check)."""
+    row = con.execute("""
+        SELECT
+            (SELECT count(*) FROM analysis.clients AS c WHERE (
+                SELECT count(*) FROM analysis.tte AS t
+                WHERE t.param = 'TTFJ' AND t.client_id = c.client_id) <> 1)
+                AS clients_without_exactly_one_ttfj_row,
+            count(*) FILTER (WHERE time_days < 0 OR time_days IS NULL) AS negative_times,
+            count(*) FILTER (WHERE (censor_reason IS NULL) <> (event <> 0))
+                AS censor_reason_mismatch,
+            count(*) FILTER (WHERE end_date > (SELECT cutoff_date FROM analysis.clients AS c
+                                               WHERE c.client_id = tte.client_id))
+                AS after_cutoff
+        FROM analysis.tte""").fetchall()[0]
+    names = ("clients_without_exactly_one_ttfj_row", "negative_times", "censor_reason_mismatch",
+             "after_cutoff")
+    return dict(zip(names, (int(v) for v in row), strict=True))

@@ -98,7 +98,7 @@ SELECT
     o.permanent,
     o.isco1,
     o.end_reason,
-    CAST(v.job_no IS NOT NULL AS INTEGER) AS overlaps,
+    CAST(v.job_no IS NOT NULL AS INTEGER) AS "overlaps",
     o.observed_until
 FROM observed AS o
 LEFT JOIN register_end AS r USING (client_id, job_no)

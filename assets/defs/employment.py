@@ -1,0 +1,261 @@
+"""Employment domain: the clients/jobs/tte analysis datasets, the headline, survival and
+regression results, attachment and the quarterly rate, and the two survival figures. Each asset
+wires the warehouse and the study settings to plain functions in ``ips_eval``."""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+
+from assets.defs.resources import Study, Warehouse
+from ips_eval import employment, models
+from ips_eval.cox import cox_tenure, logit_job_within_12_months
+from ips_eval.export import export_dataset
+from ips_eval.figures_survival import cif_first_job_by_cohort, km_tenure_by_cohort
+from ips_eval.outputs import markdown_preview, write_figure, write_result
+from schemas.analysis import dataset
+
+GROUP = "employment"
+PUBLISHED = {("pilot", "2023-06-30"): (763, 348), ("rrp", "2024-04-30"): (336, 86)}
+
+
+def _key(*parts: str) -> dg.AssetKey:
+    return dg.AssetKey(list(parts))
+
+
+STAGING = {t: _key("staging", t) for t in ("asiakkaat", "tyosuhteet", "tulorekisteri")}
+CLIENTS, JOBS, TTE = _key("analysis", "clients"), _key("analysis", "jobs"), _key("analysis", "tte")
+
+
+def _md(df: pl.DataFrame, rows: int = 12) -> dg.MetadataValue:
+    return dg.MetadataValue.md(markdown_preview(df, rows))
+
+
+def _result(con, study: Study, name: str, df: pl.DataFrame, sort_by: list[str],
+            **extra) -> dg.MaterializeResult:
+    meta = write_result(con, name, df, study.out, sort_by=sort_by)
+    return dg.MaterializeResult(metadata={
+        "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
+        "preview": dg.MetadataValue.md(meta["preview"]), **extra})
+
+
+def _export(con, name: str, study: Study) -> list[str]:
+    return [p.name for p in export_dataset(con, f"analysis.{name}", study.out, dataset(name))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis datasets
+# ---------------------------------------------------------------------------------------------
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(CLIENTS, group_name=GROUP, kinds={"duckdb", "parquet"},
+                     deps=[STAGING["asiakkaat"], STAGING["tyosuhteet"]],
+                     description="One row per client with index date ≤ the cohort's cut-off "
+                                 "(sql/clients.sql), with the per-client employment summary."),
+        dg.AssetSpec(JOBS, group_name=GROUP, kinds={"duckdb", "parquet"},
+                     deps=[STAGING["asiakkaat"], STAGING["tyosuhteet"],
+                           STAGING["tulorekisteri"]],
+                     description="Cleaned job spells as of the cut-off, with the register end "
+                                 "date (sql/jobs.sql)."),
+    ],
+    can_subset=False,
+)
+def analysis_clients_and_jobs(warehouse: Warehouse, study: Study):
+    """analysis.clients and analysis.jobs, built together (the client summary needs the jobs,
+    the jobs need each client's window)."""
+    with warehouse.connect() as con:
+        employment.build_clients_and_jobs(con, study.cutoffs)
+        by_cohort = con.sql("SELECT cohort, count(*) AS clients, min(index_date) AS first, "
+                            "max(index_date) AS last, any_value(cutoff_date) AS cutoff, "
+                            "sum(n_jobs) AS jobs FROM analysis.clients GROUP BY cohort "
+                            "ORDER BY cohort").pl()
+        jobs = con.sql("SELECT count(*) AS spells, count(*) FILTER (WHERE competitive = 1) AS "
+                       "competitive, count(*) FILTER (WHERE \"overlaps\" = 1) AS overlapping, "
+                       "count(end_date_register) AS with_register_end FROM analysis.jobs").pl()
+        clients_files, jobs_files = _export(con, "clients", study), _export(con, "jobs", study)
+    yield dg.MaterializeResult(asset_key=CLIENTS, metadata={
+        "rows": int(by_cohort["clients"].sum()), "by_cohort": _md(by_cohort),
+        "files": clients_files})
+    yield dg.MaterializeResult(asset_key=JOBS, metadata={
+        "rows": int(jobs["spells"][0]), "spells": _md(jobs), "files": jobs_files})
+
+
+@dg.asset_check(asset=CLIENTS, blocking=True, description="One row per client.")
+def clients_unique(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        dupes = con.execute("SELECT count(*) - count(DISTINCT client_id) FROM "
+                            "analysis.clients").fetchall()[0][0]
+    return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicate_rows": int(dupes)})
+
+
+@dg.asset_check(asset=CLIENTS, description="No delivered service end precedes its index date "
+                "(such an end is ignored, sql/clients.sql).")
+def clients_exit_not_before_index(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        n = employment.clients_exiting_before_index(con)
+    return dg.AssetCheckResult(passed=n == 0, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"clients": n})
+
+
+@dg.asset(key=TTE, group_name=GROUP, kinds={"duckdb", "parquet"}, deps=[CLIENTS, JOBS])
+def analysis_tte(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Time to first job (competing exit) and job tenure (TENURE1, TENURE, TENURE1_REG), one
+    named source per event/censoring (sql/tte.sql)."""
+    with warehouse.connect() as con:
+        employment.build_tte(con)
+        counts = con.sql("SELECT param, source, event, count(*) AS rows FROM analysis.tte "
+                         "GROUP BY ALL ORDER BY ALL").pl()
+        files = _export(con, "tte", study)
+    return dg.MaterializeResult(metadata={"rows": int(counts["rows"].sum()),
+                                          "rows_by_source": _md(counts, 30), "files": files})
+
+
+@dg.asset_check(asset=TTE, blocking=True, description="Every client has exactly one TTFJ row; "
+                "time_days ≥ 0; censor_reason on exactly the censored rows; no date after the "
+                "cut-off.")
+def tte_is_sound(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        problems = employment.tte_violations(con)
+    return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+@dg.asset(key=["results", "headline"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[STAGING["asiakkaat"], STAGING["tyosuhteet"]])
+def results_headline(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Crude "% ever employed" as published, at each published cut-off."""
+    with warehouse.connect() as con:
+        return _result(con, study, "headline", employment.headline(con),
+                       ["cohort", "cutoff_date"])
+
+
+@dg.asset_check(asset=["results", "headline"], description="The headline equals the published "
+                "figures (pilots 763/348 on 30.6.2023, RRP 336/86 on 30.4.2024).")
+def headline_matches_published(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        rows = con.sql("SELECT cohort, CAST(cutoff_date AS VARCHAR) AS cutoff, clients_started, "
+                       "clients_employed FROM results.headline").pl()
+    found = {(r["cohort"], r["cutoff"]): (r["clients_started"], r["clients_employed"])
+             for r in rows.iter_rows(named=True)}
+    differ = {f"{c} {d}": f"{found.get((c, d))} vs published {p}"
+              for (c, d), p in PUBLISHED.items() if found.get((c, d)) != p}
+    return dg.AssetCheckResult(passed=not differ, severity=dg.AssetCheckSeverity.WARN,
+                               metadata=differ or {"all": "as published"})
+
+
+@dg.asset(key=["results", "km"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
+def results_km(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """KM tenure and AJ cumulative incidence of a first job at 6/12 months (log-log CIs), by
+    cohort, region and all; KM with the competing exit censored as a sensitivity line."""
+    with warehouse.connect() as con:
+        table = models.km_table(employment.tte_frame(con))
+        return _result(con, study, "km", table,
+                       ["param", "method", "group_var", "group", "time_days"])
+
+
+@dg.asset_check(asset=["results", "km"], blocking=True,
+                description="Every estimate is a probability inside its CI.")
+def km_estimates_are_probabilities(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        bad = con.execute("SELECT count(*) FROM results.km WHERE estimate < 0 OR estimate > 1 "
+                          "OR ci_lower > estimate + 1e-12 OR ci_upper < estimate - 1e-12"
+                          ).fetchall()[0][0]
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"bad_rows": int(bad)})
+
+
+@dg.asset(key=["results", "rmst"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
+def results_rmst(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Median times (95 % CI) and the restricted mean tenure to 365.25 days."""
+    with warehouse.connect() as con:
+        return _result(con, study, "rmst", models.rmst_table(employment.tte_frame(con)),
+                       ["param", "group_var", "group"])
+
+
+@dg.asset(key=["results", "employment_comparison"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[TTE])
+def results_employment_comparison(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Crude % ever employed beside the cumulative incidence at 6/12 months, with follow-up."""
+    with warehouse.connect() as con:
+        table = models.employment_comparison(
+            employment.tte_frame(con), employment.table_frame(con, "FROM analysis.clients"),
+            employment.table_frame(con, "FROM analysis.jobs"))
+        return _result(con, study, "employment_comparison", table,
+                       ["cohort", "measure", "time_days"])
+
+
+@dg.asset(key=["results", "cox"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
+def results_cox(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Cox models of TENURE1 and TENURE (clustered by client), Efron ties, PH test."""
+    with warehouse.connect() as con:
+        frame = employment.tenure_model_frame(con)
+        table = pl.concat([cox_tenure(frame.filter(pl.col("param") == p), p)
+                           for p in ("TENURE1", "TENURE")])
+        return _result(con, study, "cox", table, ["param", "term"])
+
+
+@dg.asset_check(asset=["results", "cox"], description="Proportional hazards hold (global "
+                "Schoenfeld test p ≥ 0.05).")
+def cox_proportional_hazards(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        tests = con.sql("SELECT param, any_value(ph_test_p) AS ph_test_p FROM results.cox "
+                        "GROUP BY param ORDER BY param").pl()
+    return dg.AssetCheckResult(passed=bool((tests["ph_test_p"] >= 0.05).all()),
+                               severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"ph_test_p": _md(tests)})
+
+
+@dg.asset(key=["results", "logit"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
+def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Logistic model of a competitive job within 12 months (full 12-month window only)."""
+    with warehouse.connect() as con:
+        table = logit_job_within_12_months(employment.ttfj_model_frame(con))
+        return _result(con, study, "logit", table, ["term"])
+
+
+@dg.asset(key=["results", "attachment"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[CLIENTS, JOBS])
+def results_attachment(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Attachment to work at 6 and 12 months among clients with the full window."""
+    with warehouse.connect() as con:
+        return _result(con, study, "attachment", employment.attachment(con),
+                       ["window_months", "group_var", "group"])
+
+
+@dg.asset(key=["results", "quarterly"], group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[CLIENTS, JOBS])
+def results_quarterly(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Quarterly employment rate: working / active clients per region and quarter."""
+    with warehouse.connect() as con:
+        return _result(con, study, "quarterly", employment.quarterly(con),
+                       ["region", "quarter"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------
+@dg.asset(key=["figures", "km_tenure_by_cohort"], group_name=GROUP, kinds={"matplotlib"},
+          deps=[TTE])
+def figure_km_tenure_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """KM tenure of the first job by cohort with numbers at risk."""
+    return _figure(warehouse, study, "km_tenure_by_cohort", km_tenure_by_cohort)
+
+
+@dg.asset(key=["figures", "cif_first_job_by_cohort"], group_name=GROUP, kinds={"matplotlib"},
+          deps=[TTE])
+def figure_cif_first_job_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Cumulative incidence of a first job by cohort (AJ) with 95 % bands."""
+    return _figure(warehouse, study, "cif_first_job_by_cohort", cif_first_job_by_cohort)
+
+
+def _figure(warehouse: Warehouse, study: Study, name: str, draw) -> dg.MaterializeResult:
+    import matplotlib.pyplot as plt
+
+    with warehouse.connect(read_only=False) as con:
+        fig = draw(employment.tte_frame(con))
+    try:
+        paths = write_figure(fig, study.out, name)
+    finally:
+        plt.close(fig)
+    return dg.MaterializeResult(metadata={"files": [str(p) for p in paths]})
