@@ -17,9 +17,10 @@ default seed `write_study` writes, per contract/DELIVERIES.md:
 - Kela benefit periods and Incomes Register monthly pay from 2019 (or 24 months before the
   index date) to the extract, consistent with the job spells, in two cumulative extracts;
   optionally a register comparison group of N non-clients, streamed (comparison.py);
-- four cumulative deliveries per region as .xlsx, Finnish CSV (`;`, decimal comma, d.m.yyyy,
-  UTF-8 with and without BOM, cp1252, latin-1, CRLF or LF) or SPSS .sav with value labels,
-  later ones correcting earlier ones.
+- three cumulative deliveries per region (pilot 9/2021, 8/2022, 7/2023; RRP 12/2023, 5/2024,
+  1/2025) as .xlsx, Finnish CSV (`;`, decimal comma, d.m.yyyy, UTF-8 with and without BOM,
+  cp1252, latin-1, CRLF or LF) or SPSS .sav with value labels, later ones correcting earlier
+  ones; register extracts of 2.5.2024 and 3.3.2025.
 
 Calibration: on the final clean data, 763 pilot clients started by 30.6.2023 and 348 of them
 found a competitive job; 336 RRP clients by 30.4.2024, 86 with a job (jobs.py says how;
