@@ -43,22 +43,51 @@ JOB_COVARIATES = ("hours_week", "pay_subsidy")
 LOGIT_WINDOW_DAYS = 365.25
 
 
-def design(frame: pl.DataFrame, covariates: Sequence[str]) -> tuple[pd.DataFrame, int]:
-    """Complete cases of ``frame`` as a numeric design (dummies named ``var[level]``), plus the
-    number of rows dropped for a missing covariate. Other columns of ``frame`` are kept."""
+MIN_LEVEL_ROWS = 20
+
+
+def design(frame: pl.DataFrame, covariates: Sequence[str], outcome: str | None = None
+           ) -> tuple[pd.DataFrame, int, str]:
+    """Complete cases of ``frame`` as a numeric design (dummies named ``var[level]``), the
+    number of rows dropped for a missing covariate, and a note of pooled levels. Other columns
+    of ``frame`` are kept.
+
+    Sparse levels: a categorical level with fewer than ``MIN_LEVEL_ROWS`` complete rows, or in
+    which ``outcome`` does not vary (all or no events: the estimate would run to ±infinity), is
+    pooled with the other sparse levels of that covariate into ``var[other]``; when the pooled
+    group is sparse too, it joins the reference level. The note says what was pooled."""
     complete = frame.drop_nulls(subset=list(covariates))
     dropped = frame.height - complete.height
     out = complete.drop(list(covariates)).to_pandas()
+    notes = []
     for var in covariates:
         values = complete[var]
-        if var in REFERENCE:
-            for level in sorted(set(values.to_list()) - {REFERENCE[var]}, key=str):
-                out[f"{var}[{level}]"] = (values == level).cast(pl.Float64).to_numpy()
-        else:
+        if var not in REFERENCE:
             out[var] = values.cast(pl.Float64).to_numpy()
+            continue
+        reference = REFERENCE[var]
+        levels = sorted(set(values.to_list()) - {reference}, key=str)
+        sparse = [lv for lv in levels if _sparse(complete, values == lv, outcome)]
+        for level in (lv for lv in levels if lv not in sparse):
+            out[f"{var}[{level}]"] = (values == level).cast(pl.Float64).to_numpy()
+        if sparse:
+            pooled = values.is_in(sparse)
+            named = ", ".join(str(lv) for lv in sparse)
+            if _sparse(complete, pooled, outcome):
+                notes.append(f"{var}: {named} joined the reference ({reference})")
+            else:
+                out[f"{var}[other]"] = pooled.cast(pl.Float64).to_numpy()
+                notes.append(f"{var}: {named} pooled as other")
     terms = [c for c in out.columns if c not in frame.columns or c in covariates]
     constant = [c for c in terms if out[c].nunique() < 2]
-    return out.drop(columns=constant), dropped
+    return out.drop(columns=constant), dropped, "; ".join(notes)
+
+
+def _sparse(frame: pl.DataFrame, in_level: pl.Series, outcome: str | None) -> bool:
+    rows = int(in_level.sum())
+    if rows < MIN_LEVEL_ROWS:
+        return True
+    return outcome is not None and frame.filter(in_level)[outcome].n_unique() < 2
 
 
 def cox_tenure(tenure: pl.DataFrame, param: str,
@@ -70,7 +99,7 @@ def cox_tenure(tenure: pl.DataFrame, param: str,
     from lifelines.statistics import proportional_hazard_test
 
     frame = tenure.select("client_id", "time_days", "event", *covariates)
-    data, dropped = design(frame, covariates)
+    data, dropped, pooled = design(frame, covariates, outcome="event")
     clients = data.pop("client_id").to_numpy()
     fitter = CoxPHFitter()  # lifelines handles tied times by Efron's method
     with warnings.catch_warnings():
@@ -105,6 +134,7 @@ def cox_tenure(tenure: pl.DataFrame, param: str,
         "ph_test_p_term": np.asarray(per_term.p_value, dtype=float),
         "n_excluded": dropped,
         "n_clients": len(set(clients)),
+        "pooled_levels": pooled,
     })
 
 
@@ -166,7 +196,8 @@ def logit_job_within_12_months(ttfj: pl.DataFrame,
     eligible = ttfj.filter(pl.col("followup_days") >= LOGIT_WINDOW_DAYS).with_columns(
         job=((pl.col("event") == 1) & (pl.col("time_days") <= LOGIT_WINDOW_DAYS))
         .cast(pl.Float64))
-    data, dropped = design(eligible.select("job", *covariates), covariates)
+    data, dropped, pooled = design(eligible.select("job", *covariates), covariates,
+                                   outcome="job")
     y = data.pop("job")
     x = sm.add_constant(data, has_constant="add").rename(columns={"const": "intercept"})
     fit = sm.GLM(y, x, family=sm.families.Binomial()).fit()
@@ -184,4 +215,5 @@ def logit_job_within_12_months(ttfj: pl.DataFrame,
         "se": se,
         "n_excluded": dropped,
         "converged": bool(fit.converged),
+        "pooled_levels": pooled,
     })

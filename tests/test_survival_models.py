@@ -74,10 +74,28 @@ def test_logit_counts_only_clients_with_a_full_year_and_jobs_within_it():
 
 
 def test_design_is_complete_case_with_fixed_reference_levels():
-    frame = pl.DataFrame({"cohort": ["pilot", "rrp", "rrp", None],
-                          "dx_group": ["psychotic", "bipolar", "psychotic", "bipolar"],
-                          "age": [30, 40, None, 50], "y": [1, 2, 3, 4]})
-    data, dropped = design(frame, ("cohort", "dx_group", "age"))
-    assert dropped == 2
-    assert sorted(data.columns) == ["age", "cohort[rrp]", "dx_group[bipolar]", "y"]
-    assert data["cohort[rrp]"].tolist() == [0.0, 1.0]
+    frame = pl.DataFrame({
+        "cohort": ["pilot"] * 25 + ["rrp"] * 25 + [None],
+        "dx_group": ["psychotic", "bipolar"] * 25 + ["bipolar"],
+        "age": [30.0] * 49 + [None, 50.0], "y": [0, 1] * 25 + [1]})
+    data, dropped, note = design(frame, ("cohort", "dx_group", "age"))
+    assert dropped == 2  # a missing cohort, a missing age: complete cases only
+    assert sorted(data.columns) == ["cohort[rrp]", "dx_group[bipolar]", "y"]  # age constant
+    assert data["cohort[rrp]"].sum() == 24
+    assert note == ""
+
+
+def test_sparse_or_separated_levels_are_pooled_not_estimated_to_infinity():
+    frame = pl.DataFrame({
+        "dx_group": ["psychotic"] * 40 + ["bipolar"] * 30 + ["substance"] * 12
+        + ["other_f"] * 12,
+        # bipolar: the outcome never happens (separation); substance/other_f: under 20 rows
+        "y": [0, 1] * 20 + [0] * 30 + [0, 1] * 6 + [1, 0] * 6})
+    data, _, note = design(frame, ("dx_group",), outcome="y")
+    assert sorted(data.columns) == ["dx_group[other]", "y"]
+    assert data["dx_group[other]"].sum() == 54
+    assert note == "dx_group: bipolar, other_f, substance pooled as other"
+    tiny = frame.head(45)  # psychotic + 5 bipolar: the pooled group is sparse too
+    data, _, note = design(tiny, ("dx_group",), outcome="y")
+    assert list(data.columns) == ["y"]
+    assert note == "dx_group: bipolar joined the reference (psychotic)"
