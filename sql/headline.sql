@@ -3,7 +3,9 @@
 --   clients_started  = staged clients of the cohort with index date ≤ the cut-off;
 --   clients_employed = of them, those with a competitive job (avoimet = 1; pay-subsidised
 --                      count) starting on/after their index date and on/before the cut-off;
---   *_excl_pay_subsidy = the same counting only jobs without pay subsidy (DESIGN.md §4).
+--   *_excl_pay_subsidy = the same counting only jobs without pay subsidy (DESIGN.md §4);
+--   median_followup_days = the median of (cut-off − index date) over the clients started: how
+--                      long they could have been followed when the figure was published.
 -- Crude: it ignores how long each client was followed (the trap of DESIGN.md §1); see
 -- results.employment_comparison for the follow-up-aware figures. Read from staging because a
 -- published cut-off need not be the analysis cut-off.
@@ -27,6 +29,8 @@ employed AS (
 counts AS (
     SELECT
         (SELECT count(*) FROM started) AS clients_started,
+        (SELECT median(CAST($cutoff AS DATE) - index_date) FROM started)
+            AS median_followup_days,
         count(*) AS clients_employed,
         count(*) FILTER (WHERE without_pay_subsidy) AS clients_employed_excl_pay_subsidy
     FROM employed
@@ -39,5 +43,6 @@ SELECT
     100.0 * clients_employed / nullif(clients_started, 0) AS pct_employed,
     clients_employed_excl_pay_subsidy,
     100.0 * clients_employed_excl_pay_subsidy / nullif(clients_started, 0)
-        AS pct_employed_excl_pay_subsidy
+        AS pct_employed_excl_pay_subsidy,
+    CAST(median_followup_days AS DOUBLE) AS median_followup_days
 FROM counts;

@@ -32,6 +32,9 @@ def test_headline_counts_clients_by_published_cutoff(tte_study):
     assert first["pct_employed"] == pytest.approx(70.0)
     # HEL-0002's only job is pay-subsidised
     assert first["clients_employed_excl_pay_subsidy"] == 6
+    # follow-up to 30.6.2023 of the 10: A 910, B 486, C 536, D 545, E 364, F G H K 545,
+    # I 545 days → median 545
+    assert first["median_followup_days"] == 545
     # by 28.2.2022: started A C D F G H I K = 8 (B on 1.3.2022, E on 1.7.2022);
     # jobs starting by then: A (1.3.2021), I and K (1.2.2022)
     assert (second["clients_started"], second["clients_employed"]) == (8, 3)
