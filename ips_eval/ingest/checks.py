@@ -134,9 +134,10 @@ class _DefectQueries:
 
 def _identity_defects(add, src: Source, c: Column) -> None:
     status = quote_ident(f"_{c.raw}_status")
-    # raw keeps only the pseudonym and the status of an identity value, so quarantine shows a
-    # HETU as its mask and an invalid business ID not at all (the message says what was wrong)
-    value = _lit(identity.HETU_MASK) if c.identity == "hetu" else "NULL"
+    # raw keeps only the pseudonym and the status of a HETU, so quarantine shows its mask (the
+    # message says what was wrong); a malformed business ID is shown as delivered
+    value = (_lit(identity.HETU_MASK) if c.identity == "hetu"
+             else quote_ident(f"_{c.raw}_invalid"))
     if c.key:
         if not c.empty_key_allowed:
             add(f"SELECT _hash, _row, $col, 'row', 'key_missing', NULL, $msg FROM _typed "

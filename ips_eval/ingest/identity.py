@@ -86,7 +86,7 @@ def mask_identity(value: str | None) -> str | None:
 HETU_LOOKUP = pa.schema([("value", pa.string()), ("pid", pa.string()), ("status", pa.string()),
                          ("birth_date", pa.date32()), ("sex", pa.string())])
 YTUNNUS_LOOKUP = pa.schema([("value", pa.string()), ("pid", pa.string()),
-                            ("status", pa.string())])
+                            ("status", pa.string()), ("invalid", pa.string())])
 
 
 def hetu_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
@@ -111,13 +111,15 @@ def hetu_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
 
 
 def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
-    """value → (pid, status) for each distinct raw Y-tunnus value. A valid HETU standing in a
-    Y-tunnus column gets status ``hetu`` and no pseudonym of it is kept (the row is rejected)."""
+    """value → (pid, status, invalid) for each distinct raw Y-tunnus value. A valid HETU standing
+    in a Y-tunnus column gets status ``hetu`` and no pseudonym of it is kept (the row is
+    rejected). ``invalid`` keeps a malformed business ID as delivered, for quarantine (a
+    business ID is not personal data; a HETU-shaped one is masked)."""
     rows: dict[str, list] = {name: [] for name in YTUNNUS_LOOKUP.names}
     for value in values:
         if value is None:
             continue
-        text = value.strip()
+        text, invalid = value.strip(), None
         if not text:
             status, pid = MISSING, None
         elif stdnum_ytunnus.is_valid(text):
@@ -127,9 +129,11 @@ def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
         else:
             # keep the malformed ID apart from others (keys, duplicates) without trusting it
             status, pid = "invalid business ID", pseudonym(key, text.upper())
+            invalid = mask_hetus(text)
         rows["value"].append(value)
         rows["pid"].append(pid)
         rows["status"].append(status)
+        rows["invalid"].append(invalid)
     return pa.table(rows, schema=YTUNNUS_LOOKUP)
 
 

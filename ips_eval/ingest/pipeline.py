@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 SCAN_DDL = """CREATE TABLE IF NOT EXISTS meta.ingest_scan (
     source VARCHAR, file VARCHAR, content_hash VARCHAR, size_bytes BIGINT, delivery_date DATE,
-    outcome VARCHAR, rule VARCHAR, message VARCHAR, rows_read BIGINT)"""
+    outcome VARCHAR, rule VARCHAR, message VARCHAR, rows_read BIGINT, "column" VARCHAR)"""
 
 LOADED, ALREADY_LOADED, REJECTED = "loaded", "already_loaded", "rejected"
 
@@ -46,6 +46,7 @@ class FileOutcome:
     rule: str | None = None
     message: str | None = None
     rows_read: int = 0
+    column: str | None = None  # the missing required column(s) of a rejected file
 
 
 def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
@@ -86,9 +87,10 @@ def load_source(con: duckdb.DuckDBPyConnection, deliveries_dir: Path, src: Sourc
     con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM meta.ingest_scan WHERE source = $s", {"s": src.name})
     if outcomes:
-        con.executemany("INSERT INTO meta.ingest_scan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.executemany("INSERT INTO meta.ingest_scan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [[o.source, o.file, o.content_hash, o.size_bytes, o.delivery_date,
-                          o.outcome, o.rule, o.message, o.rows_read] for o in outcomes])
+                          o.outcome, o.rule, o.message, o.rows_read, o.column]
+                         for o in outcomes])
     con.execute("COMMIT")
     return outcomes
 
@@ -114,7 +116,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, f: delivery_files.DeliveryFile, ke
     except FileRejected as rejected:
         log.warning("%s rejected: %s", f.file, rejected.message)
         return FileOutcome(**base, outcome=REJECTED, rule=rejected.rule,
-                           message=rejected.message)
+                           message=rejected.message, column=rejected.column)
     finally:
         close_delivery(con)
     log.info("%s: %d rows read", f.file, loaded.rows_read)

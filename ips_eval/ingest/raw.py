@@ -37,6 +37,8 @@ def identity_parts(src: Source, col: Column) -> list[tuple[str, str]]:
     parts = [(f"{col.raw}_pid", "VARCHAR"), (f"{col.raw}_status", "VARCHAR")]
     if col.identity == "hetu" and not src.register:
         parts += [(f"{col.raw}_birth_date", "DATE"), (f"{col.raw}_sex", "VARCHAR")]
+    if col.identity == "ytunnus":
+        parts.append((f"{col.raw}_invalid", "VARCHAR"))  # a malformed ID as delivered
     return parts
 
 
@@ -96,7 +98,8 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     missing = [c.raw for c in src.columns if c.must_exist and c.raw not in opened.columns]
     if missing:
         raise FileRejected("missing_required_column", "required column(s) missing: "
-                           + ", ".join(missing) + f" (found: {', '.join(opened.columns)})")
+                           + ", ".join(missing) + f" (found: {', '.join(opened.columns)})",
+                           column=", ".join(missing))
     known = {c.raw for c in src.columns}
     unknown = tuple(c for c in opened.columns if c not in known)
     present = [c for c in src.columns if c.raw in opened.columns]
@@ -124,11 +127,11 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
             content.append(f"s.{q}")
     for name in unknown:
         inner.append(_masked(quote_ident(name)))
-    hetu_flags = [f"CASE WHEN s.{quote_ident(c + '_hetu')} THEN {_literal(c)} END"
-                  for c in [*(c.raw for c in present if not c.identity), *unknown]]
-    inner += [f"(regexp_matches({quote_ident(c)}, $pattern) AND {quote_ident(c)} "
-              f"IS DISTINCT FROM ingest_mask_hetus({quote_ident(c)})) AS {quote_ident(c + '_hetu')}"
-              for c in [*(c.raw for c in present if not c.identity), *unknown]]
+    # a column whose value changed under the mask held a valid HETU: flag it by name
+    texts = [*(c.raw for c in present if not c.identity), *unknown]
+    hetu_flags = [f"CASE WHEN s.{quote_ident(c)} IS DISTINCT FROM s.{quote_ident(c + '__as_read')}"
+                  f" THEN {_literal(c)} END" for c in texts]
+    inner += [f"{quote_ident(c)} AS {quote_ident(c + '__as_read')}" for c in texts]
     extra = ("json_object(" + ", ".join(f"{_literal(n)}, s.{quote_ident(n)}" for n in unknown)
              + ")") if unknown else "NULL"
     content_json = "to_json([" + ", ".join(f"CAST({c} AS VARCHAR)" for c in [*content, extra]) \

@@ -31,9 +31,9 @@ SRC_VIEW = "_src"
 class FileRejected(Exception):
     """The whole file goes to quarantine (contract: file-level defect)."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, column: str | None = None) -> None:
         super().__init__(message)
-        self.rule, self.message = rule, message
+        self.rule, self.message, self.column = rule, message, column
 
 
 @dataclass
@@ -181,7 +181,7 @@ def _read_sav(path: Path) -> pl.DataFrame:
     except Exception as error:  # pyreadstat raises ReadstatError / PyreadstatError
         raise FileRejected("file_unreadable", f"the SPSS file cannot be read: {error}") from error
     frame = pl.from_pandas(data)
-    return frame.with_columns(_as_text(frame[c]) for c in frame.columns)
+    return frame.with_columns(_as_text(frame[c]).alias(c) for c in frame.columns)
 
 
 def _as_text(series: pl.Series) -> pl.Expr:

@@ -125,8 +125,8 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         "unnest(f.unknown_columns) t(u) WHERE f.content_hash IN (SELECT content_hash FROM _active)",
         {"s": src.name, "msg": "an unknown extra column: "})
     con.execute(
-        "INSERT INTO quarantine.defects SELECT $s, file, NULL, NULL, 'file', rule, NULL, message, "
-        "content_hash FROM meta.ingest_scan WHERE source = $s AND outcome = 'rejected'",
+        "INSERT INTO quarantine.defects SELECT $s, file, NULL, \"column\", 'file', rule, NULL, "
+        "message, content_hash FROM meta.ingest_scan WHERE source = $s AND outcome = 'rejected'",
         {"s": src.name})
 
 
