@@ -179,7 +179,8 @@ TEXT: dict[str, Label] = {
         "HR > 1: the job is more likely to end. Efron's method for ties; in the all-jobs model "
         "robust standard errors clustered by client. PH test = global test of proportional "
         "hazards (Schoenfeld residuals). Complete-case analysis."),
-    "reference": L("vertailuryhmä: {level}", "referens: {level}", "reference: {level}"),
+    "reference_levels": L("Vertailuryhmät: {levels}.", "Referensgrupper: {levels}.",
+                          "Reference groups: {levels}."),
 
     # ---- change scores ------------------------------------------------------------------------
     "change_title": L(
@@ -311,6 +312,7 @@ TEXT: dict[str, Label] = {
         "Tabell 9. Arbetsgivarenkät",
         "Table 9. Employer survey"),
     "item": L("Väittämä", "Påstående", "Statement"),
+    "question": L("Kysymys", "Fråga", "Question"),
     "agree_group": L("Samaa mieltä väittämän kanssa (4–5)", "Av samma åsikt (4–5)",
                      "Agreeing with the statement (4–5)"),
     "respondents_n": L("Vastaajia, n", "Svarande, n", "Respondents, n"),

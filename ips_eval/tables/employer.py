@@ -60,7 +60,8 @@ def build_employer_survey(summary: pl.DataFrame, lang: Lang,
 
     rows = []
     for item in items:
-        for category in [k[1] for k in rows_by_key if k[0] == item and k[2] == "all"]:
+        categories = [k[1] for k in rows_by_key if k[0] == item and k[2] == "all"]
+        for category in sorted(categories, key=lambda c: HIRE_CODES.get(c, 0)):
             if item == "would_hire":
                 group = TYONANTAJAKYSELY.column("would_hire").label(lang)
                 stub = value_label("would_hire", HIRE_CODES.get(category, category), lang)
@@ -90,5 +91,5 @@ def build_employer_survey(summary: pl.DataFrame, lang: Lang,
     return PublishedTable(
         name="employer_survey", lang=lang, title=text("employer_title", lang),
         data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
-        stubhead=text("item", lang), group="group", group_header=text("item", lang),
+        stubhead=text("item", lang), group="group", group_header=text("question", lang),
         spanners=spanners, notes=[text("employer_note", lang)], source=source.note(lang))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from ips_eval.cox import CLIENT_COVARIATES, JOB_COVARIATES
+from ips_eval.cox import REFERENCE as COX_REFERENCE
 from ips_eval.tables.common import (
     DeliverySet,
     PublishedTable,
@@ -101,7 +103,9 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
             at_risk = _at(km, "TTFJ", "AJ", "cohort", r["cohort"], 365.25)
             if at_risk is not None:
                 cells.add(("at_risk", i), at_risk["n_at_risk"])
-                cells.group([("at_risk", i)], total=r["clients_started"])
+                # the analysis may hold fewer clients than staging (index after the cut-off)
+                if at_risk["n_at_risk"] <= r["clients_started"]:
+                    cells.group([("at_risk", i)], total=r["clients_started"])
     hidden = cells.hidden()
     counts = {t: events_by(tte, "TTFJ", "cohort", t) for _, t in WINDOWS}
 
@@ -112,8 +116,11 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
                                      & (pl.col("index_date") <= r["cutoff_date"]))
         days = since_start.select((pl.lit(r["cutoff_date"]) - pl.col("index_date"))
                                   .dt.total_days()).to_series()
+        stub = cohort_label(cohort, lang)
+        if i not in analysis_rows:  # a published figure at another cut-off (RRP 30.4.2024)
+            stub = text("published_row", lang, cohort=stub, date=fmt_date(r["cutoff_date"], lang))
         row = {
-            "stub": cohort_label(cohort, lang),
+            "stub": stub,
             "cutoff": fmt_date(r["cutoff_date"], lang),
             "followup": shown(fmt_number(days.median() / MONTH_DAYS if days.len() else None,
                                          1, lang), too_few(days.len())),
@@ -252,10 +259,26 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame,
 # ---------------------------------------------------------------------------------------------
 
 
+def _term_order(term: str) -> int:
+    """Covariates in the order the model lists them (``ips_eval.cox``), unknown terms last."""
+    order = [*CLIENT_COVARIATES, *JOB_COVARIATES]
+    for i, var in enumerate(order):
+        if term == var or term.startswith(f"{var}["):
+            return i
+    return len(order)
+
+
 def build_cox(cox: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTable:
     """Hazard ratios of a job ending (95 % CI, p), per model, with its n, events and the global
     proportional-hazards test. A model with fewer than 5 jobs or 1–4 events is hidden."""
     rows = []
+    cox = cox.with_columns(
+        _p=pl.col("param").replace_strict({p: i for i, p in enumerate(TENURE_PARAMS)},
+                                          default=99, return_dtype=pl.Int64),
+        _t=pl.col("term").map_elements(_term_order, return_dtype=pl.Int64),
+    ).sort("_p", "_t", "term", maintain_order=True)
+    reference = "; ".join(term_label(f"{var}[{level}]", lang)
+                          for var, level in COX_REFERENCE.items())
     for r in cox.iter_rows(named=True):
         hide = too_few(r["n"]) or is_small(r["events"])
         rows.append({
@@ -273,4 +296,5 @@ def build_cox(cox: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTa
         name="cox", lang=lang, title=text("cox_title", lang),
         data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
         stubhead=text("term", lang), group="group", group_header=text("analysis", lang),
-        notes=[text("cox_note", lang), text("ci_note", lang)], source=source.note(lang))
+        notes=[text("cox_note", lang), text("reference_levels", lang, levels=reference),
+               text("ci_note", lang)], source=source.note(lang))

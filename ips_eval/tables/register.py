@@ -59,7 +59,7 @@ def build_register(register: pl.DataFrame, lang: Lang, source: DeliverySet) -> P
                 r = values.get((cohort, month, s))
                 row[s] = "" if r is None else shown(fmt_n_pct(r["n"], r["pct"], lang),
                                                     (cohort, month, s) in hidden)
-            row["earnings"] = shown(fmt_number(total.get("mean_earnings_eur"), 0, lang),
+            row["earnings"] = shown(fmt_number(total.get("mean_earnings_eur"), 1, lang),
                                     too_few(total["n"]))
             rows.append(row)
     labels = {"persons": text("persons_n", lang), "earnings": text("mean_earnings", lang),

@@ -23,9 +23,11 @@ from ips_eval.tables.disclosure import CountCells, is_small, shown, too_few
 from ips_eval.tables.labels import term_label
 from ips_eval.tables.numbers import fmt_estimate_ci, fmt_int, fmt_number, fmt_p, fmt_pct
 from schemas.codebook import Lang
+from schemas.instruments import INSTRUMENTS
 from schemas.table_text import text
 
 CONTRAST_WAVE = {"T0-T6": 6, "T0-T12": 12}
+INSTRUMENT_ORDER = {ins.name: i for i, ins in enumerate(INSTRUMENTS)}
 
 
 def _contrast_label(contrast: str, lang: Lang) -> str:
@@ -43,11 +45,22 @@ def _group_label(row: dict, lang: Lang) -> str:
 
 
 def _shown_rows(change: pl.DataFrame) -> pl.DataFrame:
-    """Overall and per-cohort rows, and the job groups for everyone."""
+    """Overall and per-cohort rows, and the job groups for everyone — in reading order:
+    instruments as ``schemas.instruments`` lists them, 6 months before 12, all, the cohorts,
+    then with and without a job."""
     if "group_var" not in change.columns:
-        return change.with_columns(group_var=pl.lit("all"), group=pl.lit("all"))
-    return change.filter((pl.col("group_var") == "all")
-                         | ((pl.col("cohort") == "all") & (pl.col("group_var") != "all")))
+        change = change.with_columns(group_var=pl.lit("all"), group=pl.lit("all"))
+    change = change.filter((pl.col("group_var") == "all")
+                           | ((pl.col("cohort") == "all") & (pl.col("group_var") != "all")))
+    return change.with_columns(
+        _o1=pl.col("instrument").replace_strict(INSTRUMENT_ORDER, default=99,
+                                                 return_dtype=pl.Int64),
+        _o2=pl.col("contrast").replace_strict(CONTRAST_WAVE, default=99, return_dtype=pl.Int64),
+        _o3=pl.col("cohort").replace_strict({"all": 0, "pilot": 1, "rrp": 2}, default=3,
+                                            return_dtype=pl.Int64),
+        _o4=pl.col("group").replace_strict({"all": 0, "yes": 1, "no": 2}, default=3,
+                                           return_dtype=pl.Int64),
+    ).sort("_o1", "_o2", "_o4", "_o3", maintain_order=True).drop("_o1", "_o2", "_o3", "_o4")
 
 
 def build_change(change: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTable:
@@ -117,6 +130,9 @@ def build_mixed(mixed: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
     """Fixed effects (and variance components) per instrument; n shown on each instrument's
     first row. A model over fewer than 5 clients is hidden whole."""
     rows = []
+    mixed = mixed.sort(pl.col("instrument").replace_strict(INSTRUMENT_ORDER, default=99,
+                                                           return_dtype=pl.Int64),
+                       maintain_order=True)
     for instrument, part in mixed.group_by("instrument", maintain_order=True):
         first = True
         for r in part.iter_rows(named=True):
