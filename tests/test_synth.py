@@ -26,8 +26,10 @@ from stdnum.fi import hetu as stdnum_hetu
 from stdnum.fi import ytunnus as stdnum_ytunnus
 
 from ips_eval.synth import MANIFEST, write_study
+from ips_eval.synth.calibration import assert_calibrated
 from ips_eval.synth.comparison import append_comparison_group
 from ips_eval.synth.plan import REGISTER_CSV, REGISTER_EXTRACTS
+from ips_eval.synth.study import build_deliveries, manifest_entries
 from schemas.rules import RULES
 
 SOURCES = ["asiakkaat", "tyosuhteet", "kontaktit", "asiakaskysely", "tyonantajakysely",
@@ -265,6 +267,18 @@ def test_every_contract_defect_class_is_in_the_manifest(study: Study) -> None:
     present = {(e["rule"], e["source"]) for e in study.entries}
     for rule, source in CONTRACT_DEFECTS:
         assert any(r == rule and (source is None or s == source) for r, s in present), rule
+
+
+@pytest.mark.parametrize("rate", [0.001, 0.3])
+def test_tiny_and_large_rates_inject_every_class_and_keep_the_headline(rate: float) -> None:
+    files = build_deliveries(20240430, rate)[1]
+    assert [(h.started, h.employed) for h in assert_calibrated(files)] == [(763, 348), (336, 86)]
+    entries = manifest_entries(files)
+    present = {(e["rule"], e["source"]) for e in entries}
+    for rule, source in CONTRACT_DEFECTS:
+        assert any(r == rule and (source is None or s == source) for r, s in present), rule
+    defects = sum(e["level"] != "none" for e in entries)
+    assert defects >= 25 if rate < 0.01 else defects > 500
 
 
 def test_manifest_levels_follow_the_rule_vocabulary(study: Study) -> None:

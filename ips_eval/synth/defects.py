@@ -140,8 +140,9 @@ class Injector:
                 return code
 
     def host_with_job(self, region: str) -> tuple[str, date, int] | None:
-        """A client of `region` who already has a qualifying job: (code, its start, last
-        job number) -- extra job rows for such a client change no headline count."""
+        """A client of `region` who already has a qualifying job: (code, that job's start,
+        a job number still free) -- extra job rows for such a client change no headline
+        count."""
         jobs = self.final("tyosuhteet", region)
         last_no: dict[str, int] = {}
         for r in jobs.rows:
@@ -210,9 +211,10 @@ class Injector:
         if host is None:
             return None
         code, first, job_no = host
-        template = self.pick([r for r in self.fresh_rows(f)
-                              if r.values["asiakastunnus"] == code])
-        values = dict(template.values)
+        templates = [r for r in self.fresh_rows(f) if r.values["asiakastunnus"] == code]
+        if not templates:  # every job row of this client already carries a defect
+            return None
+        values = dict(self.pick(templates).values)
         span = max((f.delivered - first).days, 2)
         start = first + timedelta(days=int(self.rng.integers(1, span)))
         values.update({"tyosuhde_nro": job_no, "alkupvm": start, "loppupvm": None,
@@ -227,10 +229,11 @@ class Injector:
              ("key_missing", how_many(self.rate, 50)),
              ("duplicate_key_conflict", how_many(self.rate, 50))])
         for rule, count in plans:
-            done = 0
-            while done < count:
+            done = attempts = 0
+            while done < count and attempts < 100 * count:
+                attempts += 1
                 made = self.extra_job(self.region())
-                if made is None:  # a region without a qualifying job yet: try another
+                if made is None:  # no free host in that region: try another
                     continue
                 f, values, start = made
                 done += 1
@@ -288,7 +291,10 @@ class Injector:
         for _ in range(how_many(self.rate, 150)):
             f = self.final("asiakaskysely", self.region())
             row = self.fresh_row(f)
-            item = self.pick([k for k in LIKERT_ITEMS if row.values.get(k) not in (None, 99)])
+            answered = [k for k in LIKERT_ITEMS if row.values.get(k) not in (None, 99)]
+            if not answered:
+                continue
+            item = self.pick(answered)
             row.values[item] = 7
             row.marks.append(mark("out_of_range", item, "7"))
             self.touched.add(id(row))
@@ -298,13 +304,14 @@ class Injector:
             waves: dict[str, set[object]] = {}
             for r in f.rows:
                 waves.setdefault(str(r.values["asiakastunnus"]), set()).add(r.values["aalto"])
+            templates = {str(r.values["asiakastunnus"]): r for r in self.fresh_rows(f)}
             hosts = sorted(code for code, w in waves.items()
-                           if 12 not in w and code in self.by_code
+                           if 12 not in w and code in self.by_code and code in templates
                            and self.by_code[code].index + timedelta(days=380) <= f.delivered)
             if not hosts:
                 continue
             code = self.pick(hosts)
-            template = next(r for r in self.fresh_rows(f) if r.values["asiakastunnus"] == code)
+            template = templates[code]
             values = dict(template.values)
             values.update({"aalto": 12,
                            "vastauspvm": self.by_code[code].index + timedelta(days=370)})
