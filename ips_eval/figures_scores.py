@@ -76,6 +76,7 @@ def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
         direction = _direction(ins.higher_is_better, lang)
         ax.set_ylabel(f"{_score_word(lang)} ({lo:g}–{hi:g}; {direction})", fontsize=8)
         ax.set_xticks(waves, [VALUE_LABELS["wave"][w](lang) for w in waves])
+        ax.set_xlim(waves[0] - 2.2, waves[-1] + 2.2)  # room for the dodged points' n labels
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         bottom, top = ax.get_ylim()

@@ -22,15 +22,16 @@ Per instrument, REML (statsmodels ``MixedLM``):
 
 Convergence is checked, not assumed: optimisers are tried in turn (``OPTIMISERS``) until one
 reports convergence with a positive-definite Hessian and finite standard errors; ``converged``,
-``optimizer`` and every warning raised (``warnings``; e.g. a random-intercept variance on the
-boundary) are reported on each row. Variance components are rows with terms ``var(client)`` and
-``var(residual)`` (no CI or p).
+``optimizer`` (the one whose estimates are reported), ``optimizer_attempts`` (each one tried and
+why it was not accepted) and every warning the reported fit raised (``warnings``; e.g. a
+random-intercept variance on the boundary) are on each row. Variance components are rows with
+terms ``var(client)`` and ``var(residual)`` (no CI or p).
 """
 
 from __future__ import annotations
 
 import warnings as _warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -50,6 +51,7 @@ MIXED_SCHEMA = {
     "ci_lower": pl.Float64, "ci_upper": pl.Float64, "p": pl.Float64,
     "n_clients": pl.Int64, "n_obs": pl.Int64, "converged": pl.Boolean, "optimizer": pl.String,
     "method": pl.String, "dropped_terms": pl.String, "warnings": pl.String,
+    "optimizer_attempts": pl.String,
 }
 
 
@@ -100,25 +102,33 @@ class Fit:
     optimizer: str
     converged: bool
     warnings: list[str]
+    attempts: list[str] = field(default_factory=list)  # every optimiser tried, and its outcome
 
 
 def fit_with_fallback(endog: np.ndarray, exog: pd.DataFrame, groups: np.ndarray) -> Fit:
-    """Fit by REML, trying ``OPTIMISERS`` in turn until one converges properly."""
+    """Fit by REML, trying ``OPTIMISERS`` in turn until one converges properly (the optimiser
+    says so, the Hessian is positive definite and every standard error is finite)."""
     last = Fit(None, "", False, [])
+    attempts: list[str] = []
     for method in OPTIMISERS:
         with _warnings.catch_warnings(record=True) as caught:
             _warnings.simplefilter("always")
             try:
                 result = MixedLM(endog, exog, groups=groups).fit(reml=True, method=[method])
             except (np.linalg.LinAlgError, ValueError) as exc:
-                last = Fit(None, method, False, [f"{type(exc).__name__}: {exc}"])
+                attempts.append(f"{method}: failed ({type(exc).__name__}: {exc})")
+                last = Fit(None, method, False, [f"{type(exc).__name__}: {exc}"], attempts)
                 continue
         messages = sorted({str(w.message) for w in caught})
         hessian_ok = not any("not positive definite" in m for m in messages)
         finite = bool(np.all(np.isfinite(np.asarray(result.bse_fe))))
-        fit = Fit(result, method, bool(result.converged) and hessian_ok and finite, messages)
+        fit = Fit(result, method, bool(result.converged) and hessian_ok and finite, messages,
+                  attempts)
         if fit.converged:
+            attempts.append(f"{method}: converged")
             return fit
+        reasons = [m for m in messages if "Retrying" not in m] or ["not converged"]
+        attempts.append(f"{method}: not converged ({'; '.join(reasons)})")
         last = fit
     return last
 
@@ -136,7 +146,8 @@ def fit_instrument(instrument: str, data: pl.DataFrame) -> pl.DataFrame:
     fit = fit_with_fallback(x["score"].to_numpy(), x[kept], x["client_id"].to_numpy())
     base |= {"converged": fit.converged, "optimizer": fit.optimizer,
              "dropped_terms": ", ".join(dropped) or None,
-             "warnings": " | ".join(fit.warnings) or None}
+             "warnings": " | ".join(fit.warnings) or None,
+             "optimizer_attempts": " | ".join(fit.attempts) or None}
     if fit.result is None:
         return pl.DataFrame([base | {"term": "(not fitted)"}], schema=MIXED_SCHEMA)
     r = fit.result

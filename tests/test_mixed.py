@@ -72,6 +72,8 @@ def test_a_failing_optimiser_falls_back_to_the_next_and_says_which(monkeypatch):
     rows = fit_instrument("mhi5", simulated_panel(n_clients=60))
     assert rows["optimizer"][0] == "bfgs"
     assert rows["converged"].all()
+    attempts = rows["optimizer_attempts"][0].split(" | ")
+    assert attempts[0].startswith("newton: failed") and attempts[1] == "bfgs: converged"
 
 
 def test_no_optimiser_converging_is_reported_not_hidden(monkeypatch):
@@ -80,3 +82,4 @@ def test_no_optimiser_converging_is_reported_not_hidden(monkeypatch):
     assert not rows["converged"].any()
     assert unconverged(rows) == ["mhi5"]
     assert "newton" in rows["warnings"][0]
+    assert rows["optimizer_attempts"][0].startswith("newton: failed")
