@@ -110,12 +110,15 @@ def rmst_table(tte: pl.DataFrame) -> pl.DataFrame:
         "rmst_ci_upper": pl.Float64})
 
 
-def employment_comparison(tte: pl.DataFrame, clients: pl.DataFrame,
-                          jobs: pl.DataFrame) -> pl.DataFrame:
+def employment_comparison(tte: pl.DataFrame, clients: pl.DataFrame, jobs: pl.DataFrame,
+                          headline: pl.DataFrame | None = None) -> pl.DataFrame:
     """employment_comparison.csv: per cohort, the crude "% ever employed" by the analysis
     cut-off beside the AJ cumulative incidence of a first competitive job at 6 and 12 months
     (95 % log-log CI), with each cohort's follow-up (cut-off − index date) distribution and how
     many clients were followed for the full window — the trap of DESIGN.md §1 in one table.
+    With ``headline`` (results.headline), the figures as published at their own cut-offs are
+    added (``crude_ever_employed_published``, with their median follow-up), e.g. RRP 86/336 on
+    30.4.2024 after a few months of follow-up.
     ``estimate`` is a proportion (0–1); ``measure`` says which figure a row is."""
     ttfj = tte.filter(pl.col("param") == "TTFJ")
     # the TENURE rows are every competitive job after the index date, up to the cut-off
@@ -152,6 +155,17 @@ def employment_comparison(tte: pl.DataFrame, clients: pl.DataFrame,
                             "n_full_window": int((follow >= t).sum()),
                             "estimate": _f(p.estimate), "ci_lower": _f(p.ci_lower),
                             "ci_upper": _f(p.ci_upper)})
+    for row in (headline.iter_rows(named=True) if headline is not None else ()):
+        records.append({
+            "cohort": row["cohort"], "cutoff_date": row["cutoff_date"],
+            "measure": "crude_ever_employed_published", "time_days": None,
+            "n_clients": row["clients_started"], "n_events": row["clients_employed"],
+            "n_at_risk": None, "n_full_window": row["clients_started"],
+            "estimate": (row["clients_employed"] / row["clients_started"]
+                         if row["clients_started"] else None),
+            "ci_lower": None, "ci_upper": None,
+            "median_followup_days": row["median_followup_days"],
+            "followup_q1_days": None, "followup_q3_days": None})
     return pl.DataFrame(records, schema={
         "cohort": pl.String, "cutoff_date": pl.Date, "measure": pl.String,
         "time_days": pl.Float64, "n_clients": pl.Int64, "n_events": pl.Int64,

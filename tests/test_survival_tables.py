@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from test_employment_fixtures import client, job, make_staging
 
-from ips_eval.employment import build_clients_and_jobs, build_tte, tte_frame
+from ips_eval.employment import build_clients_and_jobs, build_tte, headline, tte_frame
 from ips_eval.models import employment_comparison, km_table, rmst_table
 
 CUTOFFS = {"pilot": d(2023, 6, 30), "rrp": d(2024, 12, 31)}
@@ -48,9 +48,10 @@ def tables(tmp_path_factory) -> dict:
     tte = tte_frame(con)
     clients = pl.from_arrow(con.sql("FROM analysis.clients").to_arrow_table())
     jobs = pl.from_arrow(con.sql("FROM analysis.jobs").to_arrow_table())
+    published = headline(con, [("pilot", d(2023, 6, 30)), ("pilot", d(2023, 3, 31))])
     con.close()
     return {"tte": tte, "km": km_table(tte), "rmst": rmst_table(tte),
-            "comparison": employment_comparison(tte, clients, jobs)}
+            "comparison": employment_comparison(tte, clients, jobs, published)}
 
 
 def _row(km: pl.DataFrame, param: str, method: str, t: float) -> dict:
@@ -106,3 +107,8 @@ def test_employment_comparison_per_cohort(tables):
     # follow-up cut-off − index: 211 (×6), 258, 121 → median 211
     assert crude["median_followup_days"] == 211
     assert rows["cif_first_job182.625"]["n_full_window"] == 7
+    published = tables["comparison"].filter(pl.col("measure") == "crude_ever_employed_published")
+    # by 31.3.2023: all 8 had started, 7 had a job (all jobs began by 31.12.2022); follow-up
+    # to 31.3.2023: 120 (×6), 167, 30 → median 120
+    early = published.filter(pl.col("cutoff_date") == d(2023, 3, 31)).row(0, named=True)
+    assert (early["n_clients"], early["n_events"], early["median_followup_days"]) == (8, 7, 120)

@@ -174,15 +174,17 @@ def results_rmst(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
 
 
 @dg.asset(key=["results", "employment_comparison"], group_name=GROUP, kinds={"duckdb", "csv"},
-          deps=[TTE])
+          deps=[TTE, results_headline])
 def results_employment_comparison(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Crude % ever employed beside the cumulative incidence at 6/12 months, with follow-up."""
+    """Crude % ever employed (at the analysis and the published cut-offs) beside the cumulative
+    incidence of a first job at 6/12 months, with each cohort's follow-up."""
     with warehouse.connect() as con:
         table = models.employment_comparison(
             employment.tte_frame(con), employment.table_frame(con, "FROM analysis.clients"),
-            employment.table_frame(con, "FROM analysis.jobs"))
+            employment.table_frame(con, "FROM analysis.jobs"),
+            employment.table_frame(con, "FROM results.headline"))
         return _result(con, study, "employment_comparison", table,
-                       ["cohort", "measure", "time_days"])
+                       ["cohort", "measure", "cutoff_date", "time_days"])
 
 
 @dg.asset(key=["results", "cox"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
