@@ -71,7 +71,9 @@ def attrition_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """analysis.score_attrition (built here) with each instrument's baseline score as a column
     ``score_<instrument>``."""
     run_sql(con, "score_attrition", {"wave_windows": wave_windows()})
-    frame = con.sql("SELECT * FROM analysis.score_attrition").pl()
+    # a fixed row order: means and SDs are then bit-identical between runs
+    frame = con.sql("SELECT * FROM analysis.score_attrition "
+                    "ORDER BY followup_wave, client_id").pl()
     baseline = con.sql(
         "SELECT client_id, instrument, score FROM analysis.scores "
         "WHERE wave = 0 AND score IS NOT NULL").pl()

@@ -70,12 +70,16 @@ def reliability(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per instrument: Cronbach's alpha on baseline complete cases (every item answered, after
     reversal), ``n`` those cases; ``baseline_sd`` and ``n_baseline`` over every baseline score.
     Single items: alpha empty (no internal consistency to estimate)."""
+    # Rows in a fixed order and sums in numpy, so reruns give bit-identical results (a parallel
+    # SQL aggregate may add floats in a different order each run).
     items = con.sql(
-        "SELECT instrument, client_id, item, value FROM analysis.score_items WHERE wave = 0"
-    ).pl()
-    baseline = con.sql(
-        "SELECT instrument, stddev_samp(score) AS baseline_sd, count(score) AS n_baseline "
-        "FROM analysis.scores WHERE wave = 0 GROUP BY instrument").pl()
+        "SELECT instrument, client_id, item, value FROM analysis.score_items WHERE wave = 0 "
+        "ORDER BY instrument, client_id, item").pl()
+    baseline = (
+        con.sql("SELECT instrument, client_id, score FROM analysis.scores "
+                "WHERE wave = 0 AND score IS NOT NULL ORDER BY instrument, client_id").pl()
+        .group_by("instrument", maintain_order=True)
+        .agg(baseline_sd=pl.col("score").std(), n_baseline=pl.len()))
     rows = []
     for ins in INSTRUMENTS:
         wide = (items.filter(pl.col("instrument") == ins.name)
@@ -215,5 +219,5 @@ def change_scores(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.Data
     rel = reliability(con)
     pairs = con.sql(
         "SELECT client_id, cohort, instrument, contrast, baseline, followup, competitive_job "
-        "FROM analysis.score_changes").pl()
+        "FROM analysis.score_changes ORDER BY instrument, contrast, client_id").pl()
     return change_summary(pairs, rel), rel

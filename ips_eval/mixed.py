@@ -59,7 +59,8 @@ def model_data(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every scored client × wave × instrument with the model's variables."""
     return con.sql(
         "SELECT instrument, client_id, wave, score, cohort, job_by_last_answer AS employed, "
-        "age, sex, work_history FROM analysis.score_panel").pl()
+        "age, sex, work_history FROM analysis.score_panel "
+        "ORDER BY instrument, client_id, wave").pl()
 
 
 def design(df: pl.DataFrame) -> pd.DataFrame:

@@ -58,7 +58,8 @@ def _in_range(column: str, codebook_column) -> pl.Expr:  # noqa: ANN001 — code
 def followup_items(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """analysis.survey_followup (built with the scores): situation and satisfaction items of each
     used follow-up response, out-of-range values set to null."""
-    frame = con.sql("SELECT * FROM analysis.survey_followup").pl()
+    # a fixed row order: means and SDs are then bit-identical between runs
+    frame = con.sql("SELECT * FROM analysis.survey_followup ORDER BY wave, client_id").pl()
     return frame.with_columns(
         [_in_range(i, ASIAKASKYSELY.column(i)).alias(i) for i in FOLLOWUP_ITEMS])
 
@@ -130,7 +131,7 @@ def employer_answers(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]
     require_columns(con, "staging", "tyonantajakysely", ["region", "response_date", *items])
     frame = con.sql(
         "SELECT region, response_date, COLUMNS(lambda c: list_contains($items, c)) "
-        "FROM staging.tyonantajakysely", params={"items": items}).pl()
+        "FROM staging.tyonantajakysely ORDER BY ALL", params={"items": items}).pl()
     cutoff = pl.col("cohort").replace_strict(
         {k: v for k, v in cutoffs.items()}, default=None, return_dtype=pl.Date)
     frame = frame.with_columns(
