@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -158,26 +158,46 @@ def write_study(out_dir: Path, seed: int = 20240430, defects: float = 0.02,
     world, files = build_deliveries(seed, defects)
     headline = assert_calibrated(files)
     _prepare(out_dir)
-    byte_rng = _streams(seed)["bytes"]
     say(f"writing {len(files)} delivery files to {out_dir}")
+    rows = _write_files(out_dir, files, seed)
+    entries = manifest_entries(files)
+    manifest = _write_manifest(out_dir, seed, defects, comparison_persons, entries)
+    say(f"wrote {len(files)} files and {len(entries)} manifest entries")
+    summary = SynthSummary(
+        out_dir=out_dir, seed=seed, defect_rate=defects,
+        files=tuple(f.path for f in files), rows_per_source=rows,
+        clients_per_cohort={k: sum(c.cohort == k for c in world.clients)
+                            for k in ("pilot", "rrp")},
+        clients_per_region={r: sum(c.region == r for c in world.clients) for r in REGIONS},
+        headline=tuple(headline), manifest=manifest,
+        defects_injected=sum(e["level"] != "none" for e in entries),
+    )
+    del world, files, entries  # the comparison group streams in memory bounded by its chunk
+    if not comparison_persons:
+        return summary
+    from ips_eval.synth.comparison import append_comparison_group  # polars only for this
+
+    last = REGISTER_EXTRACTS[-1]
+    added = append_comparison_group(
+        out_dir / f"rekisterit/kela/{last:%Y-%m-%d}_kela.csv",
+        out_dir / f"rekisterit/tulorekisteri/{last:%Y-%m-%d}_tulorekisteri.csv",
+        comparison_persons, seed, REGISTER_CSV["rekisterit/kela"],
+        REGISTER_CSV["rekisterit/tulorekisteri"], say)
+    return replace(summary, comparison_persons=comparison_persons, comparison_rows={
+        "rekisterit/kela": added.kela_rows, "rekisterit/tulorekisteri": added.pay_rows})
+
+
+def _write_files(out_dir: Path, files: list[DeliveryFile], seed: int) -> dict[str, int]:
+    byte_rng = _streams(seed)["bytes"]  # the garbage file's bytes
     rows: dict[str, int] = {s: 0 for s in ALL_SOURCES}
     for f in files:
-        target = out_dir / f.path
-        target.write_bytes(file_bytes(f, byte_rng))
+        (out_dir / f.path).write_bytes(file_bytes(f, byte_rng))
         rows[f.source] += len(f.rows)
-    entries = manifest_entries(files)
-    comparison_rows: dict[str, int] = {}
-    if comparison_persons:
-        from ips_eval.synth.comparison import append_comparison_group  # polars only for this
+    return rows
 
-        last = REGISTER_EXTRACTS[-1]
-        kela = out_dir / f"rekisterit/kela/{last:%Y-%m-%d}_kela.csv"
-        pay = out_dir / f"rekisterit/tulorekisteri/{last:%Y-%m-%d}_tulorekisteri.csv"
-        added = append_comparison_group(kela, pay, comparison_persons, seed,
-                                        REGISTER_CSV["rekisterit/kela"],
-                                        REGISTER_CSV["rekisterit/tulorekisteri"], say)
-        comparison_rows = {"rekisterit/kela": added.kela_rows,
-                           "rekisterit/tulorekisteri": added.pay_rows}
+
+def _write_manifest(out_dir: Path, seed: int, defects: float, comparison_persons: int,
+                    entries: list[dict[str, object]]) -> Path:
     manifest = out_dir / MANIFEST
     manifest.write_text(json.dumps({
         "generator": "ips_eval.synth", "seed": seed, "defect_rate": defects,
@@ -187,14 +207,4 @@ def write_study(out_dir: Path, seed: int = 20240430, defects: float = 0.02,
                 "this file.",
         "entries": entries,
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    say(f"wrote {len(files)} files and {len(entries)} manifest entries")
-    clients_per_region = {r: sum(c.region == r for c in world.clients) for r in REGIONS}
-    return SynthSummary(
-        out_dir=out_dir, seed=seed, defect_rate=defects,
-        files=tuple(f.path for f in files), rows_per_source=rows,
-        clients_per_cohort={k: sum(c.cohort == k for c in world.clients)
-                            for k in ("pilot", "rrp")},
-        clients_per_region=clients_per_region, headline=tuple(headline), manifest=manifest,
-        defects_injected=sum(e["level"] != "none" for e in entries),
-        comparison_persons=comparison_persons, comparison_rows=comparison_rows,
-    )
+    return manifest
