@@ -149,5 +149,5 @@ def test_employment_comparison_shows_crude_and_cumulative_incidence(run):
     assert set(comparison["cohort"]) == {"pilot", "rrp"}
     assert set(comparison["measure"]) == {"crude_ever_employed",
                                           "crude_ever_employed_excl_pay_subsidy",
-                                          "cif_first_job"}
+                                          "crude_ever_employed_published", "cif_first_job"}
     assert comparison["median_followup_days"].is_not_null().all()
