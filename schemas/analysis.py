@@ -25,6 +25,7 @@ from schemas.codebook import (
     Label,
     Lang,
 )
+from schemas.instruments import FIDELITY_BANDS, INSTRUMENTS
 
 
 @dataclass(frozen=True)
@@ -110,24 +111,10 @@ ANALYSIS_VALUE_LABELS: dict[str, dict[object, Label]] = {
         "cutoff": L("Aineiston rajauspäivä", "Datans brytdatum", "Data cut-off"),
         "service_exit": L("Palvelu päättyi", "Tjänsten avslutades", "Service ended"),
     },
-    # scores: the instruments of asiakaskysely (the scores engineer owns this set)
-    "instrument": {
-        "mhi5": L("Mielenterveys (MHI-5)", "Psykisk hälsa (MHI-5)", "Mental health (MHI-5)"),
-        "eurohis_qol8": L("Elämänlaatu (EUROHIS-QOL-8)", "Livskvalitet (EUROHIS-QOL-8)",
-                          "Quality of life (EUROHIS-QOL-8)"),
-        "esis": L("Osallisuus (ESIS)", "Delaktighet (ESIS)", "Social inclusion (ESIS)"),
-        "was": L("Työkyky (WAS)", "Arbetsförmåga (WAS)", "Work ability (WAS)"),
-        "readiness": L("Valmius palata töihin", "Beredskap att återgå i arbete",
-                       "Readiness to return to work"),
-        "self_rated_health": L("Koettu terveys", "Självskattad hälsa", "Self-rated health"),
-    },
-    # fidelity: IPS-25 bands (the scores engineer owns this set)
-    "fidelity_band": {
-        "exemplary": L("Erinomainen (115–125)", "Utmärkt (115–125)", "Exemplary (115–125)"),
-        "good": L("Hyvä (100–114)", "God (100–114)", "Good (100–114)"),
-        "fair": L("Kohtalainen (74–99)", "Måttlig (74–99)", "Fair (74–99)"),
-        "not_ips": L("Ei IPS (≤ 73)", "Inte IPS (≤ 73)", "Not IPS (≤ 73)"),
-    },
+    # scores and fidelity (the scores engineer owns these sets): labels declared once, with the
+    # scoring rules and bands in schemas/instruments.py
+    "instrument": {i.name: i.label for i in INSTRUMENTS},
+    "fidelity_band": {b.band: b.label for b in FIDELITY_BANDS},
 }
 
 

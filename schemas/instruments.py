@@ -105,7 +105,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         source="ESIS: 100 × (mean − 1)/4 of ≥ 8 answered items (the project's 0–100 convention)",
     ),
     Instrument(
-        "was", L("Työkyky (WAS)", "Arbetsförmåga (WAS)", "Work Ability Score"),
+        "was", L("Työkyky (WAS)", "Arbetsförmåga (WAS)", "Work ability (WAS)"),
         items=("was",), min_answered=1, transform="mean", source="WAS: single item 0–10",
     ),
     Instrument(
@@ -205,10 +205,11 @@ class FidelityBand:
 
 
 FIDELITY_BANDS: tuple[FidelityBand, ...] = (
-    FidelityBand("exemplary", 115, 125, L("Erinomainen", "Utmärkt", "Exemplary fidelity")),
-    FidelityBand("good", 100, 114, L("Hyvä", "God", "Good fidelity")),
-    FidelityBand("fair", 74, 99, L("Kohtalainen", "Måttlig", "Fair fidelity")),
-    FidelityBand("not_ips", 25, 73, L("Ei IPS", "Inte IPS", "Not IPS")),
+    FidelityBand("exemplary", 115, 125, L("Erinomainen (115–125)", "Utmärkt (115–125)",
+                                          "Exemplary (115–125)")),
+    FidelityBand("good", 100, 114, L("Hyvä (100–114)", "God (100–114)", "Good (100–114)")),
+    FidelityBand("fair", 74, 99, L("Kohtalainen (74–99)", "Måttlig (74–99)", "Fair (74–99)")),
+    FidelityBand("not_ips", 25, 73, L("Ei IPS (≤ 73)", "Inte IPS (≤ 73)", "Not IPS (≤ 73)")),
 )
 
 
