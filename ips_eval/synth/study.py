@@ -45,7 +45,7 @@ class SynthSummary:
     seed: int
     defect_rate: float
     files: tuple[str, ...]  # paths within out_dir, sorted
-    rows_per_source: dict[str, int]  # data rows written (client rows; defect rows included)
+    rows_per_source: dict[str, int]  # data rows written, defect rows included (no comparison)
     clients_per_cohort: dict[str, int]  # calibrated clients, defect-only rows excluded
     clients_per_region: dict[str, int]
     headline: tuple[HeadlineCount, ...]  # recounted from the clean delivery tables
@@ -192,7 +192,7 @@ def _write_files(out_dir: Path, files: list[DeliveryFile], seed: int) -> dict[st
     rows: dict[str, int] = {s: 0 for s in ALL_SOURCES}
     for f in files:
         (out_dir / f.path).write_bytes(file_bytes(f, byte_rng))
-        rows[f.source] += len(f.rows)
+        rows[f.source] += 0 if f.damage in ("empty", "garbage") else len(f.rows)
     return rows
 
 
