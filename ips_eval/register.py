@@ -41,16 +41,20 @@ from schemas.register_states import EMPLOYED, OTHER, PRIORITY, STATES, benefit_s
 REGISTER_MONTHLY = "analysis.register_monthly"
 # The per-person Kela reconciliation's tolerance (euros): shares are unrounded doubles.
 SHARE_TOLERANCE_EUR = 0.01
+# Person-months per batch: a batch's aggregate (some 60 bytes a person-month) stays well
+# inside a 1–2 GB memory limit; see benchmarks/bench_register.py.
+MONTHS_PER_BATCH = 5_000_000
 
 
 def write_state_map(con: duckdb.DuckDBPyConnection) -> None:
     """Write ``meta.register_benefit_states`` (benefit → state, priority) and
     ``meta.register_states`` (state, priority, labels) from ``schemas.register_states``."""
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    con.execute("CREATE OR REPLACE TABLE meta.register_benefit_states "
-                "(benefit VARCHAR PRIMARY KEY, state VARCHAR NOT NULL, priority INTEGER NOT NULL)")
-    con.executemany("INSERT INTO meta.register_benefit_states VALUES (?, ?, ?)",
-                    benefit_state_rows())
+    # bit: the code's place in a month's benefit set (sql/register_monthly.sql)
+    con.execute("CREATE OR REPLACE TABLE meta.register_benefit_states (benefit VARCHAR PRIMARY "
+                "KEY, state VARCHAR NOT NULL, priority INTEGER NOT NULL, bit INTEGER NOT NULL)")
+    con.executemany("INSERT INTO meta.register_benefit_states VALUES (?, ?, ?, ?)",
+                    [(*row, bit) for bit, row in enumerate(benefit_state_rows())])
     con.execute("CREATE OR REPLACE TABLE meta.register_states (state VARCHAR PRIMARY KEY, "
                 "priority INTEGER NOT NULL, label_fi VARCHAR, label_sv VARCHAR, label_en VARCHAR)")
     con.executemany("INSERT INTO meta.register_states VALUES (?, ?, ?, ?, ?)",
@@ -58,14 +62,25 @@ def write_state_map(con: duckdb.DuckDBPyConnection) -> None:
                      for s in STATES])
 
 
-def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> int:
+def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date],
+                           months_per_batch: int = MONTHS_PER_BATCH) -> int:
     """(Re)build ``analysis.register_monthly`` from ``staging.asiakkaat``, ``staging.kela`` and
-    ``staging.tulorekisteri``; ``cutoffs`` is {"pilot": date, "rrp": date}. Returns its rows."""
+    ``staging.tulorekisteri``; ``cutoffs`` is {"pilot": date, "rrp": date}. Returns its rows.
+
+    Persons are processed in batches of about ``months_per_batch`` person-months, so that each
+    batch's aggregate stays in memory at national scale (``sql/register_monthly.sql``)."""
     write_state_map(con)
     run_sql(con, "register_monthly", {
         "cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"],
-        "state_employed": EMPLOYED, "state_other": OTHER,
+        "months_per_batch": months_per_batch,
     })
+    batches = _one_row(con, "SELECT coalesce(max(batch) + 1, 0) FROM register_persons")[0]
+    for batch in range(batches):
+        run_sql(con, "register_monthly_batch",
+                {"batch": batch, "state_employed": EMPLOYED, "state_other": OTHER})
+    for temp in ("register_pay", "register_kela_months", "register_benefit_sets",
+                 "register_persons", "register_extract"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
     return _one_row(con, f"SELECT count(*) FROM {REGISTER_MONTHLY}")[0]
 
 

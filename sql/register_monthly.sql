@@ -1,10 +1,12 @@
--- analysis.register_monthly: one row per person and calendar month (DESIGN.md §4, register
--- months). Parameters: cutoff_pilot, cutoff_rrp (DATE), state_employed, state_other (the
--- rule states of schemas/register_states.py). Needs meta.register_benefit_states and
--- meta.register_states (ips_eval.register.write_state_map).
+-- analysis.register_monthly, part 1 of 2: the persons, their windows and their register rows
+-- keyed by an integer person number; then an empty dataset that sql/register_monthly_batch.sql
+-- fills one batch of persons at a time (DESIGN.md §4, register months).
+-- Parameters: cutoff_pilot, cutoff_rrp (DATE), months_per_batch (INTEGER). Needs
+-- meta.register_benefit_states (ips_eval.register.write_state_map).
 --
--- Built in steps, each materialised, so that at national scale (a million persons, tens of
--- millions of rows) every step is one streaming join or one hash aggregate DuckDB can spill.
+-- Why batches: a million persons give some 70 million person-months. Aggregated and joined in
+-- one go, the hash tables spill to disk and the run crawls on a small machine; a batch of a few
+-- million person-months fits in memory, and the register rows are joined to their person once.
 
 -- 1. The extract: its month = the earliest of the register sources' latest delivery months
 --    (a month after one source's delivery is not covered by that source, and a missing
@@ -28,7 +30,8 @@ WHERE delivered IS NOT NULL;
 --    followed once, from the first enrolment (earliest index date, then lowest code), so that
 --    (pid, month) stays a key. Comparison persons: a pid in the registers with no client_id
 --    that is no client's pid at all (not even a client without consent), over every month the
---    extract covers.
+--    extract covers. person_no follows pid order (so a batch is the same persons in every
+--    run); batch numbers cut the persons into runs of about months_per_batch person-months.
 CREATE OR REPLACE TEMP TABLE register_persons AS
 WITH clients AS (
     SELECT pid, client_id, cohort, CAST(date_trunc('month', index_date) AS DATE) AS index_month,
@@ -44,20 +47,30 @@ comparison AS (
     SELECT pid FROM staging.tulorekisteri WHERE client_id IS NULL AND pid IS NOT NULL
     EXCEPT
     SELECT pid FROM staging.asiakkaat WHERE pid IS NOT NULL
+),
+persons AS (
+    SELECT c.pid, c.client_id, c.cohort, c.index_month,
+           CAST(c.index_month - INTERVAL 24 MONTH AS DATE) AS first_month,
+           -- least() skips NULLs: without a cut-off (no cohort) or an extract, no rows
+           CASE WHEN c.cutoff IS NOT NULL AND e.extract_month IS NOT NULL
+                THEN least(CAST(date_trunc('month', c.cutoff) AS DATE), e.extract_month) END
+               AS last_month
+    FROM clients AS c, register_extract AS e
+    WHERE c.enrolment = 1
+    UNION ALL
+    SELECT p.pid, NULL, NULL, NULL, e.first_month, e.extract_month
+    FROM comparison AS p, register_extract AS e
+),
+numbered AS (
+    SELECT CAST(row_number() OVER (ORDER BY pid) AS INTEGER) AS person_no, *,
+           sum(date_diff('month', first_month, last_month) + 1) OVER (ORDER BY pid)
+               AS months_so_far
+    FROM persons
+    WHERE last_month >= first_month
 )
-SELECT c.pid, c.client_id, c.cohort, c.index_month,
-       CAST(c.index_month - INTERVAL 24 MONTH AS DATE) AS first_month,
-       -- least() skips NULLs: without a cut-off (no cohort) or an extract, no rows
-       CASE WHEN c.cutoff IS NOT NULL AND e.extract_month IS NOT NULL
-            THEN least(CAST(date_trunc('month', c.cutoff) AS DATE), e.extract_month) END
-           AS last_month
-FROM clients AS c, register_extract AS e
-WHERE c.enrolment = 1
-UNION ALL
-SELECT p.pid, NULL, NULL, NULL, e.first_month, e.extract_month
-FROM comparison AS p, register_extract AS e;
-
-DELETE FROM register_persons WHERE last_month IS NULL OR last_month < first_month;
+SELECT person_no, pid, client_id, cohort, index_month, first_month, last_month,
+       CAST((months_so_far - 1) // $months_per_batch AS INTEGER) AS batch
+FROM numbered;
 
 -- 3. Kela periods split into months: a period counts in every month it touches (within the
 --    person's window) with its amount shared by days, inclusive days in the month / the
@@ -65,7 +78,7 @@ DELETE FROM register_persons WHERE last_month IS NULL OR last_month < first_mont
 --    cannot be shared out: its share is unknown (NULL). An unknown paid_eur likewise.
 CREATE OR REPLACE TEMP TABLE register_kela_months AS
 WITH periods AS (
-    SELECT k.pid, k.benefit, k.start_date, k.end_date, k.paid_eur,
+    SELECT p.person_no, p.batch, k.benefit, k.start_date, k.end_date, k.paid_eur,
            coalesce(k.end_date, last_day(e.extract_month)) AS last_day_counted,
            p.first_month, p.last_month
     FROM staging.kela AS k
@@ -75,64 +88,43 @@ WITH periods AS (
       AND coalesce(k.end_date, last_day(e.extract_month)) >= p.first_month
 ),
 months AS (
-    SELECT pid, benefit, start_date, end_date, paid_eur,
+    SELECT person_no, batch, benefit, start_date, end_date, paid_eur,
            CAST(unnest(generate_series(
                greatest(CAST(date_trunc('month', start_date) AS DATE), first_month),
                least(CAST(date_trunc('month', last_day_counted) AS DATE), last_month),
                INTERVAL 1 MONTH)) AS DATE) AS month
     FROM periods
 )
-SELECT m.pid, m.month, m.benefit, s.priority,
+SELECT m.batch, m.person_no, m.month, s.bit, s.priority,
        m.paid_eur * (least(m.end_date, last_day(m.month)) - greatest(m.start_date, m.month) + 1)
            / (m.end_date - m.start_date + 1) AS share_eur
 FROM months AS m
 JOIN meta.register_benefit_states AS s ON s.benefit = m.benefit;
 
--- 4. Every person-month of the window, with the month's pay and Kela shares stacked beneath
---    it and aggregated once (one spillable hash aggregate instead of two joins on the
---    person-month spine).
-CREATE OR REPLACE TEMP TABLE register_month_totals AS
-WITH stacked AS (
-    SELECT pid, CAST(unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH)) AS DATE)
-               AS month,
-           NULL::DOUBLE AS pay_eur, 0 AS pay_rows,
-           NULL::VARCHAR AS benefit, NULL::INTEGER AS priority, NULL::DOUBLE AS share_eur
-    FROM register_persons
-    UNION ALL
-    SELECT t.pid, t.month, t.pay_eur, 1, NULL, NULL, NULL
-    FROM staging.tulorekisteri AS t
-    JOIN register_persons AS p
-      ON t.pid = p.pid AND t.month BETWEEN p.first_month AND p.last_month
-    UNION ALL
-    SELECT pid, month, NULL, 0, benefit, priority, share_eur
-    FROM register_kela_months
-)
-SELECT pid, month,
-       -- sum() of no rows is NULL: a month without pay rows has 0 earnings; a month whose
-       -- every amount is unknown stays NULL (unknown, not zero)
-       CASE WHEN sum(pay_rows) = 0 THEN 0 ELSE sum(pay_eur) END AS earnings_eur,
-       list_sort(list_distinct(list(benefit))) AS benefits,
-       CASE WHEN count(benefit) = 0 THEN 0 ELSE sum(share_eur) END AS benefits_eur,
-       min(priority) AS benefit_priority
-FROM stacked
-GROUP BY pid, month;
+-- 4. Incomes Register rows inside their person's window, with the person number.
+CREATE OR REPLACE TEMP TABLE register_pay AS
+SELECT p.batch, p.person_no, t.month, t.pay_eur
+FROM staging.tulorekisteri AS t
+JOIN register_persons AS p
+  ON t.pid = p.pid AND t.month BETWEEN p.first_month AND p.last_month;
 
--- 5. The dataset: the main state is the first that holds — earnings > 0, then the month's
---    highest-priority benefit, else other (also a month with no register rows at all).
-CREATE OR REPLACE TABLE analysis.register_monthly AS
-SELECT t.pid, p.client_id, t.month,
-       CAST(date_diff('month', p.index_month, t.month) AS INTEGER) AS rel_month,
-       t.earnings_eur, t.benefits, t.benefits_eur,
-       CASE WHEN t.earnings_eur > 0 THEN $state_employed
-            ELSE coalesce(s.state, $state_other) END AS main_state,
-       p.cohort,
-       -- months before the extract's first month (a client's window reaching before the
-       -- registers begin) have no data rather than no benefits: results leave them out
-       t.month >= e.first_month AS covered
-FROM register_month_totals AS t
-JOIN register_persons AS p ON p.pid = t.pid
-CROSS JOIN register_extract AS e
-LEFT JOIN meta.register_states AS s ON s.priority = t.benefit_priority;
+-- 5. Every set of benefits a month can hold, as a sorted list, by bit mask: the batches
+--    aggregate a fixed-size mask (cheap) instead of building a list per person-month.
+CREATE OR REPLACE TEMP TABLE register_benefit_sets AS
+SELECT CAST(m.mask AS INTEGER) AS mask, list(s.benefit ORDER BY s.benefit) AS benefits
+FROM range(1, 1 << (SELECT count(*) FROM meta.register_benefit_states)) AS m(mask)
+JOIN meta.register_benefit_states AS s ON (m.mask >> s.bit) & 1 = 1
+GROUP BY m.mask;
 
-DROP TABLE register_month_totals;
-DROP TABLE register_kela_months;
+CREATE OR REPLACE TABLE analysis.register_monthly (
+    pid VARCHAR NOT NULL,
+    client_id VARCHAR,
+    month DATE NOT NULL,
+    rel_month INTEGER,
+    earnings_eur DOUBLE,
+    benefits VARCHAR[] NOT NULL,
+    benefits_eur DOUBLE,
+    main_state VARCHAR,
+    cohort VARCHAR,
+    covered BOOLEAN NOT NULL
+);

@@ -115,8 +115,18 @@ def hand_made_study(con: duckdb.DuckDBPyConnection) -> None:
     ])
 
 
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory):
+    """The hand-made study built once, for tests that only read it."""
+    with connect(tmp_path_factory.mktemp("register") / "w.duckdb", memory_limit="1GB") as con:
+        hand_made_study(con)
+        build_register_monthly(con, CUTOFFS)
+        yield con
+
+
 @pytest.fixture
-def con(tmp_path: Path):
+def own_con(tmp_path: Path):
+    """The hand-made study built for one test that changes it."""
     with connect(tmp_path / "w.duckdb", memory_limit="1GB") as con:
         hand_made_study(con)
         build_register_monthly(con, CUTOFFS)
@@ -249,19 +259,28 @@ def test_checks_hold_on_the_built_table(con):
     assert kela_share_mismatches(con).height == 0
 
 
-def test_kela_reconciliation_catches_a_lost_share(con):
-    con.execute("UPDATE analysis.register_monthly SET benefits_eur = benefits_eur - 0.02 "
+def test_kela_reconciliation_catches_a_lost_share(own_con):
+    own_con.execute("UPDATE analysis.register_monthly SET benefits_eur = benefits_eur - 0.02 "
                 "WHERE pid = 'pA' AND month = DATE '2022-01-01'")
-    bad = kela_share_mismatches(con)
+    bad = kela_share_mismatches(own_con)
     assert bad.height == 1
     assert bad["paid_in_window_eur"][0] == pytest.approx(310 + 500 + 600 + 310 + 300 + 250)
 
 
-def test_duplicate_and_null_state_checks_catch_their_defect(con):
-    con.execute("INSERT INTO analysis.register_monthly SELECT * REPLACE (NULL AS main_state) "
+def test_duplicate_and_null_state_checks_catch_their_defect(own_con):
+    own_con.execute("INSERT INTO analysis.register_monthly SELECT * REPLACE (NULL AS main_state) "
                 "FROM analysis.register_monthly WHERE pid = 'pX' AND month = DATE '2023-01-01'")
-    assert duplicate_person_months(con)["month"].to_list() == [date(2023, 1, 1)]
-    assert null_main_states(con) == 1
+    assert duplicate_person_months(own_con)["month"].to_list() == [date(2023, 1, 1)]
+    assert null_main_states(own_con) == 1
+
+
+def test_batches_do_not_change_the_dataset(own_con):
+    ordered = "SELECT * FROM analysis.register_monthly ORDER BY pid, month"
+    one_batch = own_con.execute(ordered).fetchall()
+    # 7 person-months a batch: persons are split into many batches, none split between two
+    build_register_monthly(own_con, CUTOFFS, months_per_batch=7)
+    assert own_con.execute(ordered).fetchall() == one_batch
+    assert len(one_batch) == 40 + 28 + 50 + 48
 
 
 def test_no_register_deliveries_give_no_rows(tmp_path: Path):
