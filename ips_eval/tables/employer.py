@@ -49,7 +49,7 @@ def build_employer_survey(summary: pl.DataFrame, lang: Lang,
         parts = [c for c in cohorts if c != "all" and (item, c) in answered]
         cells.group([("answered", item, c) for c in parts], total=answered[(item, "all")],
                     remainder_key=("rest_cohorts", item))
-        for category in {k[1] for k in rows_by_key if k[0] == item}:
+        for category in sorted({k[1] for k in rows_by_key if k[0] == item}):
             parts_c = [("n", item, category, c) for c in parts
                        if (item, category, c) in rows_by_key]
             all_row = rows_by_key.get((item, category, "all"))
