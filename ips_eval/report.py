@@ -62,6 +62,7 @@ nav.langs label { cursor: pointer; padding: 4px 12px; margin-right: 6px; border-
 figure { margin: 18px 0 30px 0; }
 figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: 14px; margin-top: 4px; }
+.ops-wrap { overflow-x: auto; max-width: 100%; }
 table.ops { border-collapse: collapse; font-size: 12px; margin: 10px 0 20px 0; }
 table.ops th, table.ops td { border-bottom: 1px solid #ccc; padding: 3px 8px; text-align: left; }
 table.ops td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -146,8 +147,8 @@ def _ops_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
             else f"<td>{html.escape('' if v is None else str(v))}</td>"
             for i, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
-    return (f"<table class='ops'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (f"<div class='ops-wrap'><table class='ops'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 @dataclass

@@ -16,6 +16,8 @@ from ips_eval.tables.catalog import TABLES, TableSpec, publish_table, read_wareh
 from schemas.codebook import LANGS
 
 GROUP = "tables"
+# the source note names the delivery set from out/manifest.json
+MANIFEST = dg.AssetKey(["meta", "manifest"])
 
 
 def _key(path: str) -> dg.AssetKey:
@@ -24,7 +26,7 @@ def _key(path: str) -> dg.AssetKey:
 
 def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
     @dg.asset(key=["tables", spec.name], group_name=GROUP,
-              kinds={"html", "csv"}, deps=[_key(k) for k in spec.upstream],
+              kinds={"html", "csv"}, deps=[*(_key(k) for k in spec.upstream), MANIFEST],
               description=f"Table {spec.name!r} in fi/sv/en: out/tables/{spec.name}_<lang>."
                           "{html,tex,csv,png}, counts under 5 suppressed.")
     def _table(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
