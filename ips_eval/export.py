@@ -80,6 +80,15 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
     return [*written, *stat_paths]
 
 
+def stat_files_note(paths: list[Path], max_rows_stat_files: int = STAT_FILES_ROW_LIMIT) -> str:
+    """One line for Dagster metadata saying whether ``.dta``/``.sav`` were written, given the
+    paths ``export_dataset`` returned (with the same row limit)."""
+    if any(p.suffix == ".dta" for p in paths):
+        return "written (.dta and .sav with labels)"
+    return (f"not written: the table has more than {max_rows_stat_files:,} rows "
+            "(Parquet only; raise max_rows_stat_files to force them)")
+
+
 def _export_columns(con: duckdb.DuckDBPyConnection, qualified: str,
                     labels: DatasetLabels) -> list[str]:
     schema, name = qualified.split(".", 1)

@@ -13,7 +13,7 @@ from test_employment_fixtures import make_staging
 from test_tte_derivation import CLIENTS, CUTOFFS, JOBS, PAY
 
 from ips_eval.employment import build_clients_and_jobs, build_tte
-from ips_eval.export import export_dataset
+from ips_eval.export import export_dataset, stat_files_note
 from schemas.analysis import CLIENTS as CLIENT_LABELS
 from schemas.analysis import REGISTER_MONTHLY, TTE, dataset
 
@@ -103,6 +103,7 @@ def test_above_the_row_limit_only_parquet_and_stale_files_removed(tmp_path):
     written = export_dataset(con, "analysis.register_monthly", tmp_path, REGISTER_MONTHLY,
                              max_rows_stat_files=1)
     assert [p.suffix for p in written] == [".parquet"]
+    assert stat_files_note(written, 1).startswith("not written: the table has more than 1 rows")
     assert not (tmp_path / "analysis" / "register_monthly.dta").exists()
     assert not (tmp_path / "analysis" / "register_monthly.sav").exists()
 

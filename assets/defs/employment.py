@@ -10,7 +10,7 @@ import polars as pl
 from assets.defs.resources import Study, Warehouse
 from ips_eval import employment, models
 from ips_eval.cox import cox_tenure, logit_job_within_12_months
-from ips_eval.export import export_dataset
+from ips_eval.export import export_dataset, stat_files_note
 from ips_eval.figures_survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from ips_eval.outputs import markdown_preview, write_figure, write_result
 from schemas.analysis import dataset
@@ -39,8 +39,9 @@ def _result(con, study: Study, name: str, df: pl.DataFrame, sort_by: list[str],
         "preview": dg.MetadataValue.md(meta["preview"]), **extra})
 
 
-def _export(con, name: str, study: Study) -> list[str]:
-    return [p.name for p in export_dataset(con, f"analysis.{name}", study.out, dataset(name))]
+def _export(con, name: str, study: Study) -> dict[str, str]:
+    paths = export_dataset(con, f"analysis.{name}", study.out, dataset(name))
+    return {"files": ", ".join(p.name for p in paths), "stata_spss": stat_files_note(paths)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,10 +75,9 @@ def analysis_clients_and_jobs(warehouse: Warehouse, study: Study):
                        "count(end_date_register) AS with_register_end FROM analysis.jobs").pl()
         clients_files, jobs_files = _export(con, "clients", study), _export(con, "jobs", study)
     yield dg.MaterializeResult(asset_key=CLIENTS, metadata={
-        "rows": int(by_cohort["clients"].sum()), "by_cohort": _md(by_cohort),
-        "files": clients_files})
+        "rows": int(by_cohort["clients"].sum()), "by_cohort": _md(by_cohort), **clients_files})
     yield dg.MaterializeResult(asset_key=JOBS, metadata={
-        "rows": int(jobs["spells"][0]), "spells": _md(jobs), "files": jobs_files})
+        "rows": int(jobs["spells"][0]), "spells": _md(jobs), **jobs_files})
 
 
 @dg.asset_check(asset=CLIENTS, blocking=True, description="One row per client.")
@@ -107,7 +107,7 @@ def analysis_tte(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
                          "GROUP BY ALL ORDER BY ALL").pl()
         files = _export(con, "tte", study)
     return dg.MaterializeResult(metadata={"rows": int(counts["rows"].sum()),
-                                          "rows_by_source": _md(counts, 30), "files": files})
+                                          "rows_by_source": _md(counts, 30), **files})
 
 
 @dg.asset_check(asset=TTE, blocking=True, description="Every client has exactly one TTFJ row; "
