@@ -3,53 +3,68 @@
 --   quarantined      broke at least one row-level rule (recorded in _defects);
 --   staged           the newest delivery's version of its key (delivery date, then file name);
 --   superseded       an older version of a key that a newer delivery repeats.
--- Reads _typed and _defects (ips_eval/ingest/checks.py); writes _duplicates, more _defects
--- (same key twice in one file with different content) and _outcomes.
+-- Reads _typed and _defects (ips_eval/ingest/checks.py; rows are identified by _rid = file
+-- number × 2^32 + data row); writes _duplicates, more _defects (the same key twice in one file
+-- with different content) and _outcomes. Hash aggregates, not window sorts: register extracts
+-- have tens of millions of rows, and only the few keys that repeat need a second look.
 
 -- Exact duplicates within one file: the first occurrence stands for them all.
 CREATE OR REPLACE TEMP TABLE _duplicates AS
-SELECT _hash, _row
-FROM (
-    SELECT _hash, _row,
-           row_number() OVER (PARTITION BY _hash, _row_hash ORDER BY _row) AS occurrence
+WITH repeated AS (
+    SELECT _file_no, _row_hash, min(_rid) AS first_rid
     FROM _typed
     WHERE _row_hash IS NOT NULL
+    GROUP BY _file_no, _row_hash
+    HAVING count(*) > 1
 )
-WHERE occurrence > 1;
+SELECT t._rid
+FROM _typed t
+JOIN repeated r ON r._file_no = t._file_no AND r._row_hash = t._row_hash
+WHERE t._rid > r.first_rid;
 
 -- The same key twice in one file with different content: no row can be trusted over the
 -- other, so every row of that key in that file is rejected.
 INSERT INTO _defects
-SELECT _hash, _row, NULL, 'row', 'duplicate_key_conflict', NULL,
-       'the same key appears ' || versions || ' times in this file with different content'
-FROM (
-    SELECT t._hash, t._row,
-           count(*) OVER (PARTITION BY t._hash, t._key) AS versions,
-           min(t._row_hash) OVER (PARTITION BY t._hash, t._key) AS first_content,
-           max(t._row_hash) OVER (PARTITION BY t._hash, t._key) AS last_content
+WITH candidates AS (
+    SELECT t._rid, t._file_no, t._key
     FROM _typed t
-    ANTI JOIN _duplicates d ON d._hash = t._hash AND d._row = t._row
+    ANTI JOIN _duplicates d ON d._rid = t._rid
     WHERE t._key IS NOT NULL
-)
-WHERE first_content <> last_content;
-
-CREATE OR REPLACE TEMP TABLE _outcomes AS
-WITH rejected AS (
-    SELECT DISTINCT _hash, _row FROM _defects WHERE level = 'row'
 ),
-classified AS (
-    SELECT t._hash, t._row, t._key, t._delivery_date, t._file,
-           CASE
-               WHEN d._row IS NOT NULL THEN 'exact_duplicate'
-               WHEN r._row IS NOT NULL THEN 'quarantined'
-           END AS settled
-    FROM _typed t
-    LEFT JOIN _duplicates d ON d._hash = t._hash AND d._row = t._row
-    LEFT JOIN rejected r ON r._hash = t._hash AND r._row = t._row
+conflicting AS (
+    SELECT _file_no, _key, count(*) AS versions
+    FROM candidates
+    GROUP BY _file_no, _key
+    HAVING count(*) > 1
 )
-SELECT _hash, _row,
-       coalesce(settled, CASE
-           WHEN row_number() OVER (PARTITION BY settled IS NULL, _key
-                                   ORDER BY _delivery_date DESC, _file DESC, _row DESC) = 1
-           THEN 'staged' ELSE 'superseded' END) AS outcome
-FROM classified;
+SELECT c._rid, NULL, 'row', 'duplicate_key_conflict', NULL,
+       'the same key appears ' || k.versions || ' times in this file with different content'
+FROM candidates c
+JOIN conflicting k ON k._file_no = c._file_no AND k._key = c._key;
+
+-- Duplicates and rejected rows are settled; of the rest, per key the newest delivery's row is
+-- staged (delivery date, then file name; a key is unique within a file by now) and every
+-- other version is superseded.
+CREATE OR REPLACE TEMP TABLE _outcomes AS
+WITH settled AS (
+    SELECT _rid, 'exact_duplicate' AS outcome FROM _duplicates
+    UNION ALL
+    SELECT DISTINCT r._rid, 'quarantined'
+    FROM _defects r ANTI JOIN _duplicates d ON d._rid = r._rid
+    WHERE r.level = 'row'
+),
+candidates AS (
+    SELECT t._rid, t._key, t._delivery_date, t._file
+    FROM _typed t
+    ANTI JOIN settled s ON s._rid = t._rid
+),
+newest AS (
+    SELECT _key, max_by(_rid, struct_pack(_delivery_date, _file)) AS staged_rid
+    FROM candidates
+    GROUP BY _key
+)
+SELECT _rid, outcome FROM settled
+UNION ALL
+SELECT c._rid, CASE WHEN c._rid = n.staged_rid THEN 'staged' ELSE 'superseded' END
+FROM candidates c
+JOIN newest n ON n._key = c._key;

@@ -5,8 +5,12 @@ All set work over the source's rows of the *active* delivery files (the files pr
 delivery folder now), in DuckDB:
 - ``_raw``: view of ``raw.<table>`` restricted to active files;
 - ``_typed``: text parsed into the codebook's types (``sql/ingest_macros.sql``), ``_key``;
-- ``_defects``: one row per defect found — ``(_hash, _row, column, level, rule, value,
-  message)``, ``column`` the delivered (raw) column name.
+- ``_defects``: one row per defect found — ``(_rid, column, level, rule, value, message)``,
+  ``column`` the delivered (raw) column name.
+
+Rows are identified by ``_rid`` = file number (in ``_active``) × 2³² + data row: one BIGINT to
+join on instead of a 64-character file hash and a row number (joins over tens of millions of
+register rows are what the time goes to).
 
 Per-value rules (ranges, code lists, patterns) are checked by the pandera schema built from the
 codebook (``schemas/validation.py``), run lazily over Arrow batches streamed from DuckDB; only
@@ -33,7 +37,7 @@ SQL_TYPE = {"str": "VARCHAR", "int": "INTEGER", "float": "DOUBLE", "date": "DATE
             "month": "DATE"}
 BATCH_ROWS = 1_000_000
 
-_DEFECTS_DDL = """CREATE OR REPLACE TEMP TABLE _defects (_hash VARCHAR, _row INTEGER,
+_DEFECTS_DDL = """CREATE OR REPLACE TEMP TABLE _defects (_rid BIGINT,
     "column" VARCHAR, level VARCHAR, rule VARCHAR, value VARCHAR, message VARCHAR)"""
 
 
@@ -55,10 +59,12 @@ def _typed_expr(col: Column) -> str:
 
 def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str]) -> int:
     """Create ``_raw`` and ``_typed`` for the source's active files; returns the row count."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _active (content_hash VARCHAR)")
-    con.execute("INSERT INTO _active SELECT unnest($h::VARCHAR[])", {"h": active})
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT r.* FROM {raw_table(src)} r "
-                "SEMI JOIN _active a ON a.content_hash = r._hash")
+    con.execute("CREATE OR REPLACE TEMP TABLE _active AS SELECT content_hash, "
+                "CAST(row_number() OVER (ORDER BY content_hash) AS BIGINT) AS file_no "
+                "FROM (SELECT unnest($h::VARCHAR[]) AS content_hash)", {"h": active})
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT (a.file_no << 32) + r._row AS _rid,"
+                f" a.file_no AS _file_no, r.* FROM {raw_table(src)} r "
+                "JOIN _active a ON a.content_hash = r._hash")
     typed = [f"{_typed_expr(c)} AS {quote_ident(c.name)}" for c in src.columns]
     extra = []
     for c in src.columns:
@@ -68,11 +74,13 @@ def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str
     key_parts = [c for c in src.columns if c.key]
     complete = " AND ".join(f"{quote_ident(c.name)} IS NOT NULL" for c in key_parts
                             if not c.empty_key_allowed)
+    # _key: the key parts as one value (a 128-bit hash), NULL when a required part is missing
+    key_text = ", ".join(f"CAST({quote_ident(c.name)} AS VARCHAR)" for c in key_parts)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, CASE WHEN " + complete + " THEN md5("
-        "to_json([" + ", ".join(f"CAST({quote_ident(c.name)} AS VARCHAR)" for c in key_parts)
-        + "])) END AS _key FROM (SELECT _hash, _file, _delivery_date, _row, _row_hash, "
-        "_unparseable, _hetu_in, " + ", ".join(typed + extra) + " FROM _raw)")
+        f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, CASE WHEN {complete} THEN "
+        f"md5_number(to_json([{key_text}])) END AS _key FROM (SELECT _rid, _file_no, _hash, "
+        f"_file, _delivery_date, _row, _row_hash, _unparseable, _hetu_in, "
+        f"{', '.join(typed + extra)} FROM _raw)")
     return con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
 
 
@@ -83,11 +91,11 @@ def collect_defects(con: duckdb.DuckDBPyConnection, src: Source, empty: bool = F
     if empty:
         return
     add = _DefectQueries()
-    add("SELECT _hash, _row, NULL, 'row', 'row_unparseable', NULL, $msg FROM _typed "
+    add("SELECT _rid, NULL, 'row', 'row_unparseable', NULL, $msg FROM _typed "
         "WHERE _unparseable", msg="the row cannot be parsed: fields missing or extra, or an "
         "unterminated quote (e.g. a truncated last line)")
-    add("SELECT _hash, _row, c, 'row', 'hetu_in_wrong_column', $mask, 'a valid personal identity"
-        " code stands in column ' || c || ' (masked in raw)' FROM (SELECT _hash, _row, "
+    add("SELECT _rid, c, 'row', 'hetu_in_wrong_column', $mask, 'a valid personal identity"
+        " code stands in column ' || c || ' (masked in raw)' FROM (SELECT _rid, "
         "unnest(_hetu_in) AS c FROM _typed)", mask=identity.HETU_MASK)
     for c in src.columns:
         if c.identity:
@@ -97,11 +105,11 @@ def collect_defects(con: duckdb.DuckDBPyConnection, src: Source, empty: bool = F
     for r in src.all_row_rules:
         col = src.column(r.column)
         value = f"CAST({quote_ident(col.name)} AS VARCHAR)"
-        add(f"SELECT _hash, _row, $col, 'row', $rule, {value}, $msg FROM _typed t "
+        add(f"SELECT _rid, $col, 'row', $rule, {value}, $msg FROM _typed t "
             f"WHERE NOT _unparseable AND ({r.broken_when})", col=col.raw, rule=r.rule,
             msg=rule(r.rule).en, earliest_date=EARLIEST_DATE)
     if src.table == "asiakkaat":
-        add("SELECT _hash, _row, 'hetu', 'field', 'hetu_missing_with_consent', NULL, $msg "
+        add("SELECT _rid, 'hetu', 'field', 'hetu_missing_with_consent', NULL, $msg "
             "FROM _typed WHERE _hetu_status = 'missing' AND register_consent = 1",
             msg=rule("hetu_missing_with_consent").en)
     add.run(con)
@@ -140,7 +148,7 @@ def _identity_defects(add, src: Source, c: Column) -> None:
              else quote_ident(f"_{c.raw}_invalid"))
     if c.key:
         if not c.empty_key_allowed:
-            add(f"SELECT _hash, _row, $col, 'row', 'key_missing', NULL, $msg FROM _typed "
+            add(f"SELECT _rid, $col, 'row', 'key_missing', NULL, $msg FROM _typed "
                 f"WHERE NOT _unparseable AND {status} = 'missing'", col=c.raw,
                 msg=f"key column {c.raw} is empty")
         bad_rule = "invalid_hetu" if c.identity == "hetu" else "key_malformed"
@@ -148,11 +156,11 @@ def _identity_defects(add, src: Source, c: Column) -> None:
         bad_rule = "invalid_hetu_field" if c.identity == "hetu" else "invalid_ytunnus"
     level = "row" if c.key else "field"
     what = "personal identity code" if c.identity == "hetu" else "business ID (Y-tunnus)"
-    add(f"SELECT _hash, _row, $col, $level, $rule, {value}, $what || ': ' || {status} FROM _typed "
+    add(f"SELECT _rid, $col, $level, $rule, {value}, $what || ': ' || {status} FROM _typed "
         f"WHERE NOT _unparseable AND {status} NOT IN ('valid', 'missing', 'hetu')",
         col=c.raw, level=level, rule=bad_rule, what=what)
     if c.identity == "ytunnus":
-        add(f"SELECT _hash, _row, $col, 'row', 'hetu_in_wrong_column', $mask, $msg FROM _typed "
+        add(f"SELECT _rid, $col, 'row', 'hetu_in_wrong_column', $mask, $msg FROM _typed "
             f"WHERE {status} = 'hetu'", col=c.raw, mask=identity.HETU_MASK,
             msg=f"a personal identity code stands in {c.raw}, a business ID column")
 
@@ -163,7 +171,7 @@ def _parse_defects(add, c: Column) -> None:
     raw = quote_ident(c.raw)
     empty = f"nullif(trim(r.{raw}), '') IS NULL"
     if c.key and not c.empty_key_allowed:
-        add(f"SELECT r._hash, r._row, $col, 'row', 'key_missing', NULL, $msg FROM _raw r "
+        add(f"SELECT r._rid, $col, 'row', 'key_missing', NULL, $msg FROM _raw r "
             f"WHERE NOT r._unparseable AND {empty}", col=c.raw,
             msg=f"key column {c.raw} is empty")
     # a value masked because a HETU stood there was not delivered as such: that rule only
@@ -171,7 +179,7 @@ def _parse_defects(add, c: Column) -> None:
     if c.dtype == "str":
         return
     level, rule_id = ("row", "key_malformed") if c.key else ("field", "invalid_value")
-    add(f"SELECT r._hash, r._row, $col, $level, $rule, r.{raw}, $msg FROM _raw r "
+    add(f"SELECT r._rid, $col, $level, $rule, r.{raw}, $msg FROM _raw r "
         f"WHERE NOT r._unparseable AND NOT {empty} AND {PARSE[c.dtype]}(r.{raw}) IS NULL",
         col=c.raw, level=level, rule=rule_id,
         msg=f"{c.raw}: not a valid {_TYPE_WORDS[c.dtype]}")
@@ -188,14 +196,14 @@ def _value_defects(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         return
     # every typed column goes through the schema, so its dtypes are checked too
     select = ", ".join(quote_ident(c.name) for c in src.columns if c.identity is None)
-    reader = con.sql(f"SELECT _hash, _row, {select} FROM _typed WHERE NOT _unparseable"
+    reader = con.sql(f"SELECT _rid, {select} FROM _typed WHERE NOT _unparseable"
                      ).to_arrow_reader(BATCH_ROWS)
     found = []
     for batch in reader:
         frame = pl.from_arrow(batch)
         failures = value_failures(src, frame)
         if failures.height:
-            where = frame.select("_hash", "_row").with_row_index("_index")
+            where = frame.select("_rid").with_row_index("_index")
             found.append(failures.join(where.with_columns(pl.col("_index").cast(pl.Int64)),
                                        on="_index").drop("_index"))
     if not found:
@@ -211,9 +219,9 @@ def _value_defects(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         raw_value = "CASE f.raw_column " + " ".join(
             f"WHEN {_lit(c.raw)} THEN r.{quote_ident(c.raw)}" for c in cols) + " END"
         con.execute(
-            f"INSERT INTO _defects SELECT f._hash, f._row, f.raw_column, f.level, f.rule, "
+            f"INSERT INTO _defects SELECT f._rid, f.raw_column, f.level, f.rule, "
             f"{raw_value}, f.raw_column || ': ' || CASE f.rule WHEN 'invalid_value' THEN "
             "'does not match the expected form' ELSE 'outside the allowed range or codes' END "
-            "FROM _value_failures f JOIN _raw r ON r._hash = f._hash AND r._row = f._row")
+            "FROM _value_failures f JOIN _raw r ON r._rid = f._rid")
     finally:
         con.unregister("_value_failures")

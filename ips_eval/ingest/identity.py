@@ -46,6 +46,23 @@ def pseudonym(key: bytes, value: str) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def _pseudonymiser(key: bytes):
+    """``pseudonym`` for many values: the keyed state is set up once and copied per value."""
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+
+    def one(value: str) -> str:
+        h = keyed.copy()
+        h.update(value.encode("utf-8"))
+        return h.hexdigest()
+    return one
+
+
+def compact_code(value: str) -> str:
+    """Upper case without any whitespace: the form a code is validated and hashed in (stdnum's
+    own ``compact`` does the same, several times slower)."""
+    return "".join(value.split()).upper()
+
+
 def hetu_problem(value: str) -> str | None:
     """None for a valid HETU, else why it is not one (never echoing the value)."""
     try:
@@ -61,7 +78,7 @@ def is_valid_hetu(value: str) -> bool:
 
 def birth_date_and_sex(valid_hetu: str) -> tuple[date, str]:
     """Birth date from ddmmyy + century sign; sex from the individual number (odd = male)."""
-    h = stdnum_hetu.compact(valid_hetu)
+    h = compact_code(valid_hetu)
     born = date(_CENTURY[h[6]] + int(h[4:6]), int(h[2:4]), int(h[0:2]))
     return born, "male" if int(h[7:10]) % 2 else "female"
 
@@ -89,25 +106,31 @@ YTUNNUS_LOOKUP = pa.schema([("value", pa.string()), ("pid", pa.string()),
                             ("status", pa.string()), ("invalid", pa.string())])
 
 
-def hetu_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
-    """value → (pid, status, birth_date, sex) for each distinct raw HETU value.
+def hetu_lookup(values: Iterable[str | None], key: bytes,
+                with_birth: bool = True) -> pa.Table:
+    """value → (pid, status[, birth_date, sex]) for each distinct raw HETU value.
 
     ``pid`` is set for every non-empty value (HMAC of its compact form) so that two different
     invalid codes stay different rows; staging uses it only where ``status`` is ``valid``.
-    ``status``: ``valid``, ``missing``, or why it is invalid."""
-    rows: dict[str, list] = {name: [] for name in HETU_LOOKUP.names}
+    ``status``: ``valid``, ``missing``, or why it is invalid. Birth date and sex only
+    ``with_birth`` (the enrolment form; register rows need neither)."""
+    names = HETU_LOOKUP.names if with_birth else HETU_LOOKUP.names[:3]
+    rows: dict[str, list] = {name: [] for name in names}
+    hmac_of = _pseudonymiser(key)
     for value in values:
         if value is None:
             continue
-        compact = stdnum_hetu.compact(value)
+        compact = compact_code(value)
         problem = hetu_problem(compact) if compact else None
-        born, sex = birth_date_and_sex(compact) if compact and problem is None else (None, None)
         rows["value"].append(value)
-        rows["pid"].append(pseudonym(key, compact) if compact else None)
+        rows["pid"].append(hmac_of(compact) if compact else None)
         rows["status"].append(MISSING if not compact else problem or VALID)
-        rows["birth_date"].append(born)
-        rows["sex"].append(sex)
-    return pa.table(rows, schema=HETU_LOOKUP)
+        if with_birth:
+            born, sex = (birth_date_and_sex(compact) if compact and problem is None
+                         else (None, None))
+            rows["birth_date"].append(born)
+            rows["sex"].append(sex)
+    return pa.table(rows, schema=pa.schema([HETU_LOOKUP.field(n) for n in names]))
 
 
 def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
@@ -116,6 +139,7 @@ def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
     rejected). ``invalid`` keeps a malformed business ID as delivered, for quarantine (a
     business ID is not personal data; a HETU-shaped one is masked)."""
     rows: dict[str, list] = {name: [] for name in YTUNNUS_LOOKUP.names}
+    hmac_of = _pseudonymiser(key)
     for value in values:
         if value is None:
             continue
@@ -123,12 +147,12 @@ def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
         if not text:
             status, pid = MISSING, None
         elif stdnum_ytunnus.is_valid(text):
-            status, pid = VALID, pseudonym(key, stdnum_ytunnus.format(text))
+            status, pid = VALID, hmac_of(stdnum_ytunnus.format(text))
         elif contains_valid_hetu(text):
             status, pid = "hetu", None
         else:
             # keep the malformed ID apart from others (keys, duplicates) without trusting it
-            status, pid = "invalid business ID", pseudonym(key, text.upper())
+            status, pid = "invalid business ID", hmac_of(text.upper())
             invalid = mask_hetus(text)
         rows["value"].append(value)
         rows["pid"].append(pid)

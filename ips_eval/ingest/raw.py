@@ -205,10 +205,8 @@ def _identity_lookups(con: duckdb.DuckDBPyConnection, src: Source, present: list
     distinct = con.execute(f"SELECT {aggs} FROM {SRC_VIEW}").fetchall()[0]
     lookups = {}
     for c, values in zip(idents, distinct, strict=True):
-        table = (identity.hetu_lookup(values or [], key) if c.identity == "hetu"
-                 else identity.ytunnus_lookup(values or [], key))
-        if c.identity == "hetu" and src.register:
-            table = table.drop_columns(["birth_date", "sex"])
+        table = (identity.hetu_lookup(values or [], key, with_birth=not src.register)
+                 if c.identity == "hetu" else identity.ytunnus_lookup(values or [], key))
         con.register(f"_lk_{c.raw}", table)
         lookups[c.raw] = table
     return lookups

@@ -24,6 +24,7 @@ from schemas.codebook import COHORT_OF_REGION, Source
 QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine.defects (
     source VARCHAR, file VARCHAR, "row" INTEGER, "column" VARCHAR, level VARCHAR,
     rule VARCHAR, value VARCHAR, message VARCHAR, content_hash VARCHAR)"""
+ROW_OF_RID = "CAST({rid} & 4294967295 AS INTEGER)"  # the data row of a _rid (checks.py)
 OUTCOMES_DDL = """CREATE TABLE IF NOT EXISTS meta.row_outcomes (
     source VARCHAR, content_hash VARCHAR, "row" INTEGER, outcome VARCHAR)"""
 
@@ -72,8 +73,9 @@ def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
     _write_staging(con, src)
     _write_quarantine(con, src)
     con.execute("DELETE FROM meta.row_outcomes WHERE source = $s", {"s": src.name})
-    con.execute("INSERT INTO meta.row_outcomes SELECT $s, _hash, _row, outcome FROM _outcomes",
-                {"s": src.name})
+    con.execute("INSERT INTO meta.row_outcomes SELECT $s, a.content_hash, "
+                f"{ROW_OF_RID.format(rid='o._rid')}, o.outcome FROM _outcomes o "
+                "JOIN _active a ON a.file_no = o._rid >> 32", {"s": src.name})
     summary = summarise(con, src)
     if summary.rows_read != rows:  # a bug, not a data problem: say so loudly
         raise RuntimeError(f"{src.name}: {rows} raw rows but {summary.rows_read} outcomes")
@@ -94,9 +96,9 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {', '.join(cols)}, "
         "t._file, t._delivery_date, t._row FROM _typed t "
-        "JOIN _outcomes o ON o._hash = t._hash AND o._row = t._row AND o.outcome = 'staged' "
-        "LEFT JOIN (SELECT _hash, _row, list(\"column\") AS nulled FROM _defects "
-        "WHERE level = 'field' GROUP BY _hash, _row) n ON n._hash = t._hash AND n._row = t._row")
+        "JOIN _outcomes o ON o._rid = t._rid AND o.outcome = 'staged' "
+        "LEFT JOIN (SELECT _rid, list(\"column\") AS nulled FROM _defects "
+        "WHERE level = 'field' GROUP BY _rid) n ON n._rid = t._rid")
     regions = pa.table({"region": list(COHORT_OF_REGION),
                         "cohort": list(COHORT_OF_REGION.values())})
     con.register("_region_cohort", regions)
@@ -115,10 +117,11 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     occurrence's: recorded once), the unknown columns once per file, and the rejected files."""
     con.execute("DELETE FROM quarantine.defects WHERE source = $s", {"s": src.name})
     con.execute(
-        "INSERT INTO quarantine.defects SELECT $s, f.file, d._row, d.\"column\", d.level, d.rule,"
-        " d.value, d.message, d._hash FROM _defects d "
-        "ANTI JOIN _duplicates x ON x._hash = d._hash AND x._row = d._row "
-        "JOIN meta.ingest_files f ON f.content_hash = d._hash", {"s": src.name})
+        f"INSERT INTO quarantine.defects SELECT $s, f.file, {ROW_OF_RID.format(rid='d._rid')}, "
+        "d.\"column\", d.level, d.rule, d.value, d.message, a.content_hash FROM _defects d "
+        "ANTI JOIN _duplicates x ON x._rid = d._rid "
+        "JOIN _active a ON a.file_no = d._rid >> 32 "
+        "JOIN meta.ingest_files f ON f.content_hash = a.content_hash", {"s": src.name})
     con.execute(
         "INSERT INTO quarantine.defects SELECT $s, f.file, NULL, u, 'field', 'unknown_column', "
         "NULL, $msg || u || ' (kept in raw._extra)', f.content_hash FROM meta.ingest_files f, "
