@@ -82,7 +82,7 @@ def test_employer_survey_by_cohort_via_region(con):  # noqa: F811
 # ---------------------------------------------------------------------------------------------
 # The Dagster assets on a hand-made warehouse
 # ---------------------------------------------------------------------------------------------
-def _small_study(con, n: int = 60) -> None:  # noqa: F811
+def _small_study(con, n: int = 30) -> None:  # noqa: F811
     """n clients (pilot and RRP) with baseline, most with 6- and 12-month answers."""
     rng = np.random.default_rng(3)
     clients, answers, jobs = [], [], []
@@ -149,7 +149,8 @@ def test_scores_assets_materialise_with_their_checks(tmp_path: Path):
             "converged"} <= set(mixed.columns)
     assert (out / "analysis" / "scores.parquet").is_file()
     assert (out / "analysis" / "fidelity.parquet").is_file()
-    assert (out / "analysis" / "scores.dta").is_file() and (out / "analysis" / "scores.sav").is_file()
+    assert (out / "analysis" / "scores.dta").is_file()
+    assert (out / "analysis" / "scores.sav").is_file()
     assert (out / "figures" / "scores_by_wave.png").is_file()
     assert pl.read_parquet(out / "analysis" / "fidelity.parquet")["total"].to_list() == [100]
 
