@@ -5,6 +5,7 @@ parameters, never with values spliced into the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -40,8 +41,16 @@ def run_sql(
 ) -> None:
     """Run every statement of ``sql/<name>.sql`` with named parameters (``$cutoff_pilot``)."""
     for statement in split_statements(sql_text(name)):
-        used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
+        code = _without_comments(statement)
+        # bind only the parameters this statement names: DuckDB rejects unused ones, and a
+        # plain substring test would take `$cutoff` for `$cutoff_pilot` or a word in a comment
+        used = {k: v for k, v in (params or {}).items()
+                if re.search(rf"\${re.escape(k)}\b", code)}
         con.execute(statement, used or None)
+
+
+def _without_comments(statement: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in statement.splitlines())
 
 
 def split_statements(text: str) -> list[str]:

@@ -1,0 +1,26 @@
+"""SQL transforms run by name with only the parameters each statement names."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ips_eval import warehouse
+
+
+def test_only_named_parameters_are_bound(monkeypatch):
+    text = (
+        "-- a comment that mentions $cutoff must not bind it\n"
+        "CREATE TABLE t AS SELECT $cutoff_pilot::DATE AS d;\n"
+        "INSERT INTO t SELECT $cutoff::DATE;\n"
+    )
+    monkeypatch.setattr(warehouse, "sql_text", lambda name: text)
+    con = duckdb.connect()
+    warehouse.run_sql(con, "t", {"cutoff_pilot": "2023-06-30", "cutoff": "2024-12-31",
+                                 "unused": 1})
+    assert [str(d) for (d,) in con.execute("SELECT d FROM t ORDER BY d").fetchall()] == [
+        "2023-06-30", "2024-12-31"]
+
+
+def test_statements_split_at_line_end_semicolons():
+    parts = warehouse.split_statements("SELECT 1;\n-- only a comment;\nSELECT ';' AS x;\n")
+    assert parts == ["SELECT 1;", "SELECT ';' AS x;"]
