@@ -88,9 +88,13 @@ def test_no_valid_hetu_anywhere_in_the_warehouse_after_ingest(tmp_path: Path) ->
               [[*client("HEL-0001", H1), f"soita, hetu {H1}"],
                [*client("HEL-0002", bad_check(H1)), ""]])
     write_csv(d / "tyosuhteet/2023-07-05_HEL.csv", JOBS, [job("HEL-0001", "1", employer=H1)])
+    # a rejected file whose header holds a HETU: the rejection message lists the columns
+    write_csv(d / "tyosuhteet/2023-07-06_HEL.csv", ["asiakastunnus", H1], [["HEL-0001", "x"]])
     write_csv(d / "rekisterit/kela/2024-05-02_kela.csv", KELA,
               [[H1, "TMT", "1.1.2021", "31.1.2021", "10"]])
-    ingest(d, w)
+    report = ingest(d, w)
+    rejected = next(f for f in report.files if f.outcome == "rejected")
+    assert "missing" in rejected.message and H1 not in rejected.message
     assert identity_leaks(duckdb.connect(str(w), read_only=True)) == []
     # grep the whole file too: no HETU in any form, valid or mistyped, on disk
     data = w.read_bytes()

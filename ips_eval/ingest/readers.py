@@ -24,6 +24,7 @@ import duckdb
 import polars as pl
 
 from ips_eval.ingest.files import DeliveryFile, transcode_to_utf8
+from ips_eval.ingest.identity import mask_hetus
 
 SRC_VIEW = "_src"
 
@@ -32,6 +33,8 @@ class FileRejected(Exception):
     """The whole file goes to quarantine (contract: file-level defect)."""
 
     def __init__(self, rule: str, message: str, column: str | None = None) -> None:
+        # a parser's message may quote the offending line: never let a HETU through
+        message = mask_hetus(message)
         super().__init__(message)
         self.rule, self.message, self.column = rule, message, column
 
