@@ -162,7 +162,7 @@ def test_every_table_every_language_writes_html_tex_csv_without_a_count_under_5(
     cox = pl.read_csv(tables / "cox_sv.csv", infer_schema=False)
     assert cox.filter(pl.col("n") == "12")["Händelser, n"].to_list() == [SUPPRESSED]
     employer = pl.read_csv(tables / "employer_survey_en.csv", infer_schema=False)
-    no = employer.row(by_predicate=pl.col("Statement ") == "No", named=True)
+    no = employer.row(by_predicate=pl.col("Statement") == "No", named=True)
     assert no["Pilots 2020–2023: n (%)"] == SUPPRESSED
 
 
