@@ -18,12 +18,13 @@ The logistic model uses the client-level covariates only: hours and pay subsidy 
 which the clients without a job do not have (they are outcome-defined) — a documented deviation
 from "same covariates".
 
-PH test: lifelines' ``proportional_hazard_test`` (scaled Schoenfeld residuals against
-rank-transformed time) gives each term's p (``ph_test_p_term``); the global p (``ph_test_p``) is
-the matching global statistic of Grambsch & Therneau as survival's cox.zph computed it before
-3.0 — ``(g'R) V (R'g) d / sum(g²)`` with R the unscaled Schoenfeld residuals, g the centred
-transformed event times, V the model-based variance and d the events, chi-squared on p df.
-lifelines implements that version, not R's current exact score test; figures differ slightly.
+PH test (Grambsch & Therneau, Schoenfeld residuals against rank-transformed time): the global
+p (``ph_test_p``) and each column's p (``ph_test_p_term``) are the exact score test of survival
+3.x ``cox.zph(fit, transform = "rank", terms = FALSE)`` — the score for adding x·g(t) to the
+model at the fitted β, against the full information matrix under Efron's ties, g the rank of the
+time among all observations — implemented in ``cox_zph`` and checked against R. lifelines'
+``proportional_hazard_test`` (the pre-3.0 approximation, per term only, no global test) is kept
+beside it as ``ph_test_p_term_lifelines``; the two differ slightly.
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ def cox_tenure(tenure: pl.DataFrame, param: str,
                                    data["event"].to_numpy(dtype=int), coef, variance, clients)
     se = np.sqrt(np.diag(variance))
     z = norm.ppf(0.975)
+    zph_global, zph_terms = cox_zph(data[terms].to_numpy(dtype=float),
+                                    data["time_days"].to_numpy(dtype=float),
+                                    data["event"].to_numpy(dtype=int), coef)
     return pl.DataFrame({
         "param": param,
         "term": terms,
@@ -128,10 +132,11 @@ def cox_tenure(tenure: pl.DataFrame, param: str,
         "p": 2 * norm.sf(np.abs(coef / se)),
         "n": len(data),
         "events": int(data["event"].sum()),
-        "ph_test_p": _global_ph_test_p(fitter, data),
+        "ph_test_p": zph_global,
         "se": se,
         "variance": "robust_clustered_by_client" if clustered else "model",
-        "ph_test_p_term": np.asarray(per_term.p_value, dtype=float),
+        "ph_test_p_term": zph_terms,
+        "ph_test_p_term_lifelines": np.asarray(per_term.p_value, dtype=float),
         "n_excluded": dropped,
         "n_clients": len(set(clients)),
         "pooled_levels": pooled,
@@ -173,17 +178,49 @@ def robust_variance(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np
     return summed.T @ summed
 
 
-def _global_ph_test_p(fitter: object, data: pd.DataFrame) -> float:
-    from lifelines.statistics import TimeTransformers
+def cox_zph(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np.ndarray
+            ) -> tuple[float, np.ndarray]:
+    """(global p, per-column p) of the proportional-hazards score test as survival 3.x's
+    ``cox.zph(fit, transform = "rank", terms = FALSE)``: with g = rank(time) over all
+    observations (average ties), the score of the model with covariates [x, x·g(t)] at (β, 0)
+    and its information under Efron's ties; statistic u' I⁻¹ u, chi-squared on p df (global)
+    or on 1 df with [all of β, one γ_j] (per column)."""
+    from scipy.stats import rankdata
 
-    events = fitter.event_observed
-    resid = fitter.compute_residuals(data, kind="schoenfeld").to_numpy()
-    g = TimeTransformers().get("rank")(fitter.durations, events, fitter.weights)[events.values]
-    g = np.asarray(g, dtype=float) - np.mean(g)
-    weighted = g @ resid
-    statistic = float(weighted @ fitter.variance_matrix_.to_numpy() @ weighted
-                      * events.sum() / np.sum(g ** 2))
-    return float(chi2.sf(statistic, resid.shape[1]))
+    p = x.shape[1]
+    rank = dict(zip(time, rankdata(time), strict=True))
+    risk_score = np.exp(x @ beta)
+    score = np.zeros(2 * p)
+    info = np.zeros((2 * p, 2 * p))
+    for t in np.unique(time[event == 1]):
+        at_risk = time >= t
+        tied = at_risk & (time == t) & (event == 1)
+        n_tied = int(tied.sum())
+        weighted = x[at_risk] * risk_score[at_risk, None]
+        s0, s1, s2 = risk_score[at_risk].sum(), weighted.sum(0), weighted.T @ x[at_risk]
+        tied_w = x[tied] * risk_score[tied, None]
+        d0, d1, d2 = risk_score[tied].sum(), tied_w.sum(0), tied_w.T @ x[tied]
+        u, v = x[tied].sum(0), np.zeros((p, p))
+        for j in range(n_tied):  # Efron: the j-th of the tied events sees j/d of them gone
+            share = j / n_tied
+            a0, a1, a2 = s0 - share * d0, s1 - share * d1, s2 - share * d2
+            mean = a1 / a0
+            u = u - mean
+            v += a2 / a0 - np.outer(mean, mean)
+        g = rank[t]
+        score[:p] += u
+        score[p:] += g * u
+        info[:p, :p] += v
+        info[:p, p:] += g * v
+        info[p:, :p] += g * v
+        info[p:, p:] += g * g * v
+    statistic = float(score @ np.linalg.solve(info, score))
+    per_column = []
+    for j in range(p):
+        idx = [*range(p), p + j]
+        part = score[idx]
+        per_column.append(float(part @ np.linalg.solve(info[np.ix_(idx, idx)], part)))
+    return float(chi2.sf(statistic, p)), chi2.sf(np.array(per_column), 1)
 
 
 def logit_job_within_12_months(ttfj: pl.DataFrame,

@@ -1,5 +1,5 @@
-"""Cox and logistic models against R (survival 3.5-3 coxph, Efron ties; glm binomial), the
-global PH test against lifelines' per-term test, and complete-case handling."""
+"""Cox and logistic models against R (survival 3.5-3 coxph with Efron ties, cox.zph; glm
+binomial), and complete-case handling and sparse levels."""
 
 from __future__ import annotations
 
@@ -42,10 +42,14 @@ def test_cox_tenure_all_jobs_uses_variance_clustered_by_client_as_r():
     assert rows["n_clients"][0] == 30
 
 
-def test_global_ph_test_with_one_covariate_equals_the_per_term_test():
-    rows = cox_tenure(r_data(), "TENURE1", covariates=("x2",))
-    assert rows["ph_test_p"][0] == pytest.approx(rows["ph_test_p_term"][0], rel=1e-9)
-    assert 0 < rows["ph_test_p"][0] < 1
+@pytest.mark.parametrize("param", ["TENURE1", "TENURE"])
+def test_ph_test_equals_r_cox_zph_rank(param):
+    # R: cox.zph(fit, transform="rank", terms=FALSE)$table — the same with cluster=id
+    rows = cox_tenure(r_data(), param, covariates=("x1", "x2"))
+    assert rows["ph_test_p"][0] == pytest.approx(0.941766178653535, abs=1e-9)
+    assert rows["ph_test_p_term"].to_list() == pytest.approx(
+        [0.755403225482671, 0.954451376210614], abs=1e-9)
+    assert rows["ph_test_p_term_lifelines"].is_between(0, 1).all()
 
 
 def test_logit_equals_r_glm():
