@@ -4,6 +4,12 @@
 The set work is SQL in ``sql/`` (one file per derived table); this module only runs it with
 the cut-offs bound as parameters and reads the small result tables back. Definitions:
 DESIGN.md §4, quoted in each SQL file's header.
+
+As of each cohort's cut-off (``study.cutoffs``): clients whose index date is after their
+cohort's cut-off are not in the analysis; a service end after the cut-off counts as no end by
+the cut-off; a job starting after it is dropped and a job end after it is unknown (the job is
+ongoing on the cut-off day). The headline alone reads staging directly, at the published
+cut-offs (``HEADLINE_CUTOFFS``).
 """
 
 from __future__ import annotations
