@@ -133,8 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
         "models, results, tables, figures, report — showing progress per step, then a summary "
         "of what was written where. With no --deliveries the synthetic study is written to "
         "data/synthetic/ first. Exit status 1 when a step failed or an ERROR check did not pass.")
-    run.add_argument("--select", default=None, metavar="ASSETS",
-                     help="only these assets (comma-separated keys or selection strings)")
+    run.add_argument("--select", default=None, metavar="SELECTION",
+                     help="only these assets, in Dagster's selection syntax, e.g. "
+                     "'+key:\"results/*\"' (the results and everything upstream)")
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser(

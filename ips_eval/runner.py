@@ -165,13 +165,15 @@ def execute(
     job = defs.resolve_implicit_global_asset_job_def()
     if selection:
         job = job.get_subset(asset_selection=set(
-            dg.AssetSelection.from_coercible(selection.split(",")).resolve(
-                defs.resolve_asset_graph())))
+            dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph())))
     report.steps_total = len(job.graph.nodes)
     home = settings.out_dir / ".dagster"
     home.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    with output_lock(settings.out_dir), dg.DagsterInstance.local_temp(str(home)) as instance:
+    # telemetry off: the secure environment has no network, and nothing of a run leaves it
+    instance_config = {"telemetry": {"enabled": False}}
+    with (output_lock(settings.out_dir),
+          dg.DagsterInstance.local_temp(str(home), overrides=instance_config) as instance):
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
         )
