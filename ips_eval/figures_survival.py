@@ -14,6 +14,7 @@ import polars as pl  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ips_eval.survival import StepCurve, aalen_johansen, kaplan_meier, loglog_ci  # noqa: E402
+from ips_eval.tables.disclosure import MIN_CELL, is_small, shown  # noqa: E402
 from schemas.analysis import value_label_set  # noqa: E402
 from schemas.codebook import L, Lang  # noqa: E402
 
@@ -39,11 +40,18 @@ TEXT = {
 
 
 def _step_arrays(curve: StepCurve) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """x (months), estimate, lower, upper as post-steps starting at time 0."""
-    bands = np.array([loglog_ci(e, s) for e, s in zip(curve.estimate, curve.se, strict=True)])
-    x = np.concatenate([[0.0], curve.time / DAYS_PER_MONTH])
+    """x (months), estimate, lower, upper as post-steps starting at time 0.
+
+    Disclosure control (DESIGN.md §3): a published curve stops before the first time with fewer
+    than MIN_CELL persons at risk, since each later step would show one or two persons' events.
+    The curve then runs flat to its last disclosable time, as a censored tail does."""
+    shown = curve.n_at_risk >= MIN_CELL
+    last = int(np.argmin(shown)) if not shown.all() else len(shown)
+    time, est, se = curve.time[:last], curve.estimate[:last], curve.se[:last]
+    bands = np.array([loglog_ci(e, s) for e, s in zip(est, se, strict=True)])
+    x = np.concatenate([[0.0], time / DAYS_PER_MONTH])
     start = curve.start
-    estimate = np.concatenate([[start], curve.estimate])
+    estimate = np.concatenate([[start], est])
     lower = np.concatenate([[start], bands[:, 0] if bands.size else []])
     upper = np.concatenate([[start], bands[:, 1] if bands.size else []])
     return x, estimate, lower, upper
@@ -91,7 +99,8 @@ def _risk_table(ax: plt.Axes, times: dict[str, np.ndarray], horizon: float, lang
     for row, (cohort, t) in enumerate(times.items()):
         for m in ticks:
             at_risk = int((t >= m * DAYS_PER_MONTH).sum())
-            ax.text(m, -row, str(at_risk), ha="center", va="center", fontsize=8,
+            ax.text(m, -row, shown(str(at_risk), is_small(at_risk)), ha="center",
+                    va="center", fontsize=8,
                     color=COLOURS.get(cohort, "black"))
     ax.set_yticks([-r for r in range(len(times))],
                   [_label(c, lang) for c in times], fontsize=8)

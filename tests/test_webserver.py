@@ -34,6 +34,7 @@ def _graphql(port: int, query: str) -> dict:
 
 def test_webserver_serves_every_asset(tmp_path):
     port = _free_port()
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     env = dict(os.environ, DAGSTER_HOME=str(tmp_path), IPS_EVAL_OUT=str(tmp_path / "out"))
     webserver = Path(sys.executable).parent / "dagster-webserver"
     proc = subprocess.Popen(
