@@ -19,6 +19,7 @@ pensions up to three years), paid by the day.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -109,8 +110,18 @@ def generate(db: Path, persons: int, clients: int, seed: float) -> None:
         con.execute("CHECKPOINT")
 
 
-def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load() -> str:
+    # the machine may be shared: CPU seconds beside wall seconds tell contention from work
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def transform(db: Path, memory_limit: str, threads: int, checks: bool) -> None:
@@ -119,23 +130,25 @@ def transform(db: Path, memory_limit: str, threads: int, checks: bool) -> None:
                   for t in ("asiakkaat", "kela", "tulorekisteri")}
         limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
         print(f"staging rows: {counts}; DuckDB memory_limit {limit}, threads {threads}")
-        t0 = time.perf_counter()
+        print(load())
+        t0, c0 = time.perf_counter(), cpu_seconds()
         rows = build_register_monthly(con, CUTOFFS)
-        seconds = time.perf_counter() - t0
-        print(f"register_monthly: {rows:,} rows in {seconds:.1f} s; "
-              f"peak RSS {peak_rss_mb():,.0f} MB")
+        print(f"register_monthly: {rows:,} rows in {time.perf_counter() - t0:.1f} s "
+              f"({cpu_seconds() - c0:.1f} CPU s); peak RSS {peak_rss_mb():,.0f} MB; {load()}")
         if checks:
             for name, check in (("duplicates", lambda: duplicate_person_months(con).height),
                                 ("null states", lambda: null_main_states(con)),
                                 ("kela shares", lambda: kela_share_mismatches(con).height)):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), cpu_seconds()
                 found = check()
-                print(f"check {name}: {found} found in {time.perf_counter() - t0:.1f} s")
+                print(f"check {name}: {found} found in {time.perf_counter() - t0:.1f} s "
+                      f"({cpu_seconds() - c0:.1f} CPU s)")
             with tempfile.TemporaryDirectory() as out:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), cpu_seconds()
                 write_register_results(con, Path(out))
-                print(f"results: {time.perf_counter() - t0:.1f} s")
-            print(f"peak RSS with checks {peak_rss_mb():,.0f} MB")
+                print(f"results: {time.perf_counter() - t0:.1f} s "
+                      f"({cpu_seconds() - c0:.1f} CPU s)")
+            print(f"peak RSS with checks {peak_rss_mb():,.0f} MB; {load()}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,6 +26,7 @@ from schemas.codebook import (
     Lang,
 )
 from schemas.instruments import FIDELITY_BANDS, INSTRUMENTS
+from schemas.register_states import STATES as REGISTER_STATES
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ ANALYSIS_VALUE_LABELS: dict[str, dict[object, Label]] = {
     # scoring rules and bands in schemas/instruments.py
     "instrument": {i.name: i.label for i in INSTRUMENTS},
     "fidelity_band": {b.band: b.label for b in FIDELITY_BANDS},
+    # register_monthly (the register engineer owns this set): main states in priority order,
+    # declared once in schemas/register_states.py
+    "register_state": {s.name: s.label for s in REGISTER_STATES},
 }
 
 
@@ -276,8 +280,10 @@ REGISTER_MONTHLY = DatasetLabels(
                                "Benefits in the month")),
         Variable("benefits_eur", L("Etuudet kuukaudessa (€)", "Förmåner i månaden (€)",
                                    "Benefits in the month (EUR)")),
-        Variable("main_state", L("Päätila", "Huvudstatus", "Main state")),
+        Variable("main_state", L("Päätila", "Huvudstatus", "Main state"), "register_state"),
         _COHORT,
+        Variable("covered", L("Rekisterit kattavat kuukauden", "Registren täcker månaden",
+                              "Month covered by the register extract")),
     ),
 )
 
