@@ -79,7 +79,7 @@ def fidelity_vs_employment_figure(data: pl.DataFrame, lang: str = "en") -> Figur
         subtitle += f"; Spearman ρ = {rho:.2f} (p = {p:.2f})"
     left_out = data.height - shown.height
     if left_out:
-        subtitle += f"; {left_out} team(s) left out (fewer than 5 clients or a count of 1–4)"
+        subtitle += f"; {left_out} team(s) left out by disclosure control (small counts)"
     ax.set_title(f"{text('fig_fidelity_title', lang)}\n{subtitle}", fontsize=10, loc="left")
     if shown.height:
         ax.legend(loc="lower right", fontsize=8, frameon=False)
