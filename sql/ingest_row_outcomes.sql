@@ -43,8 +43,9 @@ FROM candidates c
 JOIN conflicting k ON k._file_no = c._file_no AND k._key = c._key;
 
 -- Duplicates and rejected rows are settled; of the rest, per key the newest delivery's row is
--- staged (delivery date, then file name; a key is unique within a file by now) and every
--- other version is superseded.
+-- staged and every other version is superseded. Files are numbered in delivery order
+-- (delivery date, then file name) and a key is unique within a file by now, so the newest
+-- version is the one with the largest _rid.
 CREATE OR REPLACE TEMP TABLE _outcomes AS
 WITH settled AS (
     SELECT _rid, 'exact_duplicate' AS outcome FROM _duplicates
@@ -54,14 +55,12 @@ WITH settled AS (
     WHERE r.level = 'row'
 ),
 candidates AS (
-    SELECT t._rid, t._key, t._delivery_date, t._file
+    SELECT t._rid, t._key
     FROM _typed t
     ANTI JOIN settled s ON s._rid = t._rid
 ),
 newest AS (
-    SELECT _key, max_by(_rid, struct_pack(_delivery_date, _file)) AS staged_rid
-    FROM candidates
-    GROUP BY _key
+    SELECT _key, max(_rid) AS staged_rid FROM candidates GROUP BY _key
 )
 SELECT _rid, outcome FROM settled
 UNION ALL

@@ -59,9 +59,12 @@ def _typed_expr(col: Column) -> str:
 
 def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str]) -> int:
     """Create ``_raw`` and ``_typed`` for the source's active files; returns the row count."""
+    # files numbered in delivery order (delivery date, then name): the newest version of a
+    # key is then simply the one with the largest _rid (sql/ingest_row_outcomes.sql)
     con.execute("CREATE OR REPLACE TEMP TABLE _active AS SELECT content_hash, "
-                "CAST(row_number() OVER (ORDER BY content_hash) AS BIGINT) AS file_no "
-                "FROM (SELECT unnest($h::VARCHAR[]) AS content_hash)", {"h": active})
+                "CAST(row_number() OVER (ORDER BY delivery_date, file, content_hash) AS BIGINT) "
+                "AS file_no FROM meta.ingest_files "
+                "WHERE content_hash IN (SELECT unnest($h::VARCHAR[]))", {"h": active})
     con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT (a.file_no << 32) + r._row AS _rid,"
                 f" a.file_no AS _file_no, r.* FROM {raw_table(src)} r "
                 "JOIN _active a ON a.content_hash = r._hash")

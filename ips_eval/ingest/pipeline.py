@@ -2,11 +2,20 @@
 then rebuild its staging from raw. Used by the Dagster assets (one step per asset), by
 ``validate_deliveries`` and by the tests — no Dagster needed here.
 
-Incremental by content hash: a file version already in raw is not read again. The *active*
-files of a source are the ones in its delivery folder now: a file deleted from the folder drops
-out of staging (its raw rows stay, as history); a file whose bytes changed under the same name is
-a new version that replaces the old one (same delivery date; the old version's rows leave
-staging with it).
+Versions and files (contract/DELIVERIES.md; where the contract is silent, the choice is ours
+and stated here):
+- Incremental by content hash: a file version already in raw is not read again; the same bytes
+  under another name are "already loaded" (their rows count under the first name, the copy
+  reads 0 rows). A rejected file is tried again on every run (nothing of it is kept).
+- The *active* files of a source are the ones in its delivery folder now. A file deleted from
+  the folder drops out of staging (its raw rows stay, as history). A file whose bytes changed
+  under the same name is a new version that replaces the old one.
+- Newest wins per key: delivery date from the file name, then the file name; a key is unique
+  within a file once duplicates and conflicts are out. A key missing from a later delivery is
+  not a deletion (deliveries repeat, they do not withdraw). If the newest version of a key is
+  rejected, the newest *valid* version is staged: the defect costs the correction, not the key.
+- A file whose name does not start with a valid ``YYYY-MM-DD_`` date is rejected whole
+  (``file_unreadable``): without a delivery date its rows cannot be versioned.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from ips_eval.ingest import files as delivery_files
 from ips_eval.ingest.raw import create_raw_tables, is_loaded, load_file, register_functions
@@ -111,8 +121,14 @@ def _load_one(con: duckdb.DuckDBPyConnection, f: delivery_files.DeliveryFile, ke
         return FileOutcome(**base, outcome=ALREADY_LOADED, message=note,
                            rows_read=rows if note is None else 0)
     try:
-        opened = open_delivery(con, f, workdir)
-        loaded = load_file(con, f, opened, key)
+        try:
+            opened = open_delivery(con, f, workdir)
+            loaded = load_file(con, f, opened, key)
+        except (duckdb.Error, pl.exceptions.PolarsError, OSError, ValueError) as error:
+            # whatever else a malformed file does to a reader: the file is rejected with the
+            # reader's own words (HETU-masked by FileRejected), the run goes on
+            raise FileRejected("file_unreadable", f"the file cannot be loaded: {error}") \
+                from error
     except FileRejected as rejected:
         log.warning("%s rejected: %s", f.file, rejected.message)
         return FileOutcome(**base, outcome=REJECTED, rule=rejected.rule,

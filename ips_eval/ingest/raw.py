@@ -24,7 +24,7 @@ from ips_eval.ingest.readers import SRC_VIEW, FileRejected, OpenedDelivery, quot
 from schemas.codebook import Column, Source
 
 BOOKKEEPING = (("_hash", "VARCHAR"), ("_file", "VARCHAR"), ("_delivery_date", "DATE"),
-               ("_row", "INTEGER"), ("_row_hash", "VARCHAR"), ("_unparseable", "BOOLEAN"),
+               ("_row", "INTEGER"), ("_row_hash", "UHUGEINT"), ("_unparseable", "BOOLEAN"),
                ("_hetu_in", "VARCHAR[]"), ("_extra", "VARCHAR"))
 
 
@@ -143,7 +143,8 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     target += [n for c in present for n, _ in (identity_parts(src, c) if c.identity
                                                 else [(c.raw, "")])]
     select = (
-        f"SELECT $hash, $file, $delivery_date, s._row, md5({content_json}), false, {flags}, "
+        f"SELECT $hash, $file, $delivery_date, s._row, md5_number({content_json}), false, "
+        f"{flags}, "
         f"{extra}, {', '.join(outer)} "
         f"FROM (SELECT _row, {', '.join(inner)} FROM {SRC_VIEW}) s {' '.join(joins)}"
     )

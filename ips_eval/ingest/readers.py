@@ -92,6 +92,8 @@ def open_delivery(con: duckdb.DuckDBPyConnection, f: DeliveryFile,
 def close_delivery(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP VIEW IF EXISTS {SRC_VIEW}")
     con.execute("DROP VIEW IF EXISTS _src_csv")
+    for table in ("_rej", "_rej_scan"):  # later scans refill them with raw line text
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     for name in ("_src_frame",):
         with contextlib.suppress(duckdb.Error):
             con.unregister(name)

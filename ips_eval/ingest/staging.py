@@ -79,7 +79,8 @@ def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
     summary = summarise(con, src)
     if summary.rows_read != rows:  # a bug, not a data problem: say so loudly
         raise RuntimeError(f"{src.name}: {rows} raw rows but {summary.rows_read} outcomes")
-    for table in ("_typed", "_defects", "_outcomes", "_duplicates", "_staged", "_active"):
+    con.execute("DROP VIEW IF EXISTS _staged")
+    for table in ("_typed", "_defects", "_outcomes", "_duplicates", "_active"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return summary
 
@@ -94,7 +95,7 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     if src.table == "asiakkaat":
         cols += ["t._hetu_birth_date AS _birth_date", "t._hetu_sex AS _sex"]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {', '.join(cols)}, "
+        f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT {', '.join(cols)}, "
         "t._file, t._delivery_date, t._row FROM _typed t "
         "JOIN _outcomes o ON o._rid = t._rid AND o.outcome = 'staged' "
         "LEFT JOIN (SELECT _rid, list(\"column\") AS nulled FROM _defects "
