@@ -24,3 +24,17 @@ def test_only_named_parameters_are_bound(monkeypatch):
 def test_statements_split_at_line_end_semicolons():
     parts = warehouse.split_statements("SELECT 1;\n-- only a comment;\nSELECT ';' AS x;\n")
     assert parts == ["SELECT 1;", "SELECT ';' AS x;"]
+
+
+def test_outputs_follow_the_umask_not_private_temp_modes(tmp_path):
+    import os
+
+    from ips_eval.outputs import atomic_path
+
+    old = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "x.csv") as tmp:
+            tmp.write_text("a\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644
