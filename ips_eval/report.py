@@ -22,12 +22,12 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from ips_eval.ingest.manifest import package_versions
 from ips_eval.outputs import atomic_path
 from ips_eval.tables.catalog import TABLE_NAMES
 from ips_eval.tables.common import manifest_files
@@ -36,8 +36,6 @@ from schemas.rules import RULES
 from schemas.table_text import TEXT, text
 
 LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
-FALLBACK_PACKAGES = ("dagster", "duckdb", "polars", "pyarrow", "pandas", "pandera",
-                     "statsmodels", "lifelines", "great-tables", "matplotlib", "numpy", "scipy")
 
 CSS = """
 body { font-family: 'Source Sans Pro', 'Segoe UI', 'DejaVu Sans', Helvetica, Arial, sans-serif;
@@ -226,7 +224,7 @@ def validation_section(inputs: RunInputs) -> str:
 
 def software_section(inputs: RunInputs) -> str:
     manifest = inputs.manifest or {}
-    versions = manifest.get("package_versions") or _installed_versions()
+    versions = manifest.get("package_versions") or package_versions()
     rows = [(name, version) for name, version in versions.items()]
     parts = [f"<section id='software'><h2>{_t('report_software')}</h2>",
              _ops_table(("report_package", "report_version"), rows)]
@@ -238,17 +236,6 @@ def software_section(inputs: RunInputs) -> str:
     parts.append("</section>")
     return "\n".join(parts)
 
-
-def _installed_versions() -> dict[str, str]:
-    import platform
-
-    versions = {"python": platform.python_version()}
-    for name in FALLBACK_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
 
 
 def render_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,

@@ -8,11 +8,12 @@ import dagster as dg
 import polars as pl
 
 from assets.defs.resources import Study, Warehouse
+from assets.metadata import md, result
 from ips_eval import employment, models
 from ips_eval.cox import cox_tenure, logit_job_within_12_months
 from ips_eval.export import export_dataset, stat_files_note
 from ips_eval.figures_survival import cif_first_job_by_cohort, km_tenure_by_cohort
-from ips_eval.outputs import markdown_preview, write_figure, write_result
+from ips_eval.outputs import write_figure
 from schemas.analysis import dataset
 
 GROUP = "employment"
@@ -27,16 +28,6 @@ STAGING = {t: _key("staging", t) for t in ("asiakkaat", "tyosuhteet", "tulorekis
 CLIENTS, JOBS, TTE = _key("analysis", "clients"), _key("analysis", "jobs"), _key("analysis", "tte")
 
 
-def _md(df: pl.DataFrame, rows: int = 12) -> dg.MetadataValue:
-    return dg.MetadataValue.md(markdown_preview(df, rows))
-
-
-def _result(con, study: Study, name: str, df: pl.DataFrame, sort_by: list[str],
-            **extra) -> dg.MaterializeResult:
-    meta = write_result(con, name, df, study.out, sort_by=sort_by)
-    return dg.MaterializeResult(metadata={
-        "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
-        "preview": dg.MetadataValue.md(meta["preview"]), **extra})
 
 
 def _export(con, name: str, study: Study) -> dict[str, str]:
@@ -75,9 +66,9 @@ def analysis_clients_and_jobs(warehouse: Warehouse, study: Study):
                        "count(end_date_register) AS with_register_end FROM analysis.jobs").pl()
         clients_files, jobs_files = _export(con, "clients", study), _export(con, "jobs", study)
     yield dg.MaterializeResult(asset_key=CLIENTS, metadata={
-        "rows": int(by_cohort["clients"].sum()), "by_cohort": _md(by_cohort), **clients_files})
+        "rows": int(by_cohort["clients"].sum()), "by_cohort": md(by_cohort), **clients_files})
     yield dg.MaterializeResult(asset_key=JOBS, metadata={
-        "rows": int(jobs["spells"][0]), "spells": _md(jobs), **jobs_files})
+        "rows": int(jobs["spells"][0]), "spells": md(jobs), **jobs_files})
 
 
 @dg.asset_check(asset=CLIENTS, blocking=True, description="One row per client.")
@@ -107,7 +98,7 @@ def analysis_tte(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
                          "GROUP BY ALL ORDER BY ALL").pl()
         files = _export(con, "tte", study)
     return dg.MaterializeResult(metadata={"rows": int(counts["rows"].sum()),
-                                          "rows_by_source": _md(counts, 30), **files})
+                                          "rows_by_source": md(counts, 30), **files})
 
 
 @dg.asset_check(asset=TTE, blocking=True, description="Every client has exactly one TTFJ row; "
@@ -127,7 +118,7 @@ def tte_is_sound(warehouse: Warehouse) -> dg.AssetCheckResult:
 def results_headline(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Crude "% ever employed" as published, at each published cut-off."""
     with warehouse.connect() as con:
-        return _result(con, study, "headline", employment.headline(con),
+        return result(con, study, "headline", employment.headline(con),
                        ["cohort", "cutoff_date"])
 
 
@@ -151,7 +142,7 @@ def results_km(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     cohort, region and all; KM with the competing exit censored as a sensitivity line."""
     with warehouse.connect() as con:
         table = models.km_table(employment.tte_frame(con))
-        return _result(con, study, "km", table,
+        return result(con, study, "km", table,
                        ["param", "method", "group_var", "group", "time_days"])
 
 
@@ -169,7 +160,7 @@ def km_estimates_are_probabilities(warehouse: Warehouse) -> dg.AssetCheckResult:
 def results_rmst(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Median times (95 % CI) and the restricted mean tenure to 365.25 days."""
     with warehouse.connect() as con:
-        return _result(con, study, "rmst", models.rmst_table(employment.tte_frame(con)),
+        return result(con, study, "rmst", models.rmst_table(employment.tte_frame(con)),
                        ["param", "group_var", "group"])
 
 
@@ -183,7 +174,7 @@ def results_employment_comparison(warehouse: Warehouse, study: Study) -> dg.Mate
             employment.tte_frame(con), employment.table_frame(con, "FROM analysis.clients"),
             employment.table_frame(con, "FROM analysis.jobs"),
             employment.table_frame(con, "FROM results.headline"))
-        return _result(con, study, "employment_comparison", table,
+        return result(con, study, "employment_comparison", table,
                        ["cohort", "measure", "cutoff_date", "time_days"])
 
 
@@ -194,7 +185,7 @@ def results_cox(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
         frame = employment.tenure_model_frame(con)
         table = pl.concat([cox_tenure(frame.filter(pl.col("param") == p), p)
                            for p in ("TENURE1", "TENURE")])
-        return _result(con, study, "cox", table, ["param", "term"])
+        return result(con, study, "cox", table, ["param", "term"])
 
 
 @dg.asset_check(asset=["results", "cox"], description="Proportional hazards hold (global "
@@ -205,7 +196,7 @@ def cox_proportional_hazards(warehouse: Warehouse) -> dg.AssetCheckResult:
                         "GROUP BY param ORDER BY param").pl()
     return dg.AssetCheckResult(passed=bool((tests["ph_test_p"] >= 0.05).all()),
                                severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"ph_test_p": _md(tests)})
+                               metadata={"ph_test_p": md(tests)})
 
 
 @dg.asset(key=["results", "logit"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
@@ -213,7 +204,7 @@ def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Logistic model of a competitive job within 12 months (full 12-month window only)."""
     with warehouse.connect() as con:
         table = logit_job_within_12_months(employment.ttfj_model_frame(con))
-        return _result(con, study, "logit", table, ["term"])
+        return result(con, study, "logit", table, ["term"])
 
 
 @dg.asset(key=["results", "attachment"], group_name=GROUP, kinds={"duckdb", "csv"},
@@ -221,7 +212,7 @@ def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
 def results_attachment(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Attachment to work at 6 and 12 months among clients with the full window."""
     with warehouse.connect() as con:
-        return _result(con, study, "attachment", employment.attachment(con),
+        return result(con, study, "attachment", employment.attachment(con),
                        ["window_months", "group_var", "group"])
 
 
@@ -230,7 +221,7 @@ def results_attachment(warehouse: Warehouse, study: Study) -> dg.MaterializeResu
 def results_quarterly(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Quarterly employment rate: working / active clients per region and quarter."""
     with warehouse.connect() as con:
-        return _result(con, study, "quarterly", employment.quarterly(con),
+        return result(con, study, "quarterly", employment.quarterly(con),
                        ["region", "quarter"])
 
 

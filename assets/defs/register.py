@@ -5,12 +5,11 @@ Each asset wires the warehouse and the study settings to one plain function in
 from __future__ import annotations
 
 import dagster as dg
-import polars as pl
 
 from assets.defs.resources import Study, Warehouse
+from assets.metadata import md
 from ips_eval.export import export_dataset
 from ips_eval.figures_register import FIGURE_NAME, write_register_states_figure
-from ips_eval.outputs import markdown_preview
 from ips_eval.register import (
     REGISTER_MONTHLY,
     build_register_monthly,
@@ -25,9 +24,6 @@ from schemas.analysis import dataset
 GROUP = "register"
 STAGING = [dg.AssetKey(["staging", t]) for t in ("kela", "tulorekisteri", "asiakkaat")]
 
-
-def _md(df: pl.DataFrame, rows: int = 12) -> dg.MetadataValue:
-    return dg.MetadataValue.md(markdown_preview(df, rows))
 
 
 @dg.asset(key=["analysis", "register_monthly"], group_name=GROUP, kinds={"duckdb", "parquet"},
@@ -44,7 +40,7 @@ def analysis_register_monthly(warehouse: Warehouse, study: Study) -> dg.Material
                          f"END AS person_group, main_state, count(*) AS person_months "
                          f"FROM {REGISTER_MONTHLY} GROUP BY ALL ORDER BY ALL").pl()
     return dg.MaterializeResult(metadata={
-        **summary, "files": [p.name for p in paths], "states": _md(states, 30)})
+        **summary, "files": [p.name for p in paths], "states": md(states, 30)})
 
 
 @dg.asset_check(asset=analysis_register_monthly, blocking=True,
@@ -54,7 +50,7 @@ def register_monthly_one_row_per_person_month(warehouse: Warehouse) -> dg.AssetC
         duplicates = duplicate_person_months(con)
     return dg.AssetCheckResult(passed=duplicates.height == 0,
                                severity=dg.AssetCheckSeverity.ERROR,
-                               metadata={"duplicated_months": _md(duplicates)})
+                               metadata={"duplicated_months": md(duplicates)})
 
 
 @dg.asset_check(asset=analysis_register_monthly, blocking=True,
@@ -66,7 +62,7 @@ def register_monthly_kela_shares_add_up(warehouse: Warehouse) -> dg.AssetCheckRe
     return dg.AssetCheckResult(passed=mismatches.height == 0,
                                severity=dg.AssetCheckSeverity.ERROR,
                                metadata={"persons_off": mismatches.height,
-                                         "examples": _md(mismatches)})
+                                         "examples": md(mismatches)})
 
 
 @dg.asset_check(asset=analysis_register_monthly, blocking=True,

@@ -5,14 +5,13 @@ and the study settings to one plain function in ``ips_eval``."""
 from __future__ import annotations
 
 import dagster as dg
-import polars as pl
 
 from assets.defs.resources import Study, Warehouse
+from assets.metadata import md, result
 from ips_eval.attrition import attrition
 from ips_eval.change import build_score_panel, change_scores, reliability
 from ips_eval.figures_scores import write_scores_by_wave
 from ips_eval.mixed import mixed_models, unconverged
-from ips_eval.outputs import markdown_preview, write_result
 from ips_eval.scores import (
     build_fidelity,
     build_scores,
@@ -41,16 +40,6 @@ CLIENTS = _key("analysis", "clients")
 JOBS = _key("analysis", "jobs")
 
 
-def _md(df: pl.DataFrame, rows: int = 12) -> dg.MetadataValue:
-    return dg.MetadataValue.md(markdown_preview(df, rows))
-
-
-def _result(con, study: Study, name: str, df: pl.DataFrame, sort_by: list[str],
-            **extra) -> dg.MaterializeResult:
-    meta = write_result(con, name, df, study.out, sort_by=sort_by)
-    return dg.MaterializeResult(metadata={
-        "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
-        "preview": dg.MetadataValue.md(meta["preview"]), **extra})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,7 +55,7 @@ def analysis_scores(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
         paths = export_analysis_dataset(con, "scores", study.out)
         summary = score_summary(con)
     return dg.MaterializeResult(metadata={
-        **counts, "files": [p.name for p in paths], "n_mean_by_wave": _md(summary, 40)})
+        **counts, "files": [p.name for p in paths], "n_mean_by_wave": md(summary, 40)})
 
 
 @dg.asset_check(asset=analysis_scores, blocking=True,
@@ -75,7 +64,7 @@ def scores_within_instrument_range(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
         bad = score_range_violations(con)
     return dg.AssetCheckResult(passed=bad.height == 0, severity=dg.AssetCheckSeverity.ERROR,
-                               metadata={"out_of_range": bad.height, "examples": _md(bad)})
+                               metadata={"out_of_range": bad.height, "examples": md(bad)})
 
 
 @dg.asset(key=["analysis", "fidelity"], group_name=GROUP, kinds={"duckdb", "parquet"},
@@ -88,7 +77,7 @@ def analysis_fidelity(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
         bands = con.sql("SELECT cohort, band, count(*) AS reviews FROM analysis.fidelity "
                         "GROUP BY ALL ORDER BY cohort, band").pl()
     return dg.MaterializeResult(metadata={"rows": rows, "files": [p.name for p in paths],
-                                          "bands": _md(bands)})
+                                          "bands": md(bands)})
 
 
 @dg.asset(key=["analysis", "score_panel"], group_name=GROUP, kinds={"duckdb"},
@@ -108,7 +97,7 @@ def analysis_score_panel(warehouse: Warehouse) -> dg.MaterializeResult:
 def results_reliability(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Cronbach's alpha (baseline complete cases) and baseline SD per instrument."""
     with warehouse.connect() as con:
-        return _result(con, study, "reliability", reliability(con), ["instrument"])
+        return result(con, study, "reliability", reliability(con), ["instrument"])
 
 
 @dg.asset(key=["results", "change"], group_name=GROUP, kinds={"duckdb", "csv"},
@@ -117,7 +106,7 @@ def results_change(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Change T0→T6 and T0→T12: mean change (95 % CI), d_z, reliable change (RCI)."""
     with warehouse.connect() as con:
         change, _ = change_scores(con)
-        return _result(con, study, "change", change,
+        return result(con, study, "change", change,
                        ["instrument", "contrast", "cohort", "group_var", "group"])
 
 
@@ -129,7 +118,7 @@ def results_mixed(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
         mixed = mixed_models(con)
         fits = mixed.group_by("instrument", maintain_order=True).first().select(
             "instrument", "n_clients", "n_obs", "converged", "optimizer", "dropped_terms")
-        return _result(con, study, "mixed", mixed, ["instrument"], fits=_md(fits))
+        return result(con, study, "mixed", mixed, ["instrument"], fits=md(fits))
 
 
 @dg.asset_check(asset=results_mixed, description="Every instrument's mixed model converged.")
@@ -146,7 +135,7 @@ def mixed_models_converged(warehouse: Warehouse) -> dg.AssetCheckResult:
 def results_attrition(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Baseline characteristics of 6/12-month responders vs non-responders (SMD)."""
     with warehouse.connect() as con:
-        return _result(con, study, "attrition", attrition(con),
+        return result(con, study, "attrition", attrition(con),
                        ["followup_wave", "cohort", "variable", "level"])
 
 
@@ -155,7 +144,7 @@ def results_attrition(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
 def results_situation(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Share working or studying at 6 and 12 months, by cohort."""
     with warehouse.connect() as con:
-        return _result(con, study, "situation", situation_summary(followup_items(con)),
+        return result(con, study, "situation", situation_summary(followup_items(con)),
                        ["wave", "cohort", "category"])
 
 
@@ -164,7 +153,7 @@ def results_situation(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
 def results_satisfaction(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Satisfaction with the service (tyyt1–3) at 6 and 12 months, by cohort."""
     with warehouse.connect() as con:
-        return _result(con, study, "satisfaction", satisfaction_summary(followup_items(con)),
+        return result(con, study, "satisfaction", satisfaction_summary(followup_items(con)),
                        ["wave", "cohort", "item"])
 
 
@@ -174,7 +163,7 @@ def results_employer_survey(warehouse: Warehouse, study: Study) -> dg.Materializ
     """Employer survey: agreement with ta1–ta6 and would-hire-again, by cohort."""
     with warehouse.connect() as con:
         summary = employer_survey_summary(employer_answers(con, study.cutoffs))
-        return _result(con, study, "employer_survey", summary, ["cohort", "item", "category"])
+        return result(con, study, "employer_survey", summary, ["cohort", "item", "category"])
 
 
 @dg.asset(key=["figures", "scores_by_wave"], group_name=GROUP, kinds={"matplotlib"},
