@@ -31,7 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ips_eval.register import (  # noqa: E402 — the project root is put on the path above
+from ips_eval.export import export_dataset  # noqa: E402 — the project root is on the path above
+from ips_eval.register import (  # noqa: E402
+    REGISTER_MONTHLY,
     build_register_monthly,
     duplicate_person_months,
     kela_share_mismatches,
@@ -39,6 +41,7 @@ from ips_eval.register import (  # noqa: E402 — the project root is put on the
     write_register_results,
 )
 from ips_eval.warehouse import connect  # noqa: E402
+from schemas.analysis import dataset  # noqa: E402
 
 CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
 DELIVERED = date(2024, 12, 20)
@@ -148,6 +151,12 @@ def transform(db: Path, memory_limit: str, threads: int, checks: bool) -> None:
                 write_register_results(con, Path(out))
                 print(f"results: {time.perf_counter() - t0:.1f} s "
                       f"({cpu_seconds() - c0:.1f} CPU s)")
+                t0, c0 = time.perf_counter(), cpu_seconds()
+                paths = export_dataset(con, REGISTER_MONTHLY, Path(out),
+                                       dataset("register_monthly"))
+                size = sum(p.stat().st_size for p in paths) / 2**20
+                print(f"export ({', '.join(p.name for p in paths)}, {size:,.0f} MB): "
+                      f"{time.perf_counter() - t0:.1f} s ({cpu_seconds() - c0:.1f} CPU s)")
             print(f"peak RSS with checks {peak_rss_mb():,.0f} MB; {load()}")
 
 
@@ -158,7 +167,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-limit", default="2GB")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=float, default=0.42)
-    parser.add_argument("--checks", action="store_true", help="also time the checks, results")
+    parser.add_argument("--checks", action="store_true",
+                        help="also time the checks, the results and the export")
     parser.add_argument("--db", type=Path, help="keep the warehouse here (reused if present)")
     parser.add_argument("--phase", choices=("all", "generate", "transform"), default="all",
                         help=argparse.SUPPRESS)

@@ -75,9 +75,14 @@ def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str,
         "months_per_batch": months_per_batch,
     })
     batches = _one_row(con, "SELECT coalesce(max(batch) + 1, 0) FROM register_persons")[0]
-    for batch in range(batches):
-        run_sql(con, "register_monthly_batch",
-                {"batch": batch, "state_employed": EMPLOYED, "state_other": OTHER})
+    try:
+        for batch in range(batches):
+            run_sql(con, "register_monthly_batch",
+                    {"batch": batch, "state_employed": EMPLOYED, "state_other": OTHER})
+    except Exception:
+        # no half-filled dataset may outlive a failed batch
+        con.execute(f"DROP TABLE IF EXISTS {REGISTER_MONTHLY}")
+        raise
     for temp in ("register_pay", "register_kela_months", "register_benefit_sets",
                  "register_persons", "register_extract"):
         con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
@@ -113,14 +118,19 @@ def client_states_by_rel_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def comparison_states_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """``results/register_comparison``: the comparison persons per calendar month, same
-    shape as ``client_states_by_rel_month`` with ``month`` for ``cohort, rel_month``. Empty
-    (header only) when there are no comparison persons, so no stale file outlives them."""
+    """``results/register_comparison``: the comparison persons per calendar month, shaped
+    as ``client_states_by_rel_month`` with ``month`` for ``cohort, rel_month`` and without the
+    median (``sql/register_comparison.sql`` says why). Empty (header only) when there are no
+    comparison persons, so no stale file outlives them."""
     return _query(con, "register_comparison")
 
 
 def write_register_results(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Any]:
-    """Write ``out/results/register.csv`` and ``register_comparison.csv``; returns metadata."""
+    """Write ``out/results/register.csv`` and ``register_comparison.csv``; returns metadata.
+
+    The earnings by relative month live in ``register.csv`` itself, on the ``state = 'all'``
+    rows (columns ``mean_earnings_eur``, ``median_earnings_eur``; the state rows carry their
+    own persons' figures), not in a second file: OUTPUTS.md names one file for both."""
     clients = client_states_by_rel_month(con)
     comparison = comparison_states_by_month(con)
     meta = write_result(con, "register", clients, out_dir,

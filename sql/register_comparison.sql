@@ -1,7 +1,8 @@
 -- results.register_comparison: the register comparison persons (no client) by calendar month,
 -- shaped as results.register: a row per state (n = 0 included) and one 'all' row, each with
--- the mean and median earnings and the mean benefits of its persons. No rows when the
--- extract has no comparison persons.
+-- the mean earnings and the mean benefits of its persons. No rows when the extract has no
+-- comparison persons. No median: an exact median holds every value of its group in memory
+-- (a million persons a month), which a memory-limited run cannot afford; means stream.
 WITH months AS (
     SELECT month, main_state, earnings_eur, benefits_eur
     FROM analysis.register_monthly
@@ -10,7 +11,6 @@ WITH months AS (
 groups AS (
     SELECT month, coalesce(main_state, 'all') AS state, count(*) AS n,
            avg(earnings_eur) AS mean_earnings_eur,
-           median(earnings_eur) AS median_earnings_eur,
            avg(benefits_eur) AS mean_benefits_eur
     FROM months
     GROUP BY GROUPING SETS ((month, main_state), (month))
@@ -25,7 +25,7 @@ SELECT grid.month, grid.state, grid.state_order,
        coalesce(g.n, 0) AS n,
        100.0 * coalesce(g.n, 0) / max(g.n) FILTER (WHERE grid.state = 'all')
            OVER (PARTITION BY grid.month) AS pct,
-       g.mean_earnings_eur, g.median_earnings_eur, g.mean_benefits_eur
+       g.mean_earnings_eur, g.mean_benefits_eur
 FROM grid
 LEFT JOIN groups AS g USING (month, state)
 ORDER BY grid.month, grid.state_order
