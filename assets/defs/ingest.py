@@ -13,10 +13,10 @@ import dagster as dg
 import polars as pl
 
 from assets.defs.resources import Pseudonymiser, Study, Warehouse
+from assets.metadata import md
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
 from ips_eval.ingest.manifest import manifest_frame, write_manifest
 from ips_eval.ingest.pipeline import load_source, note_demo_key, stage_source
-from ips_eval.outputs import markdown_preview
 from schemas.codebook import SOURCES, Source
 
 GROUP = "ingest"
@@ -26,7 +26,7 @@ PASS_RATE_WARN_BELOW = 0.95
 
 
 def _md(df: pl.DataFrame, rows: int = 40) -> dg.MetadataValue:
-    return dg.MetadataValue.md(markdown_preview(df, rows) or "(none)")
+    return md(df, rows)
 
 
 def raw_key(src: Source) -> dg.AssetKey:
