@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from schemas.codebook import SOURCES, Source
+from schemas.codebook import Source
 
 _CHUNK = 1 << 20
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_")
@@ -121,7 +121,3 @@ def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
 
 
 codecs.register_error("latin1fallback", _latin1_fallback)
-
-
-def all_sources() -> tuple[Source, ...]:
-    return tuple(SOURCES.values())

@@ -1,11 +1,12 @@
 """Identity codes: validation (python-stdnum), pseudonyms (HMAC-SHA-256), masks.
 
 DESIGN.md §3: the HETU is validated (check character, century sign incl. the 2023 signs
-``Y X W V U`` / ``B C D E F`` — stdnum ≥ 1.19 knows them; the installed 2.2 is pinned by the
-lock), age and sex are derived from it, and it is replaced by a keyed pseudonym. The HETU never
-reaches a warehouse table, a log or an output: the functions here work on the *distinct* values
-of a column (a register extract has a million persons but tens of millions of rows) and return a
-lookup from value to pseudonym that the loading SQL joins in; the lookup lives in Python memory
+``Y X W V U`` / ``B C D E F`` — the locked python-stdnum 2.2 accepts them, pinned by
+tests/test_ingest_identity.py; no work-around needed), age and sex are derived from it, and
+it is replaced by a keyed pseudonym. The HETU never reaches a warehouse table, a log or an
+output: the functions here work on the *distinct* values of a column (a register extract has
+a million persons but tens of millions of rows) and return a lookup from value to pseudonym
+that the loading SQL joins in; the lookup lives in Python memory
 only, registered with DuckDB as a view for the one INSERT.
 
 The same HETU gives the same ``pid`` in every source and run with the same key: the pseudonym is
