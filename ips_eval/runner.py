@@ -145,6 +145,27 @@ def _failure_message(event: dg.DagsterEvent) -> str:
     return (error.message.strip().splitlines() or ["unknown error"])[-1] if error else "failed"
 
 
+INSTANCE_CONFIG = """\
+# Written by ips-eval for the Dagster instance of this output folder (used by `ips-eval run`
+# and by `DAGSTER_HOME=<out>/.dagster dagster dev`).
+# Telemetry off: the secure environment has no network, and nothing of a run leaves it.
+telemetry:
+  enabled: false
+# One run at a time: DuckDB allows one writing process per warehouse file.
+run_queue:
+  max_concurrent_runs: 1
+"""
+
+
+def write_instance_config(home: Path) -> Path:
+    """``<out>/.dagster/dagster.yaml``, unless someone has put their own there."""
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "dagster.yaml"
+    if not path.exists():
+        path.write_text(INSTANCE_CONFIG, encoding="utf-8")
+    return path
+
+
 def execute(
     settings: Settings, selection: str | None = None, stream: TextIO = sys.stderr
 ) -> RunReport:
@@ -168,12 +189,10 @@ def execute(
             dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph())))
     report.steps_total = len(job.graph.nodes)
     home = settings.out_dir / ".dagster"
-    home.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    # telemetry off: the secure environment has no network, and nothing of a run leaves it
-    instance_config = {"telemetry": {"enabled": False}}
+    write_instance_config(home)
     with (output_lock(settings.out_dir),
-          dg.DagsterInstance.local_temp(str(home), overrides=instance_config) as instance):
+          dg.DagsterInstance.from_config(str(home)) as instance):
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
         )
