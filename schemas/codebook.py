@@ -210,6 +210,7 @@ class Column:
     identity: Identity = None  # carries an identity code: pseudonymised at ingest
     pattern: str | None = None  # regular expression a text value must match
     empty_key_allowed: bool = False  # a key part that may be empty (contacts not about a client)
+    required_with: str | None = None  # analysis name of a column whose value makes this required
     # codes that mean "missing" and are not defects: 99 "don't know / can't say" on a survey item
     missing_codes: tuple = ()
 
@@ -333,7 +334,7 @@ ASIAKKAAT = Source(
                "Tjänsten avslutad", "Service end date")),
         Column("paattymissyy", "exit_reason", "int", L("Päättymisen syy",
                "Orsak till avslut", "Reason for service end"), codes=tuple(range(1, 7)),
-               value_labels="exit_reason"),
+               value_labels="exit_reason", required_with="exit_date"),
     ),
 )
 
@@ -363,7 +364,8 @@ TYOSUHTEET = Source(
         Column("sopimus", "contract_type", "int", L("Sopimustyyppi", "Avtalstyp",
                "Contract type"), codes=(1, 2), value_labels="contract_type"),
         Column("paattymissyy", "end_reason", "int", L("Päättymisen syy", "Orsak till slut",
-               "Reason the job ended"), codes=(1, 2, 3, 4, 5), value_labels="job_end_reason"),
+               "Reason the job ended"), codes=(1, 2, 3, 4, 5), value_labels="job_end_reason",
+               required_with="end_date"),
     ),
 )
 

@@ -66,6 +66,8 @@ RULES: dict[str, Rule] = {
              "arvoa ei voi tulkita"),
         Rule("invalid_ytunnus", "field", "malformed business ID (Y-tunnus) or wrong check digit",
              "virheellinen Y-tunnus"),
+        Rule("missing_required_value", "field", "a value the form requires is empty (an end "
+             "reason when the end date is set)", "pakollinen arvo puuttuu"),
         Rule("unknown_column", "field", "an unknown extra column (kept in raw, reported)",
              "tuntematon ylimääräinen sarake"),
     ]

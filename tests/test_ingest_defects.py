@@ -241,3 +241,22 @@ def test_non_f_diagnosis_is_flagged_not_quarantined(study: Path) -> None:
     w, _ = run(study)
     assert defects(w) == []
     assert table(w, "staging.asiakkaat", "diagnosis, diagnosis_non_f") == [("G40.1", True)]
+
+
+def test_end_reason_missing_when_end_date_is_set_is_a_field_defect(tmp_path: Path) -> None:
+    d = tmp_path / "deliveries"
+    write_csv(d / ENROL_FILE, ENROLMENT, [
+        client("HEL-0001", H1, exit_date="1.6.2022", exit_reason="2"),
+        client("HEL-0002", H2, exit_date="1.6.2022", exit_reason=""),
+        client("HEL-0003", H3)])
+    no_reason = job("HEL-0001", "2", start="1.5.2021", end="30.9.2021")
+    no_reason[-1] = ""
+    write_csv(d / "tyosuhteet/2023-07-05_HEL.csv", JOBS, [job("HEL-0001", "1"), no_reason])
+    w, report = run(d)
+    for source in ("asiakkaat", "tyosuhteet"):  # row 2 of each file
+        assert defects(w, source) == [
+            ("2023-07-05_HEL.csv", 2, "paattymissyy", "field", "missing_required_value")]
+    # both rows still load: the defect costs only the (already missing) value
+    assert len(table(w, "staging.asiakkaat", "client_id")) == 3
+    assert len(table(w, "staging.tyosuhteet", "client_id")) == 2
+    assert balanced(report)

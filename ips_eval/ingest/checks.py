@@ -111,6 +111,14 @@ def collect_defects(con: duckdb.DuckDBPyConnection, src: Source, empty: bool = F
         add(f"SELECT _rid, $col, 'row', $rule, {value}, $msg FROM _typed t "
             f"WHERE NOT _unparseable AND ({r.broken_when})", col=col.raw, rule=r.rule,
             msg=rule(r.rule).en, earliest_date=EARLIEST_DATE)
+    for c in src.columns:
+        if c.required_with:
+            # the row keeps its data: the value is already missing, the defect is recorded
+            when = quote_ident(src.column(c.required_with).name)
+            add(f"SELECT _rid, $col, 'field', 'missing_required_value', NULL, $msg FROM _typed "
+                f"WHERE NOT _unparseable AND {when} IS NOT NULL AND {quote_ident(c.name)} "
+                "IS NULL", col=c.raw, msg=f"{rule('missing_required_value').en}: "
+                f"{c.raw} is required when {src.column(c.required_with).raw} is set")
     if src.table == "asiakkaat":
         add("SELECT _rid, 'hetu', 'field', 'hetu_missing_with_consent', NULL, $msg "
             "FROM _typed WHERE _hetu_status = 'missing' AND register_consent = 1",
