@@ -112,6 +112,9 @@ def test_garbage_and_undated_files_are_rejected_whole(tmp_path: Path) -> None:
         ("arviot_HEL.csv", "file", "file_unreadable")]
     assert sum(f.outcome == "rejected" for f in report.files) == 3
     assert report.sources["asiakkaat"].staged == 2
+    # each reason is one line a researcher can read, without the library's context dump
+    reasons = query(w, "SELECT message FROM quarantine.defects WHERE level = 'file'")
+    assert all("\n" not in m and str(d) not in m for (m,) in reasons), reasons
 
 
 def test_xlsx_with_excel_dates_and_numbers(tmp_path: Path) -> None:

@@ -35,6 +35,10 @@ class FileRejected(Exception):
     def __init__(self, rule: str, message: str, column: str | None = None) -> None:
         # a parser's message may quote the offending line: never let a HETU through
         message = mask_hetus(message)
+        # one line in quarantine and the summary: libraries append multi-line context
+        # (a Rust backtrace, the absolute path) that says nothing more to a researcher
+        message = next((line.strip() for line in message.splitlines() if line.strip()),
+                       "the file cannot be read")
         super().__init__(message)
         self.rule, self.message, self.column = rule, message, column
 
