@@ -70,9 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"ips-eval: no delivery folder at {deliveries}", file=sys.stderr)
         return 2
     settings = _settings(args, deliveries)
-    if settings.uses_demo_key:
-        print("Note: IPS_EVAL_PSEUDONYM_KEY is not set; pids use the public demo key "
-              "(fine for the synthetic study, never for real deliveries).", file=sys.stderr)
+    # the demo-key notice comes from ingest itself, once, for run and validate alike
     try:
         report = execute(settings, selection=args.select)
     except RunLocked as exc:

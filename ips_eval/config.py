@@ -68,9 +68,14 @@ class Settings:
             deliveries_dir=deliveries,
             out_dir=out_dir,
             cutoffs=parse_cutoffs(os.environ.get(ENV_CUTOFFS, "")),
-            pseudonym_key=os.environ.get(ENV_KEY) or DEMO_PSEUDONYM_KEY,
+            pseudonym_key=pseudonym_key_from_env(),
             duckdb_memory_limit=os.environ.get(ENV_MEMORY, "8GB"),
         )
+
+
+def pseudonym_key_from_env(variable: str = ENV_KEY) -> str:
+    """The HMAC key for pids: the variable's value, or the public demo key when it is unset."""
+    return os.environ.get(variable) or DEMO_PSEUDONYM_KEY
 
 
 def default_deliveries_dir() -> Path:

@@ -3,7 +3,6 @@ injected; none opens its own connection or reads the environment."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -12,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ips_eval.config import DEMO_PSEUDONYM_KEY, ENV_KEY, Settings
+from ips_eval.config import DEMO_PSEUDONYM_KEY, ENV_KEY, Settings, pseudonym_key_from_env
 from ips_eval.warehouse import connect
 
 
@@ -65,11 +64,11 @@ class Pseudonymiser(dg.ConfigurableResource):
 
     @property
     def key(self) -> bytes:
-        return (os.environ.get(self.key_env) or DEMO_PSEUDONYM_KEY).encode("utf-8")
+        return pseudonym_key_from_env(self.key_env).encode("utf-8")
 
     @property
     def uses_demo_key(self) -> bool:
-        return not os.environ.get(self.key_env)
+        return pseudonym_key_from_env(self.key_env) == DEMO_PSEUDONYM_KEY
 
 
 def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
