@@ -3,6 +3,8 @@
 -- the mean earnings and the mean benefits of its persons. No rows when the extract has no
 -- comparison persons. No median: an exact median holds every value of its group in memory
 -- (a million persons a month), which a memory-limited run cannot afford; means stream.
+-- Means are taken over exact decimals: a float average's last bits depend on the order in which
+-- parallel threads add, and two runs on the same deliveries must publish the same digits.
 WITH months AS (
     SELECT month, main_state, earnings_eur, benefits_eur
     FROM analysis.register_monthly
@@ -10,8 +12,8 @@ WITH months AS (
 ),
 groups AS (
     SELECT month, coalesce(main_state, 'all') AS state, count(*) AS n,
-           avg(earnings_eur) AS mean_earnings_eur,
-           avg(benefits_eur) AS mean_benefits_eur
+           avg(earnings_eur::DECIMAL(18, 6))::DOUBLE AS mean_earnings_eur,
+           avg(benefits_eur::DECIMAL(18, 6))::DOUBLE AS mean_benefits_eur
     FROM months
     GROUP BY GROUPING SETS ((month, main_state), (month))
 ),

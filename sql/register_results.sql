@@ -4,6 +4,8 @@
 -- Every row carries the mean and median earnings and the mean benefits of its persons: on
 -- the 'all' row, of every client observed at that relative month.
 -- Months before the registers begin (covered = false) are left out: no data, not "other".
+-- Means are taken over exact decimals: a float average's last bits depend on the order in which
+-- parallel threads add, and two runs on the same deliveries must publish the same digits.
 WITH months AS (
     SELECT cohort, rel_month, main_state, earnings_eur, benefits_eur
     FROM analysis.register_monthly
@@ -11,9 +13,9 @@ WITH months AS (
 ),
 groups AS (
     SELECT cohort, rel_month, coalesce(main_state, 'all') AS state, count(*) AS n,
-           avg(earnings_eur) AS mean_earnings_eur,
+           avg(earnings_eur::DECIMAL(18, 6))::DOUBLE AS mean_earnings_eur,
            median(earnings_eur) AS median_earnings_eur,
-           avg(benefits_eur) AS mean_benefits_eur
+           avg(benefits_eur::DECIMAL(18, 6))::DOUBLE AS mean_benefits_eur
     FROM months
     GROUP BY GROUPING SETS ((cohort, rel_month, main_state), (cohort, rel_month))
 ),
