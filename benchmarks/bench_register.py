@@ -2,7 +2,7 @@
 
 Builds staging-shaped ``asiakkaat``, ``kela`` and ``tulorekisteri`` for N persons directly in
 DuckDB SQL (seeded random(); nothing else needed), then times the register-months transform
-(``ips_eval.register.build_register_monthly``) in a fresh process and prints rows, seconds,
+(``ips_eval.register.monthly.build_register_monthly``) in a fresh process and prints rows, seconds,
 peak RSS and DuckDB's memory limit. Optionally times the asset checks and the results too.
 
     uv run python benchmarks/bench_register.py                      # 1,000,000 persons
@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ips_eval.export import export_dataset  # noqa: E402 — the project root is on the path above
-from ips_eval.register import (  # noqa: E402
+from ips_eval.register.monthly import (  # noqa: E402
     REGISTER_MONTHLY,
     build_register_monthly,
     duplicate_person_months,

@@ -7,7 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ips_eval.config import DEFAULT_CUTOFFS, Settings, default_deliveries_dir
+from ips_eval.config import Settings, default_deliveries_dir
+from schemas.windows import DEFAULT_CUTOFFS
 
 DEFAULT_SEED = 20240430
 

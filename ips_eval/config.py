@@ -10,16 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from schemas.windows import DEFAULT_CUTOFFS
 
-# DESIGN.md §4: data cut-off per cohort; the headline check also uses 30.4.2024 for rrp,
-# the date of the published RRP figure (336 started, 86 employed).
-DEFAULT_CUTOFFS: dict[str, date] = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
-HEADLINE_CUTOFFS: tuple[tuple[str, date], ...] = (
-    ("pilot", date(2023, 6, 30)),
-    ("rrp", date(2024, 4, 30)),
-    ("rrp", date(2024, 12, 31)),
-)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The embedded default's key. Real runs set IPS_EVAL_PSEUDONYM_KEY in the secure environment;
 # with this key pids are reproducible by anyone and the run says so.

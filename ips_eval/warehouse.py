@@ -96,3 +96,27 @@ def connect(
         yield con
     finally:
         con.close()
+
+
+class MissingInputError(RuntimeError):
+    """A table or column a step needs is not in the warehouse."""
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = $schema AND table_name = $table ORDER BY ordinal_position",
+        {"schema": schema, "table": table},
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def require_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str,
+                    columns: list[str] | tuple[str, ...]) -> None:
+    """Fail with a message naming the table and the missing columns (never a binder traceback)."""
+    present = set(table_columns(con, schema, table))
+    if not present:
+        raise MissingInputError(f"{schema}.{table} is not in the warehouse (run its asset first)")
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise MissingInputError(f"{schema}.{table} lacks column(s) {', '.join(missing)}")

@@ -7,7 +7,7 @@ benefit of the month, else ``other``. Housing allowance (ASUMT) and basic social
 (TTT) map to ``other``: alone they say nothing about work, health or study.
 
 ``sql/register_monthly.sql`` reads this mapping from ``meta.register_benefit_states`` (written
-by ``ips_eval.register.write_state_map``) and the two rule states as bind parameters, so the
+by ``ips_eval.register.monthly.write_state_map``) and the two rule states as bind parameters, so the
 SQL holds no copy of it.
 """
 

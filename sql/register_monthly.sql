@@ -2,7 +2,7 @@
 -- keyed by an integer person number; then an empty dataset that sql/register_monthly_batch.sql
 -- fills one batch of persons at a time (DESIGN.md §4, register months).
 -- Parameters: cutoff_pilot, cutoff_rrp (DATE), months_per_batch (INTEGER). Needs
--- meta.register_benefit_states (ips_eval.register.write_state_map).
+-- meta.register_benefit_states (ips_eval.register.monthly.write_state_map).
 --
 -- Why batches: a million persons give some 70 million person-months. Aggregated and joined in
 -- one go, the hash tables spill to disk and the run crawls on a small machine; a batch of a few

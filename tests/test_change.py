@@ -10,15 +10,15 @@ import polars as pl
 import pytest
 from test_scores import CUTOFFS, D0, answer, client, con, create_staging, day, mhi  # noqa: F401
 
-from ips_eval.attrition import attrition, smd_continuous, smd_multicategory, smd_proportion
-from ips_eval.change import (
+from ips_eval.scores.attrition import attrition, smd_continuous, smd_multicategory, smd_proportion
+from ips_eval.scores.change import (
     build_score_panel,
     change_scores,
     cronbach_alpha,
     paired_change,
     rci_threshold,
 )
-from ips_eval.scores import build_scores
+from ips_eval.scores.derive import build_scores
 
 
 def test_paired_change_statistics_by_hand():

@@ -1,11 +1,12 @@
-"""Disclosure control (ips_eval.tables.disclosure): primary and secondary suppression, implicit
+"""Disclosure control (ips_eval.publish.tables.disclosure): primary and secondary suppression,
+implicit
 cells and the small-count detector — each case worked out by hand."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from ips_eval.tables.disclosure import (
+from ips_eval.publish.tables.disclosure import (
     SUPPRESSED,
     CountCells,
     hidden_in_groups,

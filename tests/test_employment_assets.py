@@ -92,7 +92,7 @@ def test_every_output_file_is_written(run):
 
 
 def _km_by_hand(time: np.ndarray, event: np.ndarray, t: float) -> float:
-    """Product-limit written out plainly, independent of ips_eval.survival."""
+    """Product-limit written out plainly, independent of ips_eval.employment.survival."""
     s = 1.0
     for u in sorted(set(time[(event == 1) & (time <= t)])):
         s *= 1 - ((time == u) & (event == 1)).sum() / (time >= u).sum()

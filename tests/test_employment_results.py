@@ -11,7 +11,7 @@ import pytest
 from test_employment_fixtures import client, job, make_staging
 from test_tte_derivation import CLIENTS, CUTOFFS, JOBS, PAY
 
-from ips_eval.employment import attachment, build_clients_and_jobs, headline, quarterly
+from ips_eval.employment.derive import attachment, build_clients_and_jobs, headline, quarterly
 
 
 @pytest.fixture(scope="module")

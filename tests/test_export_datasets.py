@@ -12,7 +12,7 @@ import pytest
 from test_employment_fixtures import make_staging
 from test_tte_derivation import CLIENTS, CUTOFFS, JOBS, PAY
 
-from ips_eval.employment import build_clients_and_jobs, build_tte
+from ips_eval.employment.derive import build_clients_and_jobs, build_tte
 from ips_eval.export import export_dataset, stat_files_note
 from schemas.analysis import CLIENTS as CLIENT_LABELS
 from schemas.analysis import REGISTER_MONTHLY, TTE, dataset

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import numpy as np
 import polars as pl
 
-from ips_eval.figures_survival import cif_first_job_by_cohort, km_tenure_by_cohort
+from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 
 
 def _tte(param: str, times: list[int], events: list[int]) -> pl.DataFrame:

@@ -7,8 +7,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-import ips_eval.mixed as mixed
-from ips_eval.mixed import design, estimable_terms, fit_instrument, unconverged
+import ips_eval.scores.mixed as mixed
+from ips_eval.scores.mixed import design, estimable_terms, fit_instrument, unconverged
 
 
 def simulated_panel(n_clients: int = 240, seed: int = 7, rrp_at_12: bool = True) -> pl.DataFrame:

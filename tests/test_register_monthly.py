@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ips_eval.register import (
+from ips_eval.register.monthly import (
     build_register_monthly,
     duplicate_person_months,
     kela_share_mismatches,

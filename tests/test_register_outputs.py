@@ -19,8 +19,8 @@ import polars as pl
 import pytest
 from test_register_monthly import CUTOFFS, hand_made_study
 
-from ips_eval.figures_register import write_register_states_figure
-from ips_eval.register import (
+from ips_eval.publish.figures.register import write_register_states_figure
+from ips_eval.register.monthly import (
     build_register_monthly,
     client_states_by_rel_month,
     comparison_states_by_month,

@@ -1,4 +1,4 @@
-"""The report page (ips_eval.report): every table in every language and every figure on one
+"""The report page (ips_eval.publish.report): every table in every language and every figure on one
 self-contained page with the deliveries, validation summary and versions; rendered by headless
 Chromium in the browser test (its screenshot is kept and its path printed)."""
 
@@ -13,11 +13,14 @@ import duckdb
 import pytest
 from test_tables_fixtures import CUTOFFS, sample_frames, write_sample_warehouse
 
-from ips_eval.figures_fidelity import fidelity_employment_by_team, fidelity_vs_employment_figure
 from ips_eval.outputs import write_figure
-from ips_eval.report import report_coverage, screenshot_report, write_report
-from ips_eval.tables.browser import dump_dom, find_browser
-from ips_eval.tables.catalog import TABLE_NAMES, publish_table
+from ips_eval.publish.figures.fidelity import (
+    fidelity_employment_by_team,
+    fidelity_vs_employment_figure,
+)
+from ips_eval.publish.report import report_coverage, screenshot_report, write_report
+from ips_eval.publish.tables.browser import dump_dom, find_browser
+from ips_eval.publish.tables.catalog import TABLE_NAMES, publish_table
 from ips_eval.warehouse import connect
 from schemas.codebook import LANGS
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ips_eval.scores import MissingInputError, build_fidelity, build_scores
-from ips_eval.warehouse import connect
+from ips_eval.fidelity.reviews import build_fidelity
+from ips_eval.scores.derive import build_scores
+from ips_eval.warehouse import MissingInputError, connect
 from schemas.codebook import source
 
 CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}

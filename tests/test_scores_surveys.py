@@ -16,8 +16,8 @@ from test_scores import CUTOFFS, D0, answer, client, con, create_staging, esis, 
 
 from assets.defs import scores as score_assets
 from assets.defs.resources import Study, Warehouse
-from ips_eval.scores import build_scores
-from ips_eval.surveys import (
+from ips_eval.scores.derive import build_scores
+from ips_eval.scores.surveys import (
     employer_answers,
     employer_survey_summary,
     followup_items,
@@ -156,8 +156,8 @@ def test_scores_assets_materialise_with_their_checks(tmp_path: Path):
 
 
 def test_figure_hides_means_over_fewer_than_five_clients():
-    from ips_eval.figures_scores import plot_scores_by_wave
-    from ips_eval.tables.disclosure import SUPPRESSED
+    from ips_eval.publish.figures.scores import plot_scores_by_wave
+    from ips_eval.publish.tables.disclosure import SUPPRESSED
 
     means = pl.DataFrame({
         "instrument": ["mhi5"] * 3, "cohort": ["pilot", "pilot", "rrp"], "wave": [0, 6, 0],

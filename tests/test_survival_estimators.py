@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ips_eval.survival import (
+from ips_eval.employment.survival import (
     aalen_johansen,
     estimate_at,
     kaplan_meier,

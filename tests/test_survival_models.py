@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from ips_eval.cox import cox_tenure, design, logit_job_within_12_months
+from ips_eval.employment.cox import cox_tenure, design, logit_job_within_12_months
 
 
 def r_data() -> pl.DataFrame:

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 from test_employment_fixtures import client, job, make_staging
 
-from ips_eval.employment import build_clients_and_jobs, build_tte, headline, tte_frame
-from ips_eval.models import employment_comparison, km_table, rmst_table
+from ips_eval.employment.derive import build_clients_and_jobs, build_tte, headline, tte_frame
+from ips_eval.employment.results import employment_comparison, km_table, rmst_table
 
 CUTOFFS = {"pilot": d(2023, 6, 30), "rrp": d(2024, 12, 31)}
 JOB_START = d(2022, 12, 31)  # 31.12.2022–30.6.2023 inclusive = 182 days ≤ 182.625

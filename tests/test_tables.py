@@ -15,19 +15,19 @@ import polars as pl
 import pytest
 from test_tables_fixtures import CUTOFFS, sample_frames, write_sample_warehouse
 
-from ips_eval.tables.audit import published_small_counts
-from ips_eval.tables.baseline import (
+from ips_eval.publish.tables.audit import published_small_counts
+from ips_eval.publish.tables.baseline import (
     baseline_summary,
     build_baseline,
     smd_categorical,
     smd_continuous,
 )
-from ips_eval.tables.browser import find_browser, png_session
-from ips_eval.tables.catalog import TABLE_NAMES, TABLES, MissingInput, publish_table
-from ips_eval.tables.common import DeliverySet, delivery_set
-from ips_eval.tables.disclosure import SUPPRESSED
-from ips_eval.tables.labels import term_label
-from ips_eval.tables.regions import team_outcomes
+from ips_eval.publish.tables.browser import find_browser, png_session
+from ips_eval.publish.tables.catalog import TABLE_NAMES, TABLES, MissingInput, publish_table
+from ips_eval.publish.tables.common import DeliverySet, delivery_set
+from ips_eval.publish.tables.disclosure import SUPPRESSED
+from ips_eval.publish.tables.labels import term_label
+from ips_eval.publish.tables.regions import team_outcomes
 from ips_eval.warehouse import connect
 from schemas.codebook import LANGS
 from schemas.table_text import text
@@ -209,8 +209,9 @@ def test_source_note_names_the_cutoffs_and_the_delivery_set(tmp_path: Path) -> N
 
 
 def test_table_assets_materialise_with_their_checks(tmp_path: Path) -> None:
+    from assets.defs.fidelity import figure_fidelity_vs_employment
+    from assets.defs.publish import TABLE_ASSETS, TABLE_CHECKS
     from assets.defs.resources import Study, Warehouse
-    from assets.defs.tables import TABLE_ASSETS, TABLE_CHECKS, figure_fidelity_vs_employment
 
     write_sample_warehouse(tmp_path / "ips_eval.duckdb")
     resources = {"warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb")),
@@ -219,7 +220,7 @@ def test_table_assets_materialise_with_their_checks(tmp_path: Path) -> None:
     chosen = [a for a in TABLE_ASSETS if a.key.path[-1] in ("cox", "register")]
     checks = [c for c in TABLE_CHECKS
               if next(iter(c.check_keys)).asset_key.path[-1] in ("cox", "register")]
-    import ips_eval.tables.browser as browser
+    import ips_eval.publish.tables.browser as browser
 
     original = browser.find_browser
     browser.find_browser = lambda: None  # PNGs are the browser tests' business

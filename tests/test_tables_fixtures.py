@@ -73,7 +73,7 @@ def sample_tte(clients: pl.DataFrame) -> pl.DataFrame:
 
 
 def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    from ips_eval.survival import aalen_johansen, estimate_at, kaplan_meier
+    from ips_eval.employment.survival import aalen_johansen, estimate_at, kaplan_meier
 
     headline = []
     for cohort in ("pilot", "rrp"):

@@ -1,10 +1,10 @@
-"""Number formats of the table languages (ips_eval.tables.numbers)."""
+"""Number formats of the table languages (ips_eval.publish.tables.numbers)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from ips_eval.tables.numbers import (
+from ips_eval.publish.tables.numbers import (
     fmt_date,
     fmt_estimate_ci,
     fmt_int,

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from test_employment_fixtures import client, job, make_staging, pay
 
-from ips_eval.employment import build_clients_and_jobs, build_tte
+from ips_eval.employment.derive import build_clients_and_jobs, build_tte
 
 CUTOFFS = {"pilot": d(2023, 6, 30), "rrp": d(2024, 12, 31)}
 CUT = d(2023, 6, 30)

@@ -7,25 +7,21 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
+from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
-from ips_eval import employment, models
-from ips_eval.cox import cox_tenure, logit_job_within_12_months
+from ips_eval.employment import derive
+from ips_eval.employment import results as survival_results
+from ips_eval.employment.cox import cox_tenure, logit_job_within_12_months
 from ips_eval.export import export_dataset, stat_files_note
-from ips_eval.figures_survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from ips_eval.outputs import write_figure
+from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.analysis import dataset
 
 GROUP = "employment"
 PUBLISHED = {("pilot", "2023-06-30"): (763, 348), ("rrp", "2024-04-30"): (336, 86)}
 
 
-def _key(*parts: str) -> dg.AssetKey:
-    return dg.AssetKey(list(parts))
-
-
-STAGING = {t: _key("staging", t) for t in ("asiakkaat", "tyosuhteet", "tulorekisteri")}
-CLIENTS, JOBS, TTE = _key("analysis", "clients"), _key("analysis", "jobs"), _key("analysis", "tte")
 
 
 
@@ -40,13 +36,13 @@ def _export(con, name: str, study: Study) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(CLIENTS, group_name=GROUP, kinds={"duckdb", "parquet"},
-                     deps=[STAGING["asiakkaat"], STAGING["tyosuhteet"]],
+        dg.AssetSpec(keys.CLIENTS, group_name=GROUP, kinds={"duckdb", "parquet"},
+                     deps=[keys.staging("asiakkaat"), keys.staging("tyosuhteet")],
                      description="One row per client with index date ≤ the cohort's cut-off "
                                  "(sql/clients.sql), with the per-client employment summary."),
-        dg.AssetSpec(JOBS, group_name=GROUP, kinds={"duckdb", "parquet"},
-                     deps=[STAGING["asiakkaat"], STAGING["tyosuhteet"],
-                           STAGING["tulorekisteri"]],
+        dg.AssetSpec(keys.JOBS, group_name=GROUP, kinds={"duckdb", "parquet"},
+                     deps=[keys.staging("asiakkaat"), keys.staging("tyosuhteet"),
+                           keys.staging("tulorekisteri")],
                      description="Cleaned job spells as of the cut-off, with the register end "
                                  "date (sql/jobs.sql)."),
     ],
@@ -56,7 +52,7 @@ def analysis_clients_and_jobs(warehouse: Warehouse, study: Study):
     """analysis.clients and analysis.jobs, built together (the client summary needs the jobs,
     the jobs need each client's window)."""
     with warehouse.connect() as con:
-        employment.build_clients_and_jobs(con, study.cutoffs)
+        derive.build_clients_and_jobs(con, study.cutoffs)
         by_cohort = con.sql("SELECT cohort, count(*) AS clients, min(index_date) AS first, "
                             "max(index_date) AS last, any_value(cutoff_date) AS cutoff, "
                             "sum(n_jobs) AS jobs FROM analysis.clients GROUP BY cohort "
@@ -65,13 +61,13 @@ def analysis_clients_and_jobs(warehouse: Warehouse, study: Study):
                        "competitive, count(*) FILTER (WHERE \"overlaps\" = 1) AS overlapping, "
                        "count(end_date_register) AS with_register_end FROM analysis.jobs").pl()
         clients_files, jobs_files = _export(con, "clients", study), _export(con, "jobs", study)
-    yield dg.MaterializeResult(asset_key=CLIENTS, metadata={
+    yield dg.MaterializeResult(asset_key=keys.CLIENTS, metadata={
         "rows": int(by_cohort["clients"].sum()), "by_cohort": md(by_cohort), **clients_files})
-    yield dg.MaterializeResult(asset_key=JOBS, metadata={
+    yield dg.MaterializeResult(asset_key=keys.JOBS, metadata={
         "rows": int(jobs["spells"][0]), "spells": md(jobs), **jobs_files})
 
 
-@dg.asset_check(asset=CLIENTS, blocking=True, description="One row per client.")
+@dg.asset_check(asset=keys.CLIENTS, blocking=True, description="One row per client.")
 def clients_unique(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
         dupes = con.execute("SELECT count(*) - count(DISTINCT client_id) FROM "
@@ -79,21 +75,22 @@ def clients_unique(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=dupes == 0, metadata={"duplicate_rows": int(dupes)})
 
 
-@dg.asset_check(asset=CLIENTS, description="No delivered service end precedes its index date "
+@dg.asset_check(asset=keys.CLIENTS, description="No delivered service end precedes its index date "
                 "(such an end is ignored, sql/clients.sql).")
 def clients_exit_not_before_index(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        n = employment.clients_exiting_before_index(con)
+        n = derive.clients_exiting_before_index(con)
     return dg.AssetCheckResult(passed=n == 0, severity=dg.AssetCheckSeverity.WARN,
                                metadata={"clients": n})
 
 
-@dg.asset(key=TTE, group_name=GROUP, kinds={"duckdb", "parquet"}, deps=[CLIENTS, JOBS])
+@dg.asset(key=keys.TTE, group_name=GROUP, kinds={"duckdb", "parquet"},
+          deps=[keys.CLIENTS, keys.JOBS])
 def analysis_tte(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Time to first job (competing exit) and job tenure (TENURE1, TENURE, TENURE1_REG), one
     named source per event/censoring (sql/tte.sql)."""
     with warehouse.connect() as con:
-        employment.build_tte(con)
+        derive.build_tte(con)
         counts = con.sql("SELECT param, source, event, count(*) AS rows FROM analysis.tte "
                          "GROUP BY ALL ORDER BY ALL").pl()
         files = _export(con, "tte", study)
@@ -101,24 +98,24 @@ def analysis_tte(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
                                           "rows_by_source": md(counts, 30), **files})
 
 
-@dg.asset_check(asset=TTE, blocking=True, description="Every client has exactly one TTFJ row; "
+@dg.asset_check(asset=keys.TTE, blocking=True, description="Every client has exactly one TTFJ row; "
                 "time_days ≥ 0; censor_reason on exactly the censored rows; no date after the "
                 "cut-off.")
 def tte_is_sound(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        problems = employment.tte_violations(con)
+        problems = derive.tte_violations(con)
     return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)
 
 
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
-@dg.asset(key=["results", "headline"], group_name=GROUP, kinds={"duckdb", "csv"},
-          deps=[STAGING["asiakkaat"], STAGING["tyosuhteet"]])
+@dg.asset(key=keys.results("headline"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.staging("asiakkaat"), keys.staging("tyosuhteet")])
 def results_headline(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Crude "% ever employed" as published, at each published cut-off."""
     with warehouse.connect() as con:
-        return result(con, study, "headline", employment.headline(con),
+        return result(con, study, "headline", derive.headline(con),
                        ["cohort", "cutoff_date"])
 
 
@@ -136,12 +133,12 @@ def headline_matches_published(warehouse: Warehouse) -> dg.AssetCheckResult:
                                metadata=differ or {"all": "as published"})
 
 
-@dg.asset(key=["results", "km"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
+@dg.asset(key=keys.results("km"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_km(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """KM tenure and AJ cumulative incidence of a first job at 6/12 months (log-log CIs), by
     cohort, region and all; KM with the competing exit censored as a sensitivity line."""
     with warehouse.connect() as con:
-        table = models.km_table(employment.tte_frame(con))
+        table = survival_results.km_table(derive.tte_frame(con))
         return result(con, study, "km", table,
                        ["param", "method", "group_var", "group", "time_days"])
 
@@ -156,33 +153,33 @@ def km_estimates_are_probabilities(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=bad == 0, metadata={"bad_rows": int(bad)})
 
 
-@dg.asset(key=["results", "rmst"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
+@dg.asset(key=keys.results("rmst"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_rmst(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Median times (95 % CI) and the restricted mean tenure to 365.25 days."""
     with warehouse.connect() as con:
-        return result(con, study, "rmst", models.rmst_table(employment.tte_frame(con)),
+        return result(con, study, "rmst", survival_results.rmst_table(derive.tte_frame(con)),
                        ["param", "group_var", "group"])
 
 
-@dg.asset(key=["results", "employment_comparison"], group_name=GROUP, kinds={"duckdb", "csv"},
-          deps=[TTE, results_headline])
+@dg.asset(key=keys.results("employment_comparison"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.TTE, results_headline])
 def results_employment_comparison(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Crude % ever employed (at the analysis and the published cut-offs) beside the cumulative
     incidence of a first job at 6/12 months, with each cohort's follow-up."""
     with warehouse.connect() as con:
-        table = models.employment_comparison(
-            employment.tte_frame(con), employment.table_frame(con, "FROM analysis.clients"),
-            employment.table_frame(con, "FROM analysis.jobs"),
-            employment.table_frame(con, "FROM results.headline"))
+        table = survival_results.employment_comparison(
+            derive.tte_frame(con), derive.table_frame(con, "FROM analysis.clients"),
+            derive.table_frame(con, "FROM analysis.jobs"),
+            derive.table_frame(con, "FROM results.headline"))
         return result(con, study, "employment_comparison", table,
                        ["cohort", "measure", "cutoff_date", "time_days"])
 
 
-@dg.asset(key=["results", "cox"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
+@dg.asset(key=keys.results("cox"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_cox(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Cox models of TENURE1 and TENURE (clustered by client), Efron ties, PH test."""
     with warehouse.connect() as con:
-        frame = employment.tenure_model_frame(con)
+        frame = derive.tenure_model_frame(con)
         table = pl.concat([cox_tenure(frame.filter(pl.col("param") == p), p)
                            for p in ("TENURE1", "TENURE")])
         return result(con, study, "cox", table, ["param", "term"])
@@ -199,44 +196,44 @@ def cox_proportional_hazards(warehouse: Warehouse) -> dg.AssetCheckResult:
                                metadata={"ph_test_p": md(tests)})
 
 
-@dg.asset(key=["results", "logit"], group_name=GROUP, kinds={"duckdb", "csv"}, deps=[TTE])
+@dg.asset(key=keys.results("logit"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Logistic model of a competitive job within 12 months (full 12-month window only)."""
     with warehouse.connect() as con:
-        table = logit_job_within_12_months(employment.ttfj_model_frame(con))
+        table = logit_job_within_12_months(derive.ttfj_model_frame(con))
         return result(con, study, "logit", table, ["term"])
 
 
-@dg.asset(key=["results", "attachment"], group_name=GROUP, kinds={"duckdb", "csv"},
-          deps=[CLIENTS, JOBS])
+@dg.asset(key=keys.results("attachment"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.CLIENTS, keys.JOBS])
 def results_attachment(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Attachment to work at 6 and 12 months among clients with the full window."""
     with warehouse.connect() as con:
-        return result(con, study, "attachment", employment.attachment(con),
+        return result(con, study, "attachment", derive.attachment(con),
                        ["window_months", "group_var", "group"])
 
 
-@dg.asset(key=["results", "quarterly"], group_name=GROUP, kinds={"duckdb", "csv"},
-          deps=[CLIENTS, JOBS])
+@dg.asset(key=keys.results("quarterly"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.CLIENTS, keys.JOBS])
 def results_quarterly(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Quarterly employment rate: working / active clients per region and quarter."""
     with warehouse.connect() as con:
-        return result(con, study, "quarterly", employment.quarterly(con),
+        return result(con, study, "quarterly", derive.quarterly(con),
                        ["region", "quarter"])
 
 
 # ---------------------------------------------------------------------------------------------
 # Figures
 # ---------------------------------------------------------------------------------------------
-@dg.asset(key=["figures", "km_tenure_by_cohort"], group_name=GROUP, kinds={"matplotlib"},
-          deps=[TTE])
+@dg.asset(key=keys.figure("km_tenure_by_cohort"), group_name=GROUP, kinds={"matplotlib"},
+          deps=[keys.TTE])
 def figure_km_tenure_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """KM tenure of the first job by cohort with numbers at risk."""
     return _figure(warehouse, study, "km_tenure_by_cohort", km_tenure_by_cohort)
 
 
-@dg.asset(key=["figures", "cif_first_job_by_cohort"], group_name=GROUP, kinds={"matplotlib"},
-          deps=[TTE])
+@dg.asset(key=keys.figure("cif_first_job_by_cohort"), group_name=GROUP, kinds={"matplotlib"},
+          deps=[keys.TTE])
 def figure_cif_first_job_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Cumulative incidence of a first job by cohort (AJ) with 95 % bands."""
     return _figure(warehouse, study, "cif_first_job_by_cohort", cif_first_job_by_cohort)
@@ -246,7 +243,7 @@ def _figure(warehouse: Warehouse, study: Study, name: str, draw) -> dg.Materiali
     import matplotlib.pyplot as plt
 
     with warehouse.connect(read_only=False) as con:
-        fig = draw(employment.tte_frame(con))
+        fig = draw(derive.tte_frame(con))
     try:
         paths = write_figure(fig, study.out, name)
     finally:

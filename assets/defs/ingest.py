@@ -12,6 +12,7 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
+from assets.defs import keys
 from assets.defs.resources import Pseudonymiser, Study, Warehouse
 from assets.metadata import md
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
@@ -29,19 +30,11 @@ def _md(df: pl.DataFrame, rows: int = 40) -> dg.MetadataValue:
     return md(df, rows)
 
 
-def raw_key(src: Source) -> dg.AssetKey:
-    return dg.AssetKey(["raw", src.table])
-
-
-def staging_key(src: Source) -> dg.AssetKey:
-    return dg.AssetKey(["staging", src.table])
-
-
 ENROLMENT = SOURCES["asiakkaat"]
 
 
 def _raw_asset(src: Source) -> dg.AssetsDefinition:
-    @dg.asset(key=raw_key(src), group_name=GROUP, kinds={"duckdb"},
+    @dg.asset(key=keys.raw(src.table), group_name=GROUP, kinds={"duckdb"},
               description=f"{src.label('en')}: new delivery files in `{src.name}/` read into "
                           f"raw.{src.table} (identity codes pseudonymised).")
     def _load(warehouse: Warehouse, study: Study,
@@ -61,16 +54,17 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
 
 
 def _staging_deps(src: Source) -> list[dg.AssetKey]:
-    deps = [raw_key(src)]
+    deps = [keys.raw(src.table)]
     if any(r.rule == "unknown_client" for r in src.row_rules) and src is not ENROLMENT:
-        deps.append(raw_key(ENROLMENT))  # the known clients
+        deps.append(keys.raw(ENROLMENT.table))  # the known clients
     if src.register:
-        deps.append(staging_key(ENROLMENT))  # client_id by pid
+        deps.append(keys.staging(ENROLMENT.table))  # client_id by pid
     return deps
 
 
 def _staging_asset(src: Source) -> dg.AssetsDefinition:
-    @dg.asset(key=staging_key(src), group_name=GROUP, kinds={"duckdb"}, deps=_staging_deps(src),
+    @dg.asset(key=keys.staging(src.table), group_name=GROUP, kinds={"duckdb"},
+              deps=_staging_deps(src),
               description=f"{src.label('en')}: validated, newest delivery per key "
                           f"({', '.join(src.key)}); invalid field values NULL.")
     def _stage(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -93,7 +87,7 @@ def _staging_asset(src: Source) -> dg.AssetsDefinition:
 
 
 def _reconciliation_check(src: Source) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=staging_key(src), name="reconciliation", blocking=True,
+    @dg.asset_check(asset=keys.staging(src.table), name="reconciliation", blocking=True,
                     description="Per source and per file: rows read = staged + superseded + "
                                 "exact duplicates + quarantined rows.")
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
@@ -107,7 +101,7 @@ def _reconciliation_check(src: Source) -> dg.AssetChecksDefinition:
 
 
 def _pass_rate_check(src: Source) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=staging_key(src), name="schema_pass_rate",
+    @dg.asset_check(asset=keys.staging(src.table), name="schema_pass_rate",
                     description=f"At least {PASS_RATE_WARN_BELOW:.0%} of rows read pass every "
                                 "row-level rule (files rejected whole are listed too).")
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
@@ -129,10 +123,10 @@ RAW_ASSETS = [_raw_asset(s) for s in SOURCES.values()]
 STAGING_ASSETS = [_staging_asset(s) for s in SOURCES.values()]
 STAGING_CHECKS = [make(s) for s in SOURCES.values()
                   for make in (_reconciliation_check, _pass_rate_check)]
-STAGING_KEYS = [staging_key(s) for s in SOURCES.values()]
+STAGING_KEYS = [keys.staging(s.table) for s in SOURCES.values()]
 
 
-@dg.asset(key=["quarantine", "defects"], group_name=GROUP, kinds={"duckdb"}, deps=STAGING_KEYS,
+@dg.asset(key=keys.QUARANTINE, group_name=GROUP, kinds={"duckdb"}, deps=STAGING_KEYS,
           description="Every rejected file, row and field of every source, with rule and "
                       "(masked) value: quarantine.defects.")
 def quarantine_defects(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -155,7 +149,7 @@ def identity_leak_scan(warehouse: Warehouse) -> dg.AssetCheckResult:
                                metadata={"columns_with_hetu": len(leaks), "where": _md(found)})
 
 
-@dg.asset(key=["meta", "manifest"], group_name=GROUP, kinds={"json"},
+@dg.asset(key=keys.MANIFEST, group_name=GROUP, kinds={"json"},
           deps=[*STAGING_KEYS, quarantine_defects],
           description="out/manifest.json: every delivery file with hash and outcome, cut-offs, "
                       "package versions, git commit, demo-key use.")

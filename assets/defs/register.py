@@ -1,16 +1,18 @@
 """Register domain: benefit and earnings trajectories by month (DESIGN.md §4, register months).
 Each asset wires the warehouse and the study settings to one plain function in
-``ips_eval.register`` / ``ips_eval.figures_register``; the checks guard the dataset beside it."""
+``ips_eval.register.monthly`` / ``ips_eval.publish.figures.register``; the checks guard the
+dataset beside it."""
 
 from __future__ import annotations
 
 import dagster as dg
 
+from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md
 from ips_eval.export import export_dataset
-from ips_eval.figures_register import FIGURE_NAME, write_register_states_figure
-from ips_eval.register import (
+from ips_eval.publish.figures.register import FIGURE_NAME, write_register_states_figure
+from ips_eval.register.monthly import (
     REGISTER_MONTHLY,
     build_register_monthly,
     duplicate_person_months,
@@ -22,12 +24,11 @@ from ips_eval.register import (
 from schemas.analysis import dataset
 
 GROUP = "register"
-STAGING = [dg.AssetKey(["staging", t]) for t in ("kela", "tulorekisteri", "asiakkaat")]
 
 
 
-@dg.asset(key=["analysis", "register_monthly"], group_name=GROUP, kinds={"duckdb", "parquet"},
-          deps=STAGING)
+@dg.asset(key=keys.REGISTER_MONTHLY, group_name=GROUP, kinds={"duckdb", "parquet"},
+          deps=[keys.staging(t) for t in ("kela", "tulorekisteri", "asiakkaat")])
 def analysis_register_monthly(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """One row per person and calendar month: earnings, Kela benefits (shared out by days)
     and the main state; clients from index month − 24 to the cut-off's or extract's month,
@@ -74,7 +75,7 @@ def register_monthly_main_state_never_null(warehouse: Warehouse) -> dg.AssetChec
                                metadata={"rows_without_state": missing})
 
 
-@dg.asset(key=["results", "register"], group_name=GROUP, kinds={"duckdb", "csv"},
+@dg.asset(key=keys.results("register"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[analysis_register_monthly])
 def results_register(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Clients' main states (n, %) and mean / median earnings by cohort and month relative
@@ -90,7 +91,7 @@ def results_register(warehouse: Warehouse, study: Study) -> dg.MaterializeResult
         "comparison_path": dg.MetadataValue.path(comparison["path"])})
 
 
-@dg.asset(key=["figures", FIGURE_NAME], group_name=GROUP, kinds={"png", "svg"},
+@dg.asset(key=keys.figure(FIGURE_NAME), group_name=GROUP, kinds={"png", "svg"},
           deps=[results_register])
 def figure_register_states(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Clients' main states (stacked shares) and mean earnings by relative month, one panel

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
-from ips_eval.attrition import attrition
-from ips_eval.change import build_score_panel, change_scores, reliability
-from ips_eval.figures_scores import write_scores_by_wave
-from ips_eval.mixed import mixed_models, unconverged
-from ips_eval.scores import (
-    build_fidelity,
+from ips_eval.publish.figures.scores import write_scores_by_wave
+from ips_eval.scores.attrition import attrition
+from ips_eval.scores.change import build_score_panel, change_scores, reliability
+from ips_eval.scores.derive import (
     build_scores,
     export_analysis_dataset,
     score_range_violations,
     score_summary,
 )
-from ips_eval.surveys import (
+from ips_eval.scores.mixed import mixed_models, unconverged
+from ips_eval.scores.surveys import (
     employer_answers,
     employer_survey_summary,
     followup_items,
@@ -30,14 +30,6 @@ from ips_eval.surveys import (
 GROUP = "scores"
 
 
-def _key(*parts: str) -> dg.AssetKey:
-    return dg.AssetKey(list(parts))
-
-
-STAGING_SURVEY = _key("staging", "asiakaskysely")
-STAGING_CLIENTS = _key("staging", "asiakkaat")
-CLIENTS = _key("analysis", "clients")
-JOBS = _key("analysis", "jobs")
 
 
 
@@ -45,8 +37,8 @@ JOBS = _key("analysis", "jobs")
 # ---------------------------------------------------------------------------------------------
 # Analysis datasets
 # ---------------------------------------------------------------------------------------------
-@dg.asset(key=["analysis", "scores"], group_name=GROUP, kinds={"duckdb", "parquet"},
-          deps=[STAGING_SURVEY, STAGING_CLIENTS])
+@dg.asset(key=keys.SCORES, group_name=GROUP, kinds={"duckdb", "parquet"},
+          deps=[keys.staging("asiakaskysely"), keys.staging("asiakkaat")])
 def analysis_scores(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Survey waves by answer date and the six instruments' scores (client × wave ×
     instrument), scored by the rules in schemas/instruments.py."""
@@ -67,21 +59,8 @@ def scores_within_instrument_range(warehouse: Warehouse) -> dg.AssetCheckResult:
                                metadata={"out_of_range": bad.height, "examples": md(bad)})
 
 
-@dg.asset(key=["analysis", "fidelity"], group_name=GROUP, kinds={"duckdb", "parquet"},
-          deps=[_key("staging", "laatuarviot")])
-def analysis_fidelity(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """IPS-25 fidelity reviews: total (all 25 items answered) and band per team × review."""
-    with warehouse.connect() as con:
-        rows = build_fidelity(con, study.cutoffs)
-        paths = export_analysis_dataset(con, "fidelity", study.out)
-        bands = con.sql("SELECT cohort, band, count(*) AS reviews FROM analysis.fidelity "
-                        "GROUP BY ALL ORDER BY cohort, band").pl()
-    return dg.MaterializeResult(metadata={"rows": rows, "files": [p.name for p in paths],
-                                          "bands": md(bands)})
-
-
-@dg.asset(key=["analysis", "score_panel"], group_name=GROUP, kinds={"duckdb"},
-          deps=[analysis_scores, CLIENTS, JOBS])
+@dg.asset(key=keys.SCORE_PANEL, group_name=GROUP, kinds={"duckdb"},
+          deps=[analysis_scores, keys.CLIENTS, keys.JOBS])
 def analysis_score_panel(warehouse: Warehouse) -> dg.MaterializeResult:
     """Scores with baseline covariates and competitive-job flags; the paired changes."""
     with warehouse.connect() as con:
@@ -92,7 +71,7 @@ def analysis_score_panel(warehouse: Warehouse) -> dg.MaterializeResult:
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
-@dg.asset(key=["results", "reliability"], group_name=GROUP, kinds={"duckdb", "csv"},
+@dg.asset(key=keys.results("reliability"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[analysis_scores])
 def results_reliability(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Cronbach's alpha (baseline complete cases) and baseline SD per instrument."""
@@ -100,7 +79,7 @@ def results_reliability(warehouse: Warehouse, study: Study) -> dg.MaterializeRes
         return result(con, study, "reliability", reliability(con), ["instrument"])
 
 
-@dg.asset(key=["results", "change"], group_name=GROUP, kinds={"duckdb", "csv"},
+@dg.asset(key=keys.results("change"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[analysis_score_panel, results_reliability])
 def results_change(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Change T0→T6 and T0→T12: mean change (95 % CI), d_z, reliable change (RCI)."""
@@ -110,7 +89,7 @@ def results_change(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
                        ["instrument", "contrast", "cohort", "group_var", "group"])
 
 
-@dg.asset(key=["results", "mixed"], group_name=GROUP, kinds={"duckdb", "csv"},
+@dg.asset(key=keys.results("mixed"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[analysis_score_panel])
 def results_mixed(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Linear mixed models per instrument (wave × cohort, wave × employed, random intercept)."""
@@ -130,8 +109,8 @@ def mixed_models_converged(warehouse: Warehouse) -> dg.AssetCheckResult:
                                metadata={"not_converged": ", ".join(failed) or "none"})
 
 
-@dg.asset(key=["results", "attrition"], group_name=GROUP, kinds={"duckdb", "csv"},
-          deps=[analysis_scores, CLIENTS])
+@dg.asset(key=keys.results("attrition"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_scores, keys.CLIENTS])
 def results_attrition(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Baseline characteristics of 6/12-month responders vs non-responders (SMD)."""
     with warehouse.connect() as con:
@@ -139,7 +118,7 @@ def results_attrition(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
                        ["followup_wave", "cohort", "variable", "level"])
 
 
-@dg.asset(key=["results", "situation"], group_name=GROUP, kinds={"duckdb", "csv"},
+@dg.asset(key=keys.results("situation"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[analysis_scores])
 def results_situation(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Share working or studying at 6 and 12 months, by cohort."""
@@ -148,7 +127,7 @@ def results_situation(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
                        ["wave", "cohort", "category"])
 
 
-@dg.asset(key=["results", "satisfaction"], group_name=GROUP, kinds={"duckdb", "csv"},
+@dg.asset(key=keys.results("satisfaction"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[analysis_scores])
 def results_satisfaction(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Satisfaction with the service (tyyt1–3) at 6 and 12 months, by cohort."""
@@ -157,8 +136,8 @@ def results_satisfaction(warehouse: Warehouse, study: Study) -> dg.MaterializeRe
                        ["wave", "cohort", "item"])
 
 
-@dg.asset(key=["results", "employer_survey"], group_name=GROUP, kinds={"duckdb", "csv"},
-          deps=[_key("staging", "tyonantajakysely")])
+@dg.asset(key=keys.results("employer_survey"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.staging("tyonantajakysely")])
 def results_employer_survey(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Employer survey: agreement with ta1–ta6 and would-hire-again, by cohort."""
     with warehouse.connect() as con:
@@ -166,7 +145,7 @@ def results_employer_survey(warehouse: Warehouse, study: Study) -> dg.Materializ
         return result(con, study, "employer_survey", summary, ["cohort", "item", "category"])
 
 
-@dg.asset(key=["figures", "scores_by_wave"], group_name=GROUP, kinds={"matplotlib"},
+@dg.asset(key=keys.figure("scores_by_wave"), group_name=GROUP, kinds={"matplotlib"},
           deps=[analysis_scores])
 def figure_scores_by_wave(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Mean scores by wave with 95 % CIs, by cohort, one panel per instrument."""

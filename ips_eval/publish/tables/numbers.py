@@ -9,7 +9,7 @@ text a table shows.
 
 Every function returns ``""`` for a missing value (None or NaN): an empty cell means "not
 applicable / not estimable". A suppressed value is never formatted here — the disclosure module
-replaces it with :data:`ips_eval.tables.disclosure.SUPPRESSED` before formatting.
+replaces it with :data:`ips_eval.publish.tables.disclosure.SUPPRESSED` before formatting.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ips_eval.tables.common import value_label
+from ips_eval.publish.tables.common import value_label
 from schemas.analysis import DATASETS, Variable
 from schemas.codebook import Lang
 from schemas.table_text import text

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from ips_eval.tables.common import (
+from ips_eval.publish.tables.common import (
     DeliverySet,
     PublishedTable,
     as_strings,
     cohort_label,
     value_label,
 )
-from ips_eval.tables.disclosure import CountCells, shown, too_few
-from ips_eval.tables.numbers import fmt_int, fmt_mean_sd, fmt_n_pct
+from ips_eval.publish.tables.disclosure import CountCells, shown, too_few
+from ips_eval.publish.tables.numbers import fmt_int, fmt_mean_sd, fmt_n_pct
 from schemas.codebook import TYONANTAJAKYSELY, Lang
 from schemas.table_text import text
 

@@ -1,8 +1,8 @@
-"""Survey waves, instrument scores and IPS-25 fidelity in the warehouse.
+"""Survey waves and instrument scores in the warehouse.
 
-The SQL (``sql/survey_responses.sql``, ``sql/scores.sql``, ``sql/fidelity.sql``) holds no rule
-of its own: windows, items, reversals, ranges, minimum answered items, transforms and fidelity
-bands are bound from ``schemas/instruments.py`` here, in this one place.
+The SQL (``sql/survey_responses.sql``, ``sql/scores.sql``) holds no rule
+of its own: windows, items, reversals, ranges, minimum answered items and transforms
+are bound from ``schemas/instruments.py`` here, in this one place.
 """
 
 from __future__ import annotations
@@ -15,14 +15,11 @@ import duckdb
 import polars as pl
 
 from ips_eval.export import export_dataset
-from ips_eval.warehouse import run_sql
+from ips_eval.warehouse import require_columns, run_sql
 from schemas.analysis import dataset
-from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
 from schemas.instruments import (
-    FIDELITY_ITEMS,
     FOLLOWUP_ITEMS,
     INSTRUMENTS,
-    fidelity_bands,
     instrument_rules,
     item_names,
     item_rules,
@@ -30,31 +27,7 @@ from schemas.instruments import (
 )
 
 
-class MissingInputError(RuntimeError):
-    """A table or column the scores need is not in the warehouse."""
-
-
-def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = $schema AND table_name = $table ORDER BY ordinal_position",
-        {"schema": schema, "table": table},
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def require_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str,
-                    columns: list[str] | tuple[str, ...]) -> None:
-    """Fail with a message naming the table and the missing columns (never a binder traceback)."""
-    present = set(table_columns(con, schema, table))
-    if not present:
-        raise MissingInputError(f"{schema}.{table} is not in the warehouse (run its asset first)")
-    missing = [c for c in columns if c not in present]
-    if missing:
-        raise MissingInputError(f"{schema}.{table} lacks column(s) {', '.join(missing)}")
-
-
-def _cutoff_params(cutoffs: Mapping[str, date]) -> dict[str, date]:
+def cutoff_params(cutoffs: Mapping[str, date]) -> dict[str, date]:
     return {"cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"]}
 
 
@@ -68,7 +41,7 @@ def build_scores(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) ->
                     ["client_id", "wave_intended", "response_date", "_file", "_delivery_date",
                      "_row", *item_names(), *FOLLOWUP_ITEMS])
     require_columns(con, "staging", "asiakkaat", ["client_id", "cohort", "index_date"])
-    run_sql(con, "survey_responses", {"wave_windows": wave_windows(), **_cutoff_params(cutoffs)})
+    run_sql(con, "survey_responses", {"wave_windows": wave_windows(), **cutoff_params(cutoffs)})
     run_sql(con, "scores", {"item_columns": item_names(), "item_rules": item_rules(),
                             "instrument_rules": instrument_rules()})
     run_sql(con, "survey_followup", {"followup_items": list(FOLLOWUP_ITEMS)})
@@ -106,23 +79,6 @@ def score_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "SELECT instrument, cohort, wave, count(score) AS n, avg(score) AS mean, "
         "stddev_samp(score) AS sd FROM analysis.scores GROUP BY ALL "
         "ORDER BY instrument, cohort, wave").pl()
-
-
-def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> int:
-    """Build ``analysis.fidelity`` (team × review: total, band, k01 … k25); returns its rows."""
-    require_columns(con, "staging", "laatuarviot",
-                    ["team", "region", "review_date", *FIDELITY_ITEMS])
-    item = LAATUARVIOT.column(FIDELITY_ITEMS[0])
-    run_sql(con, "fidelity", {
-        "fidelity_items": list(FIDELITY_ITEMS),
-        "fidelity_item_min": item.min,
-        "fidelity_item_max": item.max,
-        "fidelity_bands": fidelity_bands(),
-        "regions": [{"region": r, "cohort": c} for r, c in COHORT_OF_REGION.items()],
-        **_cutoff_params(cutoffs),
-    })
-    return con.execute("SELECT count(*) FROM analysis.fidelity").fetchall()[0][0]
-
 
 
 def export_analysis_dataset(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path) -> list[Path]:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ips_eval.tables.common import DeliverySet, PublishedTable, as_strings, value_label
-from ips_eval.tables.disclosure import CountCells, is_small, shown, too_few
-from ips_eval.tables.numbers import fmt_date, fmt_int, fmt_n_pct, fmt_number, fmt_pct
+from ips_eval.publish.tables.common import DeliverySet, PublishedTable, as_strings, value_label
+from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
+from ips_eval.publish.tables.numbers import fmt_date, fmt_int, fmt_n_pct, fmt_number, fmt_pct
 from schemas.codebook import REGIONS, Lang
 from schemas.instruments import FIDELITY_BANDS
 from schemas.table_text import text

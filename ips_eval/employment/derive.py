@@ -20,8 +20,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from ips_eval.config import HEADLINE_CUTOFFS
 from ips_eval.warehouse import run_sql
+from schemas.windows import HEADLINE_CUTOFFS
 
 # DESIGN.md §4: 6 and 12 months
 WINDOWS_DAYS: dict[int, float] = {6: 182.625, 12: 365.25}

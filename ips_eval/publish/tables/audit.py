@@ -1,6 +1,6 @@
 """Audit of the published files: does any cell of a table's ``.html``, ``.tex`` or ``.csv``
 show a count of 1–4? Reads the files as a reader would get them — independent of the builders,
-so it also catches a table written by a path that skipped :mod:`ips_eval.tables.disclosure`.
+so it also catches a table written by a path that skipped :mod:`ips_eval.publish.tables.disclosure`.
 Used by the tables' blocking asset checks and by the tests.
 
 Row labels are not data cells and are skipped: in HTML the stub (``.gt_stub``) and the group
@@ -16,7 +16,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ips_eval.tables.disclosure import shows_small_count
+from ips_eval.publish.tables.disclosure import shows_small_count
 
 
 class _Cells(HTMLParser):

@@ -22,7 +22,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from ips_eval.scores import require_columns
+from ips_eval.warehouse import require_columns
 from schemas.codebook import ASIAKASKYSELY, COHORT_OF_REGION, TYONANTAJAKYSELY, VALUE_LABELS
 from schemas.instruments import (
     AGREE_CODES,

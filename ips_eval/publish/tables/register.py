@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ips_eval.tables.common import DeliverySet, PublishedTable, as_strings, cohort_label
-from ips_eval.tables.disclosure import CountCells, shown, too_few
-from ips_eval.tables.numbers import fmt_int, fmt_n_pct, fmt_number
+from ips_eval.publish.tables.common import DeliverySet, PublishedTable, as_strings, cohort_label
+from ips_eval.publish.tables.disclosure import CountCells, shown, too_few
+from ips_eval.publish.tables.numbers import fmt_int, fmt_n_pct, fmt_number
 from schemas.codebook import Lang
 from schemas.register_states import STATE_NAMES, state_label
 from schemas.table_text import text

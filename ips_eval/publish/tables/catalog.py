@@ -14,15 +14,15 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ips_eval.tables.baseline import build_baseline
-from ips_eval.tables.browser import PngWriter
-from ips_eval.tables.common import DeliverySet, PublishedTable, delivery_set
-from ips_eval.tables.employer import build_employer_survey
-from ips_eval.tables.employment import build_cox, build_employment, build_tenure
-from ips_eval.tables.regions import build_regions
-from ips_eval.tables.register import build_register
-from ips_eval.tables.scores import build_change, build_mixed
-from ips_eval.tables.writer import hidden_cells, write_table
+from ips_eval.publish.tables.baseline import build_baseline
+from ips_eval.publish.tables.browser import PngWriter
+from ips_eval.publish.tables.common import DeliverySet, PublishedTable, delivery_set
+from ips_eval.publish.tables.employer import build_employer_survey
+from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
+from ips_eval.publish.tables.regions import build_regions
+from ips_eval.publish.tables.register import build_register
+from ips_eval.publish.tables.scores import build_change, build_mixed
+from ips_eval.publish.tables.writer import hidden_cells, write_table
 from schemas.codebook import LANGS
 
 Frames = dict[str, pl.DataFrame | None]

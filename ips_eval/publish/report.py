@@ -29,8 +29,8 @@ import polars as pl
 
 from ips_eval.ingest.manifest import package_versions
 from ips_eval.outputs import atomic_path
-from ips_eval.tables.catalog import TABLE_NAMES
-from ips_eval.tables.common import manifest_files
+from ips_eval.publish.tables.catalog import TABLE_NAMES
+from ips_eval.publish.tables.common import manifest_files
 from schemas.codebook import LANGS, Lang
 from schemas.rules import RULES
 from schemas.table_text import TEXT, text
@@ -288,7 +288,7 @@ def write_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None) ->
 
 def screenshot_report(page: Path, target: Path, browser: str) -> Path:
     """A full-width screenshot of the report's first screenful(s) in headless Chromium."""
-    from ips_eval.tables.browser import run_headless
+    from ips_eval.publish.tables.browser import run_headless
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:

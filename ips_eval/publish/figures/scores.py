@@ -4,7 +4,7 @@ available, not only clients with both waves), so the panels describe who answere
 within clients — change.csv and mixed.csv do that.
 
 The figure is published, so it follows the tables' disclosure control
-(``ips_eval.tables.disclosure``): a mean over fewer than 5 clients is not drawn and its n is
+(``ips_eval.publish.tables.disclosure``): a mean over fewer than 5 clients is not drawn and its n is
 shown as the suppression symbol."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import polars as pl  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from ips_eval.outputs import write_figure  # noqa: E402
-from ips_eval.tables.disclosure import MIN_CELL, SUPPRESSED, too_few  # noqa: E402
+from ips_eval.publish.tables.disclosure import MIN_CELL, SUPPRESSED, too_few  # noqa: E402
 from schemas.codebook import VALUE_LABELS, Lang  # noqa: E402
 from schemas.instruments import INSTRUMENTS  # noqa: E402
 

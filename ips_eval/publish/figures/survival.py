@@ -1,6 +1,6 @@
 """Survival figures: Kaplan–Meier job tenure (TENURE1) by cohort with a numbers-at-risk table,
 and the Aalen–Johansen cumulative incidence of a first job by cohort with 95 % log-log bands.
-Curves come from ``ips_eval.survival`` (the estimates of km.csv); time is shown in months
+Curves come from ``ips_eval.employment.survival`` (the estimates of km.csv); time is shown in months
 (1 month = 365.25 / 12 days)."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from ips_eval.survival import StepCurve, aalen_johansen, kaplan_meier, loglog_ci  # noqa: E402
-from ips_eval.tables.disclosure import MIN_CELL, is_small, shown  # noqa: E402
+from ips_eval.employment.survival import StepCurve, aalen_johansen, kaplan_meier, loglog_ci  # noqa: E402
+from ips_eval.publish.tables.disclosure import MIN_CELL, is_small, shown  # noqa: E402
 from schemas.analysis import value_label_set  # noqa: E402
 from schemas.codebook import L, Lang  # noqa: E402
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import polars as pl
 
-from ips_eval.cox import CLIENT_COVARIATES, JOB_COVARIATES
-from ips_eval.cox import REFERENCE as COX_REFERENCE
-from ips_eval.tables.common import (
+from ips_eval.employment.cox import CLIENT_COVARIATES, JOB_COVARIATES
+from ips_eval.employment.cox import REFERENCE as COX_REFERENCE
+from ips_eval.publish.tables.common import (
     DeliverySet,
     PublishedTable,
     as_strings,
     cohort_label,
     value_label,
 )
-from ips_eval.tables.disclosure import CountCells, is_small, shown, too_few
-from ips_eval.tables.labels import term_label
-from ips_eval.tables.numbers import (
+from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
+from ips_eval.publish.tables.labels import term_label
+from ips_eval.publish.tables.numbers import (
     fmt_date,
     fmt_estimate_ci,
     fmt_int,
@@ -260,7 +260,8 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame,
 
 
 def _term_order(term: str) -> int:
-    """Covariates in the order the model lists them (``ips_eval.cox``), unknown terms last."""
+    """Covariates in the order the model lists them (``ips_eval.employment.cox``), unknown terms
+    last."""
     order = [*CLIENT_COVARIATES, *JOB_COVARIATES]
     for i, var in enumerate(order):
         if term == var or term.startswith(f"{var}["):

@@ -30,8 +30,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from ips_eval.scores import require_columns
-from ips_eval.warehouse import run_sql
+from ips_eval.warehouse import require_columns, run_sql
 from schemas.instruments import INSTRUMENTS
 
 Z_RELIABLE = 1.96  # two-sided 95 % for the reliable change index

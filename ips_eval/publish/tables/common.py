@@ -3,7 +3,8 @@ rendering to great-tables (HTML/PNG and LaTeX), the source note (cut-offs and de
 and the labels of variables and codes in the table's language.
 
 A builder does the table-specific part — pick the estimates, hide what
-:mod:`ips_eval.tables.disclosure` says to hide, format with :mod:`ips_eval.tables.numbers` —
+:mod:`ips_eval.publish.tables.disclosure` says to hide, format with
+:mod:`ips_eval.publish.tables.numbers` —
 and returns a :class:`PublishedTable` of strings. Everything after that (layout, footnotes,
 the suppression and source notes, the files) is done here and in the writer, the same way for
 every table and language.
@@ -21,8 +22,8 @@ from pathlib import Path
 import polars as pl
 from great_tables import GT, loc
 
-from ips_eval.tables.disclosure import small_count_cells
-from ips_eval.tables.numbers import fmt_date
+from ips_eval.publish.tables.disclosure import small_count_cells
+from ips_eval.publish.tables.numbers import fmt_date
 from schemas.analysis import ANALYSIS_VALUE_LABELS
 from schemas.codebook import VALUE_LABELS, Lang
 from schemas.table_text import text

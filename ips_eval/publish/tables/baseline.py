@@ -20,15 +20,21 @@ import math
 import numpy as np
 import polars as pl
 
-from ips_eval.tables.common import (
+from ips_eval.publish.tables.common import (
     DeliverySet,
     PublishedTable,
     as_strings,
     cohort_label,
     value_label,
 )
-from ips_eval.tables.disclosure import CountCells, shown, too_few
-from ips_eval.tables.numbers import fmt_int, fmt_mean_sd, fmt_median_iqr, fmt_n_pct, fmt_number
+from ips_eval.publish.tables.disclosure import CountCells, shown, too_few
+from ips_eval.publish.tables.numbers import (
+    fmt_int,
+    fmt_mean_sd,
+    fmt_median_iqr,
+    fmt_n_pct,
+    fmt_number,
+)
 from schemas.analysis import CLIENTS, value_label_set
 from schemas.codebook import Lang
 from schemas.table_text import text

@@ -2,7 +2,7 @@
 
 x = the team's latest IPS-25 total (``analysis.fidelity``), y = the share of its clients with a
 full 12-month window who had a competitive job within 365.25 days (the same equal-window share
-as Table 7, :func:`ips_eval.tables.regions.team_outcomes`), one point per team, coloured by
+as Table 7, :func:`ips_eval.publish.tables.regions.team_outcomes`), one point per team, coloured by
 cohort, sized by the clients in the window, with the IPS-25 bands shaded.
 
 Disclosure control as in the tables: a team whose window holds fewer than 5 clients, whose
@@ -18,9 +18,9 @@ import polars as pl
 from matplotlib.figure import Figure
 from scipy import stats
 
-from ips_eval.tables.common import cohort_label
-from ips_eval.tables.disclosure import is_small, too_few
-from ips_eval.tables.regions import hidden_team_counts, latest_fidelity, team_outcomes
+from ips_eval.publish.tables.common import cohort_label
+from ips_eval.publish.tables.disclosure import is_small, too_few
+from ips_eval.publish.tables.regions import hidden_team_counts, latest_fidelity, team_outcomes
 from schemas.instruments import FIDELITY_BANDS
 from schemas.table_text import text
 

@@ -15,9 +15,9 @@ import warnings
 from pathlib import Path
 
 from ips_eval.outputs import atomic_path
-from ips_eval.tables.browser import PngWriter
-from ips_eval.tables.common import PublishedTable
-from ips_eval.tables.disclosure import SUPPRESSED
+from ips_eval.publish.tables.browser import PngWriter
+from ips_eval.publish.tables.common import PublishedTable
+from ips_eval.publish.tables.disclosure import SUPPRESSED
 
 FORMATS = ("html", "tex", "csv", "png")
 

@@ -1,7 +1,7 @@
 """Survival results from analysis.tte: Kaplan–Meier and Aalen–Johansen estimates at 6 and 12
 months (km.csv), medians and restricted mean survival (rmst.csv), and the follow-up-aware
 comparison of the cohorts' employment (employment_comparison.csv). The estimators are the exact
-ones of ``ips_eval.survival``; this module only groups the rows and lays out tidy tables.
+ones of ``ips_eval.employment.survival``; this module only groups the rows and lays out tidy tables.
 
 What ``estimate`` means, per ``method`` (column ``estimand`` says it too):
 - ``KM`` (tenure params): S(t), the probability that the job is still held t days after it began.
@@ -20,8 +20,8 @@ from collections.abc import Iterator
 import numpy as np
 import polars as pl
 
-from ips_eval.employment import WINDOWS_DAYS
-from ips_eval.survival import (
+from ips_eval.employment.derive import WINDOWS_DAYS
+from ips_eval.employment.survival import (
     StepCurve,
     aalen_johansen,
     estimate_at,

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from ips_eval.tables.common import (
+from ips_eval.publish.tables.common import (
     DeliverySet,
     PublishedTable,
     as_strings,
     cohort_label,
     value_label,
 )
-from ips_eval.tables.disclosure import CountCells, is_small, shown, too_few
-from ips_eval.tables.labels import term_label
-from ips_eval.tables.numbers import fmt_estimate_ci, fmt_int, fmt_number, fmt_p, fmt_pct
+from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
+from ips_eval.publish.tables.labels import term_label
+from ips_eval.publish.tables.numbers import fmt_estimate_ci, fmt_int, fmt_number, fmt_p, fmt_pct
 from schemas.codebook import Lang
 from schemas.instruments import INSTRUMENTS
 from schemas.table_text import text
@@ -163,7 +163,7 @@ def build_mixed(mixed: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
         source=source.note(lang))
 
 
-# the mixed models' own indicator names (ips_eval.mixed.TERMS) → table texts
+# the mixed models' own indicator names (ips_eval.scores.mixed.TERMS) → table texts
 _MIXED_TERMS = {"intercept": "intercept", "wave6": "term_wave6", "wave12": "term_wave12",
                 "rrp": "term_rrp", "employed": "term_employed", "female": "term_female",
                 "var(client)": "term_var_client", "var(residual)": "term_var_residual"}

@@ -3,7 +3,8 @@
 (``out/figures/register_states_by_rel_month.{png,svg}``), from ``results.register``.
 
 Shown: relative months −24 … +24, as in the register table. The figure is published, so it
-follows the tables' disclosure control (``ips_eval.tables.disclosure``): a month observed for
+follows the tables' disclosure control (``ips_eval.publish.tables.disclosure``): a month observed
+for
 fewer than 5 clients is not drawn, and no count is printed — only shares of months with at
 least 5 persons (the persons per month are drawn as a thin line under the earnings).
 """
@@ -19,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 
 from ips_eval.outputs import write_figure  # noqa: E402
-from ips_eval.tables.disclosure import MIN_CELL  # noqa: E402
+from ips_eval.publish.tables.disclosure import MIN_CELL  # noqa: E402
 from schemas.codebook import VALUE_LABELS, Lang  # noqa: E402
 from schemas.register_states import STATE_NAMES, state_label  # noqa: E402
 

@@ -1,0 +1,31 @@
+"""IPS-25 fidelity reviews in the warehouse: ``analysis.fidelity`` (team × review: total, band,
+k01 … k25). The SQL (``sql/fidelity.sql``) holds no rule of its own: item range and bands are
+bound from ``schemas/instruments.py`` here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import duckdb
+
+from ips_eval.scores.derive import cutoff_params
+from ips_eval.warehouse import require_columns, run_sql
+from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
+from schemas.instruments import FIDELITY_ITEMS, fidelity_bands
+
+
+def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> int:
+    """Build ``analysis.fidelity`` (team × review: total, band, k01 … k25); returns its rows."""
+    require_columns(con, "staging", "laatuarviot",
+                    ["team", "region", "review_date", *FIDELITY_ITEMS])
+    item = LAATUARVIOT.column(FIDELITY_ITEMS[0])
+    run_sql(con, "fidelity", {
+        "fidelity_items": list(FIDELITY_ITEMS),
+        "fidelity_item_min": item.min,
+        "fidelity_item_max": item.max,
+        "fidelity_bands": fidelity_bands(),
+        "regions": [{"region": r, "cohort": c} for r, c in COHORT_OF_REGION.items()],
+        **cutoff_params(cutoffs),
+    })
+    return con.execute("SELECT count(*) FROM analysis.fidelity").fetchall()[0][0]
