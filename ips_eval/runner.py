@@ -2,68 +2,44 @@
 the same graph ``dagster dev`` shows, not a second code path — with a progress line per step
 and a closing summary. Runs are recorded in a Dagster instance under ``<out>/.dagster`` so the
 UI can show them afterwards.
+
+The order of a run is the order of what can go wrong: the output folder must be writable, then
+the output lock is taken (one writer; nothing else happens before it: not the built-in study,
+not loading the definitions), then the folder is marked incomplete until the run has
+succeeded. Children (Chromium) never outlive the run, also when it is killed
+(:mod:`ips_eval.runguard`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
 
-from ips_eval.config import ENV_CUTOFFS, ENV_DELIVERIES, ENV_OUT, Settings
+from ips_eval.config import Settings, check_writable
+from ips_eval.runguard import (
+    RunLocked,
+    child_watchdog,
+    mark_complete,
+    mark_incomplete,
+    output_lock,
+)
 
-
-class RunLocked(RuntimeError):
-    """Another ``ips-eval`` process is writing to the same output folder."""
-
-
-@contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """One writer per output folder: DuckDB allows one writing process per file, and two runs
-    interleaving their outputs would publish a mix. A second run fails fast with a clear
-    message instead of a lock traceback from DuckDB."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / ".ips_eval.lock"
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise RunLocked(
-                f"another ips-eval run (pid {holder}) is writing to {out_dir}; wait for it to "
-                "finish or choose another --out"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def apply_settings_to_env(settings: Settings) -> None:
-    """The Definitions read their settings from the environment (ips_eval.config); the CLI's
-    options are passed the same way, so the UI and the CLI run one configuration mechanism."""
-    os.environ[ENV_DELIVERIES] = str(settings.deliveries_dir)
-    os.environ[ENV_OUT] = str(settings.out_dir)
-    os.environ[ENV_CUTOFFS] = ",".join(f"{k}={v.isoformat()}" for k, v in settings.cutoffs.items())
+__all__ = ["RunLocked", "RunReport", "execute", "output_lock", "summary"]
 
 
 @dataclass
 class RunReport:
     success: bool = True
+    run_id: str = ""
+    interrupted: bool = False
+    stale_lock: str | None = None  # whose run did not finish before this one
     steps_done: int = 0
     steps_total: int = 0
     materialised: list[str] = field(default_factory=list)
@@ -72,6 +48,10 @@ class RunReport:
     checks_passed: int = 0
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+
+# Dagster turns a SIGINT/SIGTERM inside a step into this error (and fails the step)
+INTERRUPTED_ERRORS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
 
 
 class _ProgressHandler(logging.Handler):
@@ -110,7 +90,12 @@ class _ProgressHandler(logging.Handler):
         elif kind == "STEP_FAILURE":
             r.steps_done += 1
             r.success = False
-            message = _failure_message(event)
+            error = getattr(event.event_specific_data, "error", None)
+            if _is_interrupt(error):
+                r.interrupted = True
+                self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} interrupted")
+                return
+            message = failure_message(error)
             r.failed_steps.append((step, message))
             self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} FAILED: {message}")
         elif kind == "ASSET_MATERIALIZATION":
@@ -132,17 +117,33 @@ class _ProgressHandler(logging.Handler):
         print(text, file=self.stream, flush=True)
 
 
-def _failure_message(event: dg.DagsterEvent) -> str:
-    data = event.event_specific_data
-    error = getattr(data, "error", None)
-    while error is not None and error.cause is not None and not error.message.strip():
-        error = error.cause
-    # The user error, not Dagster's wrapper text
-    if error is not None and error.cause is not None and "Error occurred while executing" in (
-        error.message
-    ):
-        error = error.cause
-    return (error.message.strip().splitlines() or ["unknown error"])[-1] if error else "failed"
+def _chain(error: object) -> list:
+    chain = []
+    while error is not None and len(chain) < 20:
+        chain.append(error)
+        error = getattr(error, "cause", None) or getattr(error, "context", None)
+    return chain
+
+
+def _is_interrupt(error: object) -> bool:
+    return any(getattr(e, "cls_name", "") in INTERRUPTED_ERRORS for e in _chain(error))
+
+
+def failure_message(error: object) -> str:
+    """The root error of a failed step in one line: the innermost exception (the user's error,
+    not Dagster's wrapper) as ``Class: first line of its message``. The first line, because
+    errors such as DuckDB's out-of-memory put the cause first and advice ("Possible solutions
+    … See also … tune_workloads") after it."""
+    chain = [e for e in _chain(error) if getattr(e, "message", "").strip()]
+    if not chain:
+        return "failed"
+    root = chain[-1]
+    lines = [line.strip() for line in root.message.strip().splitlines() if line.strip()]
+    first = lines[0]
+    name = getattr(root, "cls_name", "") or ""
+    # Dagster's own messages start with "ClassName: …" already
+    prefix = "" if not name or first.startswith(f"{name}:") else f"{name}: "
+    return f"{prefix}{first}"
 
 
 INSTANCE_CONFIG = """\
@@ -157,7 +158,7 @@ run_queue:
 """
 
 
-def write_instance_config(home: Path) -> Path:
+def write_instance_config(home) -> object:  # noqa: ANN001 — a Path
     """``<out>/.dagster/dagster.yaml``, unless someone has put their own there."""
     home.mkdir(parents=True, exist_ok=True)
     path = home / "dagster.yaml"
@@ -167,13 +168,38 @@ def write_instance_config(home: Path) -> Path:
 
 
 def execute(
-    settings: Settings, selection: str | None = None, stream: TextIO = sys.stderr
+    settings: Settings, selection: str | None = None, stream: TextIO = sys.stderr,
+    prepare: Callable[[], None] | None = None,
 ) -> RunReport:
-    """Materialise the asset graph (or a selection of it) with ``settings``."""
-    apply_settings_to_env(settings)
-    from assets.definitions import defs as load_defs  # after the environment is set
+    """Materialise the asset graph (or a selection of it) with ``settings``. ``prepare`` runs
+    once the output lock is held and before the definitions are loaded (the CLI writes the
+    built-in study there). Raises ``RunLocked`` when another run holds the folder and
+    ``SettingsError`` on a folder that cannot be written."""
+    check_writable(settings.out_dir)
+    report = RunReport(run_id=str(uuid.uuid4()))
+    started = time.monotonic()
+    with output_lock(settings.out_dir, report.run_id) as stale, child_watchdog():
+        report.stale_lock = stale
+        if stale:
+            print(f"ips-eval: note: {stale}", file=stream, flush=True)
+        if prepare is not None:
+            prepare()
+        mark_incomplete(settings.out_dir, report.run_id)
+        try:
+            _run_graph(settings, selection, stream, report)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        report.success = report.success and not report.interrupted
+        if report.success:
+            mark_complete(settings.out_dir, report.run_id)
+    report.seconds = time.monotonic() - started
+    return report
 
-    report = RunReport()
+
+def _run_graph(settings: Settings, selection: str | None, stream: TextIO,
+               report: RunReport) -> None:
+    from assets.definitions import build_defs
+
     handler = _ProgressHandler(report, stream)
 
     @dg.logger
@@ -182,30 +208,29 @@ def execute(
         log.addHandler(handler)
         return log
 
-    defs = dg.Definitions.merge(load_defs(), dg.Definitions(loggers={"progress": progress}))
+    defs = dg.Definitions.merge(build_defs(settings),
+                                dg.Definitions(loggers={"progress": progress}))
     job = defs.resolve_implicit_global_asset_job_def()
     if selection:
         job = job.get_subset(asset_selection=set(
             dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph())))
     report.steps_total = len(job.graph.nodes)
     home = settings.out_dir / ".dagster"
-    started = time.monotonic()
     write_instance_config(home)
-    with (output_lock(settings.out_dir),
-          dg.DagsterInstance.from_config(str(home)) as instance):
+    with dg.DagsterInstance.from_config(str(home)) as instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
-        )
-    report.seconds = time.monotonic() - started
+            instance=instance, raise_on_error=False, run_id=report.run_id,
+            run_config={"loggers": {"progress": {}}})
     report.success = report.success and result.success
-    return report
 
 
 def summary(report: RunReport, settings: Settings) -> str:
     out = settings.out_dir
+    state = ("Interrupted" if report.interrupted else
+             "Finished" if report.success else "FAILED")
     lines = [
         "",
-        f"{'Finished' if report.success else 'FAILED'} in {report.seconds:.0f} s: "
+        f"{state} in {report.seconds:.0f} s (run {report.run_id}): "
         f"{len(report.materialised)} assets materialised, {report.checks_passed} checks passed, "
         f"{len(report.checks_failed)} did not pass, {len(report.failed_steps)} steps failed, "
         f"{len(report.skipped)} skipped.",
@@ -222,6 +247,8 @@ def summary(report: RunReport, settings: Settings) -> str:
         if path.exists():
             lines.append(f"  {path.parent.name if path.name == 'index.html' else 'manifest':<12} "
                          f"{path}")
+    if not report.success:
+        lines.append(f"  INCOMPLETE: {out / 'INCOMPLETE.txt'} says so until a run succeeds")
     for step, message in report.failed_steps:
         lines.append(f"  failed: {step}: {message}")
     for key, name, severity in report.checks_failed:

@@ -38,7 +38,7 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
               description=f"{src.label('en')}: new delivery files in `{src.name}/` read into "
                           f"raw.{src.table} (identity codes pseudonymised).")
     def _load(warehouse: Warehouse, study: Study,
-              pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
+              pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
         note_demo_key(pseudonymiser.uses_demo_key)
         with warehouse.connect() as con:
             outcomes = load_source(con, study.deliveries, src, pseudonymiser.key)
@@ -154,7 +154,7 @@ def identity_leak_scan(warehouse: Warehouse) -> dg.AssetCheckResult:
           description="out/manifest.json: every delivery file with hash and outcome, cut-offs, "
                       "package versions, git commit, demo-key use.")
 def meta_manifest(warehouse: Warehouse, study: Study,
-                  pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
+                  pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         path = write_manifest(con, study.out, study.cutoffs, pseudonymiser.uses_demo_key)
     import json

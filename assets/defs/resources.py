@@ -1,17 +1,20 @@
-"""Resources, declared once: the warehouse connection and the study settings. Assets get them
-injected; none opens its own connection or reads the environment."""
+"""Resources, declared once and built from one ``Settings``: the warehouse connection, the
+study settings and the pseudonym key. ``assets.definitions.build_defs(settings)`` hands them to
+the Definitions; assets get them injected and none opens its own connection or reads the
+environment."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from ips_eval.config import DEMO_PSEUDONYM_KEY, ENV_KEY, Settings, pseudonym_key_from_env
+from ips_eval.config import DEMO_PSEUDONYM_KEY, Settings
 from ips_eval.warehouse import connect
 
 
@@ -20,15 +23,17 @@ class Warehouse(dg.ConfigurableResource):
 
     path: str
     memory_limit: str = "8GB"
+    threads: int | None = None  # None: DuckDB's default
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(self.path, memory_limit=self.memory_limit, read_only=read_only) as con:
+        with connect(self.path, memory_limit=self.memory_limit, threads=self.threads,
+                     read_only=read_only) as con:
             yield con
 
 
 class Study(dg.ConfigurableResource):
-    """Where the deliveries are, where outputs land, the cut-offs and the pseudonym key."""
+    """Where the deliveries are, where outputs land, the cut-offs."""
 
     deliveries_dir: str
     out_dir: str
@@ -55,36 +60,38 @@ class Study(dg.ConfigurableResource):
         return path
 
 
-class Pseudonymiser(dg.ConfigurableResource):
-    """The HMAC key for pids. Only the environment variable's *name* is config, so the key never
-    shows in the Dagster UI or run config; the embedded default's demo key is used, and said to
-    be used, when the variable is unset."""
+@dataclass(frozen=True)
+class Pseudonymiser:
+    """The HMAC key for pids. A plain object handed in as a resource (assets take it as
+    ``dg.ResourceParam[Pseudonymiser]``), not Dagster config: the key never shows in the
+    Dagster UI, its run config or a repr. The embedded default's demo key is used, and said to
+    be used, when no key is set."""
 
-    key_env: str = ENV_KEY
+    secret: str = DEMO_PSEUDONYM_KEY
+
+    def __repr__(self) -> str:
+        return "Pseudonymiser(<key hidden>)"
 
     @property
     def key(self) -> bytes:
-        return pseudonym_key_from_env(self.key_env).encode("utf-8")
+        return self.secret.encode("utf-8")
 
     @property
     def uses_demo_key(self) -> bool:
-        return pseudonym_key_from_env(self.key_env) == DEMO_PSEUDONYM_KEY
+        return self.secret == DEMO_PSEUDONYM_KEY
 
 
-def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+def resources_for(settings: Settings) -> dict[str, object]:
+    """Every resource of the graph, from one ``Settings``."""
     return {
         "warehouse": Warehouse(path=str(settings.warehouse_path),
-                               memory_limit=settings.duckdb_memory_limit),
+                               memory_limit=settings.duckdb_memory_limit,
+                               threads=settings.duckdb_threads),
         "study": Study(
             deliveries_dir=str(settings.deliveries_dir),
             out_dir=str(settings.out_dir),
             cutoff_pilot=settings.cutoffs["pilot"].isoformat(),
             cutoff_rrp=settings.cutoffs["rrp"].isoformat(),
         ),
-        "pseudonymiser": Pseudonymiser(),
+        "pseudonymiser": Pseudonymiser(settings.pseudonym_key),
     }
-
-
-@dg.definitions
-def resources() -> dg.Definitions:
-    return dg.Definitions(resources=resources_for(Settings.from_env()))
