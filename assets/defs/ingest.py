@@ -153,10 +153,11 @@ def identity_leak_scan(warehouse: Warehouse) -> dg.AssetCheckResult:
           deps=[*STAGING_KEYS, quarantine_defects],
           description="out/manifest.json: every delivery file with hash and outcome, cut-offs, "
                       "package versions, git commit, demo-key use.")
-def meta_manifest(warehouse: Warehouse, study: Study,
+def meta_manifest(context, warehouse: Warehouse, study: Study,
                   pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        path = write_manifest(con, study.out, study.cutoffs, pseudonymiser.uses_demo_key)
+        path = write_manifest(con, study.out, study.cutoffs, pseudonymiser.uses_demo_key,
+                              context.run_id)
     import json
 
     manifest = json.loads(path.read_text(encoding="utf-8"))

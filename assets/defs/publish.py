@@ -68,11 +68,12 @@ UPSTREAM = [
 
 
 @dg.asset(key=keys.REPORT, group_name=GROUP, kinds={"html"}, deps=UPSTREAM)
-def report(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+def report(context, warehouse: Warehouse,
+           study: Study) -> dg.MaterializeResult:
     """One self-contained page: tables (fi/sv/en switch), figures, deliveries and hashes,
-    validation summary, software versions."""
+    validation summary, software versions, and the run it belongs to."""
     with warehouse.connect() as con:
-        path = write_report(study.out, con)
+        path = write_report(study.out, con, run_id=context.run_id)
     browser = find_browser()
     screenshot = None
     if browser is not None:

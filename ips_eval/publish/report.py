@@ -222,12 +222,15 @@ def validation_section(inputs: RunInputs) -> str:
     return "\n".join(parts)
 
 
-def software_section(inputs: RunInputs) -> str:
+def software_section(inputs: RunInputs, run_id: str | None = None) -> str:
     manifest = inputs.manifest or {}
     versions = manifest.get("package_versions") or package_versions()
     rows = [(name, version) for name, version in versions.items()]
     parts = [f"<section id='software'><h2>{_t('report_software')}</h2>",
              _ops_table(("report_package", "report_version"), rows)]
+    if run_id:  # the run this page belongs to (the manifest names its run the same way)
+        parts.append(f"<p>{_t('report_run')}: <code data-run-id>{html.escape(run_id)}</code>"
+                     "</p>")
     if manifest.get("git_commit"):
         parts.append(f"<p>{_t('report_commit')}: <code>{html.escape(manifest['git_commit'])}"
                      "</code></p>")
@@ -239,7 +242,7 @@ def software_section(inputs: RunInputs) -> str:
 
 
 def render_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
-                  default_lang: Lang = "fi") -> str:
+                  default_lang: Lang = "fi", run_id: str | None = None) -> str:
     """The page's HTML."""
     out_dir = Path(out_dir)
     inputs = read_run_inputs(out_dir, con)
@@ -254,7 +257,7 @@ def render_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
         f"<header><h1>{_t('report_title')}</h1><div>{_t('report_intro')}</div></header>",
         f'<nav class="langs">{nav}</nav>', "<main>",
         tables_section(out_dir), figures_section(out_dir), deliveries_section(inputs),
-        validation_section(inputs), software_section(inputs), "</main>",
+        validation_section(inputs), software_section(inputs, run_id), "</main>",
         f"<script>{SCRIPT}</script>", "</body>", "</html>", ""])
 
 
@@ -278,11 +281,12 @@ def report_coverage(page: Path, names: Sequence[str] = TABLE_NAMES) -> Coverage:
                     missing=missing, figures=content.count("<figure data-figure="))
 
 
-def write_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> Path:
+def write_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
+                 run_id: str | None = None) -> Path:
     """Write ``out/report/index.html`` atomically; returns its path."""
     path = Path(out_dir) / "report" / "index.html"
     with atomic_path(path) as tmp:
-        tmp.write_text(render_report(out_dir, con), encoding="utf-8")
+        tmp.write_text(render_report(out_dir, con, run_id=run_id), encoding="utf-8")
     return path
 
 

@@ -16,14 +16,20 @@ import polars as pl
 
 from ips_eval.publish.tables.baseline import build_baseline
 from ips_eval.publish.tables.browser import PngWriter
-from ips_eval.publish.tables.common import DeliverySet, PublishedTable, delivery_set
+from ips_eval.publish.tables.common import (
+    DeliverySet,
+    PublishedTable,
+    delivery_set,
+    no_data_table,
+)
 from ips_eval.publish.tables.employer import build_employer_survey
 from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
 from ips_eval.publish.tables.regions import build_regions
 from ips_eval.publish.tables.register import build_register
 from ips_eval.publish.tables.scores import build_change, build_mixed
 from ips_eval.publish.tables.writer import hidden_cells, write_table
-from schemas.codebook import LANGS
+from schemas.codebook import LANGS, Lang
+from schemas.table_text import TEXT
 
 Frames = dict[str, pl.DataFrame | None]
 Builder = Callable[[Frames, str, DeliverySet], PublishedTable]
@@ -125,6 +131,23 @@ class TableRun:
     preview: pl.DataFrame
 
 
+def build_or_no_data(spec: TableSpec, frames: Frames, lang: Lang,
+                     source: DeliverySet) -> PublishedTable:
+    """The table as its builder makes it — or, when its inputs hold no rows yet (an early
+    delivery: no follow-up, no jobs, no registers), the table with one line saying there are
+    no data yet. The one place every table gets this, rather than each builder on its own."""
+    if all(frames[q] is None or frames[q].height == 0 for q in spec.inputs):
+        try:
+            table = spec.build(frames, lang, source)
+        except Exception:  # noqa: BLE001 — a builder need not handle "nothing at all"
+            key = f"{spec.name}_title"
+            title = TEXT[key](lang) if key in TEXT else spec.name
+            return no_data_table(spec.name, lang, title, source.note(lang))
+        return table if table.has_rows else table.without_data()
+    table = spec.build(frames, lang, source)
+    return table if table.has_rows else table.without_data()
+
+
 def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
                   cutoffs: dict[str, date], png: PngWriter | None) -> TableRun:
     """Build table ``name`` in every language and write all its formats."""
@@ -135,7 +158,7 @@ def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
     hidden: dict[str, int] = {}
     preview = pl.DataFrame()
     for lang in LANGS:
-        table = spec.build(frames, lang, source)
+        table = build_or_no_data(spec, frames, lang, source)
         files += write_table(table, out_dir, png).values()
         hidden[lang] = hidden_cells(table)
         if lang == "en":
