@@ -26,6 +26,20 @@ TEXT: dict[str, Label] = {
         "(till exempel uppföljningsenkäter, anställningar eller registerutdrag saknas ännu).",
         "No data yet: the deliveries hold no observations for this table (for example, "
         "follow-up surveys, jobs or register extracts have not been delivered yet)."),
+    "model": L("Malli", "Modell", "Model"),
+    "not_fitted_no_rows": L(
+        "{what}: mallia ei sovitettu, koska havaintoja ei vielä ole.",
+        "{what}: modellen skattades inte eftersom det ännu inte finns några observationer.",
+        "{what}: the model was not fitted because there are no observations yet."),
+    "not_fitted_no_events": L(
+        "{what}: mallia ei sovitettu, koska tapahtumia ei vielä ole ({detail}).",
+        "{what}: modellen skattades inte eftersom det ännu inte finns några händelser "
+        "({detail}).",
+        "{what}: the model was not fitted because there are no events yet ({detail})."),
+    "not_fitted_failed": L(
+        "{what}: mallia ei voitu sovittaa näillä tiedoilla ({detail}).",
+        "{what}: modellen kunde inte skattas med dessa data ({detail}).",
+        "{what}: the model could not be fitted to these data ({detail})."),
     "suppression_note": L(
         ".. = salassapidettävä: alle 5 henkilön lukumäärä, siitä laskettu tunnusluku tai "
         "täydentävä luku, josta pieni luku voitaisiin päätellä.",

@@ -12,18 +12,17 @@ from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
 from ips_eval.employment import derive
 from ips_eval.employment import results as survival_results
-from ips_eval.employment.cox import cox_tenure, logit_job_within_12_months
+from ips_eval.employment.cox import LOGIT_WINDOW_DAYS, cox_tenure, logit_job_within_12_months
 from ips_eval.export import export_dataset, stat_files_note
-from ips_eval.outputs import write_figure
+from ips_eval.outputs import fit_or_reason, stack_results, write_figure
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.analysis import dataset
 
 GROUP = "employment"
 PUBLISHED = {("pilot", "2023-06-30"): (763, 348), ("rrp", "2024-04-30"): (336, 86)}
-
-
-
-
+COX_COLUMNS = ("param", "term", "coef", "hr", "ci_lower", "ci_upper", "p", "n", "events",
+               "ph_test_p")
+LOGIT_COLUMNS = ("term", "coef", "or", "ci_lower", "ci_upper", "p", "n", "events")
 
 
 def _export(con, name: str, study: Study) -> dict[str, str]:
@@ -180,9 +179,13 @@ def results_cox(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Cox models of TENURE1 and TENURE (clustered by client), Efron ties, PH test."""
     with warehouse.connect() as con:
         frame = derive.tenure_model_frame(con)
-        table = pl.concat([cox_tenure(frame.filter(pl.col("param") == p), p)
-                           for p in ("TENURE1", "TENURE")])
-        return result(con, study, "cox", table, ["param", "term"])
+        fits = []
+        for param in ("TENURE1", "TENURE"):
+            rows = frame.filter(pl.col("param") == param)
+            fits.append(fit_or_reason(lambda rows=rows, param=param: cox_tenure(rows, param),
+                                      {"param": param}, COX_COLUMNS, rows.height,
+                                      int(rows["event"].sum()) if rows.height else 0))
+        return result(con, study, "cox", stack_results(fits), ["param", "term"])
 
 
 @dg.asset_check(asset=["results", "cox"], description="Proportional hazards hold (global "
@@ -200,7 +203,10 @@ def cox_proportional_hazards(warehouse: Warehouse) -> dg.AssetCheckResult:
 def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Logistic model of a competitive job within 12 months (full 12-month window only)."""
     with warehouse.connect() as con:
-        table = logit_job_within_12_months(derive.ttfj_model_frame(con))
+        ttfj = derive.ttfj_model_frame(con)
+        followed = ttfj.filter(pl.col("followup_days") >= LOGIT_WINDOW_DAYS).height
+        table = fit_or_reason(lambda: logit_job_within_12_months(ttfj), {}, LOGIT_COLUMNS,
+                              followed)
         return result(con, study, "logit", table, ["term"])
 
 

@@ -21,6 +21,7 @@ from ips_eval.publish.tables.common import (
     PublishedTable,
     delivery_set,
     no_data_table,
+    value_label,
 )
 from ips_eval.publish.tables.employer import build_employer_survey
 from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
@@ -29,7 +30,7 @@ from ips_eval.publish.tables.register import build_register
 from ips_eval.publish.tables.scores import build_change, build_mixed
 from ips_eval.publish.tables.writer import hidden_cells, write_table
 from schemas.codebook import LANGS, Lang
-from schemas.table_text import TEXT
+from schemas.table_text import TEXT, text
 
 Frames = dict[str, pl.DataFrame | None]
 Builder = Callable[[Frames, str, DeliverySet], PublishedTable]
@@ -131,21 +132,44 @@ class TableRun:
     preview: pl.DataFrame
 
 
+def _without_unfitted(frames: Frames, lang: Lang) -> tuple[Frames, list[str]]:
+    """The inputs without the rows of models that were not fitted (``not_fitted``, written by
+    ``ips_eval.outputs.fit_or_reason``), and a note per such model saying why."""
+    kept: Frames = {}
+    notes: list[str] = []
+    for name, frame in frames.items():
+        if frame is None or "not_fitted" not in frame.columns:
+            kept[name] = frame
+            continue
+        for r in frame.filter(pl.col("not_fitted").is_not_null()).iter_rows(named=True):
+            what = (value_label("param", r["param"], lang) if r.get("param")
+                    else r.get("instrument") or text("model", lang))
+            notes.append(text(f"not_fitted_{r['not_fitted']}", lang, what=what,
+                              detail=r.get("note") or ""))
+        kept[name] = frame.filter(pl.col("not_fitted").is_null())
+    return kept, notes
+
+
 def build_or_no_data(spec: TableSpec, frames: Frames, lang: Lang,
                      source: DeliverySet) -> PublishedTable:
     """The table as its builder makes it — or, when its inputs hold no rows yet (an early
     delivery: no follow-up, no jobs, no registers), the table with one line saying there are
-    no data yet. The one place every table gets this, rather than each builder on its own."""
+    no data yet; models that were not fitted are left out with a note saying why. The one
+    place every table gets this, rather than each builder on its own."""
+    frames, unfitted = _without_unfitted(frames, lang)
     if all(frames[q] is None or frames[q].height == 0 for q in spec.inputs):
         try:
             table = spec.build(frames, lang, source)
         except Exception:  # noqa: BLE001 — a builder need not handle "nothing at all"
             key = f"{spec.name}_title"
             title = TEXT[key](lang) if key in TEXT else spec.name
-            return no_data_table(spec.name, lang, title, source.note(lang))
-        return table if table.has_rows else table.without_data()
-    table = spec.build(frames, lang, source)
-    return table if table.has_rows else table.without_data()
+            table = no_data_table(spec.name, lang, title, source.note(lang))
+    else:
+        table = spec.build(frames, lang, source)
+    if not table.has_rows:
+        table = table.without_data()
+    table.notes = [*table.notes, *unfitted]
+    return table
 
 
 def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
