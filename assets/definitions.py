@@ -11,11 +11,11 @@ from assets.defs.resources import resources_for
 from ips_eval.config import Settings
 
 
-def build_defs(settings: Settings) -> dg.Definitions:
+def build_defs(settings: Settings, run_id: str = "") -> dg.Definitions:
     return dg.Definitions.merge(
         dg.load_from_defs_folder(path_within_project=Path(__file__).parent.parent),
         dg.Definitions(
-            resources=resources_for(settings),
+            resources=resources_for(settings, run_id),
             # DuckDB allows one writing process per file: steps run one after another in the
             # run's process, never in parallel subprocesses (the multiprocess default) that
             # would collide

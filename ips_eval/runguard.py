@@ -6,7 +6,8 @@
   (each atomically), so until the run is through the folder holds a mix and says so;
 - no child outlives the run: a small watchdog process watches the run's process tree and, when
   the run ends in any way — SIGKILL included — kills what the run started (Chromium);
-- a folder replaced as a whole (the built-in study: written beside, then renamed in).
+- a folder replaced as a whole (the built-in study: written beside, then renamed in);
+- what a complete run was a function of (``.ips_eval_state.json``), for incremental runs.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+
+from ips_eval.config import PROJECT_ROOT, Settings
 
 LOCK_FILE = ".ips_eval.lock"
 INCOMPLETE_FILE = "INCOMPLETE.txt"
@@ -211,3 +214,55 @@ def replace_dir(new: Path, target: Path) -> bool:
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# What a complete run was made from (for incremental runs, ips_eval.runner)
+# ---------------------------------------------------------------------------------------------
+
+STATE_FILE = ".ips_eval_state.json"
+
+
+def state_path(out_dir: Path) -> Path:
+    return out_dir / STATE_FILE
+
+
+def load_state(out_dir: Path) -> dict | None:
+    try:
+        state = json.loads(state_path(out_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) and "sources" in state else None
+
+
+def save_state(out_dir: Path, state: dict) -> None:
+    tmp = state_path(out_dir).with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(state_path(out_dir))
+
+
+def _digest_files(paths: list[Path], root: Path) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(str(path.relative_to(root)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def fingerprint(settings: Settings) -> dict:
+    """What a complete run's outputs are a function of: settings, code, delivery files."""
+    from schemas.codebook import SOURCES
+
+    code = sorted(p for folder in ("ips_eval", "assets", "schemas", "sql")
+                  for p in (PROJECT_ROOT / folder).rglob("*")
+                  if p.suffix in (".py", ".sql") and p.is_file())
+    sources = {}
+    for src in SOURCES.values():
+        folder = settings.deliveries_dir / src.name
+        files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        sources[src.name] = _digest_files(files, settings.deliveries_dir)
+    setup = json.dumps({"deliveries": str(settings.deliveries_dir),
+                        "cutoffs": {k: v.isoformat() for k, v in sorted(settings.cutoffs.items())},
+                        "key": hashlib.sha256(settings.pseudonym_key.encode()).hexdigest()})
+    return {"settings": hashlib.sha256(setup.encode()).hexdigest(),
+            "code": _digest_files(code, PROJECT_ROOT), "sources": sources}

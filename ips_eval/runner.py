@@ -8,6 +8,15 @@ the output lock is taken (one writer; nothing else happens before it: not the bu
 not loading the definitions), then the folder is marked incomplete until the run has
 succeeded. Children (Chromium) never outlive the run, also when it is killed
 (:mod:`ips_eval.runguard`).
+
+Incremental runs: a complete run leaves ``<out>/.ips_eval_state.json`` — a fingerprint of the
+settings, of the code (every .py and .sql file) and of each source's delivery files, and a
+content fingerprint of every warehouse table an asset wrote. The next whole-graph run on the
+same folder, with the same settings and code and no incomplete run in between, runs only what
+depends on the sources whose files changed, in four phases (ingest, analysis datasets,
+results, publication); after each phase an asset whose table came out identical to the last
+run's stops the change from spreading further. Anything else — other settings or code, an
+``INCOMPLETE.txt``, a ``--select``, no state — runs the whole graph.
 """
 
 from __future__ import annotations
@@ -26,9 +35,14 @@ from ips_eval.config import Settings, check_writable
 from ips_eval.runguard import (
     RunLocked,
     child_watchdog,
+    fingerprint,
+    is_incomplete,
+    load_state,
     mark_complete,
     mark_incomplete,
     output_lock,
+    save_state,
+    state_path,
 )
 
 __all__ = ["RunLocked", "RunReport", "execute", "output_lock", "summary"]
@@ -47,6 +61,8 @@ class RunReport:
     checks_failed: list[tuple[str, str, str]] = field(default_factory=list)  # key, name, severity
     checks_passed: int = 0
     skipped: list[str] = field(default_factory=list)
+    unchanged: int = 0  # assets an incremental run did not need to run
+    incremental: str | None = None  # what an incremental run found changed
     seconds: float = 0.0
 
 
@@ -184,9 +200,12 @@ def execute(
             print(f"ips-eval: note: {stale}", file=stream, flush=True)
         if prepare is not None:
             prepare()
+        previous = None if is_incomplete(settings.out_dir) else load_state(settings.out_dir)
+        state_path(settings.out_dir).unlink(missing_ok=True)
+        current = fingerprint(settings) if selection is None else None
         mark_incomplete(settings.out_dir, report.run_id)
         try:
-            _run_graph(settings, selection, stream, report)
+            _run_graph(settings, selection, stream, report, previous, current)
         except KeyboardInterrupt:
             report.interrupted = True
         report.success = report.success and not report.interrupted
@@ -196,8 +215,8 @@ def execute(
     return report
 
 
-def _run_graph(settings: Settings, selection: str | None, stream: TextIO,
-               report: RunReport) -> None:
+def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report: RunReport,
+               previous: dict | None, current: dict | None) -> None:
     from assets.definitions import build_defs
 
     handler = _ProgressHandler(report, stream)
@@ -208,20 +227,112 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO,
         log.addHandler(handler)
         return log
 
-    defs = dg.Definitions.merge(build_defs(settings),
+    defs = dg.Definitions.merge(build_defs(settings, report.run_id),
                                 dg.Definitions(loggers={"progress": progress}))
     job = defs.resolve_implicit_global_asset_job_def()
-    if selection:
-        job = job.get_subset(asset_selection=set(
-            dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph())))
-    report.steps_total = len(job.graph.nodes)
+    graph = defs.resolve_asset_graph()
     home = settings.out_dir / ".dagster"
     write_instance_config(home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_id=report.run_id,
-            run_config={"loggers": {"progress": {}}})
-    report.success = report.success and result.success
+        def run(keys: set[dg.AssetKey] | None) -> bool:
+            subset = job if keys is None else job.get_subset(asset_selection=keys)
+            report.steps_total += len(subset.graph.nodes)
+            result = subset.execute_in_process(
+                instance=instance, raise_on_error=False, tags={"ips_eval/run": report.run_id},
+                run_config={"loggers": {"progress": {}}})
+            report.success = report.success and result.success
+            return result.success
+
+        if selection:
+            run(set(dg.AssetSelection.from_string(selection).resolve(graph)))
+            return
+        if current is None:
+            return
+        same_setup = previous is not None and all(
+            previous.get(k) == current[k] for k in ("settings", "code"))
+        if not same_setup:
+            ok = run(None)
+            tables = previous_tables = {}
+        else:
+            changed = sorted(s for s, fp in current["sources"].items()
+                             if previous["sources"].get(s) != fp)
+            report.incremental = ", ".join(changed) or "nothing"
+            print(f"Incremental run: changed since the last complete run: "
+                  f"{report.incremental}", file=stream, flush=True)
+            previous_tables = previous.get("tables", {})
+            ok, tables = _run_changed(graph, settings, changed, previous_tables, run, report)
+        if ok and report.success:
+            keys = [k for k in graph.get_all_asset_keys() if _table_of(k)]
+            save_state(settings.out_dir, {**current, "tables": {
+                **previous_tables, **tables, **_table_fingerprints(settings, keys)}})
+
+
+# the phase of an asset by the first part of its key; anything else is publication
+PHASE = {"raw": 0, "staging": 0, "quarantine": 0, "meta": 0, "comparison": 1, "analysis": 1,
+         "results": 2}
+TABLE_SCHEMAS = ("raw", "staging", "analysis", "results")
+
+
+def _table_of(key: dg.AssetKey) -> str | None:
+    """The warehouse table an asset writes, when its key names one (``results/cox``)."""
+    path = key.path
+    return f'{path[0]}."{path[1]}"' if len(path) == 2 and path[0] in TABLE_SCHEMAS else None
+
+
+def _run_changed(graph, settings: Settings, changed: list[str], previous: dict[str, str],
+                 run: Callable[[set[dg.AssetKey] | None], bool], report: RunReport
+                 ) -> tuple[bool, dict[str, str]]:
+    """Run what depends on the changed sources, phase by phase; an asset whose table is the
+    same as last time does not make its dependants run."""
+    from schemas.codebook import SOURCES
+
+    order = list(graph.toposorted_asset_keys)
+    phase: dict[dg.AssetKey, int] = {}
+    for key in order:
+        parents = graph.get(key).parent_keys
+        phase[key] = max([PHASE.get(key.path[0], 3), *(phase[p] for p in parents
+                                                        if p in phase)])
+    dirty = {dg.AssetKey(["raw", s.table]) for s in SOURCES.values() if s.name in changed}
+    fingerprints: dict[str, str] = {}
+    for step in range(4):
+        selected = set()
+        for key in order:
+            if phase[key] == step and (key in dirty or any(
+                    p in dirty or p in selected for p in graph.get(key).parent_keys)):
+                selected.add(key)
+        in_phase = sum(1 for k in order if phase[k] == step)
+        report.unchanged += in_phase - len(selected)
+        if not selected:
+            continue
+        if not run(selected):
+            return False, fingerprints
+        found = _table_fingerprints(settings, [k for k in selected if _table_of(k)])
+        fingerprints.update(found)
+        dirty |= {k for k in selected
+                  if not _table_of(k) or found.get(k.to_user_string())
+                  != previous.get(k.to_user_string())}
+    return True, fingerprints
+
+
+def _table_fingerprints(settings: Settings, keys: list[dg.AssetKey]) -> dict[str, str]:
+    """A content fingerprint (row count and an order-free sum of row hashes) of each asset's
+    warehouse table."""
+    from ips_eval.warehouse import connect
+
+    found: dict[str, str] = {}
+    if not settings.warehouse_path.exists():
+        return found
+    with connect(settings.warehouse_path, memory_limit=settings.duckdb_memory_limit,
+                 threads=settings.duckdb_threads, read_only=True) as con:
+        for key in keys:
+            table = _table_of(key)
+            try:
+                n, total = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {table} t"
+                                       ).fetchall()[0]
+            except Exception:  # noqa: BLE001 — no such table: no fingerprint, it counts changed
+                continue
+            found[key.to_user_string()] = f"{n}:{total}"
+    return found
 
 
 def summary(report: RunReport, settings: Settings) -> str:
@@ -233,7 +344,9 @@ def summary(report: RunReport, settings: Settings) -> str:
         f"{state} in {report.seconds:.0f} s (run {report.run_id}): "
         f"{len(report.materialised)} assets materialised, {report.checks_passed} checks passed, "
         f"{len(report.checks_failed)} did not pass, {len(report.failed_steps)} steps failed, "
-        f"{len(report.skipped)} skipped.",
+        f"{len(report.skipped)} skipped"
+        + (f", {report.unchanged} unchanged (incremental: {report.incremental} changed)."
+           if report.incremental is not None else "."),
         f"  deliveries   {settings.deliveries_dir}",
         f"  warehouse    {settings.warehouse_path}",
     ]

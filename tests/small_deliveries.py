@@ -31,11 +31,13 @@ def _item(rng: random.Random, name: str, wave: int) -> str:
 
 def early_region(dst: Path, clients: int = 40, region: str = "KAI", waves: tuple[int, ...] = (0, 6),
                  jobs: bool = True, contacts: bool = True, first: date = date(2023, 9, 1),
-                 last: date = date(2024, 6, 30), seed: int = 1) -> Path:
+                 last: date = date(2024, 6, 30), seed: int = 1, messy: bool = False) -> Path:
     """One region's first deliveries: ``clients`` enrolment forms with index dates between
     ``first`` and ``last``; with ``jobs``, a competitive job for every third client; survey
     answers at ``waves`` (months) only, each on its target day; with ``contacts``, employer
-    contacts of the coach. Delivered on 2025-01-10 (after the default RRP cut-off)."""
+    contacts of the coach. Delivered on 2025-01-10 (after the default RRP cut-off). With
+    ``messy``, the defects real early deliveries carry: an invalid HETU, a duplicated row, a
+    job of an unknown client, an out-of-range answer and "don't know" (99) codes."""
     rng = random.Random(seed)
     delivered = "2025-01-10"
     span = (last - first).days
@@ -67,6 +69,14 @@ def early_region(dst: Path, clients: int = 40, region: str = "KAI", waves: tuple
             contact_rows.append([f"{region}-C0{1 + i % 2}", code,
                                  _fi(start + timedelta(days=rng.randint(5, 40))),
                                  Y1 if i % 2 else Y2, str(1 + i % 3)])
+    if messy:
+        rows[0][1] = rows[0][1][:-1] + ("X" if rows[0][1][-1] != "X" else "Y")  # bad check
+        rows.append(list(rows[1]))  # an exact duplicate
+        job_rows.append([f"{region}-9999", "1", Y1, "1.3.2024", "", "20", "5223", "1", "0",
+                         "1", ""])  # a job of an unknown client
+        for row in survey_rows[:3]:
+            row[3] = "7"  # mhi1 is 1–6
+            row[4] = "99"  # don't know
     write_csv(dst / "asiakkaat" / f"{delivered}_{region}.csv", ENROLMENT, rows)
     if job_rows:
         write_csv(dst / "tyosuhteet" / f"{delivered}_{region}.csv", JOBS, job_rows)

@@ -96,17 +96,23 @@ def test_no_identity_code_in_any_warehouse_table(pipeline_run):
         con.close()
 
 
-def _digests(folder: Path) -> dict[str, str]:
+def _digests(folder: Path, *patterns: str) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.glob("*.csv"))}
+            for pattern in (patterns or ("*.csv",)) for p in sorted(folder.glob(pattern))}
 
 
 def test_two_runs_give_byte_identical_results(pipeline_run, synthetic_study, tmp_path):
+    """…also with another DuckDB thread count and memory limit, and the Stata/SPSS files too
+    (their header's write time is the data cut-off, not the clock)."""
     out, _ = pipeline_run
     second = tmp_path / "out2"
     # the results and everything upstream of them; tables and the report are not needed
-    report = execute(Settings(deliveries_dir=synthetic_study, out_dir=second),
+    report = execute(Settings(deliveries_dir=synthetic_study, out_dir=second,
+                              duckdb_threads=1, duckdb_memory_limit="1GB"),
                      selection='+key:"results/*"')
     assert report.success
     first_digests, second_digests = _digests(out / "results"), _digests(second / "results")
     assert first_digests and first_digests == second_digests
+    stat_files = ("*.dta", "*.sav", "*.parquet")
+    first_stat = _digests(out / "analysis", *stat_files)
+    assert len(first_stat) >= 18 and first_stat == _digests(second / "analysis", *stat_files)

@@ -157,7 +157,7 @@ def meta_manifest(context, warehouse: Warehouse, study: Study,
                   pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         path = write_manifest(con, study.out, study.cutoffs, pseudonymiser.uses_demo_key,
-                              context.run_id)
+                              study.run_id or context.run_id)
     import json
 
     manifest = json.loads(path.read_text(encoding="utf-8"))

@@ -73,7 +73,7 @@ def report(context, warehouse: Warehouse,
     """One self-contained page: tables (fi/sv/en switch), figures, deliveries and hashes,
     validation summary, software versions, and the run it belongs to."""
     with warehouse.connect() as con:
-        path = write_report(study.out, con, run_id=context.run_id)
+        path = write_report(study.out, con, run_id=study.run_id or context.run_id)
     browser = find_browser()
     screenshot = None
     if browser is not None:

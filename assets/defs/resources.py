@@ -33,12 +33,14 @@ class Warehouse(dg.ConfigurableResource):
 
 
 class Study(dg.ConfigurableResource):
-    """Where the deliveries are, where outputs land, the cut-offs."""
+    """Where the deliveries are, where outputs land, the cut-offs, and the ``ips-eval run``
+    the outputs belong to (empty for a run started from the UI: its Dagster run id is used)."""
 
     deliveries_dir: str
     out_dir: str
     cutoff_pilot: str  # ISO dates: Dagster config holds plain values
     cutoff_rrp: str
+    run_id: str = ""
 
     @property
     def deliveries(self) -> Path:
@@ -81,8 +83,8 @@ class Pseudonymiser:
         return self.secret == DEMO_PSEUDONYM_KEY
 
 
-def resources_for(settings: Settings) -> dict[str, object]:
-    """Every resource of the graph, from one ``Settings``."""
+def resources_for(settings: Settings, run_id: str = "") -> dict[str, object]:
+    """Every resource of the graph, from one ``Settings`` (and the id of the run)."""
     return {
         "warehouse": Warehouse(path=str(settings.warehouse_path),
                                memory_limit=settings.duckdb_memory_limit,
@@ -92,6 +94,7 @@ def resources_for(settings: Settings) -> dict[str, object]:
             out_dir=str(settings.out_dir),
             cutoff_pilot=settings.cutoffs["pilot"].isoformat(),
             cutoff_rrp=settings.cutoffs["rrp"].isoformat(),
+            run_id=run_id,
         ),
         "pseudonymiser": Pseudonymiser(settings.pseudonym_key),
     }
