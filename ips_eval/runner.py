@@ -203,6 +203,13 @@ def execute(
         previous = None if is_incomplete(settings.out_dir) else load_state(settings.out_dir)
         state_path(settings.out_dir).unlink(missing_ok=True)
         current = fingerprint(settings) if selection is None else None
+        if _up_to_date(previous, current):
+            report.incremental = "nothing"
+            save_state(settings.out_dir, previous)  # nothing to run: the outputs stand
+            print("Up to date: settings, code and deliveries are as in the last complete run.",
+                  file=stream, flush=True)
+            report.seconds = time.monotonic() - started
+            return report
         mark_incomplete(settings.out_dir, report.run_id)
         try:
             _run_graph(settings, selection, stream, report, previous, current)
@@ -213,6 +220,11 @@ def execute(
             mark_complete(settings.out_dir, report.run_id)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _up_to_date(previous: dict | None, current: dict | None) -> bool:
+    return (previous is not None and current is not None
+            and all(previous.get(k) == current[k] for k in ("settings", "code", "sources")))
 
 
 def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report: RunReport,
