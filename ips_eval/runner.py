@@ -114,6 +114,8 @@ class _ProgressHandler(logging.Handler):
             message = failure_message(error)
             r.failed_steps.append((step, message))
             self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} FAILED: {message}")
+        elif (event.message or "").startswith("Execution was interrupted"):
+            r.interrupted = True  # Ctrl-C/SIGTERM between steps: the run, not a step, says so
         elif kind == "ASSET_MATERIALIZATION":
             r.materialised.append(event.asset_key.to_user_string())
         elif kind == "ASSET_CHECK_EVALUATION":

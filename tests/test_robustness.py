@@ -308,13 +308,16 @@ def test_interrupted_run_says_so_and_exits_130(tmp_path, signo):
     out, log = tmp_path / "out", tmp_path / "run.log"
     proc = start("run", "--deliveries", str(deliveries), "--out", str(out), log=log)
     wait_for(lambda: "[  2/" in log.read_text(), "the second step", proc)
+    children = _descendants(proc.pid)  # the watchdog at least
+    assert children
     proc.send_signal(signo)
     assert proc.wait(timeout=300) == 130
     text = log.read_text()
     assert "interrupted" in text
     assert "Traceback" not in text
     assert (out / INCOMPLETE_FILE).exists()
-    assert not any(_alive(p) for p in _descendants(proc.pid))
+    time.sleep(2)
+    assert not [c for p, c in children.items() if _alive(p)]
 
 
 def test_failed_step_summary_shows_the_root_error(tmp_path):
@@ -337,3 +340,41 @@ def test_failed_step_summary_shows_the_root_error(tmp_path):
     message = failure_message(failure.event_specific_data.error)
     assert "Out of Memory Error" in message
     assert "tune_workloads" not in message and "See also" not in message
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Incremental runs
+# ---------------------------------------------------------------------------------------------
+def _new_enrolment_file(deliveries: Path, region: str) -> None:
+    """The region's next delivery: its clients again, the first one corrected (a service end),
+    and one new client."""
+    (first,) = sorted((deliveries / "asiakkaat").glob(f"*_{region}.csv"))
+    header, *rows = first.read_text("utf-8").splitlines()
+    cells = rows[0].split(";")
+    cells[13], cells[14] = "20.12.2024", "2"
+    rows[0] = ";".join(cells)
+    new = rows[1].split(";")
+    new[0], new[1], new[2] = f"{region}-0999", "", "0"  # no register consent, no HETU
+    rows.append(";".join(new))
+    (deliveries / "asiakkaat" / f"2025-01-20_{region}.csv").write_text(
+        "\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def test_incremental_run_equals_a_full_run(tmp_path):
+    deliveries = early_region(tmp_path / "d", clients=15, region="PSA", waves=(0,))
+    out = tmp_path / "out"
+    assert_complete(cli("run", "--deliveries", str(deliveries), "--out", str(out)), out)
+
+    same = cli("run", "--deliveries", str(deliveries), "--out", str(out))
+    assert same.returncode == 0 and "Up to date" in same.stderr
+
+    _new_enrolment_file(deliveries, "PSA")
+    again = cli("run", "--deliveries", str(deliveries), "--out", str(out))
+    assert_complete(again, out)
+    assert "changed since the last complete run: asiakkaat" in again.stderr
+    assert "raw__kontaktit " not in again.stderr  # a source without a new file is not re-read
+    assert " unchanged (incremental" in again.stdout
+
+    fresh = tmp_path / "fresh"
+    assert_complete(cli("run", "--deliveries", str(deliveries), "--out", str(fresh)), fresh)
+    assert digests(out, *RESULT_FILES) == digests(fresh, *RESULT_FILES)
