@@ -82,26 +82,31 @@ DELIVERIES = {
 
 
 @pytest.fixture(scope="module")
-def small_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
-    """Each small delivery run once through `ips-eval run`: {case: (deliveries, out, proc)}."""
-    runs = {}
-    for case, build in DELIVERIES.items():
-        root = tmp_path_factory.mktemp(case)
-        deliveries, out = build(root / "deliveries"), root / "out"
-        runs[case] = (deliveries, out, cli("run", "--deliveries", str(deliveries),
-                                           "--out", str(out)))
-    return runs
+def small_run(tmp_path_factory: pytest.TempPathFactory):
+    """``small_run(case)``: the small delivery ``case`` run once (per module) through `ips-eval
+    run` → (deliveries, out, completed process)."""
+    runs: dict[str, tuple] = {}
+
+    def run(case: str) -> tuple:
+        if case not in runs:
+            root = tmp_path_factory.mktemp(case)
+            deliveries, out = DELIVERIES[case](root / "deliveries"), root / "out"
+            runs[case] = (deliveries, out, cli("run", "--deliveries", str(deliveries),
+                                               "--out", str(out)))
+        return runs[case]
+
+    return run
 
 
 @pytest.mark.parametrize("case", list(DELIVERIES))
-def test_small_delivery_gives_a_complete_report(small_runs, case):
-    _, out, proc = small_runs[case]
+def test_small_delivery_gives_a_complete_report(small_run, case):
+    _, out, proc = small_run(case)
     assert_complete(proc, out)
     assert "Finished" in proc.stdout
 
 
-def test_a_table_without_data_says_so_in_its_language(small_runs):
-    _, out, _ = small_runs["ten_clients_with_enrolment_forms_only"]
+def test_a_table_without_data_says_so_in_its_language(small_run):
+    _, out, _ = small_run("ten_clients_with_enrolment_forms_only")
     # no registers delivered: the register table is written, with the no-data line
     assert "Inga uppgifter ännu" in (out / "tables" / "register_sv.csv").read_text("utf-8")
     assert "Ei vielä tietoja" in (out / "tables" / "register_fi.html").read_text("utf-8")
@@ -112,8 +117,8 @@ def test_a_table_without_data_says_so_in_its_language(small_runs):
         or "the model was not fitted" in (out / "tables" / "cox_en.html").read_text("utf-8")
 
 
-def test_messy_small_delivery_quarantines_its_defects(small_runs):
-    _, out, _ = small_runs["forty_clients_without_12_month_answers"]
+def test_messy_small_delivery_quarantines_its_defects(small_run):
+    _, out, _ = small_run("forty_clients_without_12_month_answers")
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     by_rule = {rule for s in manifest["sources"].values() for rule in s.get("by_rule", {})}
     assert by_rule, "the messy delivery's defects should be in quarantine"
@@ -263,8 +268,8 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium")
-def test_killed_runs_converge_and_never_look_complete(small_runs, tmp_path):
-    deliveries, reference, _ = small_runs["ten_clients_with_enrolment_forms_only"]
+def test_killed_runs_converge_and_never_look_complete(small_run, tmp_path):
+    deliveries, reference, _ = small_run("ten_clients_with_enrolment_forms_only")
     out = tmp_path / "out"
     args = ("run", "--deliveries", str(deliveries), "--out", str(out))
 
