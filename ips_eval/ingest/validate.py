@@ -35,17 +35,8 @@ class ValidationSummary:
         return sum(f.outcome == REJECTED for f in self.files)
 
     @property
-    def rows_quarantined(self) -> int:
-        return sum(s.quarantined_rows for s in self.sources.values())
-
-    @property
     def balanced(self) -> bool:
         return bool(self.reconciliation.is_empty() or self.reconciliation["balanced"].all())
-
-    @property
-    def ok(self) -> bool:
-        """No file rejected whole, reconciliation holds, no identity code leaked."""
-        return self.files_rejected == 0 and self.balanced and not self.leaks
 
     def render(self) -> str:
         lines = [f"Deliveries: {self.deliveries_dir}",
