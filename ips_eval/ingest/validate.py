@@ -38,6 +38,11 @@ class ValidationSummary:
     def balanced(self) -> bool:
         return bool(self.reconciliation.is_empty() or self.reconciliation["balanced"].all())
 
+    @property
+    def ok(self) -> bool:
+        """No file rejected whole, reconciliation holds, no identity code leaked."""
+        return self.files_rejected == 0 and self.balanced and not self.leaks
+
     def render(self) -> str:
         lines = [f"Deliveries: {self.deliveries_dir}",
                  f"Files: {len(self.files)} ({self.files_rejected} rejected)", ""]
