@@ -12,11 +12,12 @@ from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
 from ips_eval.employment import derive
 from ips_eval.employment import results as survival_results
-from ips_eval.employment.cox import LOGIT_WINDOW_DAYS, cox_tenure, logit_job_within_12_months
+from ips_eval.employment.cox import cox_tenure, logit_job_within_12_months
 from ips_eval.export import export_dataset, stat_files_note
 from ips_eval.outputs import fit_or_reason, stack_results, write_figure
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.analysis import dataset
+from schemas.windows import TWELVE_MONTHS_DAYS
 
 GROUP = "employment"
 PUBLISHED = {("pilot", "2023-06-30"): (763, 348), ("rrp", "2024-04-30"): (336, 86)}
@@ -204,7 +205,7 @@ def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Logistic model of a competitive job within 12 months (full 12-month window only)."""
     with warehouse.connect() as con:
         ttfj = derive.ttfj_model_frame(con)
-        followed = ttfj.filter(pl.col("followup_days") >= LOGIT_WINDOW_DAYS).height
+        followed = ttfj.filter(derive.followed_for(TWELVE_MONTHS_DAYS)).height
         table = fit_or_reason(lambda: logit_job_within_12_months(ttfj), {}, LOGIT_COLUMNS,
                               followed)
         return result(con, study, "logit", table, ["term"])
