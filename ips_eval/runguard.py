@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -176,8 +175,9 @@ def child_watchdog() -> Iterator[None]:
         since = int(float(f.read().split()[0]) * os.sysconf("SC_CLK_TCK")) - 1
     dog = subprocess.Popen([sys.executable, "-I", "-S", "-c", WATCHDOG, str(os.getpid()),
                             str(since)], stdin=subprocess.PIPE,
-                           # the watchdog must outlive a Ctrl-C aimed at the run
-                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+                           # its own session: a Ctrl-C aimed at the run's terminal group
+                           # must not end the watchdog before it has cleaned up
+                           start_new_session=True)
     try:
         yield
     finally:
