@@ -66,8 +66,10 @@ class RunReport:
     seconds: float = 0.0
 
 
-# Dagster turns a SIGINT/SIGTERM inside a step into this error (and fails the step)
-INTERRUPTED_ERRORS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
+# Dagster turns a SIGINT/SIGTERM inside a step into its error (and fails the step); DuckDB,
+# when the signal lands in one of its queries, raises its own
+INTERRUPTED_ERRORS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt",
+                      "InterruptException")
 
 
 class _ProgressHandler(logging.Handler):
