@@ -89,17 +89,18 @@ def copy_table_to_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path
 
 def write_figure(save: Callable[[Path, str], None] | Any, out_dir: Path, name: str) -> list[Path]:
     """Save a matplotlib figure as ``out/figures/<name>.png`` and ``.svg``, reproducibly
-    (no timestamps, a fixed SVG id salt)."""
+    (no timestamps, a fixed SVG id salt). The SVG keeps its texts as text elements (not glyph
+    paths): a report author can search and edit them, and the disclosure audit can read them."""
     import matplotlib
 
-    matplotlib.rcParams["svg.hashsalt"] = "ips-eval"
     figures = Path(out_dir) / "figures"
     written = []
-    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        target = figures / f"{name}.{ext}"
-        with atomic_path(target) as tmp:
-            save.savefig(tmp, format=ext, metadata=meta, dpi=150, bbox_inches="tight")
-        written.append(target)
+    with matplotlib.rc_context({"svg.hashsalt": "ips-eval", "svg.fonttype": "none"}):
+        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            target = figures / f"{name}.{ext}"
+            with atomic_path(target) as tmp:
+                save.savefig(tmp, format=ext, metadata=meta, dpi=150, bbox_inches="tight")
+            written.append(target)
     return written
 
 

@@ -326,25 +326,17 @@ TEXT: dict[str, Label] = {
         "Agree = somewhat or fully agree (4–5). Respondents are employers who hired an IPS "
         "client."),
 
-    # ---- figure -------------------------------------------------------------------------------
-    "fig_fidelity_title": L(
-        "IPS-25-menetelmäuskollisuus ja työllistyminen tiimeittäin",
-        "IPS-25-metodtrohet och sysselsättning per team",
-        "IPS-25 fidelity and employment by team"),
-    "fig_fidelity_x": L("IPS-25 pisteet (viimeisin arvio)", "IPS-25 poäng (senaste bedömning)",
-                        "IPS-25 total (latest review)"),
-    "fig_fidelity_y": L("Työllistyi 12 kk:ssa, %", "Sysselsatt inom 12 mån, %",
-                        "Employed within 12 months, %"),
-
     # figure captions on the report page, by figure file name
     "figure_km_tenure_by_cohort": L(
         "Ensimmäisen työsuhteen kesto kohorteittain (Kaplan–Meier, riskijoukko alla)",
         "Första anställningens längd per kohort (Kaplan–Meier, riskmängd nedan)",
         "Tenure of the first job by cohort (Kaplan–Meier, numbers at risk below)"),
     "figure_cif_first_job_by_cohort": L(
-        "Ensimmäisen työn kumulatiivinen ilmaantuvuus kohorteittain (Aalen–Johansen)",
-        "Kumulativ incidens av första arbete per kohort (Aalen–Johansen)",
-        "Cumulative incidence of the first job by cohort (Aalen–Johansen)"),
+        "Ensimmäisen työn kumulatiivinen ilmaantuvuus kohorteittain (Aalen–Johansen, "
+        "riskijoukko alla)",
+        "Kumulativ incidens av första arbete per kohort (Aalen–Johansen, riskmängd nedan)",
+        "Cumulative incidence of the first job by cohort (Aalen–Johansen, numbers at risk "
+        "below)"),
     "figure_scores_by_wave": L(
         "Mittarien keskiarvot aalloittain (95 %:n LV) kohorteittain",
         "Instrumentens medelvärden per omgång (95 % KI) per kohort",

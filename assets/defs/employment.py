@@ -14,7 +14,7 @@ from ips_eval.employment import derive
 from ips_eval.employment import results as survival_results
 from ips_eval.employment.cox import cox_tenure, logit_job_within_12_months
 from ips_eval.export import export_dataset, stat_files_note
-from ips_eval.outputs import write_figure
+from ips_eval.publish.figures.common import write_figure_languages
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.analysis import dataset
 
@@ -153,6 +153,17 @@ def km_estimates_are_probabilities(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=bad == 0, metadata={"bad_rows": int(bad)})
 
 
+@dg.asset(key=keys.results("survival_curves"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.TTE])
+def results_survival_curves(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Every Kaplan–Meier and Aalen–Johansen curve of km.csv in full (one row per observed
+    time, numbers at risk, log-log CIs): what the survival figures draw."""
+    with warehouse.connect() as con:
+        table = survival_results.survival_curves(derive.tte_frame(con))
+        return result(con, study, "survival_curves", table,
+                       ["param", "method", "group_var", "group", "time_days"])
+
+
 @dg.asset(key=keys.results("rmst"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_rmst(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Median times (95 % CI) and the restricted mean tenure to 365.25 days."""
@@ -223,29 +234,25 @@ def results_quarterly(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
 
 
 # ---------------------------------------------------------------------------------------------
-# Figures
+# Figures (from results.survival_curves, one file per language)
 # ---------------------------------------------------------------------------------------------
 @dg.asset(key=keys.figure("km_tenure_by_cohort"), group_name=GROUP, kinds={"matplotlib"},
-          deps=[keys.TTE])
+          deps=[results_survival_curves])
 def figure_km_tenure_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """KM tenure of the first job by cohort with numbers at risk."""
     return _figure(warehouse, study, "km_tenure_by_cohort", km_tenure_by_cohort)
 
 
 @dg.asset(key=keys.figure("cif_first_job_by_cohort"), group_name=GROUP, kinds={"matplotlib"},
-          deps=[keys.TTE])
+          deps=[results_survival_curves])
 def figure_cif_first_job_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Cumulative incidence of a first job by cohort (AJ) with 95 % bands."""
+    """Cumulative incidence of a first job by cohort (AJ) with 95 % bands and numbers at
+    risk."""
     return _figure(warehouse, study, "cif_first_job_by_cohort", cif_first_job_by_cohort)
 
 
 def _figure(warehouse: Warehouse, study: Study, name: str, draw) -> dg.MaterializeResult:
-    import matplotlib.pyplot as plt
-
-    with warehouse.connect(read_only=False) as con:
-        fig = draw(derive.tte_frame(con))
-    try:
-        paths = write_figure(fig, study.out, name)
-    finally:
-        plt.close(fig)
-    return dg.MaterializeResult(metadata={"files": [str(p) for p in paths]})
+    with warehouse.connect() as con:
+        curves = derive.table_frame(con, "FROM results.survival_curves")
+    paths = write_figure_languages(lambda lang: draw(curves, lang), study.out, name)
+    return dg.MaterializeResult(metadata={"files": [p.name for p in paths]})

@@ -10,7 +10,7 @@ from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md
 from ips_eval.fidelity.reviews import build_fidelity
-from ips_eval.outputs import write_figure
+from ips_eval.publish.figures.common import write_figure_languages
 from ips_eval.publish.figures.fidelity import (
     fidelity_employment_by_team,
     fidelity_vs_employment_figure,
@@ -43,7 +43,8 @@ def figure_fidelity_vs_employment(warehouse: Warehouse, study: Study) -> dg.Mate
         frames = {name: read_warehouse_table(con, f"analysis.{name}")
                   for name in ("clients", "tte", "fidelity")}
     data = fidelity_employment_by_team(frames["clients"], frames["tte"], frames["fidelity"])
-    paths = write_figure(fidelity_vs_employment_figure(data), study.out, "fidelity_vs_employment")
+    paths = write_figure_languages(lambda lang: fidelity_vs_employment_figure(data, lang),
+                                   study.out, "fidelity_vs_employment")
     return dg.MaterializeResult(metadata={
         "teams": data.height, "teams_shown": int(data["shown"].sum()),
         "files": [p.name for p in paths],
