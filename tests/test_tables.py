@@ -233,7 +233,7 @@ def test_table_assets_materialise_with_their_checks(tmp_path: Path) -> None:
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) == 2 and all(e.passed for e in evaluations)
     assert (tmp_path / "tables" / "register_sv.tex").is_file()
-    assert (tmp_path / "figures" / "fidelity_vs_employment.svg").is_file()
+    assert (tmp_path / "figures" / "fidelity_vs_employment_en.svg").is_file()
 
 
 @pytest.mark.browser

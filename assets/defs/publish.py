@@ -1,8 +1,9 @@
 """Publish domain: the publication tables (fi/sv/en, small cells suppressed) and the report
 page. One asset per table in ``ips_eval.publish.tables.catalog.TABLES`` (key ``tables/<name>``),
 downstream of the results it shows, each with a blocking check that no published file shows a
-count of 1–4; the report page ``out/report/index.html`` downstream of every table, every
-figure and the run manifest (with Chromium present, a screenshot at
+count of 1–4; a blocking check per figure that it exists in fi/sv/en and that no text of its
+SVGs shows a count of 1–4; the report page ``out/report/index.html`` downstream of every
+table, every figure and the run manifest (with Chromium present, a screenshot at
 ``out/report/screenshot.png``)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import dagster as dg
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from ips_eval.outputs import markdown_preview
+from ips_eval.publish.figures.common import figure_paths, svg_small_counts
 from ips_eval.publish.report import report_coverage, screenshot_report, write_report
 from ips_eval.publish.tables.audit import published_small_counts
 from ips_eval.publish.tables.browser import find_browser, png_session
@@ -58,6 +60,27 @@ TABLE_CHECKS: list[dg.AssetChecksDefinition] = [no_small_counts_check(spec) for 
 
 FIGURES = ("km_tenure_by_cohort", "cif_first_job_by_cohort", "scores_by_wave",
            "register_states_by_rel_month", "fidelity_vs_employment")
+
+
+def figure_check(name: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=keys.figure(name), name="written_in_each_language_no_count_under_5",
+                    blocking=True,
+                    description="out/figures/<name>_<lang>.png and .svg exist for fi, sv, en and "
+                                "no text of the SVGs shows a count of 1–4.")
+    def _check(study: Study) -> dg.AssetCheckResult:
+        paths = figure_paths(study.out, name)
+        missing = [p.name for p in paths if not p.is_file()]
+        found = [hit for p in paths if p.suffix == ".svg" and p.is_file()
+                 for hit in svg_small_counts(p)]
+        return dg.AssetCheckResult(passed=not missing and not found,
+                                   severity=dg.AssetCheckSeverity.ERROR,
+                                   metadata={"missing": ", ".join(missing) or "none",
+                                             "small_counts": "; ".join(found[:5]) or "none"})
+
+    return _check
+
+
+FIGURE_CHECKS: list[dg.AssetChecksDefinition] = [figure_check(name) for name in FIGURES]
 
 UPSTREAM = [
     *(keys.table(name) for name in TABLE_NAMES),
