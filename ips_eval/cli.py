@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ips_eval.config import Settings, default_deliveries_dir
+from schemas.codebook import LANGS
 from schemas.windows import DEFAULT_CUTOFFS
 
 DEFAULT_SEED = 20240430
@@ -41,6 +42,7 @@ def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
         cutoffs=cutoffs,
         pseudonym_key=base.pseudonym_key,
         duckdb_memory_limit=base.duckdb_memory_limit,
+        label_language=getattr(args, "label_language", None) or base.label_language,
     )
 
 
@@ -132,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         "models, results, tables, figures, report — showing progress per step, then a summary "
         "of what was written where. With no --deliveries the synthetic study is written to "
         "data/synthetic/ first. Exit status 1 when a step failed or an ERROR check did not pass.")
+    run.add_argument("--label-language", choices=LANGS, default=None,
+                     help="language of the variable and value labels in the Stata (.dta) and "
+                     "SPSS (.sav) analysis datasets (default fi, or $IPS_EVAL_LABEL_LANGUAGE)")
     run.add_argument("--select", default=None, metavar="SELECTION",
                      help="only these assets, in Dagster's selection syntax, e.g. "
                      "'+key:\"results/*\"' (the results and everything upstream)")

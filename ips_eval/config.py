@@ -1,6 +1,7 @@
-"""Run settings: where deliveries are read from, where outputs land, the cut-offs and the
-pseudonym key. Read from the environment in this one place (the CLI sets the environment from
-its options), then handed to Dagster as resources; no asset reads the environment itself.
+"""Run settings: where deliveries are read from, where outputs land, the cut-offs, the
+pseudonym key and the language of the Stata/SPSS labels. Read from the environment in this one
+place (the CLI sets the environment from its options), then handed to Dagster as resources; no
+asset reads the environment itself.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from schemas.codebook import LANGS, Lang
 from schemas.windows import DEFAULT_CUTOFFS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +25,9 @@ ENV_OUT = "IPS_EVAL_OUT"
 ENV_CUTOFFS = "IPS_EVAL_CUTOFFS"  # e.g. "pilot=2023-06-30,rrp=2024-12-31"
 ENV_KEY = "IPS_EVAL_PSEUDONYM_KEY"
 ENV_MEMORY = "IPS_EVAL_DUCKDB_MEMORY"  # DuckDB memory_limit, e.g. "8GB"
+ENV_LABEL_LANGUAGE = "IPS_EVAL_LABEL_LANGUAGE"  # fi, sv or en
+# THL's statisticians read Finnish: the Stata/SPSS files' labels are Finnish unless asked
+DEFAULT_LABEL_LANGUAGE: Lang = "fi"
 
 
 def parse_cutoffs(text: str) -> dict[str, date]:
@@ -37,6 +42,16 @@ def parse_cutoffs(text: str) -> dict[str, date]:
     return cutoffs
 
 
+def parse_label_language(text: str) -> Lang:
+    """``fi``, ``sv`` or ``en`` (any case, surrounding space ignored); anything else is an
+    error naming the choices."""
+    lang = text.strip().lower()
+    if lang not in LANGS:
+        raise ValueError(f"unknown label language {text!r} (expected one of "
+                         f"{', '.join(LANGS)})")
+    return lang  # type: ignore[return-value]  # checked against LANGS above
+
+
 @dataclass(frozen=True)
 class Settings:
     deliveries_dir: Path
@@ -44,6 +59,7 @@ class Settings:
     cutoffs: dict[str, date] = field(default_factory=lambda: dict(DEFAULT_CUTOFFS))
     pseudonym_key: str = DEMO_PSEUDONYM_KEY
     duckdb_memory_limit: str = "8GB"
+    label_language: Lang = DEFAULT_LABEL_LANGUAGE  # Stata/SPSS variable and value labels
 
     @property
     def uses_demo_key(self) -> bool:
@@ -63,6 +79,8 @@ class Settings:
             cutoffs=parse_cutoffs(os.environ.get(ENV_CUTOFFS, "")),
             pseudonym_key=pseudonym_key_from_env(),
             duckdb_memory_limit=os.environ.get(ENV_MEMORY, "8GB"),
+            label_language=parse_label_language(
+                os.environ.get(ENV_LABEL_LANGUAGE, DEFAULT_LABEL_LANGUAGE)),
         )
 
 

@@ -19,7 +19,7 @@ from typing import TextIO
 
 import dagster as dg
 
-from ips_eval.config import ENV_CUTOFFS, ENV_DELIVERIES, ENV_OUT, Settings
+from ips_eval.config import ENV_CUTOFFS, ENV_DELIVERIES, ENV_LABEL_LANGUAGE, ENV_OUT, Settings
 
 
 class RunLocked(RuntimeError):
@@ -59,6 +59,7 @@ def apply_settings_to_env(settings: Settings) -> None:
     os.environ[ENV_DELIVERIES] = str(settings.deliveries_dir)
     os.environ[ENV_OUT] = str(settings.out_dir)
     os.environ[ENV_CUTOFFS] = ",".join(f"{k}={v.isoformat()}" for k, v in settings.cutoffs.items())
+    os.environ[ENV_LABEL_LANGUAGE] = settings.label_language
 
 
 @dataclass

@@ -27,7 +27,8 @@ PUBLISHED = {("pilot", "2023-06-30"): (763, 348), ("rrp", "2024-04-30"): (336, 8
 
 
 def _export(con, name: str, study: Study) -> dict[str, str]:
-    paths = export_dataset(con, f"analysis.{name}", study.out, dataset(name))
+    paths = export_dataset(con, f"analysis.{name}", study.out, dataset(name),
+                           lang=study.label_lang)
     return {"files": ", ".join(p.name for p in paths), "stata_spss": stat_files_note(paths)}
 
 

@@ -27,7 +27,7 @@ def analysis_fidelity(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
     """IPS-25 fidelity reviews: total (all 25 items answered) and band per team × review."""
     with warehouse.connect() as con:
         rows = build_fidelity(con, study.cutoffs)
-        paths = export_analysis_dataset(con, "fidelity", study.out)
+        paths = export_analysis_dataset(con, "fidelity", study.out, study.label_lang)
         bands = con.sql("SELECT cohort, band, count(*) AS reviews FROM analysis.fidelity "
                         "GROUP BY ALL ORDER BY cohort, band").pl()
     return dg.MaterializeResult(metadata={"rows": rows, "files": [p.name for p in paths],

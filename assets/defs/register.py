@@ -35,7 +35,8 @@ def analysis_register_monthly(warehouse: Warehouse, study: Study) -> dg.Material
     register comparison persons over the whole extract."""
     with warehouse.connect() as con:
         build_register_monthly(con, study.cutoffs)
-        paths = export_dataset(con, REGISTER_MONTHLY, study.out, dataset("register_monthly"))
+        paths = export_dataset(con, REGISTER_MONTHLY, study.out, dataset("register_monthly"),
+                               lang=study.label_lang)
         summary = register_monthly_summary(con)
         states = con.sql(f"SELECT CASE WHEN client_id IS NULL THEN 'comparison' ELSE cohort "
                          f"END AS person_group, main_state, count(*) AS person_months "

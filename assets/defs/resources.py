@@ -11,8 +11,16 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ips_eval.config import DEMO_PSEUDONYM_KEY, ENV_KEY, Settings, pseudonym_key_from_env
+from ips_eval.config import (
+    DEFAULT_LABEL_LANGUAGE,
+    DEMO_PSEUDONYM_KEY,
+    ENV_KEY,
+    Settings,
+    parse_label_language,
+    pseudonym_key_from_env,
+)
 from ips_eval.warehouse import connect
+from schemas.codebook import Lang
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -28,12 +36,14 @@ class Warehouse(dg.ConfigurableResource):
 
 
 class Study(dg.ConfigurableResource):
-    """Where the deliveries are, where outputs land, the cut-offs and the pseudonym key."""
+    """Where the deliveries are, where outputs land, the cut-offs and the language of the
+    Stata/SPSS labels."""
 
     deliveries_dir: str
     out_dir: str
     cutoff_pilot: str  # ISO dates: Dagster config holds plain values
     cutoff_rrp: str
+    label_language: str = DEFAULT_LABEL_LANGUAGE  # fi, sv or en
 
     @property
     def deliveries(self) -> Path:
@@ -42,6 +52,11 @@ class Study(dg.ConfigurableResource):
     @property
     def out(self) -> Path:
         return Path(self.out_dir)
+
+    @property
+    def label_lang(self) -> Lang:
+        """The Stata/SPSS label language, checked (a typo in run config fails here, named)."""
+        return parse_label_language(self.label_language)
 
     @property
     def cutoffs(self) -> dict[str, date]:
@@ -80,6 +95,7 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             out_dir=str(settings.out_dir),
             cutoff_pilot=settings.cutoffs["pilot"].isoformat(),
             cutoff_rrp=settings.cutoffs["rrp"].isoformat(),
+            label_language=settings.label_language,
         ),
         "pseudonymiser": Pseudonymiser(),
     }

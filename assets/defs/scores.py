@@ -46,7 +46,7 @@ def analysis_scores(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     instrument), scored by the rules in schemas/instruments.py."""
     with warehouse.connect() as con:
         counts = build_scores(con, study.cutoffs)
-        paths = export_analysis_dataset(con, "scores", study.out)
+        paths = export_analysis_dataset(con, "scores", study.out, study.label_lang)
         summary = score_summary(con)
     return dg.MaterializeResult(metadata={
         **counts, "files": [p.name for p in paths], "n_mean_by_wave": md(summary, 40)})

@@ -19,6 +19,7 @@ from scipy import stats
 from ips_eval.export import export_dataset
 from ips_eval.warehouse import require_columns, run_sql
 from schemas.analysis import dataset
+from schemas.codebook import Lang
 from schemas.instruments import (
     FOLLOWUP_ITEMS,
     INSTRUMENTS,
@@ -98,7 +99,8 @@ def score_means(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).drop("half").sort("instrument", "cohort", "wave")
 
 
-def export_analysis_dataset(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path) -> list[Path]:
+def export_analysis_dataset(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path,
+                            lang: Lang) -> list[Path]:
     """``out/analysis/<name>.parquet``, ``.dta`` and ``.sav`` of ``analysis.<name>`` with the
-    labels of ``schemas/analysis.py``."""
-    return export_dataset(con, f"analysis.{name}", out_dir, dataset(name))
+    labels of ``schemas/analysis.py`` in ``lang``."""
+    return export_dataset(con, f"analysis.{name}", out_dir, dataset(name), lang=lang)
