@@ -1,4 +1,5 @@
-"""The ``ips-eval`` command line: synthesise a study, run the pipeline, validate deliveries."""
+"""The ``ips-eval`` command line: synthesise a study, run the pipeline, validate deliveries,
+write the data dictionary."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ips_eval.config import Settings, default_deliveries_dir
+from ips_eval.config import PROJECT_ROOT, Settings, default_deliveries_dir
 from schemas.codebook import LANGS
 from schemas.windows import DEFAULT_CUTOFFS
 
@@ -18,7 +19,10 @@ ips-eval: the evaluation data pipeline of THL's IPS – Sijoita ja valmenna! stu
 Reads the regions' and registers' deliveries, validates them into a DuckDB warehouse
 (raw → staging, rejected rows in quarantine), and produces the analysis datasets, survival
 models, change scores, register trajectories, publication tables, figures and a report page.
-With no --deliveries, `run` first writes the built-in synthetic study and runs on that."""
+With no --deliveries, `run` first writes the built-in synthetic study and runs on that.
+
+The deliveries' columns, codes and labels, the defect rules, and every output dataset and
+results file with its columns: docs/data_dictionary.md (`ips-eval dictionary` writes it)."""
 
 
 def _cutoff(text: str) -> tuple[str, date]:
@@ -98,6 +102,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if result.files_rejected else 0
 
 
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    from ips_eval.publish.dictionary import stale_files, write_dictionary
+
+    if args.check:
+        stale = stale_files(args.out)
+        if stale:
+            print(f"ips-eval: the data dictionary in {args.out} is not the codebook's: "
+                  f"{', '.join(stale)} (run `ips-eval dictionary`)", file=sys.stderr)
+            return 1
+        print(f"The data dictionary in {args.out} is current.")
+        return 0
+    for path in write_dictionary(args.out):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ips-eval", description=DESCRIPTION,
@@ -106,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     synth = sub.add_parser(
         "synth", help="write the built-in synthetic study (a complete delivery folder)",
-        description="Write a synthetic delivery folder exactly per contract/DELIVERIES.md: all "
-        "eight sources, several deliveries per region, xlsx/csv/sav in the Finnish conventions, "
+        description="Write a synthetic delivery folder exactly per the delivery contract "
+        "(docs/data_dictionary.md): all eight sources, several deliveries per region, "
+        "xlsx/csv/sav in the Finnish conventions, "
         "with injected defects listed in <out>/synth_manifest.json (for tests; the pipeline "
         "never reads it). Same seed → byte-identical files.")
     synth.add_argument("--out", type=Path, required=True, help="folder to write")
@@ -148,6 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
         "layers and print a summary per source and rule. Exit status 1 when a file was "
         "rejected whole.")
     validate.set_defaults(func=cmd_validate)
+
+    dictionary = sub.add_parser(
+        "dictionary", help="write the data dictionary (docs/data_dictionary.md and .csv)",
+        description="Write the data dictionary from the codebook (schemas/): every source's "
+        "columns, types, ranges, codes and labels in fi/sv/en, the defect levels and rules, "
+        "the instruments, and every analysis dataset and results file with its columns.")
+    dictionary.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs",
+                            help="folder to write (default: docs/ in the project)")
+    dictionary.add_argument("--check", action="store_true",
+                            help="write nothing; exit 1 when the files there are not current")
+    dictionary.set_defaults(func=cmd_dictionary)
     return parser
 
 

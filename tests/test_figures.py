@@ -13,9 +13,9 @@ matplotlib.use("Agg")
 import polars as pl
 import pytest
 
-from assets.defs.publish import FIGURES
 from ips_eval.employment.results import survival_curves
 from ips_eval.outputs import write_figure
+from ips_eval.publish.figures.catalog import FIGURES
 from ips_eval.publish.figures.common import (
     figure_paths,
     svg_small_counts,

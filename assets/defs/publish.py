@@ -13,6 +13,7 @@ import dagster as dg
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from ips_eval.outputs import markdown_preview
+from ips_eval.publish.figures.catalog import FIGURES
 from ips_eval.publish.figures.common import figure_paths, svg_small_counts
 from ips_eval.publish.report import report_coverage, screenshot_report, write_report
 from ips_eval.publish.tables.audit import published_small_counts
@@ -56,10 +57,6 @@ def no_small_counts_check(spec: TableSpec) -> dg.AssetChecksDefinition:
 
 TABLE_ASSETS: list[dg.AssetsDefinition] = [table_asset(spec) for spec in TABLES]
 TABLE_CHECKS: list[dg.AssetChecksDefinition] = [no_small_counts_check(spec) for spec in TABLES]
-
-
-FIGURES = ("km_tenure_by_cohort", "cif_first_job_by_cohort", "scores_by_wave",
-           "register_states_by_rel_month", "fidelity_vs_employment")
 
 
 def figure_check(name: str) -> dg.AssetChecksDefinition:

@@ -1,0 +1,17 @@
+"""The published figures, in report order: each is written as
+``out/figures/<name>_<lang>.png`` and ``.svg`` for fi, sv and en, from the results named beside
+it (figures read ``results.*`` only), with its report caption ``figure_<name>`` in
+``schemas/table_text.py``."""
+
+from __future__ import annotations
+
+# name → the results tables it draws
+FIGURE_RESULTS: dict[str, tuple[str, ...]] = {
+    "km_tenure_by_cohort": ("survival_curves",),
+    "cif_first_job_by_cohort": ("survival_curves",),
+    "scores_by_wave": ("score_means",),
+    "register_states_by_rel_month": ("register",),
+    # drawn from the analysis datasets until results.team_outcomes exists (issue 10)
+    "fidelity_vs_employment": (),
+}
+FIGURES: tuple[str, ...] = tuple(FIGURE_RESULTS)
