@@ -81,11 +81,11 @@ def fidelity_vs_employment_figure(data: pl.DataFrame, lang: Lang = "en") -> Figu
         rho, p = stats.spearmanr(shown["total"], shown["pct_employed"])
         subtitle.append(figure_text("fidelity_spearman", lang, rho=fmt_number(rho, 2, lang),
                                     p=fmt_p(p, lang)))
+    lines = [figure_text("fidelity_title", lang), "; ".join(subtitle)]
     left_out = data.height - shown.height
     if left_out:
-        subtitle.append(figure_text("fidelity_left_out", lang, n=left_out))
-    ax.set_title(f"{figure_text('fidelity_title', lang)}\n{'; '.join(subtitle)}", fontsize=10,
-                 loc="left")
+        lines.append(figure_text("fidelity_left_out", lang, n=left_out))
+    ax.set_title("\n".join(lines), fontsize=10, loc="left")
     if shown.height:
         ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.grid(axis="y", color="white", linewidth=0.8)
