@@ -17,7 +17,7 @@ import polars as pl
 from scipy import stats
 
 from ips_eval.export import export_dataset
-from ips_eval.warehouse import require_columns, run_sql
+from ips_eval.warehouse import require_columns, run_sql, write_study_meta
 from schemas.analysis import dataset
 from schemas.codebook import Lang
 from schemas.instruments import (
@@ -30,10 +30,6 @@ from schemas.instruments import (
 )
 
 
-def cutoff_params(cutoffs: Mapping[str, date]) -> dict[str, date]:
-    return {"cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"]}
-
-
 def build_scores(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> dict[str, int]:
     """Build ``analysis.survey_responses`` (every response, its wave by answer date and whether it
     is used), ``analysis.score_items`` (used items after range check and reversal),
@@ -44,7 +40,8 @@ def build_scores(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) ->
                     ["client_id", "wave_intended", "response_date", "_file", "_delivery_date",
                      "_row", *item_names(), *FOLLOWUP_ITEMS])
     require_columns(con, "staging", "asiakkaat", ["client_id", "cohort", "index_date"])
-    run_sql(con, "survey_responses", {"wave_windows": wave_windows(), **cutoff_params(cutoffs)})
+    write_study_meta(con, cutoffs)
+    run_sql(con, "survey_responses", {"wave_windows": wave_windows()})
     run_sql(con, "scores", {"item_columns": item_names(), "item_rules": item_rules(),
                             "instrument_rules": instrument_rules()})
     run_sql(con, "survey_followup", {"followup_items": list(FOLLOWUP_ITEMS)})
