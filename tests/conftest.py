@@ -31,7 +31,7 @@ def pipeline_run(synthetic_study: Path, tmp_path_factory: pytest.TempPathFactory
     out = tmp_path_factory.mktemp("out")
     settings = Settings(deliveries_dir=synthetic_study, out_dir=out)
     saved = {k: os.environ.get(k) for k in ("IPS_EVAL_DELIVERIES", "IPS_EVAL_OUT",
-                                            "IPS_EVAL_CUTOFFS")}
+                                            "IPS_EVAL_CUTOFFS", "IPS_EVAL_LABEL_LANGUAGE")}
     try:
         report = execute(settings)
     finally:
