@@ -1,12 +1,14 @@
 """Competing risks of time to first job against R (tests/r/competing.R: survival 3.5-3,
 cmprsk 2.2-11): the pilot − RRP difference in the cumulative incidence, Gray's test, the
-cause-specific Cox and the Fine–Gray model, to 1e-6."""
+cause-specific Cox and the Fine–Gray model, to 1e-6; the difference in Table 2; and the
+attrition sensitivity of the change scores (inverse-probability-of-response weights)."""
 
 from __future__ import annotations
 
 import numpy as np
 import polars as pl
 import pytest
+from test_tables_fixtures import CUTOFFS, sample_frames
 
 from ips_eval.employment.competing import (
     cif_difference,
@@ -15,6 +17,12 @@ from ips_eval.employment.competing import (
     gray_test,
 )
 from ips_eval.employment.finegray import finegray_rows
+from ips_eval.publish.tables.catalog import table_spec
+from ips_eval.publish.tables.common import DeliverySet
+from ips_eval.publish.tables.employment import FEW_AT_RISK_MARK
+from ips_eval.scores.attrition import ipw_change
+from schemas.instruments import INSTRUMENTS
+from schemas.table_text import text
 
 
 def r_data(shift: int = 0) -> pl.DataFrame:
@@ -104,3 +112,40 @@ def test_competing_table_has_the_contract_rows():
     # constant sex and dx_group give no term; the covariates are the Cox model's client ones
     assert models["term"].to_list() == ["cohort[rrp]", "age", "work_history[1]"]
     assert table.filter(pl.col("model") == "cif_difference")["hr"].is_null().all()
+
+
+def test_ipw_change_reweights_responders_to_the_eligible_clients():
+    # 20 eligible aged 30 (10 answer, mean change 2) and 20 aged 50 (5 answer, mean 10): the
+    # response model is saturated in age, so the weights are 2 and 4 and the weighted mean is
+    # the eligible clients' mean, (2 + 10) / 2 = 6; complete case (10·2 + 5·10) / 15
+    ages = [30] * 20 + [50] * 20
+    answered = [k < 10 for k in range(20)] + [k < 5 for k in range(20)]
+    frame = pl.DataFrame({
+        "client_id": [f"C{k}" for k in range(40)], "followup_wave": 6, "cohort": "pilot",
+        "age": ages, "sex": "female", "dx_group": "psychotic", "work_history": 0,
+        **{f"score_{i.name}": [50.0 if i.name == "mhi5" else None] * 40 for i in INSTRUMENTS}})
+    changes = pl.DataFrame({
+        "client_id": [f"C{k}" for k in range(40) if answered[k]], "instrument": "mhi5",
+        "followup_wave": 6,
+        "change": [1.0, 3.0] * 5 + [8.0, 12.0, 10.0, 10.0, 10.0]})
+    rows = ipw_change(frame, changes).filter(
+        (pl.col("instrument") == "mhi5") & (pl.col("cohort") == "all"))
+    cc = rows.filter(pl.col("method") == "complete_case").row(0, named=True)
+    ipw = rows.filter(pl.col("method") == "ipw").row(0, named=True)
+    assert (cc["n"], cc["n_eligible"]) == (15, 40)
+    assert cc["mean_change"] == pytest.approx(70 / 15)
+    assert ipw["mean_change"] == pytest.approx(6.0, abs=1e-6)
+    assert ipw["max_weight"] == pytest.approx(4.0, abs=1e-6)
+    assert ipw["ci_lower"] < 6.0 < ipw["ci_upper"]
+
+
+def test_employment_table_shows_the_cohort_difference_and_few_at_risk_marks():
+    table = table_spec("employment").build(sample_frames(), "en", DeliverySet(CUTOFFS))
+    diff = table.data.filter(pl.col("stub") == text("difference_row", "en")).row(0, named=True)
+    assert diff["months_12"] == "12.4 (-7.6, 32.4)"  # percentage points from results.competing
+    assert any("Gray's test" in n and "p = 0.168" in n for n in table.notes)
+    # RRP has 8 still at risk at 12 months: the estimate carries the mark and its note
+    rrp = table.data.filter(pl.col("stub") == "RRP 2023–2024").row(0, named=True)
+    assert rrp["months_12"].endswith(FEW_AT_RISK_MARK) and rrp["at_risk"] == "8"
+    assert not rrp["months_6"].endswith(FEW_AT_RISK_MARK)
+    assert any(n.startswith(FEW_AT_RISK_MARK) for n in table.notes)
