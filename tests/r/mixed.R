@@ -21,10 +21,12 @@ for (f in c("score ~ wave6 + wave12 + rrp + wave6:rrp + wave12:rrp + age + femal
             "score ~ wave6 + wave12 + rrp + wave6:rrp + wave12:rrp + age + female + work_history + employed")) {
   form <- as.formula(paste(f, "+ (1 | client)"))
   fit <- lmer(form, data = d, REML = TRUE, control = ctrl)
-  # the REML criterion is flat at its optimum: polish θ by a 1-d search on lme4's own deviance
-  # function to machine precision, then let lme4 compute everything at that θ
+  # the REML criterion is flat to rounding at its optimum: polish θ as the root of the
+  # (central-difference) derivative of lme4's own deviance function, then let lme4 compute
+  # everything at that θ
   dev <- lmer(form, data = d, REML = TRUE, devFunOnly = TRUE)
-  theta <- optimize(dev, getME(fit, "theta") * c(0.999, 1.001), tol = 1e-15)$minimum
+  slope <- function(t) (dev(t + 1e-4) - dev(t - 1e-4)) / 2e-4
+  theta <- uniroot(slope, getME(fit, "theta") * c(0.99, 1.01), tol = 1e-14)$root
   fit <- lmer(form, data = d, REML = TRUE, start = list(theta = theta),
               control = lmerControl(optimizer = NULL))
   print(nrow(d)); print(fixef(fit)); print(sqrt(diag(as.matrix(vcov(fit)))))
