@@ -17,13 +17,9 @@ import polars as pl
 from ips_eval.publish.tables.baseline import build_baseline
 from ips_eval.publish.tables.browser import PngWriter
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, delivery_set
+from ips_eval.publish.tables.competing import build_competing
 from ips_eval.publish.tables.employer import build_employer_survey
-from ips_eval.publish.tables.employment import (
-    build_competing,
-    build_cox,
-    build_employment,
-    build_tenure,
-)
+from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
 from ips_eval.publish.tables.regions import build_regions
 from ips_eval.publish.tables.register import build_register
 from ips_eval.publish.tables.scores import build_change, build_mixed
