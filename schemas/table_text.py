@@ -136,6 +136,25 @@ TEXT: dict[str, Label] = {
         "utan dem.",
         "Job = a paid job on the open labour market starting on or after the index date and "
         "on or before the cut-off; pay-subsidised jobs count, and are also shown left out."),
+    "difference_row": L("Ero: pilotit − RRP, %-yksikköä (95 %:n LV)",
+                        "Skillnad: piloter − RRP, procentenheter (95 % KI)",
+                        "Difference: pilots − RRP, percentage points (95% CI)"),
+    "difference_note": L(
+        "Ero: kohorttien kumulatiivisten ilmaantuvuuksien erotus, varianssina kohorttien "
+        "Aalen–Johansen-varianssien summa (riippumattomat kohortit). Grayn testi "
+        "kumulatiivisten ilmaantuvuuskäyrien yhtäsuuruudelle: p = {p}.",
+        "Skillnad: skillnaden mellan kohorternas kumulativa incidens, med summan av "
+        "kohorternas Aalen–Johansen-varianser (oberoende kohorter). Grays test av lika "
+        "kumulativa incidenskurvor: p = {p}.",
+        "Difference: the difference between the cohorts' cumulative incidences, its variance "
+        "the sum of the cohorts' Aalen–Johansen variances (independent cohorts). Gray's test "
+        "of equal cumulative incidence curves: p = {p}."),
+    "few_at_risk_note": L(
+        "{mark} Alle {n} henkilöä vielä riskijoukossa tällä ajanhetkellä: estimaatti on "
+        "epätarkka.",
+        "{mark} Färre än {n} personer kvar i riskmängden vid denna tidpunkt: skattningen är "
+        "osäker.",
+        "{mark} Fewer than {n} people still at risk at this time: the estimate is imprecise."),
     "published_row_note": L(
         "Kumulatiivinen ilmaantuvuus on laskettu kohortin analyysin rajauspäivään.",
         "Den kumulativa incidensen är beräknad till kohortens analysbrytdatum.",
@@ -160,6 +179,22 @@ TEXT: dict[str, Label] = {
         "brytdatum eller, utan slutdatum och om tjänsten avslutades, då tjänsten avslutades.",
         "A job ending on or before the cut-off has ended. Others are censored at the cut-off "
         "or, without an end date when the service ended, at the end of the service."),
+    "analysis_role": L("{analysis} ({role})", "{analysis} ({role})", "{analysis} ({role})"),
+    "primary_analysis": L("ensisijainen analyysi", "primär analys", "primary analysis"),
+    "sensitivity_analysis": L("herkkyysanalyysi", "känslighetsanalys", "sensitivity analysis"),
+    "tenure_roles_note": L(
+        "Ensisijainen analyysi: ensimmäinen työsuhde tulorekisterillä täydennettynä (työsuhde, "
+        "jonka seuranta päättyi palvelun päättyessä, jatkuu niin kauan kuin samalta "
+        "työnantajalta on maksettu palkkaa). Herkkyysanalyysi: sama ilman tulorekisteriä, "
+        "sensuroituna palvelun päättyessä.",
+        "Primär analys: första anställningen kompletterad med inkomstregistret (en anställning "
+        "vars uppföljning slutade när tjänsten avslutades fortsätter så länge samma "
+        "arbetsgivare har betalat lön). Känslighetsanalys: densamma utan inkomstregistret, "
+        "censurerad när tjänsten avslutades.",
+        "Primary analysis: the first job augmented with the Incomes Register (a job whose "
+        "follow-up ended when the service ended runs on while the same employer paid wages). "
+        "Sensitivity analysis: the same without the register, censored when the service "
+        "ended."),
     "rmst_note": L(
         f"RMST = rajattu keskimääräinen kesto 12 kuukauden ({_12['fi']} päivän) aikarajaan asti. "
         "Mediaani puuttuu, kun alle puolet työsuhteista on päättynyt.",
@@ -178,19 +213,51 @@ TEXT: dict[str, Label] = {
     "intercept": L("Vakiotermi", "Intercept", "Intercept"),
     "hr_ci": L("HR (95 %:n LV)", "HR (95 % KI)", "HR (95% CI)"),
     "events_n": L("Päättyneitä, n", "Händelser, n", "Events, n"),
-    "ph_test": L("PH-testi, p", "PH-test, p", "PH test, p"),
+    "ph_test": L("PH-testi (rank), p", "PH-test (rank), p", "PH test (rank), p"),
+    "ph_test_km": L("PH-testi (KM), p", "PH-test (KM), p", "PH test (KM), p"),
     "cox_note": L(
         "HR > 1: työsuhde päättyy todennäköisemmin. Efronin menetelmä tasatilanteille; kaikkien "
         "työsuhteiden mallissa asiakkaittain klusteroidut robustit keskivirheet. PH-testi = "
-        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit). Täydellisten "
-        "havaintojen analyysi.",
+        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit), R:n "
+        "cox.zph(transform = \"rank\"); vieressä sama testi R:n oletusmuunnoksella "
+        "transform = \"km\". Täydellisten havaintojen analyysi.",
         "HR > 1: anställningen slutar sannolikare. Efrons metod för lika tider; i modellen för "
         "alla anställningar robusta standardfel klustrade per klient. PH-test = globalt test av "
-        "antagandet om proportionella risker (Schoenfeld-residualer). Analys av fullständiga "
-        "observationer.",
+        "antagandet om proportionella risker (Schoenfeld-residualer), R:s "
+        "cox.zph(transform = \"rank\"); bredvid samma test med R:s standardtransformation "
+        "transform = \"km\". Analys av fullständiga observationer.",
         "HR > 1: the job is more likely to end. Efron's method for ties; in the all-jobs model "
         "robust standard errors clustered by client. PH test = global test of proportional "
-        "hazards (Schoenfeld residuals). Complete-case analysis."),
+        "hazards (Schoenfeld residuals), R's cox.zph(transform = \"rank\"); beside it the same "
+        "test with R's default transform = \"km\". Complete-case analysis."),
+    "competing_title": L(
+        "Taulukko 4b. Ensimmäiseen työhön liittyvät tekijät kilpailevin riskein "
+        "(syykohtainen Coxin malli ja Fine–Grayn malli)",
+        "Tabell 4b. Faktorer förknippade med det första arbetet med konkurrerande risker "
+        "(orsaksspecifik Cox-modell och Fine–Gray-modell)",
+        "Table 4b. Factors associated with a first job under competing risks (cause-specific "
+        "Cox and Fine–Gray models)"),
+    "model": L("Malli", "Modell", "Model"),
+    "model_cause_specific": L("Syykohtainen Coxin malli", "Orsaksspecifik Cox-modell",
+                              "Cause-specific Cox model"),
+    "model_fine_gray": L("Fine–Grayn malli (alajakauman riskit)",
+                         "Fine–Gray-modell (subdistributionsrisker)",
+                         "Fine–Gray model (subdistribution hazards)"),
+    "first_jobs_n": L("Ensimmäisiä töitä, n", "Första arbeten, n", "First jobs, n"),
+    "competing_note": L(
+        "HR > 1: ensimmäinen työ löytyy nopeammin (syykohtainen malli: palvelun päättyminen "
+        "ilman työtä sensuroituna) tai todennäköisemmin (Fine–Gray: kumulatiivinen "
+        "ilmaantuvuus, palvelun päättyminen kilpailevana tapahtumana; R:n survival::finegray + "
+        "coxph painoin, robustit keskivirheet). Efronin menetelmä tasatilanteille; "
+        "täydellisten havaintojen analyysi.",
+        "HR > 1: det första arbetet hittas snabbare (orsaksspecifik modell: avslutad tjänst "
+        "utan arbete censurerad) eller sannolikare (Fine–Gray: kumulativ incidens, avslutad "
+        "tjänst som konkurrerande händelse; R:s survival::finegray + coxph med vikter, robusta "
+        "standardfel). Efrons metod för lika tider; analys av fullständiga observationer.",
+        "HR > 1: a first job comes sooner (cause-specific model: the service ending without a "
+        "job censored) or more likely (Fine–Gray: cumulative incidence, the service ending as "
+        "the competing event; R's survival::finegray + coxph with weights, robust standard "
+        "errors). Efron's method for ties; complete-case analysis."),
     "reference_levels": L("Vertailuryhmät: {levels}.", "Referensgrupper: {levels}.",
                           "Reference groups: {levels}."),
 
@@ -250,18 +317,30 @@ TEXT: dict[str, Label] = {
     "term_wave12": L("12 kk (vs. alku)", "12 mån (vs. start)", "12 months (vs. baseline)"),
     "term_rrp": L("RRP-kohortti (vs. pilotit)", "RRP-kohort (vs. piloter)",
                   "RRP cohort (vs. pilots)"),
-    "term_employed": L("Työssä viimeiseen vastaukseen mennessä",
-                       "I arbete före det senaste svaret", "Employed by the last answer"),
+    "term_employed": L("Työssä vastauspäivänä", "I arbete på svarsdagen",
+                       "In a job on the answer date"),
+    "mixed_primary": L("ensisijainen malli", "primär modell", "primary model"),
+    "mixed_secondary": L("toissijainen malli: työssäolo ajassa muuttuvana",
+                         "sekundär modell: arbete som tidsberoende variabel",
+                         "secondary model: employment time-varying"),
     "term_female": L("Nainen", "Kvinna", "Female"),
     "term_var_client": L("Varianssi: asiakas", "Varians: klient", "Variance: client"),
     "term_var_residual": L("Varianssi: jäännös", "Varians: residual", "Variance: residual"),
     "mixed_note": L(
         "Satunnainen vakiotermi asiakkaittain; kaikki saatavilla olevat mittauskerrat, myös "
-        "asiakkailta, joilta puuttuu jokin aalto.",
+        "asiakkailta, joilta puuttuu jokin aalto. REML; kiinteiden vaikutusten keskivirheet "
+        "(X′V⁻¹X)⁻¹:stä kuten lme4. Ensisijaisessa mallissa ei ole työssäoloa (se on "
+        "alkutilanteen jälkeinen välittävä tekijä), joten aaltotermit ovat kokonaismuutos; "
+        "toissijainen malli lisää työssäolon vastauspäivänä.",
         "Slumpmässigt intercept per klient; alla tillgängliga mättillfällen, även för klienter "
-        "som saknar någon omgång.",
+        "som saknar någon omgång. REML; de fixa effekternas standardfel ur (X′V⁻¹X)⁻¹ som i "
+        "lme4. Den primära modellen saknar arbete (en mediator efter start), så "
+        "omgångstermerna är den totala förändringen; den sekundära modellen lägger till arbete "
+        "på svarsdagen.",
         "Random intercept per client; all available waves, also of clients with a missing "
-        "wave."),
+        "wave. REML; fixed-effect standard errors from (X′V⁻¹X)⁻¹ as lme4. The primary model "
+        "leaves employment out (a mediator after baseline), so its wave terms are the total "
+        "change; the secondary model adds being in a job on the answer date."),
 
     # ---- regions and fidelity -----------------------------------------------------------------
     "regions_title": L(
