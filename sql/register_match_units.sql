@@ -1,7 +1,8 @@
 -- Register effect, part 1: the units of the risk-set matching and their monthly histories
 -- (DESIGN.md §4, "Register effect"), keyed by integers so that the batches of
 -- sql/register_match_covariates.sql read a compact table instead of 64-character pids.
--- Parameters: state_employed (schemas/register_states.py). Needs analysis.register_monthly, analysis.clients, comparison.kela,
+-- Parameters: state_employed (schemas/register_states.py), cutoff_pilot, cutoff_rrp (DATE).
+-- Needs analysis.register_monthly, analysis.clients, comparison.kela,
 -- comparison.tulorekisteri, meta.register_states.
 --
 -- month_no = year * 12 + month − 1: consecutive integers, so "m − 24 … m − 1" is a RANGE frame.
@@ -23,8 +24,10 @@ CREATE OR REPLACE TEMP TABLE match_clients AS
 WITH linked AS (
     SELECT c.client_id, c.pid, c.cohort, c.age, c.sex,
            year(c.index_date) * 12 + month(c.index_date) - 1 AS index_month_no,
-           year(c.cutoff_date) * 12 + month(c.cutoff_date) - 1 AS cutoff_month_no
+           year(k.cutoff) * 12 + month(k.cutoff) - 1 AS cutoff_month_no
     FROM analysis.clients AS c
+    JOIN (SELECT 'pilot' AS cohort, CAST($cutoff_pilot AS DATE) AS cutoff
+          UNION ALL SELECT 'rrp', CAST($cutoff_rrp AS DATE)) AS k USING (cohort)
     WHERE c.pid IS NOT NULL AND c.index_date IS NOT NULL
       AND c.client_id IN (SELECT client_id FROM analysis.register_monthly
                           WHERE client_id IS NOT NULL)
