@@ -19,12 +19,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from math import erf, sqrt
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
 import polars as pl
 
+from ips_eval.outputs import write_result
 from ips_eval.register.matching import (
     CALIPER_SD,
     COVARIATES,
@@ -96,7 +98,8 @@ def cluster_att(rows: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     out = both.join(var, on=by).with_columns(
         n_obs=pl.col("n_obs") + pl.col("n_obs_c"))
     # statsmodels' CR1: G / (G − 1) × (N − 1) / (N − K), K = 2 (intercept, client)
-    factor = (pl.col("n_clusters") / (pl.col("n_clusters") - 1)) * ((pl.col("n_obs") - 1) / (pl.col("n_obs") - 2))
+    g, n = pl.col("n_clusters"), pl.col("n_obs")
+    factor = (g / (g - 1)) * ((n - 1) / (n - 2))
     return out.select(
         *by, n_clients=pl.col("n"), n_comparison=pl.col("n_c"),
         estimate=pl.col("mean") - pl.col("mean_c"),
@@ -258,7 +261,13 @@ def register_attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return out.sort("window_months", "group")
 
 
-RESULT_TABLES = ("register_effect", "register_balance", "transitions", "register_attachment")
+# each results table with its stable row order (outputs.write_result)
+RESULT_TABLES: dict[str, list[str]] = {
+    "register_effect": ["outcome", "method", "rel_month"],
+    "register_balance": ["covariate"],
+    "transitions": ["cohort", "group", "horizon", "state_from", "state_to"],
+    "register_attachment": ["window_months", "group"],
+}
 
 
 def build_register_effect(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date],
@@ -292,3 +301,13 @@ def build_register_effect(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, 
             "candidates_in_propensity_fit": summary.candidates_in_fit,
             "caliper": summary.caliper, "k": k,
             **{f"{name}_rows": frame.height for name, frame in tables.items()}}
+
+
+def write_register_effect_results(con: duckdb.DuckDBPyConnection, out_dir: Path
+                                  ) -> dict[str, dict[str, Any]]:
+    """``out/results/<name>.csv`` (and Parquet) of each table ``build_register_effect`` wrote."""
+    written = {}
+    for name, order in RESULT_TABLES.items():
+        frame = con.sql(f"SELECT * FROM results.{name}").pl()
+        written[name] = write_result(None, name, frame, out_dir, sort_by=order)
+    return written

@@ -22,11 +22,10 @@ Choices beyond DESIGN.md, each made here:
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Mapping
-
-import warnings
 
 import duckdb
 import numpy as np
