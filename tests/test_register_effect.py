@@ -178,3 +178,23 @@ def test_cluster_att_equals_statsmodels_weighted_regression_with_clustered_error
         cov_type="cluster", cov_kwds={"groups": rows["unit_no"].to_numpy()})
     assert ours["estimate"] == pytest.approx(fit.params[1])
     assert ours["se"] == pytest.approx(fit.bse[1], rel=1e-9)
+
+
+def test_synthetic_study_planted_effect_is_inside_the_matched_ci_and_not_the_naive(
+        pipeline_run, synthetic_study) -> None:
+    """The default study plants an effect of IPS on employment (synth/counterfactual.py) and
+    draws a comparison group far more often in work before (so the naive line is biased)."""
+    import json
+
+    out, _ = pipeline_run
+    planted = json.loads((synthetic_study / "synth_manifest.json").read_text())["planted_effect"]
+    truth = planted["att_by_rel_month"]["12"]
+    effect = pl.read_csv(out / "results" / "register_effect.csv").filter(
+        (pl.col("outcome") == "employed") & (pl.col("rel_month") == 12))
+    rows = {r["method"]: r for r in effect.iter_rows(named=True)}
+    assert rows["matched"]["ci_lower"] <= truth <= rows["matched"]["ci_upper"], (truth, rows)
+    assert not rows["naive"]["ci_lower"] <= truth <= rows["naive"]["ci_upper"], (truth, rows)
+    placebo = pl.read_csv(out / "results" / "register_effect.csv").filter(
+        (pl.col("outcome") == "employed") & (pl.col("rel_month") == -6)
+        & (pl.col("method") == "matched"))
+    assert abs(placebo["estimate"][0]) < 0.05

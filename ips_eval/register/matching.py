@@ -9,8 +9,9 @@ Choices beyond DESIGN.md, each made here:
 - Candidates are comparison persons only (no client serves as another client's control).
 - The propensity score is a logit of being a client among the candidate person-months of the
   clients' exact strata (sex, state at m − 1, index month); the candidates are a systematic
-  sample of persons (every ``step``-th) when there are more than ``PS_SAMPLE_PERSONS``: sampling
-  the controls at random shifts only the intercept, which no distance within a stratum sees.
+  sample of persons (every ``step``-th, so that their rows at the index months number about
+  ``PS_SAMPLE_ROWS``): sampling the controls at random shifts only the intercept, which no
+  distance within a stratum sees, and a larger sample made the fit the stage's slowest part.
   The model holds every matching covariate and the state at m − 1 (reference: the clients'
   most common state).
 - The caliper is 0.2 SD of the linear predictor (the logit of the score), the SD pooled over
@@ -51,7 +52,7 @@ COVARIATES = ("age", "male", "employed_24", "employed_6", "disability_pension_24
 _FIT_SCALE = {"earnings_12": 1000.0, "benefits_12": 1000.0}
 DEFAULT_K = 5
 CALIPER_SD = 0.2
-PS_SAMPLE_PERSONS = 5_000
+PS_SAMPLE_ROWS = 50_000
 BATCH_PERSONS = 50_000
 _TEMP = ("match_extract", "match_clients", "match_persons", "match_history",
          "match_index_months", "match_covariates_batch", "match_scored_batch",
@@ -108,7 +109,7 @@ def fit_propensity(clients: pl.DataFrame, candidates: pl.DataFrame
         with warnings.catch_warnings():
             warnings.simplefilter("error", PerfectSeparationWarning)
             warnings.simplefilter("error", ConvergenceWarning)
-            params = np.asarray(sm.Logit(y, design).fit(method="newton", maxiter=100,
+            params = np.asarray(sm.Logit(y, design).fit(method="newton", maxiter=50,
                                                          disp=0).params)
         if not np.all(np.isfinite(params)):
             raise PerfectSeparationError("non-finite coefficients")
@@ -149,18 +150,19 @@ def _ridge_logit(x: np.ndarray, y: np.ndarray, penalty: float = 1.0,
 def match_clients(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date],
                   k: int = DEFAULT_K, caliper_sd: float = CALIPER_SD,
                   batch_persons: int = BATCH_PERSONS,
-                  ps_sample_persons: int = PS_SAMPLE_PERSONS) -> MatchSummary:
+                  ps_sample_rows: int = PS_SAMPLE_ROWS) -> MatchSummary:
     """Match every eligible client to its k nearest comparison persons; leaves the temp tables
     ``match_*`` (units, histories, pairs) for the effects and writes
     ``analysis.register_matches``."""
     run_sql(con, "register_match_units", {"state_employed": EMPLOYED,
                                           "cutoff_pilot": cutoffs["pilot"],
                                           "cutoff_rrp": cutoffs["rrp"]})
-    n_clients, last_unit = con.execute(
+    n_clients, last_unit, n_months = con.execute(
         "SELECT (SELECT count(*) FROM match_clients), "
-        "(SELECT coalesce(max(unit_no), 0) FROM match_persons)").fetchall()[0]
+        "(SELECT coalesce(max(unit_no), 0) FROM match_persons), "
+        "(SELECT count(*) FROM match_index_months)").fetchall()[0]
     n_persons = max(last_unit - n_clients, 0)
-    step = max(1, n_persons // ps_sample_persons)
+    step = max(1, n_persons * n_months // ps_sample_rows)
     _covariates(con, n_clients + 1, last_unit + 1, step)
     sample = con.sql("SELECT * FROM match_covariates_batch").pl()
     _covariates(con, 1, n_clients + 1, 1)
