@@ -117,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--defects", type=float, default=0.02,
                        help="defect rate (default 0.02; 0 = a clean study)")
     synth.add_argument("--comparison-persons", type=int, default=None, metavar="N",
-                       help="general-population register comparison persons (default 16,000; "
-                       "4 client-like persons per linked client come on top, about 20,000 in "
+                       help="general-population register comparison persons (default 11,000; "
+                       "8 client-like persons per linked client come on top, about 20,000 in "
                        "all); more for scale tests")
     synth.set_defaults(func=cmd_synth)
 

@@ -38,7 +38,7 @@ from ips_eval.synth.registers import (
 )
 from schemas.windows import DEFAULT_CUTOFFS
 
-SHADOWS_PER_CLIENT = 4
+SHADOWS_PER_CLIENT = 8
 JOB_LOST_WITHOUT_IPS = 0.5
 SHADOW_INDIVIDUALS = (500, 599)  # individual numbers of client-like persons (identity.py)
 EFFECT_REL_MONTHS = range(-24, 25)

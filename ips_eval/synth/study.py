@@ -33,8 +33,8 @@ from ips_eval.synth.writers import file_bytes
 
 MANIFEST = "synth_manifest.json"
 # General-population comparison persons by default; with the client-like persons
-# (counterfactual.py, 4 per linked client) the register comparison group is about 20,000.
-DEFAULT_COMPARISON_PERSONS = 16_000
+# (counterfactual.py, 8 per linked client) the register comparison group is about 20,000.
+DEFAULT_COMPARISON_PERSONS = 11_000
 
 # Independent random streams: changing how one part draws leaves the others as they were.
 STREAMS = ("population", "employers", "careers", "contacts", "surveys", "fidelity",
