@@ -55,7 +55,9 @@ persons AS (
 )
 SELECT CAST((SELECT count(*) FROM match_clients)
             + row_number() OVER (ORDER BY p.pid) AS INTEGER) AS unit_no,
-       p.pid, b.birth_date, b.sex
+       p.pid, b.birth_date, b.sex,
+       year(b.birth_date) * 12 + month(b.birth_date) - 1 AS birth_month_no,
+       CAST(day(b.birth_date) > 1 AS INTEGER) AS born_after_first
 FROM persons AS p
 JOIN born AS b USING (pid);
 
