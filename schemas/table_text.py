@@ -398,6 +398,132 @@ TEXT: dict[str, Label] = {
         "pension, sickness or rehabilitation benefit, student, unemployed, other. Month 0 = "
         "the month of the start. Clients who consented to register linkage."),
 
+    # ---- register effect (DESIGN.md §4, "Register effect", "Transitions") ------------------------
+    "effect_title": L(
+        "Taulukko 10. IPS:n vaikutus rekisteritietoihin: asiakkaat ja kaltaistettu vertailuryhmä",
+        "Tabell 10. Effekten av IPS i registeruppgifter: klienter och matchad jämförelsegrupp",
+        "Table 10. The effect of IPS in the registers: clients and a matched comparison group"),
+    "effect_outcome": L("Tulosmuuttuja", "Utfallsmått", "Outcome"),
+    "effect_method": L("Menetelmä", "Metod", "Method"),
+    "effect_month": L("{m} kk (95 %:n LV)", "{m} mån (95 % KI)", "{m} months (95% CI)"),
+    "effect_clients": L("Asiakkaita, n ({m} kk)", "Klienter, n ({m} mån)",
+                        "Clients, n ({m} months)"),
+    "effect_matched": L("Kaltaistettu (ATT)", "Matchad (ATT)", "Matched (ATT)"),
+    "effect_matched_did": L("Kaltaistettu, erotusten erotus", "Matchad, skillnad i skillnader",
+                            "Matched, difference in differences"),
+    "effect_naive": L("Vakioimaton vertailu", "Ojusterad jämförelse", "Naive comparison"),
+    "outcome_employed": L("Työssä (osuus, %-yks.)", "I arbete (andel, %-enh.)",
+                          "Employed (share, %-points)"),
+    "outcome_earnings_eur": L("Ansiot, €/kk", "Inkomster, €/mån", "Earnings, EUR/month"),
+    "outcome_benefits_eur": L("Etuudet, €/kk", "Förmåner, €/mån", "Benefits, EUR/month"),
+    "effect_note": L(
+        "Kuukausi 0 = aloituskuukausi. Kukin asiakas kaltaistettiin {k} lähimpään "
+        "vertailuhenkilöön (ei asiakkaita) samana kuukautena: sama sukupuoli ja päätila edellisenä "
+        "kuukautena, propensiteettipistemäärän logit enintään 0,2 SD:n päässä, palauttaen. ATT = "
+        "asiakkaiden ja heidän vertailuhenkilöidensä ero. LV henkilöittäin klusteroiduista "
+        "robusteista keskivirheistä. Erotusten erotus vähentää kunkin henkilön keskiarvon "
+        "kuukausilta −12…−1. Vakioimaton: ero kaikkiin vertailuhenkilöihin samana "
+        "kalenterikuukautena.",
+        "Månad 0 = startmånaden. Varje klient matchades med de {k} närmaste "
+        "jämförelsepersonerna (inga klienter) samma månad: samma kön och huvudstatus föregående "
+        "månad, propensitetspoängens logit högst 0,2 SD bort, med återläggning. ATT = "
+        "skillnaden mellan klienterna och deras jämförelsepersoner. KI från robusta, per person "
+        "klustrade medelfel. Skillnad i skillnader drar av varje persons medelvärde för "
+        "månaderna −12…−1. Ojusterad: skillnaden mot alla jämförelsepersoner samma "
+        "kalendermånad.",
+        "Month 0 = the month of the start. Each client was matched to the {k} nearest "
+        "comparison persons (no clients) in the same month: same sex and main state in the "
+        "month before, logit of the propensity score within 0.2 SD, with replacement. ATT = "
+        "the difference between the clients and their matches. CI from cluster-robust "
+        "standard errors by person. Difference in differences subtracts each person's mean "
+        "over months −12…−1. Naive: the difference from all comparison persons in the same "
+        "calendar month."),
+    "balance_title": L(
+        "Taulukko 11. Vertailuryhmän tasapaino ennen kaltaistusta ja sen jälkeen",
+        "Tabell 11. Jämförelsegruppens balans före och efter matchningen",
+        "Table 11. Balance of the comparison group before and after matching"),
+    "balance_covariate": L("Muuttuja (kuukaudet ennen aloitusta)",
+                           "Variabel (månader före start)", "Covariate (months before the start)"),
+    "balance_clients": L("Asiakkaat", "Klienter", "Clients"),
+    "balance_before": L("Vertailu ennen", "Jämförelse före", "Comparison before"),
+    "balance_after": L("Vertailu jälkeen", "Jämförelse efter", "Comparison after"),
+    "balance_smd_before": L("SMD ennen", "SMD före", "SMD before"),
+    "balance_smd_after": L("SMD jälkeen", "SMD efter", "SMD after"),
+    "balance_counts": L("Lukumäärät", "Antal", "Counts"),
+    "balance_means": L("Keskiarvot ja osuudet", "Medelvärden och andelar", "Means and shares"),
+    "cov_age": L("Ikä, v", "Ålder, år", "Age, years"),
+    "cov_male": L("Mies, osuus", "Man, andel", "Male, share"),
+    "cov_employed_24": L("Työssä, kk (−24…−1)", "I arbete, mån (−24…−1)",
+                         "Employed, months (−24…−1)"),
+    "cov_employed_6": L("Työssä, kk (−6…−1)", "I arbete, mån (−6…−1)",
+                        "Employed, months (−6…−1)"),
+    "cov_disability_pension_24": L("Työkyvyttömyyseläke, kk (−24…−1)",
+                                   "Invalidpension, mån (−24…−1)",
+                                   "Disability pension, months (−24…−1)"),
+    "cov_sickness_rehabilitation_24": L("Sairaus- tai kuntoutusetuus, kk (−24…−1)",
+                                        "Sjuk- eller rehabiliteringsförmån, mån (−24…−1)",
+                                        "Sickness / rehabilitation benefit, months (−24…−1)"),
+    "cov_student_24": L("Opiskelija, kk (−24…−1)", "Studerande, mån (−24…−1)",
+                        "Student, months (−24…−1)"),
+    "cov_unemployed_24": L("Työtön, kk (−24…−1)", "Arbetslös, mån (−24…−1)",
+                           "Unemployed, months (−24…−1)"),
+    "cov_earnings_12": L("Ansiot, ka €/kk (−12…−1)", "Inkomster, medel €/mån (−12…−1)",
+                         "Earnings, mean EUR/month (−12…−1)"),
+    "cov_benefits_12": L("Etuudet, ka €/kk (−12…−1)", "Förmåner, medel €/mån (−12…−1)",
+                         "Benefits, mean EUR/month (−12…−1)"),
+    "cov_state_m1": L("Päätila kk −1: {state}, osuus", "Huvudstatus mån −1: {state}, andel",
+                      "Main state, month −1: {state}, share"),
+    "n_clients_matched": L("Kaltaistetut asiakkaat, n", "Matchade klienter, n",
+                           "Clients matched, n"),
+    "n_clients_unmatched": L("Asiakkaat ilman vertailuhenkilöä, n",
+                             "Klienter utan jämförelseperson, n", "Clients without a match, n"),
+    "n_comparison_matched": L("Eri vertailuhenkilöitä, n", "Olika jämförelsepersoner, n",
+                              "Distinct comparison persons, n"),
+    "balance_note": L(
+        "SMD = vakioitu keskiarvojen ero (jakajana asiakkaiden keskihajonta); |SMD| < 0,1 "
+        "kaltaistuksen jälkeen on tavanomainen raja. Ennen = kaikki 18–64-vuotiaat "
+        "vertailuhenkilöt asiakkaiden aloituskuukausina. Sukupuoli, päätila kuukautena −1 ja "
+        "aloituskuukausi kaltaistettiin tarkasti.",
+        "SMD = standardiserad medelvärdesskillnad (nämnare: klienternas standardavvikelse); "
+        "|SMD| < 0,1 efter matchningen är den vanliga gränsen. Före = alla jämförelsepersoner "
+        "18–64 år under klienternas startmånader. Kön, huvudstatus månad −1 och startmånad "
+        "matchades exakt.",
+        "SMD = standardised mean difference (denominator: the clients' SD); |SMD| < 0.1 after "
+        "matching is the usual bar. Before = every comparison person aged 18–64 in the "
+        "clients' start months. Sex, main state in month −1 and the start month were matched "
+        "exactly."),
+    "transitions_title": L(
+        "Taulukko 12. Siirtymät päätilasta kuukautena −1 päätilaan 6 ja 12 kuukauden kohdalla",
+        "Tabell 12. Övergångar från huvudstatus månad −1 till huvudstatus efter 6 och 12 "
+        "månader",
+        "Table 12. Transitions from the main state in month −1 to the main state at 6 and "
+        "12 months"),
+    "transitions_from": L("Päätila kk −1", "Huvudstatus mån −1", "Main state, month −1"),
+    "transitions_to": L("Päätila kuukautena {h}, n (%)", "Huvudstatus månad {h}, n (%)",
+                        "Main state in month {h}, n (%)"),
+    "transitions_group": L("{cohort}: {group}, {h} kk", "{cohort}: {group}, {h} mån",
+                           "{cohort}: {group}, {h} months"),
+    "group_clients": L("asiakkaat", "klienter", "clients"),
+    "group_matched_comparison": L("kaltaistettu vertailuryhmä", "matchad jämförelsegrupp",
+                                  "matched comparison"),
+    "transitions_note": L(
+        "Rivin prosentit summautuvat 100:aan. Vertailuryhmässä kukin kaltaistus lasketaan "
+        "kerran (kahdelle asiakkaalle kaltaistettu henkilö kahdesti).",
+        "Radens procent summerar till 100. I jämförelsegruppen räknas varje matchning en gång "
+        "(en person matchad med två klienter två gånger).",
+        "Row percentages add up to 100. In the comparison group each match counts once (a "
+        "person matched to two clients twice)."),
+    "fig_effect_title": L("IPS:n vaikutus kuukausittain (kaltaistettu vertailuryhmä)",
+                          "Effekten av IPS per månad (matchad jämförelsegrupp)",
+                          "The effect of IPS by month (matched comparison group)"),
+    "fig_effect_employed": L("Työssä, ero %-yks.", "I arbete, skillnad %-enh.",
+                             "Employed, difference in %-points"),
+    "fig_effect_earnings": L("Ansiot, ero €/kk", "Inkomster, skillnad €/mån",
+                             "Earnings, difference EUR/month"),
+    "fig_effect_placebo": L("Ennen aloitusta (plasebo)", "Före start (placebo)",
+                            "Before the start (placebo)"),
+    "fig_effect_ci": L("95 %:n LV", "95 % KI", "95% CI"),
+
     # ---- employer survey -----------------------------------------------------------------------
     "employer_title": L(
         "Taulukko 9. Työnantajakysely",
@@ -445,6 +571,13 @@ TEXT: dict[str, Label] = {
         "Rekisteritilat ja ansiot kuukausina suhteessa aloitukseen",
         "Registerstatus och inkomster per månad i förhållande till start",
         "Register states and earnings by month relative to the start"),
+    "figure_register_effect_by_rel_month": L(
+        "IPS:n vaikutus työllisyyteen ja ansioihin kuukausittain (ATT, 95 %:n LV; plasebo "
+        "ennen aloitusta)",
+        "Effekten av IPS på sysselsättning och inkomster per månad (ATT, 95 % KI; placebo före "
+        "start)",
+        "The effect of IPS on employment and earnings by month (ATT, 95% CI; placebo before "
+        "the start)"),
     "figure_fidelity_vs_employment": L(
         "IPS-25-menetelmäuskollisuus ja työllistyminen 12 kuukaudessa tiimeittäin",
         "IPS-25-metodtrohet och sysselsättning inom 12 månader per team",

@@ -22,6 +22,11 @@ from ips_eval.publish.tables.employer import build_employer_survey
 from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
 from ips_eval.publish.tables.regions import build_regions
 from ips_eval.publish.tables.register import build_register
+from ips_eval.publish.tables.register_effect import (
+    build_register_balance,
+    build_register_effect,
+    build_transitions,
+)
 from ips_eval.publish.tables.scores import build_change, build_mixed
 from ips_eval.publish.tables.writer import hidden_cells, write_table
 from schemas.codebook import LANGS
@@ -71,6 +76,12 @@ TABLES: tuple[TableSpec, ...] = (
               optional=("results.quarterly",)),
     TableSpec("register", ("results.register",),
               lambda f, lang, s: build_register(f["results.register"], lang, s)),
+    TableSpec("register_effect", ("results.register_effect",),
+              lambda f, lang, s: build_register_effect(f["results.register_effect"], lang, s)),
+    TableSpec("register_balance", ("results.register_balance",),
+              lambda f, lang, s: build_register_balance(f["results.register_balance"], lang, s)),
+    TableSpec("transitions", ("results.transitions",),
+              lambda f, lang, s: build_transitions(f["results.transitions"], lang, s)),
     TableSpec("employer_survey", ("results.employer_survey",),
               lambda f, lang, s: build_employer_survey(f["results.employer_survey"], lang, s)),
 )
