@@ -56,8 +56,7 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for name in TABLE_NAMES:
             publish_table(name, con, out, CUTOFFS, png=None)
     frames = sample_frames()
-    data = fidelity_employment_by_team(frames["analysis.clients"], frames["analysis.tte"],
-                                       frames["analysis.fidelity"])
+    data = fidelity_employment_by_team(frames["results.team_outcomes"])
     write_figure(fidelity_vs_employment_figure(data), out, "fidelity_vs_employment")
     shutil.copy(out / "figures" / "fidelity_vs_employment.png",
                 out / "figures" / "km_tenure_by_cohort.png")  # stands in for another's figure

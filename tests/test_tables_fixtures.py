@@ -84,7 +84,8 @@ def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.Dat
                          "clients_started": part.height, "clients_employed": employed,
                          "pct_employed": 100 * employed / part.height,
                          "clients_employed_excl_pay_subsidy": employed - 1,
-                         "pct_employed_excl_pay_subsidy": 100 * (employed - 1) / part.height})
+                         "pct_employed_excl_pay_subsidy": 100 * (employed - 1) / part.height,
+                         "median_followup_days": float(part["followup_days"].median())})
     km = []
     for param, method in (("TTFJ", "AJ"), ("TENURE1", "KM")):
         for group_var, group in (("cohort", "pilot"), ("cohort", "rrp"), ("all", "all")):
@@ -184,10 +185,37 @@ def _change(instrument: str, cohort: str, group_var: str, group: str, n: int,
             "pct_deteriorated": None if deteriorated is None else 100 * deteriorated / n}
 
 
+def derived_results(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The results the pipeline computes from the sample's analysis tables, by the pipeline's
+    own functions (so the tables read what a run would give them)."""
+    from ips_eval.employment.baseline import baseline_results
+    from ips_eval.employment.per_client import jobs_per_client
+    from ips_eval.employment.results import employment_comparison, rmst_table
+    from ips_eval.fidelity.teams import team_outcomes
+
+    clients, tte = frames["analysis.clients"], frames["analysis.tte"]
+    # the per-client job summary of sql/client_employment.sql: the sample's one job per client
+    tenure = tte.filter(pl.col("param") == "TENURE1").select(
+        "client_id", n_competitive_jobs=pl.lit(1), days_employed=pl.col("time_days"))
+    clients = clients.join(tenure, on="client_id", how="left").with_columns(
+        pl.col("n_competitive_jobs", "days_employed").fill_null(0))
+    jobs = pl.DataFrame({"client_id": tte["client_id"], "job_no": tte["job_no"],
+                         "pay_subsidy": [0] * tte.height})
+    return {
+        "results.baseline": baseline_results(clients),
+        "results.jobs_per_client": jobs_per_client(clients),
+        "results.employment_comparison": employment_comparison(
+            tte, clients, jobs, frames["results.headline"]),
+        "results.rmst": rmst_table(tte.filter(pl.col("param") != "TTFJ")),
+        "results.team_outcomes": team_outcomes(clients, tte, frames["analysis.fidelity"]),
+    }
+
+
 def sample_frames() -> dict[str, pl.DataFrame]:
     clients = sample_clients()
     tte = sample_tte(clients)
-    return {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte)}
+    frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte)}
+    return frames | derived_results(frames)
 
 
 def write_sample_warehouse(path: Path) -> dict[str, pl.DataFrame]:

@@ -1,6 +1,7 @@
 """Fidelity domain: the IPS-25 reviews as an analysis dataset, employment and fidelity per team
-(``results.team_outcomes``) and the figure of fidelity against employment by team. Each asset wires the warehouse and the study settings to plain functions in
-``ips_eval.fidelity`` / ``ips_eval.publish.figures.fidelity``."""
+(``results.team_outcomes``) and the figure of fidelity against employment by team. Each asset
+wires the warehouse and the study settings to plain functions in ``ips_eval.fidelity`` /
+``ips_eval.publish.figures.fidelity``."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from schemas.codebook import REGIONS, Lang
 from schemas.instruments import FIDELITY_BANDS
 from schemas.table_text import text
 
+
 def band_of(total: float | None) -> str | None:
     if total is None:
         return None
