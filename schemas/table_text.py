@@ -5,12 +5,14 @@ numbers is here, in one place, so a wording is corrected once for every table an
 
 Texts may hold ``str.format`` fields (``{n}``, ``{date}``); :func:`text` fills them. Titles carry
 no number: the catalogue's order numbers the tables (``table_number``). The outcome tables'
-texts live in ``schemas/table_text_outcomes.py`` and are merged here.
+texts live in ``schemas/table_text_outcomes.py``, the report's reading aids in
+``schemas/report_text.py``; both are merged here.
 """
 
 from __future__ import annotations
 
 from schemas.codebook import L, Label, Lang
+from schemas.report_text import REPORT_TEXT
 from schemas.table_text_outcomes import OUTCOME_TEXT
 
 TEXT: dict[str, Label] = {
@@ -414,10 +416,11 @@ TEXT: dict[str, Label] = {
 }
 
 
-_REPEATED = TEXT.keys() & OUTCOME_TEXT.keys()
+_REPEATED = (TEXT.keys() & OUTCOME_TEXT.keys()) | (TEXT.keys() & REPORT_TEXT.keys()) | (
+    OUTCOME_TEXT.keys() & REPORT_TEXT.keys())
 if _REPEATED:
     raise KeyError(f"table texts defined twice: {sorted(_REPEATED)}")
-TEXT |= OUTCOME_TEXT
+TEXT |= OUTCOME_TEXT | REPORT_TEXT
 
 
 def text(key: str, lang: Lang, **fields: object) -> str:
