@@ -82,8 +82,11 @@ def _attachment_hidden(rows: list[dict]) -> set:
                 continue
             for column, count in (("n", "n_clients"),
                                   *((c, n) for c, n, _, _ in ATTACHMENT_COUNTS)):
-                cells.group([(column, window, *k) for k in present], total=top[count],
+                parts = [(column, window, *k) for k in present]
+                cells.group(parts, total=top[count],
                             remainder_key=(column, window, "rest", *parent))
+                # the whole may be hidden itself: then the parts must not give it back
+                cells.group([*parts, (column, window, *parent)])
     return cells.hidden()
 
 
@@ -153,6 +156,7 @@ def build_jobs_per_client(jobs: pl.DataFrame, lang: Lang, source: DeliverySet) -
         for what, column in (("n", "n_clients"), *JOB_COUNT_COLUMNS.items()):
             cells.group([(what, g) for g in cohorts], total=by_group["all"][column],
                         remainder_key=(what, "rest"))
+            cells.group([*((what, g) for g in cohorts), (what, "all")])
     hidden = cells.hidden()
 
     lines: list[tuple[str, str, dict[str, str]]] = []

@@ -45,8 +45,10 @@ def _hidden(rows: list[dict]) -> set:
         for column, count in COUNTS:
             if top.get(count) is None:
                 continue
-            cells.group([(column, g, quarter) for g in regions], total=top[count],
-                        remainder_key=(column, "rest", quarter))
+            parts = [(column, g, quarter) for g in regions]
+            cells.group(parts, total=top[count], remainder_key=(column, "rest", quarter))
+            # "all" may be hidden itself: then the regions must not give it back
+            cells.group([*parts, (column, "all", quarter)])
     return cells.hidden()
 
 

@@ -77,6 +77,7 @@ def build_situation(situation: pl.DataFrame, lang: Lang, source: DeliverySet) ->
                      else rows.get((wave, category, "all"), {}).get("n"))
             cells.group([(wave, category, c) for c in parts], total=whole,
                         remainder_key=(wave, category, "rest"))
+            cells.group([*((wave, category, c) for c in parts), (wave, category, "all")])
     hidden = cells.hidden()
 
     order = ["working_or_studying", "working", "studying",
@@ -141,6 +142,7 @@ def build_satisfaction(satisfaction: pl.DataFrame, lang: Lang,
         for what, count in (("n", "n"), ("agree", "n_agree")):
             cells.group([(what, wave, item, c) for c in parts], total=whole[count],
                         remainder_key=(what, wave, item, "rest"))
+            cells.group([*((what, wave, item, c) for c in parts), (what, wave, item, "all")])
     hidden = cells.hidden()
 
     out = []
