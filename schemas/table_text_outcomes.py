@@ -38,16 +38,14 @@ OUTCOME_TEXT: dict[str, Label] = {
                               "Excluding pay subsidy"),
     "attachment_note": L(
         "Mukana asiakkaat, joiden aloituspäivästä oli rajauspäivänä kulunut vähintään ikkunan "
-        "pituus (6 kk = 182,625 ja 12 kk = 365,25 päivää), joten kaikilla on yhtä pitkä "
-        "seuranta. Työpäivät: avoimien työmarkkinoiden työssä vietetyt päivät ikkunan aikana, "
+        "pituus, joten kaikilla on yhtä pitkä seuranta. Työpäivät: avoimien työmarkkinoiden työssä vietetyt päivät ikkunan aikana, "
         "päällekkäiset työsuhteet kerran.",
-        "Klienter vars startdatum låg minst fönstrets längd före brytdatum (6 mån = 182,625 "
-        "och 12 mån = 365,25 dagar), så att alla har lika lång uppföljning. Arbetsdagar: dagar "
+        "Klienter vars startdatum låg minst fönstrets längd före brytdatum, så att alla har "
+        "lika lång uppföljning. Arbetsdagar: dagar "
         "i arbete på den öppna arbetsmarknaden under fönstret, överlappande anställningar en "
         "gång.",
-        "Clients whose index date was at least the window's length before the cut-off (6 "
-        "months = 182.625 and 12 months = 365.25 days), so that everyone has the same "
-        "follow-up. Days worked: days in a competitive job within the window, overlapping jobs "
+        "Clients whose index date was at least the window's length before the cut-off, so that "
+        "everyone has the same follow-up. Days worked: days in a competitive job within the window, overlapping jobs "
         "counted once."),
 
     # ---- jobs and employed days per client ---------------------------------------------------
@@ -79,15 +77,15 @@ OUTCOME_TEXT: dict[str, Label] = {
         "viimeistään rajauspäivänä; työssäolopäivät näissä töissä, päällekkäiset kerran. "
         "Kohortteja on seurattu eri pituisia aikoja, joten asiakaskohtaiset luvut eivät ole "
         "suoraan vertailukelpoisia; seurantavuotta kohden = työssäolopäivät yhteensä / "
-        "seurantapäivät yhteensä × 365,25.",
+        "seurantavuodet yhteensä.",
         "Anställningar på öppna arbetsmarknaden som började på eller efter startdatum och "
         "senast på brytdatum; arbetsdagar i dessa, överlappande en gång. Kohorterna har följts "
         "olika länge, så talen per klient är inte direkt jämförbara; per uppföljningsår = "
-        "arbetsdagar sammanlagt / uppföljningsdagar sammanlagt × 365,25.",
+        "arbetsdagar sammanlagt / uppföljningsår sammanlagt.",
         "Competitive jobs starting on or after the index date and on or before the cut-off; "
         "employed days in them, overlapping jobs counted once. The cohorts were followed for "
         "unequal times, so the per-client figures are not directly comparable; per year of "
-        "follow-up = all employed days / all follow-up days × 365.25."),
+        "follow-up = all employed days / all years of follow-up."),
 
     # ---- quarterly employment rate -------------------------------------------------------------
     "quarterly_title": L(
@@ -121,16 +119,16 @@ OUTCOME_TEXT: dict[str, Label] = {
     "or_ci": L("OR (95 %:n LV)", "OR (95 % KI)", "OR (95% CI)"),
     "employed_n": L("Työllistyneitä, n", "Sysselsatta, n", "Employed, n"),
     "logit_note": L(
-        "Asiakkaat, joiden aloituksesta oli rajauspäivänä vähintään 12 kk (365,25 päivää); "
-        "tulos = avoimien työmarkkinoiden työ 365,25 päivän kuluessa. OR > 1: työllistyminen "
+        "Asiakkaat, joiden aloituksesta oli rajauspäivänä vähintään 12 kk; tulos = avoimien "
+        "työmarkkinoiden työ 12 kk:n kuluessa. OR > 1: työllistyminen "
         "todennäköisempää. Täydellisten havaintojen analyysi; puuttuvien tietojen vuoksi pois "
         "jätettiin {excluded} asiakasta.",
-        "Klienter som startat minst 12 mån (365,25 dagar) före brytdatum; utfall = arbete på "
-        "öppna arbetsmarknaden inom 365,25 dagar. OR > 1: sysselsättning sannolikare. Analys av "
+        "Klienter som startat minst 12 mån före brytdatum; utfall = arbete på öppna "
+        "arbetsmarknaden inom 12 mån. OR > 1: sysselsättning sannolikare. Analys av "
         "fullständiga observationer; {excluded} klienter utelämnades på grund av saknade "
         "uppgifter.",
-        "Clients who started at least 12 months (365.25 days) before the cut-off; outcome = a "
-        "competitive job within 365.25 days. OR > 1: a job is more likely. Complete-case "
+        "Clients who started at least 12 months before the cut-off; outcome = a competitive "
+        "job within 12 months. OR > 1: a job is more likely. Complete-case "
         "analysis; {excluded} clients left out for missing values."),
     "pooled_reference": L(
         "Harvinaiset luokat yhdistetty vertailuryhmään: {variable}: {levels} → {reference}.",

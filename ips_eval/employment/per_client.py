@@ -6,8 +6,8 @@ days in a competitive job with overlapping spells counted once).
 Per group (``all``, each cohort): the clients by their number of competitive jobs (0, 1, 2,
 3 or more), the mean number of jobs, the employed days per client (mean, median) and per
 employed client, and — because the cohorts were followed for unequal times (the trap of
-DESIGN.md §1) — the employed days per 365.25 days of follow-up (Σ days employed / Σ follow-up
-days × 365.25) beside the median follow-up.
+DESIGN.md §1) — the employed days per year of follow-up (Σ days employed / Σ follow-up years,
+a year of ``DAYS_PER_YEAR`` days) beside the median follow-up.
 """
 
 from __future__ import annotations

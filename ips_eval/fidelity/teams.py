@@ -1,9 +1,10 @@
 """Employment and fidelity per team (``results.team_outcomes``): what Table 7 and the figure of
 fidelity against employment show, as one tidy row per team.
 
-Employment: of the team's clients, those with a full 12-month window (index + 365.25 days ≤ the
+Employment: of the team's clients, those with a full 12-month window (a full window before the
 cut-off, DESIGN.md §4) and, of them, those whose first competitive job (``TTFJ`` event 1) came
-within 365.25 days — an equal window for every team, unlike the crude share. Fidelity: the
+within 12 months — an equal window for every team, unlike the crude share
+(``ips_eval.employment.derive``: ``followed_for``, ``first_job_within``). Fidelity: the
 team's latest IPS-25 review on or before the cut-off with a total (``analysis.fidelity`` holds
 only reviews up to the cut-off), with its band.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from ips_eval.employment.derive import first_job_within, followed_for
 from schemas.windows import TWELVE_MONTHS_DAYS
 
 TEAM_OUTCOMES_SCHEMA = {
@@ -23,13 +25,12 @@ TEAM_OUTCOMES_SCHEMA = {
 
 def employment_by_team(clients: pl.DataFrame, tte: pl.DataFrame) -> pl.DataFrame:
     """Per team: ``clients``, ``window`` (clients with 12 months' follow-up) and ``employed``
-    (of them, a first competitive job within 365.25 days), with ``pct_employed``."""
+    (of them, a first competitive job within 12 months), with ``pct_employed``."""
     first_job = tte.filter(pl.col("param") == "TTFJ").select(
-        "client_id", job12=(pl.col("event") == 1) & (pl.col("time_days") <= TWELVE_MONTHS_DAYS))
-    frame = clients.select("client_id", "team", "region", "cohort", "index_date",
-                           "cutoff_date").join(first_job, on="client_id", how="left")
-    in_window = ((pl.col("cutoff_date") - pl.col("index_date")).dt.total_days()
-                 >= TWELVE_MONTHS_DAYS)
+        "client_id", job12=first_job_within(TWELVE_MONTHS_DAYS))
+    frame = clients.select("client_id", "team", "region", "cohort",
+                           "followup_days").join(first_job, on="client_id", how="left")
+    in_window = followed_for(TWELVE_MONTHS_DAYS)
     return (frame.group_by("region", "cohort", "team").agg(
         clients=pl.len(),
         window=in_window.sum(),

@@ -1,7 +1,7 @@
 """Figure: IPS-25 fidelity against employment by team (``out/figures/fidelity_vs_employment``).
 
 x = the team's latest IPS-25 total, y = the share of its clients with a full 12-month window who
-had a competitive job within 365.25 days (both from ``results.team_outcomes``, as Table 7), one
+had a competitive job within 12 months (both from ``results.team_outcomes``, as Table 7), one
 point per team, coloured by cohort, sized by the clients in the window, with the IPS-25 bands
 shaded.
 

@@ -125,7 +125,8 @@ def build_attachment(attachment: pl.DataFrame, lang: Lang,
         group_header=text("window", lang),
         spanners=[(text("all_jobs_spanner", lang), with_subsidy),
                   (text("excl_subsidy_spanner", lang), without)],
-        notes=[text("attachment_note", lang), text("competitive_note", lang)],
+        notes=[text("attachment_note", lang), text("competitive_note", lang),
+               text("months_note", lang)],
         source=source.note(lang))
 
 

@@ -84,5 +84,6 @@ def build_logit(logit: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
         notes=[text("logit_note", lang, excluded=shown(fmt_int(first.get("n_excluded"), lang),
                                                        is_small(first.get("n_excluded")))),
                text("reference_levels", lang, levels=reference),
-               *pooled_notes(first.get("pooled_levels"), lang), text("ci_note", lang)],
+               *pooled_notes(first.get("pooled_levels"), lang), text("months_note", lang),
+               text("ci_note", lang)],
         source=source.note(lang))

@@ -1,6 +1,6 @@
 """Regions and teams: IPS-25 fidelity (latest review) beside employment, from
 ``results.team_outcomes`` (:mod:`ips_eval.fidelity.teams`: per team the clients, those with a
-full 12-month window, those of them employed within 365.25 days, and the latest review) and
+full 12-month window, those of them employed within 12 months, and the latest review) and
 ``results.quarterly``. Per region: the teams' counts summed, the quarterly employment rate
 pooled over its quarters (Σ working / Σ active), and the mean of its teams' latest totals,
 banded by the IPS-25 bands (``schemas.instruments.FIDELITY_BANDS``).
