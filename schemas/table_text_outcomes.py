@@ -38,15 +38,15 @@ OUTCOME_TEXT: dict[str, Label] = {
                               "Excluding pay subsidy"),
     "attachment_note": L(
         "Mukana asiakkaat, joiden aloituspäivästä oli rajauspäivänä kulunut vähintään ikkunan "
-        "pituus, joten kaikilla on yhtä pitkä seuranta. Työpäivät: avoimien työmarkkinoiden työssä vietetyt päivät ikkunan aikana, "
-        "päällekkäiset työsuhteet kerran.",
+        "pituus, joten kaikilla on yhtä pitkä seuranta. Työpäivät: avoimien työmarkkinoiden "
+        "työssä vietetyt päivät ikkunan aikana, päällekkäiset työsuhteet kerran.",
         "Klienter vars startdatum låg minst fönstrets längd före brytdatum, så att alla har "
         "lika lång uppföljning. Arbetsdagar: dagar "
         "i arbete på den öppna arbetsmarknaden under fönstret, överlappande anställningar en "
         "gång.",
         "Clients whose index date was at least the window's length before the cut-off, so that "
-        "everyone has the same follow-up. Days worked: days in a competitive job within the window, overlapping jobs "
-        "counted once."),
+        "everyone has the same follow-up. Days worked: days in a competitive job within the "
+        "window, overlapping jobs counted once."),
 
     # ---- jobs and employed days per client ---------------------------------------------------
     "jobs_title": L(
