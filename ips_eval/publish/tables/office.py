@@ -34,6 +34,7 @@ from ips_eval.publish.tables.common import PublishedTable
 
 NOTE_SIZE = Pt(8)
 CELL_SIZE = Pt(9)
+TITLE_SIZE = Pt(11)
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
@@ -61,14 +62,13 @@ def _repeat_as_header(row) -> None:  # noqa: ANN001 — a docx table row
 def _write(cell, text: str, bold: bool = False, right: bool = False,  # noqa: ANN001
            superscript: str = "") -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+    if right:  # left is Word's default: no property written
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = paragraph.add_run(text)
-    run.bold = bold
-    run.font.size = CELL_SIZE
+    if bold:  # the cell size is the document's default (``_document``), set once
+        run.bold = True
     if superscript:
-        mark = paragraph.add_run(superscript)
-        mark.font.superscript = True
-        mark.font.size = CELL_SIZE
+        paragraph.add_run(superscript).font.superscript = True
 
 
 def _note(document, text: str, size: Pt = NOTE_SIZE) -> None:  # noqa: ANN001
@@ -80,7 +80,9 @@ def _note(document, text: str, size: Pt = NOTE_SIZE) -> None:  # noqa: ANN001
 def add_table(document, table: PublishedTable) -> None:  # noqa: ANN001 — a docx Document
     """Append the table (title, Word table, notes, source) to ``document``."""
     title = document.add_paragraph()
-    title.add_run(table.numbered_title).bold = True
+    heading = title.add_run(table.numbered_title)
+    heading.bold = True
+    heading.font.size = TITLE_SIZE
     if table.subtitle:
         title.add_run("\n" + table.subtitle).italic = True
     data_columns = [c for c in table.data.columns if c not in table.label_columns]
@@ -137,9 +139,16 @@ def _landscape(document) -> None:  # noqa: ANN001 — wide tables fit a landscap
         setattr(section, side, Pt(42))
 
 
-def table_document(table: PublishedTable):  # noqa: ANN201 — a docx Document
+def _document():  # noqa: ANN202 — a docx Document
+    """A landscape document whose default text is the table cells' size."""
     document = Document()
+    document.styles["Normal"].font.size = CELL_SIZE
     _landscape(document)
+    return document
+
+
+def table_document(table: PublishedTable):  # noqa: ANN201 — a docx Document
+    document = _document()
     document.core_properties.title = table.numbered_title
     document.core_properties.language = table.lang
     add_table(document, table)
@@ -154,8 +163,7 @@ def write_docx(table: PublishedTable, path: Path) -> Path:
 def combine_documents(parts: Sequence[Path], target: Path, title: str, lang: str) -> Path:
     """One ``.docx`` with the bodies of ``parts`` (tables written by :func:`write_docx`, so
     all from the same template and styles), each on its own page, in the given order."""
-    document = Document()
-    _landscape(document)
+    document = _document()
     document.core_properties.title = title
     document.core_properties.language = lang
     heading = document.add_paragraph()
