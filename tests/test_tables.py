@@ -109,8 +109,6 @@ def test_team_employment_counts_a_job_within_365_days_among_clients_with_a_full_
         "cohort": ["pilot"] * 4,
         "index_date": [date(2021, 1, 1), date(2021, 1, 1), date(2021, 1, 1), date(2023, 1, 1)],
         "cutoff_date": [date(2023, 6, 30)] * 4})
-    clients = clients.with_columns(
-        followup_days=(pl.col("cutoff_date") - pl.col("index_date")).dt.total_days())
     tte = pl.DataFrame({"client_id": ["A", "B", "C", "D"], "param": ["TTFJ"] * 4,
                         "time_days": [365, 366, 900, 10], "event": [1, 1, 0, 1]})
     row = employment_by_team(clients, tte).row(0, named=True)

@@ -57,7 +57,7 @@ def test_team_outcomes_take_each_teams_latest_review_with_a_total() -> None:
     clients = pl.DataFrame({
         "client_id": ["A", "B"], "team": ["T", "U"], "region": ["HEL", "HEL"],
         "cohort": ["pilot", "pilot"], "index_date": [date(2021, 1, 1)] * 2,
-        "cutoff_date": [date(2023, 6, 30)] * 2, "followup_days": [910, 910]})
+        "cutoff_date": [date(2023, 6, 30)] * 2})
     tte = pl.DataFrame({"client_id": ["A", "B"], "param": ["TTFJ"] * 2, "time_days": [40, 500],
                         "event": [1, 0]})
     fidelity = pl.DataFrame({
