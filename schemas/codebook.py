@@ -434,7 +434,15 @@ ASIAKASKYSELY = Source(
         Column("tilanne", "situation", "int", L("Nykyinen tilanne", "Nuvarande situation",
                "Current situation"), codes=(1, 2, 3, 4), value_labels="situation",
                missing_codes=DONT_KNOW),
-        *_items("tyyt", 3, 1, 5, "agree5", _SAT, missing_codes=DONT_KNOW),
+        # contract/DELIVERIES.md: tyyt1 coach's support, tyyt2 pace of job search, tyyt3
+        # support at work — each item's own text, as the report authors quote it
+        *(Column(f"tyyt{i}", f"tyyt{i}", "int", L(f"{_SAT.fi}: {fi}", f"{_SAT.sv}: {sv}",
+                                                   f"{_SAT.en}: {en}"),
+                 min=1, max=5, value_labels="agree5", missing_codes=DONT_KNOW)
+          for i, (fi, sv, en) in enumerate((
+              ("valmentajan tuki", "coachens stöd", "the coach's support"),
+              ("työnhaun tahti", "arbetssökandets tempo", "the pace of the job search"),
+              ("tuki työpaikalla", "stöd på arbetsplatsen", "support at work")), start=1)),
     ),
 )
 

@@ -12,8 +12,10 @@ from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
 from ips_eval.employment import derive
 from ips_eval.employment import results as survival_results
+from ips_eval.employment.baseline import baseline_results
 from ips_eval.employment.competing import competing_table
 from ips_eval.employment.cox import cox_tenure, logit_job_within_12_months
+from ips_eval.employment.per_client import jobs_per_client
 from ips_eval.export import export_dataset, stat_files_note
 from ips_eval.outputs import write_figure
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
@@ -223,6 +225,25 @@ def results_attachment(warehouse: Warehouse, study: Study) -> dg.MaterializeResu
     with warehouse.connect() as con:
         return result(con, study, "attachment", derive.attachment(con),
                        ["window_months", "group_var", "group"])
+
+
+@dg.asset(key=keys.results("baseline"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.CLIENTS])
+def results_baseline(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Table 1's statistics: baseline characteristics by cohort, with the cohorts' SMD."""
+    with warehouse.connect() as con:
+        clients = derive.table_frame(con, "FROM analysis.clients")
+        return result(con, study, "baseline", baseline_results(clients), ["order"])
+
+
+@dg.asset(key=keys.results("jobs_per_client"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.CLIENTS])
+def results_jobs_per_client(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Competitive jobs and employed days per client, by cohort, with the follow-up."""
+    with warehouse.connect() as con:
+        clients = derive.table_frame(con, "FROM analysis.clients")
+        return result(con, study, "jobs_per_client", jobs_per_client(clients),
+                      ["group_var", "group"])
 
 
 @dg.asset(key=keys.results("quarterly"), group_name=GROUP, kinds={"duckdb", "csv"},
