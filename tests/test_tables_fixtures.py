@@ -298,11 +298,40 @@ def derived_results(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     }
 
 
+def sample_register_effect_results() -> dict[str, pl.DataFrame]:
+    """Hand-made register-effect results: +24 months over 3 clients (hidden), 3 unmatched
+    clients, a transition cell of 3."""
+    effect = pl.DataFrame([
+        {"outcome": outcome, "rel_month": r, "method": method,
+         "n_clients": 3 if r == 24 else 40, "n_comparison": 15 if r == 24 else 200,
+         "estimate": 0.2 if r >= 0 else 0.0, "ci_lower": 0.1 if r >= 0 else -0.05,
+         "ci_upper": 0.3 if r >= 0 else 0.05, "p": 0.01, "method_note": "sample",
+         "placebo": r < 0}
+        for outcome in ("employed", "earnings_eur", "benefits_eur")
+        for method in ("matched", "matched_did", "naive") for r in range(-24, 25)])
+    balance = pl.DataFrame({
+        "covariate": ["age", "state_m1_unemployed", "n_clients_matched", "n_clients_unmatched",
+                      "n_comparison_matched"],
+        "mean_clients": [40.0, 0.5, 120.0, 3.0, 400.0],
+        "mean_clients_all": [40.1, 0.5, None, None, None],
+        "mean_comparison_before": [45.0, 0.3, None, None, None],
+        "mean_comparison_after": [40.2, 0.5, None, None, None],
+        "smd_before": [-0.5, 0.4, None, None, None],
+        "smd_after": [-0.02, 0.0, None, None, None]})
+    transitions = pl.DataFrame(
+        [("all", "clients", 6, "unemployed", "employed", 3, 10.0),
+         ("all", "clients", 6, "unemployed", "unemployed", 27, 90.0)],
+        schema=["cohort", "group", "horizon", "state_from", "state_to", "n", "pct"],
+        orient="row")
+    return {"results.register_effect": effect, "results.register_balance": balance,
+            "results.transitions": transitions}
+
+
 def sample_frames() -> dict[str, pl.DataFrame]:
     clients = sample_clients()
     tte = sample_tte(clients)
     frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte),
-              **sample_outcome_results()}
+              **sample_outcome_results(), **sample_register_effect_results()}
     return frames | derived_results(frames)
 
 
