@@ -11,7 +11,7 @@ FIGURE_RESULTS: dict[str, tuple[str, ...]] = {
     "cif_first_job_by_cohort": ("survival_curves",),
     "scores_by_wave": ("score_means",),
     "register_states_by_rel_month": ("register",),
-    # drawn from the analysis datasets until results.team_outcomes exists (issue 10)
-    "fidelity_vs_employment": (),
+    "register_effect_by_rel_month": ("register_effect",),
+    "fidelity_vs_employment": ("team_outcomes",),
 }
 FIGURES: tuple[str, ...] = tuple(FIGURE_RESULTS)
