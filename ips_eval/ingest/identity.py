@@ -196,21 +196,21 @@ def create_hetu_lookup(con: duckdb.DuckDBPyConnection, name: str, values_query: 
               "ascii": _ASCII_PRINTABLE} | ({"valid": VALID} if with_birth else {})
     birth = (", CASE WHEN s.status = $valid THEN hetu_birth_date(s.c) END AS birth_date, "
              "CASE WHEN s.status = $valid THEN hetu_sex(s.c) END AS sex") if with_birth else ""
+    # the distinct values once (the source is read once), then the two paths over them
+    con.execute("CREATE OR REPLACE TEMP TABLE _hetu_values AS "
+                f"SELECT DISTINCT v AS value FROM ({values_query}) q(v) WHERE v IS NOT NULL")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {name} AS "
         "SELECT s.value, CASE WHEN s.c <> '' THEN hmac_sha256_hex($ipad, $opad, s.c) END AS pid,"
         f" s.status{birth} FROM ("
         "  SELECT value, c, CASE WHEN c = '' THEN $missing "
         "                        ELSE $statuses[hetu_rule_broken(c) + 1] END AS status"
-        "  FROM (SELECT value, upper(replace(value, ' ', '')) AS c FROM ("
-        f"     SELECT DISTINCT v AS value FROM ({values_query}) q(v) WHERE v IS NOT NULL)"
-        "   WHERE regexp_matches(value, $ascii))) s",
-        {"ipad": ipad, "opad": opad, "missing": MISSING, "valid": VALID,
-         "statuses": list(_RULE_STATUS), "ascii": _ASCII_PRINTABLE})
+        "  FROM (SELECT value, upper(replace(value, ' ', '')) AS c FROM _hetu_values"
+        "        WHERE regexp_matches(value, $ascii))) s", params)
     others = [r[0] for r in con.execute(
-        f"SELECT DISTINCT v FROM ({values_query}) q(v) "
-        "WHERE v IS NOT NULL AND NOT regexp_matches(v, $ascii)",
+        "SELECT value FROM _hetu_values WHERE NOT regexp_matches(value, $ascii)",
         {"ascii": _ASCII_PRINTABLE}).fetchall()]
+    con.execute("DROP TABLE _hetu_values")
     if others:
         con.register("_hetu_lookup_others", hetu_lookup(others, key, with_birth))
         try:
