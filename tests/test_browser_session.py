@@ -10,6 +10,7 @@ import dagster as dg
 import pytest
 
 import ips_eval.publish.tables.browser as browser
+from assets.defs.resources import TablePngs
 from ips_eval.publish.tables.browser import SharedPngSession, find_browser
 
 
@@ -45,8 +46,6 @@ def test_the_session_starts_one_writer_and_reuses_it(monkeypatch) -> None:
 
 
 def test_the_resource_gives_every_asset_of_a_run_the_same_writer(monkeypatch) -> None:
-    from assets.defs.resources import TablePngs
-
     made: list[object] = []
 
     class FakeWriter:
