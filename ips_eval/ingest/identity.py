@@ -223,10 +223,3 @@ def register_identity_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The SQL HETU check and HMAC (``sql/identity_macros.sql``) on this connection."""
     run_sql(con, "identity_macros")
 
-
-def hetu_candidates_lookup(values: Iterable[str | None]) -> pa.Table:
-    """Of free-text values that look HETU-like, those that really hold a valid HETU, with their
-    masked form: ``value → masked``."""
-    found = [v for v in values if v is not None and contains_valid_hetu(v)]
-    return pa.table({"value": found, "masked": [mask_hetus(v) for v in found]},
-                    schema=pa.schema([("value", pa.string()), ("masked", pa.string())]))

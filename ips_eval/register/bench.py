@@ -15,8 +15,11 @@ where W is the whole register path (the stages, not the writing of the study) an
 highest resident set size during it.
 
 The stages are the list ``STAGES``, one named step each. The register effect (matching and
-effects, ``ips_eval.register.effect.build_register_effect``) is part of the path; it is added
-to ``STAGES`` after ``register_monthly`` when that module exists (one line, like the others).
+effects, ``ips_eval.register.effect.build_register_effect``) is part of the path but not yet
+in ``STAGES``: it reached main as this bench was finished, and it needs ``analysis.clients``,
+so adding it is three lines — raw and staging of ``tyosuhteet``, then
+``ips_eval.employment.derive.build_clients_and_jobs`` and ``build_register_effect`` after
+``register_monthly``.
 """
 
 from __future__ import annotations
