@@ -121,6 +121,18 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from ips_eval.register.bench import run_bench
+
+    if args.persons < 0:
+        print("ips-eval: --persons must be 0 or more", file=sys.stderr)
+        return 2
+    result = run_bench(args.persons, work=args.work, memory_limit=args.memory_limit,
+                       seed=args.seed)
+    print(result.line())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ips-eval", description=DESCRIPTION,
@@ -185,6 +197,26 @@ def build_parser() -> argparse.ArgumentParser:
     dictionary.add_argument("--check", action="store_true",
                             help="write nothing; exit 1 when the files there are not current")
     dictionary.set_defaults(func=cmd_dictionary)
+
+    bench = sub.add_parser(
+        "bench", help="time the register path at a given national size against the floor",
+        description="Write the built-in study with N register comparison persons (real synth, "
+        "contract CSV files), run the register path on a fresh warehouse — raw, staging, "
+        "analysis.register_monthly to Parquet, its checks, the identity-leak scan — printing "
+        "each stage's wall time and peak RSS, then the floor: one bare DuckDB scan parsing "
+        "every register file once with a group-by person-month. Last line: "
+        "bench persons=N register_rows=R wall_s=W peak_rss_mb=M floor_s=F.")
+    bench.add_argument("--persons", type=int, required=True, metavar="N",
+                       help="register comparison persons (e.g. 1000000)")
+    bench.add_argument("--work", type=Path, default=None, metavar="DIR",
+                       help="keep the deliveries and warehouse here (default: a temporary "
+                       "folder, removed afterwards); deliveries already there for the same N "
+                       "are reused")
+    bench.add_argument("--memory-limit", default="8GB", metavar="SIZE",
+                       help="DuckDB's memory limit (default 8GB; beyond it DuckDB spills to "
+                       "<work>/out/.duckdb_tmp)")
+    bench.add_argument("--seed", type=int, default=DEFAULT_SEED, help=argparse.SUPPRESS)
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -212,12 +212,13 @@ def test_source_note_names_the_cutoffs_and_the_delivery_set(tmp_path: Path) -> N
 def test_table_assets_materialise_with_their_checks(tmp_path: Path) -> None:
     from assets.defs.fidelity import figure_fidelity_vs_employment
     from assets.defs.publish import TABLE_ASSETS, TABLE_CHECKS
-    from assets.defs.resources import Study, Warehouse
+    from assets.defs.resources import Study, TablePngs, Warehouse
 
     write_sample_warehouse(tmp_path / "ips_eval.duckdb")
     resources = {"warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb")),
                  "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path),
-                                cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31")}
+                                cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31"),
+                 "table_pngs": TablePngs()}
     chosen = [a for a in TABLE_ASSETS if a.key.path[-1] in ("cox", "register")]
     checks = [c for c in TABLE_CHECKS
               if next(iter(c.check_keys)).asset_key.path[-1] in ("cox", "register")]

@@ -13,27 +13,32 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.defs import keys
-from assets.defs.resources import Study, Warehouse
+from assets.defs.resources import Study, TablePngs, Warehouse
 from ips_eval.outputs import markdown_preview
 from ips_eval.publish.figures.catalog import FIGURES
 from ips_eval.publish.figures.common import figure_paths, svg_small_counts
 from ips_eval.publish.report import report_coverage, screenshot_report, write_report
 from ips_eval.publish.tables.audit import published_small_counts, report_small_counts
-from ips_eval.publish.tables.browser import find_browser, png_session
+from ips_eval.publish.tables.browser import find_browser
 from ips_eval.publish.tables.catalog import TABLE_NAMES, TABLES, TableSpec, publish_table
 from schemas.codebook import LANGS
 
 GROUP = "publish"
+
+
 def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
     @dg.asset(key=keys.table(spec.name), group_name=GROUP,
-              kinds={"html", "csv"}, # the source note names the delivery set from out/manifest.json
+              kinds={"html", "csv"},
+              # the source note names the delivery set from out/manifest.json
               deps=[*(dg.AssetKey(k.split("/")) for k in spec.upstream), keys.MANIFEST],
               description=f"Table {spec.name!r} in fi/sv/en: out/tables/{spec.name}_<lang>."
                           "{html,tex,csv,docx,xlsx,png}, counts under 5 suppressed.")
-    def _table(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-        with warehouse.connect() as con, png_session() as png:
+    def _table(warehouse: Warehouse, study: Study, table_pngs: TablePngs
+               ) -> dg.MaterializeResult:
+        png = table_pngs.writer()  # the run's one browser, shared by every table
+        with warehouse.connect() as con:
             run = publish_table(spec.name, con, study.out, study.cutoffs, png)
-            png_written = png is not None
+        png_written = png is not None
         return dg.MaterializeResult(metadata={
             "rows": run.rows, "files": len(run.files),
             "png": "written" if png_written else "skipped: no Chromium (scripts/setup_browser.sh)",

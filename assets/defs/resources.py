@@ -1,4 +1,5 @@
-"""Resources, declared once: the warehouse connection and the study settings. Assets get them
+"""Resources, declared once: the warehouse connection, the study settings, the pseudonym key
+and the run's one headless browser for table PNGs. Assets get them
 injected; none opens its own connection or reads the environment."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from ips_eval.config import (
     DEFAULT_LABEL_LANGUAGE,
@@ -19,6 +21,7 @@ from ips_eval.config import (
     parse_label_language,
     pseudonym_key_from_env,
 )
+from ips_eval.publish.tables.browser import PngWriter, SharedPngSession
 from ips_eval.warehouse import connect
 from schemas.codebook import Lang
 
@@ -86,6 +89,26 @@ class Pseudonymiser(dg.ConfigurableResource):
         return pseudonym_key_from_env(self.key_env) == DEMO_PSEUDONYM_KEY
 
 
+class TablePngs(dg.ConfigurableResource):
+    """One headless browser for every table PNG of a run: started by the first table that
+    needs it, closed when the run ends (``teardown_after_execution``)."""
+
+    _session: SharedPngSession | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._session = SharedPngSession()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._session is not None:
+            self._session.close()
+
+    def writer(self) -> PngWriter | None:
+        """The run's PNG writer, or None when no browser is installed."""
+        if self._session is None:  # used outside a run: a session of its own
+            self._session = SharedPngSession()
+        return self._session.writer()
+
+
 def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     return {
         "warehouse": Warehouse(path=str(settings.warehouse_path),
@@ -98,6 +121,7 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             label_language=settings.label_language,
         ),
         "pseudonymiser": Pseudonymiser(),
+        "table_pngs": TablePngs(),
     }
 
 

@@ -178,10 +178,8 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
         raise
     finally:
         con.execute("SET preserve_insertion_order = false")
-        for c in present:
-            if c.identity:
-                con.unregister(f"_lk_{c.raw}")
-        del lookups
+        for name in lookups:
+            con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
     return LoadedFile(rows, len(opened.unparseable_rows), unknown)
 
 
@@ -196,18 +194,28 @@ def _literal(text: str) -> str:
 
 
 def _identity_lookups(con: duckdb.DuckDBPyConnection, src: Source, present: list[Column],
-                      key: bytes) -> dict:
-    """Pseudonyms for the distinct values of each identity column, computed once per value and
-    registered as Arrow views ``_lk_<column>`` for the INSERT's join (never stored)."""
-    idents = [c for c in present if c.identity]
-    if not idents:
-        return {}
-    aggs = ", ".join(f"list(DISTINCT {quote_ident(c.raw)})" for c in idents)
-    distinct = con.execute(f"SELECT {aggs} FROM {SRC_VIEW}").fetchall()[0]
-    lookups = {}
-    for c, values in zip(idents, distinct, strict=True):
-        table = (identity.hetu_lookup(values or [], key)
-                 if c.identity == "hetu" else identity.ytunnus_lookup(values or [], key))
-        con.register(f"_lk_{c.raw}", table)
-        lookups[c.raw] = table
-    return lookups
+                      key: bytes) -> list[str]:
+    """Pseudonyms for the distinct values of each identity column, computed once per value in
+    temp tables ``_lk_<column>`` for the INSERT's join, dropped after it (temp tables live in
+    the connection, never in the warehouse file). Returns their names.
+
+    HETUs are checked and pseudonymised in DuckDB (``identity.create_hetu_lookup``: a register
+    extract has a million distinct codes); business IDs — a few thousand payers — by stdnum."""
+    identity.register_identity_macros(con)
+    names = []
+    for c in (c for c in present if c.identity):
+        name = f"_lk_{c.raw}"
+        names.append(name)
+        values = f"SELECT {quote_ident(c.raw)} FROM {SRC_VIEW}"
+        if c.identity == "hetu":
+            identity.create_hetu_lookup(con, quote_ident(name), values, key)
+            continue
+        distinct = [r[0] for r in con.execute(f"SELECT DISTINCT v FROM ({values}) q(v)")
+                    .fetchall()]
+        con.register("_lk_arrow", identity.ytunnus_lookup(distinct, key))
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS "
+                        "SELECT * FROM _lk_arrow")
+        finally:
+            con.unregister("_lk_arrow")
+    return names

@@ -96,7 +96,7 @@ def open_delivery(con: duckdb.DuckDBPyConnection, f: DeliveryFile,
 def close_delivery(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP VIEW IF EXISTS {SRC_VIEW}")
     con.execute("DROP VIEW IF EXISTS _src_csv")
-    for table in ("_rej", "_rej_scan"):  # later scans refill them with raw line text
+    for table in ("_rej", "_rej_scan", "_src_rows"):  # _rej*: raw line text; _src_rows: rows
         con.execute(f"DROP TABLE IF EXISTS {table}")
     for name in ("_src_frame",):
         with contextlib.suppress(duckdb.Error):
@@ -129,13 +129,20 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
                            columns=positional, auto_detect=False, store_rejects=True,
                            rejects_table="_rej", rejects_scan="_rej_scan", max_line_size=1 << 24)
         rel.create_view("_src_csv")
-        con.execute("SELECT count(*) FROM _src_csv").fetchall()
+        # parsed once, here: the rows numbered in file order (preserve_insertion_order keeps
+        # a file's order for row_number() OVER ()), the parser's rejects collected on the
+        # way; every later query of the load (distinct identity codes, the INSERT) reads
+        # this table instead of parsing a gigabyte of CSV again
+        con.execute("SET preserve_insertion_order = true")
+        con.execute("CREATE OR REPLACE TEMP TABLE _src_rows AS "
+                    "SELECT row_number() OVER () AS _k, * FROM _src_csv")
         # the reject table holds the raw line text (it may contain identity codes): take the
         # line numbers only and drop it at once
         lines = _rejected_lines(con)
     except duckdb.Error as error:
         raise FileRejected("file_unreadable", f"the CSV cannot be parsed: {error}") from error
     finally:
+        con.execute("SET preserve_insertion_order = false")
         for table in ("_rej", "_rej_scan"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     unparseable = [int(line) - 1 for line in lines]  # line 1 is the header
@@ -144,11 +151,9 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
     gaps = [r - j for j, r in enumerate(unparseable, start=1)]
     renamed = ", ".join(f"c{i} AS {quote_ident(name)}" for i, name in enumerate(columns))
     row = "_k" if not gaps else f"_k + len(list_filter({_int_list(gaps)}, lambda g: g < _k))"
-    # DuckDB keeps a file's row order when preserve_insertion_order is on (set by the loader
-    # for this statement): row_number() over the scan is then the data row among accepted rows
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS SELECT CAST({row} AS INTEGER) AS _row, "
-        f"{renamed} FROM (SELECT row_number() OVER () AS _k, * FROM _src_csv)"
+        f"{renamed} FROM _src_rows"
     )
     return OpenedDelivery(columns, unparseable, encoding=encoding, format="csv")
 

@@ -106,6 +106,37 @@ class PngWriter:
         return path
 
 
+class SharedPngSession:
+    """One browser for a whole run: started when the first table asks for it (a run that
+    writes no table starts none), kept for every later table, closed once at the end.
+    Starting headless Chromium costs seconds; once per table and language it was most of the
+    tables' time. Used by the Dagster resource that the table assets share
+    (``assets/defs/resources.py``)."""
+
+    def __init__(self, browser: str | None = None) -> None:
+        self._browser = browser
+        self._writer: PngWriter | None = None
+        self._looked = False
+
+    def writer(self) -> PngWriter | None:
+        """The running writer, or None (with one warning) when no browser is installed."""
+        if not self._looked:
+            self._looked = True
+            browser = self._browser or find_browser()
+            if browser is None:
+                log.warning("no Chromium found (run scripts/setup_browser.sh): table PNGs are "
+                            "skipped")
+            else:
+                self._writer = PngWriter(browser)
+                self._writer.start()
+        return self._writer
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._writer, self._looked = None, False
+
+
 @contextmanager
 def png_session(browser: str | None = None) -> Iterator[PngWriter | None]:
     """A PNG writer for the duration of the block, or None (with a warning) when no browser is
