@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ips_eval.config import SYNTHETIC_FIELD, SYNTHETIC_MARKER
 from ips_eval.synth.calibration import HeadlineCount, assert_calibrated
 from ips_eval.synth.contacts import simulate_contacts
 from ips_eval.synth.damage import damage_files, finish_marks
@@ -30,7 +31,7 @@ from ips_eval.synth.surveys import simulate_client_survey, simulate_employer_sur
 from ips_eval.synth.tables import DeliveryFile
 from ips_eval.synth.writers import file_bytes
 
-MANIFEST = "synth_manifest.json"
+MANIFEST = SYNTHETIC_MARKER
 
 # Independent random streams: changing how one part draws leaves the others as they were.
 STREAMS = ("population", "employers", "careers", "contacts", "surveys", "fidelity",
@@ -200,6 +201,9 @@ def _write_manifest(out_dir: Path, seed: int, defects: float, comparison_persons
                     entries: list[dict[str, object]]) -> Path:
     manifest = out_dir / MANIFEST
     manifest.write_text(json.dumps({
+        # the first field, so that a run finds it without reading the whole file: this folder
+        # is the built-in synthetic study, the one place the public demo key may be used
+        SYNTHETIC_FIELD: True,
         "generator": "ips_eval.synth", "seed": seed, "defect_rate": defects,
         "comparison_persons": comparison_persons,
         "note": "Synthetic study. Rows are 1-based data rows (header excluded); row null = the "
