@@ -20,6 +20,7 @@ from typing import TextIO
 import dagster as dg
 
 from ips_eval.config import ENV_CUTOFFS, ENV_DELIVERIES, ENV_OUT, Settings
+from ips_eval.outputs import output_dir
 
 
 class RunLocked(RuntimeError):
@@ -159,7 +160,7 @@ run_queue:
 
 def write_instance_config(home: Path) -> Path:
     """``<out>/.dagster/dagster.yaml``, unless someone has put their own there."""
-    home.mkdir(parents=True, exist_ok=True)
+    output_dir(home, private=True)  # run records and metadata previews hold personal data
     path = home / "dagster.yaml"
     if not path.exists():
         path.write_text(INSTANCE_CONFIG, encoding="utf-8")

@@ -39,7 +39,12 @@ PILOT_REGIONS = ("HEL", "HUS", "PKA", "EPO", "LAP")
 RRP_REGIONS = ("KAI", "PSA", "KSU", "KPO", "POH", "VSU")
 REGIONS = PILOT_REGIONS + RRP_REGIONS
 COHORT_OF_REGION = {r: "pilot" for r in PILOT_REGIONS} | {r: "rrp" for r in RRP_REGIONS}
-CLIENT_CODE_PATTERN = r"^(HEL|HUS|PKA|EPO|LAP|KAI|PSA|KSU|KPO|POH|VSU)-\d{4}$"
+_REGION_ALT = "|".join(REGIONS)
+CLIENT_CODE_PATTERN = rf"^({_REGION_ALT})-\d{{4}}$"
+# Team and coach codes as the contract's examples write them (HEL-T1, HEL-C03). A pattern also
+# keeps a delivered formula (=HYPERLINK(…)) or any other hostile text out of staging.
+TEAM_CODE_PATTERN = rf"^({_REGION_ALT})-T\d{{1,3}}$"
+COACH_CODE_PATTERN = rf"^({_REGION_ALT})-C\d{{1,3}}$"
 
 VALUE_LABELS: dict[str, dict[object, Label]] = {
     "region": {
@@ -312,8 +317,9 @@ ASIAKKAAT = Source(
                codes=(0, 1), value_labels="yesno"),
         Column("alue", "region", "str", L("Alue", "Region", "Region"), required=True,
                codes=REGIONS, value_labels="region"),
-        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team")),
-        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach")),
+        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), pattern=TEAM_CODE_PATTERN),
+        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"),
+               pattern=COACH_CODE_PATTERN),
         Column("lahetepvm", "referral_date", "date", L("Lähetepäivä", "Remissdatum",
                "Referral date")),
         Column("aloituspvm", "index_date", "date",
@@ -375,7 +381,8 @@ KONTAKTIT = Source(
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("contact_date",),
     columns=(
-        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"), key=True),
+        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"), key=True,
+               pattern=COACH_CODE_PATTERN),
         Column("pvm", "contact_date", "date", L("Päivä", "Datum", "Date"), key=True),
         Column("tyonantaja", "employer_pid", "str", L("Työnantaja (pseudonyymi)",
                "Arbetsgivare (pseudonym)", "Employer (pseudonym)"), key=True,
@@ -471,7 +478,8 @@ LAATUARVIOT = Source(
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("review_date",),
     columns=(
-        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), key=True),
+        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), key=True,
+               pattern=TEAM_CODE_PATTERN),
         Column("alue", "region", "str", L("Alue", "Region", "Region"), codes=REGIONS,
                value_labels="region"),
         Column("arviopvm", "review_date", "date", L("Arviointipäivä", "Bedömningsdatum",

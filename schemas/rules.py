@@ -64,6 +64,9 @@ RULES: dict[str, Rule] = {
              "arvo sallitun alueen ulkopuolella"),
         Rule("invalid_value", "field", "value cannot be parsed as the column's type",
              "arvoa ei voi tulkita"),
+        Rule("formula_like_value", "field", "a spreadsheet formula (begins with =, @, + or -) "
+             "where a code belongs; set to missing, never published", "taulukkolaskennan kaava "
+             "koodin paikalla"),
         Rule("invalid_ytunnus", "field", "malformed business ID (Y-tunnus) or wrong check digit",
              "virheellinen Y-tunnus"),
         Rule("missing_required_value", "field", "a value the form requires is empty (an end "

@@ -27,6 +27,7 @@ import polars as pl
 from ips_eval.ingest import identity
 from ips_eval.ingest.raw import identity_parts, raw_table
 from ips_eval.ingest.readers import quote_ident
+from ips_eval.outputs import FORMULA_START, PLAIN_NUMBERS
 from schemas.codebook import EARLIEST_DATE, Column, Source
 from schemas.rules import rule
 from schemas.validation import checked_columns, value_failures
@@ -229,10 +230,17 @@ def _value_defects(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     try:
         raw_value = "CASE f.raw_column " + " ".join(
             f"WHEN {_lit(c.raw)} THEN r.{quote_ident(c.raw)}" for c in cols) + " END"
+        # a field that fails its pattern because it is a spreadsheet formula gets its own rule
+        # (the outputs defuse formulas anyway; this says where one came in)
+        rule_of = (f"CASE WHEN f.rule = 'invalid_value' AND regexp_matches({raw_value}, "
+                   f"$formula) AND NOT regexp_matches({raw_value}, $plain) THEN "
+                   "'formula_like_value' ELSE f.rule END")
         con.execute(
-            f"INSERT INTO _defects SELECT f._rid, f.raw_column, f.level, f.rule, "
-            f"{raw_value}, f.raw_column || ': ' || CASE f.rule WHEN 'invalid_value' THEN "
+            f"INSERT INTO _defects SELECT f._rid, f.raw_column, f.level, {rule_of}, "
+            f"{raw_value}, f.raw_column || ': ' || CASE {rule_of} WHEN 'formula_like_value' "
+            "THEN 'a spreadsheet formula where a code belongs' WHEN 'invalid_value' THEN "
             "'does not match the expected form' ELSE 'outside the allowed range or codes' END "
-            "FROM _value_failures f JOIN _raw r ON r._rid = f._rid")
+            "FROM _value_failures f JOIN _raw r ON r._rid = f._rid",
+            {"formula": FORMULA_START, "plain": PLAIN_NUMBERS})
     finally:
         con.unregister("_value_failures")
