@@ -72,6 +72,8 @@ RULES: dict[str, Rule] = {
              "arvo sallitun alueen ulkopuolella"),
         Rule("invalid_value", "field", "value cannot be parsed as the column's type",
              "arvoa ei voi tulkita"),
+        Rule("value_too_long", "field", "a text value longer than the codebook allows (set to "
+             "missing)", "arvo on pidempi kuin koodikirja sallii"),
         Rule("formula_like_value", "field", "a spreadsheet formula (begins with =, @, + or -) "
              "where a code belongs; set to missing, never published", "taulukkolaskennan kaava "
              "koodin paikalla"),

@@ -50,6 +50,8 @@ def _typed_expr(col: Column) -> str:
     if col.identity:
         return f"{quote_ident(col.raw + '_pid')}"
     expr = f"{PARSE[col.dtype]}({quote_ident(col.raw)})"
+    if col.max_chars is not None:  # never stage more than the codebook allows (issue 16)
+        expr = f"CASE WHEN length({expr}) <= {int(col.max_chars)} THEN {expr} END"
     if col.missing_codes:
         codes = ", ".join(str(int(c)) for c in col.missing_codes)  # codebook constants
         expr = f"CASE WHEN {expr} IN ({codes}) THEN NULL ELSE {expr} END"
@@ -188,6 +190,16 @@ def _parse_defects(add, c: Column) -> None:
             msg=f"key column {c.raw} is empty")
     # a value masked because a HETU stood there was not delivered as such: that rule only
     empty = f"({empty} OR list_contains(r._hetu_in, {_lit(c.raw)}))"
+    if c.max_chars is not None:
+        # a spreadsheet formula says more about the value than its length does
+        rule_sql = ("'key_malformed'" if c.key else
+                    f"CASE WHEN {_formula_like(f'r.{raw}')} THEN 'formula_like_value' "
+                    "ELSE 'value_too_long' END")
+        add(f"SELECT r._rid, $col, $level, {rule_sql}, r.{raw}, $msg FROM _raw r "
+            f"WHERE NOT r._unparseable AND NOT {empty} AND length(trim(r.{raw})) > $max",
+            col=c.raw, level="row" if c.key else "field", max=c.max_chars,
+            formula=FORMULA_START, plain=PLAIN_NUMBERS,
+            msg=f"{c.raw}: longer than the {c.max_chars} characters the codebook allows")
     if c.dtype == "str":
         return
     level, rule_id = ("row", "key_malformed") if c.key else ("field", "invalid_value")
@@ -195,6 +207,11 @@ def _parse_defects(add, c: Column) -> None:
         f"WHERE NOT r._unparseable AND NOT {empty} AND {PARSE[c.dtype]}(r.{raw}) IS NULL",
         col=c.raw, level=level, rule=rule_id,
         msg=f"{c.raw}: not a valid {_TYPE_WORDS[c.dtype]}")
+
+
+def _formula_like(expr: str) -> str:
+    """SQL: the value would run as a spreadsheet formula (parameters $formula, $plain)."""
+    return f"(regexp_matches({expr}, $formula) AND NOT regexp_matches({expr}, $plain))"
 
 
 _TYPE_WORDS = {"int": "whole number", "float": "number", "date": "date (d.m.yyyy)",
@@ -232,8 +249,7 @@ def _value_defects(con: duckdb.DuckDBPyConnection, src: Source) -> None:
             f"WHEN {_lit(c.raw)} THEN r.{quote_ident(c.raw)}" for c in cols) + " END"
         # a field that fails its pattern because it is a spreadsheet formula gets its own rule
         # (the outputs defuse formulas anyway; this says where one came in)
-        rule_of = (f"CASE WHEN f.rule = 'invalid_value' AND regexp_matches({raw_value}, "
-                   f"$formula) AND NOT regexp_matches({raw_value}, $plain) THEN "
+        rule_of = (f"CASE WHEN f.rule = 'invalid_value' AND {_formula_like(raw_value)} THEN "
                    "'formula_like_value' ELSE f.rule END")
         con.execute(
             f"INSERT INTO _defects SELECT f._rid, f.raw_column, f.level, {rule_of}, "

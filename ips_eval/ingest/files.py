@@ -56,6 +56,9 @@ class DeliveryFile:
     utf8: bool  # decodes as UTF-8 (with or without BOM)
     looks_binary: bool
     problem: tuple[str, str] | None = None  # (rule, message): rejected before it is read
+    # bytes of the longest line that crosses a megabyte boundary (lines within one are shorter
+    # than the row limit anyway): exact wherever it matters, for the row limit
+    longest_line: int = 0
 
     @property
     def extension(self) -> str:
@@ -145,10 +148,19 @@ def inspect(deliveries_dir: Path, src: Source, path: Path) -> DeliveryFile:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8, size, control, sample = True, 0, 0, 0
+    run = longest = 0  # the open line's bytes so far; the longest line seen
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
+            # a line wholly inside a chunk is shorter than the chunk (≤ the row limit): only a
+            # line that crosses chunks can be longer, so two searches per megabyte suffice
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+            else:
+                longest = max(longest, run + first)
+                run = len(chunk) - chunk.rfind(b"\n") - 1
             if sample < _CHUNK:  # the first megabyte tells binary from text
                 control += sum(chunk[:_CHUNK].count(b) for b in _CONTROL)
                 sample += min(len(chunk), _CHUNK)
@@ -166,7 +178,7 @@ def inspect(deliveries_dir: Path, src: Source, path: Path) -> DeliveryFile:
     return DeliveryFile(
         source=src, path=path.resolve(), file=path.relative_to(deliveries_dir).as_posix(),
         delivery_date=delivery_date_of(path.name), content_hash=digest.hexdigest(),
-        size_bytes=size, utf8=utf8, looks_binary=binary,
+        size_bytes=size, utf8=utf8, looks_binary=binary, longest_line=max(longest, run),
     )
 
 

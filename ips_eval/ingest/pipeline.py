@@ -139,7 +139,9 @@ def _load_one(con: duckdb.DuckDBPyConnection, f: delivery_files.DeliveryFile, ke
     finally:
         close_delivery(con)
     log.info("%s: %d rows read", f.file, loaded.rows_read)
-    return FileOutcome(**base, outcome=LOADED, rows_read=loaded.rows_read)
+    if loaded.note:  # a person should know which sheet of a workbook was taken
+        log.warning("%s: %s", f.file, loaded.note)
+    return FileOutcome(**base, outcome=LOADED, rows_read=loaded.rows_read, message=loaded.note)
 
 
 def active_files(con: duckdb.DuckDBPyConnection, src: Source) -> list[str]:
