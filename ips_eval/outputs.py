@@ -95,7 +95,11 @@ def atomic_path(path: Path, suffix: str | None = None, private: bool | None = No
     file and its folder follow the umask."""
     path = Path(path)
     private = is_private(path) if private is None else private
-    output_dir(path.parent, private)
+    if private and path.parent.name not in PRIVATE_DIRS:
+        # a private file in a shared folder (manifest.json in out/): the folder keeps its mode
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        output_dir(path.parent, private)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix,
                                dir=path.parent)
     os.close(fd)

@@ -16,7 +16,7 @@ import polars as pl
 
 from ips_eval.config import DEMO_PSEUDONYM_KEY, Settings, study_key
 from ips_eval.ingest.audit import Leak, all_reconciliations, identity_leaks
-from ips_eval.ingest.pipeline import REJECTED, FileOutcome, ingest_deliveries
+from ips_eval.ingest.pipeline import LOADED, REJECTED, FileOutcome, ingest_deliveries
 from ips_eval.ingest.staging import SourceSummary
 from ips_eval.warehouse import connect
 from schemas.rules import RULES
@@ -63,6 +63,8 @@ class ValidationSummary:
             for f in files:
                 if f.outcome == REJECTED:
                     lines.append(f"    REJECTED {f.file}: {f.message}")
+                elif f.outcome == LOADED and f.message:  # which sheet of a workbook was read
+                    lines.append(f"    read {f.file}: {f.message}")
         lines.append("")
         unbalanced = (self.reconciliation.filter(~pl.col("balanced"))
                       if not self.reconciliation.is_empty() else self.reconciliation)
