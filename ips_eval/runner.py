@@ -20,7 +20,7 @@ from typing import TextIO
 import dagster as dg
 
 from ips_eval.config import ENV_CUTOFFS, ENV_DELIVERIES, ENV_OUT, Settings
-from ips_eval.outputs import output_dir
+from ips_eval.outputs import output_dir, private_files
 
 
 class RunLocked(RuntimeError):
@@ -192,7 +192,9 @@ def execute(
     home = settings.out_dir / ".dagster"
     started = time.monotonic()
     write_instance_config(home)
-    with (output_lock(settings.out_dir),
+    # private by default: whatever Dagster and the libraries create is the owner's only; the
+    # published outputs get the umask's mode from ips_eval.outputs.atomic_path
+    with (private_files(), output_lock(settings.out_dir),
           dg.DagsterInstance.from_config(str(home)) as instance):
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}

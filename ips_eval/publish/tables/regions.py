@@ -27,13 +27,19 @@ from schemas.table_text import text
 YEAR_DAYS = 365.25
 
 
+NO_TEAM = "–"  # a dash, not a word of any language
+
+
 def team_outcomes(clients: pl.DataFrame, tte: pl.DataFrame) -> pl.DataFrame:
     """Per team: ``clients``, ``window`` (clients with 12 months' follow-up) and ``employed``
     (of them, a first competitive job within 365.25 days), with ``pct_employed``."""
     first_job = tte.filter(pl.col("param") == "TTFJ").select(
         "client_id", job12=(pl.col("event") == 1) & (pl.col("time_days") <= YEAR_DAYS))
-    frame = clients.select("client_id", "team", "region", "cohort", "index_date",
-                           "cutoff_date").join(first_job, on="client_id", how="left")
+    # a client without a valid team code (missing, or a rejected value such as a formula) is
+    # counted in a team row of its own: a null team would collide with the region's total row
+    frame = clients.select("client_id", pl.col("team").fill_null(NO_TEAM), "region", "cohort",
+                           "index_date", "cutoff_date").join(first_job, on="client_id",
+                                                             how="left")
     in_window = (pl.col("cutoff_date") - pl.col("index_date")).dt.total_days() >= YEAR_DAYS
     return (frame.group_by("region", "cohort", "team").agg(
         clients=pl.len(),
