@@ -86,7 +86,8 @@ def hostile_run(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProce
     root = tmp_path_factory.mktemp("hostile")
     d, out = hostile_delivery(root), root / "out"
     done = cli("run", "--deliveries", str(d), "--out", str(out), "--select",
-               '+key:"tables/regions" or +key:"meta/manifest"')
+               '+key:"tables/regions" or +key:"figures/fidelity_vs_employment" or '
+               '+key:"meta/manifest"')
     return d, out, done
 
 

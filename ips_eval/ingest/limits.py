@@ -8,7 +8,8 @@ rejection message). One place for every limit, each far above what a real delive
 - a header: ``MAX_COLUMNS`` columns, names cut to ``MAX_NAME_CHARS``;
 - a workbook: ``MAX_XLSX_PART_BYTES`` uncompressed per part and ``MAX_XLSX_BYTES`` in all, read
   from the zip directory *before* the workbook is opened, so a decompression bomb is rejected
-  without being inflated; an SPSS file: ``MAX_SAV_CELLS`` cells from its header;
+  without being inflated; an SPSS file: ``MAX_SAV_CELLS`` cells and ``MAX_SAV_BYTES``, from
+  its header;
 - anything quoted (a value in quarantine, a message, a log line): ``QUOTE_CHARS`` characters.
 """
 
@@ -18,9 +19,10 @@ MAX_CELL_CHARS = 1_000
 MAX_ROW_BYTES = 1 << 20
 MAX_COLUMNS = 500
 MAX_NAME_CHARS = 64
-MAX_XLSX_PART_BYTES = 100 << 20
-MAX_XLSX_BYTES = 200 << 20
+MAX_XLSX_PART_BYTES = 64 << 20
+MAX_XLSX_BYTES = 128 << 20
 MAX_SAV_CELLS = 20_000_000
+MAX_SAV_BYTES = 256 << 20  # rows × the row width its header declares
 QUOTE_CHARS = 80
 MESSAGE_CHARS = 400
 

@@ -314,7 +314,7 @@ def _read_sav(path: Path) -> pl.DataFrame:
         raise FileRejected("file_unreadable", f"the SPSS file cannot be read: {error}") from error
     cells = (_meta.number_rows or 0) * max(_meta.number_columns or 0, 1)
     width = sum(int(w or 8) for w in (_meta.variable_storage_width or {}).values())
-    if cells > limits.MAX_SAV_CELLS or (_meta.number_rows or 0) * width > limits.MAX_XLSX_BYTES:
+    if cells > limits.MAX_SAV_CELLS or (_meta.number_rows or 0) * width > limits.MAX_SAV_BYTES:
         raise FileRejected("file_too_large", f"{_meta.number_rows:,} rows × "
                            f"{_meta.number_columns:,} columns ({width:,} bytes a row) is over "
                            "the size limit: not read")
