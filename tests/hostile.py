@@ -54,6 +54,8 @@ def hostile_delivery(root: Path) -> Path:
               [review("HEL-T3", "4.7.2023"), review("x" * (2 << 20), "5.7.2023")])
     # a decompression bomb: a few hundred KB that unpack to 300 MB (file_too_large)
     bomb_xlsx(d / "kontaktit/2023-07-05_HEL.xlsx", 300 << 20)
+    # a 20 MB team code in a workbook, under the workbook limits: read, cut, never staged
+    bomb_xlsx(d / "laatuarviot/2023-08-03_HEL.xlsx", 20 << 20, FIDELITY)
     return d
 
 
@@ -69,14 +71,17 @@ def two_sheets(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def bomb_xlsx(path: Path, size: int) -> Path:
-    """A workbook (header valmentaja;pvm;…) whose one shared string is ``size`` bytes of 'A',
-    deflated: written by streaming, so making it costs no memory either."""
+CONTACTS = ["valmentaja", "pvm", "tyonantaja", "tyyppi", "asiakastunnus"]
+
+
+def bomb_xlsx(path: Path, size: int, header: list[str] = CONTACTS) -> Path:
+    """A workbook with ``header`` whose first data cell is ``size`` bytes of 'A', deflated:
+    written by streaming, so making it costs no memory either."""
     path.parent.mkdir(parents=True, exist_ok=True)
     seed = path.with_suffix(".seed.xlsx")
     book = xlsxwriter.Workbook(seed)
     sheet = book.add_worksheet()
-    for c, name in enumerate(["valmentaja", "pvm", "tyonantaja", "tyyppi", "asiakastunnus"]):
+    for c, name in enumerate(header):
         sheet.write_string(0, c, name)
     sheet.write_string(1, 0, "PLACEHOLDER")
     book.close()

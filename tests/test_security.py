@@ -160,13 +160,21 @@ def test_no_huge_value_is_staged_quoted_or_kept(hostile_run):
     [(_s, _f, level, rule, column, value, message)] = _defects(
         out, "file = 'laatuarviot/2023-08-01_HEL.csv' AND level = 'row'")
     assert (level, rule, column) == ("row", "key_malformed", "tiimi")
+    assert ("row", "key_malformed", "tiimi") in {
+        (lv, r, c) for _s, _f, lv, r, c, _v, _m in _defects(
+            out, "file = 'laatuarviot/2023-08-03_HEL.xlsx'")}
     assert len(value) <= QUOTE_CHARS and value.startswith("TTTT")
     longest = _query(out, "SELECT max(length(value)), max(length(message)) FROM "
                           "quarantine.defects")[0]
     assert longest[0] <= QUOTE_CHARS and longest[1] <= MESSAGE_CHARS
-    # raw keeps the cut cell, marked with its length, not 400,000 characters
+    # raw keeps the cut cell, marked with its length, not 400,000 characters (CSV) or 20 MB
+    # (a workbook's cell)
     [(kept,)] = _query(out, "SELECT tiimi FROM raw.laatuarviot WHERE tiimi LIKE 'TTT%'")
     assert len(kept) < 1100 and kept.endswith(f"[cut: {LONG_TEAM_CHARS} characters]")
+    [(cell,)] = _query(out, "SELECT tiimi FROM raw.laatuarviot WHERE tiimi LIKE 'AAA%'")
+    assert len(cell) < 1100 and cell.endswith(f"[cut: {20 << 20} characters]")
+    assert _query(out, "SELECT count(*) FROM staging.laatuarviot WHERE team LIKE 'AAA%'") \
+        == [(0,)]
     assert max(len(line) for line in done.stderr.splitlines()) < 1000
 
 
@@ -239,3 +247,33 @@ def test_defuse_formulas_follows_owasp_and_keeps_numbers(tmp_path):
     path = write_output_csv(frame, tmp_path / "tables" / "x.csv")
     with path.open(encoding="utf-8", newline="") as handle:
         assert [r[0] for r in csv.reader(handle)][1:] == list(cells.values())
+
+
+# --- 3. discovery, file by file (the library, no CLI: fast) ------------------------------------
+def test_discovery_records_every_file_and_follows_only_links_that_stay_inside(tmp_path):
+    from test_ingest_helpers import KELA, defects, ingest, query
+
+    d = small_delivery(tmp_path)
+    write_csv(d / "asiakkaat/2023-07-01_HEL.csv", ENROLMENT, [client("HEL-0005", H1)])
+    (d / "asiakkaat/2023-07-09_HEL.csv").symlink_to(d / "asiakkaat/2023-07-01_HEL.csv")
+    (d / "asiakkaat/2023-07-10_HEL.csv").symlink_to(tmp_path / "nowhere.csv")
+    (d / "asiakkaat/sub").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(d / "asiakkaat/2023-07-11_HEL.csv")  # reading it would block the run forever
+    (d / "asiakkaat/.2023-07-12_HEL.csv").write_text("hidden", encoding="utf-8")
+    write_csv(d / "rekisterit/kela/2024-05-02_tulorekisteri.csv", KELA, [])
+    w = tmp_path / "w.duckdb"
+    report = ingest(d, w)
+    rejected = {f.file: f.rule for f in report.files if f.outcome == "rejected"}
+    assert rejected == {
+        "asiakkaat/2023-07-10_HEL.csv": "file_symlink",
+        "asiakkaat/sub": "file_symlink",
+        "asiakkaat/2023-07-11_HEL.csv": "file_unreadable",
+        "asiakkaat/.2023-07-12_HEL.csv": "file_name_invalid",
+        "rekisterit/kela/2024-05-02_tulorekisteri.csv": "file_name_invalid",
+    }
+    # the link inside the folder is the same bytes as its target: loaded once
+    outcomes = {f.file: f.outcome for f in report.files}
+    assert outcomes["asiakkaat/2023-07-09_HEL.csv"] == "already_loaded"
+    assert query(w, "SELECT count(*) FROM staging.asiakkaat") == [(2,)]
+    assert {(r[0], r[3]) for r in defects(w) if r[3] == "file"} == {
+        (Path(f).name, "file") for f in rejected}
