@@ -277,3 +277,16 @@ def test_discovery_records_every_file_and_follows_only_links_that_stay_inside(tm
     assert query(w, "SELECT count(*) FROM staging.asiakkaat") == [(2,)]
     assert {(r[0], r[3]) for r in defects(w) if r[3] == "file"} == {
         (Path(f).name, "file") for f in rejected}
+
+
+def test_a_source_folder_that_links_out_of_the_delivery_folder_is_not_read(tmp_path):
+    from test_ingest_helpers import ingest, query
+
+    d = small_delivery(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    write_csv(elsewhere / "2023-07-05_HEL.csv", ["tiimi", "arviopvm"], [["HEL-T1", "1.6.2023"]])
+    (d / "laatuarviot").symlink_to(elsewhere, target_is_directory=True)
+    report = ingest(d, tmp_path / "w.duckdb")
+    assert [(f.file, f.rule) for f in report.files if f.source == "laatuarviot"] == [
+        ("laatuarviot", "file_symlink")]
+    assert query(tmp_path / "w.duckdb", "SELECT count(*) FROM raw.laatuarviot") == [(0,)]

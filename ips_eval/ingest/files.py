@@ -72,6 +72,10 @@ def discover(deliveries_dir: Path, src: Source) -> list[DeliveryFile]:
     if not folder.is_dir():
         return []
     root = Path(deliveries_dir).resolve()
+    if not folder.resolve().is_relative_to(root):
+        # the source's folder itself (or rekisterit/) is a link out: nothing in it is read
+        return [unread(src, folder, Path(src.name).as_posix(), SYMLINK, "the source's folder "
+                       "is a symbolic link out of the delivery folder; not followed")]
     found = []
     for top, dirs, names in os.walk(folder, followlinks=False):
         nested = Path(top) != folder
