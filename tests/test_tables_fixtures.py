@@ -9,6 +9,7 @@ the sample's own small cells so the other tests cannot pass by the sample losing
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -84,7 +85,8 @@ def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.Dat
                          "clients_started": part.height, "clients_employed": employed,
                          "pct_employed": 100 * employed / part.height,
                          "clients_employed_excl_pay_subsidy": employed - 1,
-                         "pct_employed_excl_pay_subsidy": 100 * (employed - 1) / part.height})
+                         "pct_employed_excl_pay_subsidy": 100 * (employed - 1) / part.height,
+                         "median_followup_days": float(part["followup_days"].median())})
     km = []
     for param, method in (("TTFJ", "AJ"), ("TENURE1", "KM")):
         for group_var, group in (("cohort", "pilot"), ("cohort", "rrp"), ("all", "all")):
@@ -166,11 +168,97 @@ def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.Dat
                            ("PKA", "2021Q1", 15, 3), ("KAI", "2024Q1", 12, 4),
                            ("KSU", "2024Q1", 3, 1))
     ])
+    competing = pl.DataFrame([
+        {"param": "TTFJ", "model": "cif_difference", "term": "pilot - rrp", "time_days": t,
+         "coef": d, "hr": None, "ci_lower": d - 0.2, "ci_upper": d + 0.2, "p": 0.4, "n": 80,
+         "events": 30} for t, d in ((182.625, 0.051), (365.25, 0.124))
+    ] + [
+        {"param": "TTFJ", "model": "gray_test", "term": "cohort", "time_days": None,
+         "coef": 1.9, "hr": None, "ci_lower": None, "ci_upper": None, "p": 0.168, "n": 80,
+         "events": 30},
+    ] + [
+        {"param": "TTFJ", "model": m, "term": term, "time_days": None, "coef": c,
+         "hr": math.exp(c), "ci_lower": math.exp(c - 0.5), "ci_upper": math.exp(c + 0.5),
+         "p": 0.2, "n": 80, "events": 30}
+        for m in ("cause_specific", "fine_gray") for term, c in (("cohort[rrp]", -0.3),
+                                                                  ("age", 0.01))
+    ])
     return {"results.headline": pl.DataFrame(headline), "results.km": pl.DataFrame(km),
+            "results.competing": competing,
             "results.cox": cox, "results.change": change, "results.mixed": mixed,
             "results.register": pl.DataFrame(register),
             "results.employer_survey": pl.DataFrame(employer),
             "analysis.fidelity": fidelity, "results.quarterly": quarterly}
+
+
+def sample_outcome_results() -> dict[str, pl.DataFrame]:
+    """Hand-made results of the outcome tables, each with a small cell on purpose: KAI's
+    clients employed only with pay subsidy (2 of 12), a satisfaction item with 3 disagreeing,
+    2 answering "studying", a logit model of 40 clients, 3 without a diagnosis group level."""
+    attachment = []
+    for window, groups in ((6, (("all", "all", 40, 20, 10, 16), ("cohort", "pilot", 28, 14, 7, 12),
+                                ("cohort", "rrp", 12, 6, 3, 4), ("region", "KAI", 12, 6, 3, 4),
+                                ("region", "HEL", 28, 14, 7, 12))),
+                           (12, (("all", "all", 30, 18, 9, 14),))):
+        for group_var, group, n, any_job, end, any_excl in groups:
+            attachment.append({
+                "window_months": window, "window_days": 182.625 * window / 6,
+                "group_var": group_var, "group": group, "n_clients": n,
+                "n_any_job": any_job, "pct_any_job": 100 * any_job / n,
+                "n_employed_at_end": end, "pct_employed_at_end": 100 * end / n,
+                "mean_days_worked": 30.5, "median_days_worked": 0.0,
+                "n_any_job_excl_pay_subsidy": any_excl,
+                "pct_any_job_excl_pay_subsidy": 100 * any_excl / n,
+                "n_employed_at_end_excl_pay_subsidy": min(end, any_excl),
+                "pct_employed_at_end_excl_pay_subsidy": 100 * min(end, any_excl) / n,
+                "mean_days_worked_excl_pay_subsidy": 25.0})
+    situation = []
+    for wave in (6, 12):
+        answers = {1: 20, 2: 2, 3: 6, 4: 22}
+        answered = sum(answers.values())
+        sums = {"working_or_studying": (1, 2, 3), "working": (1, 3), "studying": (2, 3),
+                **{f"answer_{c}_{w}": (c,) for c, w in
+                   ((1, "working"), (2, "studying"), (3, "both"), (4, "neither"))}}
+        for category, codes in sums.items():
+            n = sum(answers[c] for c in codes)
+            situation.append({"cohort": "all", "wave": wave, "category": category,
+                              "codes": ",".join(map(str, codes)), "n": n,
+                              "n_answered": answered, "pct": 100 * n / answered,
+                              "ci_lower": 100 * n / answered - 5,
+                              "ci_upper": 100 * n / answered + 5})
+    satisfaction = []
+    for cohort, n, agree in (("all", 30, 24), ("pilot", 20, 17), ("rrp", 10, 7)):
+        for item in ("tyyt1", "tyyt2", "tyyt3"):
+            a = agree if item != "tyyt3" else n - 3  # 3 not agreeing: hidden
+            satisfaction.append({"cohort": cohort, "wave": 6, "item": item, "label": item,
+                                 "n": n, "mean": 4.1, "sd": 0.7, "n_agree": a,
+                                 "pct_agree": 100 * a / n})
+    logit = pl.DataFrame([
+        {"term": t, "coef": c, "or": math.exp(c), "ci_lower": math.exp(c - 0.5),
+         "ci_upper": math.exp(c + 0.5), "p": 0.2, "n": 40, "events": 22, "se": 0.25,
+         "n_excluded": 3, "converged": True,
+         "pooled_levels": "dx_group: non_f, other_f joined the reference (psychotic)"}
+        for t, c in (("intercept", -0.2), ("cohort[rrp]", 0.1), ("age", -0.01),
+                     ("sex[male]", 0.3))])
+    attrition = []
+    for variable, level, statistic, a, a_count, a_value, na, na_count, na_value, smd in (
+            ("clients", None, "n", 30, None, None, 25, None, None, None),
+            ("age", None, "mean_sd", 29, None, 34.2, 25, None, 36.0, -0.2),
+            ("sex", "female", "pct", 30, 27, 90.0, 25, 13, 52.0, 0.9),
+            ("sex", "male", "pct", 30, 3, 10.0, 25, 12, 48.0, -0.9),
+            ("sex", "(overall)", "smd_yang_dalton", 30, None, None, 25, None, None, 0.9)):
+        attrition.append({"followup_wave": 6, "cohort": "all", "variable": variable,
+                          "level": level, "statistic": statistic, "answered_n": a,
+                          "answered_count": a_count, "answered_value": a_value,
+                          "answered_sd": 8.0 if statistic == "mean_sd" else None,
+                          "not_answered_n": na, "not_answered_count": na_count,
+                          "not_answered_value": na_value,
+                          "not_answered_sd": 9.0 if statistic == "mean_sd" else None,
+                          "smd": smd})
+    return {"results.attachment": pl.DataFrame(attachment),
+            "results.situation": pl.DataFrame(situation),
+            "results.satisfaction": pl.DataFrame(satisfaction), "results.logit": logit,
+            "results.attrition": pl.DataFrame(attrition)}
 
 
 def _change(instrument: str, cohort: str, group_var: str, group: str, n: int,
@@ -184,10 +272,38 @@ def _change(instrument: str, cohort: str, group_var: str, group: str, n: int,
             "pct_deteriorated": None if deteriorated is None else 100 * deteriorated / n}
 
 
+def derived_results(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The results the pipeline computes from the sample's analysis tables, by the pipeline's
+    own functions (so the tables read what a run would give them)."""
+    from ips_eval.employment.baseline import baseline_results
+    from ips_eval.employment.per_client import jobs_per_client
+    from ips_eval.employment.results import employment_comparison, rmst_table
+    from ips_eval.fidelity.teams import team_outcomes
+
+    clients, tte = frames["analysis.clients"], frames["analysis.tte"]
+    # the per-client job summary of sql/client_employment.sql: the sample's one job per client
+    tenure = tte.filter(pl.col("param") == "TENURE1").select(
+        "client_id", n_competitive_jobs=pl.lit(1), days_employed=pl.col("time_days"))
+    clients = clients.join(tenure, on="client_id", how="left").with_columns(
+        pl.col("n_competitive_jobs", "days_employed").fill_null(0))
+    jobs = pl.DataFrame({"client_id": tte["client_id"], "job_no": tte["job_no"],
+                         "pay_subsidy": [0] * tte.height})
+    return {
+        "results.baseline": baseline_results(clients),
+        "results.jobs_per_client": jobs_per_client(clients),
+        "results.employment_comparison": employment_comparison(
+            tte, clients, jobs, frames["results.headline"]),
+        "results.rmst": rmst_table(tte.filter(pl.col("param") != "TTFJ")),
+        "results.team_outcomes": team_outcomes(clients, tte, frames["analysis.fidelity"]),
+    }
+
+
 def sample_frames() -> dict[str, pl.DataFrame]:
     clients = sample_clients()
     tte = sample_tte(clients)
-    return {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte)}
+    frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte),
+              **sample_outcome_results()}
+    return frames | derived_results(frames)
 
 
 def write_sample_warehouse(path: Path) -> dict[str, pl.DataFrame]:

@@ -1,9 +1,9 @@
 """Figure: IPS-25 fidelity against employment by team (``out/figures/fidelity_vs_employment``).
 
-x = the team's latest IPS-25 total (``analysis.fidelity``), y = the share of its clients with a
-full 12-month window who had a competitive job within 12 months (the same equal-window share
-as Table 7, :func:`ips_eval.publish.tables.regions.team_outcomes`), one point per team, coloured by
-cohort, sized by the clients in the window, with the IPS-25 bands shaded.
+x = the team's latest IPS-25 total, y = the share of its clients with a full 12-month window who
+had a competitive job within 12 months (both from ``results.team_outcomes``, as Table 7), one
+point per team, coloured by cohort, sized by the clients in the window, with the IPS-25 bands
+shaded.
 
 Disclosure control as in the tables: a team whose window holds fewer than 5 clients, whose
 employed or not-employed clients number 1–4, or whose counts Table 7 hides (secondary
@@ -20,21 +20,19 @@ from scipy import stats
 
 from ips_eval.publish.tables.common import cohort_label
 from ips_eval.publish.tables.disclosure import is_small, too_few
-from ips_eval.publish.tables.regions import hidden_team_counts, latest_fidelity, team_outcomes
+from ips_eval.publish.tables.regions import hidden_team_counts
 from schemas.instruments import FIDELITY_BANDS
 from schemas.table_text import text
 
 COHORT_COLOURS = {"pilot": "#1f77b4", "rrp": "#d62728"}
 
 
-def fidelity_employment_by_team(clients: pl.DataFrame, tte: pl.DataFrame,
-                                fidelity: pl.DataFrame) -> pl.DataFrame:
-    """Per team with a fidelity total: total, band, window, employed, pct_employed and
-    ``shown`` (False where disclosure control leaves the team out)."""
-    teams = team_outcomes(clients, tte)
-    hidden = hidden_team_counts(teams, clients)
-    latest = latest_fidelity(fidelity).select("team", "total", "band", "review_date")
-    data = teams.join(latest, on="team", how="inner")
+def fidelity_employment_by_team(teams: pl.DataFrame) -> pl.DataFrame:
+    """Per team with a fidelity total (``results.team_outcomes``): total, band, window,
+    employed, pct_employed and ``shown`` (False where disclosure control leaves the team
+    out)."""
+    hidden = hidden_team_counts(teams)
+    data = teams.filter(pl.col("team").is_not_null() & pl.col("total").is_not_null())
     shown = [not (too_few(r["window"]) or is_small(r["employed"])
                   or is_small(r["window"] - r["employed"])
                   or ("window", r["region"], r["team"]) in hidden
