@@ -54,7 +54,8 @@ def main() -> None:
         _pid, status, usage = os.wait4(proc.pid, 0)
         print(f"ips-eval validate: exit {os.waitstatus_to_exitcode(status)}, "
               f"{time.perf_counter() - started:.1f} s wall, peak RSS "
-              f"{usage.ru_maxrss / 1024:,.0f} MiB (the whole process, libraries included)")
+              f"{usage.ru_maxrss / 1024:,.0f} MiB (the whole process, libraries included; "
+              "ru_maxrss also carries this small parent's peak across the exec)")
 
 
 if __name__ == "__main__":
