@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ips_eval.config import PROJECT_ROOT, Settings, default_deliveries_dir
+from ips_eval.config import PROJECT_ROOT, KeyRefused, Settings, default_deliveries_dir
 from schemas.codebook import LANGS
 from schemas.windows import DEFAULT_CUTOFFS
 
@@ -50,6 +50,16 @@ def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
     )
 
 
+def _key_refused(settings: Settings) -> bool:
+    """The pseudonym-key rule (ips_eval.config.study_key), checked before anything is read."""
+    try:
+        _ = settings.key
+    except KeyRefused as exc:
+        print(f"ips-eval: {exc}", file=sys.stderr)
+        return True
+    return False
+
+
 def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int | None) -> None:
     from ips_eval.synth import write_study
     from ips_eval.synth.study import DEFAULT_COMPARISON_PERSONS
@@ -80,6 +90,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"ips-eval: no delivery folder at {deliveries}", file=sys.stderr)
         return 2
     settings = _settings(args, deliveries)
+    if _key_refused(settings):
+        return 2
     # the demo-key notice comes from ingest itself, once, for run and validate alike
     try:
         report = execute(settings, selection=args.select)
@@ -100,6 +112,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
                  if args.deliveries is None else ""), file=sys.stderr)
         return 2
     settings = _settings(args, deliveries)
+    if _key_refused(settings):
+        return 2
     result = validate_deliveries(settings)
     print(result.render())
     return 1 if result.files_rejected else 0

@@ -75,18 +75,17 @@ class Study(dg.ConfigurableResource):
 
 class Pseudonymiser(dg.ConfigurableResource):
     """The HMAC key for pids. Only the environment variable's *name* is config, so the key never
-    shows in the Dagster UI or run config; the embedded default's demo key is used, and said to
-    be used, when the variable is unset."""
+    shows in the Dagster UI or run config. Without the variable only the built-in synthetic study
+    may run, with the public demo key (said to be used); any other delivery folder is refused
+    (``ips_eval.config.KeyRefused``) before a row is read."""
 
     key_env: str = ENV_KEY
 
-    @property
-    def key(self) -> bytes:
-        return pseudonym_key_from_env(self.key_env).encode("utf-8")
+    def key_for(self, deliveries: Path) -> bytes:
+        return pseudonym_key_from_env(deliveries, self.key_env).encode("utf-8")
 
-    @property
-    def uses_demo_key(self) -> bool:
-        return pseudonym_key_from_env(self.key_env) == DEMO_PSEUDONYM_KEY
+    def uses_demo_key_for(self, deliveries: Path) -> bool:
+        return pseudonym_key_from_env(deliveries, self.key_env) == DEMO_PSEUDONYM_KEY
 
 
 class TablePngs(dg.ConfigurableResource):

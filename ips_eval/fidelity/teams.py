@@ -16,6 +16,8 @@ import polars as pl
 from ips_eval.employment.derive import first_job_within, followed_for
 from schemas.windows import TWELVE_MONTHS_DAYS
 
+NO_TEAM = "–"  # a dash, not a word of any language
+
 TEAM_OUTCOMES_SCHEMA = {
     "region": pl.String, "cohort": pl.String, "team": pl.String, "clients": pl.Int64,
     "window": pl.Int64, "employed": pl.Int64, "pct_employed": pl.Float64,
@@ -28,8 +30,10 @@ def employment_by_team(clients: pl.DataFrame, tte: pl.DataFrame) -> pl.DataFrame
     (of them, a first competitive job within 12 months), with ``pct_employed``."""
     first_job = tte.filter(pl.col("param") == "TTFJ").select(
         "client_id", job12=first_job_within(TWELVE_MONTHS_DAYS))
+    # a client without a valid team code (missing, or a rejected value such as a formula) is
+    # counted in a team row of its own: a null team would collide with the region's total row
     frame = clients.select(
-        "client_id", "team", "region", "cohort",
+        "client_id", pl.col("team").fill_null(NO_TEAM), "region", "cohort",
         followup_days=(pl.col("cutoff_date") - pl.col("index_date")).dt.total_days(),
     ).join(first_job, on="client_id", how="left")
     in_window = followed_for(TWELVE_MONTHS_DAYS)

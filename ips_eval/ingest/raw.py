@@ -72,6 +72,7 @@ class LoadedFile:
     rows_read: int
     unparseable: int
     unknown_columns: tuple[str, ...]
+    note: str | None = None  # how it was read (which sheet), for the run's output
 
 
 def _mask_if_hetu(text: str | None) -> str | None:
@@ -97,8 +98,10 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     src = f.source
     missing = [c.raw for c in src.columns if c.must_exist and c.raw not in opened.columns]
     if missing:
+        found = ", ".join(opened.columns[:20]) + (" …" if len(opened.columns) > 20 else "")
         raise FileRejected("missing_required_column", "required column(s) missing: "
-                           + ", ".join(missing) + f" (found: {', '.join(opened.columns)})",
+                           + ", ".join(missing)
+                           + (f" — {opened.hint}" if opened.hint else f" (found: {found})"),
                            column=", ".join(missing))
     known = {c.raw for c in src.columns}
     unknown = tuple(c for c in opened.columns if c not in known)
@@ -169,7 +172,8 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
             "INSERT INTO meta.ingest_files VALUES ($hash, $source, $file, $delivery_date, "
             "$size, $format, $encoding, $rows, $columns, $unknown)",
             {"hash": f.content_hash, "source": src.name, "file": f.file,
-             "delivery_date": f.delivery_date, "size": f.size_bytes, "format": opened.format,
+             "delivery_date": f.delivery_date, "size": f.size_bytes,
+             "format": opened.format + (f" ({opened.note})" if opened.note else ""),
              "encoding": opened.encoding, "rows": rows, "columns": opened.columns,
              "unknown": list(unknown)})
         con.execute("COMMIT")
@@ -180,7 +184,7 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
         con.execute("SET preserve_insertion_order = false")
         for name in lookups:
             con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
-    return LoadedFile(rows, len(opened.unparseable_rows), unknown)
+    return LoadedFile(rows, len(opened.unparseable_rows), unknown, opened.note)
 
 
 def _masked(q: str) -> str:

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ips_eval.outputs import atomic_path
+
 log = logging.getLogger(__name__)
 
 # Debian's package first (what scripts/setup_browser.sh installs), then whatever is on PATH.
@@ -89,8 +91,8 @@ class PngWriter:
     def save(self, table, path: Path) -> Path:  # noqa: ANN001 — a great_tables.GT
         """The table as PNG at ``path`` (written via a temporary file, then renamed)."""
         path = Path(path)
-        tmp = path.with_name(f".{path.stem}.tmp.png")
-        try:
+        # atomic_path: the rename, and the umask's mode even inside a private window
+        with atomic_path(path) as tmp:
             if self._nokap_ready:
                 try:
                     table.gtsave(tmp, zoom=2, expand=10, delay=0.05)
@@ -100,9 +102,6 @@ class PngWriter:
                     screenshot_html(self.browser, table.as_raw_html(make_page=True), tmp)
             else:
                 screenshot_html(self.browser, table.as_raw_html(make_page=True), tmp)
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
         return path
 
 
