@@ -9,6 +9,17 @@ Texts may hold ``str.format`` fields (``{n}``, ``{date}``); :func:`text` fills t
 from __future__ import annotations
 
 from schemas.codebook import L, Label, Lang
+from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
+
+
+def _days(value: float, lang: Lang) -> str:
+    """A window's length in days as the language writes a decimal (a comma in fi and sv)."""
+    text = f"{value:g}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+_6, _12 = ({lang: _days(d, lang) for lang in ("fi", "sv", "en")}
+           for d in (SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS))
 
 TEXT: dict[str, Label] = {
     # ---- shared -----------------------------------------------------------------------------
@@ -28,9 +39,10 @@ TEXT: dict[str, Label] = {
         "complementary count from which a small count could be worked out."),
     "ci_note": L("LV = luottamusväli.", "KI = konfidensintervall.", "CI = confidence interval."),
     "months_note": L(
-        "6 ja 12 kuukautta = 182,625 ja 365,25 päivää aloituspäivästä (yhteistyösopimus).",
-        "6 och 12 månader = 182,625 och 365,25 dagar från startdatum (samarbetsavtal).",
-        "6 and 12 months = 182.625 and 365.25 days from the index date (cooperation "
+        f"6 ja 12 kuukautta = {_6['fi']} ja {_12['fi']} päivää aloituspäivästä "
+        "(yhteistyösopimus).",
+        f"6 och 12 månader = {_6['sv']} och {_12['sv']} dagar från startdatum (samarbetsavtal).",
+        f"6 and 12 months = {_6['en']} and {_12['en']} days from the index date (cooperation "
         "agreement)."),
     "all": L("Kaikki", "Alla", "All"),
     "n": L("n", "n", "n"),
@@ -124,6 +136,25 @@ TEXT: dict[str, Label] = {
         "utan dem.",
         "Job = a paid job on the open labour market starting on or after the index date and "
         "on or before the cut-off; pay-subsidised jobs count, and are also shown left out."),
+    "difference_row": L("Ero: pilotit − RRP, %-yksikköä (95 %:n LV)",
+                        "Skillnad: piloter − RRP, procentenheter (95 % KI)",
+                        "Difference: pilots − RRP, percentage points (95% CI)"),
+    "difference_note": L(
+        "Ero: kohorttien kumulatiivisten ilmaantuvuuksien erotus, varianssina kohorttien "
+        "Aalen–Johansen-varianssien summa (riippumattomat kohortit). Grayn testi "
+        "kumulatiivisten ilmaantuvuuskäyrien yhtäsuuruudelle: p = {p}.",
+        "Skillnad: skillnaden mellan kohorternas kumulativa incidens, med summan av "
+        "kohorternas Aalen–Johansen-varianser (oberoende kohorter). Grays test av lika "
+        "kumulativa incidenskurvor: p = {p}.",
+        "Difference: the difference between the cohorts' cumulative incidences, its variance "
+        "the sum of the cohorts' Aalen–Johansen variances (independent cohorts). Gray's test "
+        "of equal cumulative incidence curves: p = {p}."),
+    "few_at_risk_note": L(
+        "{mark} Alle {n} henkilöä vielä riskijoukossa tällä ajanhetkellä: estimaatti on "
+        "epätarkka.",
+        "{mark} Färre än {n} personer kvar i riskmängden vid denna tidpunkt: skattningen är "
+        "osäker.",
+        "{mark} Fewer than {n} people still at risk at this time: the estimate is imprecise."),
     "published_row_note": L(
         "Kumulatiivinen ilmaantuvuus on laskettu kohortin analyysin rajauspäivään.",
         "Den kumulativa incidensen är beräknad till kohortens analysbrytdatum.",
@@ -148,13 +179,29 @@ TEXT: dict[str, Label] = {
         "brytdatum eller, utan slutdatum och om tjänsten avslutades, då tjänsten avslutades.",
         "A job ending on or before the cut-off has ended. Others are censored at the cut-off "
         "or, without an end date when the service ended, at the end of the service."),
+    "analysis_role": L("{analysis} ({role})", "{analysis} ({role})", "{analysis} ({role})"),
+    "primary_analysis": L("ensisijainen analyysi", "primär analys", "primary analysis"),
+    "sensitivity_analysis": L("herkkyysanalyysi", "känslighetsanalys", "sensitivity analysis"),
+    "tenure_roles_note": L(
+        "Ensisijainen analyysi: ensimmäinen työsuhde tulorekisterillä täydennettynä (työsuhde, "
+        "jonka seuranta päättyi palvelun päättyessä, jatkuu niin kauan kuin samalta "
+        "työnantajalta on maksettu palkkaa). Herkkyysanalyysi: sama ilman tulorekisteriä, "
+        "sensuroituna palvelun päättyessä.",
+        "Primär analys: första anställningen kompletterad med inkomstregistret (en anställning "
+        "vars uppföljning slutade när tjänsten avslutades fortsätter så länge samma "
+        "arbetsgivare har betalat lön). Känslighetsanalys: densamma utan inkomstregistret, "
+        "censurerad när tjänsten avslutades.",
+        "Primary analysis: the first job augmented with the Incomes Register (a job whose "
+        "follow-up ended when the service ended runs on while the same employer paid wages). "
+        "Sensitivity analysis: the same without the register, censored when the service "
+        "ended."),
     "rmst_note": L(
-        "RMST = rajattu keskimääräinen kesto 12 kuukauden (365,25 päivän) aikarajaan asti. "
+        f"RMST = rajattu keskimääräinen kesto 12 kuukauden ({_12['fi']} päivän) aikarajaan asti. "
         "Mediaani puuttuu, kun alle puolet työsuhteista on päättynyt.",
-        "RMST = begränsad medellängd upp till 12 månader (365,25 dagar). Medianen saknas när "
+        f"RMST = begränsad medellängd upp till 12 månader ({_12['sv']} dagar). Medianen saknas när "
         "under hälften av anställningarna har avslutats.",
-        "RMST = restricted mean tenure up to 12 months (365.25 days). The median is empty when "
-        "fewer than half of the jobs have ended."),
+        f"RMST = restricted mean tenure up to 12 months ({_12['en']} days). "
+        "The median is empty when fewer than half of the jobs have ended."),
 
     # ---- Cox ---------------------------------------------------------------------------------
     "cox_title": L(
@@ -166,19 +213,51 @@ TEXT: dict[str, Label] = {
     "intercept": L("Vakiotermi", "Intercept", "Intercept"),
     "hr_ci": L("HR (95 %:n LV)", "HR (95 % KI)", "HR (95% CI)"),
     "events_n": L("Päättyneitä, n", "Händelser, n", "Events, n"),
-    "ph_test": L("PH-testi, p", "PH-test, p", "PH test, p"),
+    "ph_test": L("PH-testi (rank), p", "PH-test (rank), p", "PH test (rank), p"),
+    "ph_test_km": L("PH-testi (KM), p", "PH-test (KM), p", "PH test (KM), p"),
     "cox_note": L(
         "HR > 1: työsuhde päättyy todennäköisemmin. Efronin menetelmä tasatilanteille; kaikkien "
         "työsuhteiden mallissa asiakkaittain klusteroidut robustit keskivirheet. PH-testi = "
-        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit). Täydellisten "
-        "havaintojen analyysi.",
+        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit), R:n "
+        "cox.zph(transform = \"rank\"); vieressä sama testi R:n oletusmuunnoksella "
+        "transform = \"km\". Täydellisten havaintojen analyysi.",
         "HR > 1: anställningen slutar sannolikare. Efrons metod för lika tider; i modellen för "
         "alla anställningar robusta standardfel klustrade per klient. PH-test = globalt test av "
-        "antagandet om proportionella risker (Schoenfeld-residualer). Analys av fullständiga "
-        "observationer.",
+        "antagandet om proportionella risker (Schoenfeld-residualer), R:s "
+        "cox.zph(transform = \"rank\"); bredvid samma test med R:s standardtransformation "
+        "transform = \"km\". Analys av fullständiga observationer.",
         "HR > 1: the job is more likely to end. Efron's method for ties; in the all-jobs model "
         "robust standard errors clustered by client. PH test = global test of proportional "
-        "hazards (Schoenfeld residuals). Complete-case analysis."),
+        "hazards (Schoenfeld residuals), R's cox.zph(transform = \"rank\"); beside it the same "
+        "test with R's default transform = \"km\". Complete-case analysis."),
+    "competing_title": L(
+        "Taulukko 4b. Ensimmäiseen työhön liittyvät tekijät kilpailevin riskein "
+        "(syykohtainen Coxin malli ja Fine–Grayn malli)",
+        "Tabell 4b. Faktorer förknippade med det första arbetet med konkurrerande risker "
+        "(orsaksspecifik Cox-modell och Fine–Gray-modell)",
+        "Table 4b. Factors associated with a first job under competing risks (cause-specific "
+        "Cox and Fine–Gray models)"),
+    "model": L("Malli", "Modell", "Model"),
+    "model_cause_specific": L("Syykohtainen Coxin malli", "Orsaksspecifik Cox-modell",
+                              "Cause-specific Cox model"),
+    "model_fine_gray": L("Fine–Grayn malli (alajakauman riskit)",
+                         "Fine–Gray-modell (subdistributionsrisker)",
+                         "Fine–Gray model (subdistribution hazards)"),
+    "first_jobs_n": L("Ensimmäisiä töitä, n", "Första arbeten, n", "First jobs, n"),
+    "competing_note": L(
+        "HR > 1: ensimmäinen työ löytyy nopeammin (syykohtainen malli: palvelun päättyminen "
+        "ilman työtä sensuroituna) tai todennäköisemmin (Fine–Gray: kumulatiivinen "
+        "ilmaantuvuus, palvelun päättyminen kilpailevana tapahtumana; R:n survival::finegray + "
+        "coxph painoin, robustit keskivirheet). Efronin menetelmä tasatilanteille; "
+        "täydellisten havaintojen analyysi.",
+        "HR > 1: det första arbetet hittas snabbare (orsaksspecifik modell: avslutad tjänst "
+        "utan arbete censurerad) eller sannolikare (Fine–Gray: kumulativ incidens, avslutad "
+        "tjänst som konkurrerande händelse; R:s survival::finegray + coxph med vikter, robusta "
+        "standardfel). Efrons metod för lika tider; analys av fullständiga observationer.",
+        "HR > 1: a first job comes sooner (cause-specific model: the service ending without a "
+        "job censored) or more likely (Fine–Gray: cumulative incidence, the service ending as "
+        "the competing event; R's survival::finegray + coxph with weights, robust standard "
+        "errors). Efron's method for ties; complete-case analysis."),
     "reference_levels": L("Vertailuryhmät: {levels}.", "Referensgrupper: {levels}.",
                           "Reference groups: {levels}."),
 
@@ -238,18 +317,30 @@ TEXT: dict[str, Label] = {
     "term_wave12": L("12 kk (vs. alku)", "12 mån (vs. start)", "12 months (vs. baseline)"),
     "term_rrp": L("RRP-kohortti (vs. pilotit)", "RRP-kohort (vs. piloter)",
                   "RRP cohort (vs. pilots)"),
-    "term_employed": L("Työssä viimeiseen vastaukseen mennessä",
-                       "I arbete före det senaste svaret", "Employed by the last answer"),
+    "term_employed": L("Työssä vastauspäivänä", "I arbete på svarsdagen",
+                       "In a job on the answer date"),
+    "mixed_primary": L("ensisijainen malli", "primär modell", "primary model"),
+    "mixed_secondary": L("toissijainen malli: työssäolo ajassa muuttuvana",
+                         "sekundär modell: arbete som tidsberoende variabel",
+                         "secondary model: employment time-varying"),
     "term_female": L("Nainen", "Kvinna", "Female"),
     "term_var_client": L("Varianssi: asiakas", "Varians: klient", "Variance: client"),
     "term_var_residual": L("Varianssi: jäännös", "Varians: residual", "Variance: residual"),
     "mixed_note": L(
         "Satunnainen vakiotermi asiakkaittain; kaikki saatavilla olevat mittauskerrat, myös "
-        "asiakkailta, joilta puuttuu jokin aalto.",
+        "asiakkailta, joilta puuttuu jokin aalto. REML; kiinteiden vaikutusten keskivirheet "
+        "(X′V⁻¹X)⁻¹:stä kuten lme4. Ensisijaisessa mallissa ei ole työssäoloa (se on "
+        "alkutilanteen jälkeinen välittävä tekijä), joten aaltotermit ovat kokonaismuutos; "
+        "toissijainen malli lisää työssäolon vastauspäivänä.",
         "Slumpmässigt intercept per klient; alla tillgängliga mättillfällen, även för klienter "
-        "som saknar någon omgång.",
+        "som saknar någon omgång. REML; de fixa effekternas standardfel ur (X′V⁻¹X)⁻¹ som i "
+        "lme4. Den primära modellen saknar arbete (en mediator efter start), så "
+        "omgångstermerna är den totala förändringen; den sekundära modellen lägger till arbete "
+        "på svarsdagen.",
         "Random intercept per client; all available waves, also of clients with a missing "
-        "wave."),
+        "wave. REML; fixed-effect standard errors from (X′V⁻¹X)⁻¹ as lme4. The primary model "
+        "leaves employment out (a mediator after baseline), so its wave terms are the total "
+        "change; the secondary model adds being in a job on the answer date."),
 
     # ---- regions and fidelity -----------------------------------------------------------------
     "regions_title": L(
@@ -271,19 +362,20 @@ TEXT: dict[str, Label] = {
     "regions_note": L(
         "IPS-25: 115–125 erinomainen, 100–114 hyvä, 74–99 kohtalainen, ≤ 73 ei IPS. Alueen "
         "pisteet = sen tiimien viimeisimpien arvioiden keskiarvo. Työllistyminen 12 kk:ssa = "
-        "avoimien työmarkkinoiden työ 365,25 päivän kuluessa asiakkailla, joiden aloituksesta "
-        "oli rajauspäivänä vähintään 12 kk. Neljännesvuosittainen työllisyysaste = "
-        "neljänneksellä työssä olleet / palvelussa olleet, kaikki neljännekset yhteensä.",
+        f"avoimien työmarkkinoiden työ {_12['fi']} päivän kuluessa asiakkailla, "
+        "joiden aloituksesta oli rajauspäivänä vähintään 12 kk. "
+        "Neljännesvuosittainen työllisyysaste = neljänneksellä työssä olleet / palvelussa "
+        "olleet, kaikki neljännekset yhteensä.",
         "IPS-25: 115–125 utmärkt, 100–114 god, 74–99 måttlig, ≤ 73 inte IPS. Regionens poäng "
         "= medeltalet av dess teams senaste bedömningar. Sysselsatt inom 12 mån = arbete på "
-        "öppna arbetsmarknaden inom 365,25 dagar bland klienter som startat minst 12 mån före "
-        "brytdatum. Sysselsättningsgrad per kvartal = i arbete under kvartalet / i tjänsten, "
-        "alla kvartal sammanlagt.",
+        f"öppna arbetsmarknaden inom {_12['sv']} dagar bland klienter som startat "
+        "minst 12 mån före brytdatum. Sysselsättningsgrad per kvartal = i arbete under "
+        "kvartalet / i tjänsten, alla kvartal sammanlagt.",
         "IPS-25: 115–125 exemplary, 100–114 good, 74–99 fair, ≤ 73 not IPS. A region's total "
         "is the mean of its teams' latest reviews. Employed within 12 months = a competitive job "
-        "within 365.25 days, among clients who started at least 12 months before the cut-off. "
-        "Quarterly employment rate = clients working in the quarter / clients in the service, "
-        "all quarters pooled."),
+        f"within {_12['en']} days, among clients who started at least 12 months "
+        "before the cut-off. Quarterly employment rate = clients working in the quarter / "
+        "clients in the service, all quarters pooled."),
     "region_total": L("{region} yhteensä", "{region} totalt", "{region} total"),
 
     # ---- register ------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def build_score_panel(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     require_columns(con, "analysis", "clients",
                     ["client_id", "index_date", "age", "sex", "education", "work_history",
                      "dx_group"])
-    require_columns(con, "analysis", "jobs", ["client_id", "start_date", "competitive"])
+    require_columns(con, "analysis", "jobs", ["client_id", "start_date", "end_date", "competitive"])
     run_sql(con, "score_panel")
     panel, pairs = con.execute(
         "SELECT (SELECT count(*) FROM analysis.score_panel), "
@@ -210,7 +210,6 @@ CHANGE_SCHEMA = {
     "rci_threshold": pl.Float64, "higher_is_better": pl.Boolean, "direction": pl.String,
 }
 
-CHANGE_ORDER = ("instrument", "contrast", "cohort", "group_var", "group")
 
 
 def change_scores(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -17,6 +17,7 @@ import polars as pl
 from ips_eval.publish.tables.baseline import build_baseline
 from ips_eval.publish.tables.browser import PngWriter
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, delivery_set
+from ips_eval.publish.tables.competing import build_competing
 from ips_eval.publish.tables.employer import build_employer_survey
 from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
 from ips_eval.publish.tables.regions import build_regions
@@ -54,13 +55,16 @@ TABLES: tuple[TableSpec, ...] = (
                              "analysis.tte"),
               lambda f, lang, s: build_employment(f["results.headline"], f["results.km"],
                                                   f["analysis.clients"], f["analysis.tte"],
-                                                  lang, s)),
+                                                  lang, s, f.get("results.competing")),
+              optional=("results.competing",)),
     TableSpec("tenure", ("results.km", "analysis.tte"),
               lambda f, lang, s: build_tenure(f["results.km"], f.get("results.rmst"),
                                               f["analysis.tte"], lang, s),
               optional=("results.rmst",)),
     TableSpec("cox", ("results.cox",),
               lambda f, lang, s: build_cox(f["results.cox"], lang, s)),
+    TableSpec("competing", ("results.competing",),
+              lambda f, lang, s: build_competing(f["results.competing"], lang, s)),
     TableSpec("change", ("results.change",),
               lambda f, lang, s: build_change(f["results.change"], lang, s)),
     TableSpec("mixed", ("results.mixed",),
