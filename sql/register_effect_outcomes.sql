@@ -38,11 +38,16 @@ WITH h AS (
       AND month_no IN (SELECT DISTINCT month_no FROM match_outcomes WHERE is_client)
 ),
 totals AS (
+    -- exact decimal sums: a parallel float sum's last bits vary from run to run
     SELECT month_no, count(*) AS n, sum(employed) AS employed,
-           count(earnings_eur) AS earnings_n, sum(earnings_eur) AS earnings,
-           sum(earnings_eur * earnings_eur) AS earnings_sq,
-           count(benefits_eur) AS benefits_n, sum(benefits_eur) AS benefits,
-           sum(benefits_eur * benefits_eur) AS benefits_sq
+           count(earnings_eur) AS earnings_n,
+           CAST(sum(CAST(earnings_eur AS DECIMAL(38, 6))) AS DOUBLE) AS earnings,
+           CAST(sum(CAST(earnings_eur * earnings_eur AS DECIMAL(38, 4))) AS DOUBLE)
+               AS earnings_sq,
+           count(benefits_eur) AS benefits_n,
+           CAST(sum(CAST(benefits_eur AS DECIMAL(38, 6))) AS DOUBLE) AS benefits,
+           CAST(sum(CAST(benefits_eur * benefits_eur AS DECIMAL(38, 4))) AS DOUBLE)
+               AS benefits_sq
     FROM h GROUP BY month_no
 ),
 states AS (

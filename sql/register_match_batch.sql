@@ -28,8 +28,11 @@ SELECT * EXCLUDE (is_client) FROM match_scored_batch WHERE is_client;
 
 -- Balance before matching: every eligible candidate row, weighted by the number of clients
 -- whose index month it stands at (the risk set the clients were drawn from).
+-- Sums over exact decimals: a parallel float sum's order (and so its last bits) varies from
+-- run to run, and the published balance must not.
 INSERT INTO match_before_sums
-SELECT covariate, sum(w * value), sum(w * value * value), sum(w)
+SELECT covariate, sum(CAST(w * value AS DECIMAL(38, 6))),
+       sum(CAST(w * value * value AS DECIMAL(38, 4))), sum(CAST(w AS DECIMAL(38, 0)))
 FROM (
     UNPIVOT (
         SELECT CAST(i.n_clients AS DOUBLE) AS w, s.age, CAST(s.male AS DOUBLE) AS male,

@@ -126,7 +126,8 @@ def effect_estimates(con: duckdb.DuckDBPyConnection, notes: Mapping[str, str]) -
     """``results.register_effect``: matched, matched_did and naive by outcome and rel_month."""
     long = _with_outcomes(con.sql(
         "SELECT client_unit, unit_no, weight, is_client, rel_month, month_no, employed, "
-        "earnings_eur, benefits_eur, state_no FROM match_outcomes").pl())
+        "earnings_eur, benefits_eur, state_no FROM match_outcomes "
+        "ORDER BY client_unit, unit_no, rel_month").pl())
     matched_units = long.filter(~pl.col("is_client")).select("client_unit").unique()
     in_match = long.join(matched_units, on="client_unit", how="semi")
     matched = cluster_att(in_match, ["outcome", "rel_month"])
@@ -141,7 +142,7 @@ def effect_estimates(con: duckdb.DuckDBPyConnection, notes: Mapping[str, str]) -
 
 
 def naive_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame) -> pl.DataFrame:
-    calendar = con.sql("SELECT * FROM match_calendar").pl().with_columns(
+    calendar = con.sql("SELECT * FROM match_calendar ORDER BY month_no, outcome").pl().with_columns(
         c_mean=pl.col("total") / pl.col("n"),
         c_var=(pl.col("total_sq") - pl.col("total") ** 2 / pl.col("n"))
         / (pl.col("n") - 1))
@@ -165,12 +166,14 @@ def balance(con: duckdb.DuckDBPyConnection, summary: MatchSummary) -> pl.DataFra
     """``results.register_balance``: every covariate's means and SMDs before and after matching
     (SMD denominator: the SD of all eligible clients, as MatchIt for the ATT; for a covariate
     constant among clients, the comparison's SD before), and the count rows."""
-    clients = con.sql("SELECT * FROM match_client_scores").pl()
-    pairs = con.sql("SELECT * FROM match_pairs").pl()
+    # fixed row order: a float sum's last bits follow it, and the CSV must not change
+    clients = con.sql("SELECT * FROM match_client_scores ORDER BY unit_no").pl()
+    pairs = con.sql("SELECT * FROM match_pairs ORDER BY client_unit, unit_no").pl()
     matched_ids = pairs.select(pl.col("client_unit").alias("unit_no")).unique()
-    before = {r["covariate"]: r for r in con.sql("SELECT covariate, sum(total) AS total, "
-              "sum(total_sq) AS total_sq, sum(weight) AS weight FROM match_before_sums "
-              "GROUP BY covariate").pl().iter_rows(named=True)}
+    before = {r["covariate"]: r for r in con.sql(
+        "SELECT covariate, CAST(sum(total) AS DOUBLE) AS total, CAST(sum(total_sq) AS DOUBLE) "
+        "AS total_sq, CAST(sum(weight) AS DOUBLE) AS weight FROM match_before_sums "
+        "GROUP BY covariate").pl().iter_rows(named=True)}
     total_w = before["age"]["weight"] if "age" in before else 0.0
 
     def with_states(frame: pl.DataFrame) -> pl.DataFrame:

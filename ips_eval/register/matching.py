@@ -95,7 +95,10 @@ def fit_propensity(clients: pl.DataFrame, candidates: pl.DataFrame
     candidates = candidates.join(strata, on=["month_no", "male", "state_no_m1"], how="semi")
     data = pl.concat([clients.with_columns(is_client=pl.lit(True)),
                       candidates.with_columns(is_client=pl.lit(False))], how="vertical_relaxed")
-    states = clients["state_no_m1"].value_counts(sort=True)["state_no_m1"].to_list()
+    # reference state: the clients' most common (ties: the lower number), the same every run
+    states = (clients["state_no_m1"].value_counts().sort(["count", "state_no_m1"],
+                                                        descending=[True, False])
+              ["state_no_m1"].to_list())
     dummies = [s for s in sorted(set(data["state_no_m1"].to_list())) if s != states[0]]
     columns = [pl.col(c).cast(pl.Float64) / _FIT_SCALE.get(c, 1.0) for c in COVARIATES]
     columns += [(pl.col("state_no_m1") == s).cast(pl.Float64).alias(f"state_{s}")
@@ -164,13 +167,15 @@ def match_clients(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date],
     n_persons = max(last_unit - n_clients, 0)
     step = max(1, n_persons * n_months // ps_sample_rows)
     _covariates(con, n_clients + 1, last_unit + 1, step)
-    sample = con.sql("SELECT * FROM match_covariates_batch").pl()
+    sample = con.sql("SELECT * FROM match_covariates_batch "
+                     "ORDER BY unit_no, month_no").pl()
     _covariates(con, 1, n_clients + 1, 1)
-    clients = con.sql("SELECT * FROM match_covariates_batch").pl()
+    clients = con.sql("SELECT * FROM match_covariates_batch "
+                      "ORDER BY unit_no, month_no").pl()
     for ddl in ("CREATE OR REPLACE TEMP TABLE match_client_scores AS SELECT * EXCLUDE "
                 "(is_client), CAST(0 AS DOUBLE) AS lp FROM match_covariates_batch LIMIT 0",
                 "CREATE OR REPLACE TEMP TABLE match_before_sums (covariate VARCHAR, "
-                "total DOUBLE, total_sq DOUBLE, weight DOUBLE)",
+                "total DECIMAL(38, 6), total_sq DECIMAL(38, 4), weight DECIMAL(38, 0))",
                 "CREATE OR REPLACE TEMP TABLE match_pairs_found AS SELECT 0 AS client_unit, "
                 "CAST(0 AS DOUBLE) AS client_lp, CAST(0 AS DOUBLE) AS distance, "
                 "* EXCLUDE (is_client), CAST(0 AS DOUBLE) AS lp "
