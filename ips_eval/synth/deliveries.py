@@ -7,7 +7,7 @@ delivery a few values are wrong and corrected in the next one (the newest delive
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -41,6 +41,7 @@ class World:
     periods: list[BenefitPeriod]
     pay: list[MonthlyPay]
     linkable: set[str]  # client codes whose registers exist (consent and a valid form HETU)
+    costs: list[dict[str, object]] = field(default_factory=list)  # region × year
 
 
 def enrolment_row(c: Client, day: date) -> dict[str, Value]:
@@ -98,6 +99,9 @@ def region_deliveries(world: World) -> list[DeliveryFile]:
             files.append(_file("laatuarviot", region, day,
                                [r for r in world.reviews
                                 if r["alue"] == region and r["arviopvm"] <= day]))
+        # the costs are reported once, after the project (its final export)
+        files.append(_file("kustannukset", region, DELIVERY_DATES[region][-1],
+                           [r for r in world.costs if r["alue"] == region]))
     return files
 
 

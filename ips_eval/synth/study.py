@@ -11,6 +11,7 @@ import numpy as np
 
 from ips_eval.synth.calibration import HeadlineCount, assert_calibrated
 from ips_eval.synth.contacts import simulate_contacts
+from ips_eval.synth.costs import inject_cost_and_contact_defects, simulate_costs
 from ips_eval.synth.damage import damage_files, finish_marks
 from ips_eval.synth.defects import choose_invalid_hetu_clients, inject_defects
 from ips_eval.synth.deliveries import (
@@ -34,7 +35,7 @@ MANIFEST = "synth_manifest.json"
 
 # Independent random streams: changing how one part draws leaves the others as they were.
 STREAMS = ("population", "employers", "careers", "contacts", "surveys", "fidelity",
-           "registers", "corrections", "defects", "damage", "bytes")
+           "registers", "corrections", "defects", "damage", "bytes", "costs", "costs_defects")
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def simulate_world(seed: int, rate: float) -> tuple[World, set[str]]:
         employer_survey=simulate_employer_survey(rng["surveys"], clients, jobs),
         reviews=simulate_reviews(rng["fidelity"], clients, coaches),
         periods=periods, pay=pay, linkable=linkable,
+        costs=simulate_costs(rng["costs"], clients, coaches),
     )
     return world, invalid_hetu
 
@@ -122,6 +124,7 @@ def build_deliveries(seed: int, rate: float) -> tuple[World, list[DeliveryFile]]
     damage_files(rng["damage"], files, rate)
     if rate > 0:
         inject_defects(rng["defects"], world, files, rate, invalid_hetu)
+        inject_cost_and_contact_defects(rng["costs_defects"], files, rate)
     finish_marks(files)
     return world, sorted(files, key=lambda f: f.path)
 
