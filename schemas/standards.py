@@ -62,3 +62,45 @@ def standard(indicator: str) -> float:
     if value is None:
         raise KeyError(f"{indicator} has no standard")
     return value
+
+# The 25 items of the IPS-25 (IPS Supported Employment Fidelity Scale) in the scale's order:
+# k01 … k25 of laatuarviot (contract/DELIVERIES.md).
+FIDELITY_ITEM_LABELS: dict[str, Label] = {f"k{i:02d}": label for i, label in enumerate((
+    L("Asiakasmäärä", "Klientantal", "Caseload size"),
+    L("Työllistämispalvelujen henkilöstö", "Sysselsättningstjänsternas personal",
+      "Employment services staff"),
+    L("Valmentaja vastaa kaikista vaiheista", "Coachen ansvarar för alla faser",
+      "Vocational generalists"),
+    L("Integraatio hoitotiimiin (tiimijäsenyys)", "Integration i vårdteamet (medlemskap)",
+      "Integration with treatment through team assignment"),
+    L("Integraatio hoitotiimiin (tiivis yhteydenpito)", "Integration i vårdteamet (täta "
+      "kontakter)", "Integration with treatment through frequent contact"),
+    L("Yhteistyö TE-palvelujen kanssa", "Samarbete med TE-tjänsterna",
+      "Collaboration with vocational rehabilitation"),
+    L("IPS-yksikkö", "IPS-enhet", "Vocational unit"),
+    L("Esihenkilön rooli", "Chefens roll", "Role of the employment supervisor"),
+    L("Ei poissulkukriteerejä", "Inga uteslutningskriterier", "Zero exclusion criteria"),
+    L("Organisaation painopiste avoimissa työmarkkinoissa", "Organisationens fokus på öppna "
+      "arbetsmarknaden", "Agency focus on competitive employment"),
+    L("Johdon tuki", "Ledningens stöd", "Executive team support"),
+    L("Etuusneuvonta", "Förmånsrådgivning", "Work incentives planning"),
+    L("Diagnoosin kertominen työnantajalle", "Att berätta om diagnosen för arbetsgivaren",
+      "Disclosure"),
+    L("Jatkuva työhön perustuva arviointi", "Fortlöpande arbetsbaserad bedömning",
+      "Ongoing work-based assessment"),
+    L("Nopea työnhaku", "Snabbt jobbsökande", "Rapid job search"),
+    L("Yksilöllinen työnhaku", "Individuellt jobbsökande", "Individualised job search"),
+    L("Työnantajakontaktien määrä", "Antal arbetsgivarkontakter",
+      "Job development: frequent employer contact"),
+    L("Työnantajakontaktien laatu", "Arbetsgivarkontakternas kvalitet",
+      "Job development: quality of employer contact"),
+    L("Työtehtävien monipuolisuus", "Variation i arbetsuppgifter", "Diversity of job types"),
+    L("Työnantajien monipuolisuus", "Variation i arbetsgivare", "Diversity of employers"),
+    L("Avoimet työmarkkinat", "Öppna arbetsmarknaden", "Competitive jobs"),
+    L("Yksilöllinen tuki työssä", "Individuellt stöd i arbetet",
+      "Individualised follow-along supports"),
+    L("Ajallisesti rajaamaton tuki", "Tidsobegränsat stöd", "Time-unlimited follow-along"),
+    L("Palvelut lähiyhteisössä", "Tjänster i närmiljön", "Community-based services"),
+    L("Aktiivinen yhteydenpito ja tavoittaminen", "Aktiv kontakt och uppsökande",
+      "Assertive engagement and outreach"),
+), start=1)}
