@@ -136,3 +136,22 @@ def process_table(coach_weeks: pl.DataFrame, coach_months: pl.DataFrame,
               "q3": pl.Float64, "ci_lower": pl.Float64, "ci_upper": pl.Float64,
               "region": pl.String, "cohort": pl.String}
     return pl.DataFrame(rows, schema=schema).select(PROCESS_COLUMNS)
+
+
+def process_monthly(coach_weeks: pl.DataFrame, coach_months: pl.DataFrame) -> pl.DataFrame:
+    """results.process_monthly: per coach and calendar month the mean employer contacts over
+    the coach-weeks starting in the month (``coach_weeks`` of them) and the caseload at the
+    month end — the series the process figure draws against the standards."""
+    weeks = (coach_weeks.with_columns(month=pl.col("week_start").dt.truncate("1mo"))
+             .group_by("coach", "team", "region", "cohort", "month")
+             .agg(pl.len().alias("coach_weeks"),
+                  pl.col("contacts").mean().alias("contacts_per_week")))
+    months = coach_months.select("coach", "team", "region", "cohort",
+                                 pl.col("month_end").dt.truncate("1mo").alias("month"),
+                                 "caseload")
+    return (weeks.join(months, on=["coach", "team", "region", "cohort", "month"], how="full",
+                       coalesce=True)
+            .with_columns(pl.col("coach_weeks").fill_null(0))
+            .select("coach", "team", "region", "cohort", "month", "coach_weeks",
+                    "contacts_per_week", "caseload")
+            .sort("coach", "month"))

@@ -107,31 +107,38 @@ def inject_cost_and_contact_defects(rng: np.random.Generator, files: list[Delive
         unknown_coach.update({"valmentaja": f"{region}-C{90 + n:02d}", "asiakastunnus": ""})
         _insert(rng, f, Row(unknown_coach, [mark("unknown_coach", "valmentaja",
                                                  str(unknown_coach["valmentaja"]))]))
-    for _ in range(how_many(rate, 50)):
-        f = _final(files, "kustannukset", regions[int(rng.integers(len(regions)))])
-        rows = _clean_rows(f)
-        row = rows[int(rng.integers(len(rows)))]
+    # Each cost defect in its own region's file (a file holds two to four rows): no two
+    # injected rows share a key or their content.
+    for region in _distinct(rng, regions, how_many(rate, 50)):
+        f = _final(files, "kustannukset", region)
+        row = _clean_rows(f)[int(rng.integers(len(_clean_rows(f))))]
         late = dict(row.values)
         late["vuosi"] = 2025
         _insert(rng, f, Row(late, [mark("key_malformed", "vuosi", "2025")]))
         row.values["rahoitus_eur"] = -float(row.values["rahoitus_eur"])  # type: ignore[arg-type]
         row.marks.append(mark("out_of_range", "rahoitus_eur"))
     pilots = [r for r in regions if COHORT_OF[r] == "pilot"]
-    for _ in range(how_many(rate, 50)):
-        f = _final(files, "kustannukset", pilots[int(rng.integers(len(pilots)))])
-        rows = _clean_rows(f)
-        first = dict(rows[-1].values)
+    for region in _distinct(rng, pilots, how_many(rate, 50)):
+        f = _final(files, "kustannukset", region)
+        first = dict(_clean_rows(f)[-1].values)
         first["vuosi"] = 2024  # a year the pilot never had: the key exists nowhere else
         second = dict(first)
         second["muut_kulut_eur"] = round(float(first["muut_kulut_eur"]) + 1500.0, 2)  # type: ignore[arg-type]
         note = "the same region and year twice with different content"
         _insert(rng, f, Row(first, [mark("duplicate_key_conflict", note=note)]))
         _insert(rng, f, Row(second, [mark("duplicate_key_conflict", note=note)]))
-    for _ in range(how_many(rate, 50)):
-        f = _final(files, "kustannukset", regions[int(rng.integers(len(regions)))])
+    for region in _distinct(rng, regions, how_many(rate, 50)):
+        f = _final(files, "kustannukset", region)
         rows = _clean_rows(f)
+        if not rows:
+            continue
         original = rows[int(rng.integers(len(rows)))]
         copy = original.copy()
         copy.marks.append(mark("exact_duplicate", note="the same row twice in one file: "
                                                       "loaded once"))
         f.rows.insert(f.rows.index(original) + 1, copy)
+
+
+def _distinct(rng: np.random.Generator, regions: list[str], count: int) -> list[str]:
+    picks = rng.choice(len(regions), size=min(count, len(regions)), replace=False)
+    return [regions[int(i)] for i in picks]
