@@ -22,6 +22,11 @@ from ips_eval.publish.figures.fidelity import (
     fidelity_employment_by_team,
     fidelity_vs_employment_figure,
 )
+from ips_eval.publish.figures.standards import (
+    process_by_coach_figure,
+    quarterly_rate_by_team_figure,
+    shown_quarters,
+)
 from ips_eval.publish.tables.catalog import read_warehouse_table
 from ips_eval.scores.derive import export_analysis_dataset
 
@@ -42,15 +47,17 @@ def analysis_fidelity(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
 
 
 @dg.asset(key=keys.figure("fidelity_vs_employment"), group_name=GROUP, kinds={"matplotlib"},
-          deps=[keys.CLIENTS, keys.TTE, keys.FIDELITY])
+          deps=[keys.CLIENTS, keys.TTE, keys.FIDELITY, keys.results("fidelity_cox")])
 def figure_fidelity_vs_employment(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """IPS-25 total against the share employed within 12 months, one point per team (teams
     with small counts left out)."""
     with warehouse.connect() as con:
         frames = {name: read_warehouse_table(con, f"analysis.{name}")
                   for name in ("clients", "tte", "fidelity")}
+        cox = read_warehouse_table(con, "results.fidelity_cox")
     data = fidelity_employment_by_team(frames["clients"], frames["tte"], frames["fidelity"])
-    paths = write_figure(fidelity_vs_employment_figure(data), study.out, "fidelity_vs_employment")
+    paths = write_figure(fidelity_vs_employment_figure(data, cox=cox), study.out,
+                         "fidelity_vs_employment")
     return dg.MaterializeResult(metadata={
         "teams": data.height, "teams_shown": int(data["shown"].sum()),
         "files": [p.name for p in paths],
@@ -176,3 +183,32 @@ def results_costs(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
                             staged_costs(con), effect)
         return result(con, study, "costs", table, ["cohort", "region", "year"],
                       register_effect="used" if effect is not None else "absent")
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures of the standards and the quarterly rate per team
+# ---------------------------------------------------------------------------------------------
+@dg.asset(key=keys.figure("process_by_coach"), group_name=GROUP, kinds={"matplotlib"},
+          deps=[keys.results("process_monthly")])
+def figure_process_by_coach(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Contacts a week and caseload per coach by month against the standards."""
+    with warehouse.connect() as con:
+        monthly = read_warehouse_table(con, "results.process_monthly")
+    paths = write_figure(process_by_coach_figure(monthly), study.out, "process_by_coach")
+    return dg.MaterializeResult(metadata={"files": [p.name for p in paths],
+                                          "path": dg.MetadataValue.path(str(paths[0]))})
+
+
+@dg.asset(key=keys.figure("quarterly_rate_by_team"), group_name=GROUP, kinds={"matplotlib"},
+          deps=[keys.results("quarterly_team")])
+def figure_quarterly_rate_by_team(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Quarterly employment rate per team with the IPS Learning Community benchmarks."""
+    with warehouse.connect() as con:
+        quarterly = read_warehouse_table(con, "results.quarterly_team")
+    shown = shown_quarters(quarterly)
+    paths = write_figure(quarterly_rate_by_team_figure(quarterly), study.out,
+                         "quarterly_rate_by_team")
+    return dg.MaterializeResult(metadata={
+        "team_quarters": quarterly.height, "drawn": shown.height,
+        "files": [p.name for p in paths], "path": dg.MetadataValue.path(str(paths[0]))})
+
