@@ -98,3 +98,17 @@ def test_register_returns_sum_the_matched_att_over_months_1_to_12(service):
         assert _row(costs_table(service, COSTS, effect), region, "all", cohort)[
             "earnings_gained_per_client"] is None
     assert register_returns(_effect(range(1, 12)))["benefits_saved_per_client"] is None
+
+
+def test_the_costs_table_hides_a_region_with_fewer_than_5_clients(service):
+    from ips_eval.publish.tables.common import DeliverySet
+    from ips_eval.publish.tables.costs import build_costs
+
+    table = costs_table(service, COSTS, _effect(range(1, 13)))
+    for lang in ("fi", "sv", "en"):
+        published = build_costs(table, lang, DeliverySet(CUTOFFS))
+        assert published.small_counts() == []
+        kainuu = published.data.row(0, named=True)
+        assert kainuu["clients_started"] == ".." and kainuu["cost_per_client"] == ".."
+        assert kainuu["cost_eur"] != ""  # the region's cost is no count of persons
+        assert kainuu["earnings_gained_per_client"] == ""  # only on the overall row

@@ -87,3 +87,18 @@ def test_cox_by_team_matches_the_lifelines_cluster_sandwich_without_ties():
     assert row["coef"] == pytest.approx(reference.params_["x"], rel=1e-6)
     assert row["se_robust"] == pytest.approx(reference.standard_errors_["x"], rel=1e-4)
     assert row["events"] == int((event == 1).sum()) and row["teams"] == 12
+
+
+def test_the_item_table_lists_every_item_with_its_share_of_teams_among_the_lowest():
+    from ips_eval.publish.tables.common import DeliverySet
+    from ips_eval.publish.tables.standards import build_fidelity_items
+
+    cox = pl.DataFrame([{"model": "unadjusted", "term": "fidelity_total_per_10", "hr": 1.2,
+                         "ci_lower": 1.0, "ci_upper": 1.4, "p": 0.04, "n": 500, "teams": 20}])
+    for lang in ("fi", "sv", "en"):
+        table = build_fidelity_items(item_profile(FIDELITY), cox, lang,
+                                     DeliverySet({"pilot": d(2023, 6, 30)}))
+        assert table.data.height == 25 and table.small_counts() == []
+        k12 = table.data.row(11, named=True)
+        assert k12["stub"].startswith("12. ") and k12["lowest"].startswith("100")
+        assert any("500" in note for note in table.notes)

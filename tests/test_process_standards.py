@@ -136,3 +136,19 @@ def test_every_level_and_indicator_is_reported(process):
     pilot = _one(process, "contacts_per_week", "cohort", "pilot")
     hel_c02 = _one(process, "contacts_per_week", "coach", "HEL-C02")
     assert pilot["n"] == 23 + hel_c02["n"]
+
+
+def test_the_process_table_hides_small_teams_and_never_shows_a_coach(process):
+    from ips_eval.publish.tables.common import DeliverySet
+    from ips_eval.publish.tables.standards import build_process
+
+    for lang in ("fi", "sv", "en"):
+        table = build_process(process, lang, DeliverySet(CUTOFFS))
+        assert table.small_counts() == []
+        rows = {r["stub"]: r for r in table.data.iter_rows(named=True)}
+        # HEL-T1 has 2 clients and HEL-T2 4: both hidden with every value of theirs
+        assert rows["HEL-T1"]["clients"] == ".." and rows["HEL-T2"]["clients"] == ".."
+        assert rows["HEL-T2"]["median_days"] == ".."
+        assert not any("C0" in str(stub) for stub in rows)
+    hel_total = [r for r in table.data.iter_rows(named=True) if r["stub"] == "Helsinki total"]
+    assert hel_total[0]["clients"] == "6"

@@ -37,6 +37,10 @@ def build_costs(costs: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
                    for r in REGIONS if (r, cohort) in by_key]
         cells.add(("all", cohort), by_key[("all", cohort)]["clients_started"])
         cells.group(members, total=by_key[("all", cohort)]["clients_started"])
+    if ("all", "all") in by_key:
+        cells.add(("all", "all"), by_key[("all", "all")]["clients_started"])
+        cells.group([("all", c) for c in cohorts],
+                    total=by_key[("all", "all")]["clients_started"])
     hidden = cells.hidden()
 
     def row(group: str, stub: str, key: tuple[str, str]) -> dict[str, str]:
@@ -47,8 +51,11 @@ def build_costs(costs: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
                "clients_started": shown(fmt_int(r["clients_started"], lang), key in hidden),
                "client_years": shown(fmt_number(r["client_years"], 1, lang), concealed),
                "clients_per_fte": shown(fmt_number(r["clients_per_fte"], 1, lang), concealed)}
-        for column in MONEY[1:]:
+        for column in MONEY[1:4]:
             out[column] = shown(fmt_number(r[column], 0, lang), concealed)
+        for column in MONEY[4:]:  # over the matched clients, not this row's
+            out[column] = "" if r[column] is None else shown(
+                fmt_number(r[column], 0, lang), too_few(r["effect_clients"]))
         return out
 
     rows = []
