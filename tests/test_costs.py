@@ -112,3 +112,12 @@ def test_the_costs_table_hides_a_region_with_fewer_than_5_clients(service):
         assert kainuu["clients_started"] == ".." and kainuu["cost_per_client"] == ".."
         assert kainuu["cost_eur"] != ""  # the region's cost is no count of persons
         assert kainuu["earnings_gained_per_client"] == ""  # only on the overall row
+
+
+def test_a_quarantined_funding_value_leaves_the_funding_sum_empty_not_zero(service):
+    spoiled = COSTS.with_columns(funding_eur=pl.Series([30_000.0, None]))
+    table = costs_table(service, spoiled)
+    assert _row(table, "KAI", "2024")["funding_eur"] is None
+    assert _row(table, "KAI", "all")["funding_eur"] is None
+    assert _row(table, "KAI", "2023")["funding_eur"] == 30_000
+    assert _row(table, "KAI", "all")["cost_eur"] == 100_000  # the costs themselves are whole

@@ -3,6 +3,8 @@
 
 - ``cost_eur`` = personnel + other costs (``staging.kustannukset``); a unit whose cost rows miss
   a value or a year the clients were in service has ``cost_complete`` false and no ratios;
+  ``funding_eur`` and ``coach_fte`` are empty when a value is missing (a quarantined field);
+  ``clients_per_fte`` = client-years / coaches' person-years (the caseload standard: ≤ 20);
 - ``clients_started``: clients whose index date falls in the unit's years;
 - ``client_years``: in-service days in the unit's years / 365.25 (``sql/client_service_years.sql``);
 - ``clients_window_12m`` / ``clients_employed_12m``: of the clients started, those with 12 months
@@ -64,6 +66,14 @@ def _units(service: pl.DataFrame, costs: pl.DataFrame) -> list[tuple[str, str, s
     return out
 
 
+def _total(costs: pl.DataFrame, column: str, digits: int) -> float | None:
+    """The column's sum, or None when a value is missing (a quarantined field): a partial sum
+    would pass for the whole."""
+    if costs.is_empty() or costs[column].null_count():
+        return None
+    return round(float(costs[column].sum()), digits)
+
+
 def _ratio(num: float | None, den: float | None) -> float | None:
     return None if num is None or not den else num / den
 
@@ -104,14 +114,14 @@ def costs_table(service: pl.DataFrame, costs: pl.DataFrame,
         in_service = set(s["year"].to_list())
         complete = (c.height > 0 and c["cost_eur"].null_count() == 0
                     and in_service <= set(c["year"].to_list()))
-        cost = float(c["cost_eur"].sum()) if complete else None
+        # amounts are in cents: a sum rounded to cents is exact whatever the summation order
+        cost = round(float(c["cost_eur"].sum()), 2) if complete else None
         started = s.filter(pl.col("started"))
         window = int(started["window_12m"].sum())
         employed = int(started["employed_12m"].sum())
         share = employed / window if window else None
         client_years = float(s["days_in_service"].sum()) / DAYS_PER_YEAR
-        fte = float(c["coach_fte"].sum()) if c.height and not c["coach_fte"].null_count() \
-            else None
+        fte = _total(c, "coach_fte", 1)
         per_client = _ratio(cost, started.height)
         overall = region == "all" and cohort == "all"
         rows.append({
@@ -121,7 +131,7 @@ def costs_table(service: pl.DataFrame, costs: pl.DataFrame,
             "cost_per_client_year": _ratio(cost, client_years),
             "cost_per_employed": _ratio(per_client, share), "clients_window_12m": window,
             "share_employed_12m": share, "cost_complete": complete,
-            "funding_eur": float(c["funding_eur"].sum()) if c.height else None,
+            "funding_eur": _total(c, "funding_eur", 2),
             "coach_fte": fte, "clients_per_fte": _ratio(client_years, fte),
             **(returns if overall else dict.fromkeys(returns)),
         })
