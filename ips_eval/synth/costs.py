@@ -116,7 +116,7 @@ def inject_cost_and_contact_defects(rng: np.random.Generator, files: list[Delive
         late["vuosi"] = 2025
         _insert(rng, f, Row(late, [mark("key_malformed", "vuosi", "2025")]))
         row.values["rahoitus_eur"] = -float(row.values["rahoitus_eur"])  # type: ignore[arg-type]
-        row.marks.append(mark("out_of_range", "rahoitus_eur"))
+        row.marks.append(mark("out_of_range", "rahoitus_eur", str(row.values["rahoitus_eur"])))
     pilots = [r for r in regions if COHORT_OF[r] == "pilot"]
     for region in _distinct(rng, pilots, how_many(rate, 50)):
         f = _final(files, "kustannukset", region)
