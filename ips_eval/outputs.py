@@ -69,7 +69,7 @@ def write_result(
         finally:
             con.unregister("_result_df")
     return {"rows": df.height, "path": str(results / f"{name}.csv"),
-            "preview": _markdown_preview(df)}
+            "preview": markdown_preview(df)}
 
 
 def write_parquet(df: pl.DataFrame, path: Path, sort_by: Sequence[str] | None = None) -> Path:
@@ -103,7 +103,8 @@ def write_figure(save: Callable[[Path, str], None] | Any, out_dir: Path, name: s
     return written
 
 
-def _markdown_preview(df: pl.DataFrame, rows: int = 8) -> str:
+def markdown_preview(df: pl.DataFrame, rows: int = 8) -> str:
+    """A small markdown table for Dagster metadata (``dg.MetadataValue.md``)."""
     head = df.head(rows)
     if not head.columns:
         return ""
@@ -113,7 +114,3 @@ def _markdown_preview(df: pl.DataFrame, rows: int = 8) -> str:
     lines += ["| " + " | ".join(r) + " |" for r in cells]
     return "\n".join(lines)
 
-
-def markdown_preview(df: pl.DataFrame, rows: int = 8) -> str:
-    """A small markdown table for Dagster metadata (``dg.MetadataValue.md``)."""
-    return _markdown_preview(df, rows)

@@ -8,11 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from schemas.windows import DEFAULT_CUTOFFS, WINDOWS_DAYS
 
 SCHEMAS = ("raw", "quarantine", "staging", "comparison", "analysis", "results", "meta")
 
@@ -120,3 +123,17 @@ def require_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str,
     missing = [c for c in columns if c not in present]
     if missing:
         raise MissingInputError(f"{schema}.{table} lacks column(s) {', '.join(missing)}")
+
+
+def write_study_meta(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> None:
+    """``meta.cutoffs`` (cohort → the run's cut-off) and ``meta.windows`` (the 6/12-month windows
+    of ``schemas/windows.py``), which every SQL file needing them joins (``sql/study_meta.sql``).
+    Each step that reads them writes them first, from the settings it was given: the same values
+    every time in a run, so the order of steps does not matter."""
+    missing = set(DEFAULT_CUTOFFS) - set(cutoffs)
+    if missing:
+        raise ValueError(f"a cut-off is missing for cohort(s) {sorted(missing)}")
+    run_sql(con, "study_meta", {
+        "cutoffs": [{"cohort": c, "cutoff_date": cutoffs[c]} for c in DEFAULT_CUTOFFS],
+        "windows": [{"window_months": m, "window_days": d} for m, d in WINDOWS_DAYS.items()],
+    })

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from schemas.codebook import ASIAKASKYSELY, LAATUARVIOT, Column, L, Label
+from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 Transform = Literal["mean", "percent_of_max"]
 
 # Code 99 ("don't know / can't say") may stand on any item and means missing (DELIVERIES.md).
 # Ingest already nulls it as out of range; scoring treats every out-of-range value as missing too.
-MISSING_CODE = 99
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,8 @@ class WaveWindow:
 
 WAVE_WINDOWS: tuple[WaveWindow, ...] = (
     WaveWindow(0, -30, 30, 0.0),
-    WaveWindow(6, 120, 240, 182.625),
-    WaveWindow(12, 300, 450, 365.25),
+    WaveWindow(6, 120, 240, SIX_MONTHS_DAYS),
+    WaveWindow(12, 300, 450, TWELVE_MONTHS_DAYS),
 )
 
 

@@ -77,7 +77,6 @@ RULES: dict[str, Rule] = {
 
 # Not defects, but every raw row must be accounted for (raw = staging + superseded +
 # exact duplicates + quarantined rows).
-ROW_OUTCOMES = ("staged", "superseded", "exact_duplicate", "quarantined")
 
 
 def rule(rule_id: str) -> Rule:

@@ -9,6 +9,17 @@ Texts may hold ``str.format`` fields (``{n}``, ``{date}``); :func:`text` fills t
 from __future__ import annotations
 
 from schemas.codebook import L, Label, Lang
+from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
+
+
+def _days(value: float, lang: Lang) -> str:
+    """A window's length in days as the language writes a decimal (a comma in fi and sv)."""
+    text = f"{value:g}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+_6, _12 = ({lang: _days(d, lang) for lang in ("fi", "sv", "en")}
+           for d in (SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS))
 
 TEXT: dict[str, Label] = {
     # ---- shared -----------------------------------------------------------------------------
@@ -28,9 +39,10 @@ TEXT: dict[str, Label] = {
         "complementary count from which a small count could be worked out."),
     "ci_note": L("LV = luottamusväli.", "KI = konfidensintervall.", "CI = confidence interval."),
     "months_note": L(
-        "6 ja 12 kuukautta = 182,625 ja 365,25 päivää aloituspäivästä (yhteistyösopimus).",
-        "6 och 12 månader = 182,625 och 365,25 dagar från startdatum (samarbetsavtal).",
-        "6 and 12 months = 182.625 and 365.25 days from the index date (cooperation "
+        f"6 ja 12 kuukautta = {_6['fi']} ja {_12['fi']} päivää aloituspäivästä "
+        "(yhteistyösopimus).",
+        f"6 och 12 månader = {_6['sv']} och {_12['sv']} dagar från startdatum (samarbetsavtal).",
+        f"6 and 12 months = {_6['en']} and {_12['en']} days from the index date (cooperation "
         "agreement)."),
     "all": L("Kaikki", "Alla", "All"),
     "n": L("n", "n", "n"),
@@ -149,12 +161,12 @@ TEXT: dict[str, Label] = {
         "A job ending on or before the cut-off has ended. Others are censored at the cut-off "
         "or, without an end date when the service ended, at the end of the service."),
     "rmst_note": L(
-        "RMST = rajattu keskimääräinen kesto 12 kuukauden (365,25 päivän) aikarajaan asti. "
+        f"RMST = rajattu keskimääräinen kesto 12 kuukauden ({_12['fi']} päivän) aikarajaan asti. "
         "Mediaani puuttuu, kun alle puolet työsuhteista on päättynyt.",
-        "RMST = begränsad medellängd upp till 12 månader (365,25 dagar). Medianen saknas när "
+        f"RMST = begränsad medellängd upp till 12 månader ({_12['sv']} dagar). Medianen saknas när "
         "under hälften av anställningarna har avslutats.",
-        "RMST = restricted mean tenure up to 12 months (365.25 days). The median is empty when "
-        "fewer than half of the jobs have ended."),
+        f"RMST = restricted mean tenure up to 12 months ({_12['en']} days). "
+        "The median is empty when fewer than half of the jobs have ended."),
 
     # ---- Cox ---------------------------------------------------------------------------------
     "cox_title": L(
@@ -271,19 +283,20 @@ TEXT: dict[str, Label] = {
     "regions_note": L(
         "IPS-25: 115–125 erinomainen, 100–114 hyvä, 74–99 kohtalainen, ≤ 73 ei IPS. Alueen "
         "pisteet = sen tiimien viimeisimpien arvioiden keskiarvo. Työllistyminen 12 kk:ssa = "
-        "avoimien työmarkkinoiden työ 365,25 päivän kuluessa asiakkailla, joiden aloituksesta "
-        "oli rajauspäivänä vähintään 12 kk. Neljännesvuosittainen työllisyysaste = "
-        "neljänneksellä työssä olleet / palvelussa olleet, kaikki neljännekset yhteensä.",
+        f"avoimien työmarkkinoiden työ {_12['fi']} päivän kuluessa asiakkailla, "
+        "joiden aloituksesta oli rajauspäivänä vähintään 12 kk. "
+        "Neljännesvuosittainen työllisyysaste = neljänneksellä työssä olleet / palvelussa "
+        "olleet, kaikki neljännekset yhteensä.",
         "IPS-25: 115–125 utmärkt, 100–114 god, 74–99 måttlig, ≤ 73 inte IPS. Regionens poäng "
         "= medeltalet av dess teams senaste bedömningar. Sysselsatt inom 12 mån = arbete på "
-        "öppna arbetsmarknaden inom 365,25 dagar bland klienter som startat minst 12 mån före "
-        "brytdatum. Sysselsättningsgrad per kvartal = i arbete under kvartalet / i tjänsten, "
-        "alla kvartal sammanlagt.",
+        f"öppna arbetsmarknaden inom {_12['sv']} dagar bland klienter som startat "
+        "minst 12 mån före brytdatum. Sysselsättningsgrad per kvartal = i arbete under "
+        "kvartalet / i tjänsten, alla kvartal sammanlagt.",
         "IPS-25: 115–125 exemplary, 100–114 good, 74–99 fair, ≤ 73 not IPS. A region's total "
         "is the mean of its teams' latest reviews. Employed within 12 months = a competitive job "
-        "within 365.25 days, among clients who started at least 12 months before the cut-off. "
-        "Quarterly employment rate = clients working in the quarter / clients in the service, "
-        "all quarters pooled."),
+        f"within {_12['en']} days, among clients who started at least 12 months "
+        "before the cut-off. Quarterly employment rate = clients working in the quarter / "
+        "clients in the service, all quarters pooled."),
     "region_total": L("{region} yhteensä", "{region} totalt", "{region} total"),
 
     # ---- register ------------------------------------------------------------------------------

@@ -4,22 +4,17 @@
 --                    window;
 --   employed at end  holding one on the window's last day;
 --   days worked      days in the window in a competitive job, overlapping jobs counted once.
--- The window covers the days whose distance from the index date is ≤ 182.625 (resp. 365.25)
--- days: index … index + 182 (index + 365); its last day is index + 182 (index + 365).
+-- The window covers the days whose distance from the index date is ≤ its length in days
+-- (6 months: index … index + 182; 12 months: index … index + 365); its last day is the last of those.
 -- Days held: analysis.employment_spells (a job without end date counts to its observed_until).
--- Every count also without pay-subsidised jobs (*_excl_pay_subsidy). Parameters: $window_6,
--- $window_12 (days).
-WITH windows AS (
-    SELECT 6 AS window_months, CAST($window_6 AS DOUBLE) AS window_days
-    UNION ALL
-    SELECT 12, CAST($window_12 AS DOUBLE)
-),
-eligible AS (
+-- Every count also without pay-subsidised jobs (*_excl_pay_subsidy). The windows: meta.windows
+-- (sql/study_meta.sql).
+WITH eligible AS (
     SELECT
         c.client_id, c.cohort, c.region, c.index_date, w.window_months, w.window_days,
         c.index_date + CAST(floor(w.window_days) AS INTEGER) AS window_end
     FROM analysis.clients AS c
-    CROSS JOIN windows AS w
+    CROSS JOIN meta.windows AS w
     WHERE c.cutoff_date - c.index_date >= w.window_days
 ),
 per_client AS (

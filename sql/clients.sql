@@ -15,17 +15,12 @@
 -- coach (valmentaja) and referral_date (lahetepvm) as delivered, for the process standards.
 -- The per-client employment summary (n_jobs, n_competitive_jobs, days_employed) is added by
 -- client_employment.sql once analysis.jobs exists.
--- Parameters: $cutoff_pilot, $cutoff_rrp (DATE).
+-- The cut-offs: meta.cutoffs (sql/study_meta.sql).
 CREATE OR REPLACE TABLE analysis.clients AS
-WITH cutoffs AS (
-    SELECT 'pilot' AS cohort, CAST($cutoff_pilot AS DATE) AS cutoff_date
-    UNION ALL
-    SELECT 'rrp', CAST($cutoff_rrp AS DATE)
-),
-enrolled AS (
+WITH enrolled AS (
     SELECT a.*, c.cutoff_date
     FROM staging.asiakkaat AS a
-    JOIN cutoffs AS c USING (cohort)
+    JOIN meta.cutoffs AS c USING (cohort)
     WHERE a.index_date IS NOT NULL AND a.index_date <= c.cutoff_date
 ),
 icd AS (

@@ -5,8 +5,7 @@
 -- the quarterly employment rate (quarterly.sql).
 --
 -- A spell counts from its start to its observed_until (analysis.jobs: the end date, else the
--- last day it is known to be held). Only competitive spells that start on or after the index
--- date count (DESIGN.md §4: jobs before the index date never count).
+-- last day it is known to be held). Only competitive jobs that count (sql/employment_macros.sql).
 -- scope 'competitive' = all competitive jobs (pay-subsidised count, DESIGN.md §4);
 -- scope 'competitive_excl_pay_subsidy' = the same without pay-subsidised jobs.
 CREATE OR REPLACE TABLE analysis.employment_spells AS
@@ -15,8 +14,7 @@ WITH counted AS (
     FROM analysis.jobs AS j
     JOIN analysis.clients AS c USING (client_id)
     CROSS JOIN (VALUES ('competitive'), ('competitive_excl_pay_subsidy')) AS s (scope)
-    WHERE j.competitive = 1
-        AND j.start_date >= c.index_date
+    WHERE counts_as_competitive_job(j.competitive, j.start_date, c.index_date, c.cutoff_date)
         AND (s.scope = 'competitive' OR coalesce(j.pay_subsidy, 0) = 0)
 ),
 ordered AS (

@@ -2,7 +2,7 @@
 --
 -- Bound from schemas/ (the rule lives there): <fidelity_items> (k01 … k25), <fidelity_item_min>,
 -- <fidelity_item_max> (the items' codebook range), <fidelity_bands> (band, min_total, max_total),
--- <regions> (region → cohort), <cutoff_pilot>, <cutoff_rrp>.
+-- <regions> (region → cohort), the cut-offs of meta.cutoffs.
 -- `total` = the sum of k01 … k25 only when ALL 25 items are answered, else NULL (a partial sum
 -- is not on the 25–125 scale, and prorating a fidelity review is not the scale's rule);
 -- `items_answered` says how many were. `band`: 115–125 exemplary, 100–114 good, 74–99 fair,
@@ -59,5 +59,6 @@ SELECT
     COLUMNS(lambda c: list_contains($fidelity_items, c))::INTEGER
 FROM scored AS s
 LEFT JOIN bands AS b ON s.total BETWEEN b.min_total AND b.max_total
+LEFT JOIN meta.cutoffs AS k ON k.cohort = s.cohort
 WHERE s.cohort IS NULL
-   OR s.review_date <= CASE s.cohort WHEN 'pilot' THEN $cutoff_pilot WHEN 'rrp' THEN $cutoff_rrp END;
+   OR s.review_date <= k.cutoff_date;

@@ -1,8 +1,8 @@
 -- results.headline, one row: the crude "% ever employed" as published (DESIGN.md §1), for one
--- cohort at one published cut-off ($cohort, $cutoff; ips_eval.config.HEADLINE_CUTOFFS):
+-- cohort at one published cut-off ($cohort, $cutoff; schemas.windows.HEADLINE_CUTOFFS):
 --   clients_started  = staged clients of the cohort with index date ≤ the cut-off;
---   clients_employed = of them, those with a competitive job (avoimet = 1; pay-subsidised
---                      count) starting on/after their index date and on/before the cut-off;
+--   clients_employed = of them, those with a competitive job that counts by the cut-off
+--                      (sql/employment_macros.sql);
 --   *_excl_pay_subsidy = the same counting only jobs without pay subsidy (DESIGN.md §4);
 --   median_followup_days = the median of (cut-off − index date) over the clients started: how
 --                      long they could have been followed when the figure was published.
@@ -21,9 +21,8 @@ employed AS (
         bool_or(coalesce(j.pay_subsidy, 0) = 0) AS without_pay_subsidy
     FROM started AS s
     JOIN staging.tyosuhteet AS j USING (client_id)
-    WHERE j.competitive = 1
-        AND j.start_date >= s.index_date
-        AND j.start_date <= CAST($cutoff AS DATE)
+    WHERE counts_as_competitive_job(j.competitive, j.start_date, s.index_date,
+                                    CAST($cutoff AS DATE))
     GROUP BY s.client_id
 ),
 counts AS (

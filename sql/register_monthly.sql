@@ -1,7 +1,7 @@
 -- analysis.register_monthly, part 1 of 2: the persons, their windows and their register rows
 -- keyed by an integer person number; then an empty dataset that sql/register_monthly_batch.sql
 -- fills one batch of persons at a time (DESIGN.md §4, register months).
--- Parameters: cutoff_pilot, cutoff_rrp (DATE), months_per_batch (INTEGER). Needs
+-- Parameters: months_per_batch (INTEGER); the cut-offs from meta.cutoffs. Needs
 -- meta.register_benefit_states (ips_eval.register.monthly.write_state_map).
 --
 -- Why batches: a million persons give some 70 million person-months. Aggregated and joined in
@@ -35,9 +35,10 @@ WHERE delivered IS NOT NULL;
 CREATE OR REPLACE TEMP TABLE register_persons AS
 WITH clients AS (
     SELECT pid, client_id, cohort, CAST(date_trunc('month', index_date) AS DATE) AS index_month,
-           CASE cohort WHEN 'pilot' THEN $cutoff_pilot WHEN 'rrp' THEN $cutoff_rrp END AS cutoff,
+           k.cutoff_date AS cutoff,
            row_number() OVER (PARTITION BY pid ORDER BY index_date, client_id) AS enrolment
-    FROM staging.asiakkaat
+    FROM staging.asiakkaat AS a
+    LEFT JOIN meta.cutoffs AS k USING (cohort)
     WHERE pid IS NOT NULL AND index_date IS NOT NULL
       AND register_consent IS DISTINCT FROM 0
 ),

@@ -19,8 +19,7 @@ responses AS (
         s.client_id,
         c.cohort,
         c.index_date,
-        CASE c.cohort WHEN 'pilot' THEN $cutoff_pilot WHEN 'rrp' THEN $cutoff_rrp END
-            AS cutoff_date,
+        k.cutoff_date,
         s.wave_intended,
         s.response_date,
         s.response_date - c.index_date AS days_from_index,
@@ -29,6 +28,7 @@ responses AS (
         s._row
     FROM staging.asiakaskysely AS s
     JOIN staging.asiakkaat AS c USING (client_id)
+    LEFT JOIN meta.cutoffs AS k ON k.cohort = c.cohort
 ),
 windowed AS (
     SELECT

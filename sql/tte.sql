@@ -21,16 +21,13 @@ population AS (
     SELECT client_id, cohort, region, index_date, exit_date, cutoff_date
     FROM analysis.clients
 ),
--- Competitive jobs that count: avoimet = 1 (pay-subsidised count), starting on or after the
--- index date (jobs before it never count) and on or before the cut-off.
+-- Competitive jobs that count (sql/employment_macros.sql).
 competitive_jobs AS (
     SELECT j.client_id, j.job_no, j.start_date, j.end_date, j.end_date_register,
            p.cohort, p.region, p.exit_date, p.cutoff_date
     FROM analysis.jobs AS j
     JOIN population AS p USING (client_id)
-    WHERE j.competitive = 1
-        AND j.start_date >= p.index_date
-        AND j.start_date <= p.cutoff_date
+    WHERE counts_as_competitive_job(j.competitive, j.start_date, p.index_date, p.cutoff_date)
 ),
 -- The first competitive job: the earliest start; two on the same day → the lower job number.
 first_job AS (

@@ -155,7 +155,7 @@ def km_estimates_are_probabilities(warehouse: Warehouse) -> dg.AssetCheckResult:
 
 @dg.asset(key=keys.results("rmst"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_rmst(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Median times (95 % CI) and the restricted mean tenure to 365.25 days."""
+    """Median times (95 % CI) and the restricted mean tenure to 12 months."""
     with warehouse.connect() as con:
         return result(con, study, "rmst", survival_results.rmst_table(derive.tte_frame(con)),
                        ["param", "group_var", "group"])

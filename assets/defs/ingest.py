@@ -26,10 +26,6 @@ GROUP = "ingest"
 PASS_RATE_WARN_BELOW = 0.95
 
 
-def _md(df: pl.DataFrame, rows: int = 40) -> dg.MetadataValue:
-    return md(df, rows)
-
-
 ENROLMENT = SOURCES["asiakkaat"]
 
 
@@ -49,7 +45,7 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
         return dg.MaterializeResult(metadata={
             **{f"files_{k}": v for k, v in counts.items()},
             "rows_read_new": sum(o.rows_read for o in outcomes if o.outcome == "loaded"),
-            "files": _md(files)})
+            "files": md(files, 40)})
     return _load
 
 
@@ -81,8 +77,9 @@ def _staging_asset(src: Source) -> dg.AssetsDefinition:
             "rows_quarantined": summary.quarantined_rows,
             "field_defects": summary.field_defects,
             "pass_rate": dg.MetadataValue.float(round(summary.pass_rate, 4)),
-            "quarantined_by_rule": _md(by_rule), "per_file": _md(per_file.drop("balanced")),
-            "preview": _md(preview, 5), "dagster/row_count": summary.staged})
+            "quarantined_by_rule": md(by_rule, 40),
+            "per_file": md(per_file.drop("balanced"), 40),
+            "preview": md(preview, 5), "dagster/row_count": summary.staged})
     return _stage
 
 
@@ -96,7 +93,7 @@ def _reconciliation_check(src: Source) -> dg.AssetChecksDefinition:
         totals = reconciliation_totals(per_file)
         return dg.AssetCheckResult(
             passed=totals["unbalanced_files"] == 0, severity=dg.AssetCheckSeverity.ERROR,
-            metadata={**totals, "unbalanced": _md(per_file.filter(~pl.col("balanced")))})
+            metadata={**totals, "unbalanced": md(per_file.filter(~pl.col("balanced")), 40)})
     return _check
 
 
@@ -135,7 +132,7 @@ def quarantine_defects(warehouse: Warehouse) -> dg.MaterializeResult:
                           "quarantine.defects GROUP BY ALL ORDER BY source, level, rule").pl()
         total = con.sql("SELECT count(*) AS n FROM quarantine.defects").pl()["n"][0]
     return dg.MaterializeResult(metadata={"records": int(total), "by_source_and_rule":
-                                          _md(by_rule, 200), "dagster/row_count": int(total)})
+                                          md(by_rule, 200), "dagster/row_count": int(total)})
 
 
 @dg.asset_check(asset=quarantine_defects, name="identity_leak_scan", blocking=True,
@@ -146,7 +143,7 @@ def identity_leak_scan(warehouse: Warehouse) -> dg.AssetCheckResult:
     found = pl.DataFrame([{"table": x.table, "column": x.column, "values": x.values}
                           for x in leaks])
     return dg.AssetCheckResult(passed=not leaks, severity=dg.AssetCheckSeverity.ERROR,
-                               metadata={"columns_with_hetu": len(leaks), "where": _md(found)})
+                               metadata={"columns_with_hetu": len(leaks), "where": md(found, 40)})
 
 
 @dg.asset(key=keys.MANIFEST, group_name=GROUP, kinds={"json"},
@@ -166,7 +163,7 @@ def meta_manifest(warehouse: Warehouse, study: Study,
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)), "files": len(manifest["files"]),
         "git_commit": manifest["git_commit"], "uses_demo_key": manifest["uses_demo_key"],
-        "deliveries": _md(shown, 200)})
+        "deliveries": md(shown, 200)})
 
 
 @dg.definitions

@@ -37,11 +37,13 @@ import pandas as pd
 import polars as pl
 from scipy.stats import chi2, norm
 
+from ips_eval.employment.derive import first_job_within, followed_for
+from schemas.windows import TWELVE_MONTHS_DAYS
+
 REFERENCE: dict[str, object] = {"cohort": "pilot", "sex": "female", "dx_group": "psychotic",
                                 "work_history": 0}
 CLIENT_COVARIATES = ("cohort", "age", "sex", "dx_group", "work_history")
 JOB_COVARIATES = ("hours_week", "pay_subsidy")
-LOGIT_WINDOW_DAYS = 365.25
 
 
 MIN_LEVEL_ROWS = 20
@@ -225,14 +227,14 @@ def cox_zph(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np.ndarray
 
 def logit_job_within_12_months(ttfj: pl.DataFrame,
                                covariates: Sequence[str] = CLIENT_COVARIATES) -> pl.DataFrame:
-    """Logistic regression of any competitive job within 12 months (a TTFJ event with
-    time_days ≤ 365.25) among clients followed for the full 12 months (index + 365.25 ≤
-    cut-off, ``followup_days`` ≥ 365.25); odds ratios with Wald 95 % CIs."""
+    """Logistic regression of any competitive job within 12 months
+    (:func:`~ips_eval.employment.derive.first_job_within`) among clients followed for the full
+    12 months (:func:`~ips_eval.employment.derive.followed_for`); odds ratios with Wald 95 %
+    CIs."""
     import statsmodels.api as sm
 
-    eligible = ttfj.filter(pl.col("followup_days") >= LOGIT_WINDOW_DAYS).with_columns(
-        job=((pl.col("event") == 1) & (pl.col("time_days") <= LOGIT_WINDOW_DAYS))
-        .cast(pl.Float64))
+    eligible = ttfj.filter(followed_for(TWELVE_MONTHS_DAYS)).with_columns(
+        job=first_job_within(TWELVE_MONTHS_DAYS).cast(pl.Float64))
     data, dropped, pooled = design(eligible.select("job", *covariates), covariates,
                                    outcome="job")
     y = data.pop("job")

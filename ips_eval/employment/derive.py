@@ -20,27 +20,29 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from ips_eval.warehouse import run_sql
+from ips_eval.warehouse import run_sql, write_study_meta
 from schemas.windows import HEADLINE_CUTOFFS
 
-# DESIGN.md §4: 6 and 12 months
-WINDOWS_DAYS: dict[int, float] = {6: 182.625, 12: 365.25}
+
+def followed_for(window_days: float) -> pl.Expr:
+    """A client observed for the whole window: cut-off − index date ≥ the window's days
+    (``followup_days``; DESIGN.md §4, attachment to work)."""
+    return pl.col("followup_days") >= window_days
 
 
-def cutoff_params(cutoffs: Mapping[str, date]) -> dict[str, date]:
-    """The SQL parameters ``$cutoff_pilot`` and ``$cutoff_rrp``."""
-    missing = {"pilot", "rrp"} - set(cutoffs)
-    if missing:
-        raise ValueError(f"a cut-off is missing for cohort(s) {sorted(missing)}")
-    return {"cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"]}
+def first_job_within(window_days: float) -> pl.Expr:
+    """A first competitive job within the window: the TTFJ event (1) at most the window's days
+    after the index date — "a job within 12 months" of the logit model and the team outcomes."""
+    return (pl.col("event") == 1) & (pl.col("time_days") <= window_days)
 
 
 def build_clients_and_jobs(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> None:
     """analysis.clients and analysis.jobs (with analysis.employment_spells in between): built
     together because the per-client employment summary needs the jobs and the jobs need each
     client's index date, service end and cut-off."""
-    params = cutoff_params(cutoffs)
-    run_sql(con, "clients", params)
+    write_study_meta(con, cutoffs)
+    run_sql(con, "employment_macros")
+    run_sql(con, "clients")
     run_sql(con, "jobs")
     run_sql(con, "employment_spells")
     run_sql(con, "client_employment")
@@ -48,6 +50,7 @@ def build_clients_and_jobs(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str,
 
 def build_tte(con: duckdb.DuckDBPyConnection) -> None:
     """analysis.tte from analysis.clients and analysis.jobs (sql/tte.sql)."""
+    run_sql(con, "employment_macros")
     run_sql(con, "tte")
 
 
@@ -71,15 +74,16 @@ def headline(con: duckdb.DuckDBPyConnection,
     """The crude "% ever employed" as published, one row per (cohort, cut-off)
     (sql/headline.sql). Read from staging, not analysis.clients: the published cut-offs need
     not be the analysis cut-offs."""
+    run_sql(con, "employment_macros")
     frames = [table_frame(con, _sql("headline"), {"cohort": cohort, "cutoff": cutoff})
               for cohort, cutoff in cutoffs]
     return pl.concat(frames) if frames else pl.DataFrame()
 
 
 def attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Attachment to work at 6 and 12 months by cohort, region and all (sql/attachment.sql)."""
-    return table_frame(con, _sql("attachment"), {"window_6": WINDOWS_DAYS[6],
-                                                  "window_12": WINDOWS_DAYS[12]})
+    """Attachment to work at 6 and 12 months by cohort, region and all (sql/attachment.sql,
+    over the windows of meta.windows, written with analysis.clients)."""
+    return table_frame(con, _sql("attachment"))
 
 
 def quarterly(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

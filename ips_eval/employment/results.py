@@ -20,7 +20,6 @@ from collections.abc import Iterator
 import numpy as np
 import polars as pl
 
-from ips_eval.employment.derive import WINDOWS_DAYS
 from ips_eval.employment.survival import (
     StepCurve,
     aalen_johansen,
@@ -29,6 +28,7 @@ from ips_eval.employment.survival import (
     median_time,
     restricted_mean,
 )
+from schemas.windows import WINDOWS_DAYS
 
 TIMES_DAYS: tuple[float, ...] = (WINDOWS_DAYS[6], WINDOWS_DAYS[12])
 RMST_TAU_DAYS = WINDOWS_DAYS[12]
@@ -56,7 +56,7 @@ def _curves(rows: pl.DataFrame, param: str) -> Iterator[tuple[str, str, StepCurv
 
 
 def km_table(tte: pl.DataFrame) -> pl.DataFrame:
-    """km.csv: every param × group × {182.625, 365.25} days × method."""
+    """km.csv: every param × group × each of ``TIMES_DAYS`` (6 and 12 months) × method."""
     records = []
     for param in sorted(tte["param"].unique().to_list()):
         for group_var, group, rows in groups(tte.filter(pl.col("param") == param)):
@@ -84,8 +84,8 @@ KM_SCHEMA = {"param": pl.String, "group_var": pl.String, "group": pl.String,
 
 def rmst_table(tte: pl.DataFrame) -> pl.DataFrame:
     """rmst.csv: per param × group the median time (95 % CI) and, for the tenure params, the
-    restricted mean survival time to 365.25 days (R's survmean variance, normal CI). For TTFJ
-    the median is the time the AJ cumulative incidence of a first job reaches 0.5."""
+    restricted mean survival time to 12 months (``RMST_TAU_DAYS``; R's survmean variance, normal
+    CI). For TTFJ the median is the time the AJ cumulative incidence of a first job reaches 0.5."""
     records = []
     for param in sorted(tte["param"].unique().to_list()):
         for group_var, group, rows in groups(tte.filter(pl.col("param") == param)):

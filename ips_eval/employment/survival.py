@@ -163,7 +163,7 @@ class PointEstimate:
 
 
 def estimate_at(curve: StepCurve, t: float, level: float = 0.95) -> PointEstimate:
-    """The curve at time t (e.g. 182.625 days) with its log-log CI."""
+    """The curve at time t (e.g. 6 months in days) with its log-log CI."""
     estimate, se = curve.value_at(t)
     lower, upper = loglog_ci(estimate, se, level)
     after = np.searchsorted(curve.time, t, side="left")

@@ -9,8 +9,7 @@ from datetime import date
 
 import duckdb
 
-from ips_eval.scores.derive import cutoff_params
-from ips_eval.warehouse import require_columns, run_sql
+from ips_eval.warehouse import require_columns, run_sql, write_study_meta
 from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
 from schemas.instruments import FIDELITY_ITEMS, fidelity_bands
 
@@ -20,12 +19,12 @@ def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) 
     require_columns(con, "staging", "laatuarviot",
                     ["team", "region", "review_date", *FIDELITY_ITEMS])
     item = LAATUARVIOT.column(FIDELITY_ITEMS[0])
+    write_study_meta(con, cutoffs)
     run_sql(con, "fidelity", {
         "fidelity_items": list(FIDELITY_ITEMS),
         "fidelity_item_min": item.min,
         "fidelity_item_max": item.max,
         "fidelity_bands": fidelity_bands(),
         "regions": [{"region": r, "cohort": c} for r, c in COHORT_OF_REGION.items()],
-        **cutoff_params(cutoffs),
     })
     return con.execute("SELECT count(*) FROM analysis.fidelity").fetchall()[0][0]

@@ -160,11 +160,3 @@ def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
         rows["status"].append(status)
         rows["invalid"].append(invalid)
     return pa.table(rows, schema=YTUNNUS_LOOKUP)
-
-
-def hetu_candidates_lookup(values: Iterable[str | None]) -> pa.Table:
-    """Of free-text values that look HETU-like, those that really hold a valid HETU, with their
-    masked form: ``value → masked``."""
-    found = [v for v in values if v is not None and contains_valid_hetu(v)]
-    return pa.table({"value": found, "masked": [mask_hetus(v) for v in found]},
-                    schema=pa.schema([("value", pa.string()), ("masked", pa.string())]))

@@ -35,10 +35,6 @@ class ValidationSummary:
         return sum(f.outcome == REJECTED for f in self.files)
 
     @property
-    def rows_quarantined(self) -> int:
-        return sum(s.quarantined_rows for s in self.sources.values())
-
-    @property
     def balanced(self) -> bool:
         return bool(self.reconciliation.is_empty() or self.reconciliation["balanced"].all())
 

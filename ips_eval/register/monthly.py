@@ -35,7 +35,7 @@ import duckdb
 import polars as pl
 
 from ips_eval.outputs import write_result
-from ips_eval.warehouse import run_sql, sql_text
+from ips_eval.warehouse import run_sql, sql_text, write_study_meta
 from schemas.register_states import EMPLOYED, OTHER, PRIORITY, STATES, benefit_state_rows
 
 REGISTER_MONTHLY = "analysis.register_monthly"
@@ -70,10 +70,8 @@ def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str,
     Persons are processed in batches of about ``months_per_batch`` person-months, so that each
     batch's aggregate stays in memory at national scale (``sql/register_monthly.sql``)."""
     write_state_map(con)
-    run_sql(con, "register_monthly", {
-        "cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"],
-        "months_per_batch": months_per_batch,
-    })
+    write_study_meta(con, cutoffs)
+    run_sql(con, "register_monthly", {"months_per_batch": months_per_batch})
     batches = _one_row(con, "SELECT coalesce(max(batch) + 1, 0) FROM register_persons")[0]
     try:
         for batch in range(batches):

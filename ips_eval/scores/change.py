@@ -210,7 +210,6 @@ CHANGE_SCHEMA = {
     "rci_threshold": pl.Float64, "higher_is_better": pl.Boolean, "direction": pl.String,
 }
 
-CHANGE_ORDER = ("instrument", "contrast", "cohort", "group_var", "group")
 
 
 def change_scores(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:

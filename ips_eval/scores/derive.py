@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from ips_eval.export import export_dataset
-from ips_eval.warehouse import require_columns, run_sql
+from ips_eval.warehouse import require_columns, run_sql, write_study_meta
 from schemas.analysis import dataset
 from schemas.instruments import (
     FOLLOWUP_ITEMS,
@@ -25,10 +25,6 @@ from schemas.instruments import (
     item_rules,
     wave_windows,
 )
-
-
-def cutoff_params(cutoffs: Mapping[str, date]) -> dict[str, date]:
-    return {"cutoff_pilot": cutoffs["pilot"], "cutoff_rrp": cutoffs["rrp"]}
 
 
 def build_scores(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> dict[str, int]:
@@ -41,7 +37,8 @@ def build_scores(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) ->
                     ["client_id", "wave_intended", "response_date", "_file", "_delivery_date",
                      "_row", *item_names(), *FOLLOWUP_ITEMS])
     require_columns(con, "staging", "asiakkaat", ["client_id", "cohort", "index_date"])
-    run_sql(con, "survey_responses", {"wave_windows": wave_windows(), **cutoff_params(cutoffs)})
+    write_study_meta(con, cutoffs)
+    run_sql(con, "survey_responses", {"wave_windows": wave_windows()})
     run_sql(con, "scores", {"item_columns": item_names(), "item_rules": item_rules(),
                             "instrument_rules": instrument_rules()})
     run_sql(con, "survey_followup", {"followup_items": list(FOLLOWUP_ITEMS)})

@@ -20,6 +20,7 @@ from ips_eval.synth.plan import (
     STARTED_LATER,
     TEAMS,
 )
+from schemas.windows import DAYS_PER_YEAR
 
 # ICD-10 codes as referrals write them, weighted toward F20-F39 as in IPS services for people
 # with severe mental disorders; a few non-F codes that the pipeline must flag.
@@ -97,7 +98,7 @@ def team_coaches() -> dict[str, dict[str, list[str]]]:
 def _birth_and_sex(rng: np.random.Generator, index: date) -> tuple[date, bool]:
     # Clients are young on average (mean about 33), never under 18 or over 64 at the index date.
     age_years = 18 + 46 * rng.beta(1.5, 3.2)
-    birth = index - timedelta(days=int(age_years * 365.25))
+    birth = index - timedelta(days=int(age_years * DAYS_PER_YEAR))
     return birth, bool(rng.random() < 0.5)
 
 

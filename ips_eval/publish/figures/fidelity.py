@@ -1,7 +1,7 @@
 """Figure: IPS-25 fidelity against employment by team (``out/figures/fidelity_vs_employment``).
 
 x = the team's latest IPS-25 total (``analysis.fidelity``), y = the share of its clients with a
-full 12-month window who had a competitive job within 365.25 days (the same equal-window share
+full 12-month window who had a competitive job within 12 months (the same equal-window share
 as Table 7, :func:`ips_eval.publish.tables.regions.team_outcomes`), one point per team, coloured by
 cohort, sized by the clients in the window, with the IPS-25 bands shaded.
 

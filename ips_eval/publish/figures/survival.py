@@ -1,7 +1,7 @@
 """Survival figures: Kaplan–Meier job tenure (TENURE1) by cohort with a numbers-at-risk table,
 and the Aalen–Johansen cumulative incidence of a first job by cohort with 95 % log-log bands.
 Curves come from ``ips_eval.employment.survival`` (the estimates of km.csv); time is shown in months
-(1 month = 365.25 / 12 days)."""
+(1 month = ``schemas.windows.DAYS_PER_MONTH`` days)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from ips_eval.employment.survival import StepCurve, aalen_johansen, kaplan_meier
 from ips_eval.publish.tables.disclosure import MIN_CELL, is_small, shown  # noqa: E402
 from schemas.analysis import value_label_set  # noqa: E402
 from schemas.codebook import L, Lang  # noqa: E402
+from schemas.windows import DAYS_PER_MONTH  # noqa: E402
 
-DAYS_PER_MONTH = 365.25 / 12
 RISK_TABLE_STEP_MONTHS = 3
 COLOURS = {"pilot": "#1f5f8b", "rrp": "#c8553d"}
 TEXT = {

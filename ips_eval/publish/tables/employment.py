@@ -33,10 +33,10 @@ from ips_eval.publish.tables.numbers import (
 )
 from schemas.codebook import Lang
 from schemas.table_text import text
+from schemas.windows import DAYS_PER_MONTH, SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 COHORTS = ("pilot", "rrp")
-MONTH_DAYS = 365.25 / 12
-WINDOWS = (("months_6", 182.625), ("months_12", 365.25))
+WINDOWS = (("months_6", SIX_MONTHS_DAYS), ("months_12", TWELVE_MONTHS_DAYS))
 TENURE_PARAMS = ("TENURE1", "TENURE1_REG", "TENURE")
 
 
@@ -100,7 +100,7 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
     for i, r in enumerate(headline.iter_rows(named=True)):
         if r["cutoff_date"] == source.cutoffs.get(r["cohort"]):
             analysis_rows[i] = r["cohort"]
-            at_risk = _at(km, "TTFJ", "AJ", "cohort", r["cohort"], 365.25)
+            at_risk = _at(km, "TTFJ", "AJ", "cohort", r["cohort"], TWELVE_MONTHS_DAYS)
             if at_risk is not None:
                 cells.add(("at_risk", i), at_risk["n_at_risk"])
                 # the analysis may hold fewer clients than staging (index after the cut-off)
@@ -122,7 +122,7 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
         row = {
             "stub": stub,
             "cutoff": fmt_date(r["cutoff_date"], lang),
-            "followup": shown(fmt_number(days.median() / MONTH_DAYS if days.len() else None,
+            "followup": shown(fmt_number(days.median() / DAYS_PER_MONTH if days.len() else None,
                                          1, lang), too_few(days.len())),
             "started": shown(fmt_int(r["clients_started"], lang), ("started", i) in hidden),
             "employed": shown(fmt_n_pct(r["clients_employed"], r["pct_employed"], lang),
@@ -136,7 +136,8 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
             c = counts[t].filter(pl.col("group") == cohort)
             n, ev = (c["n"][0], c["events_t"][0]) if c.height else (None, None)
             row[key] = _pct_ci(estimate, _estimate_hidden(n, ev), lang)
-        at_risk = _at(km, "TTFJ", "AJ", "cohort", cohort, 365.25) if i in analysis_rows else None
+        at_risk = (_at(km, "TTFJ", "AJ", "cohort", cohort, TWELVE_MONTHS_DAYS)
+                   if i in analysis_rows else None)
         row["at_risk"] = "" if at_risk is None else shown(fmt_int(at_risk["n_at_risk"], lang),
                                                           ("at_risk", i) in hidden)
         rows.append(row)
@@ -234,11 +235,12 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame,
             median_lo = _first(summary, "median_ci_lower", "median_lower")
             median_hi = _first(summary, "median_ci_upper", "median_upper")
             row["median"] = shown(fmt_estimate_ci(
-                *(None if v is None else v / MONTH_DAYS for v in (median, median_lo, median_hi)),
+                *(None if v is None else v / DAYS_PER_MONTH
+                  for v in (median, median_lo, median_hi)),
                 1, lang), hide_summary) if median is not None else ""
             value = _first(summary, "rmst_days", "rmst", "estimate")
             row["rmst"] = "" if value is None else shown(
-                fmt_number(value / MONTH_DAYS, 1, lang), hide_summary)
+                fmt_number(value / DAYS_PER_MONTH, 1, lang), hide_summary)
             rows.append(row)
 
     labels = {"jobs": text("jobs_n", lang), "ended": text("ended_n", lang),

@@ -22,7 +22,6 @@ from schemas.codebook import Lang
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
 MINUS = "\u2212"
-EN_DASH = "\u2013"
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
 

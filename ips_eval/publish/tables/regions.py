@@ -2,8 +2,8 @@
 of the fidelity-against-employment figure.
 
 Employment per team (:func:`team_outcomes`): of the clients with a full 12-month window
-(index + 365.25 days ≤ the cut-off, DESIGN.md §4), those whose first competitive job (``TTFJ``
-event 1) came within 365.25 days — an equal window for every team, unlike the crude share.
+(a full window before the cut-off, DESIGN.md §4), those whose first competitive job (``TTFJ``
+event 1) came within 12 months — an equal window for every team, unlike the crude share.
 Per region also the quarterly employment rate pooled over its quarters (Σ working / Σ active,
 ``results.quarterly``). Fidelity per team: its latest review on or before the cut-off with a
 total; a region's total is the mean of its teams' latest totals, banded by the IPS-25 bands
@@ -17,24 +17,24 @@ from __future__ import annotations
 
 import polars as pl
 
+from ips_eval.employment.derive import first_job_within, followed_for
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, as_strings, value_label
 from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
 from ips_eval.publish.tables.numbers import fmt_date, fmt_int, fmt_n_pct, fmt_number, fmt_pct
 from schemas.codebook import REGIONS, Lang
 from schemas.instruments import FIDELITY_BANDS
 from schemas.table_text import text
-
-YEAR_DAYS = 365.25
+from schemas.windows import TWELVE_MONTHS_DAYS
 
 
 def team_outcomes(clients: pl.DataFrame, tte: pl.DataFrame) -> pl.DataFrame:
     """Per team: ``clients``, ``window`` (clients with 12 months' follow-up) and ``employed``
-    (of them, a first competitive job within 365.25 days), with ``pct_employed``."""
+    (of them, a first competitive job within 12 months), with ``pct_employed``."""
     first_job = tte.filter(pl.col("param") == "TTFJ").select(
-        "client_id", job12=(pl.col("event") == 1) & (pl.col("time_days") <= YEAR_DAYS))
-    frame = clients.select("client_id", "team", "region", "cohort", "index_date",
-                           "cutoff_date").join(first_job, on="client_id", how="left")
-    in_window = (pl.col("cutoff_date") - pl.col("index_date")).dt.total_days() >= YEAR_DAYS
+        "client_id", job12=first_job_within(TWELVE_MONTHS_DAYS))
+    frame = clients.select("client_id", "team", "region", "cohort",
+                           "followup_days").join(first_job, on="client_id", how="left")
+    in_window = followed_for(TWELVE_MONTHS_DAYS)
     return (frame.group_by("region", "cohort", "team").agg(
         clients=pl.len(),
         window=in_window.sum(),
