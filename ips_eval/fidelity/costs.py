@@ -6,7 +6,8 @@
   ``funding_eur`` and ``coach_fte`` are empty when a value is missing (a quarantined field);
   ``clients_per_fte`` = client-years / coaches' person-years (the caseload standard: ≤ 20);
 - ``clients_started``: clients whose index date falls in the unit's years;
-- ``client_years``: in-service days in the unit's years / 365.25 (``sql/client_service_years.sql``);
+- ``client_years``: in-service days in the unit's years / the days of a year
+  (``schemas.windows.DAYS_PER_YEAR``; ``sql/client_service_years.sql``);
 - ``clients_window_12m`` / ``clients_employed_12m``: of the clients started, those with 12 months
   of follow-up / of them, those with a first competitive job within 12 months;
 - ``cost_per_client`` = cost / clients started; ``cost_per_client_year`` = cost / client-years;
@@ -27,6 +28,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from ips_eval.employment.derive import first_job_within, followed_for
 from ips_eval.warehouse import run_sql
 from schemas.windows import DAYS_PER_YEAR, TWELVE_MONTHS_DAYS
 
@@ -40,7 +42,7 @@ COST_COLUMNS = ("region", "cohort", "year", "cost_eur", "clients_started", "clie
 
 def build_service_years(con: duckdb.DuckDBPyConnection) -> int:
     """analysis.client_service_years (needs analysis.clients and analysis.tte); its rows."""
-    run_sql(con, "client_service_years", {"window_12": TWELVE_MONTHS_DAYS})
+    run_sql(con, "client_service_years")
     return con.execute("SELECT count(*) FROM analysis.client_service_years").fetchall()[0][0]
 
 
@@ -117,8 +119,9 @@ def costs_table(service: pl.DataFrame, costs: pl.DataFrame,
         # amounts are in cents: a sum rounded to cents is exact whatever the summation order
         cost = round(float(c["cost_eur"].sum()), 2) if complete else None
         started = s.filter(pl.col("started"))
-        window = int(started["window_12m"].sum())
-        employed = int(started["employed_12m"].sum())
+        window = started.filter(followed_for(TWELVE_MONTHS_DAYS)).height
+        employed = started.filter(followed_for(TWELVE_MONTHS_DAYS)
+                                  & first_job_within(TWELVE_MONTHS_DAYS)).height
         share = employed / window if window else None
         client_years = float(s["days_in_service"].sum()) / DAYS_PER_YEAR
         fte = _total(c, "coach_fte", 1)
