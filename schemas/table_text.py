@@ -432,6 +432,13 @@ TEXT: dict[str, Label] = {
         "{teams} teams. Each team's latest review with all 25 items scored (by the cut-off); "
         "mean over the teams. All reviews: the mean over teams of each team's mean over all its "
         "reviews."),
+    "fidelity_trend_note": L(
+        "Tiimien ({teams}, vähintään kaksi arviota) IPS-25-kokonaispisteet muuttuivat arvioiden "
+        "välillä keskimäärin {mean} pistettä vuodessa (mediaani {median}).",
+        "Teamens ({teams}, minst två bedömningar) IPS-25-totalpoäng ändrades mellan "
+        "bedömningarna i genomsnitt {mean} poäng per år (median {median}).",
+        "Across their reviews the teams' IPS-25 totals ({teams} teams with two or more "
+        "reviews) changed by {mean} points a year on average (median {median})."),
     "fidelity_cox_unadjusted": L(
         "Ensimmäisen työn hetkellinen vaarasuhde 10 IPS-25-pistettä kohden (tiimin viimeisin "
         "arvio ennen aloitusta; syykohtainen Cox-malli, tiimeittäin ryvästetyt keskivirheet): "

@@ -97,8 +97,10 @@ def test_the_item_table_lists_every_item_with_its_share_of_teams_among_the_lowes
                          "ci_lower": 1.0, "ci_upper": 1.4, "p": 0.04, "n": 500, "teams": 20}])
     for lang in ("fi", "sv", "en"):
         table = build_fidelity_items(item_profile(FIDELITY), cox, lang,
-                                     DeliverySet({"pilot": d(2023, 6, 30)}))
+                                     DeliverySet({"pilot": d(2023, 6, 30)}), trend(FIDELITY))
         assert table.data.height == 25 and table.small_counts() == []
         k12 = table.data.row(11, named=True)
         assert k12["stub"].startswith("12. ") and k12["lowest"].startswith("100")
         assert any("500" in note for note in table.notes)
+    # HEL-T1, the one team with two reviews, went from 70 to 95 points in 365 days
+    assert any("1 teams" in n and "25.0 points a year" in n for n in table.notes)

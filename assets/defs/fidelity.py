@@ -29,6 +29,7 @@ from ips_eval.publish.figures.standards import (
 )
 from ips_eval.publish.tables.catalog import read_warehouse_table
 from ips_eval.scores.derive import export_analysis_dataset
+from schemas.standards import STANDARDS
 
 GROUP = "fidelity"
 
@@ -104,6 +105,18 @@ def results_process(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
             "indicator", "n", "value", "standard", "share_meeting_standard")
         return result(con, study, "process", table, ["indicator", "level", "unit"],
                       overall=md(overall))
+
+
+@dg.asset_check(asset=keys.results("process"), blocking=True,
+                description="Every indicator has its overall row, with clients or coach-weeks.")
+def process_reports_every_indicator(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        overall = con.sql("SELECT indicator, n, value FROM results.process "
+                          "WHERE level = 'all' ORDER BY indicator").pl()
+    missing = set(STANDARDS) - set(overall.filter(pl.col("n") > 0)["indicator"].to_list())
+    return dg.AssetCheckResult(passed=not missing, severity=dg.AssetCheckSeverity.ERROR,
+                               metadata={"missing": ", ".join(sorted(missing)) or "none",
+                                         "overall": md(overall)})
 
 
 @dg.asset(key=keys.results("process_monthly"), group_name=GROUP, kinds={"duckdb", "csv"},

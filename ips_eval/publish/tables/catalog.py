@@ -74,9 +74,10 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("process", ("results.process",),
               lambda f, lang, s: build_process(f["results.process"], lang, s)),
     TableSpec("fidelity_items", ("results.fidelity_items",),
-              lambda f, lang, s: build_fidelity_items(f["results.fidelity_items"],
-                                                      f.get("results.fidelity_cox"), lang, s),
-              optional=("results.fidelity_cox",)),
+              lambda f, lang, s: build_fidelity_items(
+                  f["results.fidelity_items"], f.get("results.fidelity_cox"), lang, s,
+                  f.get("results.fidelity_trend")),
+              optional=("results.fidelity_cox", "results.fidelity_trend")),
     TableSpec("costs", ("results.costs",),
               lambda f, lang, s: build_costs(f["results.costs"], lang, s)),
 )

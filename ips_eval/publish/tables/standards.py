@@ -1,6 +1,7 @@
 """The implementation evaluation's tables: the IPS process standards by region and team
-(``results.process``) and the IPS-25 item profile (``results.fidelity_items``, with the
-client-level Cox model of ``results.fidelity_cox`` in a note).
+(``results.process``) and the IPS-25 item profile (``results.fidelity_items``, with the trend
+across reviews of ``results.fidelity_trend`` and the client-level Cox model of
+``results.fidelity_cox`` in notes).
 
 Process standards: one row per team, region, cohort and overall. Coaches are not shown (a
 coach is a small group). The clients of a row (its first-meeting ``n``) are its count cell:
@@ -130,8 +131,20 @@ def _cox_note(cox: pl.DataFrame | None, lang: Lang) -> list[str]:
     return notes
 
 
+def _trend_note(trend: pl.DataFrame | None, lang: Lang) -> list[str]:
+    if trend is None or trend.is_empty():
+        return []
+    slopes = trend.group_by("team").agg(pl.col("slope_per_year").first()).drop_nulls()
+    if slopes.is_empty():
+        return []
+    return [text("fidelity_trend_note", lang, teams=slopes.height,
+                 mean=fmt_number(slopes["slope_per_year"].mean(), 1, lang),
+                 median=fmt_number(slopes["slope_per_year"].median(), 1, lang))]
+
+
 def build_fidelity_items(items: pl.DataFrame, cox: pl.DataFrame | None, lang: Lang,
-                         source: DeliverySet) -> PublishedTable:
+                         source: DeliverySet, trend: pl.DataFrame | None = None
+                         ) -> PublishedTable:
     def value(level: str, unit: str, item: str, column: str) -> dict | None:
         part = items.filter((pl.col("level") == level) & (pl.col("unit") == unit)
                             & (pl.col("item") == item))
@@ -163,5 +176,6 @@ def build_fidelity_items(items: pl.DataFrame, cox: pl.DataFrame | None, lang: La
         data=as_strings(data), labels=labels, stub="stub",
         stubhead=text("fidelity_item", lang),
         spanners=[(text("fidelity_items_latest", lang), ["all", *cohorts])],
-        notes=[text("fidelity_items_note", lang, teams=teams or 0), *_cox_note(cox, lang)],
+        notes=[text("fidelity_items_note", lang, teams=teams or 0), *_trend_note(trend, lang),
+               *_cox_note(cox, lang)],
         source=source.note(lang))
