@@ -93,7 +93,7 @@ def analysis_process_standards(warehouse: Warehouse):
 
 
 @dg.asset(key=keys.results("process"), group_name=GROUP, kinds={"duckdb", "csv"},
-          deps=[keys.COACH_WEEKS, keys.COACH_MONTHS, keys.CLIENT_PROCESS])
+          deps=[keys.COACHES, keys.COACH_WEEKS, keys.COACH_MONTHS, keys.CLIENT_PROCESS])
 def results_process(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """IPS process standards by coach, team, region, cohort and overall (process.csv)."""
     with warehouse.connect() as con:
