@@ -15,6 +15,7 @@ from test_change import analysis_tables
 from test_scores import CUTOFFS, D0, answer, client, con, create_staging, esis, mhi, qol  # noqa: F401
 
 from assets.defs import scores as score_assets
+from assets.defs.fidelity import analysis_fidelity
 from assets.defs.resources import Study, Warehouse
 from ips_eval.scores.derive import build_scores
 from ips_eval.scores.surveys import (
@@ -128,7 +129,8 @@ def test_scores_assets_materialise_with_their_checks(tmp_path: Path):
                        cutoff_pilot=CUTOFFS["pilot"].isoformat(),
                        cutoff_rrp=CUTOFFS["rrp"].isoformat()),
     }
-    assets = dg.load_assets_from_modules([score_assets])
+    # analysis/fidelity moved to the fidelity domain's module
+    assets = [*dg.load_assets_from_modules([score_assets]), analysis_fidelity]
     checks = dg.load_asset_checks_from_modules([score_assets])
     result = dg.materialize([*assets, *checks], resources=resources)
     assert result.success

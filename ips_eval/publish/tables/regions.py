@@ -32,8 +32,10 @@ def team_outcomes(clients: pl.DataFrame, tte: pl.DataFrame) -> pl.DataFrame:
     (of them, a first competitive job within 12 months), with ``pct_employed``."""
     first_job = tte.filter(pl.col("param") == "TTFJ").select(
         "client_id", job12=first_job_within(TWELVE_MONTHS_DAYS))
-    frame = clients.select("client_id", "team", "region", "cohort",
-                           "followup_days").join(first_job, on="client_id", how="left")
+    frame = clients.select(
+        "client_id", "team", "region", "cohort",
+        followup_days=(pl.col("cutoff_date") - pl.col("index_date")).dt.total_days(),
+    ).join(first_job, on="client_id", how="left")
     in_window = followed_for(TWELVE_MONTHS_DAYS)
     return (frame.group_by("region", "cohort", "team").agg(
         clients=pl.len(),
