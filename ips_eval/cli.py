@@ -44,9 +44,12 @@ def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
     )
 
 
-def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int) -> None:
+def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int | None) -> None:
     from ips_eval.synth import write_study
+    from ips_eval.synth.study import DEFAULT_COMPARISON_PERSONS
 
+    if comparison_persons is None:
+        comparison_persons = DEFAULT_COMPARISON_PERSONS
     print(f"Writing the synthetic study to {out} (seed {seed}, defect rate {defects}, "
           f"{comparison_persons} comparison persons) …", file=sys.stderr, flush=True)
     summary = write_study(out, seed=seed, defects=defects,
@@ -66,7 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     deliveries = args.deliveries
     if deliveries is None:
         deliveries = default_deliveries_dir()
-        _synthesise(deliveries, DEFAULT_SEED, 0.02, 0)
+        _synthesise(deliveries, DEFAULT_SEED, 0.02, None)
     elif not deliveries.is_dir():
         print(f"ips-eval: no delivery folder at {deliveries}", file=sys.stderr)
         return 2
@@ -113,8 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
                        f"(default {DEFAULT_SEED}: calibrated to the published figures)")
     synth.add_argument("--defects", type=float, default=0.02,
                        help="defect rate (default 0.02; 0 = a clean study)")
-    synth.add_argument("--comparison-persons", type=int, default=0, metavar="N",
-                       help="add register rows for N non-client persons (scale tests)")
+    synth.add_argument("--comparison-persons", type=int, default=None, metavar="N",
+                       help="general-population register comparison persons (default 11,000; "
+                       "8 client-like persons per linked client come on top, about 20,000 in "
+                       "all); more for scale tests")
     synth.set_defaults(func=cmd_synth)
 
     common = argparse.ArgumentParser(add_help=False)

@@ -233,17 +233,25 @@ class RowRule:
     broken_when: str
 
 
-# The study's data window starts in 2019 (contract: a date before 2019 is a row defect).
+# The study's data window starts in 2019 (contract: a date before 2019 is a row defect); the
+# register extracts reach 24 months before the earliest index dates of 2020, so theirs in 2017.
 EARLIEST_DATE = date(2019, 1, 1)
+REGISTER_EARLIEST_DATE = date(2017, 1, 1)
 
 
-def date_window_rules(columns: tuple[str, ...]) -> tuple[RowRule, ...]:
-    """2019-01-01 ≤ date ≤ the delivery date, for each checked date column."""
+def date_window_rules(columns: tuple[str, ...], lower: tuple[str, ...] | None = None,
+                      register: bool = False) -> tuple[RowRule, ...]:
+    """First valid date ≤ date (for the ``lower`` columns, default all) and date ≤ the delivery
+    date, for each checked date column. The first valid date is 2019-01-01, or 2017-01-01 for a
+    register extract (``$earliest_date`` / ``$register_earliest_date``)."""
+    before = (RowRule("date_before_2017", "", "{c} < $register_earliest_date") if register
+              else RowRule("date_before_2019", "", "{c} < $earliest_date"))
+    lower = columns if lower is None else lower
     return tuple(
         rule
         for c in columns
-        for rule in (RowRule("date_before_2019", c, f"{c} < $earliest_date"),
-                     RowRule("date_after_delivery", c, f"{c} > _delivery_date"))
+        for rule in ((RowRule(before.rule, c, before.broken_when.format(c=c)),) if c in lower
+                     else ()) + (RowRule("date_after_delivery", c, f"{c} > _delivery_date"),)
     )
 
 
@@ -266,6 +274,8 @@ class Source:
     extensions: tuple[str, ...]
     register: bool = False  # a register extract (keyed by hetu, comparison persons possible)
     date_columns_checked: tuple[str, ...] = field(default=())  # 2019 ≤ date ≤ delivery date
+    # the columns of date_columns_checked with a lower bound (None: all of them)
+    date_lower_checked: tuple[str, ...] | None = None
     row_rules: tuple[RowRule, ...] = field(default=())  # cross-field rules that reject the row
 
     @property
@@ -275,7 +285,8 @@ class Source:
     @property
     def all_row_rules(self) -> tuple[RowRule, ...]:
         """The source's cross-field rules plus its date-window rules."""
-        return self.row_rules + date_window_rules(self.date_columns_checked)
+        return self.row_rules + date_window_rules(self.date_columns_checked,
+                                                  self.date_lower_checked, self.register)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -348,6 +359,8 @@ TYOSUHTEET = Source(
     "tyosuhteet", "tyosuhteet", L("Työsuhteet", "Anställningar", "Job spells"),
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("start_date", "end_date"),
+    # contract: a period that starts before 2017 but ends on or after 1.1.2017 is valid
+    date_lower_checked=("end_date",),
     row_rules=(RowRule("end_before_start", "end_date", "end_date < start_date"), UNKNOWN_CLIENT),
     columns=(
         CLIENT_ID,
@@ -512,6 +525,8 @@ KELA = Source(
                                  "Kela benefit periods"),
     extensions=(".csv",), register=True,
     date_columns_checked=("start_date", "end_date"),
+    # contract: a period that starts before 2017 but ends on or after 1.1.2017 is valid
+    date_lower_checked=("end_date",),
     row_rules=(RowRule("end_before_start", "end_date", "end_date < start_date"),),
     columns=(
         Column("hetu", "pid", "str", L("Pseudonyymi", "Pseudonym", "Pseudonym"), key=True,

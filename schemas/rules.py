@@ -47,6 +47,9 @@ RULES: dict[str, Rule] = {
         Rule("end_before_start", "row", "end date before start date (job spell, benefit period)",
              "loppupäivä ennen alkupäivää"),
         Rule("date_before_2019", "row", "a date before 1.1.2019", "päivämäärä ennen vuotta 2019"),
+        Rule("date_before_2017", "row", "a date before 1.1.2017 in a register extract (a Kela "
+             "period counts when it ends on or after it)", "rekisteriaineiston päivämäärä ennen "
+             "vuotta 2017"),
         Rule("date_after_delivery", "row", "a date after the delivery date (in the future)",
              "päivämäärä toimituspäivän jälkeen"),
         Rule("unknown_client", "row", "client code not found in the enrolment forms",

@@ -136,6 +136,25 @@ TEXT: dict[str, Label] = {
         "utan dem.",
         "Job = a paid job on the open labour market starting on or after the index date and "
         "on or before the cut-off; pay-subsidised jobs count, and are also shown left out."),
+    "difference_row": L("Ero: pilotit − RRP, %-yksikköä (95 %:n LV)",
+                        "Skillnad: piloter − RRP, procentenheter (95 % KI)",
+                        "Difference: pilots − RRP, percentage points (95% CI)"),
+    "difference_note": L(
+        "Ero: kohorttien kumulatiivisten ilmaantuvuuksien erotus, varianssina kohorttien "
+        "Aalen–Johansen-varianssien summa (riippumattomat kohortit). Grayn testi "
+        "kumulatiivisten ilmaantuvuuskäyrien yhtäsuuruudelle: p = {p}.",
+        "Skillnad: skillnaden mellan kohorternas kumulativa incidens, med summan av "
+        "kohorternas Aalen–Johansen-varianser (oberoende kohorter). Grays test av lika "
+        "kumulativa incidenskurvor: p = {p}.",
+        "Difference: the difference between the cohorts' cumulative incidences, its variance "
+        "the sum of the cohorts' Aalen–Johansen variances (independent cohorts). Gray's test "
+        "of equal cumulative incidence curves: p = {p}."),
+    "few_at_risk_note": L(
+        "{mark} Alle {n} henkilöä vielä riskijoukossa tällä ajanhetkellä: estimaatti on "
+        "epätarkka.",
+        "{mark} Färre än {n} personer kvar i riskmängden vid denna tidpunkt: skattningen är "
+        "osäker.",
+        "{mark} Fewer than {n} people still at risk at this time: the estimate is imprecise."),
     "published_row_note": L(
         "Kumulatiivinen ilmaantuvuus on laskettu kohortin analyysin rajauspäivään.",
         "Den kumulativa incidensen är beräknad till kohortens analysbrytdatum.",
@@ -160,6 +179,22 @@ TEXT: dict[str, Label] = {
         "brytdatum eller, utan slutdatum och om tjänsten avslutades, då tjänsten avslutades.",
         "A job ending on or before the cut-off has ended. Others are censored at the cut-off "
         "or, without an end date when the service ended, at the end of the service."),
+    "analysis_role": L("{analysis} ({role})", "{analysis} ({role})", "{analysis} ({role})"),
+    "primary_analysis": L("ensisijainen analyysi", "primär analys", "primary analysis"),
+    "sensitivity_analysis": L("herkkyysanalyysi", "känslighetsanalys", "sensitivity analysis"),
+    "tenure_roles_note": L(
+        "Ensisijainen analyysi: ensimmäinen työsuhde tulorekisterillä täydennettynä (työsuhde, "
+        "jonka seuranta päättyi palvelun päättyessä, jatkuu niin kauan kuin samalta "
+        "työnantajalta on maksettu palkkaa). Herkkyysanalyysi: sama ilman tulorekisteriä, "
+        "sensuroituna palvelun päättyessä.",
+        "Primär analys: första anställningen kompletterad med inkomstregistret (en anställning "
+        "vars uppföljning slutade när tjänsten avslutades fortsätter så länge samma "
+        "arbetsgivare har betalat lön). Känslighetsanalys: densamma utan inkomstregistret, "
+        "censurerad när tjänsten avslutades.",
+        "Primary analysis: the first job augmented with the Incomes Register (a job whose "
+        "follow-up ended when the service ended runs on while the same employer paid wages). "
+        "Sensitivity analysis: the same without the register, censored when the service "
+        "ended."),
     "rmst_note": L(
         f"RMST = rajattu keskimääräinen kesto 12 kuukauden ({_12['fi']} päivän) aikarajaan asti. "
         "Mediaani puuttuu, kun alle puolet työsuhteista on päättynyt.",
@@ -178,19 +213,51 @@ TEXT: dict[str, Label] = {
     "intercept": L("Vakiotermi", "Intercept", "Intercept"),
     "hr_ci": L("HR (95 %:n LV)", "HR (95 % KI)", "HR (95% CI)"),
     "events_n": L("Päättyneitä, n", "Händelser, n", "Events, n"),
-    "ph_test": L("PH-testi, p", "PH-test, p", "PH test, p"),
+    "ph_test": L("PH-testi (rank), p", "PH-test (rank), p", "PH test (rank), p"),
+    "ph_test_km": L("PH-testi (KM), p", "PH-test (KM), p", "PH test (KM), p"),
     "cox_note": L(
         "HR > 1: työsuhde päättyy todennäköisemmin. Efronin menetelmä tasatilanteille; kaikkien "
         "työsuhteiden mallissa asiakkaittain klusteroidut robustit keskivirheet. PH-testi = "
-        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit). Täydellisten "
-        "havaintojen analyysi.",
+        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit), R:n "
+        "cox.zph(transform = \"rank\"); vieressä sama testi R:n oletusmuunnoksella "
+        "transform = \"km\". Täydellisten havaintojen analyysi.",
         "HR > 1: anställningen slutar sannolikare. Efrons metod för lika tider; i modellen för "
         "alla anställningar robusta standardfel klustrade per klient. PH-test = globalt test av "
-        "antagandet om proportionella risker (Schoenfeld-residualer). Analys av fullständiga "
-        "observationer.",
+        "antagandet om proportionella risker (Schoenfeld-residualer), R:s "
+        "cox.zph(transform = \"rank\"); bredvid samma test med R:s standardtransformation "
+        "transform = \"km\". Analys av fullständiga observationer.",
         "HR > 1: the job is more likely to end. Efron's method for ties; in the all-jobs model "
         "robust standard errors clustered by client. PH test = global test of proportional "
-        "hazards (Schoenfeld residuals). Complete-case analysis."),
+        "hazards (Schoenfeld residuals), R's cox.zph(transform = \"rank\"); beside it the same "
+        "test with R's default transform = \"km\". Complete-case analysis."),
+    "competing_title": L(
+        "Taulukko 4b. Ensimmäiseen työhön liittyvät tekijät kilpailevin riskein "
+        "(syykohtainen Coxin malli ja Fine–Grayn malli)",
+        "Tabell 4b. Faktorer förknippade med det första arbetet med konkurrerande risker "
+        "(orsaksspecifik Cox-modell och Fine–Gray-modell)",
+        "Table 4b. Factors associated with a first job under competing risks (cause-specific "
+        "Cox and Fine–Gray models)"),
+    "model": L("Malli", "Modell", "Model"),
+    "model_cause_specific": L("Syykohtainen Coxin malli", "Orsaksspecifik Cox-modell",
+                              "Cause-specific Cox model"),
+    "model_fine_gray": L("Fine–Grayn malli (alajakauman riskit)",
+                         "Fine–Gray-modell (subdistributionsrisker)",
+                         "Fine–Gray model (subdistribution hazards)"),
+    "first_jobs_n": L("Ensimmäisiä töitä, n", "Första arbeten, n", "First jobs, n"),
+    "competing_note": L(
+        "HR > 1: ensimmäinen työ löytyy nopeammin (syykohtainen malli: palvelun päättyminen "
+        "ilman työtä sensuroituna) tai todennäköisemmin (Fine–Gray: kumulatiivinen "
+        "ilmaantuvuus, palvelun päättyminen kilpailevana tapahtumana; R:n survival::finegray + "
+        "coxph painoin, robustit keskivirheet). Efronin menetelmä tasatilanteille; "
+        "täydellisten havaintojen analyysi.",
+        "HR > 1: det första arbetet hittas snabbare (orsaksspecifik modell: avslutad tjänst "
+        "utan arbete censurerad) eller sannolikare (Fine–Gray: kumulativ incidens, avslutad "
+        "tjänst som konkurrerande händelse; R:s survival::finegray + coxph med vikter, robusta "
+        "standardfel). Efrons metod för lika tider; analys av fullständiga observationer.",
+        "HR > 1: a first job comes sooner (cause-specific model: the service ending without a "
+        "job censored) or more likely (Fine–Gray: cumulative incidence, the service ending as "
+        "the competing event; R's survival::finegray + coxph with weights, robust standard "
+        "errors). Efron's method for ties; complete-case analysis."),
     "reference_levels": L("Vertailuryhmät: {levels}.", "Referensgrupper: {levels}.",
                           "Reference groups: {levels}."),
 
@@ -250,18 +317,30 @@ TEXT: dict[str, Label] = {
     "term_wave12": L("12 kk (vs. alku)", "12 mån (vs. start)", "12 months (vs. baseline)"),
     "term_rrp": L("RRP-kohortti (vs. pilotit)", "RRP-kohort (vs. piloter)",
                   "RRP cohort (vs. pilots)"),
-    "term_employed": L("Työssä viimeiseen vastaukseen mennessä",
-                       "I arbete före det senaste svaret", "Employed by the last answer"),
+    "term_employed": L("Työssä vastauspäivänä", "I arbete på svarsdagen",
+                       "In a job on the answer date"),
+    "mixed_primary": L("ensisijainen malli", "primär modell", "primary model"),
+    "mixed_secondary": L("toissijainen malli: työssäolo ajassa muuttuvana",
+                         "sekundär modell: arbete som tidsberoende variabel",
+                         "secondary model: employment time-varying"),
     "term_female": L("Nainen", "Kvinna", "Female"),
     "term_var_client": L("Varianssi: asiakas", "Varians: klient", "Variance: client"),
     "term_var_residual": L("Varianssi: jäännös", "Varians: residual", "Variance: residual"),
     "mixed_note": L(
         "Satunnainen vakiotermi asiakkaittain; kaikki saatavilla olevat mittauskerrat, myös "
-        "asiakkailta, joilta puuttuu jokin aalto.",
+        "asiakkailta, joilta puuttuu jokin aalto. REML; kiinteiden vaikutusten keskivirheet "
+        "(X′V⁻¹X)⁻¹:stä kuten lme4. Ensisijaisessa mallissa ei ole työssäoloa (se on "
+        "alkutilanteen jälkeinen välittävä tekijä), joten aaltotermit ovat kokonaismuutos; "
+        "toissijainen malli lisää työssäolon vastauspäivänä.",
         "Slumpmässigt intercept per klient; alla tillgängliga mättillfällen, även för klienter "
-        "som saknar någon omgång.",
+        "som saknar någon omgång. REML; de fixa effekternas standardfel ur (X′V⁻¹X)⁻¹ som i "
+        "lme4. Den primära modellen saknar arbete (en mediator efter start), så "
+        "omgångstermerna är den totala förändringen; den sekundära modellen lägger till arbete "
+        "på svarsdagen.",
         "Random intercept per client; all available waves, also of clients with a missing "
-        "wave."),
+        "wave. REML; fixed-effect standard errors from (X′V⁻¹X)⁻¹ as lme4. The primary model "
+        "leaves employment out (a mediator after baseline), so its wave terms are the total "
+        "change; the secondary model adds being in a job on the answer date."),
 
     # ---- regions and fidelity -----------------------------------------------------------------
     "regions_title": L(
@@ -319,6 +398,132 @@ TEXT: dict[str, Label] = {
         "pension, sickness or rehabilitation benefit, student, unemployed, other. Month 0 = "
         "the month of the start. Clients who consented to register linkage."),
 
+    # ---- register effect (DESIGN.md §4, "Register effect", "Transitions") ------------------------
+    "effect_title": L(
+        "Taulukko 10. IPS:n vaikutus rekisteritietoihin: asiakkaat ja kaltaistettu vertailuryhmä",
+        "Tabell 10. Effekten av IPS i registeruppgifter: klienter och matchad jämförelsegrupp",
+        "Table 10. The effect of IPS in the registers: clients and a matched comparison group"),
+    "effect_outcome": L("Tulosmuuttuja", "Utfallsmått", "Outcome"),
+    "effect_method": L("Menetelmä", "Metod", "Method"),
+    "effect_month": L("{m} kk (95 %:n LV)", "{m} mån (95 % KI)", "{m} months (95% CI)"),
+    "effect_clients": L("Asiakkaita, n ({m} kk)", "Klienter, n ({m} mån)",
+                        "Clients, n ({m} months)"),
+    "effect_matched": L("Kaltaistettu (ATT)", "Matchad (ATT)", "Matched (ATT)"),
+    "effect_matched_did": L("Kaltaistettu, erotusten erotus", "Matchad, skillnad i skillnader",
+                            "Matched, difference in differences"),
+    "effect_naive": L("Vakioimaton vertailu", "Ojusterad jämförelse", "Naive comparison"),
+    "outcome_employed": L("Työssä (osuus, %-yks.)", "I arbete (andel, %-enh.)",
+                          "Employed (share, %-points)"),
+    "outcome_earnings_eur": L("Ansiot, €/kk", "Inkomster, €/mån", "Earnings, EUR/month"),
+    "outcome_benefits_eur": L("Etuudet, €/kk", "Förmåner, €/mån", "Benefits, EUR/month"),
+    "effect_note": L(
+        "Kuukausi 0 = aloituskuukausi. Kukin asiakas kaltaistettiin {k} lähimpään "
+        "vertailuhenkilöön (ei asiakkaita) samana kuukautena: sama sukupuoli ja päätila edellisenä "
+        "kuukautena, propensiteettipistemäärän logit enintään 0,2 SD:n päässä, palauttaen. ATT = "
+        "asiakkaiden ja heidän vertailuhenkilöidensä ero. LV henkilöittäin klusteroiduista "
+        "robusteista keskivirheistä. Erotusten erotus vähentää kunkin henkilön keskiarvon "
+        "kuukausilta −12…−1. Vakioimaton: ero kaikkiin vertailuhenkilöihin samana "
+        "kalenterikuukautena.",
+        "Månad 0 = startmånaden. Varje klient matchades med de {k} närmaste "
+        "jämförelsepersonerna (inga klienter) samma månad: samma kön och huvudstatus föregående "
+        "månad, propensitetspoängens logit högst 0,2 SD bort, med återläggning. ATT = "
+        "skillnaden mellan klienterna och deras jämförelsepersoner. KI från robusta, per person "
+        "klustrade medelfel. Skillnad i skillnader drar av varje persons medelvärde för "
+        "månaderna −12…−1. Ojusterad: skillnaden mot alla jämförelsepersoner samma "
+        "kalendermånad.",
+        "Month 0 = the month of the start. Each client was matched to the {k} nearest "
+        "comparison persons (no clients) in the same month: same sex and main state in the "
+        "month before, logit of the propensity score within 0.2 SD, with replacement. ATT = "
+        "the difference between the clients and their matches. CI from cluster-robust "
+        "standard errors by person. Difference in differences subtracts each person's mean "
+        "over months −12…−1. Naive: the difference from all comparison persons in the same "
+        "calendar month."),
+    "balance_title": L(
+        "Taulukko 11. Vertailuryhmän tasapaino ennen kaltaistusta ja sen jälkeen",
+        "Tabell 11. Jämförelsegruppens balans före och efter matchningen",
+        "Table 11. Balance of the comparison group before and after matching"),
+    "balance_covariate": L("Muuttuja (kuukaudet ennen aloitusta)",
+                           "Variabel (månader före start)", "Covariate (months before the start)"),
+    "balance_clients": L("Asiakkaat", "Klienter", "Clients"),
+    "balance_before": L("Vertailu ennen", "Jämförelse före", "Comparison before"),
+    "balance_after": L("Vertailu jälkeen", "Jämförelse efter", "Comparison after"),
+    "balance_smd_before": L("SMD ennen", "SMD före", "SMD before"),
+    "balance_smd_after": L("SMD jälkeen", "SMD efter", "SMD after"),
+    "balance_counts": L("Lukumäärät", "Antal", "Counts"),
+    "balance_means": L("Keskiarvot ja osuudet", "Medelvärden och andelar", "Means and shares"),
+    "cov_age": L("Ikä, v", "Ålder, år", "Age, years"),
+    "cov_male": L("Mies, osuus", "Man, andel", "Male, share"),
+    "cov_employed_24": L("Työssä, kk (−24…−1)", "I arbete, mån (−24…−1)",
+                         "Employed, months (−24…−1)"),
+    "cov_employed_6": L("Työssä, kk (−6…−1)", "I arbete, mån (−6…−1)",
+                        "Employed, months (−6…−1)"),
+    "cov_disability_pension_24": L("Työkyvyttömyyseläke, kk (−24…−1)",
+                                   "Invalidpension, mån (−24…−1)",
+                                   "Disability pension, months (−24…−1)"),
+    "cov_sickness_rehabilitation_24": L("Sairaus- tai kuntoutusetuus, kk (−24…−1)",
+                                        "Sjuk- eller rehabiliteringsförmån, mån (−24…−1)",
+                                        "Sickness / rehabilitation benefit, months (−24…−1)"),
+    "cov_student_24": L("Opiskelija, kk (−24…−1)", "Studerande, mån (−24…−1)",
+                        "Student, months (−24…−1)"),
+    "cov_unemployed_24": L("Työtön, kk (−24…−1)", "Arbetslös, mån (−24…−1)",
+                           "Unemployed, months (−24…−1)"),
+    "cov_earnings_12": L("Ansiot, ka €/kk (−12…−1)", "Inkomster, medel €/mån (−12…−1)",
+                         "Earnings, mean EUR/month (−12…−1)"),
+    "cov_benefits_12": L("Etuudet, ka €/kk (−12…−1)", "Förmåner, medel €/mån (−12…−1)",
+                         "Benefits, mean EUR/month (−12…−1)"),
+    "cov_state_m1": L("Päätila kk −1: {state}, osuus", "Huvudstatus mån −1: {state}, andel",
+                      "Main state, month −1: {state}, share"),
+    "n_clients_matched": L("Kaltaistetut asiakkaat, n", "Matchade klienter, n",
+                           "Clients matched, n"),
+    "n_clients_unmatched": L("Asiakkaat ilman vertailuhenkilöä, n",
+                             "Klienter utan jämförelseperson, n", "Clients without a match, n"),
+    "n_comparison_matched": L("Eri vertailuhenkilöitä, n", "Olika jämförelsepersoner, n",
+                              "Distinct comparison persons, n"),
+    "balance_note": L(
+        "SMD = vakioitu keskiarvojen ero (jakajana asiakkaiden keskihajonta); |SMD| < 0,1 "
+        "kaltaistuksen jälkeen on tavanomainen raja. Ennen = kaikki 18–64-vuotiaat "
+        "vertailuhenkilöt asiakkaiden aloituskuukausina. Sukupuoli, päätila kuukautena −1 ja "
+        "aloituskuukausi kaltaistettiin tarkasti.",
+        "SMD = standardiserad medelvärdesskillnad (nämnare: klienternas standardavvikelse); "
+        "|SMD| < 0,1 efter matchningen är den vanliga gränsen. Före = alla jämförelsepersoner "
+        "18–64 år under klienternas startmånader. Kön, huvudstatus månad −1 och startmånad "
+        "matchades exakt.",
+        "SMD = standardised mean difference (denominator: the clients' SD); |SMD| < 0.1 after "
+        "matching is the usual bar. Before = every comparison person aged 18–64 in the "
+        "clients' start months. Sex, main state in month −1 and the start month were matched "
+        "exactly."),
+    "transitions_title": L(
+        "Taulukko 12. Siirtymät päätilasta kuukautena −1 päätilaan 6 ja 12 kuukauden kohdalla",
+        "Tabell 12. Övergångar från huvudstatus månad −1 till huvudstatus efter 6 och 12 "
+        "månader",
+        "Table 12. Transitions from the main state in month −1 to the main state at 6 and "
+        "12 months"),
+    "transitions_from": L("Päätila kk −1", "Huvudstatus mån −1", "Main state, month −1"),
+    "transitions_to": L("Päätila kuukautena {h}, n (%)", "Huvudstatus månad {h}, n (%)",
+                        "Main state in month {h}, n (%)"),
+    "transitions_group": L("{cohort}: {group}, {h} kk", "{cohort}: {group}, {h} mån",
+                           "{cohort}: {group}, {h} months"),
+    "group_clients": L("asiakkaat", "klienter", "clients"),
+    "group_matched_comparison": L("kaltaistettu vertailuryhmä", "matchad jämförelsegrupp",
+                                  "matched comparison"),
+    "transitions_note": L(
+        "Rivin prosentit summautuvat 100:aan. Vertailuryhmässä kukin kaltaistus lasketaan "
+        "kerran (kahdelle asiakkaalle kaltaistettu henkilö kahdesti).",
+        "Radens procent summerar till 100. I jämförelsegruppen räknas varje matchning en gång "
+        "(en person matchad med två klienter två gånger).",
+        "Row percentages add up to 100. In the comparison group each match counts once (a "
+        "person matched to two clients twice)."),
+    "fig_effect_title": L("IPS:n vaikutus kuukausittain (kaltaistettu vertailuryhmä)",
+                          "Effekten av IPS per månad (matchad jämförelsegrupp)",
+                          "The effect of IPS by month (matched comparison group)"),
+    "fig_effect_employed": L("Työssä, ero %-yks.", "I arbete, skillnad %-enh.",
+                             "Employed, difference in %-points"),
+    "fig_effect_earnings": L("Ansiot, ero €/kk", "Inkomster, skillnad €/mån",
+                             "Earnings, difference EUR/month"),
+    "fig_effect_placebo": L("Ennen aloitusta (plasebo)", "Före start (placebo)",
+                            "Before the start (placebo)"),
+    "fig_effect_ci": L("95 %:n LV", "95 % KI", "95% CI"),
+
     # ---- employer survey -----------------------------------------------------------------------
     "employer_title": L(
         "Taulukko 9. Työnantajakysely",
@@ -366,6 +571,13 @@ TEXT: dict[str, Label] = {
         "Rekisteritilat ja ansiot kuukausina suhteessa aloitukseen",
         "Registerstatus och inkomster per månad i förhållande till start",
         "Register states and earnings by month relative to the start"),
+    "figure_register_effect_by_rel_month": L(
+        "IPS:n vaikutus työllisyyteen ja ansioihin kuukausittain (ATT, 95 %:n LV; plasebo "
+        "ennen aloitusta)",
+        "Effekten av IPS på sysselsättning och inkomster per månad (ATT, 95 % KI; placebo före "
+        "start)",
+        "The effect of IPS on employment and earnings by month (ATT, 95% CI; placebo before "
+        "the start)"),
     "figure_fidelity_vs_employment": L(
         "IPS-25-menetelmäuskollisuus ja työllistyminen 12 kuukaudessa tiimeittäin",
         "IPS-25-metodtrohet och sysselsättning inom 12 månader per team",

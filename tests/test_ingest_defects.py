@@ -209,6 +209,35 @@ def test_register_rows_invalid_hetu_rejected_comparison_persons_kept(study: Path
     assert balanced(report)
 
 
+def test_register_rows_reach_back_to_2017_and_comparison_persons_get_birth_date_and_sex(
+        study: Path) -> None:
+    """Contract: 2017-01-01 is the registers' first valid date; a Kela period that starts
+    earlier but ends on or after it is valid. A comparison person's birth date and sex come
+    from the HETU (21.12.1980, individual 246 even → female); a client's rows carry none."""
+    stranger = hetu("211280", "-", "246")
+    write_csv(study / "rekisterit/kela/2024-05-02_kela.csv", KELA, [
+        [stranger, "TMT", "1.11.2016", "31.1.2017", "300"],       # ends in 2017: valid
+        [stranger, "SPR", "1.11.2016", "31.12.2016", "300"],      # ends in 2016: rejected
+        [H1, "TMT", "1.1.2017", "31.1.2017", "100"],
+    ])
+    write_csv(study / "rekisterit/tulorekisteri/2024-05-02_tulorekisteri.csv", PAY, [
+        [stranger, "2017-01", Y1, "1000"], [stranger, "2016-12", Y1, "1000"],
+        [H1, "2018-12", Y2, "500"],
+    ])
+    w, report = run(study)
+    assert defects(w, "rekisterit/kela") == [
+        ("2024-05-02_kela.csv", 2, "loppupvm", "row", "date_before_2017")]
+    assert defects(w, "rekisterit/tulorekisteri") == [
+        ("2024-05-02_tulorekisteri.csv", 2, "kuukausi", "row", "date_before_2017")]
+    assert table(w, "comparison.kela", "benefit, birth_date::VARCHAR, sex") == [
+        ("TMT", "1980-12-21", "female")]
+    assert table(w, "comparison.tulorekisteri", "birth_date::VARCHAR, sex") == [
+        ("1980-12-21", "female")]
+    assert query(w, "SELECT count(*) FROM staging.kela WHERE client_id IS NOT NULL AND "
+                 "birth_date IS NULL AND sex IS NULL") == [(1,)]
+    assert balanced(report)
+
+
 def test_survey_99_is_missing_not_a_defect_7_on_a_1_to_6_item_is(study: Path) -> None:
     write_csv(study / "asiakaskysely/2023-07-05_HEL.csv", SURVEY, [
         ["HEL-0001", "0", "6.3.2021", "1", "2", "99", "4", "5", "7"],

@@ -46,7 +46,8 @@ CONTRACT_OUTPUTS = [
     *(f"analysis/{n}.{ext}" for n in ("clients", "jobs", "tte", "scores", "register_monthly",
                                       "fidelity") for ext in ("parquet", "dta", "sav")),
     *(f"results/{n}.csv" for n in ("headline", "km", "cox", "change", "mixed", "quarterly",
-                                   "register", "process", "costs")),
+                                   "register", "register_effect", "register_balance",
+                                   "transitions", "process", "costs")),
 ]
 
 

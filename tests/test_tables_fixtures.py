@@ -9,6 +9,7 @@ the sample's own small cells so the other tests cannot pass by the sample losing
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -166,7 +167,23 @@ def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.Dat
                            ("PKA", "2021Q1", 15, 3), ("KAI", "2024Q1", 12, 4),
                            ("KSU", "2024Q1", 3, 1))
     ])
+    competing = pl.DataFrame([
+        {"param": "TTFJ", "model": "cif_difference", "term": "pilot - rrp", "time_days": t,
+         "coef": d, "hr": None, "ci_lower": d - 0.2, "ci_upper": d + 0.2, "p": 0.4, "n": 80,
+         "events": 30} for t, d in ((182.625, 0.051), (365.25, 0.124))
+    ] + [
+        {"param": "TTFJ", "model": "gray_test", "term": "cohort", "time_days": None,
+         "coef": 1.9, "hr": None, "ci_lower": None, "ci_upper": None, "p": 0.168, "n": 80,
+         "events": 30},
+    ] + [
+        {"param": "TTFJ", "model": m, "term": term, "time_days": None, "coef": c,
+         "hr": math.exp(c), "ci_lower": math.exp(c - 0.5), "ci_upper": math.exp(c + 0.5),
+         "p": 0.2, "n": 80, "events": 30}
+        for m in ("cause_specific", "fine_gray") for term, c in (("cohort[rrp]", -0.3),
+                                                                  ("age", 0.01))
+    ])
     return {"results.headline": pl.DataFrame(headline), "results.km": pl.DataFrame(km),
+            "results.competing": competing,
             "results.cox": cox, "results.change": change, "results.mixed": mixed,
             "results.register": pl.DataFrame(register),
             "results.employer_survey": pl.DataFrame(employer),

@@ -12,6 +12,7 @@ from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
 from ips_eval.employment import derive
 from ips_eval.employment import results as survival_results
+from ips_eval.employment.competing import competing_table
 from ips_eval.employment.cox import cox_tenure, logit_job_within_12_months
 from ips_eval.export import export_dataset, stat_files_note
 from ips_eval.outputs import write_figure
@@ -177,11 +178,12 @@ def results_employment_comparison(warehouse: Warehouse, study: Study) -> dg.Mate
 
 @dg.asset(key=keys.results("cox"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_cox(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Cox models of TENURE1 and TENURE (clustered by client), Efron ties, PH test."""
+    """Cox models of TENURE1_REG (the primary tenure analysis), TENURE1 (its sensitivity line)
+    and TENURE (clustered by client), Efron ties, PH tests."""
     with warehouse.connect() as con:
         frame = derive.tenure_model_frame(con)
         table = pl.concat([cox_tenure(frame.filter(pl.col("param") == p), p)
-                           for p in ("TENURE1", "TENURE")])
+                           for p in ("TENURE1_REG", "TENURE1", "TENURE")])
         return result(con, study, "cox", table, ["param", "term"])
 
 
@@ -194,6 +196,16 @@ def cox_proportional_hazards(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=bool((tests["ph_test_p"] >= 0.05).all()),
                                severity=dg.AssetCheckSeverity.WARN,
                                metadata={"ph_test_p": md(tests)})
+
+
+@dg.asset(key=keys.results("competing"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.TTE])
+def results_competing(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Cohort comparison of time to first job: pilot − RRP cumulative incidence difference at
+    6/12 months, Gray's test, cause-specific and Fine–Gray Cox models."""
+    with warehouse.connect() as con:
+        table = competing_table(derive.ttfj_model_frame(con))
+        return result(con, study, "competing", table, ["model"])
 
 
 @dg.asset(key=keys.results("logit"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])

@@ -57,8 +57,8 @@ TABLE_CHECKS: list[dg.AssetChecksDefinition] = [no_small_counts_check(spec) for 
 
 
 FIGURES = ("km_tenure_by_cohort", "cif_first_job_by_cohort", "scores_by_wave",
-           "register_states_by_rel_month", "fidelity_vs_employment", "process_by_coach",
-           "quarterly_rate_by_team")
+           "register_states_by_rel_month", "register_effect_by_rel_month",
+           "fidelity_vs_employment", "process_by_coach", "quarterly_rate_by_team")
 
 UPSTREAM = [
     *(keys.table(name) for name in TABLE_NAMES),

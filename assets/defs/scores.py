@@ -10,7 +10,7 @@ from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
 from ips_eval.publish.figures.scores import write_scores_by_wave
-from ips_eval.scores.attrition import attrition
+from ips_eval.scores.attrition import attrition, change_ipw
 from ips_eval.scores.change import build_score_panel, change_scores, reliability
 from ips_eval.scores.derive import (
     build_scores,
@@ -116,6 +116,16 @@ def results_attrition(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
     with warehouse.connect() as con:
         return result(con, study, "attrition", attrition(con),
                        ["followup_wave", "cohort", "variable", "level"])
+
+
+@dg.asset(key=keys.results("change_ipw"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_score_panel, results_attrition])
+def results_change_ipw(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Attrition sensitivity: complete-case beside inverse-probability-of-response weighted
+    mean change at 6 and 12 months (weights from baseline covariates)."""
+    with warehouse.connect() as con:
+        return result(con, study, "change_ipw", change_ipw(con),
+                      ["followup_wave", "instrument", "cohort", "method"])
 
 
 @dg.asset(key=keys.results("situation"), group_name=GROUP, kinds={"duckdb", "csv"},

@@ -27,7 +27,7 @@ import polars as pl
 from ips_eval.ingest import identity
 from ips_eval.ingest.raw import identity_parts, raw_table
 from ips_eval.ingest.readers import quote_ident
-from schemas.codebook import EARLIEST_DATE, Column, Source
+from schemas.codebook import EARLIEST_DATE, REGISTER_EARLIEST_DATE, Column, Source
 from schemas.rules import rule
 from schemas.validation import checked_columns, value_failures
 
@@ -110,7 +110,8 @@ def collect_defects(con: duckdb.DuckDBPyConnection, src: Source, empty: bool = F
         value = f"CAST({quote_ident(col.name)} AS VARCHAR)"
         add(f"SELECT _rid, $col, 'row', $rule, {value}, $msg FROM _typed t "
             f"WHERE NOT _unparseable AND ({r.broken_when})", col=col.raw, rule=r.rule,
-            msg=rule(r.rule).en, earliest_date=EARLIEST_DATE)
+            msg=rule(r.rule).en, earliest_date=EARLIEST_DATE,
+            register_earliest_date=REGISTER_EARLIEST_DATE)
     for c in src.columns:
         if c.required_with:
             # the row keeps its data: the value is already missing, the defect is recorded

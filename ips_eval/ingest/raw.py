@@ -4,7 +4,7 @@
 never re-read; a file already loaded (same hash, under any name) is a no-op. Each row keeps its
 file, delivery date, data row number and file hash, plus ``_row_hash`` (its content, for exact
 duplicates) and every delivered column as text. Identity columns are pseudonymised on the way in
-(``<column>_pid``, ``<column>_status`` and, on the enrolment form, birth date and sex); a valid
+(``<column>_pid``, ``<column>_status``, birth date and sex); a valid
 HETU found in any other column is masked in raw and the column listed in ``_hetu_in``. Columns
 the codebook does not know are kept as a JSON object in ``_extra``. Rows the CSV parser rejected
 are kept as empty rows with ``_unparseable`` so that raw rows = rows read.
@@ -35,7 +35,7 @@ def raw_table(src: Source) -> str:
 def identity_parts(src: Source, col: Column) -> list[tuple[str, str]]:
     """The raw columns an identity column becomes (name, SQL type)."""
     parts = [(f"{col.raw}_pid", "VARCHAR"), (f"{col.raw}_status", "VARCHAR")]
-    if col.identity == "hetu" and not src.register:
+    if col.identity == "hetu":
         parts += [(f"{col.raw}_birth_date", "DATE"), (f"{col.raw}_sex", "VARCHAR")]
     if col.identity == "ytunnus":
         parts.append((f"{col.raw}_invalid", "VARCHAR"))  # a malformed ID as delivered
@@ -206,7 +206,7 @@ def _identity_lookups(con: duckdb.DuckDBPyConnection, src: Source, present: list
     distinct = con.execute(f"SELECT {aggs} FROM {SRC_VIEW}").fetchall()[0]
     lookups = {}
     for c, values in zip(idents, distinct, strict=True):
-        table = (identity.hetu_lookup(values or [], key, with_birth=not src.register)
+        table = (identity.hetu_lookup(values or [], key)
                  if c.identity == "hetu" else identity.ytunnus_lookup(values or [], key))
         con.register(f"_lk_{c.raw}", table)
         lookups[c.raw] = table

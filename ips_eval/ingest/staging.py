@@ -97,7 +97,7 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         name = quote_ident(c.name)
         cols.append(f"CASE WHEN list_contains(n.nulled, {_lit(c.raw)}) THEN NULL "
                     f"ELSE t.{name} END AS {name}")
-    if src.table == "asiakkaat":
+    if src.table == "asiakkaat" or src.register:
         cols += ["t._hetu_birth_date AS _birth_date", "t._hetu_sex AS _sex"]
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT {', '.join(cols)}, "

@@ -41,6 +41,9 @@ class World:
     periods: list[BenefitPeriod]
     pay: list[MonthlyPay]
     linkable: set[str]  # client codes whose registers exist (consent and a valid form HETU)
+    # HETUs of the client-like comparison persons (counterfactual.py): in the last extract only,
+    # as the rest of the register comparison group
+    client_like: frozenset[str] = frozenset()
     costs: list[dict[str, object]] = field(default_factory=list)  # region × year
 
 
@@ -111,6 +114,8 @@ def register_deliveries(world: World) -> list[DeliveryFile]:
     for n, extract in enumerate(REGISTER_EXTRACTS):
         final = n == len(REGISTER_EXTRACTS) - 1
         linked = {by_code[code].hetu for code in world.linkable if by_code[code].index < extract}
+        if final:
+            linked |= world.client_like
         kela = extract_periods(world.periods, extract, linked)
         kela.sort(key=lambda r: (str(r["hetu"]), str(r["etuus"]), r["alkupvm"]))
         files.append(_file("rekisterit/kela", REGISTER_ISSUER["rekisterit/kela"], extract, kela))

@@ -17,11 +17,17 @@ import polars as pl
 from ips_eval.publish.tables.baseline import build_baseline
 from ips_eval.publish.tables.browser import PngWriter
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, delivery_set
+from ips_eval.publish.tables.competing import build_competing
 from ips_eval.publish.tables.costs import build_costs
 from ips_eval.publish.tables.employer import build_employer_survey
 from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
 from ips_eval.publish.tables.regions import build_regions
 from ips_eval.publish.tables.register import build_register
+from ips_eval.publish.tables.register_effect import (
+    build_register_balance,
+    build_register_effect,
+    build_transitions,
+)
 from ips_eval.publish.tables.scores import build_change, build_mixed
 from ips_eval.publish.tables.standards import build_fidelity_items, build_process
 from ips_eval.publish.tables.writer import hidden_cells, write_table
@@ -51,13 +57,16 @@ TABLES: tuple[TableSpec, ...] = (
                              "analysis.tte"),
               lambda f, lang, s: build_employment(f["results.headline"], f["results.km"],
                                                   f["analysis.clients"], f["analysis.tte"],
-                                                  lang, s)),
+                                                  lang, s, f.get("results.competing")),
+              optional=("results.competing",)),
     TableSpec("tenure", ("results.km", "analysis.tte"),
               lambda f, lang, s: build_tenure(f["results.km"], f.get("results.rmst"),
                                               f["analysis.tte"], lang, s),
               optional=("results.rmst",)),
     TableSpec("cox", ("results.cox",),
               lambda f, lang, s: build_cox(f["results.cox"], lang, s)),
+    TableSpec("competing", ("results.competing",),
+              lambda f, lang, s: build_competing(f["results.competing"], lang, s)),
     TableSpec("change", ("results.change",),
               lambda f, lang, s: build_change(f["results.change"], lang, s)),
     TableSpec("mixed", ("results.mixed",),
@@ -69,6 +78,12 @@ TABLES: tuple[TableSpec, ...] = (
               optional=("results.quarterly",)),
     TableSpec("register", ("results.register",),
               lambda f, lang, s: build_register(f["results.register"], lang, s)),
+    TableSpec("register_effect", ("results.register_effect",),
+              lambda f, lang, s: build_register_effect(f["results.register_effect"], lang, s)),
+    TableSpec("register_balance", ("results.register_balance",),
+              lambda f, lang, s: build_register_balance(f["results.register_balance"], lang, s)),
+    TableSpec("transitions", ("results.transitions",),
+              lambda f, lang, s: build_transitions(f["results.transitions"], lang, s)),
     TableSpec("employer_survey", ("results.employer_survey",),
               lambda f, lang, s: build_employer_survey(f["results.employer_survey"], lang, s)),
     TableSpec("process", ("results.process",),

@@ -1,11 +1,17 @@
-"""Employment tables: outcomes by cohort (crude as published beside equal follow-up), job
-tenure (Kaplan–Meier at 6/12 months, median, RMST) and the Cox model of tenure.
+"""Employment tables: outcomes by cohort (crude as published beside equal follow-up, with the
+pilot − RRP difference and Gray's test), job tenure (Kaplan–Meier at 6/12 months, median, RMST)
+and the Cox model of tenure (the competing-risks models: ``competing.py``).
 
 Inputs are the survival results (``results.headline``, ``results.km``, ``results.rmst``,
-``results.cox``) and, for the counts behind each estimate, ``analysis.tte`` and
-``analysis.clients``. A Kaplan–Meier or Aalen–Johansen estimate at time t is hidden when its
-group has fewer than 5 members or when the events by t, or the members without an event by t,
-number 1–4: with little censoring the estimate times the group size would give that count back.
+``results.cox``, ``results.competing``) and, for the counts behind each estimate,
+``analysis.tte`` and ``analysis.clients``. A Kaplan–Meier or Aalen–Johansen estimate at time t
+is hidden when its group has fewer than 5 members or when the events by t, or the members
+without an event by t, number 1–4: with little censoring the estimate times the group size
+would give that count back. An estimate with fewer than ``MIN_AT_RISK`` still at risk at t is
+shown with a footnote mark (``FEW_AT_RISK_MARK``): it rests on a handful of people.
+
+Tenure: ``TENURE1_REG`` (register-augmented) is the primary analysis and ``TENURE1``
+(censored at service exit) its sensitivity line (DESIGN.md §4); the tables say which is which.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from ips_eval.publish.tables.common import (
     cohort_label,
     value_label,
 )
-from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
+from ips_eval.publish.tables.disclosure import SUPPRESSED, CountCells, is_small, shown, too_few
 from ips_eval.publish.tables.labels import term_label
 from ips_eval.publish.tables.numbers import (
     fmt_date,
@@ -37,7 +43,17 @@ from schemas.windows import DAYS_PER_MONTH, SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 COHORTS = ("pilot", "rrp")
 WINDOWS = (("months_6", SIX_MONTHS_DAYS), ("months_12", TWELVE_MONTHS_DAYS))
-TENURE_PARAMS = ("TENURE1", "TENURE1_REG", "TENURE")
+TENURE_PARAMS = ("TENURE1_REG", "TENURE1", "TENURE")
+TENURE_ROLES = {"TENURE1_REG": "primary_analysis", "TENURE1": "sensitivity_analysis"}
+MIN_AT_RISK = 10
+FEW_AT_RISK_MARK = "†"
+
+
+def param_label(param: str, lang: Lang) -> str:
+    """The tenure analysis' label with its role (primary / sensitivity) where it has one."""
+    label = value_label("param", param, lang)
+    role = TENURE_ROLES.get(param)
+    return text("analysis_role", lang, analysis=label, role=text(role, lang)) if role else label
 
 
 def _at(km: pl.DataFrame, param: str, method: str, group_var: str, group: str,
@@ -68,8 +84,16 @@ def _estimate_hidden(n: int | None, events_t: int | None) -> bool:
 def _pct_ci(row: dict | None, hidden: bool, lang: Lang) -> str:
     if row is None:
         return ""
-    return shown(fmt_estimate_ci(_x100(row["estimate"]), _x100(row["ci_lower"]),
-                                 _x100(row["ci_upper"]), 1, lang), hidden)
+    cell = fmt_estimate_ci(_x100(row["estimate"]), _x100(row["ci_lower"]),
+                           _x100(row["ci_upper"]), 1, lang)
+    if cell and row.get("n_at_risk") is not None and row["n_at_risk"] < MIN_AT_RISK:
+        cell = f"{cell} {FEW_AT_RISK_MARK}"
+    return shown(cell, hidden)
+
+
+def _flagged(data: dict[str, str] | list[dict[str, str]]) -> bool:
+    rows = data if isinstance(data, list) else [data]
+    return any(FEW_AT_RISK_MARK in str(v) for r in rows for v in r.values())
 
 
 def _x100(x: float | None) -> float | None:
@@ -82,10 +106,13 @@ def _x100(x: float | None) -> float | None:
 
 
 def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataFrame,
-                     tte: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTable:
+                     tte: pl.DataFrame, lang: Lang, source: DeliverySet,
+                     competing: pl.DataFrame | None = None) -> PublishedTable:
     """Crude "% ever employed" per published cut-off beside the Aalen–Johansen cumulative
     incidence of a first job at 6 and 12 months (DESIGN.md §1: the crude shares compare
-    unequal follow-up; the table says so in a footnote)."""
+    unequal follow-up; the table says so in a footnote). With ``competing``
+    (results.competing): a last row with the pilot − RRP difference in percentage points
+    (95 % CI), hidden where either cohort's estimate is, and Gray's test in a note."""
     headline = headline.sort(["cohort", "cutoff_date"])
     cells = CountCells()
     for i, r in enumerate(headline.iter_rows(named=True)):
@@ -141,6 +168,16 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
         row["at_risk"] = "" if at_risk is None else shown(fmt_int(at_risk["n_at_risk"], lang),
                                                           ("at_risk", i) in hidden)
         rows.append(row)
+    notes = [text("competitive_note", lang), text("months_note", lang),
+             text("published_row_note", lang), text("ci_note", lang)]
+    if competing is not None and not competing.is_empty():
+        cohort_rows = [rows[i] for i in analysis_rows]
+        rows.append(_difference_row(competing, cohort_rows, lang))
+        gray = competing.filter(pl.col("model") == "gray_test")
+        if gray.height:
+            notes.append(text("difference_note", lang, p=fmt_p(gray["p"][0], lang)))
+    if _flagged(rows):
+        notes.append(text("few_at_risk_note", lang, mark=FEW_AT_RISK_MARK, n=MIN_AT_RISK))
 
     crude = ["started", "employed", "excl"]
     cif = ["months_6", "months_12", "at_risk"]
@@ -154,9 +191,22 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
         stubhead=text("cohort", lang),
         spanners=[(text("crude_spanner", lang), crude), (text("cif_spanner", lang), cif)],
         column_notes=[("employed", text("trap_note", lang))],
-        notes=[text("competitive_note", lang), text("months_note", lang),
-               text("published_row_note", lang), text("ci_note", lang)],
-        source=source.note(lang))
+        notes=notes, source=source.note(lang))
+
+
+def _difference_row(competing: pl.DataFrame, cohort_rows: list[dict], lang: Lang
+                    ) -> dict[str, str]:
+    """Pilot − RRP in percentage points at 6 and 12 months (results.competing's
+    ``cif_difference`` rows); hidden when a cohort's own estimate is hidden."""
+    row = {"stub": text("difference_row", lang)}
+    for key, t in WINDOWS:
+        hit = competing.filter((pl.col("model") == "cif_difference")
+                               & ((pl.col("time_days") - t).abs() < 1e-6))
+        hidden = any(r.get(key) == SUPPRESSED for r in cohort_rows)
+        row[key] = "" if hit.is_empty() else shown(fmt_estimate_ci(
+            _x100(hit["coef"][0]), _x100(hit["ci_lower"][0]), _x100(hit["ci_upper"][0]), 1,
+            lang), hidden)
+    return row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +271,7 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame,
             if (param, group) not in sizes:
                 continue
             c = sizes[(param, group)]
-            row = {"group": value_label("param", param, lang),
+            row = {"group": param_label(param, lang),
                    "stub": cohort_label(group, lang),
                    "jobs": shown(fmt_int(c["n"], lang), ("jobs", param, group) in hidden),
                    "ended": shown(fmt_int(c["events"], lang), ("ended", param, group) in hidden)}
@@ -252,7 +302,10 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame,
         stubhead=text("cohort", lang), group="group", group_header=text("analysis", lang),
         spanners=[(text("still_spanner", lang), ["months_6", "months_12"])],
         column_notes=[("rmst", text("rmst_note", lang))],
-        notes=[text("tenure_note", lang), text("months_note", lang), text("ci_note", lang)],
+        notes=[text("tenure_note", lang), text("tenure_roles_note", lang),
+               text("months_note", lang), text("ci_note", lang),
+               *([text("few_at_risk_note", lang, mark=FEW_AT_RISK_MARK, n=MIN_AT_RISK)]
+                 if _flagged(rows) else [])],
         source=source.note(lang))
 
 
@@ -285,19 +338,23 @@ def build_cox(cox: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTa
     for r in cox.iter_rows(named=True):
         hide = too_few(r["n"]) or is_small(r["events"])
         rows.append({
-            "group": value_label("param", r["param"], lang),
+            "group": param_label(r["param"], lang),
             "stub": term_label(r["term"], lang),
             "hr": shown(fmt_estimate_ci(r["hr"], r["ci_lower"], r["ci_upper"], 2, lang), hide),
             "p": shown(fmt_p(r["p"], lang), hide),
             "n": shown(fmt_int(r["n"], lang), is_small(r["n"])),
             "events": shown(fmt_int(r["events"], lang), hide),
             "ph": shown(fmt_p(r["ph_test_p"], lang), hide),
+            "ph_km": shown(fmt_p(r.get("ph_test_p_km"), lang), hide),
         })
     labels = {"hr": text("hr_ci", lang), "p": text("p", lang), "n": text("n", lang),
-              "events": text("events_n", lang), "ph": text("ph_test", lang)}
+              "events": text("events_n", lang), "ph": text("ph_test", lang),
+              "ph_km": text("ph_test_km", lang)}
     return PublishedTable(
         name="cox", lang=lang, title=text("cox_title", lang),
         data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
         stubhead=text("term", lang), group="group", group_header=text("analysis", lang),
-        notes=[text("cox_note", lang), text("reference_levels", lang, levels=reference),
-               text("ci_note", lang)], source=source.note(lang))
+        notes=[text("cox_note", lang), text("tenure_roles_note", lang),
+               text("reference_levels", lang, levels=reference), text("ci_note", lang)],
+        source=source.note(lang))
+
