@@ -1,6 +1,6 @@
 """The analysis-dataset export: ``out/analysis/<name>.parquet`` always, and ``.dta`` (Stata)
-and ``.sav`` (SPSS) with variable and value labels from ``schemas/analysis.py`` (one language,
-English by default).
+and ``.sav`` (SPSS) with variable and value labels from ``schemas/analysis.py`` (one language:
+Finnish by default, as THL's statisticians read them; ``ips-eval run --label-language sv|en``).
 
 Choices for Stata/SPSS (the Parquet keeps the warehouse's types and values unchanged):
 - A coded string column that has a value-label set (region, cohort, sex, dx_group, param,
@@ -44,7 +44,7 @@ STATA_STR_MAX = 2045
 
 
 def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
-                   labels: DatasetLabels, lang: Lang = "en",
+                   labels: DatasetLabels, lang: Lang = "fi",
                    max_rows_stat_files: int = STAT_FILES_ROW_LIMIT,
                    stat_rows: str | None = None) -> list[Path]:
     """Write ``<out_dir>/analysis/<labels.name>.parquet`` (streamed by DuckDB's COPY) and,
@@ -114,7 +114,7 @@ def _export_columns(con: duckdb.DuckDBPyConnection, qualified: str,
     return columns
 
 
-def stat_frame(frame: pd.DataFrame, labels: DatasetLabels, lang: Lang = "en"
+def stat_frame(frame: pd.DataFrame, labels: DatasetLabels, lang: Lang = "fi"
                ) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
     """The frame as Stata/SPSS want it, and its value labels {column: {code: label}}."""
     out = pd.DataFrame(index=frame.index)

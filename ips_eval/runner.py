@@ -19,7 +19,8 @@ from typing import TextIO
 
 import dagster as dg
 
-from ips_eval.config import ENV_CUTOFFS, ENV_DELIVERIES, ENV_OUT, Settings
+from ips_eval.config import ENV_CUTOFFS, ENV_DELIVERIES, ENV_LABEL_LANGUAGE, ENV_OUT, Settings
+from ips_eval.outputs import output_dir, private_files
 
 
 class RunLocked(RuntimeError):
@@ -59,6 +60,7 @@ def apply_settings_to_env(settings: Settings) -> None:
     os.environ[ENV_DELIVERIES] = str(settings.deliveries_dir)
     os.environ[ENV_OUT] = str(settings.out_dir)
     os.environ[ENV_CUTOFFS] = ",".join(f"{k}={v.isoformat()}" for k, v in settings.cutoffs.items())
+    os.environ[ENV_LABEL_LANGUAGE] = settings.label_language
 
 
 @dataclass
@@ -159,7 +161,7 @@ run_queue:
 
 def write_instance_config(home: Path) -> Path:
     """``<out>/.dagster/dagster.yaml``, unless someone has put their own there."""
-    home.mkdir(parents=True, exist_ok=True)
+    output_dir(home, private=True)  # run records and metadata previews hold personal data
     path = home / "dagster.yaml"
     if not path.exists():
         path.write_text(INSTANCE_CONFIG, encoding="utf-8")
@@ -191,7 +193,9 @@ def execute(
     home = settings.out_dir / ".dagster"
     started = time.monotonic()
     write_instance_config(home)
-    with (output_lock(settings.out_dir),
+    # private by default: whatever Dagster and the libraries create is the owner's only; the
+    # published outputs get the umask's mode from ips_eval.outputs.atomic_path
+    with (private_files(), output_lock(settings.out_dir),
           dg.DagsterInstance.from_config(str(home)) as instance):
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}

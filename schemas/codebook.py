@@ -39,7 +39,13 @@ PILOT_REGIONS = ("HEL", "HUS", "PKA", "EPO", "LAP")
 RRP_REGIONS = ("KAI", "PSA", "KSU", "KPO", "POH", "VSU")
 REGIONS = PILOT_REGIONS + RRP_REGIONS
 COHORT_OF_REGION = {r: "pilot" for r in PILOT_REGIONS} | {r: "rrp" for r in RRP_REGIONS}
-CLIENT_CODE_PATTERN = r"^(HEL|HUS|PKA|EPO|LAP|KAI|PSA|KSU|KPO|POH|VSU)-\d{4}$"
+_REGION_ALT = "|".join(REGIONS)
+CLIENT_CODE_PATTERN = rf"^({_REGION_ALT})-\d{{4}}$"
+# Team and coach codes as the contract's examples write them (HEL-T1, HEL-C03). A pattern also
+# keeps a delivered formula (=HYPERLINK(…)) or any other hostile text out of staging.
+TEAM_CODE_PATTERN = rf"^({_REGION_ALT})-T\d{{1,3}}$"
+COACH_CODE_PATTERN = rf"^({_REGION_ALT})-C\d{{1,3}}$"
+CODE_MAX = 16  # characters of a team or coach code (HEL-T123 is 8): a bound, not a format
 
 VALUE_LABELS: dict[str, dict[object, Label]] = {
     "region": {
@@ -213,10 +219,21 @@ class Column:
     required_with: str | None = None  # analysis name of a column whose value makes this required
     # codes that mean "missing" and are not defects: 99 "don't know / can't say" on a survey item
     missing_codes: tuple = ()
+    # the longest text value staging keeps (a longer one is a defect); codes imply their own
+    max_length: int | None = None
 
     @property
     def must_exist(self) -> bool:
         return self.key or self.required
+
+    @property
+    def max_chars(self) -> int | None:
+        """The longest value a text column may stage: ``max_length``, else its longest code."""
+        if self.dtype != "str" or self.identity:
+            return None
+        if self.max_length is not None:
+            return self.max_length
+        return max((len(str(c)) for c in self.codes), default=None) if self.codes else None
 
 
 @dataclass(frozen=True)
@@ -307,7 +324,7 @@ def _items(prefix: str, n: int, lo: int, hi: int, labels: str, what: Label,
 
 CLIENT_ID = Column("asiakastunnus", "client_id", "str",
                    L("Asiakastunnus", "Klientkod", "Client code"),
-                   key=True, pattern=CLIENT_CODE_PATTERN)
+                   key=True, pattern=CLIENT_CODE_PATTERN, max_length=8)
 
 ASIAKKAAT = Source(
     "asiakkaat", "asiakkaat", L("Asiakaslomake (aloitus)", "Klientblankett (start)",
@@ -329,15 +346,18 @@ ASIAKKAAT = Source(
                codes=(0, 1), value_labels="yesno"),
         Column("alue", "region", "str", L("Alue", "Region", "Region"), required=True,
                codes=REGIONS, value_labels="region"),
-        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team")),
-        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach")),
+        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), pattern=TEAM_CODE_PATTERN,
+               max_length=CODE_MAX),
+        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"),
+               pattern=COACH_CODE_PATTERN, max_length=CODE_MAX),
         Column("lahetepvm", "referral_date", "date", L("Lähetepäivä", "Remissdatum",
                "Referral date")),
         Column("aloituspvm", "index_date", "date",
                L("Aloituspäivä (yhteistyösopimus)", "Startdatum (samarbetsavtal)",
                  "Index date (cooperation agreement)"), required=True),
         Column("diagnoosi", "diagnosis", "str", L("Päädiagnoosi (ICD-10)", "Huvuddiagnos "
-               "(ICD-10)", "Primary diagnosis (ICD-10)"), pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$"),
+               "(ICD-10)", "Primary diagnosis (ICD-10)"), pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$",
+               max_length=8),
         Column("koulutus", "education", "int", L("Koulutus", "Utbildning", "Education"),
                codes=(1, 2, 3, 4), value_labels="education"),
         Column("tyohistoria", "work_history", "int", L("Työhistoria", "Arbetshistoria",
@@ -374,7 +394,7 @@ TYOSUHTEET = Source(
         Column("tunnit_vko", "hours_week", "float", L("Tunnit viikossa", "Timmar per vecka",
                "Hours a week"), min=0.01, max=60),
         Column("ammatti", "isco", "str", L("Ammatti (ISCO-08)", "Yrke (ISCO-08)",
-               "Occupation (ISCO-08)"), pattern=r"^\d{1,4}$"),
+               "Occupation (ISCO-08)"), pattern=r"^\d{1,4}$", max_length=4),
         Column("avoimet", "competitive", "int", L("Avoimet työmarkkinat",
                "Öppna arbetsmarknaden", "Competitive job (open labour market)"),
                required=True, codes=(0, 1), value_labels="yesno"),
@@ -395,7 +415,8 @@ KONTAKTIT = Source(
     date_columns_checked=("contact_date",),
     row_rules=(UNKNOWN_CLIENT, UNKNOWN_COACH),
     columns=(
-        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"), key=True),
+        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"), key=True,
+               pattern=COACH_CODE_PATTERN, max_length=CODE_MAX),
         Column("pvm", "contact_date", "date", L("Päivä", "Datum", "Date"), key=True),
         Column("tyonantaja", "employer_pid", "str", L("Työnantaja (pseudonyymi)",
                "Arbetsgivare (pseudonym)", "Employer (pseudonym)"), key=True,
@@ -403,7 +424,8 @@ KONTAKTIT = Source(
         Column("tyyppi", "contact_type", "int", L("Kontaktin tyyppi", "Kontakttyp",
                "Contact type"), key=True, codes=(1, 2, 3), value_labels="contact_type"),
         Column("asiakastunnus", "client_id", "str", L("Asiakastunnus", "Klientkod",
-               "Client code"), key=True, pattern=CLIENT_CODE_PATTERN, empty_key_allowed=True),
+               "Client code"), key=True, pattern=CLIENT_CODE_PATTERN, empty_key_allowed=True,
+               max_length=8),
     ),
 )
 
@@ -441,7 +463,15 @@ ASIAKASKYSELY = Source(
         Column("tilanne", "situation", "int", L("Nykyinen tilanne", "Nuvarande situation",
                "Current situation"), codes=(1, 2, 3, 4), value_labels="situation",
                missing_codes=DONT_KNOW),
-        *_items("tyyt", 3, 1, 5, "agree5", _SAT, missing_codes=DONT_KNOW),
+        # contract/DELIVERIES.md: tyyt1 coach's support, tyyt2 pace of job search, tyyt3
+        # support at work — each item's own text, as the report authors quote it
+        *(Column(f"tyyt{i}", f"tyyt{i}", "int", L(f"{_SAT.fi}: {fi}", f"{_SAT.sv}: {sv}",
+                                                   f"{_SAT.en}: {en}"),
+                 min=1, max=5, value_labels="agree5", missing_codes=DONT_KNOW)
+          for i, (fi, sv, en) in enumerate((
+              ("valmentajan tuki", "coachens stöd", "the coach's support"),
+              ("työnhaun tahti", "arbetssökandets tempo", "the pace of the job search"),
+              ("tuki työpaikalla", "stöd på arbetsplatsen", "support at work")), start=1)),
     ),
 )
 
@@ -491,7 +521,8 @@ LAATUARVIOT = Source(
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("review_date",),
     columns=(
-        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), key=True),
+        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), key=True,
+               pattern=TEAM_CODE_PATTERN, max_length=CODE_MAX),
         Column("alue", "region", "str", L("Alue", "Region", "Region"), codes=REGIONS,
                value_labels="region"),
         Column("arviopvm", "review_date", "date", L("Arviointipäivä", "Bedömningsdatum",

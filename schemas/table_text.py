@@ -3,12 +3,17 @@ footnotes and notes that are not variable or value labels. Variable and value la
 ``schemas.codebook`` and ``schemas.analysis``; everything a table prints besides them and the
 numbers is here, in one place, so a wording is corrected once for every table and language.
 
-Texts may hold ``str.format`` fields (``{n}``, ``{date}``); :func:`text` fills them.
+Texts may hold ``str.format`` fields (``{n}``, ``{date}``); :func:`text` fills them. Titles carry
+no number: the catalogue's order numbers the tables (``table_number``). The outcome tables'
+texts live in ``schemas/table_text_outcomes.py``, the report's reading aids in
+``schemas/report_text.py``; both are merged here.
 """
 
 from __future__ import annotations
 
 from schemas.codebook import L, Label, Lang
+from schemas.report_text import REPORT_TEXT
+from schemas.table_text_outcomes import OUTCOME_TEXT
 from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 
@@ -61,9 +66,9 @@ TEXT: dict[str, Label] = {
 
     # ---- Table 1: baseline ------------------------------------------------------------------
     "baseline_title": L(
-        "Taulukko 1. Asiakkaiden taustatiedot aloitettaessa kohorteittain",
-        "Tabell 1. Klienternas bakgrund vid start per kohort",
-        "Table 1. Baseline characteristics of the clients by cohort"),
+        "Asiakkaiden taustatiedot aloitettaessa kohorteittain",
+        "Klienternas bakgrund vid start per kohort",
+        "Baseline characteristics of the clients by cohort"),
     "baseline_stubhead": L("Taustatieto", "Bakgrundsvariabel", "Characteristic"),
     "category": L("Luokka tai tunnusluku", "Kategori eller mått", "Category or statistic"),
     "mean_sd": L("keskiarvo (SD)", "medelvärde (SD)", "mean (SD)"),
@@ -90,11 +95,11 @@ TEXT: dict[str, Label] = {
 
     # ---- employment outcomes ----------------------------------------------------------------
     "employment_title": L(
-        "Taulukko 2. Työllistyminen avoimille työmarkkinoille kohorteittain: julkaistu "
+        "Työllistyminen avoimille työmarkkinoille kohorteittain: julkaistu "
         "raakaosuus ja yhtä pitkän seurannan kumulatiivinen ilmaantuvuus",
-        "Tabell 2. Sysselsättning på den öppna arbetsmarknaden per kohort: publicerad rå andel "
+        "Sysselsättning på den öppna arbetsmarknaden per kohort: publicerad rå andel "
         "och kumulativ incidens vid lika lång uppföljning",
-        "Table 2. Employment in competitive jobs by cohort: the crude share as published and "
+        "Employment in competitive jobs by cohort: the crude share as published and "
         "the cumulative incidence at equal follow-up"),
     "cutoff_date": L("Rajauspäivä", "Brytdatum", "Cut-off date"),
     "followup_median": L("Seuranta-aika rajauspäivään, mediaani (kk)",
@@ -162,9 +167,9 @@ TEXT: dict[str, Label] = {
 
     # ---- job tenure -------------------------------------------------------------------------
     "tenure_title": L(
-        "Taulukko 3. Työsuhteiden kesto (Kaplan–Meier)",
-        "Tabell 3. Anställningarnas längd (Kaplan–Meier)",
-        "Table 3. Job tenure (Kaplan–Meier)"),
+        "Työsuhteiden kesto (Kaplan–Meier)",
+        "Anställningarnas längd (Kaplan–Meier)",
+        "Job tenure (Kaplan–Meier)"),
     "jobs_n": L("Työsuhteita, n", "Anställningar, n", "Jobs, n"),
     "ended_n": L("Päättyneitä, n", "Avslutade, n", "Ended, n"),
     "still_spanner": L("Työsuhde jatkuu, % (95 %:n LV)", "Anställningen fortsätter, % (95 % KI)",
@@ -205,9 +210,9 @@ TEXT: dict[str, Label] = {
 
     # ---- Cox ---------------------------------------------------------------------------------
     "cox_title": L(
-        "Taulukko 4. Työsuhteen päättymiseen liittyvät tekijät (Coxin malli)",
-        "Tabell 4. Faktorer förknippade med att anställningen slutar (Cox-modell)",
-        "Table 4. Factors associated with a job ending (Cox model)"),
+        "Työsuhteen päättymiseen liittyvät tekijät (Coxin malli)",
+        "Faktorer förknippade med att anställningen slutar (Cox-modell)",
+        "Factors associated with a job ending (Cox model)"),
     "term": L("Muuttuja", "Variabel", "Term"),
     "analysis": L("Analyysi", "Analys", "Analysis"),
     "intercept": L("Vakiotermi", "Intercept", "Intercept"),
@@ -263,9 +268,9 @@ TEXT: dict[str, Label] = {
 
     # ---- change scores ------------------------------------------------------------------------
     "change_title": L(
-        "Taulukko 5. Muutos mittareissa alkutilanteesta 6 ja 12 kuukauteen",
-        "Tabell 5. Förändring i instrumenten från start till 6 och 12 månader",
-        "Table 5. Change in the outcome measures from baseline to 6 and 12 months"),
+        "Muutos mittareissa alkutilanteesta 6 ja 12 kuukauteen",
+        "Förändring i instrumenten från start till 6 och 12 månader",
+        "Change in the outcome measures from baseline to 6 and 12 months"),
     "contrast": L("Vertailu", "Jämförelse", "Contrast"),
     "group": L("Ryhmä", "Grupp", "Group"),
     "baseline_mean": L("Alku, ka", "Start, medel", "Baseline, mean"),
@@ -306,9 +311,9 @@ TEXT: dict[str, Label] = {
 
     # ---- mixed models --------------------------------------------------------------------------
     "mixed_title": L(
-        "Taulukko 6. Mittarien muutos kaikilla mittauskerroilla (lineaarinen sekamalli)",
-        "Tabell 6. Förändring i instrumenten över alla mättillfällen (linjär blandad modell)",
-        "Table 6. Change in the outcome measures over all waves (linear mixed model)"),
+        "Mittarien muutos kaikilla mittauskerroilla (lineaarinen sekamalli)",
+        "Förändring i instrumenten över alla mättillfällen (linjär blandad modell)",
+        "Change in the outcome measures over all waves (linear mixed model)"),
     "clients_n": L("Asiakkaita, n", "Klienter, n", "Clients, n"),
     "obs_n": L("Havaintoja, n", "Observationer, n", "Observations, n"),
     "converged": L("Konvergoi", "Konvergerade", "Converged"),
@@ -344,9 +349,9 @@ TEXT: dict[str, Label] = {
 
     # ---- regions and fidelity -----------------------------------------------------------------
     "regions_title": L(
-        "Taulukko 7. Alueet ja tiimit: IPS-25-menetelmäuskollisuus ja työllistyminen",
-        "Tabell 7. Regioner och team: IPS-25-metodtrohet och sysselsättning",
-        "Table 7. Regions and teams: IPS-25 fidelity and employment"),
+        "Alueet ja tiimit: IPS-25-menetelmäuskollisuus ja työllistyminen",
+        "Regioner och team: IPS-25-metodtrohet och sysselsättning",
+        "Regions and teams: IPS-25 fidelity and employment"),
     "clients_started": L("Aloittaneet, n", "Startade, n", "Started, n"),
     "window_12": L("12 kk seuranta, n", "12 mån uppföljning, n", "With 12 months' follow-up, n"),
     "employed_12": L("Työllistyi 12 kk:ssa, n (%)", "Sysselsatt inom 12 mån, n (%)",
@@ -380,9 +385,9 @@ TEXT: dict[str, Label] = {
 
     # ---- register ------------------------------------------------------------------------------
     "register_title": L(
-        "Taulukko 8. Rekisteritilat ja ansiot kuukausina ennen ja jälkeen aloituksen",
-        "Tabell 8. Registerstatus och inkomster månaderna före och efter start",
-        "Table 8. Register states and earnings in the months before and after the start"),
+        "Rekisteritilat ja ansiot kuukausina ennen ja jälkeen aloituksen",
+        "Registerstatus och inkomster månaderna före och efter start",
+        "Register states and earnings in the months before and after the start"),
     "rel_month": L("Kuukausi aloituksesta", "Månad från start", "Month from the start"),
     "persons_n": L("Henkilöitä, n", "Personer, n", "Persons, n"),
     "mean_earnings": L("Ansiot, ka €/kk", "Inkomster, medel €/mån", "Earnings, mean EUR/month"),
@@ -526,9 +531,9 @@ TEXT: dict[str, Label] = {
 
     # ---- employer survey -----------------------------------------------------------------------
     "employer_title": L(
-        "Taulukko 9. Työnantajakysely",
-        "Tabell 9. Arbetsgivarenkät",
-        "Table 9. Employer survey"),
+        "Työnantajakysely",
+        "Arbetsgivarenkät",
+        "Employer survey"),
     "item": L("Väittämä", "Påstående", "Statement"),
     "question": L("Kysymys", "Fråga", "Question"),
     "agree_group": L("Samaa mieltä väittämän kanssa (4–5)", "Av samma åsikt (4–5)",
@@ -544,25 +549,17 @@ TEXT: dict[str, Label] = {
         "Agree = somewhat or fully agree (4–5). Respondents are employers who hired an IPS "
         "client."),
 
-    # ---- figure -------------------------------------------------------------------------------
-    "fig_fidelity_title": L(
-        "IPS-25-menetelmäuskollisuus ja työllistyminen tiimeittäin",
-        "IPS-25-metodtrohet och sysselsättning per team",
-        "IPS-25 fidelity and employment by team"),
-    "fig_fidelity_x": L("IPS-25 pisteet (viimeisin arvio)", "IPS-25 poäng (senaste bedömning)",
-                        "IPS-25 total (latest review)"),
-    "fig_fidelity_y": L("Työllistyi 12 kk:ssa, %", "Sysselsatt inom 12 mån, %",
-                        "Employed within 12 months, %"),
-
     # figure captions on the report page, by figure file name
     "figure_km_tenure_by_cohort": L(
         "Ensimmäisen työsuhteen kesto kohorteittain (Kaplan–Meier, riskijoukko alla)",
         "Första anställningens längd per kohort (Kaplan–Meier, riskmängd nedan)",
         "Tenure of the first job by cohort (Kaplan–Meier, numbers at risk below)"),
     "figure_cif_first_job_by_cohort": L(
-        "Ensimmäisen työn kumulatiivinen ilmaantuvuus kohorteittain (Aalen–Johansen)",
-        "Kumulativ incidens av första arbete per kohort (Aalen–Johansen)",
-        "Cumulative incidence of the first job by cohort (Aalen–Johansen)"),
+        "Ensimmäisen työn kumulatiivinen ilmaantuvuus kohorteittain (Aalen–Johansen, "
+        "riskijoukko alla)",
+        "Kumulativ incidens av första arbete per kohort (Aalen–Johansen, riskmängd nedan)",
+        "Cumulative incidence of the first job by cohort (Aalen–Johansen, numbers at risk "
+        "below)"),
     "figure_scores_by_wave": L(
         "Mittarien keskiarvot aalloittain (95 %:n LV) kohorteittain",
         "Instrumentens medelvärden per omgång (95 % KI) per kohort",
@@ -772,6 +769,13 @@ TEXT: dict[str, Label] = {
                               "Tabellen producerades inte i denna körning.",
                               "The table was not produced in this run."),
 }
+
+
+_REPEATED = (TEXT.keys() & OUTCOME_TEXT.keys()) | (TEXT.keys() & REPORT_TEXT.keys()) | (
+    OUTCOME_TEXT.keys() & REPORT_TEXT.keys())
+if _REPEATED:
+    raise KeyError(f"table texts defined twice: {sorted(_REPEATED)}")
+TEXT |= OUTCOME_TEXT | REPORT_TEXT
 
 
 def text(key: str, lang: Lang, **fields: object) -> str:

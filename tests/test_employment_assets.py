@@ -82,13 +82,15 @@ def test_every_asset_and_check_succeeds(run):
 def test_every_output_file_is_written(run):
     out, _ = run
     for name in ("headline", "km", "rmst", "cox", "logit", "attachment", "quarterly",
-                 "employment_comparison"):
+                 "employment_comparison", "survival_curves"):
         assert (out / "results" / f"{name}.csv").is_file(), name
     for name in ("clients", "jobs", "tte"):
         for ext in ("parquet", "dta", "sav"):
             assert (out / "analysis" / f"{name}.{ext}").is_file()
     for name in ("km_tenure_by_cohort", "cif_first_job_by_cohort"):
-        assert (out / "figures" / f"{name}.png").is_file()
+        for lang in ("fi", "sv", "en"):
+            assert (out / "figures" / f"{name}_{lang}.png").is_file()
+            assert (out / "figures" / f"{name}_{lang}.svg").is_file()
 
 
 def _km_by_hand(time: np.ndarray, event: np.ndarray, t: float) -> float:

@@ -82,6 +82,10 @@ def test_enrolment_row_level_defects_each_with_every_rule(study: Path) -> None:
         ("2023-08-01_PKA.csv", 4, "lahetepvm", "row", "date_before_2019"),
         ("2023-08-01_PKA.csv", 5, "paattymispvm", "row", "date_after_delivery"),
         ("2023-08-01_PKA.csv", 6, "asiakastunnus", "row", "key_missing"),
+        # the helper's team and coach of a client without a code: "-T1" / "-C01", which a
+        # spreadsheet would run as formulas
+        ("2023-08-01_PKA.csv", 6, "tiimi", "field", "formula_like_value"),
+        ("2023-08-01_PKA.csv", 6, "valmentaja", "field", "formula_like_value"),
         ("2023-08-01_PKA.csv", 7, "asiakastunnus", "row", "key_malformed"),
     ]
     assert [r[0] for r in table(w, "staging.asiakkaat", "client_id")] == [

@@ -13,7 +13,11 @@ import pytest
 from stdnum.fi import hetu
 
 from ips_eval.config import Settings
+from ips_eval.publish.figures.catalog import FIGURES
+from ips_eval.publish.figures.common import svg_small_counts
 from ips_eval.runner import execute
+from schemas.codebook import LANGS
+from schemas.results import RESULTS
 
 # HETU-shaped: ddmmyy, a century sign (incl. the 2023 reform's), 3 digits, a check character
 HETU_SHAPE = re.compile(rb"\d{6}[-+ABCDEFUVWXY]\d{3}[0-9A-Z]")
@@ -61,7 +65,25 @@ def test_contract_figures_exist(pipeline_run):
     out, _ = pipeline_run
     pngs = {p.stem for p in (out / "figures").glob("*.png")}
     svgs = {p.stem for p in (out / "figures").glob("*.svg")}
-    assert len(pngs) >= 5 and pngs == svgs
+    assert pngs == svgs == {f"{name}_{lang}" for name in FIGURES for lang in LANGS}
+
+
+def test_no_figure_shows_a_count_of_one_to_four(pipeline_run):
+    out, _ = pipeline_run
+    svgs = sorted((out / "figures").glob("*.svg"))
+    assert len(svgs) == len(FIGURES) * len(LANGS)
+    assert [hit for svg in svgs for hit in svg_small_counts(svg)] == []
+
+
+def test_every_results_file_is_in_the_data_dictionary(pipeline_run):
+    out, _ = pipeline_run
+    written = {p.stem: tuple(pl.read_csv(p, n_rows=0).columns)
+               for p in (out / "results").glob("*.csv")}
+    declared = {r.name: r.columns for r in RESULTS}
+    # every declared file is written with exactly its declared columns; the results merged from
+    # other branches on 29.11. are still to be declared (then: written == declared)
+    assert {name: written.get(name) for name in declared} == declared, (
+        "declare results files in schemas/results.py, then run `ips-eval dictionary`")
 
 
 def test_no_identity_code_anywhere_under_out(pipeline_run, synthetic_study):

@@ -87,4 +87,6 @@ def test_event_study_figure_is_written_and_leaves_out_months_under_5(tmp_path):
     drawn = [line for ax in fig.axes for line in ax.get_lines() if len(line.get_xdata()) > 2]
     assert drawn and all(24 not in list(line.get_xdata()) for line in drawn)
     paths = write_register_effect_figure(effect, tmp_path)
-    assert sorted(p.suffix for p in paths) == [".png", ".svg"]
+    assert sorted(p.name for p in paths) == sorted(f"register_effect_by_rel_month_{lang}.{ext}"
+                                                   for lang in ("fi", "sv", "en")
+                                                   for ext in ("png", "svg"))

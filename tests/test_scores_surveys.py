@@ -154,7 +154,7 @@ def test_scores_assets_materialise_with_their_checks(tmp_path: Path):
     assert (out / "analysis" / "fidelity.parquet").is_file()
     assert (out / "analysis" / "scores.dta").is_file()
     assert (out / "analysis" / "scores.sav").is_file()
-    assert (out / "figures" / "scores_by_wave.png").is_file()
+    assert (out / "figures" / "scores_by_wave_sv.png").is_file()
     assert pl.read_parquet(out / "analysis" / "fidelity.parquet")["total"].to_list() == [100]
 
 

@@ -1,7 +1,8 @@
-"""Fidelity domain (implementation evaluation): the IPS-25 reviews as an analysis dataset, the
-IPS process standards, fidelity against results (item profile, trend, the client-level Cox
-model, the quarterly rate per team), costs, and their figures. Each asset wires the warehouse
-and the study settings to plain functions in ``ips_eval.fidelity`` /
+"""Fidelity domain (implementation evaluation): the IPS-25 reviews as an analysis dataset,
+employment and fidelity per team (``results.team_outcomes``) and the figure of fidelity against
+employment by team, the IPS process standards, fidelity against results (item profile, trend,
+the client-level Cox model, the quarterly rate per team), costs, and their figures. Each asset
+wires the warehouse and the study settings to plain functions in ``ips_eval.fidelity`` /
 ``ips_eval.publish.figures``."""
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from ips_eval.fidelity.costs import build_service_years, costs_table, staged_cos
 from ips_eval.fidelity.outcomes import cox_frame, fidelity_cox, item_profile, trend
 from ips_eval.fidelity.reviews import build_fidelity
 from ips_eval.fidelity.standards import build_process_datasets, process_monthly, process_table
-from ips_eval.outputs import write_figure
+from ips_eval.fidelity.teams import team_outcomes
+from ips_eval.publish.figures.common import write_figure_languages
 from ips_eval.publish.figures.fidelity import (
     fidelity_employment_by_team,
     fidelity_vs_employment_figure,
@@ -40,25 +42,35 @@ def analysis_fidelity(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
     """IPS-25 fidelity reviews: total (all 25 items answered) and band per team × review."""
     with warehouse.connect() as con:
         rows = build_fidelity(con, study.cutoffs)
-        paths = export_analysis_dataset(con, "fidelity", study.out)
+        paths = export_analysis_dataset(con, "fidelity", study.out, study.label_lang)
         bands = con.sql("SELECT cohort, band, count(*) AS reviews FROM analysis.fidelity "
                         "GROUP BY ALL ORDER BY cohort, band").pl()
     return dg.MaterializeResult(metadata={"rows": rows, "files": [p.name for p in paths],
                                           "bands": md(bands)})
 
 
+@dg.asset(key=keys.results("team_outcomes"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.CLIENTS, keys.TTE, keys.FIDELITY])
+def results_team_outcomes(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Per team: clients, those with 12 months' follow-up, of them employed within 12 months,
+    and the latest IPS-25 review (total, band)."""
+    with warehouse.connect() as con:
+        frames = {name: read_warehouse_table(con, f"analysis.{name}")
+                  for name in ("clients", "tte", "fidelity")}
+        table = team_outcomes(frames["clients"], frames["tte"], frames["fidelity"])
+        return result(con, study, "team_outcomes", table, ["region", "team"])
+
+
 @dg.asset(key=keys.figure("fidelity_vs_employment"), group_name=GROUP, kinds={"matplotlib"},
-          deps=[keys.CLIENTS, keys.TTE, keys.FIDELITY, keys.results("fidelity_cox")])
+          deps=[keys.results("team_outcomes")])
 def figure_fidelity_vs_employment(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """IPS-25 total against the share employed within 12 months, one point per team (teams
     with small counts left out)."""
     with warehouse.connect() as con:
-        frames = {name: read_warehouse_table(con, f"analysis.{name}")
-                  for name in ("clients", "tte", "fidelity")}
-        cox = read_warehouse_table(con, "results.fidelity_cox")
-    data = fidelity_employment_by_team(frames["clients"], frames["tte"], frames["fidelity"])
-    paths = write_figure(fidelity_vs_employment_figure(data, cox=cox), study.out,
-                         "fidelity_vs_employment")
+        teams = read_warehouse_table(con, "results.team_outcomes")
+    data = fidelity_employment_by_team(teams)
+    paths = write_figure_languages(lambda lang: fidelity_vs_employment_figure(data, lang),
+                                   study.out, "fidelity_vs_employment")
     return dg.MaterializeResult(metadata={
         "teams": data.height, "teams_shown": int(data["shown"].sum()),
         "files": [p.name for p in paths],
@@ -207,7 +219,8 @@ def figure_process_by_coach(warehouse: Warehouse, study: Study) -> dg.Materializ
     """Contacts a week and caseload per coach by month against the standards."""
     with warehouse.connect() as con:
         monthly = read_warehouse_table(con, "results.process_monthly")
-    paths = write_figure(process_by_coach_figure(monthly), study.out, "process_by_coach")
+    paths = write_figure_languages(lambda lang: process_by_coach_figure(monthly, lang),
+                                   study.out, "process_by_coach")
     return dg.MaterializeResult(metadata={"files": [p.name for p in paths],
                                           "path": dg.MetadataValue.path(str(paths[0]))})
 
@@ -219,8 +232,8 @@ def figure_quarterly_rate_by_team(warehouse: Warehouse, study: Study) -> dg.Mate
     with warehouse.connect() as con:
         quarterly = read_warehouse_table(con, "results.quarterly_team")
     shown = shown_quarters(quarterly)
-    paths = write_figure(quarterly_rate_by_team_figure(quarterly), study.out,
-                         "quarterly_rate_by_team")
+    paths = write_figure_languages(lambda lang: quarterly_rate_by_team_figure(quarterly, lang),
+                                   study.out, "quarterly_rate_by_team")
     return dg.MaterializeResult(metadata={
         "team_quarters": quarterly.height, "drawn": shown.height,
         "files": [p.name for p in paths], "path": dg.MetadataValue.path(str(paths[0]))})

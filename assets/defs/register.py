@@ -42,7 +42,7 @@ def analysis_register_monthly(warehouse: Warehouse, study: Study) -> dg.Material
         # person-months in the built-in study, tens of millions in real extracts) took most of
         # a minute in those formats and is in the Parquet file
         paths = export_dataset(con, REGISTER_MONTHLY, study.out, dataset("register_monthly"),
-                               stat_rows="client_id IS NOT NULL")
+                               lang=study.label_lang, stat_rows="client_id IS NOT NULL")
         summary = register_monthly_summary(con)
         states = con.sql(f"SELECT CASE WHEN client_id IS NULL THEN 'comparison' ELSE cohort "
                          f"END AS person_group, main_state, count(*) AS person_months "

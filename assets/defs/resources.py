@@ -1,4 +1,5 @@
-"""Resources, declared once: the warehouse connection and the study settings. Assets get them
+"""Resources, declared once: the warehouse connection, the study settings, the pseudonym key
+and the run's one headless browser for table PNGs. Assets get them
 injected; none opens its own connection or reads the environment."""
 
 from __future__ import annotations
@@ -10,9 +11,19 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
-from ips_eval.config import DEMO_PSEUDONYM_KEY, ENV_KEY, Settings, pseudonym_key_from_env
+from ips_eval.config import (
+    DEFAULT_LABEL_LANGUAGE,
+    DEMO_PSEUDONYM_KEY,
+    ENV_KEY,
+    Settings,
+    parse_label_language,
+    pseudonym_key_from_env,
+)
+from ips_eval.publish.tables.browser import PngWriter, SharedPngSession
 from ips_eval.warehouse import connect
+from schemas.codebook import Lang
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -28,12 +39,14 @@ class Warehouse(dg.ConfigurableResource):
 
 
 class Study(dg.ConfigurableResource):
-    """Where the deliveries are, where outputs land, the cut-offs and the pseudonym key."""
+    """Where the deliveries are, where outputs land, the cut-offs and the language of the
+    Stata/SPSS labels."""
 
     deliveries_dir: str
     out_dir: str
     cutoff_pilot: str  # ISO dates: Dagster config holds plain values
     cutoff_rrp: str
+    label_language: str = DEFAULT_LABEL_LANGUAGE  # fi, sv or en
 
     @property
     def deliveries(self) -> Path:
@@ -42,6 +55,11 @@ class Study(dg.ConfigurableResource):
     @property
     def out(self) -> Path:
         return Path(self.out_dir)
+
+    @property
+    def label_lang(self) -> Lang:
+        """The Stata/SPSS label language, checked (a typo in run config fails here, named)."""
+        return parse_label_language(self.label_language)
 
     @property
     def cutoffs(self) -> dict[str, date]:
@@ -57,18 +75,37 @@ class Study(dg.ConfigurableResource):
 
 class Pseudonymiser(dg.ConfigurableResource):
     """The HMAC key for pids. Only the environment variable's *name* is config, so the key never
-    shows in the Dagster UI or run config; the embedded default's demo key is used, and said to
-    be used, when the variable is unset."""
+    shows in the Dagster UI or run config. Without the variable only the built-in synthetic study
+    may run, with the public demo key (said to be used); any other delivery folder is refused
+    (``ips_eval.config.KeyRefused``) before a row is read."""
 
     key_env: str = ENV_KEY
 
-    @property
-    def key(self) -> bytes:
-        return pseudonym_key_from_env(self.key_env).encode("utf-8")
+    def key_for(self, deliveries: Path) -> bytes:
+        return pseudonym_key_from_env(deliveries, self.key_env).encode("utf-8")
 
-    @property
-    def uses_demo_key(self) -> bool:
-        return pseudonym_key_from_env(self.key_env) == DEMO_PSEUDONYM_KEY
+    def uses_demo_key_for(self, deliveries: Path) -> bool:
+        return pseudonym_key_from_env(deliveries, self.key_env) == DEMO_PSEUDONYM_KEY
+
+
+class TablePngs(dg.ConfigurableResource):
+    """One headless browser for every table PNG of a run: started by the first table that
+    needs it, closed when the run ends (``teardown_after_execution``)."""
+
+    _session: SharedPngSession | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._session = SharedPngSession()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._session is not None:
+            self._session.close()
+
+    def writer(self) -> PngWriter | None:
+        """The run's PNG writer, or None when no browser is installed."""
+        if self._session is None:  # used outside a run: a session of its own
+            self._session = SharedPngSession()
+        return self._session.writer()
 
 
 def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
@@ -80,8 +117,10 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             out_dir=str(settings.out_dir),
             cutoff_pilot=settings.cutoffs["pilot"].isoformat(),
             cutoff_rrp=settings.cutoffs["rrp"].isoformat(),
+            label_language=settings.label_language,
         ),
         "pseudonymiser": Pseudonymiser(),
+        "table_pngs": TablePngs(),
     }
 
 

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from ips_eval.ingest.checks import collect_defects, prepare_source
+from ips_eval.ingest.limits import MESSAGE_CHARS, QUOTE_CHARS
 from ips_eval.ingest.readers import quote_ident
 from ips_eval.warehouse import run_sql
 from schemas.codebook import COHORT_OF_REGION, Source
@@ -114,6 +115,13 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         con.unregister("_region_cohort")
 
 
+def _quoted(expr: str, limit: int) -> str:
+    """A delivered value as quarantine shows it: cut to a readable length (issue 16: a 300 MB
+    cell was once copied whole into a message)."""
+    return (f"CASE WHEN length({expr}) > {int(limit)} THEN left({expr}, {int(limit) - 1}) "
+            f"|| '…' ELSE {expr} END")
+
+
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -124,7 +132,8 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     con.execute("DELETE FROM quarantine.defects WHERE source = $s", {"s": src.name})
     con.execute(
         f"INSERT INTO quarantine.defects SELECT $s, f.file, {ROW_OF_RID.format(rid='d._rid')}, "
-        "d.\"column\", d.level, d.rule, d.value, d.message, a.content_hash FROM _defects d "
+        f"d.\"column\", d.level, d.rule, {_quoted('d.value', QUOTE_CHARS)}, "
+        f"{_quoted('d.message', MESSAGE_CHARS)}, a.content_hash FROM _defects d "
         "ANTI JOIN _duplicates x ON x._rid = d._rid "
         "JOIN _active a ON a.file_no = d._rid >> 32 "
         "JOIN meta.ingest_files f ON f.content_hash = a.content_hash", {"s": src.name})

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ips_eval.config import SYNTHETIC_FIELD, SYNTHETIC_MARKER
 from ips_eval.synth.calibration import HeadlineCount, assert_calibrated
 from ips_eval.synth.contacts import simulate_contacts
 from ips_eval.synth.costs import inject_cost_and_contact_defects, simulate_costs
@@ -32,7 +33,7 @@ from ips_eval.synth.surveys import simulate_client_survey, simulate_employer_sur
 from ips_eval.synth.tables import DeliveryFile
 from ips_eval.synth.writers import file_bytes
 
-MANIFEST = "synth_manifest.json"
+MANIFEST = SYNTHETIC_MARKER
 # General-population comparison persons by default; with the client-like persons
 # (counterfactual.py, 8 per linked client) the register comparison group is about 20,000.
 DEFAULT_COMPARISON_PERSONS = 11_000
@@ -212,6 +213,9 @@ def _write_manifest(out_dir: Path, seed: int, defects: float, comparison_persons
                     entries: list[dict[str, object]], planted: dict[str, object]) -> Path:
     manifest = out_dir / MANIFEST
     manifest.write_text(json.dumps({
+        # the first field, so that a run finds it without reading the whole file: this folder
+        # is the built-in synthetic study, the one place the public demo key may be used
+        SYNTHETIC_FIELD: True,
         "generator": "ips_eval.synth", "seed": seed, "defect_rate": defects,
         "comparison_persons": comparison_persons,
         "planted_effect": planted,

@@ -1,6 +1,7 @@
 """Figure: the register effect as an event study — the matched ATT by month from the start with
 its 95 % CI band, and the naive line, for employment and earnings
-(``out/figures/register_effect_by_rel_month.{png,svg}``), from ``results.register_effect``.
+(``out/figures/register_effect_by_rel_month_<lang>.{png,svg}``), from
+``results.register_effect``.
 
 Months before the start are placebo estimates (≈ 0 when the matching worked) and are shaded.
 Published, so disclosure control applies: a month with fewer than 5 clients is not drawn.
@@ -10,24 +11,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import polars as pl
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # headless: no display in the pipeline
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
-
-from ips_eval.outputs import write_figure  # noqa: E402
-from ips_eval.publish.tables.disclosure import MIN_CELL  # noqa: E402
-from schemas.codebook import Lang  # noqa: E402
-from schemas.table_text import text  # noqa: E402
+from ips_eval.publish.figures.common import write_figure_languages
+from ips_eval.publish.tables.disclosure import MIN_CELL
+from schemas.codebook import Lang
+from schemas.table_text import text
 
 FIGURE_NAME = "register_effect_by_rel_month"
 PANELS = (("employed", 100.0, "fig_effect_employed"), ("earnings_eur", 1.0, "fig_effect_earnings"))
 SHOWN_MONTHS = (-24, 24)
 
 
-def plot_register_effect(effect: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
-    fig, axes = plt.subplots(1, len(PANELS), figsize=(11, 4.2), squeeze=False)
+def plot_register_effect(effect: pl.DataFrame, lang: Lang = "en") -> Figure:
+    fig = Figure(figsize=(11, 4.2))
+    axes = fig.subplots(1, len(PANELS), squeeze=False)
     drawn = effect.filter(pl.col("n_clients") >= MIN_CELL)
     for ax, (outcome, scale, label) in zip(axes[0], PANELS, strict=True):
         ax.axvspan(SHOWN_MONTHS[0] - 0.5, -0.5, color="#eeeeee", zorder=0,
@@ -60,11 +59,7 @@ def plot_register_effect(effect: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
     return fig
 
 
-def write_register_effect_figure(effect: pl.DataFrame, out_dir: Path,
-                                 lang: Lang = "en") -> list[Path]:
-    """Draw and write ``out/figures/register_effect_by_rel_month.{png,svg}``."""
-    fig = plot_register_effect(effect, lang)
-    try:
-        return write_figure(fig, out_dir, FIGURE_NAME)
-    finally:
-        plt.close(fig)
+def write_register_effect_figure(effect: pl.DataFrame, out_dir: Path) -> list[Path]:
+    """Draw and write ``out/figures/register_effect_by_rel_month_<lang>.{png,svg}``."""
+    return write_figure_languages(lambda lang: plot_register_effect(effect, lang), out_dir,
+                                  FIGURE_NAME)

@@ -2,9 +2,9 @@
 pilot − RRP difference and Gray's test), job tenure (Kaplan–Meier at 6/12 months, median, RMST)
 and the Cox model of tenure (the competing-risks models: ``competing.py``).
 
-Inputs are the survival results (``results.headline``, ``results.km``, ``results.rmst``,
-``results.cox``, ``results.competing``) and, for the counts behind each estimate,
-``analysis.tte`` and ``analysis.clients``. A Kaplan–Meier or Aalen–Johansen estimate at time t
+Inputs are the survival results only (``results.headline``, ``results.km``,
+``results.employment_comparison``, ``results.rmst``, ``results.cox``, ``results.competing``),
+which carry the counts behind each estimate. A Kaplan–Meier or Aalen–Johansen estimate at time t
 is hidden when its group has fewer than 5 members or when the events by t, or the members
 without an event by t, number 1–4: with little censoring the estimate times the group size
 would give that count back. An estimate with fewer than ``MIN_AT_RISK`` still at risk at t is
@@ -64,15 +64,8 @@ def _at(km: pl.DataFrame, param: str, method: str, group_var: str, group: str,
     return rows.row(0, named=True) if rows.height else None
 
 
-def events_by(tte: pl.DataFrame, param: str, group_var: str, t: float) -> pl.DataFrame:
-    """Per group of ``group_var`` (``all`` for everyone): members ``n``, events (``event`` 1)
-    by time ``t`` and in total — the counts behind an estimate, for disclosure control."""
-    part = tte.filter(pl.col("param") == param)
-    key = pl.lit("all") if group_var == "all" else pl.col(group_var).cast(pl.Utf8)
-    return (part.with_columns(group=key).group_by("group").agg(
-        n=pl.len(),
-        events_t=((pl.col("event") == 1) & (pl.col("time_days") <= t)).sum(),
-        events=(pl.col("event") == 1).sum()))
+def _close(column: str, t: float) -> pl.Expr:
+    return (pl.col(column) - t).abs() < 1e-6
 
 
 def _estimate_hidden(n: int | None, events_t: int | None) -> bool:
@@ -105,8 +98,8 @@ def _x100(x: float | None) -> float | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataFrame,
-                     tte: pl.DataFrame, lang: Lang, source: DeliverySet,
+def build_employment(headline: pl.DataFrame, km: pl.DataFrame, comparison: pl.DataFrame,
+                     lang: Lang, source: DeliverySet,
                      competing: pl.DataFrame | None = None) -> PublishedTable:
     """Crude "% ever employed" per published cut-off beside the Aalen–Johansen cumulative
     incidence of a first job at 6 and 12 months (DESIGN.md §1: the crude shares compare
@@ -134,23 +127,25 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
                 if at_risk["n_at_risk"] <= r["clients_started"]:
                     cells.group([("at_risk", i)], total=r["clients_started"])
     hidden = cells.hidden()
-    counts = {t: events_by(tte, "TTFJ", "cohort", t) for _, t in WINDOWS}
+    cif = comparison.filter(pl.col("measure") == "cif_first_job")
+    published = comparison.filter(pl.col("measure") == "crude_ever_employed_published")
 
     rows = []
     for i, r in enumerate(headline.iter_rows(named=True)):
         cohort = r["cohort"]
-        since_start = clients.filter((pl.col("cohort") == cohort)
-                                     & (pl.col("index_date") <= r["cutoff_date"]))
-        days = since_start.select((pl.lit(r["cutoff_date"]) - pl.col("index_date"))
-                                  .dt.total_days()).to_series()
+        # the follow-up of the clients started by this row's cut-off
+        follow = published.filter((pl.col("cohort") == cohort)
+                                  & (pl.col("cutoff_date") == r["cutoff_date"]))
+        days, started = ((follow["median_followup_days"][0], follow["n_clients"][0])
+                         if follow.height else (None, None))
         stub = cohort_label(cohort, lang)
         if i not in analysis_rows:  # a published figure at another cut-off (RRP 30.4.2024)
             stub = text("published_row", lang, cohort=stub, date=fmt_date(r["cutoff_date"], lang))
         row = {
             "stub": stub,
             "cutoff": fmt_date(r["cutoff_date"], lang),
-            "followup": shown(fmt_number(days.median() / DAYS_PER_MONTH if days.len() else None,
-                                         1, lang), too_few(days.len())),
+            "followup": shown(fmt_number(None if days is None else days / DAYS_PER_MONTH,
+                                         1, lang), too_few(started)),
             "started": shown(fmt_int(r["clients_started"], lang), ("started", i) in hidden),
             "employed": shown(fmt_n_pct(r["clients_employed"], r["pct_employed"], lang),
                               ("employed", i) in hidden),
@@ -160,8 +155,8 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
         }
         for key, t in WINDOWS:
             estimate = _at(km, "TTFJ", "AJ", "cohort", cohort, t) if i in analysis_rows else None
-            c = counts[t].filter(pl.col("group") == cohort)
-            n, ev = (c["n"][0], c["events_t"][0]) if c.height else (None, None)
+            c = cif.filter((pl.col("cohort") == cohort) & _close("time_days", t))
+            n, ev = (c["n_clients"][0], c["n_events"][0]) if c.height else (None, None)
             row[key] = _pct_ci(estimate, _estimate_hidden(n, ev), lang)
         at_risk = (_at(km, "TTFJ", "AJ", "cohort", cohort, TWELVE_MONTHS_DAYS)
                    if i in analysis_rows else None)
@@ -214,44 +209,28 @@ def _difference_row(competing: pl.DataFrame, cohort_rows: list[dict], lang: Lang
 # ---------------------------------------------------------------------------------------------
 
 
-def _rmst_row(rmst: pl.DataFrame | None, param: str, group_var: str, group: str) -> dict | None:
-    if rmst is None or rmst.is_empty():
-        return None
-    part = rmst.filter((pl.col("param") == param) & (pl.col("group_var") == group_var)
-                       & (pl.col("group") == group))
-    if "method" in part.columns:
-        part = part.filter(pl.col("method").is_in(["KM", "km"]) | pl.col("method").is_null())
-    return part.row(0, named=True) if part.height else None
-
-
-def _first(row: dict | None, *names: str) -> float | None:
-    """The first of ``names`` present in a results row (the rmst file's names are the survival
-    engineer's; read defensively)."""
-    if row is None:
-        return None
-    for name in names:
-        if name in row and row[name] is not None:
-            return row[name]
-    return None
-
-
-def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame, lang: Lang,
+def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame, lang: Lang,
                  source: DeliverySet) -> PublishedTable:
     """Kaplan–Meier share still in the job at 6 and 12 months, median tenure and the restricted
-    mean tenure to 12 months, per tenure analysis and cohort (and all)."""
-    params = [p for p in TENURE_PARAMS if p in set(tte["param"].to_list())]
-    groups = [("cohort", c) for c in COHORTS if c in set(tte["cohort"].to_list())]
+    mean tenure to 12 months, per tenure analysis and cohort (and all). The jobs and ended
+    jobs per group are ``results.rmst``'s ``n`` and ``events``; the jobs ended by 6 and 12
+    months ``results.km``'s ``n_events``."""
+    rmst = rmst.filter(pl.col("method") == "KM")
+    present = set(rmst["param"].to_list())
+    params = [p for p in TENURE_PARAMS if p in present]
+    cohorts = set(rmst.filter(pl.col("group_var") == "cohort")["group"].to_list())
+    groups = [("cohort", c) for c in COHORTS if c in cohorts]
     groups.append(("all", "all"))
 
     cells = CountCells()
     sizes: dict[tuple[str, str], dict] = {}
     for param in params:
         for group_var, group in groups:
-            counts = events_by(tte, param, group_var, float("inf")).filter(
-                pl.col("group") == group)
-            if counts.is_empty():
+            found = rmst.filter((pl.col("param") == param) & (pl.col("group_var") == group_var)
+                                & (pl.col("group") == group))
+            if found.is_empty():
                 continue
-            c = counts.row(0, named=True)
+            c = found.row(0, named=True)
             sizes[(param, group)] = c
             cells.add(("jobs", param, group), c["n"])
             cells.add(("ended", param, group), c["events"])
@@ -276,19 +255,16 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame,
                    "jobs": shown(fmt_int(c["n"], lang), ("jobs", param, group) in hidden),
                    "ended": shown(fmt_int(c["events"], lang), ("ended", param, group) in hidden)}
             for key, t in WINDOWS:
-                at_t = events_by(tte, param, group_var, t).filter(pl.col("group") == group)
                 estimate = _at(km, param, "KM", group_var, group, t)
-                row[key] = _pct_ci(estimate, _estimate_hidden(c["n"], at_t["events_t"][0]), lang)
-            summary = _rmst_row(rmst, param, group_var, group)
+                events_t = None if estimate is None else estimate["n_events"]
+                row[key] = _pct_ci(estimate, _estimate_hidden(c["n"], events_t), lang)
             hide_summary = too_few(c["n"]) or is_small(c["events"])
-            median = _first(summary, "median_days", "median")
-            median_lo = _first(summary, "median_ci_lower", "median_lower")
-            median_hi = _first(summary, "median_ci_upper", "median_upper")
+            median = c["median_days"]
             row["median"] = shown(fmt_estimate_ci(
                 *(None if v is None else v / DAYS_PER_MONTH
-                  for v in (median, median_lo, median_hi)),
+                  for v in (median, c["median_ci_lower"], c["median_ci_upper"])),
                 1, lang), hide_summary) if median is not None else ""
-            value = _first(summary, "rmst_days", "rmst", "estimate")
+            value = c["rmst_days"]
             row["rmst"] = "" if value is None else shown(
                 fmt_number(value / DAYS_PER_MONTH, 1, lang), hide_summary)
             rows.append(row)
