@@ -241,7 +241,8 @@ class RowRule:
     """A cross-field rule that rejects the whole row (contract: "What a defect costs", row level).
 
     ``broken_when`` is a SQL predicate over the typed row (analysis names; ``_delivery_date``;
-    table ``_known_clients(client_id)`` for the client list; parameter ``$earliest_date``): TRUE
+    tables ``_known_clients(client_id)`` and ``_known_coaches(coach)`` for the client and coach
+    lists; parameter ``$earliest_date``): TRUE
     means the row breaks the rule. NULL operands never break a rule (missing is not wrong)."""
 
     rule: str  # id in schemas/rules.py
@@ -274,6 +275,11 @@ def date_window_rules(columns: tuple[str, ...], lower: tuple[str, ...] | None = 
 UNKNOWN_CLIENT = RowRule(
     "unknown_client", "client_id",
     "client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM _known_clients)")
+# A contact is the coach's: a coach no enrolment form names cannot be given a team, region or
+# caseload, so the row is spoiled as a job of an unknown client is (contract: row level).
+UNKNOWN_COACH = RowRule(
+    "unknown_coach", "coach",
+    "coach IS NOT NULL AND coach NOT IN (SELECT coach FROM _known_coaches)")
 
 
 @dataclass(frozen=True)
@@ -407,6 +413,7 @@ KONTAKTIT = Source(
                                 "Employer contacts"),
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("contact_date",),
+    row_rules=(UNKNOWN_CLIENT, UNKNOWN_COACH),
     columns=(
         Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"), key=True,
                pattern=COACH_CODE_PATTERN, max_length=CODE_MAX),
@@ -525,6 +532,25 @@ LAATUARVIOT = Source(
     ),
 )
 
+KUSTANNUKSET = Source(
+    "kustannukset", "kustannukset", L("Hankkeen kustannukset", "Projektets kostnader",
+                                      "Project costs"),
+    extensions=(".xlsx", ".csv"),
+    columns=(
+        Column("alue", "region", "str", L("Alue", "Region", "Region"), key=True,
+               codes=REGIONS, value_labels="region"),
+        Column("vuosi", "year", "int", L("Vuosi", "År", "Year"), key=True, min=2020, max=2024),
+        Column("valmentajat_htv", "coach_fte", "float", L("IPS-valmentajien henkilötyövuodet",
+               "IPS-coachernas årsverken", "IPS coaches' person-years (FTE)"), min=0.01),
+        Column("henkilostokulut_eur", "personnel_eur", "float", L("Henkilöstökulut (€)",
+               "Personalkostnader (€)", "Personnel costs (EUR)"), min=0),
+        Column("muut_kulut_eur", "other_eur", "float", L("Muut kulut (€)", "Övriga kostnader (€)",
+               "Other costs (EUR)"), min=0),
+        Column("rahoitus_eur", "funding_eur", "float", L("Ulkoinen rahoitus (€)",
+               "Extern finansiering (€)", "External funding (EUR)"), min=0),
+    ),
+)
+
 KELA = Source(
     "rekisterit/kela", "kela", L("Kelan etuusjaksot", "FPA:s förmånsperioder",
                                  "Kela benefit periods"),
@@ -568,7 +594,7 @@ TULOREKISTERI = Source(
 SOURCES: dict[str, Source] = {
     s.name: s
     for s in (ASIAKKAAT, TYOSUHTEET, KONTAKTIT, ASIAKASKYSELY, TYONANTAJAKYSELY, LAATUARVIOT,
-              KELA, TULOREKISTERI)
+              KUSTANNUKSET, KELA, TULOREKISTERI)
 }
 
 

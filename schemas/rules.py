@@ -62,6 +62,8 @@ RULES: dict[str, Rule] = {
              "päivämäärä toimituspäivän jälkeen"),
         Rule("unknown_client", "row", "client code not found in the enrolment forms",
              "tuntematon asiakastunnus"),
+        Rule("unknown_coach", "row", "coach code not found in the enrolment forms (a contact "
+             "no team or caseload can be given)", "tuntematon valmentajatunnus"),
         Rule("duplicate_key_conflict", "row", "the same key twice in one file with different "
              "content", "sama avain kahdesti samassa tiedostossa eri sisällöllä"),
         Rule("invalid_hetu", "row", "invalid personal identity code where it is the key "

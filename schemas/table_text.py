@@ -580,6 +580,144 @@ TEXT: dict[str, Label] = {
         "IPS-25-metodtrohet och sysselsättning inom 12 månader per team",
         "IPS-25 fidelity and employment within 12 months by team"),
 
+    # ---- implementation evaluation: process standards, IPS-25 items, costs ---------------------
+    "process_title": L(
+        "Taulukko. IPS-mallin prosessistandardit alueittain ja tiimeittäin",
+        "Tabell. IPS-modellens processtandarder per region och team",
+        "Table. The IPS model's process standards by region and team"),
+    "process_contacts": L("Työnantajakontakteja viikossa (≥ 6: %)",
+                          "Arbetsgivarkontakter per vecka (≥ 6: %)",
+                          "Employer contacts a week (≥ 6: %)"),
+    "process_first_meeting": L("Ensimmäinen työnantajatapaaminen",
+                               "Första mötet med en arbetsgivare", "First employer meeting"),
+    "process_within_30": L("30 päivässä, %", "Inom 30 dagar, %", "Within 30 days, %"),
+    "process_median_days": L("Mediaani, pv", "Median, dagar", "Median, days"),
+    "process_caseload": L("Asiakkaita valmentajaa kohden (≤ 20: %)",
+                          "Klienter per coach (≤ 20: %)", "Clients per coach (≤ 20: %)"),
+    "process_referral": L("Lähetteestä aloitukseen, pv", "Från remiss till start, dagar",
+                          "Referral to start, days"),
+    "process_note": L(
+        "Työnantajakontaktit (tyypit 1–2) valmentajaviikkoa kohden viikoilta, joilla "
+        "valmentajalla oli palvelussa ainakin yksi asiakas; suluissa standardin (≥ 6) "
+        "täyttäneiden viikkojen osuus. Ensimmäinen työnantajatapaaminen: osuus 30 päivässä "
+        "asiakkaista, joilla seurantaa oli ≥ 30 päivää; mediaani Kaplan–Meier-menetelmällä "
+        "(sensuroitu palvelun päättyessä tai rajauspäivänä). Asiakkaita valmentajaa kohden "
+        "kuukauden viimeisenä päivänä; suluissa standardin (≤ 20) täyttäneiden "
+        "valmentajakuukausien osuus. Lähetteestä aloitukseen mediaani [Q1; Q3] asiakkaista, "
+        "joiden lähetepäivä tiedetään. Valmentajakohtaisia lukuja ei julkaista.",
+        "Arbetsgivarkontakter (typ 1–2) per coachvecka under veckor då coachen hade minst en "
+        "klient i tjänsten; inom parentes andelen veckor som uppfyllde standarden (≥ 6). "
+        "Första mötet med en arbetsgivare: andel inom 30 dagar bland klienter med ≥ 30 dagars "
+        "uppföljning; median enligt Kaplan–Meier (censurerad vid tjänstens slut eller "
+        "brytdatum). Klienter per coach den sista dagen i månaden; inom parentes andelen "
+        "coachmånader som uppfyllde standarden (≤ 20). Från remiss till start: median "
+        "[Q1; Q3] bland klienter med känt remissdatum. Siffror per coach publiceras inte.",
+        "Employer contacts (types 1–2) per coach-week, over the weeks in which the coach had at "
+        "least one client in service; in brackets the share of weeks meeting the standard "
+        "(≥ 6). First employer meeting: share within 30 days among clients with ≥ 30 days of "
+        "follow-up; median by Kaplan–Meier (censored at the service end or the cut-off). "
+        "Clients per coach on the last day of each month; in brackets the share of "
+        "coach-months meeting the standard (≤ 20). Referral to start: median [Q1, Q3] among "
+        "clients with a referral date. Figures per coach are not published."),
+    "fidelity_items_title": L(
+        "Taulukko. IPS-25-menetelmäuskollisuuden osiot: tiimien keskiarvot",
+        "Tabell. IPS-25-metodtrohetens delar: teamens medelvärden",
+        "Table. IPS-25 fidelity items: team means"),
+    "fidelity_item": L("IPS-25-osio", "IPS-25-del", "IPS-25 item"),
+    "fidelity_items_latest": L("Viimeisin arvio (1–5)", "Senaste bedömning (1–5)",
+                               "Latest review (1–5)"),
+    "fidelity_items_all": L("Kaikki tiimit", "Alla team", "All teams"),
+    "fidelity_items_lowest": L("Tiimin kolmen heikoimman joukossa, % tiimeistä",
+                               "Bland teamets tre svagaste, % av teamen",
+                               "Among the team's three lowest, % of teams"),
+    "fidelity_items_all_reviews": L("Kaikki arviot", "Alla bedömningar", "All reviews"),
+    "fidelity_items_note": L(
+        "Tiimejä {teams}. Kunkin tiimin viimeisin arvio, jossa kaikki 25 osiota on pisteytetty "
+        "(rajauspäivään mennessä); tiimien keskiarvo. Kaikki arviot: tiimien kaikkien "
+        "arvioiden keskiarvojen keskiarvo.",
+        "{teams} team. Varje teams senaste bedömning med alla 25 delar poängsatta (före "
+        "brytdatum); medelvärde över teamen. Alla bedömningar: medelvärdet av teamens "
+        "medelvärden över alla bedömningar.",
+        "{teams} teams. Each team's latest review with all 25 items scored (by the cut-off); "
+        "mean over the teams. All reviews: the mean over teams of each team's mean over all its "
+        "reviews."),
+    "fidelity_trend_note": L(
+        "Tiimien ({teams}, vähintään kaksi arviota) IPS-25-kokonaispisteet muuttuivat arvioiden "
+        "välillä keskimäärin {mean} pistettä vuodessa (mediaani {median}).",
+        "Teamens ({teams}, minst två bedömningar) IPS-25-totalpoäng ändrades mellan "
+        "bedömningarna i genomsnitt {mean} poäng per år (median {median}).",
+        "Across their reviews the teams' IPS-25 totals ({teams} teams with two or more "
+        "reviews) changed by {mean} points a year on average (median {median})."),
+    "fidelity_cox_unadjusted": L(
+        "Ensimmäisen työn hetkellinen vaarasuhde 10 IPS-25-pistettä kohden (tiimin viimeisin "
+        "arvio ennen aloitusta; syykohtainen Cox-malli, tiimeittäin ryvästetyt keskivirheet): "
+        "{hr}, p = {p}; {n} asiakasta, {teams} tiimiä.",
+        "Hasardkvot för första arbete per 10 IPS-25-poäng (teamets senaste bedömning före "
+        "start; orsaksspecifik Cox-modell, standardfel klustrade per team): {hr}, p = {p}; "
+        "{n} klienter, {teams} team.",
+        "Hazard ratio of a first job per 10 IPS-25 points (the team's latest review before the "
+        "start; cause-specific Cox model, standard errors clustered by team): {hr}, p = {p}; "
+        "{n} clients, {teams} teams."),
+    "fidelity_cox_cohort_adjusted": L(
+        "Kohortilla vakioituna: {hr}, p = {p}.",
+        "Justerat för kohort: {hr}, p = {p}.",
+        "Adjusted for cohort: {hr}, p = {p}."),
+    "costs_title": L(
+        "Taulukko. Hankkeen kustannukset asiakasta kohden alueittain",
+        "Tabell. Projektets kostnader per klient per region",
+        "Table. Project costs per client by region"),
+    "costs_cost": L("Kustannukset, €", "Kostnader, €", "Costs, EUR"),
+    "costs_client_years": L("Asiakasvuodet palvelussa", "Klientår i tjänsten",
+                            "Client-years in service"),
+    "costs_clients_per_fte": L("Asiakasvuosia valmentajan henkilötyövuotta kohden",
+                               "Klientår per coachårsverke",
+                               "Client-years per coach person-year"),
+    "costs_per_spanner": L("Kustannus, €", "Kostnad, €", "Cost, EUR"),
+    "costs_per_client": L("Aloittanutta asiakasta kohden", "Per klient som startat",
+                          "Per client started"),
+    "costs_per_client_year": L("Asiakasvuotta kohden", "Per klientår", "Per client-year"),
+    "costs_per_employed": L("12 kk:ssa työllistynyttä kohden", "Per sysselsatt inom 12 mån",
+                            "Per client employed within 12 months"),
+    "costs_returns_spanner": L("Rekisterivaikutus, € / kaltaistettu asiakas (+1 … +12 kk)",
+                               "Registereffekt, € / matchad klient (+1 … +12 mån)",
+                               "Register effect, EUR per matched client (+1 … +12 months)"),
+    "costs_benefits_saved": L("Säästetyt etuudet", "Sparade förmåner", "Benefits saved"),
+    "costs_earnings_gained": L("Lisäansiot", "Ökade inkomster", "Earnings gained"),
+    "costs_note": L(
+        "Kustannukset = henkilöstökulut + muut kulut (alueiden ilmoitus). Asiakasvuodet = "
+        "palvelupäivät / 365,25. Kustannus 12 kk:ssa työllistynyttä kohden = kustannus "
+        "aloittanutta kohden / 12 kk:ssa työllistyneiden osuus niistä, joilla seurantaa oli "
+        "12 kk.",
+        "Kostnader = personalkostnader + övriga kostnader (regionernas uppgift). Klientår = "
+        "dagar i tjänsten / 365,25. Kostnad per sysselsatt inom 12 mån = kostnad per startad "
+        "klient / andelen sysselsatta inom 12 mån bland dem med 12 månaders uppföljning.",
+        "Costs = personnel + other costs (as the regions report them). Client-years = days in "
+        "service / 365.25. Cost per client employed within 12 months = cost per client started "
+        "/ the share employed within 12 months among clients with 12 months of follow-up."),
+    "costs_returns_note": L(
+        "Rekisterivaikutus (vain kaikkien rivillä): kaltaistettujen asiakkaiden etuuksien ja "
+        "ansioiden keskimääräinen ero verrokkeihin kuukausina +1 … +12 yhteenlaskettuna; "
+        "yksinkertainen julkistaloudellinen vertailu ilman diskonttausta, veroja ja "
+        "välillisiä vaikutuksia. Tyhjä, jos rekisterivaikutusta ei ole laskettu.",
+        "Registereffekt (endast på raden för alla): matchade klienters genomsnittliga skillnad "
+        "mot jämförelsepersoner i förmåner och inkomster under månaderna +1 … +12, summerad; en "
+        "enkel offentligfinansiell jämförelse utan diskontering, skatter eller indirekta "
+        "effekter. Tom om registereffekten inte beräknats.",
+        "Register effect (the overall row only): the matched clients' mean difference from "
+        "their comparison persons in benefits and earnings, summed over months +1 … +12; a "
+        "plain fiscal comparison without discounting, taxes or indirect effects. Empty when "
+        "the register effect has not been estimated."),
+    "figure_process_by_coach": L(
+        "Työnantajakontaktit viikossa ja asiakkaat valmentajaa kohden kuukausittain "
+        "standardeihin verrattuna",
+        "Arbetsgivarkontakter per vecka och klienter per coach per månad mot standarderna",
+        "Employer contacts a week and clients per coach by month against the standards"),
+    "figure_quarterly_rate_by_team": L(
+        "Neljännesvuosittainen työllisyysaste tiimeittäin ja IPS Learning Communityn "
+        "vertailutasot",
+        "Kvartalsvis sysselsättningsgrad per team och IPS Learning Communitys riktmärken",
+        "Quarterly employment rate by team with the IPS Learning Community benchmarks"),
+
     # ---- report page ---------------------------------------------------------------------------
     "report_title": L("IPS – Sijoita ja valmenna! -arvioinnin tulokset",
                       "Resultat av utvärderingen av IPS – Sijoita ja valmenna!",

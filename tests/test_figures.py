@@ -26,6 +26,10 @@ from ips_eval.publish.figures.fidelity import fidelity_vs_employment_figure
 from ips_eval.publish.figures.register import plot_register_states
 from ips_eval.publish.figures.register_effect import plot_register_effect
 from ips_eval.publish.figures.scores import plot_scores_by_wave
+from ips_eval.publish.figures.standards import (
+    process_by_coach_figure,
+    quarterly_rate_by_team_figure,
+)
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.codebook import LANGS
 from schemas.figure_text import figure_text
@@ -81,6 +85,25 @@ def _effect() -> pl.DataFrame:
                                       "ci_lower", "ci_upper"], orient="row")
 
 
+def _process_monthly() -> pl.DataFrame:
+    from datetime import date
+
+    rows = [(f"HEL-C0{c}", "HEL-T1", "HEL", "pilot", date(2022, m, 1), 4, 1.5 + c / 4,
+             3 if c == 1 else 8 + m) for c in range(1, 7) for m in range(1, 7)]
+    return pl.DataFrame(rows, schema=["coach", "team", "region", "cohort", "month",
+                                      "coach_weeks", "contacts_per_week", "caseload"],
+                        orient="row")
+
+
+def _quarterly_team() -> pl.DataFrame:
+    from datetime import date
+
+    rows = [(t, "HEL", "pilot", date(2022, 3 * q + 1, 1), a, w, w / a, True)
+            for t, a, w in (("HEL-T1", 20, 8), ("HEL-T2", 12, 3)) for q in range(4)]
+    return pl.DataFrame(rows, schema=["team", "region", "cohort", "quarter_start", "active",
+                                      "working", "rate", "complete"], orient="row")
+
+
 DRAW = {
     "km_tenure_by_cohort": lambda lang: km_tenure_by_cohort(survival_curves(_tte()), lang),
     "cif_first_job_by_cohort": lambda lang: cif_first_job_by_cohort(survival_curves(_tte()),
@@ -89,12 +112,17 @@ DRAW = {
     "register_states_by_rel_month": lambda lang: plot_register_states(_register(), lang),
     "register_effect_by_rel_month": lambda lang: plot_register_effect(_effect(), lang),
     "fidelity_vs_employment": lambda lang: fidelity_vs_employment_figure(_fidelity(), lang),
+    "process_by_coach": lambda lang: process_by_coach_figure(_process_monthly(), lang),
+    "quarterly_rate_by_team": lambda lang: quarterly_rate_by_team_figure(_quarterly_team(),
+                                                                         lang),
 }
 TITLE = {"km_tenure_by_cohort": "km_title", "cif_first_job_by_cohort": "cif_title",
          "scores_by_wave": "scores_title", "register_states_by_rel_month": "register_share",
          "fidelity_vs_employment": "fidelity_title"}
 # the register effect figure's texts are still table texts (schemas/table_text.py)
-TABLE_TITLE = {"register_effect_by_rel_month": "fig_effect_title"}
+TABLE_TITLE = {"register_effect_by_rel_month": "fig_effect_title",
+               "process_by_coach": "figure_process_by_coach",
+               "quarterly_rate_by_team": "figure_quarterly_rate_by_team"}
 
 
 def _title(name: str, lang: str) -> str:

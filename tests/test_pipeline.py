@@ -51,7 +51,7 @@ CONTRACT_OUTPUTS = [
                                       "fidelity") for ext in ("parquet", "dta", "sav")),
     *(f"results/{n}.csv" for n in ("headline", "km", "cox", "change", "mixed", "quarterly",
                                    "register", "register_effect", "register_balance",
-                                   "transitions")),
+                                   "transitions", "process", "costs")),
 ]
 
 
@@ -140,3 +140,20 @@ def test_two_runs_give_byte_identical_results(pipeline_run, synthetic_study, tmp
     assert report.success
     first_digests, second_digests = _digests(out / "results"), _digests(second / "results")
     assert first_digests and first_digests == second_digests
+
+
+def test_process_and_costs_report_every_standard_and_plausible_costs(pipeline_run):
+    out, _ = pipeline_run
+    process = pl.read_csv(out / "results" / "process.csv")
+    overall = {r["indicator"]: r for r in process.filter(pl.col("level") == "all")
+               .iter_rows(named=True)}
+    assert set(overall) == {"contacts_per_week", "first_meeting_days", "caseload",
+                            "referral_days"}
+    assert all(r["n"] > 0 and r["value"] is not None for r in overall.values())
+    costs = pl.read_csv(out / "results" / "costs.csv", infer_schema_length=None)
+    years = costs.filter((pl.col("region") != "all") & (pl.col("year") != "all"))
+    # the synthetic coaches' person-years keep the caseload within the standard (≤ 20)
+    assert years.filter(pl.col("clients_per_fte") > 20).is_empty()
+    poh = costs.filter((pl.col("region") == "POH") & (pl.col("year") == "all")).row(
+        0, named=True)
+    assert poh["funding_eur"] == 344_000  # Ostrobothnia's RRP public funding 2023–2024

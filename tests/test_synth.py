@@ -33,7 +33,7 @@ from ips_eval.synth.study import build_deliveries, manifest_entries
 from schemas.rules import RULES
 
 SOURCES = ["asiakkaat", "tyosuhteet", "kontaktit", "asiakaskysely", "tyonantajakysely",
-           "laatuarviot", "rekisterit/kela", "rekisterit/tulorekisteri"]
+           "laatuarviot", "rekisterit/kela", "rekisterit/tulorekisteri", "kustannukset"]
 COHORT = {r: "pilot" for r in ("HEL", "HUS", "PKA", "EPO", "LAP")} | {
     r: "rrp" for r in ("KAI", "PSA", "KSU", "KPO", "POH", "VSU")}
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_([A-Za-z]+)\.(csv|xlsx|sav)$")

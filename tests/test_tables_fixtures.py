@@ -272,6 +272,53 @@ def _change(instrument: str, cohort: str, group_var: str, group: str, n: int,
             "pct_deteriorated": None if deteriorated is None else 100 * deteriorated / n}
 
 
+def _process_row(indicator: str, level: str, unit: str, n: int, value: float,
+                 share: float | None, share_n: int | None, region: str | None = None) -> dict:
+    standard = {"contacts_per_week": 6.0, "first_meeting_days": 30.0, "caseload": 20.0}
+    return {"indicator": indicator, "level": level, "unit": unit, "n": n, "value": value,
+            "standard": standard.get(indicator), "share_meeting_standard": share,
+            "share_n": share_n, "q1": value / 2 if indicator == "referral_days" else None,
+            "q3": value * 1.5 if indicator == "referral_days" else None, "ci_lower": None,
+            "ci_upper": None, "region": region, "cohort": "pilot"}
+
+
+def sample_implementation_results() -> dict[str, pl.DataFrame]:
+    """results.process, fidelity_items and costs with small cells: team HEL-T3 has 3 clients,
+    KSU 3 clients started."""
+    process = []
+    for level, unit, n, region in (("all", "all", 40, None), ("cohort", "pilot", 40, None),
+                                   ("region", "HEL", 40, "HEL"), ("team", "HEL-T1", 37, "HEL"),
+                                   ("team", "HEL-T3", 3, "HEL")):
+        process += [
+            _process_row("contacts_per_week", level, unit, 10 * n, 2.5, 0.1, 10 * n, region),
+            _process_row("first_meeting_days", level, unit, n, 45.0, 0.3, n, region),
+            _process_row("caseload", level, unit, 2 * n, 9.5, 0.95, 2 * n, region),
+            _process_row("referral_days", level, unit, n, 40.0, None, None, region)]
+    from ips_eval.fidelity.outcomes import item_profile
+    from schemas.instruments import FIDELITY_ITEMS
+
+    reviews = pl.DataFrame([
+        {"team": t, "region": t[:3], "cohort": c, "review_date": date(2022, 5, 1),
+         "total": 25 * base + 3, "band": "fair",
+         **{k: base + (i < 3) for i, k in enumerate(FIDELITY_ITEMS)}}
+        for t, c, base in (("HEL-T1", "pilot", 4), ("KAI-T1", "rrp", 3))])
+    costs = pl.DataFrame([
+        {"region": r, "cohort": c, "year": "all", "cost_eur": cost, "clients_started": n,
+         "client_years": n * 0.8, "clients_employed_12m": e, "cost_per_client": cost / n,
+         "cost_per_client_year": cost / (n * 0.8), "cost_per_employed": cost / max(e, 1),
+         "clients_window_12m": n, "share_employed_12m": e / n, "cost_complete": True,
+         "funding_eur": cost, "coach_fte": 2.0, "clients_per_fte": n * 0.4,
+         "benefits_saved_per_client": 900.0 if r == "all" and c == "all" else None,
+         "earnings_gained_per_client": 1500.0 if r == "all" and c == "all" else None,
+         "effect_clients": 300 if r == "all" and c == "all" else None}
+        for r, c, n, e, cost in (("KAI", "rrp", 30, 10, 150_000.0),
+                                 ("KSU", "rrp", 3, 1, 40_000.0),
+                                 ("all", "rrp", 33, 11, 190_000.0),
+                                 ("all", "all", 33, 11, 190_000.0))])
+    return {"results.process": pl.DataFrame(process),
+            "results.fidelity_items": item_profile(reviews), "results.costs": costs}
+
+
 def derived_results(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """The results the pipeline computes from the sample's analysis tables, by the pipeline's
     own functions (so the tables read what a run would give them)."""
@@ -330,6 +377,12 @@ def sample_register_effect_results() -> dict[str, pl.DataFrame]:
 def sample_frames() -> dict[str, pl.DataFrame]:
     clients = sample_clients()
     tte = sample_tte(clients)
+    frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte),
+              **sample_outcome_results(), **sample_register_effect_results(),
+              **sample_implementation_results()}
+    return frames | derived_results(frames)
+
+
     frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte),
               **sample_outcome_results(), **sample_register_effect_results()}
     return frames | derived_results(frames)

@@ -55,10 +55,15 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 def _known_clients(con: duckdb.DuckDBPyConnection, active: list[str]) -> None:
     """A job or survey's client is known when any active enrolment delivery has a row with that
     client code — staged or not: a client whose form was rejected for another reason is still a
-    real client, and rejecting all their jobs too would spoil more than the defect does."""
+    real client, and rejecting all their jobs too would spoil more than the defect does. A
+    contact's coach is known in the same way, from the forms' coach codes."""
     con.execute("CREATE OR REPLACE TEMP TABLE _known_clients AS SELECT DISTINCT "
                 "ingest_parse_text(asiakastunnus) AS client_id FROM raw.asiakkaat "
                 "WHERE _hash IN (SELECT unnest($active::VARCHAR[])) AND asiakastunnus IS NOT NULL",
+                {"active": active})
+    con.execute("CREATE OR REPLACE TEMP TABLE _known_coaches AS SELECT DISTINCT "
+                "ingest_parse_text(valmentaja) AS coach FROM raw.asiakkaat "
+                "WHERE _hash IN (SELECT unnest($active::VARCHAR[])) AND valmentaja IS NOT NULL",
                 {"active": active})
 
 
@@ -66,7 +71,7 @@ def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
                  enrolment_active: list[str]) -> SourceSummary:
     """Validate the source's active files and rebuild its staging table and quarantine rows."""
     create_tables(con)
-    if any(r.rule == "unknown_client" for r in src.row_rules):
+    if any(r.rule in ("unknown_client", "unknown_coach") for r in src.row_rules):
         _known_clients(con, enrolment_active)
     rows = prepare_source(con, src, active)
     collect_defects(con, src, empty=rows == 0)

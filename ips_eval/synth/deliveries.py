@@ -7,7 +7,7 @@ delivery a few values are wrong and corrected in the next one (the newest delive
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -44,6 +44,7 @@ class World:
     # HETUs of the client-like comparison persons (counterfactual.py): in the last extract only,
     # as the rest of the register comparison group
     client_like: frozenset[str] = frozenset()
+    costs: list[dict[str, object]] = field(default_factory=list)  # region × year
 
 
 def enrolment_row(c: Client, day: date) -> dict[str, Value]:
@@ -101,6 +102,9 @@ def region_deliveries(world: World) -> list[DeliveryFile]:
             files.append(_file("laatuarviot", region, day,
                                [r for r in world.reviews
                                 if r["alue"] == region and r["arviopvm"] <= day]))
+        # the costs are reported once, after the project (its final export)
+        files.append(_file("kustannukset", region, DELIVERY_DATES[region][-1],
+                           [r for r in world.costs if r["alue"] == region]))
     return files
 
 

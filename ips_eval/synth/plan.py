@@ -51,6 +51,7 @@ REGISTER_ISSUER = {"rekisterit/kela": "kela", "rekisterit/tulorekisteri": "tulor
 
 REGION_SOURCES = (
     "asiakkaat", "tyosuhteet", "kontaktit", "asiakaskysely", "tyonantajakysely", "laatuarviot",
+    "kustannukset",
 )
 ALL_SOURCES = REGION_SOURCES + REGISTER_SOURCES
 

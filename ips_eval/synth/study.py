@@ -12,6 +12,7 @@ import numpy as np
 from ips_eval.config import SYNTHETIC_FIELD, SYNTHETIC_MARKER
 from ips_eval.synth.calibration import HeadlineCount, assert_calibrated
 from ips_eval.synth.contacts import simulate_contacts
+from ips_eval.synth.costs import inject_cost_and_contact_defects, simulate_costs
 from ips_eval.synth.counterfactual import client_like_registers, planted_effect
 from ips_eval.synth.damage import damage_files, finish_marks
 from ips_eval.synth.defects import choose_invalid_hetu_clients, inject_defects
@@ -39,7 +40,8 @@ DEFAULT_COMPARISON_PERSONS = 11_000
 
 # Independent random streams: changing how one part draws leaves the others as they were.
 STREAMS = ("population", "employers", "careers", "contacts", "surveys", "fidelity",
-           "registers", "corrections", "defects", "damage", "bytes", "counterfactual")
+           "registers", "corrections", "defects", "damage", "bytes", "counterfactual", "costs",
+           "costs_defects")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def simulate_world(seed: int, rate: float) -> tuple[World, set[str]]:
         reviews=simulate_reviews(rng["fidelity"], clients, coaches),
         periods=periods + like_periods, pay=pay + like_pay, linkable=linkable,
         client_like=frozenset(like_hetus),
+        costs=simulate_costs(rng["costs"], clients, coaches),
     )
     return world, invalid_hetu
 
@@ -130,6 +133,7 @@ def build_deliveries(seed: int, rate: float) -> tuple[World, list[DeliveryFile]]
     damage_files(rng["damage"], files, rate)
     if rate > 0:
         inject_defects(rng["defects"], world, files, rate, invalid_hetu)
+        inject_cost_and_contact_defects(rng["costs_defects"], files, rate)
     finish_marks(files)
     return world, sorted(files, key=lambda f: f.path)
 

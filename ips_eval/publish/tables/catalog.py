@@ -19,6 +19,7 @@ from ips_eval.publish.tables.baseline import build_baseline
 from ips_eval.publish.tables.browser import PngWriter
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, delivery_set
 from ips_eval.publish.tables.competing import build_competing
+from ips_eval.publish.tables.costs import build_costs
 from ips_eval.publish.tables.employer import build_employer_survey
 from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
 from ips_eval.publish.tables.logit import build_logit
@@ -31,6 +32,7 @@ from ips_eval.publish.tables.register_effect import (
     build_transitions,
 )
 from ips_eval.publish.tables.scores import build_change, build_mixed
+from ips_eval.publish.tables.standards import build_fidelity_items, build_process
 from ips_eval.publish.tables.surveys import build_attrition, build_satisfaction, build_situation
 from ips_eval.publish.tables.writer import hidden_cells, write_table
 from schemas.codebook import LANGS
@@ -100,6 +102,15 @@ TABLES: tuple[TableSpec, ...] = (
               lambda f, lang, s: build_transitions(f["results.transitions"], lang, s)),
     TableSpec("employer_survey", ("results.employer_survey",),
               lambda f, lang, s: build_employer_survey(f["results.employer_survey"], lang, s)),
+    TableSpec("process", ("results.process",),
+              lambda f, lang, s: build_process(f["results.process"], lang, s)),
+    TableSpec("fidelity_items", ("results.fidelity_items",),
+              lambda f, lang, s: build_fidelity_items(
+                  f["results.fidelity_items"], f.get("results.fidelity_cox"), lang, s,
+                  f.get("results.fidelity_trend")),
+              optional=("results.fidelity_cox", "results.fidelity_trend")),
+    TableSpec("costs", ("results.costs",),
+              lambda f, lang, s: build_costs(f["results.costs"], lang, s)),
 )
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
 
