@@ -1,4 +1,5 @@
-"""The ``ips-eval`` command line: synthesise a study, run the pipeline, validate deliveries."""
+"""The ``ips-eval`` command line: synthesise a study, run the pipeline, validate deliveries,
+write the data dictionary."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ips_eval.config import Settings, SettingsError, check_deliveries, default_deliveries_dir
+from ips_eval.config import (
+    PROJECT_ROOT,
+    KeyRefused,
+    Settings,
+    SettingsError,
+    check_deliveries,
+    default_deliveries_dir,
+)
+from schemas.codebook import LANGS
 from schemas.windows import DEFAULT_CUTOFFS
 
 DEFAULT_SEED = 20240430
@@ -18,7 +27,10 @@ ips-eval: the evaluation data pipeline of THL's IPS – Sijoita ja valmenna! stu
 Reads the regions' and registers' deliveries, validates them into a DuckDB warehouse
 (raw → staging, rejected rows in quarantine), and produces the analysis datasets, survival
 models, change scores, register trajectories, publication tables, figures and a report page.
-With no --deliveries, `run` first writes the built-in synthetic study and runs on that."""
+With no --deliveries, `run` first writes the built-in synthetic study and runs on that.
+
+The deliveries' columns, codes and labels, the defect rules, and every output dataset and
+results file with its columns: docs/data_dictionary.md (`ips-eval dictionary` writes it)."""
 
 
 def _cutoff(text: str) -> tuple[str, date]:
@@ -45,10 +57,21 @@ def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
         pseudonym_key=base.pseudonym_key,
         duckdb_memory_limit=base.duckdb_memory_limit,
         duckdb_threads=base.duckdb_threads,
+        label_language=getattr(args, "label_language", None) or base.label_language,
     )
 
 
-def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int) -> None:
+def _key_refused(settings: Settings) -> bool:
+    """The pseudonym-key rule (ips_eval.config.study_key), checked before anything is read."""
+    try:
+        _ = settings.key
+    except KeyRefused as exc:
+        print(f"ips-eval: {exc}", file=sys.stderr)
+        return True
+    return False
+
+
+def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int | None) -> None:
     """Write the study beside ``out`` and rename it into place: a run reading ``out`` never
     sees half a study, and an unchanged study is left as it is."""
     import shutil
@@ -56,7 +79,10 @@ def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int) -
 
     from ips_eval.runguard import replace_dir
     from ips_eval.synth import write_study
+    from ips_eval.synth.study import DEFAULT_COMPARISON_PERSONS
 
+    if comparison_persons is None:
+        comparison_persons = DEFAULT_COMPARISON_PERSONS
     print(f"Writing the synthetic study to {out} (seed {seed}, defect rate {defects}, "
           f"{comparison_persons} comparison persons) …", file=sys.stderr, flush=True)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -90,8 +116,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def prepare() -> None:  # with the output lock held, before the definitions are loaded
         if builtin:
-            _synthesise(deliveries, DEFAULT_SEED, 0.02, 0)
+            _synthesise(deliveries, DEFAULT_SEED, 0.02, None)
         check_deliveries(deliveries)
+        # the pseudonym-key rule (ips_eval.config.study_key) once the lock is held and before
+        # any delivery row is read: KeyRefused is a SettingsError, one line and exit 2
+        _ = settings.key
 
     # the demo-key notice comes from ingest itself, once, for run and validate alike
     try:
@@ -114,11 +143,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
                             "DIR` or pass --deliveries)")
     check_deliveries(deliveries)
     settings = _settings(args, deliveries)
+    if _key_refused(settings):
+        return 2
     # validate loads into a throw-away warehouse of its own: it never opens (or waits for) the
     # warehouse of a run that may be writing under --out
     result = validate_deliveries(settings)
     print(result.render())
     return 1 if result.files_rejected else 0
+
+
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    from ips_eval.publish.dictionary import stale_files, write_dictionary
+
+    if args.check:
+        stale = stale_files(args.out)
+        if stale:
+            print(f"ips-eval: the data dictionary in {args.out} is not the codebook's: "
+                  f"{', '.join(stale)} (run `ips-eval dictionary`)", file=sys.stderr)
+            return 1
+        print(f"The data dictionary in {args.out} is current.")
+        return 0
+    for path in write_dictionary(args.out):
+        print(path)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from ips_eval.register.bench import run_bench
+
+    if args.persons < 0:
+        print("ips-eval: --persons must be 0 or more", file=sys.stderr)
+        return 2
+    result = run_bench(args.persons, work=args.work, memory_limit=args.memory_limit,
+                       seed=args.seed)
+    print(result.line())
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     synth = sub.add_parser(
         "synth", help="write the built-in synthetic study (a complete delivery folder)",
-        description="Write a synthetic delivery folder exactly per contract/DELIVERIES.md: all "
-        "eight sources, several deliveries per region, xlsx/csv/sav in the Finnish conventions, "
+        description="Write a synthetic delivery folder exactly per the delivery contract "
+        "(docs/data_dictionary.md): all eight sources, several deliveries per region, "
+        "xlsx/csv/sav in the Finnish conventions, "
         "with injected defects listed in <out>/synth_manifest.json (for tests; the pipeline "
         "never reads it). Same seed → byte-identical files.")
     synth.add_argument("--out", type=Path, required=True, help="folder to write")
@@ -138,8 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
                        f"(default {DEFAULT_SEED}: calibrated to the published figures)")
     synth.add_argument("--defects", type=float, default=0.02,
                        help="defect rate (default 0.02; 0 = a clean study)")
-    synth.add_argument("--comparison-persons", type=int, default=0, metavar="N",
-                       help="add register rows for N non-client persons (scale tests)")
+    synth.add_argument("--comparison-persons", type=int, default=None, metavar="N",
+                       help="general-population register comparison persons (default 11,000; "
+                       "8 client-like persons per linked client come on top, about 20,000 in "
+                       "all); more for scale tests")
     synth.set_defaults(func=cmd_synth)
 
     common = argparse.ArgumentParser(add_help=False)
@@ -157,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
         "models, results, tables, figures, report — showing progress per step, then a summary "
         "of what was written where. With no --deliveries the synthetic study is written to "
         "data/synthetic/ first. Exit status 1 when a step failed or an ERROR check did not pass.")
+    run.add_argument("--label-language", choices=LANGS, default=None,
+                     help="language of the variable and value labels in the Stata (.dta) and "
+                     "SPSS (.sav) analysis datasets (default fi, or $IPS_EVAL_LABEL_LANGUAGE)")
     run.add_argument("--select", default=None, metavar="SELECTION",
                      help="only these assets, in Dagster's selection syntax, e.g. "
                      "'+key:\"results/*\"' (the results and everything upstream)")
@@ -168,6 +233,37 @@ def build_parser() -> argparse.ArgumentParser:
         "layers and print a summary per source and rule. Exit status 1 when a file was "
         "rejected whole.")
     validate.set_defaults(func=cmd_validate)
+
+    dictionary = sub.add_parser(
+        "dictionary", help="write the data dictionary (docs/data_dictionary.md and .csv)",
+        description="Write the data dictionary from the codebook (schemas/): every source's "
+        "columns, types, ranges, codes and labels in fi/sv/en, the defect levels and rules, "
+        "the instruments, and every analysis dataset and results file with its columns.")
+    dictionary.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs",
+                            help="folder to write (default: docs/ in the project)")
+    dictionary.add_argument("--check", action="store_true",
+                            help="write nothing; exit 1 when the files there are not current")
+    dictionary.set_defaults(func=cmd_dictionary)
+
+    bench = sub.add_parser(
+        "bench", help="time the register path at a given national size against the floor",
+        description="Write the built-in study with N register comparison persons (real synth, "
+        "contract CSV files), run the register path on a fresh warehouse — raw, staging, "
+        "analysis.register_monthly to Parquet, its checks, the identity-leak scan — printing "
+        "each stage's wall time and peak RSS, then the floor: one bare DuckDB scan parsing "
+        "every register file once with a group-by person-month. Last line: "
+        "bench persons=N register_rows=R wall_s=W peak_rss_mb=M floor_s=F.")
+    bench.add_argument("--persons", type=int, required=True, metavar="N",
+                       help="register comparison persons (e.g. 1000000)")
+    bench.add_argument("--work", type=Path, default=None, metavar="DIR",
+                       help="keep the deliveries and warehouse here (default: a temporary "
+                       "folder, removed afterwards); deliveries already there for the same N "
+                       "are reused")
+    bench.add_argument("--memory-limit", default="8GB", metavar="SIZE",
+                       help="DuckDB's memory limit (default 8GB; beyond it DuckDB spills to "
+                       "<work>/out/.duckdb_tmp)")
+    bench.add_argument("--seed", type=int, default=DEFAULT_SEED, help=argparse.SUPPRESS)
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -1,8 +1,8 @@
 """Run settings: where deliveries are read from, where outputs land, the cut-offs, the
-pseudonym key and DuckDB's limits. This module is the one reader of the environment (for
-``dagster dev``'s start and as the CLI's defaults); the CLI builds ``Settings`` from its options
-and the resources from those (``assets.definitions.build_defs``). Nothing writes the
-environment, and no asset reads it.
+pseudonym key, DuckDB's limits and the language of the Stata/SPSS labels. This module is the
+one reader of the environment (for ``dagster dev``'s start and as the CLI's defaults); the CLI
+builds ``Settings`` from its options and the resources from those
+(``assets.definitions.build_defs``). Nothing writes the environment, and no asset reads it.
 """
 
 from __future__ import annotations
@@ -12,13 +12,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from schemas.codebook import LANGS, Lang
 from schemas.windows import DEFAULT_CUTOFFS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# The embedded default's key. Real runs set IPS_EVAL_PSEUDONYM_KEY in the secure environment;
-# with this key pids are reproducible by anyone and the run says so.
+# The embedded default's key, public: with it anyone can recompute a pid from a HETU (the
+# HETU space is small enough to brute-force), so it is allowed only for the built-in synthetic
+# study, which the generator marks (SYNTHETIC_MARKER). Real runs set IPS_EVAL_PSEUDONYM_KEY.
 DEMO_PSEUDONYM_KEY = "ips-eval-demo-key-not-secret"
+# HMAC-SHA-256's own block is 64 bytes; 32 random bytes (256 bits) is the least that makes the
+# key, not the 10^7-per-birthday HETU space, the thing an attacker has to guess.
+MIN_KEY_BYTES = 32
+# The file the synthetic generator writes into its delivery folder, and the field that marks
+# the folder as the built-in synthetic study (ips_eval/synth/study.py writes both).
+SYNTHETIC_MARKER = "synth_manifest.json"
+SYNTHETIC_FIELD = "synthetic_study"
 
 ENV_DELIVERIES = "IPS_EVAL_DELIVERIES"
 ENV_OUT = "IPS_EVAL_OUT"
@@ -26,6 +35,9 @@ ENV_CUTOFFS = "IPS_EVAL_CUTOFFS"  # e.g. "pilot=2023-06-30,rrp=2024-12-31"
 ENV_KEY = "IPS_EVAL_PSEUDONYM_KEY"
 ENV_MEMORY = "IPS_EVAL_DUCKDB_MEMORY"  # DuckDB memory_limit, e.g. "8GB"
 ENV_THREADS = "IPS_EVAL_DUCKDB_THREADS"  # DuckDB threads; unset = DuckDB's default (all cores)
+ENV_LABEL_LANGUAGE = "IPS_EVAL_LABEL_LANGUAGE"  # fi, sv or en
+# THL's statisticians read Finnish: the Stata/SPSS files' labels are Finnish unless asked
+DEFAULT_LABEL_LANGUAGE: Lang = "fi"
 
 
 class SettingsError(ValueError):
@@ -50,18 +62,35 @@ def parse_cutoffs(text: str) -> dict[str, date]:
     return cutoffs
 
 
+def parse_label_language(text: str) -> Lang:
+    """``fi``, ``sv`` or ``en`` (any case, surrounding space ignored); anything else is an
+    error naming the choices."""
+    lang = text.strip().lower()
+    if lang not in LANGS:
+        raise SettingsError(f"unknown label language {text!r} (expected one of "
+                         f"{', '.join(LANGS)})")
+    return lang  # type: ignore[return-value]  # checked against LANGS above
+
+
 @dataclass(frozen=True)
 class Settings:
     deliveries_dir: Path
     out_dir: Path
     cutoffs: dict[str, date] = field(default_factory=lambda: dict(DEFAULT_CUTOFFS))
-    pseudonym_key: str = DEMO_PSEUDONYM_KEY
+    # None: not given (IPS_EVAL_PSEUDONYM_KEY unset) — the demo key, for the synthetic study only
+    pseudonym_key: str | None = field(default_factory=lambda: os.environ.get(ENV_KEY) or None)
     duckdb_memory_limit: str = "8GB"
     duckdb_threads: int | None = None  # None: DuckDB's default
+    label_language: Lang = DEFAULT_LABEL_LANGUAGE  # Stata/SPSS variable and value labels
+
+    @property
+    def key(self) -> str:
+        """The HMAC key this run may use on its deliveries, or KeyRefused (see study_key)."""
+        return study_key(self.deliveries_dir, self.pseudonym_key)
 
     @property
     def uses_demo_key(self) -> bool:
-        return self.pseudonym_key == DEMO_PSEUDONYM_KEY
+        return self.key == DEMO_PSEUDONYM_KEY
 
     @property
     def warehouse_path(self) -> Path:
@@ -75,9 +104,11 @@ class Settings:
             deliveries_dir=deliveries,
             out_dir=out_dir,
             cutoffs=parse_cutoffs(os.environ.get(ENV_CUTOFFS, "")),
-            pseudonym_key=pseudonym_key_from_env(),
+            pseudonym_key=os.environ.get(ENV_KEY) or None,
             duckdb_memory_limit=os.environ.get(ENV_MEMORY, "8GB"),
             duckdb_threads=_threads(os.environ.get(ENV_THREADS, "")),
+            label_language=parse_label_language(
+                os.environ.get(ENV_LABEL_LANGUAGE, DEFAULT_LABEL_LANGUAGE)),
         )
 
 
@@ -89,9 +120,46 @@ def _threads(text: str) -> int | None:
     return int(text)
 
 
-def pseudonym_key_from_env(variable: str = ENV_KEY) -> str:
-    """The HMAC key for pids: the variable's value, or the public demo key when it is unset."""
-    return os.environ.get(variable) or DEMO_PSEUDONYM_KEY
+class KeyRefused(SettingsError):
+    """The run may not pseudonymise these deliveries with the key it has (one-line message)."""
+
+
+def is_synthetic_study(deliveries_dir: Path) -> bool:
+    """Whether the folder is the built-in synthetic study: its generator's manifest is there and
+    says so. (A marker is a declaration, not a proof: it exists so that a real delivery folder
+    is never run with the public key by accident.)"""
+    marker = Path(deliveries_dir) / SYNTHETIC_MARKER
+    try:
+        if not marker.is_file() or marker.is_symlink() or marker.stat().st_size > 1 << 30:
+            return False
+        with marker.open("rb") as handle:  # the flag is in the first lines; never read it all
+            head = handle.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return f'"{SYNTHETIC_FIELD}": true' in head
+
+
+def study_key(deliveries_dir: Path, given: str | None, variable: str = ENV_KEY) -> str:
+    """The pseudonym key for a run on ``deliveries_dir``: the given key (at least
+    MIN_KEY_BYTES bytes), else the public demo key if the folder is the synthetic study, else
+    KeyRefused naming the variable. Called before any delivery row is read."""
+    if given:
+        size = len(given.encode("utf-8"))
+        if size < MIN_KEY_BYTES:
+            raise KeyRefused(f"{variable} is too short ({size} bytes): the pseudonym key must be "
+                             f"at least {MIN_KEY_BYTES} bytes of secret (e.g. "
+                             "`openssl rand -base64 48`)")
+        return given
+    if is_synthetic_study(deliveries_dir):
+        return DEMO_PSEUDONYM_KEY
+    raise KeyRefused(f"{variable} is not set: refusing to pseudonymise {deliveries_dir} with "
+                     "the public demo key (allowed only for the built-in synthetic study); "
+                     f"export {variable} with the study's secret key")
+
+
+def pseudonym_key_from_env(deliveries_dir: Path, variable: str = ENV_KEY) -> str:
+    """``study_key`` with the key from the environment variable."""
+    return study_key(deliveries_dir, os.environ.get(variable) or None, variable)
 
 
 def default_deliveries_dir() -> Path:

@@ -1,6 +1,6 @@
 """The analysis-dataset export: ``out/analysis/<name>.parquet`` always, and ``.dta`` (Stata)
-and ``.sav`` (SPSS) with variable and value labels from ``schemas/analysis.py`` (one language,
-English by default).
+and ``.sav`` (SPSS) with variable and value labels from ``schemas/analysis.py`` (one language:
+Finnish by default, as THL's statisticians read them; ``ips-eval run --label-language sv|en``).
 
 Choices for Stata/SPSS (the Parquet keeps the warehouse's types and values unchanged):
 - A coded string column that has a value-label set (region, cohort, sex, dx_group, param,
@@ -49,11 +49,14 @@ STATA_STR_MAX = 2045
 
 
 def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
-                   labels: DatasetLabels, lang: Lang = "en",
-                   max_rows_stat_files: int = STAT_FILES_ROW_LIMIT) -> list[Path]:
+                   labels: DatasetLabels, lang: Lang = "fi",
+                   max_rows_stat_files: int = STAT_FILES_ROW_LIMIT,
+                   stat_rows: str | None = None) -> list[Path]:
     """Write ``<out_dir>/analysis/<labels.name>.parquet`` (streamed by DuckDB's COPY) and,
     below the row limit, ``.dta`` and ``.sav`` with labels. ``table`` is a warehouse table
-    (``analysis.clients``; a bare name means the analysis schema). Returns the paths written."""
+    (``analysis.clients``; a bare name means the analysis schema). ``stat_rows``: a SQL
+    predicate (a constant of the calling code, never data) choosing the rows of the ``.dta``
+    and ``.sav`` files; the Parquet file has them all. Returns the paths written."""
     qualified = table if "." in table else f"analysis.{table}"
     folder = Path(out_dir) / "analysis"
     columns = _export_columns(con, qualified, labels)
@@ -61,7 +64,8 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
     parquet = copy_table_to_parquet(con, qualified, folder / f"{labels.name}.parquet",
                                     order_by=order)
     written = [parquet]
-    rows = con.execute(f"SELECT count(*) FROM {qualified}").fetchall()[0][0]
+    where = f" WHERE {stat_rows}" if stat_rows else ""
+    rows = con.execute(f"SELECT count(*) FROM {qualified}{where}").fetchall()[0][0]
     stat_paths = [folder / f"{labels.name}.dta", folder / f"{labels.name}.sav"]
     if rows > max_rows_stat_files:
         for stale in stat_paths:
@@ -70,7 +74,7 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
                     max_rows_stat_files)
         return written
     select = ", ".join(f'"{c}"' for c in columns)
-    frame = con.sql(f"SELECT {select} FROM {qualified} ORDER BY {order}").df()
+    frame = con.sql(f"SELECT {select} FROM {qualified}{where} ORDER BY {order}").df()
     frame, value_labels = stat_frame(frame, labels, lang)
     variable_labels = {name: text[:STATA_LABEL_MAX]
                        for name, text in labels.variable_labels(lang).items() if name in frame}
@@ -150,7 +154,7 @@ def _export_columns(con: duckdb.DuckDBPyConnection, qualified: str,
     return columns
 
 
-def stat_frame(frame: pd.DataFrame, labels: DatasetLabels, lang: Lang = "en"
+def stat_frame(frame: pd.DataFrame, labels: DatasetLabels, lang: Lang = "fi"
                ) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
     """The frame as Stata/SPSS want it, and its value labels {column: {code: label}}."""
     out = pd.DataFrame(index=frame.index)

@@ -1,14 +1,23 @@
 """Writing outputs: results tables, analysis datasets' Parquet, figures. One place for the
 rules every output follows: atomic replacement (a killed run never leaves half a file), stable
-row order and formatting (two runs on the same deliveries give byte-identical files), and the
-results copy inside the warehouse's ``results`` schema.
+row order and formatting (two runs on the same deliveries give byte-identical files), the
+results copy inside the warehouse's ``results`` schema, who may read a file, and spreadsheet
+formulas defused in every CSV written.
+
+Who may read (issue 16): whatever holds pseudonymised personal data — the warehouse (and its
+WAL and spill files), ``analysis/``, ``results/``, ``manifest.json``, ``.dagster/`` — is the
+owner's only (files 0600, folders 0700), on a server other users share. The published,
+disclosure-controlled folders (``tables/``, ``figures/``, ``report/``) follow the umask, as any
+file the team writes.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,26 +25,134 @@ from typing import Any
 import duckdb
 import polars as pl
 
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+# folders of the output folder whose every file holds (pseudonymised) personal data
+PRIVATE_DIRS = frozenset({"analysis", "results", ".dagster", ".duckdb_tmp"})
+PRIVATE_NAMES = frozenset({"manifest.json"})
+PRIVATE_SUFFIXES = (".duckdb", ".wal")
+
+_umask_lock = threading.Lock()
+_private_depth = 0
+_public_umask: int | None = None
+
+
+def _current_umask() -> int:
+    with _umask_lock:
+        if _private_depth:
+            return _public_umask or 0
+        mask = os.umask(0)
+        os.umask(mask)
+        return mask
+
+
+def is_private(path: Path) -> bool:
+    """Whether an output file holds personal data (see the module's docstring)."""
+    path = Path(path)
+    return (path.parent.name in PRIVATE_DIRS or path.name in PRIVATE_NAMES
+            or path.suffix in PRIVATE_SUFFIXES)
+
+
+def output_dir(folder: Path, private: bool) -> Path:
+    """Create ``folder`` (and its parents) and give it its mode: 0700 when private, else what
+    the umask allows (also when a private-umask window created it)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, PRIVATE_DIR if private else 0o777 & ~_current_umask())
+    return folder
+
+
+def make_private(path: Path) -> None:
+    """Owner-only mode for an existing file or folder (a no-op when it is not there)."""
+    path = Path(path)
+    if path.exists() and not path.is_symlink():
+        os.chmod(path, PRIVATE_DIR if path.is_dir() else PRIVATE_FILE)
+
 
 @contextmanager
-def atomic_path(path: Path, suffix: str | None = None):
-    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename."""
+def private_files() -> Iterator[None]:
+    """Every file created inside is owner-only: for files a library creates by itself, such as
+    DuckDB's write-ahead log and spill files, which no chmod after the fact can cover. Public
+    outputs written meanwhile still get the umask's mode (``atomic_path``)."""
+    global _private_depth, _public_umask
+    with _umask_lock:
+        if _private_depth == 0:
+            _public_umask = os.umask(0o077)
+        _private_depth += 1
+    try:
+        yield
+    finally:
+        with _umask_lock:
+            _private_depth -= 1
+            if _private_depth == 0 and _public_umask is not None:
+                os.umask(_public_umask)
+                _public_umask = None
+
+
+@contextmanager
+def atomic_path(path: Path, suffix: str | None = None, private: bool | None = None):
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
+    ``private`` (default: ``is_private(path)``) gives the file 0600 in a 0700 folder; else the
+    file and its folder follow the umask."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private = is_private(path) if private is None else private
+    if private and path.parent.name not in PRIVATE_DIRS:
+        # a private file in a shared folder (manifest.json in out/): the folder keeps its mode
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        output_dir(path.parent, private)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix,
                                dir=path.parent)
     os.close(fd)
-    # mkstemp makes the file private (0600); published outputs follow the umask like any
-    # other file the team writes
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield Path(tmp)
+        # after the writer: a library may have replaced the temporary file with its own
+        os.chmod(tmp, PRIVATE_FILE if private else 0o666 & ~_current_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+# OWASP's CSV-injection rule: a spreadsheet runs a cell as a formula when it begins with =, @,
+# + or - (or a tab / carriage return that it strips first). A leading apostrophe makes Excel and
+# LibreOffice show the text as it is. A cell that begins with + or - but holds nothing besides
+# digits, spaces and . , ( ) % / : + - − – is data ("-1,5", "-0.88 (-3.16, 1.41)"): without a
+# letter, quote, ! or | it can name no function, link or DDE command.
+FORMULA_START = r"^[=@\t\r]|^[+-]."
+PLAIN_NUMBERS = "^[+-][0-9\\s.,()%/:+\\-\u2212\u2013]*$"
+_FORMULA_START = re.compile(FORMULA_START, re.DOTALL)
+_PLAIN_NUMBERS = re.compile(PLAIN_NUMBERS)
+
+
+def defuse_formula(text: str) -> str:
+    """One text cell as a spreadsheet must receive it (see FORMULA_START)."""
+    if _FORMULA_START.match(text) and not _PLAIN_NUMBERS.match(text):
+        return "'" + text
+    return text
+
+
+def defuse_formulas(df: pl.DataFrame) -> pl.DataFrame:
+    """Every text cell and column name of ``df`` defused; the one function every CSV / XLSX
+    writer of the project goes through (``write_csv`` here; spreadsheet writers call it on the
+    frame they write)."""
+    exprs = []
+    for name, dtype in df.schema.items():
+        if dtype in (pl.String, pl.Categorical, pl.Enum):
+            col = pl.col(name).cast(pl.String)
+            risky = (col.str.contains(FORMULA_START)
+                     & ~col.str.contains(PLAIN_NUMBERS).fill_null(False))
+            exprs.append(pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(name))
+    out = df.with_columns(exprs) if exprs else df
+    renamed = {c: defuse_formula(c) for c in out.columns if defuse_formula(c) != c}
+    return out.rename(renamed) if renamed else out
+
+
+def write_csv(df: pl.DataFrame, path: Path, **options: Any) -> Path:
+    """Write ``df`` as CSV atomically with its formulas defused (``polars.write_csv`` options);
+    private or public by the path, as ``atomic_path`` decides."""
+    with atomic_path(path) as tmp:
+        defuse_formulas(df).write_csv(tmp, **options)
+    return Path(path)
 
 
 def _stable(df: pl.DataFrame, sort_by: Sequence[str] | None) -> pl.DataFrame:
@@ -58,8 +175,8 @@ def write_result(
     last-bit difference in a BLAS reduction never makes two runs' CSVs differ."""
     df = _stable(df, sort_by)
     results = Path(out_dir) / "results"
-    with atomic_path(results / f"{name}.csv") as tmp:
-        df.write_csv(tmp, float_precision=float_precision, date_format="%Y-%m-%d")
+    write_csv(df, results / f"{name}.csv", float_precision=float_precision,
+              date_format="%Y-%m-%d")
     with atomic_path(results / f"{name}.parquet") as tmp:
         df.write_parquet(tmp, statistics=False)
     if con is not None:
@@ -140,17 +257,18 @@ def copy_table_to_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path
 
 def write_figure(save: Callable[[Path, str], None] | Any, out_dir: Path, name: str) -> list[Path]:
     """Save a matplotlib figure as ``out/figures/<name>.png`` and ``.svg``, reproducibly
-    (no timestamps, a fixed SVG id salt)."""
+    (no timestamps, a fixed SVG id salt). The SVG keeps its texts as text elements (not glyph
+    paths): a report author can search and edit them, and the disclosure audit can read them."""
     import matplotlib
 
-    matplotlib.rcParams["svg.hashsalt"] = "ips-eval"
     figures = Path(out_dir) / "figures"
     written = []
-    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        target = figures / f"{name}.{ext}"
-        with atomic_path(target) as tmp:
-            save.savefig(tmp, format=ext, metadata=meta, dpi=150, bbox_inches="tight")
-        written.append(target)
+    with matplotlib.rc_context({"svg.hashsalt": "ips-eval", "svg.fonttype": "none"}):
+        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            target = figures / f"{name}.{ext}"
+            with atomic_path(target) as tmp:
+                save.savefig(tmp, format=ext, metadata=meta, dpi=150, bbox_inches="tight")
+            written.append(target)
     return written
 
 

@@ -32,6 +32,7 @@ from typing import TextIO
 import dagster as dg
 
 from ips_eval.config import Settings, check_writable
+from ips_eval.outputs import output_dir, private_files
 from ips_eval.runguard import (
     RunLocked,
     child_watchdog,
@@ -180,7 +181,7 @@ run_queue:
 
 def write_instance_config(home) -> object:  # noqa: ANN001 — a Path
     """``<out>/.dagster/dagster.yaml``, unless someone has put their own there."""
-    home.mkdir(parents=True, exist_ok=True)
+    output_dir(home, private=True)  # run records and metadata previews hold personal data
     path = home / "dagster.yaml"
     if not path.exists():
         path.write_text(INSTANCE_CONFIG, encoding="utf-8")
@@ -249,7 +250,9 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
     graph = defs.resolve_asset_graph()
     home = settings.out_dir / ".dagster"
     write_instance_config(home)
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    # private by default: whatever Dagster and the libraries create is the owner's only; the
+    # published outputs get the umask's mode from ips_eval.outputs.atomic_path
+    with private_files(), dg.DagsterInstance.from_config(str(home)) as instance:
         def run(keys: set[dg.AssetKey] | None) -> bool:
             subset = job if keys is None else job.get_subset(asset_selection=keys)
             report.steps_total += len(subset.graph.nodes)

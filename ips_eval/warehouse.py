@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from ips_eval.outputs import make_private, private_files
 from schemas.windows import DEFAULT_CUTOFFS, WINDOWS_DAYS
 
 SCHEMAS = ("raw", "quarantine", "staging", "comparison", "analysis", "results", "meta")
@@ -83,22 +84,28 @@ def connect(
     path: Path | str, memory_limit: str = "8GB", threads: int | None = None, read_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file with the schemas in place and spilling to disk
-    beside it, so register-scale work runs out of core."""
+    beside it, so register-scale work runs out of core. The warehouse, its write-ahead log and
+    its spill files hold pseudonymised personal data: owner-only (ips_eval.outputs)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
-    try:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
-        con.execute(f"SET temp_directory = '{path.parent / '.duckdb_tmp'}'")
-        con.execute("SET preserve_insertion_order = false")
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
-        if not read_only:
-            for schema in SCHEMAS:
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        yield con
-    finally:
-        con.close()
+    with private_files():
+        con = duckdb.connect(str(path), read_only=read_only)
+        try:
+            if not read_only:  # also when an earlier version wrote them with the umask's mode
+                for part in (path, path.with_name(path.name + ".wal"),
+                             path.parent / ".duckdb_tmp"):
+                    make_private(part)
+            con.execute(f"SET memory_limit = '{memory_limit}'")
+            con.execute(f"SET temp_directory = '{path.parent / '.duckdb_tmp'}'")
+            con.execute("SET preserve_insertion_order = false")
+            if threads:
+                con.execute(f"SET threads = {int(threads)}")
+            if not read_only:
+                for schema in SCHEMAS:
+                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            yield con
+        finally:
+            con.close()
 
 
 class MissingInputError(RuntimeError):

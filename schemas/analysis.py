@@ -183,6 +183,8 @@ CLIENTS = DatasetLabels(
                                     "Dagar i arbete (öppna, överlappande en gång)",
                                     "Days employed (competitive, overlaps counted once)")),
         _from(_A("diagnosis")),
+        _from(_A("coach")),
+        _from(_A("referral_date")),
     ),
 )
 

@@ -39,7 +39,13 @@ PILOT_REGIONS = ("HEL", "HUS", "PKA", "EPO", "LAP")
 RRP_REGIONS = ("KAI", "PSA", "KSU", "KPO", "POH", "VSU")
 REGIONS = PILOT_REGIONS + RRP_REGIONS
 COHORT_OF_REGION = {r: "pilot" for r in PILOT_REGIONS} | {r: "rrp" for r in RRP_REGIONS}
-CLIENT_CODE_PATTERN = r"^(HEL|HUS|PKA|EPO|LAP|KAI|PSA|KSU|KPO|POH|VSU)-\d{4}$"
+_REGION_ALT = "|".join(REGIONS)
+CLIENT_CODE_PATTERN = rf"^({_REGION_ALT})-\d{{4}}$"
+# Team and coach codes as the contract's examples write them (HEL-T1, HEL-C03). A pattern also
+# keeps a delivered formula (=HYPERLINK(…)) or any other hostile text out of staging.
+TEAM_CODE_PATTERN = rf"^({_REGION_ALT})-T\d{{1,3}}$"
+COACH_CODE_PATTERN = rf"^({_REGION_ALT})-C\d{{1,3}}$"
+CODE_MAX = 16  # characters of a team or coach code (HEL-T123 is 8): a bound, not a format
 
 VALUE_LABELS: dict[str, dict[object, Label]] = {
     "region": {
@@ -213,10 +219,21 @@ class Column:
     required_with: str | None = None  # analysis name of a column whose value makes this required
     # codes that mean "missing" and are not defects: 99 "don't know / can't say" on a survey item
     missing_codes: tuple = ()
+    # the longest text value staging keeps (a longer one is a defect); codes imply their own
+    max_length: int | None = None
 
     @property
     def must_exist(self) -> bool:
         return self.key or self.required
+
+    @property
+    def max_chars(self) -> int | None:
+        """The longest value a text column may stage: ``max_length``, else its longest code."""
+        if self.dtype != "str" or self.identity:
+            return None
+        if self.max_length is not None:
+            return self.max_length
+        return max((len(str(c)) for c in self.codes), default=None) if self.codes else None
 
 
 @dataclass(frozen=True)
@@ -224,7 +241,8 @@ class RowRule:
     """A cross-field rule that rejects the whole row (contract: "What a defect costs", row level).
 
     ``broken_when`` is a SQL predicate over the typed row (analysis names; ``_delivery_date``;
-    table ``_known_clients(client_id)`` for the client list; parameter ``$earliest_date``): TRUE
+    tables ``_known_clients(client_id)`` and ``_known_coaches(coach)`` for the client and coach
+    lists; parameter ``$earliest_date``): TRUE
     means the row breaks the rule. NULL operands never break a rule (missing is not wrong)."""
 
     rule: str  # id in schemas/rules.py
@@ -232,23 +250,36 @@ class RowRule:
     broken_when: str
 
 
-# The study's data window starts in 2019 (contract: a date before 2019 is a row defect).
+# The study's data window starts in 2019 (contract: a date before 2019 is a row defect); the
+# register extracts reach 24 months before the earliest index dates of 2020, so theirs in 2017.
 EARLIEST_DATE = date(2019, 1, 1)
+REGISTER_EARLIEST_DATE = date(2017, 1, 1)
 
 
-def date_window_rules(columns: tuple[str, ...]) -> tuple[RowRule, ...]:
-    """2019-01-01 ≤ date ≤ the delivery date, for each checked date column."""
+def date_window_rules(columns: tuple[str, ...], lower: tuple[str, ...] | None = None,
+                      register: bool = False) -> tuple[RowRule, ...]:
+    """First valid date ≤ date (for the ``lower`` columns, default all) and date ≤ the delivery
+    date, for each checked date column. The first valid date is 2019-01-01, or 2017-01-01 for a
+    register extract (``$earliest_date`` / ``$register_earliest_date``)."""
+    before = (RowRule("date_before_2017", "", "{c} < $register_earliest_date") if register
+              else RowRule("date_before_2019", "", "{c} < $earliest_date"))
+    lower = columns if lower is None else lower
     return tuple(
         rule
         for c in columns
-        for rule in (RowRule("date_before_2019", c, f"{c} < $earliest_date"),
-                     RowRule("date_after_delivery", c, f"{c} > _delivery_date"))
+        for rule in ((RowRule(before.rule, c, before.broken_when.format(c=c)),) if c in lower
+                     else ()) + (RowRule("date_after_delivery", c, f"{c} > _delivery_date"),)
     )
 
 
 UNKNOWN_CLIENT = RowRule(
     "unknown_client", "client_id",
     "client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM _known_clients)")
+# A contact is the coach's: a coach no enrolment form names cannot be given a team, region or
+# caseload, so the row is spoiled as a job of an unknown client is (contract: row level).
+UNKNOWN_COACH = RowRule(
+    "unknown_coach", "coach",
+    "coach IS NOT NULL AND coach NOT IN (SELECT coach FROM _known_coaches)")
 
 
 @dataclass(frozen=True)
@@ -260,6 +291,8 @@ class Source:
     extensions: tuple[str, ...]
     register: bool = False  # a register extract (keyed by hetu, comparison persons possible)
     date_columns_checked: tuple[str, ...] = field(default=())  # 2019 ≤ date ≤ delivery date
+    # the columns of date_columns_checked with a lower bound (None: all of them)
+    date_lower_checked: tuple[str, ...] | None = None
     row_rules: tuple[RowRule, ...] = field(default=())  # cross-field rules that reject the row
 
     @property
@@ -269,7 +302,8 @@ class Source:
     @property
     def all_row_rules(self) -> tuple[RowRule, ...]:
         """The source's cross-field rules plus its date-window rules."""
-        return self.row_rules + date_window_rules(self.date_columns_checked)
+        return self.row_rules + date_window_rules(self.date_columns_checked,
+                                                  self.date_lower_checked, self.register)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -290,7 +324,7 @@ def _items(prefix: str, n: int, lo: int, hi: int, labels: str, what: Label,
 
 CLIENT_ID = Column("asiakastunnus", "client_id", "str",
                    L("Asiakastunnus", "Klientkod", "Client code"),
-                   key=True, pattern=CLIENT_CODE_PATTERN)
+                   key=True, pattern=CLIENT_CODE_PATTERN, max_length=8)
 
 ASIAKKAAT = Source(
     "asiakkaat", "asiakkaat", L("Asiakaslomake (aloitus)", "Klientblankett (start)",
@@ -312,15 +346,18 @@ ASIAKKAAT = Source(
                codes=(0, 1), value_labels="yesno"),
         Column("alue", "region", "str", L("Alue", "Region", "Region"), required=True,
                codes=REGIONS, value_labels="region"),
-        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team")),
-        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach")),
+        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), pattern=TEAM_CODE_PATTERN,
+               max_length=CODE_MAX),
+        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"),
+               pattern=COACH_CODE_PATTERN, max_length=CODE_MAX),
         Column("lahetepvm", "referral_date", "date", L("Lähetepäivä", "Remissdatum",
                "Referral date")),
         Column("aloituspvm", "index_date", "date",
                L("Aloituspäivä (yhteistyösopimus)", "Startdatum (samarbetsavtal)",
                  "Index date (cooperation agreement)"), required=True),
         Column("diagnoosi", "diagnosis", "str", L("Päädiagnoosi (ICD-10)", "Huvuddiagnos "
-               "(ICD-10)", "Primary diagnosis (ICD-10)"), pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$"),
+               "(ICD-10)", "Primary diagnosis (ICD-10)"), pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$",
+               max_length=8),
         Column("koulutus", "education", "int", L("Koulutus", "Utbildning", "Education"),
                codes=(1, 2, 3, 4), value_labels="education"),
         Column("tyohistoria", "work_history", "int", L("Työhistoria", "Arbetshistoria",
@@ -342,6 +379,8 @@ TYOSUHTEET = Source(
     "tyosuhteet", "tyosuhteet", L("Työsuhteet", "Anställningar", "Job spells"),
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("start_date", "end_date"),
+    # contract: a period that starts before 2017 but ends on or after 1.1.2017 is valid
+    date_lower_checked=("end_date",),
     row_rules=(RowRule("end_before_start", "end_date", "end_date < start_date"), UNKNOWN_CLIENT),
     columns=(
         CLIENT_ID,
@@ -355,7 +394,7 @@ TYOSUHTEET = Source(
         Column("tunnit_vko", "hours_week", "float", L("Tunnit viikossa", "Timmar per vecka",
                "Hours a week"), min=0.01, max=60),
         Column("ammatti", "isco", "str", L("Ammatti (ISCO-08)", "Yrke (ISCO-08)",
-               "Occupation (ISCO-08)"), pattern=r"^\d{1,4}$"),
+               "Occupation (ISCO-08)"), pattern=r"^\d{1,4}$", max_length=4),
         Column("avoimet", "competitive", "int", L("Avoimet työmarkkinat",
                "Öppna arbetsmarknaden", "Competitive job (open labour market)"),
                required=True, codes=(0, 1), value_labels="yesno"),
@@ -374,8 +413,10 @@ KONTAKTIT = Source(
                                 "Employer contacts"),
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("contact_date",),
+    row_rules=(UNKNOWN_CLIENT, UNKNOWN_COACH),
     columns=(
-        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"), key=True),
+        Column("valmentaja", "coach", "str", L("Valmentaja", "Coach", "Coach"), key=True,
+               pattern=COACH_CODE_PATTERN, max_length=CODE_MAX),
         Column("pvm", "contact_date", "date", L("Päivä", "Datum", "Date"), key=True),
         Column("tyonantaja", "employer_pid", "str", L("Työnantaja (pseudonyymi)",
                "Arbetsgivare (pseudonym)", "Employer (pseudonym)"), key=True,
@@ -383,7 +424,8 @@ KONTAKTIT = Source(
         Column("tyyppi", "contact_type", "int", L("Kontaktin tyyppi", "Kontakttyp",
                "Contact type"), key=True, codes=(1, 2, 3), value_labels="contact_type"),
         Column("asiakastunnus", "client_id", "str", L("Asiakastunnus", "Klientkod",
-               "Client code"), key=True, pattern=CLIENT_CODE_PATTERN, empty_key_allowed=True),
+               "Client code"), key=True, pattern=CLIENT_CODE_PATTERN, empty_key_allowed=True,
+               max_length=8),
     ),
 )
 
@@ -421,7 +463,15 @@ ASIAKASKYSELY = Source(
         Column("tilanne", "situation", "int", L("Nykyinen tilanne", "Nuvarande situation",
                "Current situation"), codes=(1, 2, 3, 4), value_labels="situation",
                missing_codes=DONT_KNOW),
-        *_items("tyyt", 3, 1, 5, "agree5", _SAT, missing_codes=DONT_KNOW),
+        # contract/DELIVERIES.md: tyyt1 coach's support, tyyt2 pace of job search, tyyt3
+        # support at work — each item's own text, as the report authors quote it
+        *(Column(f"tyyt{i}", f"tyyt{i}", "int", L(f"{_SAT.fi}: {fi}", f"{_SAT.sv}: {sv}",
+                                                   f"{_SAT.en}: {en}"),
+                 min=1, max=5, value_labels="agree5", missing_codes=DONT_KNOW)
+          for i, (fi, sv, en) in enumerate((
+              ("valmentajan tuki", "coachens stöd", "the coach's support"),
+              ("työnhaun tahti", "arbetssökandets tempo", "the pace of the job search"),
+              ("tuki työpaikalla", "stöd på arbetsplatsen", "support at work")), start=1)),
     ),
 )
 
@@ -471,7 +521,8 @@ LAATUARVIOT = Source(
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("review_date",),
     columns=(
-        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), key=True),
+        Column("tiimi", "team", "str", L("Tiimi", "Team", "Team"), key=True,
+               pattern=TEAM_CODE_PATTERN, max_length=CODE_MAX),
         Column("alue", "region", "str", L("Alue", "Region", "Region"), codes=REGIONS,
                value_labels="region"),
         Column("arviopvm", "review_date", "date", L("Arviointipäivä", "Bedömningsdatum",
@@ -481,11 +532,32 @@ LAATUARVIOT = Source(
     ),
 )
 
+KUSTANNUKSET = Source(
+    "kustannukset", "kustannukset", L("Hankkeen kustannukset", "Projektets kostnader",
+                                      "Project costs"),
+    extensions=(".xlsx", ".csv"),
+    columns=(
+        Column("alue", "region", "str", L("Alue", "Region", "Region"), key=True,
+               codes=REGIONS, value_labels="region"),
+        Column("vuosi", "year", "int", L("Vuosi", "År", "Year"), key=True, min=2020, max=2024),
+        Column("valmentajat_htv", "coach_fte", "float", L("IPS-valmentajien henkilötyövuodet",
+               "IPS-coachernas årsverken", "IPS coaches' person-years (FTE)"), min=0.01),
+        Column("henkilostokulut_eur", "personnel_eur", "float", L("Henkilöstökulut (€)",
+               "Personalkostnader (€)", "Personnel costs (EUR)"), min=0),
+        Column("muut_kulut_eur", "other_eur", "float", L("Muut kulut (€)", "Övriga kostnader (€)",
+               "Other costs (EUR)"), min=0),
+        Column("rahoitus_eur", "funding_eur", "float", L("Ulkoinen rahoitus (€)",
+               "Extern finansiering (€)", "External funding (EUR)"), min=0),
+    ),
+)
+
 KELA = Source(
     "rekisterit/kela", "kela", L("Kelan etuusjaksot", "FPA:s förmånsperioder",
                                  "Kela benefit periods"),
     extensions=(".csv",), register=True,
     date_columns_checked=("start_date", "end_date"),
+    # contract: a period that starts before 2017 but ends on or after 1.1.2017 is valid
+    date_lower_checked=("end_date",),
     row_rules=(RowRule("end_before_start", "end_date", "end_date < start_date"),),
     columns=(
         Column("hetu", "pid", "str", L("Pseudonyymi", "Pseudonym", "Pseudonym"), key=True,
@@ -522,7 +594,7 @@ TULOREKISTERI = Source(
 SOURCES: dict[str, Source] = {
     s.name: s
     for s in (ASIAKKAAT, TYOSUHTEET, KONTAKTIT, ASIAKASKYSELY, TYONANTAJAKYSELY, LAATUARVIOT,
-              KELA, TULOREKISTERI)
+              KUSTANNUKSET, KELA, TULOREKISTERI)
 }
 
 

@@ -30,6 +30,14 @@ RULES: dict[str, Rule] = {
         Rule("file_empty", "file", "the file is empty (0 bytes or no header)", "tiedosto on tyhjä"),
         Rule("file_unreadable", "file", "the file cannot be read or decoded (binary, garbage, "
              "corrupt workbook)", "tiedostoa ei voi lukea"),
+        Rule("file_name_invalid", "file", "the file name is not YYYY-MM-DD_<region or "
+             "register>.<ext>", "tiedostonimi ei ole muotoa VVVV-KK-PP_<alue>.<pääte>"),
+        Rule("file_nested", "file", "a file in a subfolder of the source's folder (not read)",
+             "tiedosto lähteen kansion alikansiossa (ei luettu)"),
+        Rule("file_symlink", "file", "a symbolic link out of the delivery folder (not followed)",
+             "symbolinen linkki toimituskansion ulkopuolelle (ei seurattu)"),
+        Rule("file_too_large", "file", "the file exceeds a size limit (cells, rows, columns, "
+             "uncompressed workbook); not read", "tiedosto ylittää kokorajan"),
         Rule("missing_required_column", "file", "a required (key) column is missing",
              "pakollinen sarake puuttuu"),
         # row level
@@ -47,10 +55,15 @@ RULES: dict[str, Rule] = {
         Rule("end_before_start", "row", "end date before start date (job spell, benefit period)",
              "loppupäivä ennen alkupäivää"),
         Rule("date_before_2019", "row", "a date before 1.1.2019", "päivämäärä ennen vuotta 2019"),
+        Rule("date_before_2017", "row", "a date before 1.1.2017 in a register extract (a Kela "
+             "period counts when it ends on or after it)", "rekisteriaineiston päivämäärä ennen "
+             "vuotta 2017"),
         Rule("date_after_delivery", "row", "a date after the delivery date (in the future)",
              "päivämäärä toimituspäivän jälkeen"),
         Rule("unknown_client", "row", "client code not found in the enrolment forms",
              "tuntematon asiakastunnus"),
+        Rule("unknown_coach", "row", "coach code not found in the enrolment forms (a contact "
+             "no team or caseload can be given)", "tuntematon valmentajatunnus"),
         Rule("duplicate_key_conflict", "row", "the same key twice in one file with different "
              "content", "sama avain kahdesti samassa tiedostossa eri sisällöllä"),
         Rule("invalid_hetu", "row", "invalid personal identity code where it is the key "
@@ -64,6 +77,11 @@ RULES: dict[str, Rule] = {
              "arvo sallitun alueen ulkopuolella"),
         Rule("invalid_value", "field", "value cannot be parsed as the column's type",
              "arvoa ei voi tulkita"),
+        Rule("value_too_long", "field", "a text value longer than the codebook allows (set to "
+             "missing)", "arvo on pidempi kuin koodikirja sallii"),
+        Rule("formula_like_value", "field", "a spreadsheet formula (begins with =, @, + or -) "
+             "where a code belongs; set to missing, never published", "taulukkolaskennan kaava "
+             "koodin paikalla"),
         Rule("invalid_ytunnus", "field", "malformed business ID (Y-tunnus) or wrong check digit",
              "virheellinen Y-tunnus"),
         Rule("missing_required_value", "field", "a value the form requires is empty (an end "

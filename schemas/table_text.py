@@ -3,12 +3,17 @@ footnotes and notes that are not variable or value labels. Variable and value la
 ``schemas.codebook`` and ``schemas.analysis``; everything a table prints besides them and the
 numbers is here, in one place, so a wording is corrected once for every table and language.
 
-Texts may hold ``str.format`` fields (``{n}``, ``{date}``); :func:`text` fills them.
+Texts may hold ``str.format`` fields (``{n}``, ``{date}``); :func:`text` fills them. Titles carry
+no number: the catalogue's order numbers the tables (``table_number``). The outcome tables'
+texts live in ``schemas/table_text_outcomes.py``, the report's reading aids in
+``schemas/report_text.py``; both are merged here.
 """
 
 from __future__ import annotations
 
 from schemas.codebook import L, Label, Lang
+from schemas.report_text import REPORT_TEXT
+from schemas.table_text_outcomes import OUTCOME_TEXT
 from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 
@@ -37,7 +42,6 @@ TEXT: dict[str, Label] = {
         "(till exempel uppföljningsenkäter, anställningar eller registerutdrag saknas ännu).",
         "No data yet: the deliveries hold no observations for this table (for example, "
         "follow-up surveys, jobs or register extracts have not been delivered yet)."),
-    "model": L("Malli", "Modell", "Model"),
     "not_fitted_no_rows": L(
         "{what}: mallia ei sovitettu, koska havaintoja ei vielä ole.",
         "{what}: modellen skattades inte eftersom det ännu inte finns några observationer.",
@@ -82,9 +86,9 @@ TEXT: dict[str, Label] = {
 
     # ---- Table 1: baseline ------------------------------------------------------------------
     "baseline_title": L(
-        "Taulukko 1. Asiakkaiden taustatiedot aloitettaessa kohorteittain",
-        "Tabell 1. Klienternas bakgrund vid start per kohort",
-        "Table 1. Baseline characteristics of the clients by cohort"),
+        "Asiakkaiden taustatiedot aloitettaessa kohorteittain",
+        "Klienternas bakgrund vid start per kohort",
+        "Baseline characteristics of the clients by cohort"),
     "baseline_stubhead": L("Taustatieto", "Bakgrundsvariabel", "Characteristic"),
     "category": L("Luokka tai tunnusluku", "Kategori eller mått", "Category or statistic"),
     "mean_sd": L("keskiarvo (SD)", "medelvärde (SD)", "mean (SD)"),
@@ -111,11 +115,11 @@ TEXT: dict[str, Label] = {
 
     # ---- employment outcomes ----------------------------------------------------------------
     "employment_title": L(
-        "Taulukko 2. Työllistyminen avoimille työmarkkinoille kohorteittain: julkaistu "
+        "Työllistyminen avoimille työmarkkinoille kohorteittain: julkaistu "
         "raakaosuus ja yhtä pitkän seurannan kumulatiivinen ilmaantuvuus",
-        "Tabell 2. Sysselsättning på den öppna arbetsmarknaden per kohort: publicerad rå andel "
+        "Sysselsättning på den öppna arbetsmarknaden per kohort: publicerad rå andel "
         "och kumulativ incidens vid lika lång uppföljning",
-        "Table 2. Employment in competitive jobs by cohort: the crude share as published and "
+        "Employment in competitive jobs by cohort: the crude share as published and "
         "the cumulative incidence at equal follow-up"),
     "cutoff_date": L("Rajauspäivä", "Brytdatum", "Cut-off date"),
     "followup_median": L("Seuranta-aika rajauspäivään, mediaani (kk)",
@@ -157,6 +161,25 @@ TEXT: dict[str, Label] = {
         "utan dem.",
         "Job = a paid job on the open labour market starting on or after the index date and "
         "on or before the cut-off; pay-subsidised jobs count, and are also shown left out."),
+    "difference_row": L("Ero: pilotit − RRP, %-yksikköä (95 %:n LV)",
+                        "Skillnad: piloter − RRP, procentenheter (95 % KI)",
+                        "Difference: pilots − RRP, percentage points (95% CI)"),
+    "difference_note": L(
+        "Ero: kohorttien kumulatiivisten ilmaantuvuuksien erotus, varianssina kohorttien "
+        "Aalen–Johansen-varianssien summa (riippumattomat kohortit). Grayn testi "
+        "kumulatiivisten ilmaantuvuuskäyrien yhtäsuuruudelle: p = {p}.",
+        "Skillnad: skillnaden mellan kohorternas kumulativa incidens, med summan av "
+        "kohorternas Aalen–Johansen-varianser (oberoende kohorter). Grays test av lika "
+        "kumulativa incidenskurvor: p = {p}.",
+        "Difference: the difference between the cohorts' cumulative incidences, its variance "
+        "the sum of the cohorts' Aalen–Johansen variances (independent cohorts). Gray's test "
+        "of equal cumulative incidence curves: p = {p}."),
+    "few_at_risk_note": L(
+        "{mark} Alle {n} henkilöä vielä riskijoukossa tällä ajanhetkellä: estimaatti on "
+        "epätarkka.",
+        "{mark} Färre än {n} personer kvar i riskmängden vid denna tidpunkt: skattningen är "
+        "osäker.",
+        "{mark} Fewer than {n} people still at risk at this time: the estimate is imprecise."),
     "published_row_note": L(
         "Kumulatiivinen ilmaantuvuus on laskettu kohortin analyysin rajauspäivään.",
         "Den kumulativa incidensen är beräknad till kohortens analysbrytdatum.",
@@ -164,9 +187,9 @@ TEXT: dict[str, Label] = {
 
     # ---- job tenure -------------------------------------------------------------------------
     "tenure_title": L(
-        "Taulukko 3. Työsuhteiden kesto (Kaplan–Meier)",
-        "Tabell 3. Anställningarnas längd (Kaplan–Meier)",
-        "Table 3. Job tenure (Kaplan–Meier)"),
+        "Työsuhteiden kesto (Kaplan–Meier)",
+        "Anställningarnas längd (Kaplan–Meier)",
+        "Job tenure (Kaplan–Meier)"),
     "jobs_n": L("Työsuhteita, n", "Anställningar, n", "Jobs, n"),
     "ended_n": L("Päättyneitä, n", "Avslutade, n", "Ended, n"),
     "still_spanner": L("Työsuhde jatkuu, % (95 %:n LV)", "Anställningen fortsätter, % (95 % KI)",
@@ -181,6 +204,22 @@ TEXT: dict[str, Label] = {
         "brytdatum eller, utan slutdatum och om tjänsten avslutades, då tjänsten avslutades.",
         "A job ending on or before the cut-off has ended. Others are censored at the cut-off "
         "or, without an end date when the service ended, at the end of the service."),
+    "analysis_role": L("{analysis} ({role})", "{analysis} ({role})", "{analysis} ({role})"),
+    "primary_analysis": L("ensisijainen analyysi", "primär analys", "primary analysis"),
+    "sensitivity_analysis": L("herkkyysanalyysi", "känslighetsanalys", "sensitivity analysis"),
+    "tenure_roles_note": L(
+        "Ensisijainen analyysi: ensimmäinen työsuhde tulorekisterillä täydennettynä (työsuhde, "
+        "jonka seuranta päättyi palvelun päättyessä, jatkuu niin kauan kuin samalta "
+        "työnantajalta on maksettu palkkaa). Herkkyysanalyysi: sama ilman tulorekisteriä, "
+        "sensuroituna palvelun päättyessä.",
+        "Primär analys: första anställningen kompletterad med inkomstregistret (en anställning "
+        "vars uppföljning slutade när tjänsten avslutades fortsätter så länge samma "
+        "arbetsgivare har betalat lön). Känslighetsanalys: densamma utan inkomstregistret, "
+        "censurerad när tjänsten avslutades.",
+        "Primary analysis: the first job augmented with the Incomes Register (a job whose "
+        "follow-up ended when the service ended runs on while the same employer paid wages). "
+        "Sensitivity analysis: the same without the register, censored when the service "
+        "ended."),
     "rmst_note": L(
         f"RMST = rajattu keskimääräinen kesto 12 kuukauden ({_12['fi']} päivän) aikarajaan asti. "
         "Mediaani puuttuu, kun alle puolet työsuhteista on päättynyt.",
@@ -191,35 +230,67 @@ TEXT: dict[str, Label] = {
 
     # ---- Cox ---------------------------------------------------------------------------------
     "cox_title": L(
-        "Taulukko 4. Työsuhteen päättymiseen liittyvät tekijät (Coxin malli)",
-        "Tabell 4. Faktorer förknippade med att anställningen slutar (Cox-modell)",
-        "Table 4. Factors associated with a job ending (Cox model)"),
+        "Työsuhteen päättymiseen liittyvät tekijät (Coxin malli)",
+        "Faktorer förknippade med att anställningen slutar (Cox-modell)",
+        "Factors associated with a job ending (Cox model)"),
     "term": L("Muuttuja", "Variabel", "Term"),
     "analysis": L("Analyysi", "Analys", "Analysis"),
     "intercept": L("Vakiotermi", "Intercept", "Intercept"),
     "hr_ci": L("HR (95 %:n LV)", "HR (95 % KI)", "HR (95% CI)"),
     "events_n": L("Päättyneitä, n", "Händelser, n", "Events, n"),
-    "ph_test": L("PH-testi, p", "PH-test, p", "PH test, p"),
+    "ph_test": L("PH-testi (rank), p", "PH-test (rank), p", "PH test (rank), p"),
+    "ph_test_km": L("PH-testi (KM), p", "PH-test (KM), p", "PH test (KM), p"),
     "cox_note": L(
         "HR > 1: työsuhde päättyy todennäköisemmin. Efronin menetelmä tasatilanteille; kaikkien "
         "työsuhteiden mallissa asiakkaittain klusteroidut robustit keskivirheet. PH-testi = "
-        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit). Täydellisten "
-        "havaintojen analyysi.",
+        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit), R:n "
+        "cox.zph(transform = \"rank\"); vieressä sama testi R:n oletusmuunnoksella "
+        "transform = \"km\". Täydellisten havaintojen analyysi.",
         "HR > 1: anställningen slutar sannolikare. Efrons metod för lika tider; i modellen för "
         "alla anställningar robusta standardfel klustrade per klient. PH-test = globalt test av "
-        "antagandet om proportionella risker (Schoenfeld-residualer). Analys av fullständiga "
-        "observationer.",
+        "antagandet om proportionella risker (Schoenfeld-residualer), R:s "
+        "cox.zph(transform = \"rank\"); bredvid samma test med R:s standardtransformation "
+        "transform = \"km\". Analys av fullständiga observationer.",
         "HR > 1: the job is more likely to end. Efron's method for ties; in the all-jobs model "
         "robust standard errors clustered by client. PH test = global test of proportional "
-        "hazards (Schoenfeld residuals). Complete-case analysis."),
+        "hazards (Schoenfeld residuals), R's cox.zph(transform = \"rank\"); beside it the same "
+        "test with R's default transform = \"km\". Complete-case analysis."),
+    "competing_title": L(
+        "Taulukko 4b. Ensimmäiseen työhön liittyvät tekijät kilpailevin riskein "
+        "(syykohtainen Coxin malli ja Fine–Grayn malli)",
+        "Tabell 4b. Faktorer förknippade med det första arbetet med konkurrerande risker "
+        "(orsaksspecifik Cox-modell och Fine–Gray-modell)",
+        "Table 4b. Factors associated with a first job under competing risks (cause-specific "
+        "Cox and Fine–Gray models)"),
+    "model": L("Malli", "Modell", "Model"),
+    "model_cause_specific": L("Syykohtainen Coxin malli", "Orsaksspecifik Cox-modell",
+                              "Cause-specific Cox model"),
+    "model_fine_gray": L("Fine–Grayn malli (alajakauman riskit)",
+                         "Fine–Gray-modell (subdistributionsrisker)",
+                         "Fine–Gray model (subdistribution hazards)"),
+    "first_jobs_n": L("Ensimmäisiä töitä, n", "Första arbeten, n", "First jobs, n"),
+    "competing_note": L(
+        "HR > 1: ensimmäinen työ löytyy nopeammin (syykohtainen malli: palvelun päättyminen "
+        "ilman työtä sensuroituna) tai todennäköisemmin (Fine–Gray: kumulatiivinen "
+        "ilmaantuvuus, palvelun päättyminen kilpailevana tapahtumana; R:n survival::finegray + "
+        "coxph painoin, robustit keskivirheet). Efronin menetelmä tasatilanteille; "
+        "täydellisten havaintojen analyysi.",
+        "HR > 1: det första arbetet hittas snabbare (orsaksspecifik modell: avslutad tjänst "
+        "utan arbete censurerad) eller sannolikare (Fine–Gray: kumulativ incidens, avslutad "
+        "tjänst som konkurrerande händelse; R:s survival::finegray + coxph med vikter, robusta "
+        "standardfel). Efrons metod för lika tider; analys av fullständiga observationer.",
+        "HR > 1: a first job comes sooner (cause-specific model: the service ending without a "
+        "job censored) or more likely (Fine–Gray: cumulative incidence, the service ending as "
+        "the competing event; R's survival::finegray + coxph with weights, robust standard "
+        "errors). Efron's method for ties; complete-case analysis."),
     "reference_levels": L("Vertailuryhmät: {levels}.", "Referensgrupper: {levels}.",
                           "Reference groups: {levels}."),
 
     # ---- change scores ------------------------------------------------------------------------
     "change_title": L(
-        "Taulukko 5. Muutos mittareissa alkutilanteesta 6 ja 12 kuukauteen",
-        "Tabell 5. Förändring i instrumenten från start till 6 och 12 månader",
-        "Table 5. Change in the outcome measures from baseline to 6 and 12 months"),
+        "Muutos mittareissa alkutilanteesta 6 ja 12 kuukauteen",
+        "Förändring i instrumenten från start till 6 och 12 månader",
+        "Change in the outcome measures from baseline to 6 and 12 months"),
     "contrast": L("Vertailu", "Jämförelse", "Contrast"),
     "group": L("Ryhmä", "Grupp", "Group"),
     "baseline_mean": L("Alku, ka", "Start, medel", "Baseline, mean"),
@@ -260,9 +331,9 @@ TEXT: dict[str, Label] = {
 
     # ---- mixed models --------------------------------------------------------------------------
     "mixed_title": L(
-        "Taulukko 6. Mittarien muutos kaikilla mittauskerroilla (lineaarinen sekamalli)",
-        "Tabell 6. Förändring i instrumenten över alla mättillfällen (linjär blandad modell)",
-        "Table 6. Change in the outcome measures over all waves (linear mixed model)"),
+        "Mittarien muutos kaikilla mittauskerroilla (lineaarinen sekamalli)",
+        "Förändring i instrumenten över alla mättillfällen (linjär blandad modell)",
+        "Change in the outcome measures over all waves (linear mixed model)"),
     "clients_n": L("Asiakkaita, n", "Klienter, n", "Clients, n"),
     "obs_n": L("Havaintoja, n", "Observationer, n", "Observations, n"),
     "converged": L("Konvergoi", "Konvergerade", "Converged"),
@@ -271,24 +342,36 @@ TEXT: dict[str, Label] = {
     "term_wave12": L("12 kk (vs. alku)", "12 mån (vs. start)", "12 months (vs. baseline)"),
     "term_rrp": L("RRP-kohortti (vs. pilotit)", "RRP-kohort (vs. piloter)",
                   "RRP cohort (vs. pilots)"),
-    "term_employed": L("Työssä viimeiseen vastaukseen mennessä",
-                       "I arbete före det senaste svaret", "Employed by the last answer"),
+    "term_employed": L("Työssä vastauspäivänä", "I arbete på svarsdagen",
+                       "In a job on the answer date"),
+    "mixed_primary": L("ensisijainen malli", "primär modell", "primary model"),
+    "mixed_secondary": L("toissijainen malli: työssäolo ajassa muuttuvana",
+                         "sekundär modell: arbete som tidsberoende variabel",
+                         "secondary model: employment time-varying"),
     "term_female": L("Nainen", "Kvinna", "Female"),
     "term_var_client": L("Varianssi: asiakas", "Varians: klient", "Variance: client"),
     "term_var_residual": L("Varianssi: jäännös", "Varians: residual", "Variance: residual"),
     "mixed_note": L(
         "Satunnainen vakiotermi asiakkaittain; kaikki saatavilla olevat mittauskerrat, myös "
-        "asiakkailta, joilta puuttuu jokin aalto.",
+        "asiakkailta, joilta puuttuu jokin aalto. REML; kiinteiden vaikutusten keskivirheet "
+        "(X′V⁻¹X)⁻¹:stä kuten lme4. Ensisijaisessa mallissa ei ole työssäoloa (se on "
+        "alkutilanteen jälkeinen välittävä tekijä), joten aaltotermit ovat kokonaismuutos; "
+        "toissijainen malli lisää työssäolon vastauspäivänä.",
         "Slumpmässigt intercept per klient; alla tillgängliga mättillfällen, även för klienter "
-        "som saknar någon omgång.",
+        "som saknar någon omgång. REML; de fixa effekternas standardfel ur (X′V⁻¹X)⁻¹ som i "
+        "lme4. Den primära modellen saknar arbete (en mediator efter start), så "
+        "omgångstermerna är den totala förändringen; den sekundära modellen lägger till arbete "
+        "på svarsdagen.",
         "Random intercept per client; all available waves, also of clients with a missing "
-        "wave."),
+        "wave. REML; fixed-effect standard errors from (X′V⁻¹X)⁻¹ as lme4. The primary model "
+        "leaves employment out (a mediator after baseline), so its wave terms are the total "
+        "change; the secondary model adds being in a job on the answer date."),
 
     # ---- regions and fidelity -----------------------------------------------------------------
     "regions_title": L(
-        "Taulukko 7. Alueet ja tiimit: IPS-25-menetelmäuskollisuus ja työllistyminen",
-        "Tabell 7. Regioner och team: IPS-25-metodtrohet och sysselsättning",
-        "Table 7. Regions and teams: IPS-25 fidelity and employment"),
+        "Alueet ja tiimit: IPS-25-menetelmäuskollisuus ja työllistyminen",
+        "Regioner och team: IPS-25-metodtrohet och sysselsättning",
+        "Regions and teams: IPS-25 fidelity and employment"),
     "clients_started": L("Aloittaneet, n", "Startade, n", "Started, n"),
     "window_12": L("12 kk seuranta, n", "12 mån uppföljning, n", "With 12 months' follow-up, n"),
     "employed_12": L("Työllistyi 12 kk:ssa, n (%)", "Sysselsatt inom 12 mån, n (%)",
@@ -322,9 +405,9 @@ TEXT: dict[str, Label] = {
 
     # ---- register ------------------------------------------------------------------------------
     "register_title": L(
-        "Taulukko 8. Rekisteritilat ja ansiot kuukausina ennen ja jälkeen aloituksen",
-        "Tabell 8. Registerstatus och inkomster månaderna före och efter start",
-        "Table 8. Register states and earnings in the months before and after the start"),
+        "Rekisteritilat ja ansiot kuukausina ennen ja jälkeen aloituksen",
+        "Registerstatus och inkomster månaderna före och efter start",
+        "Register states and earnings in the months before and after the start"),
     "rel_month": L("Kuukausi aloituksesta", "Månad från start", "Month from the start"),
     "persons_n": L("Henkilöitä, n", "Personer, n", "Persons, n"),
     "mean_earnings": L("Ansiot, ka €/kk", "Inkomster, medel €/mån", "Earnings, mean EUR/month"),
@@ -340,11 +423,137 @@ TEXT: dict[str, Label] = {
         "pension, sickness or rehabilitation benefit, student, unemployed, other. Month 0 = "
         "the month of the start. Clients who consented to register linkage."),
 
+    # ---- register effect (DESIGN.md §4, "Register effect", "Transitions") ------------------------
+    "effect_title": L(
+        "Taulukko 10. IPS:n vaikutus rekisteritietoihin: asiakkaat ja kaltaistettu vertailuryhmä",
+        "Tabell 10. Effekten av IPS i registeruppgifter: klienter och matchad jämförelsegrupp",
+        "Table 10. The effect of IPS in the registers: clients and a matched comparison group"),
+    "effect_outcome": L("Tulosmuuttuja", "Utfallsmått", "Outcome"),
+    "effect_method": L("Menetelmä", "Metod", "Method"),
+    "effect_month": L("{m} kk (95 %:n LV)", "{m} mån (95 % KI)", "{m} months (95% CI)"),
+    "effect_clients": L("Asiakkaita, n ({m} kk)", "Klienter, n ({m} mån)",
+                        "Clients, n ({m} months)"),
+    "effect_matched": L("Kaltaistettu (ATT)", "Matchad (ATT)", "Matched (ATT)"),
+    "effect_matched_did": L("Kaltaistettu, erotusten erotus", "Matchad, skillnad i skillnader",
+                            "Matched, difference in differences"),
+    "effect_naive": L("Vakioimaton vertailu", "Ojusterad jämförelse", "Naive comparison"),
+    "outcome_employed": L("Työssä (osuus, %-yks.)", "I arbete (andel, %-enh.)",
+                          "Employed (share, %-points)"),
+    "outcome_earnings_eur": L("Ansiot, €/kk", "Inkomster, €/mån", "Earnings, EUR/month"),
+    "outcome_benefits_eur": L("Etuudet, €/kk", "Förmåner, €/mån", "Benefits, EUR/month"),
+    "effect_note": L(
+        "Kuukausi 0 = aloituskuukausi. Kukin asiakas kaltaistettiin {k} lähimpään "
+        "vertailuhenkilöön (ei asiakkaita) samana kuukautena: sama sukupuoli ja päätila edellisenä "
+        "kuukautena, propensiteettipistemäärän logit enintään 0,2 SD:n päässä, palauttaen. ATT = "
+        "asiakkaiden ja heidän vertailuhenkilöidensä ero. LV henkilöittäin klusteroiduista "
+        "robusteista keskivirheistä. Erotusten erotus vähentää kunkin henkilön keskiarvon "
+        "kuukausilta −12…−1. Vakioimaton: ero kaikkiin vertailuhenkilöihin samana "
+        "kalenterikuukautena.",
+        "Månad 0 = startmånaden. Varje klient matchades med de {k} närmaste "
+        "jämförelsepersonerna (inga klienter) samma månad: samma kön och huvudstatus föregående "
+        "månad, propensitetspoängens logit högst 0,2 SD bort, med återläggning. ATT = "
+        "skillnaden mellan klienterna och deras jämförelsepersoner. KI från robusta, per person "
+        "klustrade medelfel. Skillnad i skillnader drar av varje persons medelvärde för "
+        "månaderna −12…−1. Ojusterad: skillnaden mot alla jämförelsepersoner samma "
+        "kalendermånad.",
+        "Month 0 = the month of the start. Each client was matched to the {k} nearest "
+        "comparison persons (no clients) in the same month: same sex and main state in the "
+        "month before, logit of the propensity score within 0.2 SD, with replacement. ATT = "
+        "the difference between the clients and their matches. CI from cluster-robust "
+        "standard errors by person. Difference in differences subtracts each person's mean "
+        "over months −12…−1. Naive: the difference from all comparison persons in the same "
+        "calendar month."),
+    "balance_title": L(
+        "Taulukko 11. Vertailuryhmän tasapaino ennen kaltaistusta ja sen jälkeen",
+        "Tabell 11. Jämförelsegruppens balans före och efter matchningen",
+        "Table 11. Balance of the comparison group before and after matching"),
+    "balance_covariate": L("Muuttuja (kuukaudet ennen aloitusta)",
+                           "Variabel (månader före start)", "Covariate (months before the start)"),
+    "balance_clients": L("Asiakkaat", "Klienter", "Clients"),
+    "balance_before": L("Vertailu ennen", "Jämförelse före", "Comparison before"),
+    "balance_after": L("Vertailu jälkeen", "Jämförelse efter", "Comparison after"),
+    "balance_smd_before": L("SMD ennen", "SMD före", "SMD before"),
+    "balance_smd_after": L("SMD jälkeen", "SMD efter", "SMD after"),
+    "balance_counts": L("Lukumäärät", "Antal", "Counts"),
+    "balance_means": L("Keskiarvot ja osuudet", "Medelvärden och andelar", "Means and shares"),
+    "cov_age": L("Ikä, v", "Ålder, år", "Age, years"),
+    "cov_male": L("Mies, osuus", "Man, andel", "Male, share"),
+    "cov_employed_24": L("Työssä, kk (−24…−1)", "I arbete, mån (−24…−1)",
+                         "Employed, months (−24…−1)"),
+    "cov_employed_6": L("Työssä, kk (−6…−1)", "I arbete, mån (−6…−1)",
+                        "Employed, months (−6…−1)"),
+    "cov_disability_pension_24": L("Työkyvyttömyyseläke, kk (−24…−1)",
+                                   "Invalidpension, mån (−24…−1)",
+                                   "Disability pension, months (−24…−1)"),
+    "cov_sickness_rehabilitation_24": L("Sairaus- tai kuntoutusetuus, kk (−24…−1)",
+                                        "Sjuk- eller rehabiliteringsförmån, mån (−24…−1)",
+                                        "Sickness / rehabilitation benefit, months (−24…−1)"),
+    "cov_student_24": L("Opiskelija, kk (−24…−1)", "Studerande, mån (−24…−1)",
+                        "Student, months (−24…−1)"),
+    "cov_unemployed_24": L("Työtön, kk (−24…−1)", "Arbetslös, mån (−24…−1)",
+                           "Unemployed, months (−24…−1)"),
+    "cov_earnings_12": L("Ansiot, ka €/kk (−12…−1)", "Inkomster, medel €/mån (−12…−1)",
+                         "Earnings, mean EUR/month (−12…−1)"),
+    "cov_benefits_12": L("Etuudet, ka €/kk (−12…−1)", "Förmåner, medel €/mån (−12…−1)",
+                         "Benefits, mean EUR/month (−12…−1)"),
+    "cov_state_m1": L("Päätila kk −1: {state}, osuus", "Huvudstatus mån −1: {state}, andel",
+                      "Main state, month −1: {state}, share"),
+    "n_clients_matched": L("Kaltaistetut asiakkaat, n", "Matchade klienter, n",
+                           "Clients matched, n"),
+    "n_clients_unmatched": L("Asiakkaat ilman vertailuhenkilöä, n",
+                             "Klienter utan jämförelseperson, n", "Clients without a match, n"),
+    "n_comparison_matched": L("Eri vertailuhenkilöitä, n", "Olika jämförelsepersoner, n",
+                              "Distinct comparison persons, n"),
+    "balance_note": L(
+        "SMD = vakioitu keskiarvojen ero (jakajana asiakkaiden keskihajonta); |SMD| < 0,1 "
+        "kaltaistuksen jälkeen on tavanomainen raja. Ennen = kaikki 18–64-vuotiaat "
+        "vertailuhenkilöt asiakkaiden aloituskuukausina. Sukupuoli, päätila kuukautena −1 ja "
+        "aloituskuukausi kaltaistettiin tarkasti.",
+        "SMD = standardiserad medelvärdesskillnad (nämnare: klienternas standardavvikelse); "
+        "|SMD| < 0,1 efter matchningen är den vanliga gränsen. Före = alla jämförelsepersoner "
+        "18–64 år under klienternas startmånader. Kön, huvudstatus månad −1 och startmånad "
+        "matchades exakt.",
+        "SMD = standardised mean difference (denominator: the clients' SD); |SMD| < 0.1 after "
+        "matching is the usual bar. Before = every comparison person aged 18–64 in the "
+        "clients' start months. Sex, main state in month −1 and the start month were matched "
+        "exactly."),
+    "transitions_title": L(
+        "Taulukko 12. Siirtymät päätilasta kuukautena −1 päätilaan 6 ja 12 kuukauden kohdalla",
+        "Tabell 12. Övergångar från huvudstatus månad −1 till huvudstatus efter 6 och 12 "
+        "månader",
+        "Table 12. Transitions from the main state in month −1 to the main state at 6 and "
+        "12 months"),
+    "transitions_from": L("Päätila kk −1", "Huvudstatus mån −1", "Main state, month −1"),
+    "transitions_to": L("Päätila kuukautena {h}, n (%)", "Huvudstatus månad {h}, n (%)",
+                        "Main state in month {h}, n (%)"),
+    "transitions_group": L("{cohort}: {group}, {h} kk", "{cohort}: {group}, {h} mån",
+                           "{cohort}: {group}, {h} months"),
+    "group_clients": L("asiakkaat", "klienter", "clients"),
+    "group_matched_comparison": L("kaltaistettu vertailuryhmä", "matchad jämförelsegrupp",
+                                  "matched comparison"),
+    "transitions_note": L(
+        "Rivin prosentit summautuvat 100:aan. Vertailuryhmässä kukin kaltaistus lasketaan "
+        "kerran (kahdelle asiakkaalle kaltaistettu henkilö kahdesti).",
+        "Radens procent summerar till 100. I jämförelsegruppen räknas varje matchning en gång "
+        "(en person matchad med två klienter två gånger).",
+        "Row percentages add up to 100. In the comparison group each match counts once (a "
+        "person matched to two clients twice)."),
+    "fig_effect_title": L("IPS:n vaikutus kuukausittain (kaltaistettu vertailuryhmä)",
+                          "Effekten av IPS per månad (matchad jämförelsegrupp)",
+                          "The effect of IPS by month (matched comparison group)"),
+    "fig_effect_employed": L("Työssä, ero %-yks.", "I arbete, skillnad %-enh.",
+                             "Employed, difference in %-points"),
+    "fig_effect_earnings": L("Ansiot, ero €/kk", "Inkomster, skillnad €/mån",
+                             "Earnings, difference EUR/month"),
+    "fig_effect_placebo": L("Ennen aloitusta (plasebo)", "Före start (placebo)",
+                            "Before the start (placebo)"),
+    "fig_effect_ci": L("95 %:n LV", "95 % KI", "95% CI"),
+
     # ---- employer survey -----------------------------------------------------------------------
     "employer_title": L(
-        "Taulukko 9. Työnantajakysely",
-        "Tabell 9. Arbetsgivarenkät",
-        "Table 9. Employer survey"),
+        "Työnantajakysely",
+        "Arbetsgivarenkät",
+        "Employer survey"),
     "item": L("Väittämä", "Påstående", "Statement"),
     "question": L("Kysymys", "Fråga", "Question"),
     "agree_group": L("Samaa mieltä väittämän kanssa (4–5)", "Av samma åsikt (4–5)",
@@ -360,25 +569,17 @@ TEXT: dict[str, Label] = {
         "Agree = somewhat or fully agree (4–5). Respondents are employers who hired an IPS "
         "client."),
 
-    # ---- figure -------------------------------------------------------------------------------
-    "fig_fidelity_title": L(
-        "IPS-25-menetelmäuskollisuus ja työllistyminen tiimeittäin",
-        "IPS-25-metodtrohet och sysselsättning per team",
-        "IPS-25 fidelity and employment by team"),
-    "fig_fidelity_x": L("IPS-25 pisteet (viimeisin arvio)", "IPS-25 poäng (senaste bedömning)",
-                        "IPS-25 total (latest review)"),
-    "fig_fidelity_y": L("Työllistyi 12 kk:ssa, %", "Sysselsatt inom 12 mån, %",
-                        "Employed within 12 months, %"),
-
     # figure captions on the report page, by figure file name
     "figure_km_tenure_by_cohort": L(
         "Ensimmäisen työsuhteen kesto kohorteittain (Kaplan–Meier, riskijoukko alla)",
         "Första anställningens längd per kohort (Kaplan–Meier, riskmängd nedan)",
         "Tenure of the first job by cohort (Kaplan–Meier, numbers at risk below)"),
     "figure_cif_first_job_by_cohort": L(
-        "Ensimmäisen työn kumulatiivinen ilmaantuvuus kohorteittain (Aalen–Johansen)",
-        "Kumulativ incidens av första arbete per kohort (Aalen–Johansen)",
-        "Cumulative incidence of the first job by cohort (Aalen–Johansen)"),
+        "Ensimmäisen työn kumulatiivinen ilmaantuvuus kohorteittain (Aalen–Johansen, "
+        "riskijoukko alla)",
+        "Kumulativ incidens av första arbete per kohort (Aalen–Johansen, riskmängd nedan)",
+        "Cumulative incidence of the first job by cohort (Aalen–Johansen, numbers at risk "
+        "below)"),
     "figure_scores_by_wave": L(
         "Mittarien keskiarvot aalloittain (95 %:n LV) kohorteittain",
         "Instrumentens medelvärden per omgång (95 % KI) per kohort",
@@ -387,10 +588,155 @@ TEXT: dict[str, Label] = {
         "Rekisteritilat ja ansiot kuukausina suhteessa aloitukseen",
         "Registerstatus och inkomster per månad i förhållande till start",
         "Register states and earnings by month relative to the start"),
+    "figure_register_effect_by_rel_month": L(
+        "IPS:n vaikutus työllisyyteen ja ansioihin kuukausittain (ATT, 95 %:n LV; plasebo "
+        "ennen aloitusta)",
+        "Effekten av IPS på sysselsättning och inkomster per månad (ATT, 95 % KI; placebo före "
+        "start)",
+        "The effect of IPS on employment and earnings by month (ATT, 95% CI; placebo before "
+        "the start)"),
     "figure_fidelity_vs_employment": L(
         "IPS-25-menetelmäuskollisuus ja työllistyminen 12 kuukaudessa tiimeittäin",
         "IPS-25-metodtrohet och sysselsättning inom 12 månader per team",
         "IPS-25 fidelity and employment within 12 months by team"),
+
+    # ---- implementation evaluation: process standards, IPS-25 items, costs ---------------------
+    "process_title": L(
+        "Taulukko. IPS-mallin prosessistandardit alueittain ja tiimeittäin",
+        "Tabell. IPS-modellens processtandarder per region och team",
+        "Table. The IPS model's process standards by region and team"),
+    "process_contacts": L("Työnantajakontakteja viikossa (≥ 6: %)",
+                          "Arbetsgivarkontakter per vecka (≥ 6: %)",
+                          "Employer contacts a week (≥ 6: %)"),
+    "process_first_meeting": L("Ensimmäinen työnantajatapaaminen",
+                               "Första mötet med en arbetsgivare", "First employer meeting"),
+    "process_within_30": L("30 päivässä, %", "Inom 30 dagar, %", "Within 30 days, %"),
+    "process_median_days": L("Mediaani, pv", "Median, dagar", "Median, days"),
+    "process_caseload": L("Asiakkaita valmentajaa kohden (≤ 20: %)",
+                          "Klienter per coach (≤ 20: %)", "Clients per coach (≤ 20: %)"),
+    "process_referral": L("Lähetteestä aloitukseen, pv", "Från remiss till start, dagar",
+                          "Referral to start, days"),
+    "process_note": L(
+        "Työnantajakontaktit (tyypit 1–2) valmentajaviikkoa kohden viikoilta, joilla "
+        "valmentajalla oli palvelussa ainakin yksi asiakas; suluissa standardin (≥ 6) "
+        "täyttäneiden viikkojen osuus. Ensimmäinen työnantajatapaaminen: osuus 30 päivässä "
+        "asiakkaista, joilla seurantaa oli ≥ 30 päivää; mediaani Kaplan–Meier-menetelmällä "
+        "(sensuroitu palvelun päättyessä tai rajauspäivänä). Asiakkaita valmentajaa kohden "
+        "kuukauden viimeisenä päivänä; suluissa standardin (≤ 20) täyttäneiden "
+        "valmentajakuukausien osuus. Lähetteestä aloitukseen mediaani [Q1; Q3] asiakkaista, "
+        "joiden lähetepäivä tiedetään. Valmentajakohtaisia lukuja ei julkaista.",
+        "Arbetsgivarkontakter (typ 1–2) per coachvecka under veckor då coachen hade minst en "
+        "klient i tjänsten; inom parentes andelen veckor som uppfyllde standarden (≥ 6). "
+        "Första mötet med en arbetsgivare: andel inom 30 dagar bland klienter med ≥ 30 dagars "
+        "uppföljning; median enligt Kaplan–Meier (censurerad vid tjänstens slut eller "
+        "brytdatum). Klienter per coach den sista dagen i månaden; inom parentes andelen "
+        "coachmånader som uppfyllde standarden (≤ 20). Från remiss till start: median "
+        "[Q1; Q3] bland klienter med känt remissdatum. Siffror per coach publiceras inte.",
+        "Employer contacts (types 1–2) per coach-week, over the weeks in which the coach had at "
+        "least one client in service; in brackets the share of weeks meeting the standard "
+        "(≥ 6). First employer meeting: share within 30 days among clients with ≥ 30 days of "
+        "follow-up; median by Kaplan–Meier (censored at the service end or the cut-off). "
+        "Clients per coach on the last day of each month; in brackets the share of "
+        "coach-months meeting the standard (≤ 20). Referral to start: median [Q1, Q3] among "
+        "clients with a referral date. Figures per coach are not published."),
+    "fidelity_items_title": L(
+        "Taulukko. IPS-25-menetelmäuskollisuuden osiot: tiimien keskiarvot",
+        "Tabell. IPS-25-metodtrohetens delar: teamens medelvärden",
+        "Table. IPS-25 fidelity items: team means"),
+    "fidelity_item": L("IPS-25-osio", "IPS-25-del", "IPS-25 item"),
+    "fidelity_items_latest": L("Viimeisin arvio (1–5)", "Senaste bedömning (1–5)",
+                               "Latest review (1–5)"),
+    "fidelity_items_all": L("Kaikki tiimit", "Alla team", "All teams"),
+    "fidelity_items_lowest": L("Tiimin kolmen heikoimman joukossa, % tiimeistä",
+                               "Bland teamets tre svagaste, % av teamen",
+                               "Among the team's three lowest, % of teams"),
+    "fidelity_items_all_reviews": L("Kaikki arviot", "Alla bedömningar", "All reviews"),
+    "fidelity_items_note": L(
+        "Tiimejä {teams}. Kunkin tiimin viimeisin arvio, jossa kaikki 25 osiota on pisteytetty "
+        "(rajauspäivään mennessä); tiimien keskiarvo. Kaikki arviot: tiimien kaikkien "
+        "arvioiden keskiarvojen keskiarvo.",
+        "{teams} team. Varje teams senaste bedömning med alla 25 delar poängsatta (före "
+        "brytdatum); medelvärde över teamen. Alla bedömningar: medelvärdet av teamens "
+        "medelvärden över alla bedömningar.",
+        "{teams} teams. Each team's latest review with all 25 items scored (by the cut-off); "
+        "mean over the teams. All reviews: the mean over teams of each team's mean over all its "
+        "reviews."),
+    "fidelity_trend_note": L(
+        "Tiimien ({teams}, vähintään kaksi arviota) IPS-25-kokonaispisteet muuttuivat arvioiden "
+        "välillä keskimäärin {mean} pistettä vuodessa (mediaani {median}).",
+        "Teamens ({teams}, minst två bedömningar) IPS-25-totalpoäng ändrades mellan "
+        "bedömningarna i genomsnitt {mean} poäng per år (median {median}).",
+        "Across their reviews the teams' IPS-25 totals ({teams} teams with two or more "
+        "reviews) changed by {mean} points a year on average (median {median})."),
+    "fidelity_cox_unadjusted": L(
+        "Ensimmäisen työn hetkellinen vaarasuhde 10 IPS-25-pistettä kohden (tiimin viimeisin "
+        "arvio ennen aloitusta; syykohtainen Cox-malli, tiimeittäin ryvästetyt keskivirheet): "
+        "{hr}, p = {p}; {n} asiakasta, {teams} tiimiä.",
+        "Hasardkvot för första arbete per 10 IPS-25-poäng (teamets senaste bedömning före "
+        "start; orsaksspecifik Cox-modell, standardfel klustrade per team): {hr}, p = {p}; "
+        "{n} klienter, {teams} team.",
+        "Hazard ratio of a first job per 10 IPS-25 points (the team's latest review before the "
+        "start; cause-specific Cox model, standard errors clustered by team): {hr}, p = {p}; "
+        "{n} clients, {teams} teams."),
+    "fidelity_cox_cohort_adjusted": L(
+        "Kohortilla vakioituna: {hr}, p = {p}.",
+        "Justerat för kohort: {hr}, p = {p}.",
+        "Adjusted for cohort: {hr}, p = {p}."),
+    "costs_title": L(
+        "Taulukko. Hankkeen kustannukset asiakasta kohden alueittain",
+        "Tabell. Projektets kostnader per klient per region",
+        "Table. Project costs per client by region"),
+    "costs_cost": L("Kustannukset, €", "Kostnader, €", "Costs, EUR"),
+    "costs_client_years": L("Asiakasvuodet palvelussa", "Klientår i tjänsten",
+                            "Client-years in service"),
+    "costs_clients_per_fte": L("Asiakasvuosia valmentajan henkilötyövuotta kohden",
+                               "Klientår per coachårsverke",
+                               "Client-years per coach person-year"),
+    "costs_per_spanner": L("Kustannus, €", "Kostnad, €", "Cost, EUR"),
+    "costs_per_client": L("Aloittanutta asiakasta kohden", "Per klient som startat",
+                          "Per client started"),
+    "costs_per_client_year": L("Asiakasvuotta kohden", "Per klientår", "Per client-year"),
+    "costs_per_employed": L("12 kk:ssa työllistynyttä kohden", "Per sysselsatt inom 12 mån",
+                            "Per client employed within 12 months"),
+    "costs_returns_spanner": L("Rekisterivaikutus, € / kaltaistettu asiakas (+1 … +12 kk)",
+                               "Registereffekt, € / matchad klient (+1 … +12 mån)",
+                               "Register effect, EUR per matched client (+1 … +12 months)"),
+    "costs_benefits_saved": L("Säästetyt etuudet", "Sparade förmåner", "Benefits saved"),
+    "costs_earnings_gained": L("Lisäansiot", "Ökade inkomster", "Earnings gained"),
+    "costs_note": L(
+        "Kustannukset = henkilöstökulut + muut kulut (alueiden ilmoitus). Asiakasvuodet = "
+        "palvelupäivät / 365,25. Kustannus 12 kk:ssa työllistynyttä kohden = kustannus "
+        "aloittanutta kohden / 12 kk:ssa työllistyneiden osuus niistä, joilla seurantaa oli "
+        "12 kk.",
+        "Kostnader = personalkostnader + övriga kostnader (regionernas uppgift). Klientår = "
+        "dagar i tjänsten / 365,25. Kostnad per sysselsatt inom 12 mån = kostnad per startad "
+        "klient / andelen sysselsatta inom 12 mån bland dem med 12 månaders uppföljning.",
+        "Costs = personnel + other costs (as the regions report them). Client-years = days in "
+        "service / 365.25. Cost per client employed within 12 months = cost per client started "
+        "/ the share employed within 12 months among clients with 12 months of follow-up."),
+    "costs_returns_note": L(
+        "Rekisterivaikutus (vain kaikkien rivillä): kaltaistettujen asiakkaiden etuuksien ja "
+        "ansioiden keskimääräinen ero verrokkeihin kuukausina +1 … +12 yhteenlaskettuna; "
+        "yksinkertainen julkistaloudellinen vertailu ilman diskonttausta, veroja ja "
+        "välillisiä vaikutuksia. Tyhjä, jos rekisterivaikutusta ei ole laskettu.",
+        "Registereffekt (endast på raden för alla): matchade klienters genomsnittliga skillnad "
+        "mot jämförelsepersoner i förmåner och inkomster under månaderna +1 … +12, summerad; en "
+        "enkel offentligfinansiell jämförelse utan diskontering, skatter eller indirekta "
+        "effekter. Tom om registereffekten inte beräknats.",
+        "Register effect (the overall row only): the matched clients' mean difference from "
+        "their comparison persons in benefits and earnings, summed over months +1 … +12; a "
+        "plain fiscal comparison without discounting, taxes or indirect effects. Empty when "
+        "the register effect has not been estimated."),
+    "figure_process_by_coach": L(
+        "Työnantajakontaktit viikossa ja asiakkaat valmentajaa kohden kuukausittain "
+        "standardeihin verrattuna",
+        "Arbetsgivarkontakter per vecka och klienter per coach per månad mot standarderna",
+        "Employer contacts a week and clients per coach by month against the standards"),
+    "figure_quarterly_rate_by_team": L(
+        "Neljännesvuosittainen työllisyysaste tiimeittäin ja IPS Learning Communityn "
+        "vertailutasot",
+        "Kvartalsvis sysselsättningsgrad per team och IPS Learning Communitys riktmärken",
+        "Quarterly employment rate by team with the IPS Learning Community benchmarks"),
 
     # ---- report page ---------------------------------------------------------------------------
     "report_title": L("IPS – Sijoita ja valmenna! -arvioinnin tulokset",
@@ -444,6 +790,13 @@ TEXT: dict[str, Label] = {
                               "Tabellen producerades inte i denna körning.",
                               "The table was not produced in this run."),
 }
+
+
+_REPEATED = (TEXT.keys() & OUTCOME_TEXT.keys()) | (TEXT.keys() & REPORT_TEXT.keys()) | (
+    OUTCOME_TEXT.keys() & REPORT_TEXT.keys())
+if _REPEATED:
+    raise KeyError(f"table texts defined twice: {sorted(_REPEATED)}")
+TEXT |= OUTCOME_TEXT | REPORT_TEXT
 
 
 def text(key: str, lang: Lang, **fields: object) -> str:

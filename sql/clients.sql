@@ -12,6 +12,7 @@
 --   * followup_days = cut-off − index date: the days in which a job could be recorded (the
 --     window of the crude "% ever employed"), whatever the service end.
 -- dx_group from the referral's ICD-10 code per OUTPUTS.md; a missing code gives NULL.
+-- coach (valmentaja) and referral_date (lahetepvm) as delivered, for the process standards.
 -- The per-client employment summary (n_jobs, n_competitive_jobs, days_employed) is added by
 -- client_employment.sql once analysis.jobs exists.
 -- The cut-offs: meta.cutoffs (sql/study_meta.sql).
@@ -64,7 +65,10 @@ SELECT
     CAST(NULL AS INTEGER) AS n_jobs,
     CAST(NULL AS INTEGER) AS n_competitive_jobs,
     CAST(NULL AS INTEGER) AS days_employed,
-    e.diagnosis
+    e.diagnosis,
+    -- the IPS process standards (sql/coach_weeks.sql, coach_months.sql, client_process.sql)
+    e.coach,
+    e.referral_date
 FROM enrolled AS e
 JOIN icd USING (client_id)
 ORDER BY e.client_id;

@@ -7,7 +7,10 @@
 --   job_by_answer       a competitive job started on/after the index date and on/before THIS
 --                       answer's date (the change scores' grouping, per follow-up answer);
 --   job_by_last_answer  the same by the client's LAST used answer (any instrument): a fixed
---                       client-level group, the `employed` term of the mixed models.
+--                       client-level group;
+--   employed_at_answer  in a competitive job (started on/after the index date) on THIS
+--                       answer's date: start ≤ answer ≤ end, no end = still in it; the
+--                       time-varying `employed` term of the secondary mixed model.
 -- Jobs that started before the index date never count (as for time to first job).
 CREATE OR REPLACE TABLE analysis.score_panel AS
 WITH first_job AS (
@@ -33,6 +36,12 @@ SELECT
     s.higher_is_better,
     coalesce(f.first_job_date <= s.response_date, false) AS job_by_answer,
     coalesce(f.first_job_date <= l.last_answer_date, false) AS job_by_last_answer,
+    EXISTS (
+        SELECT 1 FROM analysis.jobs AS j
+        WHERE j.client_id = s.client_id AND CAST(j.competitive AS INTEGER) = 1
+          AND j.start_date >= c.index_date AND j.start_date <= s.response_date
+          AND (j.end_date IS NULL OR j.end_date >= s.response_date)
+    ) AS employed_at_answer,
     c.age,
     c.sex,
     c.education,

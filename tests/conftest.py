@@ -9,6 +9,19 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# Hand-made deliveries are not the synthetic study, so a run on them needs a real-length key
+# (ips_eval.config.study_key). Not a secret: it exists for the tests only.
+TEST_PSEUDONYM_KEY = "ips-eval-tests-only-key-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def pseudonym_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with IPS_EVAL_PSEUDONYM_KEY set (a test that needs it unset deletes it).
+    Session fixtures are set up before this one, so the shared synthetic run keeps the demo key
+    the synthetic study is allowed."""
+    monkeypatch.setenv("IPS_EVAL_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
+    return TEST_PSEUDONYM_KEY
+
 
 @pytest.fixture(scope="session")
 def synthetic_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -28,5 +41,6 @@ def pipeline_run(synthetic_study: Path, tmp_path_factory: pytest.TempPathFactory
     from ips_eval.runner import execute
 
     out = tmp_path_factory.mktemp("out")
-    report = execute(Settings(deliveries_dir=synthetic_study, out_dir=out))
+    # the synthetic study's own (demo) key, whatever the environment holds
+    report = execute(Settings(deliveries_dir=synthetic_study, out_dir=out, pseudonym_key=None))
     return out, report

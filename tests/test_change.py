@@ -92,10 +92,11 @@ def analysis_tables(con, clients: list[dict], jobs: list[dict]) -> None:  # noqa
                      c.get("age_at_index", 40), c.get("sex", "female"), 2,
                      c.get("work_history", 1), 2, c.get("dx_group", "psychotic")])
     con.execute("CREATE OR REPLACE TABLE analysis.jobs (client_id VARCHAR, job_no INTEGER, "
-                "start_date DATE, competitive INTEGER, pay_subsidy INTEGER)")
+                "start_date DATE, end_date DATE, competitive INTEGER, pay_subsidy INTEGER)")
     for i, j in enumerate(jobs, start=1):
-        con.execute("INSERT INTO analysis.jobs VALUES (?, ?, ?, ?, ?)",
-                    [j["client_id"], i, j["start_date"], j["competitive"], j.get("pay_subsidy", 0)])
+        con.execute("INSERT INTO analysis.jobs VALUES (?, ?, ?, ?, ?, ?)",
+                    [j["client_id"], i, j["start_date"], j.get("end_date"), j["competitive"],
+                     j.get("pay_subsidy", 0)])
 
 
 def test_change_groups_by_a_competitive_job_between_index_and_followup_answer(con):  # noqa: F811
@@ -109,7 +110,8 @@ def test_change_groups_by_a_competitive_job_between_index_and_followup_answer(co
         row for i, (b, f) in was.items()
         for row in (answer(i, 0, day(2), was=b), answer(i, 6, day(180), was=f))])
     analysis_tables(con, clients, [
-        {"client_id": "HEL-0001", "start_date": day(100), "competitive": 1, "pay_subsidy": 1},
+        {"client_id": "HEL-0001", "start_date": day(100), "end_date": day(150),
+         "competitive": 1, "pay_subsidy": 1},
         {"client_id": "HEL-0002", "start_date": day(200), "competitive": 1},  # after T6 answer
         {"client_id": "HEL-0003", "start_date": day(-10), "competitive": 1},  # before index
         {"client_id": "HEL-0004", "start_date": day(50), "competitive": 0},   # not competitive
@@ -140,6 +142,12 @@ def test_change_groups_by_a_competitive_job_between_index_and_followup_answer(co
                 "pct_deteriorated"]
     assert all(c in change.columns for c in required)
     assert rel.filter(pl.col("instrument") == "was")["alpha"][0] is None
+    # the secondary mixed model's time-varying employment: in a job on the answer's date
+    # (HEL-0001's job ended before its T6 answer; KAI-0001's began on the answer day)
+    at_t6 = dict(con.execute("SELECT client_id, employed_at_answer FROM analysis.score_panel "
+                             "WHERE instrument = 'was' AND wave = 6").fetchall())
+    assert at_t6 == {"HEL-0001": False, "HEL-0002": False, "HEL-0003": False,
+                     "HEL-0004": False, "KAI-0001": True}
 
 
 def test_reliability_uses_baseline_complete_cases(con):  # noqa: F811

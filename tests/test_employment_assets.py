@@ -82,13 +82,15 @@ def test_every_asset_and_check_succeeds(run):
 def test_every_output_file_is_written(run):
     out, _ = run
     for name in ("headline", "km", "rmst", "cox", "logit", "attachment", "quarterly",
-                 "employment_comparison"):
+                 "employment_comparison", "survival_curves"):
         assert (out / "results" / f"{name}.csv").is_file(), name
     for name in ("clients", "jobs", "tte"):
         for ext in ("parquet", "dta", "sav"):
             assert (out / "analysis" / f"{name}.{ext}").is_file()
     for name in ("km_tenure_by_cohort", "cif_first_job_by_cohort"):
-        assert (out / "figures" / f"{name}.png").is_file()
+        for lang in ("fi", "sv", "en"):
+            assert (out / "figures" / f"{name}_{lang}.png").is_file()
+            assert (out / "figures" / f"{name}_{lang}.svg").is_file()
 
 
 def _km_by_hand(time: np.ndarray, event: np.ndarray, t: float) -> float:
@@ -132,7 +134,8 @@ def test_km_csv_agrees_with_a_recomputation_from_the_exported_tte(run):
 def test_cox_csv_has_both_models_with_ph_tests(run):
     out, _ = run
     cox = pl.read_csv(out / "results" / "cox.csv")
-    assert set(cox["param"]) == {"TENURE1", "TENURE"}
+    assert set(cox["param"]) == {"TENURE1_REG", "TENURE1", "TENURE"}
+    assert cox["ph_test_p_km"].is_between(0, 1).all()
     assert {"cohort[rrp]", "age", "sex[male]", "hours_week", "pay_subsidy"} <= set(cox["term"])
     assert cox["ph_test_p"].is_between(0, 1).all()
     tte = pl.read_parquet(out / "analysis" / "tte.parquet")
@@ -141,6 +144,21 @@ def test_cox_csv_has_both_models_with_ph_tests(run):
     assert tenure1["n"][0] <= tte.filter(pl.col("param") == "TENURE1").height
     assert (tenure1["n"][0] + tenure1["n_excluded"][0]
             == tte.filter(pl.col("param") == "TENURE1").height)
+
+
+def test_competing_csv_has_the_contract_columns_and_models(run):
+    out, _ = run
+    competing = pl.read_csv(out / "results" / "competing.csv")
+    assert competing.columns[:11] == ["param", "model", "term", "time_days", "coef", "hr",
+                                      "ci_lower", "ci_upper", "p", "n", "events"]
+    assert set(competing["model"]) == {"cif_difference", "gray_test", "cause_specific",
+                                       "fine_gray"}
+    diff = competing.filter(pl.col("model") == "cif_difference")
+    assert diff["time_days"].to_list() == [182.625, 365.25]
+    assert (diff["ci_lower"] < diff["coef"]).all() and (diff["coef"] < diff["ci_upper"]).all()
+    fine_gray = competing.filter(pl.col("model") == "fine_gray")
+    assert "cohort[rrp]" in fine_gray["term"].to_list()
+    assert not {"hours_week", "pay_subsidy"} & set(fine_gray["term"])
 
 
 def test_employment_comparison_shows_crude_and_cumulative_incidence(run):

@@ -26,7 +26,7 @@ def exported(tmp_path_factory):
     make_staging(con, CLIENTS, JOBS, PAY)
     build_clients_and_jobs(con, CUTOFFS)
     build_tte(con)
-    paths = {name: export_dataset(con, f"analysis.{name}", out, dataset(name))
+    paths = {name: export_dataset(con, f"analysis.{name}", out, dataset(name), lang="en")
              for name in ("clients", "jobs", "tte")}
     yield out, con, paths
     con.close()

@@ -7,7 +7,16 @@ import json
 from pathlib import Path
 
 import dagster as dg
-from test_ingest_helpers import ENROLMENT, H1, H2, JOBS, client, job, write_csv
+from test_ingest_helpers import (
+    ENROLMENT,
+    H1,
+    H2,
+    JOBS,
+    client,
+    job,
+    mark_as_synthetic,
+    write_csv,
+)
 
 from assets.defs.ingest import (
     RAW_ASSETS,
@@ -32,7 +41,7 @@ def _deliveries(root: Path) -> Path:
               [job("HEL-0001", "1"), job("HEL-0001", "1"), job("HEL-0002", "1", hours="99")])
     (d / "kontaktit").mkdir()
     (d / "kontaktit/2023-07-05_HEL.csv").write_bytes(b"")
-    return d
+    return mark_as_synthetic(d)  # the materialise test runs it with the demo key
 
 
 def test_materialize_ingest_assets_with_checks_and_manifest(tmp_path: Path) -> None:

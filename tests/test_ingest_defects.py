@@ -82,6 +82,10 @@ def test_enrolment_row_level_defects_each_with_every_rule(study: Path) -> None:
         ("2023-08-01_PKA.csv", 4, "lahetepvm", "row", "date_before_2019"),
         ("2023-08-01_PKA.csv", 5, "paattymispvm", "row", "date_after_delivery"),
         ("2023-08-01_PKA.csv", 6, "asiakastunnus", "row", "key_missing"),
+        # the helper's team and coach of a client without a code: "-T1" / "-C01", which a
+        # spreadsheet would run as formulas
+        ("2023-08-01_PKA.csv", 6, "tiimi", "field", "formula_like_value"),
+        ("2023-08-01_PKA.csv", 6, "valmentaja", "field", "formula_like_value"),
         ("2023-08-01_PKA.csv", 7, "asiakastunnus", "row", "key_malformed"),
     ]
     assert [r[0] for r in table(w, "staging.asiakkaat", "client_id")] == [
@@ -206,6 +210,35 @@ def test_register_rows_invalid_hetu_rejected_comparison_persons_kept(study: Path
     # the same HETU gives the same pid in the enrolment form and the registers
     assert query(w, "SELECT count(*) FROM staging.kela k JOIN staging.asiakkaat a "
                  "USING (pid) WHERE a.client_id = 'HEL-0001'") == [(2,)]
+    assert balanced(report)
+
+
+def test_register_rows_reach_back_to_2017_and_comparison_persons_get_birth_date_and_sex(
+        study: Path) -> None:
+    """Contract: 2017-01-01 is the registers' first valid date; a Kela period that starts
+    earlier but ends on or after it is valid. A comparison person's birth date and sex come
+    from the HETU (21.12.1980, individual 246 even → female); a client's rows carry none."""
+    stranger = hetu("211280", "-", "246")
+    write_csv(study / "rekisterit/kela/2024-05-02_kela.csv", KELA, [
+        [stranger, "TMT", "1.11.2016", "31.1.2017", "300"],       # ends in 2017: valid
+        [stranger, "SPR", "1.11.2016", "31.12.2016", "300"],      # ends in 2016: rejected
+        [H1, "TMT", "1.1.2017", "31.1.2017", "100"],
+    ])
+    write_csv(study / "rekisterit/tulorekisteri/2024-05-02_tulorekisteri.csv", PAY, [
+        [stranger, "2017-01", Y1, "1000"], [stranger, "2016-12", Y1, "1000"],
+        [H1, "2018-12", Y2, "500"],
+    ])
+    w, report = run(study)
+    assert defects(w, "rekisterit/kela") == [
+        ("2024-05-02_kela.csv", 2, "loppupvm", "row", "date_before_2017")]
+    assert defects(w, "rekisterit/tulorekisteri") == [
+        ("2024-05-02_tulorekisteri.csv", 2, "kuukausi", "row", "date_before_2017")]
+    assert table(w, "comparison.kela", "benefit, birth_date::VARCHAR, sex") == [
+        ("TMT", "1980-12-21", "female")]
+    assert table(w, "comparison.tulorekisteri", "birth_date::VARCHAR, sex") == [
+        ("1980-12-21", "female")]
+    assert query(w, "SELECT count(*) FROM staging.kela WHERE client_id IS NOT NULL AND "
+                 "birth_date IS NULL AND sex IS NULL") == [(1,)]
     assert balanced(report)
 
 

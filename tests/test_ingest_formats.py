@@ -34,13 +34,15 @@ def _enrolled(d: Path) -> None:
 def test_latin1_crlf_bom_and_header_variants_read_alike(tmp_path: Path) -> None:
     d, w = tmp_path / "d", tmp_path / "w.duckdb"
     rows = [client("HEL-0001", H1), client("HEL-0002", H2)]
-    rows[0][4] = "Hämeenlinna-Åbo-Töölö"  # team name with ä, å, ö
+    rows[0][4] = "Hämeenlinna-Åbo-Töölö"  # ä, å, ö (not a team code: kept in raw only)
     header = [" ASIAKASTUNNUS", "Hetu ", *ENROLMENT[2:], "Huom"]
     rows = [[*r, "Käynti sovittu"] for r in rows]
     write_csv(d / ENROL_FILE, header, rows, encoding="cp1252", newline="\r\n")
     report = ingest(d, w)
     assert report.sources["asiakkaat"].staged == 2
-    assert table(w, "staging.asiakkaat", "team") == [("HEL-T1",), ("Hämeenlinna-Åbo-Töölö",)]
+    assert query(w, "SELECT tiimi FROM raw.asiakkaat ORDER BY _row") == [
+        ("Hämeenlinna-Åbo-Töölö",), ("HEL-T1",)]
+    assert table(w, "staging.asiakkaat", "team") == [("HEL-T1",), (None,)]
     assert query(w, "SELECT _extra FROM raw.asiakkaat WHERE _row = 1") == [
         ('{"huom":"Käynti sovittu"}',)]
     assert query(w, "SELECT encoding FROM meta.ingest_files") == [("windows-1252",)]
@@ -109,7 +111,7 @@ def test_garbage_and_undated_files_are_rejected_whole(tmp_path: Path) -> None:
     assert [(r[0], r[3], r[4]) for r in defects(w, "laatuarviot")] == [
         ("2023-07-05_HEL.xlsx", "file", "file_unreadable"),
         ("2023-07-06_HEL.csv", "file", "file_unreadable"),
-        ("arviot_HEL.csv", "file", "file_unreadable")]
+        ("arviot_HEL.csv", "file", "file_name_invalid")]
     assert sum(f.outcome == "rejected" for f in report.files) == 3
     assert report.sources["asiakkaat"].staged == 2
     # each reason is one line a researcher can read, without the library's context dump

@@ -67,6 +67,16 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
     return path
 
 
+def mark_as_synthetic(deliveries: Path) -> Path:
+    """Declare a hand-made folder the synthetic study (the generator's marker), so that it may
+    run with the public demo key."""
+    from ips_eval.config import SYNTHETIC_FIELD, SYNTHETIC_MARKER
+
+    (deliveries / SYNTHETIC_MARKER).write_text(f'{{"{SYNTHETIC_FIELD}": true}}\n',
+                                               encoding="utf-8")
+    return deliveries
+
+
 def ingest(deliveries: Path, warehouse: Path):
     """Run the whole ingest; returns the report."""
     with connect(warehouse, memory_limit="1GB") as con:

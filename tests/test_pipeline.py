@@ -12,7 +12,11 @@ import pytest
 from stdnum.fi import hetu
 
 from ips_eval.config import Settings
+from ips_eval.publish.figures.catalog import FIGURES
+from ips_eval.publish.figures.common import svg_small_counts
 from ips_eval.runner import execute
+from schemas.codebook import LANGS
+from schemas.results import RESULTS
 
 # HETU-shaped: ddmmyy, a century sign (incl. the 2023 reform's), 3 digits, a check character
 HETU_SHAPE = re.compile(rb"\d{6}[-+ABCDEFUVWXY]\d{3}[0-9A-Z]")
@@ -45,7 +49,8 @@ CONTRACT_OUTPUTS = [
     *(f"analysis/{n}.{ext}" for n in ("clients", "jobs", "tte", "scores", "register_monthly",
                                       "fidelity") for ext in ("parquet", "dta", "sav")),
     *(f"results/{n}.csv" for n in ("headline", "km", "cox", "change", "mixed", "quarterly",
-                                   "register")),
+                                   "register", "register_effect", "register_balance",
+                                   "transitions", "process", "costs")),
 ]
 
 
@@ -59,7 +64,25 @@ def test_contract_figures_exist(pipeline_run):
     out, _ = pipeline_run
     pngs = {p.stem for p in (out / "figures").glob("*.png")}
     svgs = {p.stem for p in (out / "figures").glob("*.svg")}
-    assert len(pngs) >= 5 and pngs == svgs
+    assert pngs == svgs == {f"{name}_{lang}" for name in FIGURES for lang in LANGS}
+
+
+def test_no_figure_shows_a_count_of_one_to_four(pipeline_run):
+    out, _ = pipeline_run
+    svgs = sorted((out / "figures").glob("*.svg"))
+    assert len(svgs) == len(FIGURES) * len(LANGS)
+    assert [hit for svg in svgs for hit in svg_small_counts(svg)] == []
+
+
+def test_every_results_file_is_in_the_data_dictionary(pipeline_run):
+    out, _ = pipeline_run
+    written = {p.stem: tuple(pl.read_csv(p, n_rows=0).columns)
+               for p in (out / "results").glob("*.csv")}
+    declared = {r.name: r.columns for r in RESULTS}
+    # every declared file is written with exactly its declared columns; the results merged from
+    # other branches on 29.11. are still to be declared (then: written == declared)
+    assert {name: written.get(name) for name in declared} == declared, (
+        "declare results files in schemas/results.py, then run `ips-eval dictionary`")
 
 
 def test_no_identity_code_anywhere_under_out(pipeline_run, synthetic_study):
@@ -108,6 +131,7 @@ def test_two_runs_give_byte_identical_results(pipeline_run, synthetic_study, tmp
     second = tmp_path / "out2"
     # the results and everything upstream of them; tables and the report are not needed
     report = execute(Settings(deliveries_dir=synthetic_study, out_dir=second,
+                              pseudonym_key=None,  # the first run's (demo) key
                               duckdb_threads=1, duckdb_memory_limit="1GB"),
                      selection='+key:"results/*"')
     assert report.success
@@ -120,3 +144,20 @@ def test_two_runs_give_byte_identical_results(pipeline_run, synthetic_study, tmp
     first_stat = _digests(out / "analysis", *stat_files)
     assert len(second_stat) >= 15
     assert second_stat == {name: first_stat.get(name) for name in second_stat}
+
+
+def test_process_and_costs_report_every_standard_and_plausible_costs(pipeline_run):
+    out, _ = pipeline_run
+    process = pl.read_csv(out / "results" / "process.csv")
+    overall = {r["indicator"]: r for r in process.filter(pl.col("level") == "all")
+               .iter_rows(named=True)}
+    assert set(overall) == {"contacts_per_week", "first_meeting_days", "caseload",
+                            "referral_days"}
+    assert all(r["n"] > 0 and r["value"] is not None for r in overall.values())
+    costs = pl.read_csv(out / "results" / "costs.csv", infer_schema_length=None)
+    years = costs.filter((pl.col("region") != "all") & (pl.col("year") != "all"))
+    # the synthetic coaches' person-years keep the caseload within the standard (≤ 20)
+    assert years.filter(pl.col("clients_per_fte") > 20).is_empty()
+    poh = costs.filter((pl.col("region") == "POH") & (pl.col("year") == "all")).row(
+        0, named=True)
+    assert poh["funding_eur"] == 344_000  # Ostrobothnia's RRP public funding 2023–2024

@@ -93,8 +93,9 @@ def test_results_files_are_written(built, tmp_path: Path):
 
 def test_figure_is_written_as_png_and_svg(built, tmp_path: Path):
     paths = write_register_states_figure(client_states_by_rel_month(built), tmp_path)
-    assert sorted(p.name for p in paths) == ["register_states_by_rel_month.png",
-                                              "register_states_by_rel_month.svg"]
+    assert sorted(p.name for p in paths) == [f"register_states_by_rel_month_{lang}.{ext}"
+                                              for lang in ("en", "fi", "sv")
+                                              for ext in ("png", "svg")]
     assert all(p.stat().st_size > 10_000 for p in paths)
 
 
@@ -125,4 +126,4 @@ def test_register_assets_materialise_with_their_checks(tmp_path: Path):
     assert parquet.select("pid", "month").is_duplicated().sum() == 0
     assert (tmp_path / "analysis" / "register_monthly.dta").is_file()
     assert (tmp_path / "results" / "register.csv").is_file()
-    assert (tmp_path / "figures" / "register_states_by_rel_month.png").is_file()
+    assert (tmp_path / "figures" / "register_states_by_rel_month_fi.png").is_file()

@@ -4,9 +4,11 @@ Chromium in the browser test (its screenshot is kept and its path printed)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import duckdb
@@ -20,11 +22,14 @@ from ips_eval.publish.figures.fidelity import (
 )
 from ips_eval.publish.report import report_coverage, screenshot_report, write_report
 from ips_eval.publish.tables.browser import dump_dom, find_browser
-from ips_eval.publish.tables.catalog import TABLE_NAMES, publish_table
+from ips_eval.publish.tables.catalog import TABLE_NAMES, publish_table, table_number
+from ips_eval.publish.tables.common import delivery_set
 from ips_eval.warehouse import connect
 from schemas.codebook import LANGS
+from schemas.table_text import text
 
 MASKED_VALUE = "******-****"  # what ingest stores for a rejected identity code
+FIGURES = ("km_tenure_by_cohort", "fidelity_vs_employment")
 
 
 @pytest.fixture(scope="module")
@@ -56,21 +61,58 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for name in TABLE_NAMES:
             publish_table(name, con, out, CUTOFFS, png=None)
     frames = sample_frames()
-    data = fidelity_employment_by_team(frames["analysis.clients"], frames["analysis.tte"],
-                                       frames["analysis.fidelity"])
+    data = fidelity_employment_by_team(frames["results.team_outcomes"])
     write_figure(fidelity_vs_employment_figure(data), out, "fidelity_vs_employment")
     shutil.copy(out / "figures" / "fidelity_vs_employment.png",
                 out / "figures" / "km_tenure_by_cohort.png")  # stands in for another's figure
     with connect(out / "ips_eval.duckdb") as con:
-        write_report(out, con)
+        write_report(out, con, figures=FIGURES, cutoffs=CUTOFFS)
     return out
 
 
 def test_report_holds_every_table_in_every_language_and_every_figure(run_dir: Path) -> None:
-    coverage = report_coverage(run_dir / "report" / "index.html")
-    assert coverage.missing == []
+    coverage = report_coverage(run_dir / "report" / "index.html", figures=FIGURES)
+    assert coverage.missing == [] and coverage.figures_missing == []
     assert coverage.tables_shown == len(TABLE_NAMES) * len(LANGS)
-    assert coverage.figures == 2
+    assert coverage.figures == len(FIGURES) * len(LANGS)
+    # a figure the run did not draw is named as missing
+    assert report_coverage(run_dir / "report" / "index.html",
+                           figures=("scores_by_wave",)).figures_missing == [
+        f"scores_by_wave_{lang}" for lang in LANGS]
+
+
+def test_report_shows_a_figure_in_each_language_from_its_own_file(run_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    shutil.copytree(run_dir / "tables", tmp_path / "tables")
+    shutil.copytree(run_dir / "figures", tmp_path / "figures")
+    # a Swedish drawing of one figure; Finnish and English fall back to the plain file
+    swedish = b"\x89PNG\r\n\x1a\n" + b"sv" * 40
+    (tmp_path / "figures" / "fidelity_vs_employment_sv.png").write_bytes(swedish)
+    write_report(tmp_path, figures=FIGURES)
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<figure class="([^"]+)" data-figure="fidelity_vs_employment"'
+                        r'.*?src="data:image/png;base64,([^"]+)"', page, re.S)
+    by_class = {classes: base64.b64decode(data) for classes, data in blocks}
+    plain = (run_dir / "figures" / "fidelity_vs_employment.png").read_bytes()
+    assert by_class == {"l-fi l-en": plain, "l-sv": swedish}
+    coverage = report_coverage(tmp_path / "report" / "index.html", figures=FIGURES)
+    assert coverage.figures_missing == [] and coverage.figures == len(FIGURES) * len(LANGS)
+
+
+def test_report_has_contents_how_to_read_and_the_publishing_boundary(run_dir: Path) -> None:
+    page = unescape((run_dir / "report" / "index.html").read_text(encoding="utf-8"))
+    for lang in LANGS:
+        for name in TABLE_NAMES:
+            assert f'<a href="#t-{name}">{text("table_number", lang, n=table_number(name))}' \
+                in page
+        assert text("figure_number", lang, n=2) in page
+        assert text("report_trap", lang) in page and text("report_boundary", lang) in page
+        assert text("report_trap_compare", lang, employment=table_number("employment"),
+                    attachment=table_number("attachment"),
+                    jobs=table_number("jobs_per_client")) in page
+        assert f'href="tables_{lang}.docx"' in page
+    # every figure carries its source note, in every language
+    assert page.count(delivery_set(run_dir, CUTOFFS).note("sv")) >= len(FIGURES)
 
 
 def test_report_says_when_a_table_was_not_produced(run_dir: Path, tmp_path: Path) -> None:
@@ -94,6 +136,49 @@ def test_report_shows_deliveries_validation_and_versions_but_no_rejected_values(
     assert "invalid_hetu_field" in page and "unknown_client" not in page  # warehouse wins
     assert "abc123def" in page and "duckdb" in page
     assert MASKED_VALUE not in page
+
+
+# Injected into a copy of the page: after loading, lists the tables and figures a reader can see
+# (laid out, images decoded) and every resource the page fetched that is not inline.
+PROBE = """<script>
+window.addEventListener('load', function () {
+  var visible = function (sel) {
+    return Array.prototype.filter.call(document.querySelectorAll(sel), function (e) {
+      return e.getClientRects().length > 0; }); };
+  var tables = visible('[data-table][data-state=shown]').map(function (e) {
+    return e.dataset.table; });
+  var figures = visible('figure[data-state=shown]').filter(function (f) {
+    var img = f.querySelector('img'); return img && img.complete && img.naturalWidth > 0;
+  }).map(function (f) { return f.dataset.figure; });
+  var fetched = performance.getEntriesByType('resource').map(function (r) { return r.name; });
+  var out = document.createElement('pre');
+  out.id = 'probe';
+  out.textContent = JSON.stringify({lang: document.documentElement.lang, tables: tables,
+                                    figures: figures, fetched: fetched});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+@pytest.mark.browser
+def test_report_shows_every_table_and_figure_per_language_offline(run_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    browser = find_browser()
+    if browser is None:
+        pytest.skip("no Chromium found: run scripts/setup_browser.sh (CI installs it)")
+    page = tmp_path / "report" / "index.html"
+    page.parent.mkdir()
+    html = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
+    page.write_text(html.replace("</body>", PROBE + "</body>", 1), encoding="utf-8")
+    for lang in LANGS:
+        dom = dump_dom(browser, page, fragment=lang)
+        probe = json.loads(unescape(re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+                                    .group(1)))
+        assert probe["lang"] == lang
+        # exactly one language's tables, every one of the catalogue, and every figure
+        assert probe["tables"] == list(TABLE_NAMES)
+        assert sorted(probe["figures"]) == sorted(FIGURES)
+        assert probe["fetched"] == []  # nothing loaded from anywhere: all inline
 
 
 @pytest.mark.browser

@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import TEST_PSEUDONYM_KEY
 from small_deliveries import early_region, enrolment_only
 
+from ips_eval.config import ENV_KEY
 from ips_eval.publish.report import report_coverage
 from ips_eval.runguard import INCOMPLETE_FILE, LOCK_FILE
 
@@ -24,9 +26,11 @@ RUN_TIMEOUT = 1800  # a whole graph on a small delivery; generous for a shared m
 
 
 def _env(**extra: str) -> dict[str, str]:
-    """The test process's environment without ips-eval settings, plus ``extra``."""
+    """The test process's environment without ips-eval settings, plus the tests' pseudonym key
+    (hand-made deliveries are not the synthetic study: ips_eval.config.study_key) and
+    ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPS_EVAL_")}
-    return {**env, **extra}
+    return {**env, ENV_KEY: TEST_PSEUDONYM_KEY, **extra}
 
 
 def cli(*args: str, timeout: float = RUN_TIMEOUT, **env: str) -> subprocess.CompletedProcess:

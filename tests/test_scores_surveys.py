@@ -147,13 +147,14 @@ def test_scores_assets_materialise_with_their_checks(tmp_path: Path):
             "pct_deteriorated"} <= set(change.columns)
     assert set(change["contrast"]) == {"T0-T6", "T0-T12"}
     mixed = pl.read_csv(out / "results" / "mixed.csv")
-    assert {"instrument", "term", "estimate", "ci_lower", "ci_upper", "p", "n_clients", "n_obs",
-            "converged"} <= set(mixed.columns)
+    assert {"instrument", "model", "term", "estimate", "ci_lower", "ci_upper", "p", "n_clients",
+            "n_obs", "converged"} <= set(mixed.columns)
+    assert set(mixed["model"]) == {"primary", "secondary"}
     assert (out / "analysis" / "scores.parquet").is_file()
     assert (out / "analysis" / "fidelity.parquet").is_file()
     assert (out / "analysis" / "scores.dta").is_file()
     assert (out / "analysis" / "scores.sav").is_file()
-    assert (out / "figures" / "scores_by_wave.png").is_file()
+    assert (out / "figures" / "scores_by_wave_sv.png").is_file()
     assert pl.read_parquet(out / "analysis" / "fidelity.parquet")["total"].to_list() == [100]
 
 

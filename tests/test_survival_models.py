@@ -52,6 +52,13 @@ def test_ph_test_equals_r_cox_zph_rank(param):
     assert rows["ph_test_p_term_lifelines"].is_between(0, 1).all()
 
 
+@pytest.mark.parametrize("param", ["TENURE1", "TENURE"])
+def test_ph_test_km_transform_equals_r_cox_zph_km(param):
+    # R: cox.zph(fit, transform="km", terms=FALSE)$table["GLOBAL", "p"] (tests/r/cox_zph.R)
+    rows = cox_tenure(r_data(), param, covariates=("x1", "x2"))
+    assert rows["ph_test_p_km"][0] == pytest.approx(0.941798051002933, abs=1e-9)
+
+
 def test_logit_equals_r_glm():
     # R: glm(event ~ x1 + x2, family=binomial)
     frame = r_data().with_columns(

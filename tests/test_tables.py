@@ -15,19 +15,20 @@ import polars as pl
 import pytest
 from test_tables_fixtures import CUTOFFS, sample_frames, write_sample_warehouse
 
-from ips_eval.publish.tables.audit import published_small_counts
-from ips_eval.publish.tables.baseline import (
+from ips_eval.employment.baseline import (
+    baseline_results,
     baseline_summary,
-    build_baseline,
     smd_categorical,
     smd_continuous,
 )
+from ips_eval.fidelity.teams import employment_by_team
+from ips_eval.publish.tables.audit import published_small_counts
+from ips_eval.publish.tables.baseline import build_baseline
 from ips_eval.publish.tables.browser import find_browser, png_session
 from ips_eval.publish.tables.catalog import TABLE_NAMES, TABLES, MissingInput, publish_table
 from ips_eval.publish.tables.common import DeliverySet, delivery_set
 from ips_eval.publish.tables.disclosure import SUPPRESSED
 from ips_eval.publish.tables.labels import term_label
-from ips_eval.publish.tables.regions import team_outcomes
 from ips_eval.warehouse import connect
 from schemas.codebook import LANGS
 from schemas.table_text import text
@@ -85,7 +86,7 @@ def test_baseline_summary_worked_by_hand() -> None:
 
 
 def test_baseline_table_hides_small_categories_and_their_complements() -> None:
-    table = build_baseline(_tiny_clients(), "en", SOURCE)
+    table = build_baseline(baseline_results(_tiny_clients()), "en", SOURCE)
     rows = {(r["group"], r["stub"]): r for r in table.data.iter_rows(named=True)}
     # rrp: 3 female and 3 male of 6 — both small; pilot: 5 female shown, 1 male hidden, and
     # then 5 female too (the only other positive count of the group)
@@ -110,7 +111,7 @@ def test_team_employment_counts_a_job_within_365_days_among_clients_with_a_full_
         "cutoff_date": [date(2023, 6, 30)] * 4})
     tte = pl.DataFrame({"client_id": ["A", "B", "C", "D"], "param": ["TTFJ"] * 4,
                         "time_days": [365, 366, 900, 10], "event": [1, 1, 0, 1]})
-    row = team_outcomes(clients, tte).row(0, named=True)
+    row = employment_by_team(clients, tte).row(0, named=True)
     # D started 1.1.2023: under a year before the cut-off, not in the window;
     # A's job on day 365 counts, B's on day 366 does not
     assert (row["clients"], row["window"], row["employed"]) == (4, 3, 1)
@@ -211,12 +212,13 @@ def test_source_note_names_the_cutoffs_and_the_delivery_set(tmp_path: Path) -> N
 def test_table_assets_materialise_with_their_checks(tmp_path: Path) -> None:
     from assets.defs.fidelity import figure_fidelity_vs_employment
     from assets.defs.publish import TABLE_ASSETS, TABLE_CHECKS
-    from assets.defs.resources import Study, Warehouse
+    from assets.defs.resources import Study, TablePngs, Warehouse
 
     write_sample_warehouse(tmp_path / "ips_eval.duckdb")
     resources = {"warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb")),
                  "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path),
-                                cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31")}
+                                cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31"),
+                 "table_pngs": TablePngs()}
     chosen = [a for a in TABLE_ASSETS if a.key.path[-1] in ("cox", "register")]
     checks = [c for c in TABLE_CHECKS
               if next(iter(c.check_keys)).asset_key.path[-1] in ("cox", "register")]
@@ -233,7 +235,7 @@ def test_table_assets_materialise_with_their_checks(tmp_path: Path) -> None:
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) == 2 and all(e.passed for e in evaluations)
     assert (tmp_path / "tables" / "register_sv.tex").is_file()
-    assert (tmp_path / "figures" / "fidelity_vs_employment.svg").is_file()
+    assert (tmp_path / "figures" / "fidelity_vs_employment_en.svg").is_file()
 
 
 @pytest.mark.browser

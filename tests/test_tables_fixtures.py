@@ -9,6 +9,7 @@ the sample's own small cells so the other tests cannot pass by the sample losing
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -84,7 +85,8 @@ def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.Dat
                          "clients_started": part.height, "clients_employed": employed,
                          "pct_employed": 100 * employed / part.height,
                          "clients_employed_excl_pay_subsidy": employed - 1,
-                         "pct_employed_excl_pay_subsidy": 100 * (employed - 1) / part.height})
+                         "pct_employed_excl_pay_subsidy": 100 * (employed - 1) / part.height,
+                         "median_followup_days": float(part["followup_days"].median())})
     km = []
     for param, method in (("TTFJ", "AJ"), ("TENURE1", "KM")):
         for group_var, group in (("cohort", "pilot"), ("cohort", "rrp"), ("all", "all")):
@@ -166,11 +168,97 @@ def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.Dat
                            ("PKA", "2021Q1", 15, 3), ("KAI", "2024Q1", 12, 4),
                            ("KSU", "2024Q1", 3, 1))
     ])
+    competing = pl.DataFrame([
+        {"param": "TTFJ", "model": "cif_difference", "term": "pilot - rrp", "time_days": t,
+         "coef": d, "hr": None, "ci_lower": d - 0.2, "ci_upper": d + 0.2, "p": 0.4, "n": 80,
+         "events": 30} for t, d in ((182.625, 0.051), (365.25, 0.124))
+    ] + [
+        {"param": "TTFJ", "model": "gray_test", "term": "cohort", "time_days": None,
+         "coef": 1.9, "hr": None, "ci_lower": None, "ci_upper": None, "p": 0.168, "n": 80,
+         "events": 30},
+    ] + [
+        {"param": "TTFJ", "model": m, "term": term, "time_days": None, "coef": c,
+         "hr": math.exp(c), "ci_lower": math.exp(c - 0.5), "ci_upper": math.exp(c + 0.5),
+         "p": 0.2, "n": 80, "events": 30}
+        for m in ("cause_specific", "fine_gray") for term, c in (("cohort[rrp]", -0.3),
+                                                                  ("age", 0.01))
+    ])
     return {"results.headline": pl.DataFrame(headline), "results.km": pl.DataFrame(km),
+            "results.competing": competing,
             "results.cox": cox, "results.change": change, "results.mixed": mixed,
             "results.register": pl.DataFrame(register),
             "results.employer_survey": pl.DataFrame(employer),
             "analysis.fidelity": fidelity, "results.quarterly": quarterly}
+
+
+def sample_outcome_results() -> dict[str, pl.DataFrame]:
+    """Hand-made results of the outcome tables, each with a small cell on purpose: KAI's
+    clients employed only with pay subsidy (2 of 12), a satisfaction item with 3 disagreeing,
+    2 answering "studying", a logit model of 40 clients, 3 without a diagnosis group level."""
+    attachment = []
+    for window, groups in ((6, (("all", "all", 40, 20, 10, 16), ("cohort", "pilot", 28, 14, 7, 12),
+                                ("cohort", "rrp", 12, 6, 3, 4), ("region", "KAI", 12, 6, 3, 4),
+                                ("region", "HEL", 28, 14, 7, 12))),
+                           (12, (("all", "all", 30, 18, 9, 14),))):
+        for group_var, group, n, any_job, end, any_excl in groups:
+            attachment.append({
+                "window_months": window, "window_days": 182.625 * window / 6,
+                "group_var": group_var, "group": group, "n_clients": n,
+                "n_any_job": any_job, "pct_any_job": 100 * any_job / n,
+                "n_employed_at_end": end, "pct_employed_at_end": 100 * end / n,
+                "mean_days_worked": 30.5, "median_days_worked": 0.0,
+                "n_any_job_excl_pay_subsidy": any_excl,
+                "pct_any_job_excl_pay_subsidy": 100 * any_excl / n,
+                "n_employed_at_end_excl_pay_subsidy": min(end, any_excl),
+                "pct_employed_at_end_excl_pay_subsidy": 100 * min(end, any_excl) / n,
+                "mean_days_worked_excl_pay_subsidy": 25.0})
+    situation = []
+    for wave in (6, 12):
+        answers = {1: 20, 2: 2, 3: 6, 4: 22}
+        answered = sum(answers.values())
+        sums = {"working_or_studying": (1, 2, 3), "working": (1, 3), "studying": (2, 3),
+                **{f"answer_{c}_{w}": (c,) for c, w in
+                   ((1, "working"), (2, "studying"), (3, "both"), (4, "neither"))}}
+        for category, codes in sums.items():
+            n = sum(answers[c] for c in codes)
+            situation.append({"cohort": "all", "wave": wave, "category": category,
+                              "codes": ",".join(map(str, codes)), "n": n,
+                              "n_answered": answered, "pct": 100 * n / answered,
+                              "ci_lower": 100 * n / answered - 5,
+                              "ci_upper": 100 * n / answered + 5})
+    satisfaction = []
+    for cohort, n, agree in (("all", 30, 24), ("pilot", 20, 17), ("rrp", 10, 7)):
+        for item in ("tyyt1", "tyyt2", "tyyt3"):
+            a = agree if item != "tyyt3" else n - 3  # 3 not agreeing: hidden
+            satisfaction.append({"cohort": cohort, "wave": 6, "item": item, "label": item,
+                                 "n": n, "mean": 4.1, "sd": 0.7, "n_agree": a,
+                                 "pct_agree": 100 * a / n})
+    logit = pl.DataFrame([
+        {"term": t, "coef": c, "or": math.exp(c), "ci_lower": math.exp(c - 0.5),
+         "ci_upper": math.exp(c + 0.5), "p": 0.2, "n": 40, "events": 22, "se": 0.25,
+         "n_excluded": 3, "converged": True,
+         "pooled_levels": "dx_group: non_f, other_f joined the reference (psychotic)"}
+        for t, c in (("intercept", -0.2), ("cohort[rrp]", 0.1), ("age", -0.01),
+                     ("sex[male]", 0.3))])
+    attrition = []
+    for variable, level, statistic, a, a_count, a_value, na, na_count, na_value, smd in (
+            ("clients", None, "n", 30, None, None, 25, None, None, None),
+            ("age", None, "mean_sd", 29, None, 34.2, 25, None, 36.0, -0.2),
+            ("sex", "female", "pct", 30, 27, 90.0, 25, 13, 52.0, 0.9),
+            ("sex", "male", "pct", 30, 3, 10.0, 25, 12, 48.0, -0.9),
+            ("sex", "(overall)", "smd_yang_dalton", 30, None, None, 25, None, None, 0.9)):
+        attrition.append({"followup_wave": 6, "cohort": "all", "variable": variable,
+                          "level": level, "statistic": statistic, "answered_n": a,
+                          "answered_count": a_count, "answered_value": a_value,
+                          "answered_sd": 8.0 if statistic == "mean_sd" else None,
+                          "not_answered_n": na, "not_answered_count": na_count,
+                          "not_answered_value": na_value,
+                          "not_answered_sd": 9.0 if statistic == "mean_sd" else None,
+                          "smd": smd})
+    return {"results.attachment": pl.DataFrame(attachment),
+            "results.situation": pl.DataFrame(situation),
+            "results.satisfaction": pl.DataFrame(satisfaction), "results.logit": logit,
+            "results.attrition": pl.DataFrame(attrition)}
 
 
 def _change(instrument: str, cohort: str, group_var: str, group: str, n: int,
@@ -184,10 +272,120 @@ def _change(instrument: str, cohort: str, group_var: str, group: str, n: int,
             "pct_deteriorated": None if deteriorated is None else 100 * deteriorated / n}
 
 
+def _process_row(indicator: str, level: str, unit: str, n: int, value: float,
+                 share: float | None, share_n: int | None, region: str | None = None) -> dict:
+    standard = {"contacts_per_week": 6.0, "first_meeting_days": 30.0, "caseload": 20.0}
+    return {"indicator": indicator, "level": level, "unit": unit, "n": n, "value": value,
+            "standard": standard.get(indicator), "share_meeting_standard": share,
+            "share_n": share_n, "q1": value / 2 if indicator == "referral_days" else None,
+            "q3": value * 1.5 if indicator == "referral_days" else None, "ci_lower": None,
+            "ci_upper": None, "region": region, "cohort": "pilot"}
+
+
+def sample_implementation_results() -> dict[str, pl.DataFrame]:
+    """results.process, fidelity_items and costs with small cells: team HEL-T3 has 3 clients,
+    KSU 3 clients started."""
+    process = []
+    for level, unit, n, region in (("all", "all", 40, None), ("cohort", "pilot", 40, None),
+                                   ("region", "HEL", 40, "HEL"), ("team", "HEL-T1", 37, "HEL"),
+                                   ("team", "HEL-T3", 3, "HEL")):
+        process += [
+            _process_row("contacts_per_week", level, unit, 10 * n, 2.5, 0.1, 10 * n, region),
+            _process_row("first_meeting_days", level, unit, n, 45.0, 0.3, n, region),
+            _process_row("caseload", level, unit, 2 * n, 9.5, 0.95, 2 * n, region),
+            _process_row("referral_days", level, unit, n, 40.0, None, None, region)]
+    from ips_eval.fidelity.outcomes import item_profile
+    from schemas.instruments import FIDELITY_ITEMS
+
+    reviews = pl.DataFrame([
+        {"team": t, "region": t[:3], "cohort": c, "review_date": date(2022, 5, 1),
+         "total": 25 * base + 3, "band": "fair",
+         **{k: base + (i < 3) for i, k in enumerate(FIDELITY_ITEMS)}}
+        for t, c, base in (("HEL-T1", "pilot", 4), ("KAI-T1", "rrp", 3))])
+    costs = pl.DataFrame([
+        {"region": r, "cohort": c, "year": "all", "cost_eur": cost, "clients_started": n,
+         "client_years": n * 0.8, "clients_employed_12m": e, "cost_per_client": cost / n,
+         "cost_per_client_year": cost / (n * 0.8), "cost_per_employed": cost / max(e, 1),
+         "clients_window_12m": n, "share_employed_12m": e / n, "cost_complete": True,
+         "funding_eur": cost, "coach_fte": 2.0, "clients_per_fte": n * 0.4,
+         "benefits_saved_per_client": 900.0 if r == "all" and c == "all" else None,
+         "earnings_gained_per_client": 1500.0 if r == "all" and c == "all" else None,
+         "effect_clients": 300 if r == "all" and c == "all" else None}
+        for r, c, n, e, cost in (("KAI", "rrp", 30, 10, 150_000.0),
+                                 ("KSU", "rrp", 3, 1, 40_000.0),
+                                 ("all", "rrp", 33, 11, 190_000.0),
+                                 ("all", "all", 33, 11, 190_000.0))])
+    return {"results.process": pl.DataFrame(process),
+            "results.fidelity_items": item_profile(reviews), "results.costs": costs}
+
+
+def derived_results(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The results the pipeline computes from the sample's analysis tables, by the pipeline's
+    own functions (so the tables read what a run would give them)."""
+    from ips_eval.employment.baseline import baseline_results
+    from ips_eval.employment.per_client import jobs_per_client
+    from ips_eval.employment.results import employment_comparison, rmst_table
+    from ips_eval.fidelity.teams import team_outcomes
+
+    clients, tte = frames["analysis.clients"], frames["analysis.tte"]
+    # the per-client job summary of sql/client_employment.sql: the sample's one job per client
+    tenure = tte.filter(pl.col("param") == "TENURE1").select(
+        "client_id", n_competitive_jobs=pl.lit(1), days_employed=pl.col("time_days"))
+    clients = clients.join(tenure, on="client_id", how="left").with_columns(
+        pl.col("n_competitive_jobs", "days_employed").fill_null(0))
+    jobs = pl.DataFrame({"client_id": tte["client_id"], "job_no": tte["job_no"],
+                         "pay_subsidy": [0] * tte.height})
+    return {
+        "results.baseline": baseline_results(clients),
+        "results.jobs_per_client": jobs_per_client(clients),
+        "results.employment_comparison": employment_comparison(
+            tte, clients, jobs, frames["results.headline"]),
+        "results.rmst": rmst_table(tte.filter(pl.col("param") != "TTFJ")),
+        "results.team_outcomes": team_outcomes(clients, tte, frames["analysis.fidelity"]),
+    }
+
+
+def sample_register_effect_results() -> dict[str, pl.DataFrame]:
+    """Hand-made register-effect results: +24 months over 3 clients (hidden), 3 unmatched
+    clients, a transition cell of 3."""
+    effect = pl.DataFrame([
+        {"outcome": outcome, "rel_month": r, "method": method,
+         "n_clients": 3 if r == 24 else 40, "n_comparison": 15 if r == 24 else 200,
+         "estimate": 0.2 if r >= 0 else 0.0, "ci_lower": 0.1 if r >= 0 else -0.05,
+         "ci_upper": 0.3 if r >= 0 else 0.05, "p": 0.01, "method_note": "sample",
+         "placebo": r < 0}
+        for outcome in ("employed", "earnings_eur", "benefits_eur")
+        for method in ("matched", "matched_did", "naive") for r in range(-24, 25)])
+    balance = pl.DataFrame({
+        "covariate": ["age", "state_m1_unemployed", "n_clients_matched", "n_clients_unmatched",
+                      "n_comparison_matched"],
+        "mean_clients": [40.0, 0.5, 120.0, 3.0, 400.0],
+        "mean_clients_all": [40.1, 0.5, None, None, None],
+        "mean_comparison_before": [45.0, 0.3, None, None, None],
+        "mean_comparison_after": [40.2, 0.5, None, None, None],
+        "smd_before": [-0.5, 0.4, None, None, None],
+        "smd_after": [-0.02, 0.0, None, None, None]})
+    transitions = pl.DataFrame(
+        [("all", "clients", 6, "unemployed", "employed", 3, 10.0),
+         ("all", "clients", 6, "unemployed", "unemployed", 27, 90.0)],
+        schema=["cohort", "group", "horizon", "state_from", "state_to", "n", "pct"],
+        orient="row")
+    return {"results.register_effect": effect, "results.register_balance": balance,
+            "results.transitions": transitions}
+
+
 def sample_frames() -> dict[str, pl.DataFrame]:
     clients = sample_clients()
     tte = sample_tte(clients)
-    return {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte)}
+    frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte),
+              **sample_outcome_results(), **sample_register_effect_results(),
+              **sample_implementation_results()}
+    return frames | derived_results(frames)
+
+
+    frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte),
+              **sample_outcome_results(), **sample_register_effect_results()}
+    return frames | derived_results(frames)
 
 
 def write_sample_warehouse(path: Path) -> dict[str, pl.DataFrame]:

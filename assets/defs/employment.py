@@ -12,9 +12,13 @@ from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
 from ips_eval.employment import derive
 from ips_eval.employment import results as survival_results
+from ips_eval.employment.baseline import baseline_results
+from ips_eval.employment.competing import competing_table
 from ips_eval.employment.cox import cox_tenure, logit_job_within_12_months
+from ips_eval.employment.per_client import jobs_per_client
 from ips_eval.export import export_dataset, stat_files_note
-from ips_eval.outputs import fit_or_reason, stack_results, write_figure
+from ips_eval.outputs import fit_or_reason, stack_results
+from ips_eval.publish.figures.common import write_figure_languages
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.analysis import dataset
 from schemas.windows import TWELVE_MONTHS_DAYS
@@ -27,7 +31,8 @@ LOGIT_COLUMNS = ("term", "coef", "or", "ci_lower", "ci_upper", "p", "n", "events
 
 
 def _export(con, name: str, study: Study) -> dict[str, str]:
-    paths = export_dataset(con, f"analysis.{name}", study.out, dataset(name))
+    paths = export_dataset(con, f"analysis.{name}", study.out, dataset(name),
+                           lang=study.label_lang)
     return {"files": ", ".join(p.name for p in paths), "stata_spss": stat_files_note(paths)}
 
 
@@ -153,6 +158,17 @@ def km_estimates_are_probabilities(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=bad == 0, metadata={"bad_rows": int(bad)})
 
 
+@dg.asset(key=keys.results("survival_curves"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.TTE])
+def results_survival_curves(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Every Kaplan–Meier and Aalen–Johansen curve of km.csv in full (one row per observed
+    time, numbers at risk, log-log CIs): what the survival figures draw."""
+    with warehouse.connect() as con:
+        table = survival_results.survival_curves(derive.tte_frame(con))
+        return result(con, study, "survival_curves", table,
+                       ["param", "method", "group_var", "group", "time_days"])
+
+
 @dg.asset(key=keys.results("rmst"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_rmst(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Median times (95 % CI) and the restricted mean tenure to 12 months."""
@@ -177,11 +193,12 @@ def results_employment_comparison(warehouse: Warehouse, study: Study) -> dg.Mate
 
 @dg.asset(key=keys.results("cox"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_cox(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Cox models of TENURE1 and TENURE (clustered by client), Efron ties, PH test."""
+    """Cox models of TENURE1_REG (the primary tenure analysis), TENURE1 (its sensitivity line)
+    and TENURE (clustered by client), Efron ties, PH tests."""
     with warehouse.connect() as con:
         frame = derive.tenure_model_frame(con)
         fits = []
-        for param in ("TENURE1", "TENURE"):
+        for param in ("TENURE1_REG", "TENURE1", "TENURE"):
             rows = frame.filter(pl.col("param") == param)
             fits.append(fit_or_reason(lambda rows=rows, param=param: cox_tenure(rows, param),
                                       {"param": param}, COX_COLUMNS, rows.height,
@@ -198,6 +215,16 @@ def cox_proportional_hazards(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=bool((tests["ph_test_p"] >= 0.05).all()),
                                severity=dg.AssetCheckSeverity.WARN,
                                metadata={"ph_test_p": md(tests)})
+
+
+@dg.asset(key=keys.results("competing"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.TTE])
+def results_competing(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Cohort comparison of time to first job: pilot − RRP cumulative incidence difference at
+    6/12 months, Gray's test, cause-specific and Fine–Gray Cox models."""
+    with warehouse.connect() as con:
+        table = competing_table(derive.ttfj_model_frame(con))
+        return result(con, study, "competing", table, ["model"])
 
 
 @dg.asset(key=keys.results("logit"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
@@ -220,6 +247,25 @@ def results_attachment(warehouse: Warehouse, study: Study) -> dg.MaterializeResu
                        ["window_months", "group_var", "group"])
 
 
+@dg.asset(key=keys.results("baseline"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.CLIENTS])
+def results_baseline(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Table 1's statistics: baseline characteristics by cohort, with the cohorts' SMD."""
+    with warehouse.connect() as con:
+        clients = derive.table_frame(con, "FROM analysis.clients")
+        return result(con, study, "baseline", baseline_results(clients), ["order"])
+
+
+@dg.asset(key=keys.results("jobs_per_client"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.CLIENTS])
+def results_jobs_per_client(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Competitive jobs and employed days per client, by cohort, with the follow-up."""
+    with warehouse.connect() as con:
+        clients = derive.table_frame(con, "FROM analysis.clients")
+        return result(con, study, "jobs_per_client", jobs_per_client(clients),
+                      ["group_var", "group"])
+
+
 @dg.asset(key=keys.results("quarterly"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[keys.CLIENTS, keys.JOBS])
 def results_quarterly(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
@@ -230,29 +276,25 @@ def results_quarterly(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
 
 
 # ---------------------------------------------------------------------------------------------
-# Figures
+# Figures (from results.survival_curves, one file per language)
 # ---------------------------------------------------------------------------------------------
 @dg.asset(key=keys.figure("km_tenure_by_cohort"), group_name=GROUP, kinds={"matplotlib"},
-          deps=[keys.TTE])
+          deps=[results_survival_curves])
 def figure_km_tenure_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """KM tenure of the first job by cohort with numbers at risk."""
     return _figure(warehouse, study, "km_tenure_by_cohort", km_tenure_by_cohort)
 
 
 @dg.asset(key=keys.figure("cif_first_job_by_cohort"), group_name=GROUP, kinds={"matplotlib"},
-          deps=[keys.TTE])
+          deps=[results_survival_curves])
 def figure_cif_first_job_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Cumulative incidence of a first job by cohort (AJ) with 95 % bands."""
+    """Cumulative incidence of a first job by cohort (AJ) with 95 % bands and numbers at
+    risk."""
     return _figure(warehouse, study, "cif_first_job_by_cohort", cif_first_job_by_cohort)
 
 
 def _figure(warehouse: Warehouse, study: Study, name: str, draw) -> dg.MaterializeResult:
-    import matplotlib.pyplot as plt
-
-    with warehouse.connect(read_only=False) as con:
-        fig = draw(derive.tte_frame(con))
-    try:
-        paths = write_figure(fig, study.out, name)
-    finally:
-        plt.close(fig)
-    return dg.MaterializeResult(metadata={"files": [str(p) for p in paths]})
+    with warehouse.connect() as con:
+        curves = derive.table_frame(con, "FROM results.survival_curves")
+    paths = write_figure_languages(lambda lang: draw(curves, lang), study.out, name)
+    return dg.MaterializeResult(metadata={"files": [p.name for p in paths]})

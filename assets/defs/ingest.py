@@ -15,6 +15,7 @@ import polars as pl
 from assets.defs import keys
 from assets.defs.resources import Pseudonymiser, Study, Warehouse
 from assets.metadata import md
+from ips_eval.config import DEMO_PSEUDONYM_KEY
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
 from ips_eval.ingest.manifest import manifest_frame, write_manifest
 from ips_eval.ingest.pipeline import load_source, note_demo_key, stage_source
@@ -35,9 +36,10 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
                           f"raw.{src.table} (identity codes pseudonymised).")
     def _load(warehouse: Warehouse, study: Study,
               pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
-        note_demo_key(pseudonymiser.uses_demo_key)
+        key = pseudonymiser.key_for(study.deliveries)  # refused before any row is read
+        note_demo_key(key == DEMO_PSEUDONYM_KEY.encode("utf-8"))
         with warehouse.connect() as con:
-            outcomes = load_source(con, study.deliveries, src, pseudonymiser.key)
+            outcomes = load_source(con, study.deliveries, src, key)
         files = pl.DataFrame([{"file": o.file, "outcome": o.outcome, "rows_read": o.rows_read,
                                "reason": o.message or ""} for o in outcomes])
         counts = {o: sum(f.outcome == o for f in outcomes)
@@ -153,7 +155,8 @@ def identity_leak_scan(warehouse: Warehouse) -> dg.AssetCheckResult:
 def meta_manifest(context, warehouse: Warehouse, study: Study,
                   pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        path = write_manifest(con, study.out, study.cutoffs, pseudonymiser.uses_demo_key,
+        path = write_manifest(con, study.out, study.cutoffs,
+                              pseudonymiser.uses_demo_key_for(study.deliveries),
                               study.run_id or context.run_id)
     import json
 

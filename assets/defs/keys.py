@@ -44,3 +44,12 @@ SCORES = analysis("scores")
 SCORE_PANEL = analysis("score_panel")
 FIDELITY = analysis("fidelity")
 REGISTER_MONTHLY = analysis("register_monthly")
+REGISTER_MATCHES = analysis("register_matches")
+
+# the IPS process standards and costs (assets/defs/fidelity.py)
+COACHES = analysis("coaches")
+COACH_WEEKS = analysis("coach_weeks")
+COACH_MONTHS = analysis("coach_months")
+CLIENT_PROCESS = analysis("client_process")
+CLIENT_SERVICE_YEARS = analysis("client_service_years")
+REGISTER_EFFECT = results("register_effect")  # the register domain's

@@ -1,7 +1,7 @@
-"""Register domain: benefit and earnings trajectories by month (DESIGN.md §4, register months).
-Each asset wires the warehouse and the study settings to one plain function in
-``ips_eval.register.monthly`` / ``ips_eval.publish.figures.register``; the checks guard the
-dataset beside it."""
+"""Register domain: benefit and earnings trajectories by month (DESIGN.md §4, register months)
+and the register effect against the matched comparison group. Each asset wires the warehouse
+and the study settings to one plain function in ``ips_eval.register`` /
+``ips_eval.publish.figures``; the checks guard the dataset beside it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from assets.defs.resources import Study, Warehouse
 from assets.metadata import md
 from ips_eval.export import export_dataset
 from ips_eval.publish.figures.register import FIGURE_NAME, write_register_states_figure
+from ips_eval.publish.figures.register_effect import FIGURE_NAME as EFFECT_FIGURE
+from ips_eval.publish.figures.register_effect import write_register_effect_figure
+from ips_eval.register.effect import build_register_effect, write_register_effect_results
 from ips_eval.register.monthly import (
     REGISTER_MONTHLY,
     build_register_monthly,
@@ -35,7 +38,11 @@ def analysis_register_monthly(warehouse: Warehouse, study: Study) -> dg.Material
     register comparison persons over the whole extract."""
     with warehouse.connect() as con:
         build_register_monthly(con, study.cutoffs)
-        paths = export_dataset(con, REGISTER_MONTHLY, study.out, dataset("register_monthly"))
+        # Stata/SPSS hold the clients' months: the register comparison group (some 1.7 million
+        # person-months in the built-in study, tens of millions in real extracts) took most of
+        # a minute in those formats and is in the Parquet file
+        paths = export_dataset(con, REGISTER_MONTHLY, study.out, dataset("register_monthly"),
+                               lang=study.label_lang, stat_rows="client_id IS NOT NULL")
         summary = register_monthly_summary(con)
         states = con.sql(f"SELECT CASE WHEN client_id IS NULL THEN 'comparison' ELSE cohort "
                          f"END AS person_group, main_state, count(*) AS person_months "
@@ -99,5 +106,102 @@ def figure_register_states(warehouse: Warehouse, study: Study) -> dg.Materialize
     with warehouse.connect() as con:
         register = con.sql("SELECT * FROM results.register").pl()
     paths = write_register_states_figure(register, study.out)
+    return dg.MaterializeResult(metadata={"files": [p.name for p in paths],
+                                          "path": dg.MetadataValue.path(str(paths[0]))})
+
+
+# -- the register effect (DESIGN.md §4, "Register effect", "Transitions") ----------------------
+EFFECT_RESULTS = ("register_effect", "register_balance", "transitions", "register_attachment")
+SMD_BAR = 0.1  # |SMD| after matching at or above it: a covariate not balanced
+PLACEBO_SHARE = 0.10  # pre-index months whose CI excludes 0, at most
+UNMATCHED_SHARE = 0.05  # clients without a match, at most
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(keys.REGISTER_MATCHES, group_name=GROUP, kinds={"duckdb"},
+                     deps=[analysis_register_monthly, keys.CLIENTS],
+                     description="Risk-set matches: each register-linked client's k nearest "
+                                 "comparison persons at its index month (propensity score, "
+                                 "exact on sex, state at m − 1 and index month)."),
+        *(dg.AssetSpec(keys.results(name), group_name=GROUP, kinds={"duckdb", "csv"},
+                       deps=[keys.REGISTER_MATCHES]
+                       + ([keys.results("attachment")] if name == "register_attachment"
+                          else []))
+          for name in EFFECT_RESULTS),
+    ],
+    can_subset=False,
+)
+def register_effect(warehouse: Warehouse, study: Study):
+    """The effect of IPS against the matched register comparison group: ATT by month from the
+    start (matched, matched DiD, naive), covariate balance, state transitions and the
+    register-based attachment beside the coach form's."""
+    with warehouse.connect() as con:
+        counts = build_register_effect(con, study.cutoffs)
+        written = write_register_effect_results(con, study.out)
+        balance = con.sql("SELECT * FROM results.register_balance ORDER BY covariate").pl()
+    yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES, metadata={
+        k: v for k, v in counts.items() if not k.endswith("_rows")})
+    for name in EFFECT_RESULTS:
+        meta = written[name]
+        extra = {"balance": md(balance, 40)} if name == "register_balance" else {}
+        yield dg.MaterializeResult(asset_key=keys.results(name), metadata={
+            "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
+            "preview": dg.MetadataValue.md(meta["preview"]), **extra})
+
+
+@dg.asset_check(asset=keys.results("register_balance"),
+                description=f"Every covariate balanced after matching: |SMD| < {SMD_BAR}.")
+def register_balance_after_matching(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        off = con.sql("SELECT covariate, smd_before, smd_after FROM results.register_balance "
+                      "WHERE abs(smd_after) >= $bar ORDER BY covariate",
+                      params={"bar": SMD_BAR}).pl()
+    return dg.AssetCheckResult(passed=off.height == 0, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"unbalanced": off.height, "covariates": md(off)})
+
+
+@dg.asset_check(asset=keys.results("register_effect"),
+                description="Placebo: in at most 10 % of the months before the start does the "
+                            "matched estimate's CI exclude 0 (employed, earnings, benefits).")
+def register_effect_placebo(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        share = con.sql("""
+            SELECT outcome, count(*) AS months,
+                   count(*) FILTER (WHERE ci_lower > 0 OR ci_upper < 0) AS excluding_0
+            FROM results.register_effect
+            WHERE method = 'matched' AND rel_month < 0
+              AND outcome IN ('employed', 'earnings_eur', 'benefits_eur')
+            GROUP BY outcome ORDER BY outcome""").pl()
+    worst = max(((r["excluding_0"] / r["months"]) for r in share.iter_rows(named=True)
+                 if r["months"]), default=0.0)
+    return dg.AssetCheckResult(passed=worst <= PLACEBO_SHARE,
+                               severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"worst_share": worst, "by_outcome": md(share)})
+
+
+@dg.asset_check(asset=keys.results("register_balance"),
+                description="At most 5 % of the eligible clients without a match.")
+def register_unmatched_share(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        counts = dict(con.execute("SELECT covariate, mean_clients FROM results.register_balance "
+                                  "WHERE covariate IN ('n_clients_matched', "
+                                  "'n_clients_unmatched')").fetchall())
+    matched, unmatched = counts.get("n_clients_matched", 0), counts.get("n_clients_unmatched", 0)
+    share = unmatched / (matched + unmatched) if matched + unmatched else 0.0
+    return dg.AssetCheckResult(passed=share <= UNMATCHED_SHARE,
+                               severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"matched": int(matched), "unmatched": int(unmatched),
+                                         "unmatched_share": share})
+
+
+@dg.asset(key=keys.figure(EFFECT_FIGURE), group_name=GROUP, kinds={"png", "svg"},
+          deps=[keys.results("register_effect")])
+def figure_register_effect(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Event study: the matched ATT on employment and earnings by month from the start with its
+    CI band and the naive line; placebo months before the start shaded."""
+    with warehouse.connect() as con:
+        effect = con.sql("SELECT * FROM results.register_effect").pl()
+    paths = write_register_effect_figure(effect, study.out)
     return dg.MaterializeResult(metadata={"files": [p.name for p in paths],
                                           "path": dg.MetadataValue.path(str(paths[0]))})

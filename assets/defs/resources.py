@@ -1,7 +1,7 @@
 """Resources, declared once and built from one ``Settings``: the warehouse connection, the
-study settings and the pseudonym key. ``assets.definitions.build_defs(settings)`` hands them to
-the Definitions; assets get them injected and none opens its own connection or reads the
-environment."""
+study settings, the pseudonym key and the run's one headless browser for table PNGs.
+``assets.definitions.build_defs(settings)`` hands them to the Definitions; assets get them
+injected and none opens its own connection or reads the environment."""
 
 from __future__ import annotations
 
@@ -13,9 +13,18 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
-from ips_eval.config import DEMO_PSEUDONYM_KEY, Settings
+from ips_eval.config import (
+    DEFAULT_LABEL_LANGUAGE,
+    DEMO_PSEUDONYM_KEY,
+    Settings,
+    parse_label_language,
+    study_key,
+)
+from ips_eval.publish.tables.browser import PngWriter, SharedPngSession
 from ips_eval.warehouse import connect
+from schemas.codebook import Lang
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -33,13 +42,15 @@ class Warehouse(dg.ConfigurableResource):
 
 
 class Study(dg.ConfigurableResource):
-    """Where the deliveries are, where outputs land, the cut-offs, and the ``ips-eval run``
-    the outputs belong to (empty for a run started from the UI: its Dagster run id is used)."""
+    """Where the deliveries are, where outputs land, the cut-offs, the language of the
+    Stata/SPSS labels, and the ``ips-eval run`` the outputs belong to (empty for a run started
+    from the UI: its Dagster run id is used)."""
 
     deliveries_dir: str
     out_dir: str
     cutoff_pilot: str  # ISO dates: Dagster config holds plain values
     cutoff_rrp: str
+    label_language: str = DEFAULT_LABEL_LANGUAGE  # fi, sv or en
     run_id: str = ""
 
     @property
@@ -49,6 +60,11 @@ class Study(dg.ConfigurableResource):
     @property
     def out(self) -> Path:
         return Path(self.out_dir)
+
+    @property
+    def label_lang(self) -> Lang:
+        """The Stata/SPSS label language, checked (a typo in run config fails here, named)."""
+        return parse_label_language(self.label_language)
 
     @property
     def cutoffs(self) -> dict[str, date]:
@@ -66,21 +82,40 @@ class Study(dg.ConfigurableResource):
 class Pseudonymiser:
     """The HMAC key for pids. A plain object handed in as a resource (assets take it as
     ``dg.ResourceParam[Pseudonymiser]``), not Dagster config: the key never shows in the
-    Dagster UI, its run config or a repr. The embedded default's demo key is used, and said to
-    be used, when no key is set."""
+    Dagster UI, its run config or a repr. Without a key (``secret`` None) only the built-in
+    synthetic study may run, with the public demo key (said to be used); any other delivery
+    folder is refused (``ips_eval.config.KeyRefused``) before a row is read."""
 
-    secret: str = DEMO_PSEUDONYM_KEY
+    secret: str | None = None  # None: not given (the demo key, for the synthetic study only)
 
     def __repr__(self) -> str:
         return "Pseudonymiser(<key hidden>)"
 
-    @property
-    def key(self) -> bytes:
-        return self.secret.encode("utf-8")
+    def key_for(self, deliveries: Path) -> bytes:
+        return study_key(deliveries, self.secret).encode("utf-8")
 
-    @property
-    def uses_demo_key(self) -> bool:
-        return self.secret == DEMO_PSEUDONYM_KEY
+    def uses_demo_key_for(self, deliveries: Path) -> bool:
+        return study_key(deliveries, self.secret) == DEMO_PSEUDONYM_KEY
+
+
+class TablePngs(dg.ConfigurableResource):
+    """One headless browser for every table PNG of a run: started by the first table that
+    needs it, closed when the run ends (``teardown_after_execution``)."""
+
+    _session: SharedPngSession | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._session = SharedPngSession()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._session is not None:
+            self._session.close()
+
+    def writer(self) -> PngWriter | None:
+        """The run's PNG writer, or None when no browser is installed."""
+        if self._session is None:  # used outside a run: a session of its own
+            self._session = SharedPngSession()
+        return self._session.writer()
 
 
 def resources_for(settings: Settings, run_id: str = "") -> dict[str, object]:
@@ -94,7 +129,9 @@ def resources_for(settings: Settings, run_id: str = "") -> dict[str, object]:
             out_dir=str(settings.out_dir),
             cutoff_pilot=settings.cutoffs["pilot"].isoformat(),
             cutoff_rrp=settings.cutoffs["rrp"].isoformat(),
+            label_language=settings.label_language,
             run_id=run_id,
         ),
         "pseudonymiser": Pseudonymiser(settings.pseudonym_key),
+        "table_pngs": TablePngs(),
     }

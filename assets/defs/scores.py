@@ -9,12 +9,14 @@ import dagster as dg
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
-from ips_eval.publish.figures.scores import write_scores_by_wave
-from ips_eval.scores.attrition import attrition
+from ips_eval.publish.figures.common import write_figure_languages
+from ips_eval.publish.figures.scores import plot_scores_by_wave
+from ips_eval.scores.attrition import attrition, change_ipw
 from ips_eval.scores.change import build_score_panel, change_scores, reliability
 from ips_eval.scores.derive import (
     build_scores,
     export_analysis_dataset,
+    score_means,
     score_range_violations,
     score_summary,
 )
@@ -44,7 +46,7 @@ def analysis_scores(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     instrument), scored by the rules in schemas/instruments.py."""
     with warehouse.connect() as con:
         counts = build_scores(con, study.cutoffs)
-        paths = export_analysis_dataset(con, "scores", study.out)
+        paths = export_analysis_dataset(con, "scores", study.out, study.label_lang)
         summary = score_summary(con)
     return dg.MaterializeResult(metadata={
         **counts, "files": [p.name for p in paths], "n_mean_by_wave": md(summary, 40)})
@@ -118,6 +120,16 @@ def results_attrition(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
                        ["followup_wave", "cohort", "variable", "level"])
 
 
+@dg.asset(key=keys.results("change_ipw"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[analysis_score_panel, results_attrition])
+def results_change_ipw(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Attrition sensitivity: complete-case beside inverse-probability-of-response weighted
+    mean change at 6 and 12 months (weights from baseline covariates)."""
+    with warehouse.connect() as con:
+        return result(con, study, "change_ipw", change_ipw(con),
+                      ["followup_wave", "instrument", "cohort", "method"])
+
+
 @dg.asset(key=keys.results("situation"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[analysis_scores])
 def results_situation(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
@@ -145,10 +157,21 @@ def results_employer_survey(warehouse: Warehouse, study: Study) -> dg.Materializ
         return result(con, study, "employer_survey", summary, ["cohort", "item", "category"])
 
 
-@dg.asset(key=keys.figure("scores_by_wave"), group_name=GROUP, kinds={"matplotlib"},
+@dg.asset(key=keys.results("score_means"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[analysis_scores])
+def results_score_means(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """n, mean, SD and 95 % CI of each instrument's scores per cohort and wave."""
+    with warehouse.connect() as con:
+        return result(con, study, "score_means", score_means(con),
+                      ["instrument", "cohort", "wave"])
+
+
+@dg.asset(key=keys.figure("scores_by_wave"), group_name=GROUP, kinds={"matplotlib"},
+          deps=[results_score_means])
 def figure_scores_by_wave(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Mean scores by wave with 95 % CIs, by cohort, one panel per instrument."""
     with warehouse.connect() as con:
-        paths = write_scores_by_wave(con, study.out)
-    return dg.MaterializeResult(metadata={"files": [str(p) for p in paths]})
+        means = con.sql("FROM results.score_means").pl()
+    paths = write_figure_languages(lambda lang: plot_scores_by_wave(means, lang), study.out,
+                                   "scores_by_wave")
+    return dg.MaterializeResult(metadata={"files": [p.name for p in paths]})

@@ -22,7 +22,9 @@ PH test (Grambsch & Therneau, Schoenfeld residuals against rank-transformed time
 p (``ph_test_p``) and each column's p (``ph_test_p_term``) are the exact score test of survival
 3.x ``cox.zph(fit, transform = "rank", terms = FALSE)`` — the score for adding x·g(t) to the
 model at the fitted β, against the full information matrix under Efron's ties, g the rank of the
-time among all observations — implemented in ``cox_zph`` and checked against R. lifelines'
+time among all observations — implemented in ``cox_zph`` and checked against R. ``ph_test_p_km``
+is the same global test with R's default ``transform = "km"`` (g = 1 − the KM of all
+observations just before t), shown beside it. lifelines'
 ``proportional_hazard_test`` (the pre-3.0 approximation, per term only, no global test) is kept
 beside it as ``ph_test_p_term_lifelines``; the two differ slightly.
 """
@@ -121,9 +123,10 @@ def cox_tenure(tenure: pl.DataFrame, param: str,
                                    data["event"].to_numpy(dtype=int), coef, variance, clients)
     se = np.sqrt(np.diag(variance))
     z = norm.ppf(0.975)
-    zph_global, zph_terms = cox_zph(data[terms].to_numpy(dtype=float),
-                                    data["time_days"].to_numpy(dtype=float),
-                                    data["event"].to_numpy(dtype=int), coef)
+    zph_args = (data[terms].to_numpy(dtype=float), data["time_days"].to_numpy(dtype=float),
+                data["event"].to_numpy(dtype=int), coef)
+    zph_global, zph_terms = cox_zph(*zph_args)
+    zph_km, _ = cox_zph(*zph_args, transform="km")
     return pl.DataFrame({
         "param": param,
         "term": terms,
@@ -135,6 +138,7 @@ def cox_tenure(tenure: pl.DataFrame, param: str,
         "n": len(data),
         "events": int(data["event"].sum()),
         "ph_test_p": zph_global,
+        "ph_test_p_km": zph_km,
         "se": se,
         "variance": "robust_clustered_by_client" if clustered else "model",
         "ph_test_p_term": zph_terms,
@@ -180,17 +184,16 @@ def robust_variance(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np
     return summed.T @ summed
 
 
-def cox_zph(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np.ndarray
-            ) -> tuple[float, np.ndarray]:
+def cox_zph(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np.ndarray,
+            transform: str = "rank") -> tuple[float, np.ndarray]:
     """(global p, per-column p) of the proportional-hazards score test as survival 3.x's
-    ``cox.zph(fit, transform = "rank", terms = FALSE)``: with g = rank(time) over all
-    observations (average ties), the score of the model with covariates [x, x·g(t)] at (β, 0)
+    ``cox.zph(fit, transform = transform, terms = FALSE)``: with g = rank(time) over all
+    observations (average ties; ``"rank"``) or g = 1 − S(t−), S the Kaplan–Meier of all
+    observations (``"km"``), the score of the model with covariates [x, x·g(t)] at (β, 0)
     and its information under Efron's ties; statistic u' I⁻¹ u, chi-squared on p df (global)
     or on 1 df with [all of β, one γ_j] (per column)."""
-    from scipy.stats import rankdata
-
     p = x.shape[1]
-    rank = dict(zip(time, rankdata(time), strict=True))
+    g_of = dict(zip(time, _time_transform(time, event, transform), strict=True))
     risk_score = np.exp(x @ beta)
     score = np.zeros(2 * p)
     info = np.zeros((2 * p, 2 * p))
@@ -209,7 +212,7 @@ def cox_zph(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np.ndarray
             mean = a1 / a0
             u = u - mean
             v += a2 / a0 - np.outer(mean, mean)
-        g = rank[t]
+        g = g_of[t]
         score[:p] += u
         score[p:] += g * u
         info[:p, :p] += v
@@ -223,6 +226,22 @@ def cox_zph(x: np.ndarray, time: np.ndarray, event: np.ndarray, beta: np.ndarray
         part = score[idx]
         per_column.append(float(part @ np.linalg.solve(info[np.ix_(idx, idx)], part)))
     return float(chi2.sf(statistic, p)), chi2.sf(np.array(per_column), 1)
+
+
+def _time_transform(time: np.ndarray, event: np.ndarray, transform: str) -> np.ndarray:
+    """cox.zph's g(t) per observation: ``rank`` or ``km`` (R's left-continuous 1 − KM)."""
+    from scipy.stats import rankdata
+
+    if transform == "rank":
+        return rankdata(time)
+    if transform != "km":
+        raise ValueError(f"unknown transform {transform!r}")
+    times, inverse = np.unique(time, return_inverse=True)
+    leaving = np.bincount(inverse, minlength=times.size)
+    at_risk = time.size - np.concatenate([[0], np.cumsum(leaving)[:-1]])
+    deaths = np.bincount(inverse, weights=(event == 1), minlength=times.size)
+    before = np.concatenate([[1.0], np.cumprod(1.0 - deaths / at_risk)[:-1]])
+    return 1.0 - before[inverse]
 
 
 def logit_job_within_12_months(ttfj: pl.DataFrame,

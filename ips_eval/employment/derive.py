@@ -87,8 +87,17 @@ def attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def quarterly(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The quarterly employment rate by region (and all) (sql/quarterly.sql)."""
+    """The quarterly employment rate by region (and all) (sql/quarterly.sql over
+    analysis.client_quarters, rebuilt here)."""
+    run_sql(con, "client_quarters")
     return table_frame(con, _sql("quarterly"))
+
+
+def quarterly_by_team(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The quarterly employment rate by team (sql/quarterly_team.sql over
+    analysis.client_quarters, rebuilt here)."""
+    run_sql(con, "client_quarters")
+    return table_frame(con, _sql("quarterly_team"))
 
 
 def _sql(name: str) -> str:
@@ -104,15 +113,15 @@ def tte_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def tenure_model_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The TENURE1 and TENURE rows with the Cox covariates: the client's (cohort, age, sex,
-    dx_group, work_history) and the job's (hours_week, pay_subsidy)."""
+    """The TENURE1_REG, TENURE1 and TENURE rows with the Cox covariates: the client's (cohort,
+    age, sex, dx_group, work_history) and the job's (hours_week, pay_subsidy)."""
     return table_frame(con, """
         SELECT t.param, t.client_id, t.job_no, t.time_days, t.event,
                c.cohort, c.age, c.sex, c.dx_group, c.work_history, j.hours_week, j.pay_subsidy
         FROM analysis.tte AS t
         JOIN analysis.clients AS c USING (client_id)
         JOIN analysis.jobs AS j USING (client_id, job_no)
-        WHERE t.param IN ('TENURE1', 'TENURE')
+        WHERE t.param IN ('TENURE1_REG', 'TENURE1', 'TENURE')
         ORDER BY t.param, t.client_id, t.job_no""")
 
 

@@ -1,6 +1,7 @@
 """Survival results from analysis.tte: Kaplan–Meier and Aalen–Johansen estimates at 6 and 12
-months (km.csv), medians and restricted mean survival (rmst.csv), and the follow-up-aware
-comparison of the cohorts' employment (employment_comparison.csv). The estimators are the exact
+months (km.csv) and every curve in full (survival_curves.csv), medians and restricted mean
+survival (rmst.csv), and the follow-up-aware comparison of the cohorts' employment
+(employment_comparison.csv). The estimators are the exact
 ones of ``ips_eval.employment.survival``; this module only groups the rows and lays out tidy tables.
 
 What ``estimate`` means, per ``method`` (column ``estimand`` says it too):
@@ -25,6 +26,7 @@ from ips_eval.employment.survival import (
     aalen_johansen,
     estimate_at,
     kaplan_meier,
+    loglog_ci,
     median_time,
     restricted_mean,
 )
@@ -80,6 +82,38 @@ KM_SCHEMA = {"param": pl.String, "group_var": pl.String, "group": pl.String,
              "time_days": pl.Float64, "n_at_risk": pl.Int64, "n_events": pl.Int64,
              "estimate": pl.Float64, "ci_lower": pl.Float64, "ci_upper": pl.Float64,
              "method": pl.String, "estimand": pl.String, "se": pl.Float64, "n": pl.Int64}
+
+
+def survival_curves(tte: pl.DataFrame) -> pl.DataFrame:
+    """survival_curves.csv: every curve of km.csv in full — per param × group × method one row
+    per distinct observed time (event or censoring), with the persons at risk and the events at
+    that time, the estimate just after it and its log-log 95 % CI. The survival figures draw
+    these rows (they read results only); the numbers at risk at any time t are the ``n_at_risk``
+    of the first row with ``time_days`` ≥ t (0 past the last row)."""
+    records = []
+    for param in sorted(tte["param"].unique().to_list()):
+        for group_var, group, rows in groups(tte.filter(pl.col("param") == param)):
+            for method, estimand, curve, complement in _curves(rows, param):
+                for j, t in enumerate(curve.time):
+                    estimate, se = float(curve.estimate[j]), float(curve.se[j])
+                    lower, upper = loglog_ci(estimate, se)
+                    if complement:
+                        estimate, lower, upper = 1 - estimate, 1 - upper, 1 - lower
+                    records.append({
+                        "param": param, "method": method, "estimand": estimand,
+                        "group_var": group_var, "group": group, "time_days": float(t),
+                        "n_at_risk": int(curve.n_at_risk[j]), "n_events": int(curve.n_event[j]),
+                        "n_events_any": int(curve.n_event_any[j]),
+                        "estimate": _f(estimate), "se": _f(se), "ci_lower": _f(lower),
+                        "ci_upper": _f(upper), "n": curve.n})
+    return pl.DataFrame(records, schema=CURVE_SCHEMA)
+
+
+CURVE_SCHEMA = {"param": pl.String, "method": pl.String, "estimand": pl.String,
+                "group_var": pl.String, "group": pl.String, "time_days": pl.Float64,
+                "n_at_risk": pl.Int64, "n_events": pl.Int64, "n_events_any": pl.Int64,
+                "estimate": pl.Float64, "se": pl.Float64, "ci_lower": pl.Float64,
+                "ci_upper": pl.Float64, "n": pl.Int64}
 
 
 def rmst_table(tte: pl.DataFrame) -> pl.DataFrame:

@@ -27,7 +27,8 @@ import polars as pl
 from ips_eval.ingest import identity
 from ips_eval.ingest.raw import identity_parts, raw_table
 from ips_eval.ingest.readers import quote_ident
-from schemas.codebook import EARLIEST_DATE, Column, Source
+from ips_eval.outputs import FORMULA_START, PLAIN_NUMBERS
+from schemas.codebook import EARLIEST_DATE, REGISTER_EARLIEST_DATE, Column, Source
 from schemas.rules import rule
 from schemas.validation import checked_columns, value_failures
 
@@ -49,6 +50,8 @@ def _typed_expr(col: Column) -> str:
     if col.identity:
         return f"{quote_ident(col.raw + '_pid')}"
     expr = f"{PARSE[col.dtype]}({quote_ident(col.raw)})"
+    if col.max_chars is not None:  # never stage more than the codebook allows (issue 16)
+        expr = f"CASE WHEN length({expr}) <= {int(col.max_chars)} THEN {expr} END"
     if col.missing_codes:
         codes = ", ".join(str(int(c)) for c in col.missing_codes)  # codebook constants
         expr = f"CASE WHEN {expr} IN ({codes}) THEN NULL ELSE {expr} END"
@@ -110,7 +113,8 @@ def collect_defects(con: duckdb.DuckDBPyConnection, src: Source, empty: bool = F
         value = f"CAST({quote_ident(col.name)} AS VARCHAR)"
         add(f"SELECT _rid, $col, 'row', $rule, {value}, $msg FROM _typed t "
             f"WHERE NOT _unparseable AND ({r.broken_when})", col=col.raw, rule=r.rule,
-            msg=rule(r.rule).en, earliest_date=EARLIEST_DATE)
+            msg=rule(r.rule).en, earliest_date=EARLIEST_DATE,
+            register_earliest_date=REGISTER_EARLIEST_DATE)
     for c in src.columns:
         if c.required_with:
             # the row keeps its data: the value is already missing, the defect is recorded
@@ -187,6 +191,16 @@ def _parse_defects(add, c: Column) -> None:
             msg=f"key column {c.raw} is empty")
     # a value masked because a HETU stood there was not delivered as such: that rule only
     empty = f"({empty} OR list_contains(r._hetu_in, {_lit(c.raw)}))"
+    if c.max_chars is not None:
+        # a spreadsheet formula says more about the value than its length does
+        rule_sql = ("'key_malformed'" if c.key else
+                    f"CASE WHEN {_formula_like(f'r.{raw}')} THEN 'formula_like_value' "
+                    "ELSE 'value_too_long' END")
+        add(f"SELECT r._rid, $col, $level, {rule_sql}, r.{raw}, $msg FROM _raw r "
+            f"WHERE NOT r._unparseable AND NOT {empty} AND length(trim(r.{raw})) > $max",
+            col=c.raw, level="row" if c.key else "field", max=c.max_chars,
+            formula=FORMULA_START, plain=PLAIN_NUMBERS,
+            msg=f"{c.raw}: longer than the {c.max_chars} characters the codebook allows")
     if c.dtype == "str":
         return
     level, rule_id = ("row", "key_malformed") if c.key else ("field", "invalid_value")
@@ -194,6 +208,11 @@ def _parse_defects(add, c: Column) -> None:
         f"WHERE NOT r._unparseable AND NOT {empty} AND {PARSE[c.dtype]}(r.{raw}) IS NULL",
         col=c.raw, level=level, rule=rule_id,
         msg=f"{c.raw}: not a valid {_TYPE_WORDS[c.dtype]}")
+
+
+def _formula_like(expr: str) -> str:
+    """SQL: the value would run as a spreadsheet formula (parameters $formula, $plain)."""
+    return f"(regexp_matches({expr}, $formula) AND NOT regexp_matches({expr}, $plain))"
 
 
 _TYPE_WORDS = {"int": "whole number", "float": "number", "date": "date (d.m.yyyy)",
@@ -229,10 +248,16 @@ def _value_defects(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     try:
         raw_value = "CASE f.raw_column " + " ".join(
             f"WHEN {_lit(c.raw)} THEN r.{quote_ident(c.raw)}" for c in cols) + " END"
+        # a field that fails its pattern because it is a spreadsheet formula gets its own rule
+        # (the outputs defuse formulas anyway; this says where one came in)
+        rule_of = (f"CASE WHEN f.rule = 'invalid_value' AND {_formula_like(raw_value)} THEN "
+                   "'formula_like_value' ELSE f.rule END")
         con.execute(
-            f"INSERT INTO _defects SELECT f._rid, f.raw_column, f.level, f.rule, "
-            f"{raw_value}, f.raw_column || ': ' || CASE f.rule WHEN 'invalid_value' THEN "
+            f"INSERT INTO _defects SELECT f._rid, f.raw_column, f.level, {rule_of}, "
+            f"{raw_value}, f.raw_column || ': ' || CASE {rule_of} WHEN 'formula_like_value' "
+            "THEN 'a spreadsheet formula where a code belongs' WHEN 'invalid_value' THEN "
             "'does not match the expected form' ELSE 'outside the allowed range or codes' END "
-            "FROM _value_failures f JOIN _raw r ON r._rid = f._rid")
+            "FROM _value_failures f JOIN _raw r ON r._rid = f._rid",
+            {"formula": FORMULA_START, "plain": PLAIN_NUMBERS})
     finally:
         con.unregister("_value_failures")

@@ -4,22 +4,42 @@ contract/DELIVERIES.md: each source has its own folder; every file in it is one 
 ``<YYYY-MM-DD>_<region or register>.<ext>``. A file's identity is its content hash (SHA-256):
 the same bytes under any name are the same delivery and are loaded once; changed bytes under the
 same name are a new version of that delivery.
+
+No file hides and none comes from outside (issue 16): everything found under a source's folder
+is listed and recorded, and what cannot be a delivery is rejected whole before it is read, with
+its reason (``DeliveryFile.problem``):
+- a file in a subfolder (``asiakkaat/extra/x.csv``): deliveries lie directly in the folder;
+- a symbolic link that leads out of the delivery folder (or nowhere) is never followed; one
+  that stays inside is read as the file it points to;
+- anything that is not a regular file (a FIFO would block the run, a device never ends);
+- a name that is not ``<YYYY-MM-DD>_<issuer>[_<more>].<ext>`` with the issuer exactly a region
+  code (in the register folders: the register, ``kela`` / ``tulorekisteri``):
+  ``2023-07-05_HEL_korjattu.csv`` is a delivery, ``2024-06-11_hus_korjattu.csv`` is not.
+Hidden files and Excel's lock files (``~$x.xlsx``) are recorded too (rejected by name).
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import shutil
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from schemas.codebook import Source
+from ips_eval.ingest.limits import cut
+from schemas.codebook import REGIONS, Source
 
 _CHUNK = 1 << 20
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_")
+# date _ issuer [_ anything, e.g. "korjattu" for a correction] . extension
+_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_([^_]+?)(_[^/]*)?\.([A-Za-z0-9]+)$")
+# the file-level rules of discovery (schemas/rules.py)
+NAME_INVALID, NESTED, SYMLINK, UNREADABLE = ("file_name_invalid", "file_nested",
+                                             "file_symlink", "file_unreadable")
 # Control bytes other than tab / CR / LF / form feed do not occur in a text delivery; a file
 # with many of them (or any NUL) is binary or garbage, whatever its extension says.
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -35,24 +55,86 @@ class DeliveryFile:
     size_bytes: int
     utf8: bool  # decodes as UTF-8 (with or without BOM)
     looks_binary: bool
+    problem: tuple[str, str] | None = None  # (rule, message): rejected before it is read
+    # bytes of the longest line that crosses a megabyte boundary (lines within one are shorter
+    # than the row limit anyway): exact wherever it matters, for the row limit
+    longest_line: int = 0
 
     @property
     def extension(self) -> str:
         return self.path.suffix.lower()
 
 
-def _is_delivery(path: Path) -> bool:
-    # hidden files and Excel's lock files (~$name.xlsx) are not deliveries
-    return path.is_file() and not path.name.startswith((".", "~$"))
-
-
 def discover(deliveries_dir: Path, src: Source) -> list[DeliveryFile]:
-    """Every file in the source's folder, oldest delivery first (then by name)."""
-    folder = deliveries_dir / src.name
+    """Every file under the source's folder, oldest delivery first (then by name); the ones
+    that cannot be deliveries carry their ``problem`` and are never opened."""
+    folder = Path(deliveries_dir) / src.name
     if not folder.is_dir():
         return []
-    files = [inspect(deliveries_dir, src, p) for p in sorted(folder.iterdir()) if _is_delivery(p)]
-    return sorted(files, key=lambda f: (f.delivery_date or date.min, f.file))
+    root = Path(deliveries_dir).resolve()
+    if not folder.resolve().is_relative_to(root):
+        # the source's folder itself (or rekisterit/) is a link out: nothing in it is read
+        return [unread(src, folder, Path(src.name).as_posix(), SYMLINK, "the source's folder "
+                       "is a symbolic link out of the delivery folder; not followed")]
+    found = []
+    for top, dirs, names in os.walk(folder, followlinks=False):
+        nested = Path(top) != folder
+        for name in sorted(names) + sorted(d for d in dirs if (Path(top) / d).is_symlink()):
+            found.append(_examine(Path(deliveries_dir), root, src, Path(top) / name, nested))
+        dirs[:] = sorted(d for d in dirs if not (Path(top) / d).is_symlink())
+    return sorted(found, key=lambda f: (f.delivery_date or date.min, f.file))
+
+
+def _examine(deliveries_dir: Path, root: Path, src: Source, path: Path,
+             nested: bool) -> DeliveryFile:
+    relative = path.relative_to(deliveries_dir).as_posix()
+    if path.is_symlink():
+        target = path.resolve()
+        inside = target.is_relative_to(root) and target.is_file()
+        if nested or not inside:
+            where = "inside the delivery folder" if inside else (
+                "out of the delivery folder" if target.exists() else "to nothing")
+            return unread(src, path, relative, SYMLINK, f"a symbolic link that leads {where}; "
+                          "links are not followed: put the file itself in the folder")
+    mode = path.stat().st_mode if path.exists() else 0
+    if not stat.S_ISREG(mode):
+        return unread(src, path, relative, UNREADABLE, "not a regular file (a folder link, "
+                      "pipe or device); not read")
+    if nested:
+        return unread(src, path, relative, NESTED, "in a subfolder of "
+                      f"{src.name}/: deliveries lie directly in the source's folder, "
+                      "move the file there (or out of the delivery folder)")
+    problem = name_problem(src, path.name)
+    f = inspect(deliveries_dir, src, path)
+    return f if problem is None else _with_problem(f, NAME_INVALID, problem)
+
+
+def name_problem(src: Source, name: str) -> str | None:
+    """Why a file name is not ``<YYYY-MM-DD>_<issuer>.<ext>`` for this source, or None."""
+    expected = ((src.name.split("/")[-1],) if src.register else REGIONS)
+    issuer_shape = expected[0] if src.register else "<region code>"
+    shape = f"the file name must be YYYY-MM-DD_{issuer_shape}[_…].<ext>"
+    match = _NAME.match(name)
+    if match is None or delivery_date_of(name) is None:
+        return shape + " (a valid delivery date first)"
+    issuer = match.group(2)
+    if issuer not in expected:
+        what = "the register" if src.register else "a region code"
+        return f"{shape}: {cut(issuer, 40)!r} is not {what}"
+    return None
+
+
+def unread(src: Source, path: Path, relative: str, rule: str, message: str) -> DeliveryFile:
+    """A file rejected without opening it. Its identity is its place, not its content (which is
+    never read): a stable pseudo-hash that no content can have."""
+    digest = "unread:" + hashlib.sha256(relative.encode("utf-8", "surrogateescape")).hexdigest()
+    return DeliveryFile(source=src, path=path, file=relative,
+                        delivery_date=delivery_date_of(path.name), content_hash=digest,
+                        size_bytes=0, utf8=False, looks_binary=False, problem=(rule, message))
+
+
+def _with_problem(f: DeliveryFile, rule: str, message: str) -> DeliveryFile:
+    return replace(f, problem=(rule, message))
 
 
 def delivery_date_of(name: str) -> date | None:
@@ -70,10 +152,19 @@ def inspect(deliveries_dir: Path, src: Source, path: Path) -> DeliveryFile:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8, size, control, sample = True, 0, 0, 0
+    run = longest = 0  # the open line's bytes so far; the longest line seen
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
+            # a line wholly inside a chunk is shorter than the chunk (≤ the row limit): only a
+            # line that crosses chunks can be longer, so two searches per megabyte suffice
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+            else:
+                longest = max(longest, run + first)
+                run = len(chunk) - chunk.rfind(b"\n") - 1
             if sample < _CHUNK:  # the first megabyte tells binary from text
                 control += sum(chunk[:_CHUNK].count(b) for b in _CONTROL)
                 sample += min(len(chunk), _CHUNK)
@@ -91,7 +182,7 @@ def inspect(deliveries_dir: Path, src: Source, path: Path) -> DeliveryFile:
     return DeliveryFile(
         source=src, path=path.resolve(), file=path.relative_to(deliveries_dir).as_posix(),
         delivery_date=delivery_date_of(path.name), content_hash=digest.hexdigest(),
-        size_bytes=size, utf8=utf8, looks_binary=binary,
+        size_bytes=size, utf8=utf8, looks_binary=binary, longest_line=max(longest, run),
     )
 
 

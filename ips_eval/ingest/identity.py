@@ -23,10 +23,13 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+import duckdb
 import pyarrow as pa
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.fi import hetu as stdnum_hetu
 from stdnum.fi import ytunnus as stdnum_ytunnus
+
+from ips_eval.warehouse import run_sql
 
 # A HETU-shaped token: a prefilter only (stdnum decides). \b keeps it from matching inside a
 # hex pseudonym or a longer number; (?i) because stdnum accepts lower-case letters too.
@@ -78,8 +81,10 @@ def is_valid_hetu(value: str) -> bool:
 
 
 def birth_date_and_sex(valid_hetu: str) -> tuple[date, str]:
-    """Birth date from ddmmyy + century sign; sex from the individual number (odd = male)."""
-    h = compact_code(valid_hetu)
+    """Birth date from ddmmyy + century sign; sex from the individual number (odd = male).
+    In stdnum's compact form, which is what it validated: a dash stdnum accepts as '-' (an en
+    dash, say) must read as '-' here too."""
+    h = stdnum_hetu.compact(valid_hetu)
     born = date(_CENTURY[h[6]] + int(h[4:6]), int(h[2:4]), int(h[0:2]))
     return born, "male" if int(h[7:10]) % 2 else "female"
 
@@ -160,3 +165,61 @@ def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
         rows["status"].append(status)
         rows["invalid"].append(invalid)
     return pa.table(rows, schema=YTUNNUS_LOOKUP)
+
+
+# -- the same lookup in SQL, for register extracts ----------------------------------------------
+# stdnum takes 15–40 µs a code in Python: a million distinct codes were most of a register
+# load. sql/identity_macros.sql checks printable-ASCII codes in DuckDB by the same rules (the
+# tests hold it to stdnum over a million generated codes); a value with any other character
+# (a tab, a non-ASCII dash or letter) goes through ``hetu_lookup`` so that stdnum's own
+# clean-up and Python's case and whitespace rules decide it exactly as before.
+_ASCII_PRINTABLE = r"^[ -~]*$"
+# hetu_rule_broken's codes → the status texts (None: valid)
+_RULE_STATUS = (VALID, "malformed (not ddmmyyCnnnX)", HETU_INVALID[InvalidComponent],
+                HETU_INVALID[InvalidChecksum])
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """HMAC-SHA-256's inner and outer key pads (RFC 2104), for ``hmac_sha256_hex`` in SQL."""
+    block = hashlib.sha256().block_size
+    padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+    return bytes(b ^ 0x36 for b in padded), bytes(b ^ 0x5C for b in padded)
+
+
+def create_hetu_lookup(con: duckdb.DuckDBPyConnection, name: str, values_query: str,
+                       key: bytes, with_birth: bool = True) -> None:
+    """Temp table ``name`` holding ``hetu_lookup``'s rows for the distinct non-NULL values that
+    ``values_query`` (one VARCHAR column) gives, computed in DuckDB. Needs the macros of
+    ``sql/identity_macros.sql`` (``register_identity_macros``)."""
+    ipad, opad = hmac_pads(key)
+    params = {"ipad": ipad, "opad": opad, "missing": MISSING, "statuses": list(_RULE_STATUS),
+              "ascii": _ASCII_PRINTABLE} | ({"valid": VALID} if with_birth else {})
+    birth = (", CASE WHEN s.status = $valid THEN hetu_birth_date(s.c) END AS birth_date, "
+             "CASE WHEN s.status = $valid THEN hetu_sex(s.c) END AS sex") if with_birth else ""
+    # the distinct values once (the source is read once), then the two paths over them
+    con.execute("CREATE OR REPLACE TEMP TABLE _hetu_values AS "
+                f"SELECT DISTINCT v AS value FROM ({values_query}) q(v) WHERE v IS NOT NULL")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS "
+        "SELECT s.value, CASE WHEN s.c <> '' THEN hmac_sha256_hex($ipad, $opad, s.c) END AS pid,"
+        f" s.status{birth} FROM ("
+        "  SELECT value, c, CASE WHEN c = '' THEN $missing "
+        "                        ELSE $statuses[hetu_rule_broken(c) + 1] END AS status"
+        "  FROM (SELECT value, upper(replace(value, ' ', '')) AS c FROM _hetu_values"
+        "        WHERE regexp_matches(value, $ascii))) s", params)
+    others = [r[0] for r in con.execute(
+        "SELECT value FROM _hetu_values WHERE NOT regexp_matches(value, $ascii)",
+        {"ascii": _ASCII_PRINTABLE}).fetchall()]
+    con.execute("DROP TABLE _hetu_values")
+    if others:
+        con.register("_hetu_lookup_others", hetu_lookup(others, key, with_birth))
+        try:
+            con.execute(f"INSERT INTO {name} SELECT * FROM _hetu_lookup_others")
+        finally:
+            con.unregister("_hetu_lookup_others")
+
+
+def register_identity_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The SQL HETU check and HMAC (``sql/identity_macros.sql``) on this connection."""
+    run_sql(con, "identity_macros")
+

@@ -61,6 +61,8 @@ def delivery_files(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         outcome = r["outcome"]
         if outcome == "rejected":
             outcome = f"rejected: {r['message']}"
+        elif outcome == "loaded" and r["message"]:
+            outcome = f"loaded ({r['message']})"
         elif outcome == "already_loaded":
             outcome = "already loaded" + (f" ({r['message']})" if r["message"] else "")
         entries.append({

@@ -14,8 +14,11 @@ and stated here):
   within a file once duplicates and conflicts are out. A key missing from a later delivery is
   not a deletion (deliveries repeat, they do not withdraw). If the newest version of a key is
   rejected, the newest *valid* version is staged: the defect costs the correction, not the key.
-- A file whose name does not start with a valid ``YYYY-MM-DD_`` date is rejected whole
-  (``file_unreadable``): without a delivery date its rows cannot be versioned.
+- A file whose name is not ``YYYY-MM-DD_<region or register>.<ext>`` is rejected whole
+  (``file_name_invalid``): without a delivery date its rows cannot be versioned, and a name
+  whose issuer is not a region (``2024-06-11_hus_korjattu.csv``) is not a delivery the contract
+  knows. Files in subfolders and links out of the delivery folder are rejected unread
+  (``ips_eval/ingest/files.py``).
 """
 
 from __future__ import annotations
@@ -109,10 +112,10 @@ def _load_one(con: duckdb.DuckDBPyConnection, f: delivery_files.DeliveryFile, ke
               workdir: Path) -> FileOutcome:
     base = dict(source=f.source.name, file=f.file, content_hash=f.content_hash,
                 size_bytes=f.size_bytes, delivery_date=f.delivery_date)
-    if f.delivery_date is None:
-        return FileOutcome(**base, outcome=REJECTED, rule="file_unreadable",
-                           message="the file name must start with the delivery date "
-                                   "(YYYY-MM-DD_<region>.<ext>)")
+    if f.problem is not None:  # found by discovery: never opened
+        rule, message = f.problem
+        log.warning("%s rejected: %s", f.file, message)
+        return FileOutcome(**base, outcome=REJECTED, rule=rule, message=message)
     loaded_as = is_loaded(con, f.content_hash)
     if loaded_as is not None:
         rows = con.execute("SELECT rows_read FROM meta.ingest_files WHERE content_hash = $h",
@@ -136,7 +139,9 @@ def _load_one(con: duckdb.DuckDBPyConnection, f: delivery_files.DeliveryFile, ke
     finally:
         close_delivery(con)
     log.info("%s: %d rows read", f.file, loaded.rows_read)
-    return FileOutcome(**base, outcome=LOADED, rows_read=loaded.rows_read)
+    if loaded.note:  # a person should know which sheet of a workbook was taken
+        log.warning("%s: %s", f.file, loaded.note)
+    return FileOutcome(**base, outcome=LOADED, rows_read=loaded.rows_read, message=loaded.note)
 
 
 def active_files(con: duckdb.DuckDBPyConnection, src: Source) -> list[str]:

@@ -4,7 +4,7 @@
 never re-read; a file already loaded (same hash, under any name) is a no-op. Each row keeps its
 file, delivery date, data row number and file hash, plus ``_row_hash`` (its content, for exact
 duplicates) and every delivered column as text. Identity columns are pseudonymised on the way in
-(``<column>_pid``, ``<column>_status`` and, on the enrolment form, birth date and sex); a valid
+(``<column>_pid``, ``<column>_status``, birth date and sex); a valid
 HETU found in any other column is masked in raw and the column listed in ``_hetu_in``. Columns
 the codebook does not know are kept as a JSON object in ``_extra``. Rows the CSV parser rejected
 are kept as empty rows with ``_unparseable`` so that raw rows = rows read.
@@ -35,7 +35,7 @@ def raw_table(src: Source) -> str:
 def identity_parts(src: Source, col: Column) -> list[tuple[str, str]]:
     """The raw columns an identity column becomes (name, SQL type)."""
     parts = [(f"{col.raw}_pid", "VARCHAR"), (f"{col.raw}_status", "VARCHAR")]
-    if col.identity == "hetu" and not src.register:
+    if col.identity == "hetu":
         parts += [(f"{col.raw}_birth_date", "DATE"), (f"{col.raw}_sex", "VARCHAR")]
     if col.identity == "ytunnus":
         parts.append((f"{col.raw}_invalid", "VARCHAR"))  # a malformed ID as delivered
@@ -72,6 +72,7 @@ class LoadedFile:
     rows_read: int
     unparseable: int
     unknown_columns: tuple[str, ...]
+    note: str | None = None  # how it was read (which sheet), for the run's output
 
 
 def _mask_if_hetu(text: str | None) -> str | None:
@@ -97,8 +98,10 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     src = f.source
     missing = [c.raw for c in src.columns if c.must_exist and c.raw not in opened.columns]
     if missing:
+        found = ", ".join(opened.columns[:20]) + (" …" if len(opened.columns) > 20 else "")
         raise FileRejected("missing_required_column", "required column(s) missing: "
-                           + ", ".join(missing) + f" (found: {', '.join(opened.columns)})",
+                           + ", ".join(missing)
+                           + (f" — {opened.hint}" if opened.hint else f" (found: {found})"),
                            column=", ".join(missing))
     known = {c.raw for c in src.columns}
     unknown = tuple(c for c in opened.columns if c not in known)
@@ -169,7 +172,8 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
             "INSERT INTO meta.ingest_files VALUES ($hash, $source, $file, $delivery_date, "
             "$size, $format, $encoding, $rows, $columns, $unknown)",
             {"hash": f.content_hash, "source": src.name, "file": f.file,
-             "delivery_date": f.delivery_date, "size": f.size_bytes, "format": opened.format,
+             "delivery_date": f.delivery_date, "size": f.size_bytes,
+             "format": opened.format + (f" ({opened.note})" if opened.note else ""),
              "encoding": opened.encoding, "rows": rows, "columns": opened.columns,
              "unknown": list(unknown)})
         con.execute("COMMIT")
@@ -178,11 +182,9 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
         raise
     finally:
         con.execute("SET preserve_insertion_order = false")
-        for c in present:
-            if c.identity:
-                con.unregister(f"_lk_{c.raw}")
-        del lookups
-    return LoadedFile(rows, len(opened.unparseable_rows), unknown)
+        for name in lookups:
+            con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+    return LoadedFile(rows, len(opened.unparseable_rows), unknown, opened.note)
 
 
 def _masked(q: str) -> str:
@@ -196,18 +198,28 @@ def _literal(text: str) -> str:
 
 
 def _identity_lookups(con: duckdb.DuckDBPyConnection, src: Source, present: list[Column],
-                      key: bytes) -> dict:
-    """Pseudonyms for the distinct values of each identity column, computed once per value and
-    registered as Arrow views ``_lk_<column>`` for the INSERT's join (never stored)."""
-    idents = [c for c in present if c.identity]
-    if not idents:
-        return {}
-    aggs = ", ".join(f"list(DISTINCT {quote_ident(c.raw)})" for c in idents)
-    distinct = con.execute(f"SELECT {aggs} FROM {SRC_VIEW}").fetchall()[0]
-    lookups = {}
-    for c, values in zip(idents, distinct, strict=True):
-        table = (identity.hetu_lookup(values or [], key, with_birth=not src.register)
-                 if c.identity == "hetu" else identity.ytunnus_lookup(values or [], key))
-        con.register(f"_lk_{c.raw}", table)
-        lookups[c.raw] = table
-    return lookups
+                      key: bytes) -> list[str]:
+    """Pseudonyms for the distinct values of each identity column, computed once per value in
+    temp tables ``_lk_<column>`` for the INSERT's join, dropped after it (temp tables live in
+    the connection, never in the warehouse file). Returns their names.
+
+    HETUs are checked and pseudonymised in DuckDB (``identity.create_hetu_lookup``: a register
+    extract has a million distinct codes); business IDs — a few thousand payers — by stdnum."""
+    identity.register_identity_macros(con)
+    names = []
+    for c in (c for c in present if c.identity):
+        name = f"_lk_{c.raw}"
+        names.append(name)
+        values = f"SELECT {quote_ident(c.raw)} FROM {SRC_VIEW}"
+        if c.identity == "hetu":
+            identity.create_hetu_lookup(con, quote_ident(name), values, key)
+            continue
+        distinct = [r[0] for r in con.execute(f"SELECT DISTINCT v FROM ({values}) q(v)")
+                    .fetchall()]
+        con.register("_lk_arrow", identity.ytunnus_lookup(distinct, key))
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS "
+                        "SELECT * FROM _lk_arrow")
+        finally:
+            con.unregister("_lk_arrow")
+    return names

@@ -6,8 +6,17 @@ in normal form (lower case, stray spaces and BOM removed).
   A file that is not valid UTF-8 is transcoded from Windows-1252 first (DuckDB's encodings
   extension cannot be downloaded here). Rows the parser rejects (a truncated last line, a row
   with too many or too few fields, an unterminated quote) are reported by data row number.
-- xlsx: fastexcel (first sheet, every cell as text; real Excel dates come as ISO text).
-- SPSS .sav: pyreadstat (numbers that are whole become integers as text; dates ISO text).
+- xlsx: fastexcel (every cell as text; real Excel dates come as ISO text). The sheet read is
+  the one named after the source (``asiakkaat``), else the only sheet with data; several
+  sheets with data and none so named is a file defect that names them. Before anything is
+  inflated the zip directory's sizes are checked (``limits.py``): a decompression bomb is
+  rejected in milliseconds.
+- SPSS .sav: pyreadstat (numbers that are whole become integers as text; dates ISO text), its
+  size checked from the header first.
+
+Every reader caps what it keeps (``limits.py``): a cell longer than ``MAX_CELL_CHARS`` is cut in
+raw and marked with its length (the codebook's length rules then reject it), a line longer
+than ``MAX_ROW_BYTES`` or a header of more than ``MAX_COLUMNS`` columns rejects the file.
 
 Parsing text into numbers and dates (decimal comma, thousand spaces, ``d.m.yyyy``) happens later
 in SQL, per the codebook's types, so that every format goes through the same rules.
@@ -23,8 +32,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ips_eval.ingest import limits
 from ips_eval.ingest.files import DeliveryFile, transcode_to_utf8
 from ips_eval.ingest.identity import mask_hetus
+from schemas.codebook import Source
 
 SRC_VIEW = "_src"
 
@@ -39,6 +50,7 @@ class FileRejected(Exception):
         # (a Rust backtrace, the absolute path) that says nothing more to a researcher
         message = next((line.strip() for line in message.splitlines() if line.strip()),
                        "the file cannot be read")
+        message = limits.cut(message, limits.MESSAGE_CHARS)  # a parser may quote a whole line
         super().__init__(message)
         self.rule, self.message, self.column = rule, message, column
 
@@ -49,12 +61,14 @@ class OpenedDelivery:
     unparseable_rows: list[int] = field(default_factory=list)  # data rows the parser rejected
     encoding: str = "utf-8"
     format: str = "csv"
+    note: str | None = None  # what a person should know about how it was read (the sheet)
+    hint: str | None = None  # why required columns may seem missing (a wrong delimiter)
 
 
 def normalise_name(name: str, position: int) -> str:
     """Column names are case-insensitive and may carry stray spaces (contract)."""
     clean = re.sub(r"\s+", " ", name.replace("\ufeff", "").replace("\xa0", " ")).strip().lower()
-    return clean or f"_column_{position + 1}"
+    return limits.cut(clean, limits.MAX_NAME_CHARS) or f"_column_{position + 1}"
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -78,25 +92,60 @@ def open_delivery(con: duckdb.DuckDBPyConnection, f: DeliveryFile,
     if f.extension not in f.source.extensions:
         raise FileRejected("file_unreadable", f"unsupported file type {f.extension or '(none)'}"
                            f" for {f.source.name} (expected {', '.join(f.source.extensions)})")
+    if f.longest_line > limits.MAX_ROW_BYTES and f.extension == ".csv":
+        raise FileRejected("file_too_large", f"a line of {f.longest_line:,} bytes (the limit is "
+                           f"{limits.MAX_ROW_BYTES:,}): not a delivery, not read")
     if f.extension == ".csv":
         return _open_csv(con, f, workdir)
-    frame = _read_xlsx(f.path) if f.extension == ".xlsx" else _read_sav(f.path)
+    note = None
+    if f.extension == ".xlsx":
+        frame, note = _read_xlsx(f.path, f.source)
+    else:
+        frame = _read_sav(f.path)
+    _check_width(len(frame.columns))
     columns = _unique([normalise_name(c, i) for i, c in enumerate(frame.columns)])
     frame = frame.rename(dict(zip(frame.columns, columns, strict=True)))
     if not columns:
         raise FileRejected("file_empty", "the file has no header row")
+    frame = frame.with_columns(_cut_cell(pl.col(c)).alias(c) for c in columns)
     # a sheet's wholly empty rows are not rows (Excel keeps formatting there)
     frame = frame.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int32))
     frame = frame.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
     con.register("_src_frame", frame.to_arrow())
     con.execute(f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS SELECT * FROM _src_frame")
-    return OpenedDelivery(columns, format=f.extension.lstrip("."))
+    return OpenedDelivery(columns, format=f.extension.lstrip("."), note=note)
+
+
+def _check_width(n: int) -> None:
+    if n > limits.MAX_COLUMNS:
+        raise FileRejected("file_too_large", f"{n:,} columns (the limit is "
+                           f"{limits.MAX_COLUMNS}): not read")
+
+
+_CUT_MARK = "… [cut: {} characters]"
+
+
+def _cut_cell(col: pl.Expr) -> pl.Expr:
+    """A cell over the cell limit cut, with its length said (polars: xlsx and SPSS)."""
+    n = limits.MAX_CELL_CHARS
+    length = col.str.len_chars()
+    return (pl.when(length > n)
+            .then(col.str.slice(0, n) + pl.lit("… [cut: ") + length.cast(pl.String)
+                  + pl.lit(" characters]"))
+            .otherwise(col))
+
+
+def _cut_cell_sql(q: str) -> str:
+    """The same cut in SQL (CSV)."""
+    n = limits.MAX_CELL_CHARS
+    return (f"CASE WHEN length({q}) > {n} THEN left({q}, {n}) || '… [cut: ' || length({q}) "
+            f"|| ' characters]' ELSE {q} END")
 
 
 def close_delivery(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP VIEW IF EXISTS {SRC_VIEW}")
     con.execute("DROP VIEW IF EXISTS _src_csv")
-    for table in ("_rej", "_rej_scan"):  # later scans refill them with raw line text
+    for table in ("_rej", "_rej_scan", "_src_rows"):  # _rej*: raw line text; _src_rows: rows
         con.execute(f"DROP TABLE IF EXISTS {table}")
     for name in ("_src_frame",):
         with contextlib.suppress(duckdb.Error):
@@ -118,9 +167,11 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
         if "empty" in str(error).lower():
             raise FileRejected("file_empty", "the file has no header row") from error
         raise FileRejected("file_unreadable", f"the CSV header cannot be read: {error}") from error
+    _check_width(len(header))
     columns = _unique([normalise_name(c, i) for i, c in enumerate(header)])
     if not columns or columns == ["_column_1"]:
         raise FileRejected("file_empty", "the file has no header row")
+    hint = _delimiter_hint(header)
     positional = {f"c{i}": "VARCHAR" for i in range(len(columns))}
     for table in ("_rej", "_rej_scan"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -129,28 +180,47 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
                            columns=positional, auto_detect=False, store_rejects=True,
                            rejects_table="_rej", rejects_scan="_rej_scan", max_line_size=1 << 24)
         rel.create_view("_src_csv")
-        con.execute("SELECT count(*) FROM _src_csv").fetchall()
+        # parsed once, here: the rows numbered in file order (preserve_insertion_order keeps
+        # a file's order for row_number() OVER ()), the parser's rejects collected on the
+        # way; every later query of the load (distinct identity codes, the INSERT) reads
+        # this table instead of parsing a gigabyte of CSV again
+        con.execute("SET preserve_insertion_order = true")
+        con.execute("CREATE OR REPLACE TEMP TABLE _src_rows AS "
+                    "SELECT row_number() OVER () AS _k, * FROM _src_csv")
         # the reject table holds the raw line text (it may contain identity codes): take the
         # line numbers only and drop it at once
         lines = _rejected_lines(con)
     except duckdb.Error as error:
         raise FileRejected("file_unreadable", f"the CSV cannot be parsed: {error}") from error
     finally:
+        con.execute("SET preserve_insertion_order = false")
         for table in ("_rej", "_rej_scan"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     unparseable = [int(line) - 1 for line in lines]  # line 1 is the header
     # the k-th accepted row is data row k + (number of rejected rows before it); with rejected
     # rows r_1 < r_2 < … that is k + #{j : r_j − j < k}
     gaps = [r - j for j, r in enumerate(unparseable, start=1)]
-    renamed = ", ".join(f"c{i} AS {quote_ident(name)}" for i, name in enumerate(columns))
+    renamed = ", ".join(f"{_cut_cell_sql(f'c{i}')} AS {quote_ident(name)}"
+                        for i, name in enumerate(columns))
     row = "_k" if not gaps else f"_k + len(list_filter({_int_list(gaps)}, lambda g: g < _k))"
-    # DuckDB keeps a file's row order when preserve_insertion_order is on (set by the loader
-    # for this statement): row_number() over the scan is then the data row among accepted rows
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS SELECT CAST({row} AS INTEGER) AS _row, "
-        f"{renamed} FROM (SELECT row_number() OVER () AS _k, * FROM _src_csv)"
+        f"{renamed} FROM _src_rows"
     )
-    return OpenedDelivery(columns, unparseable, encoding=encoding, format="csv")
+    return OpenedDelivery(columns, unparseable, encoding=encoding, format="csv", hint=hint)
+
+
+def _delimiter_hint(header: list[str]) -> str | None:
+    """A header read as one column that holds commas, tabs or pipes: the file is most likely
+    delimited by that character instead of the contract's ``;``."""
+    if len(header) != 1:
+        return None
+    for sep, name in ((",", "comma"), ("\t", "tab"), ("|", "pipe")):
+        if header[0].count(sep) >= 1:
+            return (f"the header is one column with {name}s in it: the file looks "
+                    f"{name}-delimited, but deliveries use ';' (Finnish Excel CSV); save it "
+                    "again as 'CSV (semicolon delimited)'")
+    return None
 
 
 def _rejected_lines(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -167,24 +237,93 @@ def _int_list(values: list[int]) -> str:
     return "[" + ", ".join(str(int(v)) for v in values) + "]::BIGINT[]"
 
 
-def _read_xlsx(path: Path) -> pl.DataFrame:
+def _read_xlsx(path: Path, src: Source) -> tuple[pl.DataFrame, str | None]:
+    """The data sheet as text, and a note saying which sheet it was when there was a choice."""
     import fastexcel
 
+    _check_workbook_sizes(path)
     try:
         reader = fastexcel.read_excel(path)
-        if not reader.sheet_names:
+        names = list(reader.sheet_names)
+        if not names:
             raise FileRejected("file_empty", "the workbook has no sheets")
-        frame = reader.load_sheet(0, dtypes="string").to_polars()
+        sheet, note = _data_sheet(reader, names, src)
+        frame = reader.load_sheet(sheet, dtypes="string").to_polars()
     except FileRejected:
         raise
     except Exception as error:  # fastexcel raises its own error types per failure
         raise FileRejected("file_unreadable", f"the workbook cannot be read: {error}") from error
-    return frame.with_columns(pl.all().cast(pl.String).str.strip_suffix(" 00:00:00"))
+    return frame.with_columns(pl.all().cast(pl.String).str.strip_suffix(" 00:00:00")), note
+
+
+def _data_sheet(reader, names: list[str], src: Source) -> tuple[str, str | None]:
+    """The sheet named after the source, else the only one with data (see the module)."""
+    wanted = {src.name.lower(), src.table.lower()}
+    named = [n for n in names if n.strip().lower() in wanted]
+    if named:
+        return named[0], (f"sheet {named[0]!r} read (named after the source)"
+                          if len(names) > 1 else None)
+    with_data = [n for n in names if _has_data(reader, n)]
+    if not with_data:
+        raise FileRejected("file_empty", "no sheet of the workbook holds data")
+    if len(with_data) > 1:
+        shown = ", ".join(repr(limits.cut(n, 31)) for n in with_data[:5])
+        raise FileRejected("file_unreadable", f"several sheets hold data ({shown}): name the "
+                           f"data sheet {src.table!r} or deliver it alone")
+    sheet = with_data[0]
+    return sheet, (f"sheet {sheet!r} read (the only sheet with data)" if len(names) > 1
+                   else None)
+
+
+def _has_data(reader, name: str) -> bool:
+    sheet = reader.load_sheet(name, header_row=None, n_rows=2, dtypes="string")
+    return sheet.total_height > 0 and sheet.width > 0 and any(
+        v is not None and str(v).strip() for column in sheet.to_polars().iter_columns()
+        for v in column)
+
+
+def _check_workbook_sizes(path: Path) -> None:
+    """Reject a workbook that would unpack too large, from its zip directory, and verify that
+    no part inflates beyond what the directory declares (a lying header is a bomb too)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            parts = book.infolist()
+            total = sum(p.file_size for p in parts)
+            biggest = max(parts, key=lambda p: p.file_size, default=None)
+            if biggest is not None and (biggest.file_size > limits.MAX_XLSX_PART_BYTES
+                                        or total > limits.MAX_XLSX_BYTES):
+                raise FileRejected(
+                    "file_too_large", f"the workbook unpacks to {total / 2**20:,.0f} MB "
+                    f"({limits.cut(biggest.filename, 40)}: {biggest.file_size / 2**20:,.0f} "
+                    f"MB; limits {limits.MAX_XLSX_PART_BYTES >> 20} MB a part, "
+                    f"{limits.MAX_XLSX_BYTES >> 20} MB in all): not read")
+            for part in parts:  # zipfile stops at the declared size and checks the CRC
+                with book.open(part) as stream:
+                    while stream.read(1 << 20):
+                        pass
+    except FileRejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError) as error:
+        raise FileRejected("file_unreadable", f"the workbook cannot be read: {error}") from error
 
 
 def _read_sav(path: Path) -> pl.DataFrame:
     import pyreadstat
 
+    try:
+        _meta = pyreadstat.read_sav(str(path), metadataonly=True)[1]
+    except Exception as error:  # pyreadstat raises ReadstatError / PyreadstatError
+        raise FileRejected("file_unreadable", f"the SPSS file cannot be read: {error}") from error
+    cells = (_meta.number_rows or 0) * max(_meta.number_columns or 0, 1)
+    width = sum(int(w or 8) for w in (_meta.variable_storage_width or {}).values())
+    if cells > limits.MAX_SAV_CELLS or (_meta.number_rows or 0) * width > limits.MAX_SAV_BYTES:
+        raise FileRejected("file_too_large", f"{_meta.number_rows:,} rows × "
+                           f"{_meta.number_columns:,} columns ({width:,} bytes a row) is over "
+                           "the size limit: not read")
+    _check_width(_meta.number_columns or 0)
     try:
         data, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
     except Exception as error:  # pyreadstat raises ReadstatError / PyreadstatError

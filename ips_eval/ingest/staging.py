@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from ips_eval.ingest.checks import collect_defects, prepare_source
+from ips_eval.ingest.limits import MESSAGE_CHARS, QUOTE_CHARS
 from ips_eval.ingest.readers import quote_ident
 from ips_eval.warehouse import run_sql
 from schemas.codebook import COHORT_OF_REGION, Source
@@ -54,10 +55,15 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 def _known_clients(con: duckdb.DuckDBPyConnection, active: list[str]) -> None:
     """A job or survey's client is known when any active enrolment delivery has a row with that
     client code — staged or not: a client whose form was rejected for another reason is still a
-    real client, and rejecting all their jobs too would spoil more than the defect does."""
+    real client, and rejecting all their jobs too would spoil more than the defect does. A
+    contact's coach is known in the same way, from the forms' coach codes."""
     con.execute("CREATE OR REPLACE TEMP TABLE _known_clients AS SELECT DISTINCT "
                 "ingest_parse_text(asiakastunnus) AS client_id FROM raw.asiakkaat "
                 "WHERE _hash IN (SELECT unnest($active::VARCHAR[])) AND asiakastunnus IS NOT NULL",
+                {"active": active})
+    con.execute("CREATE OR REPLACE TEMP TABLE _known_coaches AS SELECT DISTINCT "
+                "ingest_parse_text(valmentaja) AS coach FROM raw.asiakkaat "
+                "WHERE _hash IN (SELECT unnest($active::VARCHAR[])) AND valmentaja IS NOT NULL",
                 {"active": active})
 
 
@@ -65,7 +71,7 @@ def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
                  enrolment_active: list[str]) -> SourceSummary:
     """Validate the source's active files and rebuild its staging table and quarantine rows."""
     create_tables(con)
-    if any(r.rule == "unknown_client" for r in src.row_rules):
+    if any(r.rule in ("unknown_client", "unknown_coach") for r in src.row_rules):
         _known_clients(con, enrolment_active)
     rows = prepare_source(con, src, active)
     collect_defects(con, src, empty=rows == 0)
@@ -92,7 +98,7 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         name = quote_ident(c.name)
         cols.append(f"CASE WHEN list_contains(n.nulled, {_lit(c.raw)}) THEN NULL "
                     f"ELSE t.{name} END AS {name}")
-    if src.table == "asiakkaat":
+    if src.table == "asiakkaat" or src.register:
         cols += ["t._hetu_birth_date AS _birth_date", "t._hetu_sex AS _sex"]
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT {', '.join(cols)}, "
@@ -109,6 +115,13 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         con.unregister("_region_cohort")
 
 
+def _quoted(expr: str, limit: int) -> str:
+    """A delivered value as quarantine shows it: cut to a readable length (issue 16: a 300 MB
+    cell was once copied whole into a message)."""
+    return (f"CASE WHEN length({expr}) > {int(limit)} THEN left({expr}, {int(limit) - 1}) "
+            f"|| '…' ELSE {expr} END")
+
+
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -119,7 +132,8 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     con.execute("DELETE FROM quarantine.defects WHERE source = $s", {"s": src.name})
     con.execute(
         f"INSERT INTO quarantine.defects SELECT $s, f.file, {ROW_OF_RID.format(rid='d._rid')}, "
-        "d.\"column\", d.level, d.rule, d.value, d.message, a.content_hash FROM _defects d "
+        f"d.\"column\", d.level, d.rule, {_quoted('d.value', QUOTE_CHARS)}, "
+        f"{_quoted('d.message', MESSAGE_CHARS)}, a.content_hash FROM _defects d "
         "ANTI JOIN _duplicates x ON x._rid = d._rid "
         "JOIN _active a ON a.file_no = d._rid >> 32 "
         "JOIN meta.ingest_files f ON f.content_hash = a.content_hash", {"s": src.name})

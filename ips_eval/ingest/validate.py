@@ -14,9 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ips_eval.config import Settings
+from ips_eval.config import DEMO_PSEUDONYM_KEY, Settings, study_key
 from ips_eval.ingest.audit import Leak, all_reconciliations, identity_leaks
-from ips_eval.ingest.pipeline import REJECTED, FileOutcome, ingest_deliveries
+from ips_eval.ingest.pipeline import LOADED, REJECTED, FileOutcome, ingest_deliveries
 from ips_eval.ingest.staging import SourceSummary
 from ips_eval.warehouse import connect
 from schemas.rules import RULES
@@ -59,6 +59,8 @@ class ValidationSummary:
             for f in files:
                 if f.outcome == REJECTED:
                     lines.append(f"    REJECTED {f.file}: {f.message}")
+                elif f.outcome == LOADED and f.message:  # which sheet of a workbook was read
+                    lines.append(f"    read {f.file}: {f.message}")
         lines.append("")
         unbalanced = (self.reconciliation.filter(~pl.col("balanced"))
                       if not self.reconciliation.is_empty() else self.reconciliation)
@@ -82,10 +84,12 @@ def validate_deliveries(settings: Settings, deliveries_dir: Path | None = None,
     deliveries = Path(deliveries_dir or settings.deliveries_dir)
     if not deliveries.is_dir():
         raise FileNotFoundError(f"delivery folder not found: {deliveries}")
-    key = settings.pseudonym_key.encode("utf-8")
+    # KeyRefused before a row is read
+    key = study_key(deliveries, settings.pseudonym_key).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="ips-validate-") as tmp:
         path = Path(warehouse_path) if warehouse_path else Path(tmp) / "validate.duckdb"
         with connect(path, memory_limit=settings.duckdb_memory_limit) as con:
-            report = ingest_deliveries(con, deliveries, key, settings.uses_demo_key)
+            report = ingest_deliveries(con, deliveries, key,
+                                       key == DEMO_PSEUDONYM_KEY.encode("utf-8"))
             return ValidationSummary(deliveries, report.files, report.sources,
                                      all_reconciliations(con), identity_leaks(con))

@@ -1,14 +1,16 @@
 """The report page ``out/report/index.html``: one self-contained file (CSS inline, figures as
-base64 PNG, no script or font from the network) with every table and figure, a fi/sv/en
-switch, the run's deliveries with their hashes, the validation summary and software versions.
+base64 PNG, no script or font from the network) with a fi/sv/en switch, the contents, a short
+"how to read" of the follow-up trap, what may be published, every table and figure with its
+number and source note, and the run's deliveries, validation summary and software versions
+(:mod:`ips_eval.publish.report_run`). Beside it ``out/report/tables_<lang>.docx``: every table
+of one language in one Word file, in report order.
 
 Reads only what the run wrote: the tables from ``out/tables/<name>_<lang>.html`` (the table
-element of each, so the page shows exactly the published, suppressed cells), every
-``out/figures/*.png``, ``out/manifest.json`` (ingest: files, per-source reconciliation, package
-versions) and, for rejected values by rule and level, the warehouse's ``quarantine.defects``.
-Quarantined *values* are never shown — they may be (masked) identity codes — only counts.
-The deliveries and validation sections are for checking the run; their counts are not
-statistics about persons and are not suppressed.
+element of each, so the page shows exactly the published, suppressed cells) and
+``<name>_<lang>.docx``; the figures from ``out/figures/<name>_<lang>.png`` — or, for a figure
+drawn in one language only, ``<name>.png`` — each shown with the language switch;
+``out/manifest.json``; the warehouse's ``quarantine.defects``. Tables are numbered by the
+catalogue (their titles carry the number), figures by the order they are listed in.
 
 The language switch is three radio buttons and CSS (works with scripts off); a few lines of
 plain JS only preselect the language from the address (``index.html#sv``).
@@ -21,21 +23,28 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from ips_eval.ingest.manifest import package_versions
 from ips_eval.outputs import atomic_path
-from ips_eval.publish.tables.catalog import TABLE_NAMES
-from ips_eval.publish.tables.common import manifest_files
+from ips_eval.publish.report_run import (
+    deliveries_section,
+    read_run_inputs,
+    software_section,
+    text_spans,
+    validation_section,
+)
+from ips_eval.publish.tables.catalog import TABLE_NAMES, table_number
+from ips_eval.publish.tables.common import DeliverySet, delivery_set
+from ips_eval.publish.tables.office import combine_documents
 from schemas.codebook import LANGS, Lang
-from schemas.rules import RULES
 from schemas.table_text import TEXT, text
 
 LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+DOWNLOADS = ("docx", "xlsx", "csv", "tex", "html", "png")
 
 CSS = """
 body { font-family: 'Source Sans Pro', 'Segoe UI', 'DejaVu Sans', Helvetica, Arial, sans-serif;
@@ -55,6 +64,13 @@ nav.langs label { cursor: pointer; padding: 4px 12px; margin-right: 6px; border-
 #lang-en:checked ~ * div.l-en { display: block; }
 #lang-fi:checked ~ * span.l-fi, #lang-sv:checked ~ * span.l-sv,
 #lang-en:checked ~ * span.l-en { display: inline; }
+#lang-fi:checked ~ * figure.l-fi, #lang-sv:checked ~ * figure.l-sv,
+#lang-en:checked ~ * figure.l-en { display: block; }
+nav.toc ol { padding-left: 20px; margin: 4px 0 12px 0; }
+nav.toc li { margin: 2px 0; }
+.read { background: #f5f8fb; border-left: 4px solid #0b3d62; padding: 8px 16px; }
+.boundary { font-size: 13px; margin-top: 8px; }
+.source { font-size: 11px; color: #555; }
 .report-table { margin: 18px 0 30px 0; }
 .downloads { font-size: 12px; color: #555; margin: -6px 0 0 4px; }
 figure { margin: 18px 0 30px 0; }
@@ -83,13 +99,13 @@ SCRIPT = """
 """
 
 
-def _t(key: str, **fields: object) -> str:
-    """A text in all three languages, each in its own span (the CSS shows one)."""
-    return "".join(f'<span class="l-{lang}">{html.escape(text(key, lang, **fields))}</span>'
-                   for lang in LANGS)
+def _each(render) -> str:  # noqa: ANN001 — render(lang) -> html
+    """One ``div`` per language around ``render(lang)`` (the CSS shows the chosen one)."""
+    return "".join(f'<div class="l-{lang}">{render(lang)}</div>' for lang in LANGS)
 
 
 _TABLE_BLOCK = re.compile(r"<body>\s*(.*)\s*</body>", re.S)
+_TITLE = re.compile(r'class="gt_heading gt_title[^"]*"[^>]*>(.*?)</td>', re.S)
 
 
 def table_fragment(path: Path) -> str | None:
@@ -101,9 +117,69 @@ def table_fragment(path: Path) -> str | None:
     return match.group(1) if match else page
 
 
+def table_title(path: Path) -> str | None:
+    """The numbered title (escaped HTML) of a table's page."""
+    fragment = table_fragment(path)
+    match = _TITLE.search(fragment or "")
+    return match.group(1).strip() if match else None
+
+
+def figure_path(out_dir: Path, name: str, lang: Lang) -> Path | None:
+    """``<name>_<lang>.png``, else the one-language ``<name>.png``, else None."""
+    for candidate in (f"{name}_{lang}.png", f"{name}.png"):
+        path = Path(out_dir) / "figures" / candidate
+        if path.is_file():
+            return path
+    return None
+
+
+_LANG_SUFFIX = re.compile("_(?:" + "|".join(LANGS) + ")$")
+
+
+def discover_figures(out_dir: Path) -> list[str]:
+    """The figure names found in ``out/figures`` (the language suffix taken off)."""
+    stems = {_LANG_SUFFIX.sub("", p.stem) for p in (Path(out_dir) / "figures").glob("*.png")}
+    return sorted(stems)
+
+
+def _caption(name: str, lang: Lang) -> str:
+    key = f"figure_{name}"
+    return html.escape(text(key, lang) if key in TEXT else name.replace("_", " "))
+
+
+def contents_section(out_dir: Path, names: Sequence[str], figures: Sequence[str]) -> str:
+    def render(lang: Lang) -> str:
+        titles = [table_title(out_dir / "tables" / f"{name}_{lang}.html") or html.escape(name)
+                  for name in names]
+        tables = "".join(f'<li><a href="#t-{name}">{title}</a></li>'
+                         for name, title in zip(names, titles, strict=True))
+        shown = "".join(
+            f'<li><a href="#f-{name}">{html.escape(text("figure_number", lang, n=i))} '
+            f"{_caption(name, lang)}</a></li>" for i, name in enumerate(figures, start=1))
+        word = ""
+        if (out_dir / "report" / f"tables_{lang}.docx").is_file():
+            word = (f'<p><a href="tables_{lang}.docx">'
+                    f"{html.escape(text('report_word_all', lang))}</a> (docx)</p>")
+        return (f"<h3>{html.escape(text('report_tables', lang))}</h3><ol>{tables}</ol>{word}"
+                f"<h3>{html.escape(text('report_figures', lang))}</h3><ol>{shown}</ol>")
+
+    return (f"<nav class='toc' id='contents'><h2>{text_spans('report_contents')}</h2>"
+            f"{_each(render)}</nav>")
+
+
+def how_to_read_section(names: Sequence[str]) -> str:
+    numbers = {key: table_number(name) if name in names else "–"
+               for key, name in (("employment", "employment"), ("attachment", "attachment"),
+                                 ("jobs", "jobs_per_client"))}
+    return (f"<section id='how-to-read' class='read'>"
+            f"<h2>{text_spans('report_how_to_read')}</h2><p>{text_spans('report_trap')}</p>"
+            f"<p>{text_spans('report_trap_compare', **numbers)}</p></section>")
+
+
 def tables_section(out_dir: Path, names: Sequence[str] = TABLE_NAMES) -> str:
-    parts = [f"<section id='tables'><h2>{_t('report_tables')}</h2>"]
+    parts = [f"<section id='tables'><h2>{text_spans('report_tables')}</h2>"]
     for name in names:
+        parts.append(f'<div id="t-{name}"></div>')
         for lang in LANGS:
             fragment = table_fragment(out_dir / "tables" / f"{name}_{lang}.html")
             state = "missing" if fragment is None else "shown"
@@ -112,7 +188,7 @@ def tables_section(out_dir: Path, names: Sequence[str] = TABLE_NAMES) -> str:
                 body = f"<p><em>{missing}</em> ({name})</p>"
             else:
                 links = " · ".join(f'<a href="../tables/{name}_{lang}.{ext}">{ext}</a>'
-                                   for ext in ("csv", "tex", "html", "png")
+                                   for ext in DOWNLOADS
                                    if (out_dir / "tables" / f"{name}_{lang}.{ext}").is_file())
                 label = html.escape(text("report_downloads", lang))
                 body = f"{fragment}<p class='downloads'>{label}: {links}</p>"
@@ -122,130 +198,61 @@ def tables_section(out_dir: Path, names: Sequence[str] = TABLE_NAMES) -> str:
     return "\n".join(parts)
 
 
-def figures_section(out_dir: Path) -> str:
-    parts = [f"<section id='figures'><h2>{_t('report_figures')}</h2>"]
-    for png in sorted((out_dir / "figures").glob("*.png")):
-        data = base64.b64encode(png.read_bytes()).decode("ascii")
-        key = f"figure_{png.stem}"
-        caption = _t(key) if key in TEXT else html.escape(png.stem.replace("_", " "))
-        parts.append(f'<figure data-figure="{png.stem}"><img alt="{html.escape(png.stem)}" '
-                     f'src="data:image/png;base64,{data}"><figcaption>{caption}</figcaption>'
-                     "</figure>")
+def _spans(render) -> str:  # noqa: ANN001 — render(lang) -> escaped text
+    return "".join(f'<span class="l-{lang}">{render(lang)}</span>' for lang in LANGS)
+
+
+def _figure_caption(name: str, number: int) -> str:
+    return _spans(lambda lang: f"<strong>{html.escape(text('figure_number', lang, n=number))}"
+                               f"</strong> {_caption(name, lang)}")
+
+
+def figures_section(out_dir: Path, figures: Sequence[str], source: DeliverySet) -> str:
+    """Each figure once per distinct file: a figure drawn in one language only is embedded
+    once and shown in every language (its caption and source note switch with the page)."""
+    parts = [f"<section id='figures'><h2>{text_spans('report_figures')}</h2>"]
+    for number, name in enumerate(figures, start=1):
+        parts.append(f'<div id="f-{name}"></div>')
+        by_file: dict[Path | None, list[Lang]] = {}
+        for lang in LANGS:
+            by_file.setdefault(figure_path(out_dir, name, lang), []).append(lang)
+        for png, langs in by_file.items():
+            classes = " ".join(f"l-{lang}" for lang in langs)
+            attributes = (f'class="{classes}" data-figure="{name}" data-lang="{" ".join(langs)}" '
+                          f'data-state="{"missing" if png is None else "shown"}"')
+            if png is None:
+                missing = _spans(lambda lang: html.escape(text("report_missing_figure", lang)))
+                parts.append(f"<figure {attributes}><p><em>{missing}</em> ({name})</p></figure>")
+                continue
+            data = base64.b64encode(png.read_bytes()).decode("ascii")
+            caption = _figure_caption(name, number)
+            note = _spans(lambda lang: html.escape(source.note(lang)))
+            parts.append(f"<figure {attributes}><figcaption>{caption}</figcaption>"
+                         f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
+                         f'<p class="source">{note}</p></figure>')
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _ops_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
-               numeric: Sequence[int] = ()) -> str:
-    head = "".join(f"<th>{_t(h) if h in TEXT else html.escape(h)}</th>" for h in headers)
-    body = []
-    for row in rows:
-        cells = "".join(
-            f'<td class="num">{html.escape(str(v))}</td>' if i in numeric
-            else f"<td>{html.escape('' if v is None else str(v))}</td>"
-            for i, v in enumerate(row))
-        body.append(f"<tr>{cells}</tr>")
-    return (f"<div class='ops-wrap'><table class='ops'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>")
-
-
-@dataclass
-class RunInputs:
-    manifest: dict | None
-    defects_by_rule: pl.DataFrame | None
-
-
-def read_run_inputs(out_dir: Path, con: duckdb.DuckDBPyConnection | None) -> RunInputs:
-    manifest = None
-    path = out_dir / "manifest.json"
-    if path.is_file():
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            manifest = None
-    defects = None
-    if con is not None:
-        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE "
-                            "table_schema = 'quarantine' AND table_name = 'defects'").fetchall()
-        if found and found[0][0]:
-            defects = con.sql("SELECT source, level, rule, count(*) AS n FROM quarantine.defects "
-                              "GROUP BY ALL ORDER BY source, level, rule").pl()
-    return RunInputs(manifest, defects)
-
-
-def deliveries_section(inputs: RunInputs) -> str:
-    parts = [f"<section id='deliveries'><h2>{_t('report_inputs')}</h2>"]
-    files = manifest_files(inputs.manifest)
-    if not files:
-        parts.append(f"<p>{_t('report_no_manifest')}</p></section>")
-        return "\n".join(parts)
-    rows = [(f.get("source"), f.get("file"), f.get("delivery_date"), f.get("size_bytes"),
-             str(f.get("content_hash") or "")[:16], f.get("outcome"), f.get("rows_read"),
-             f.get("staged"), f.get("superseded"), f.get("exact_duplicates"),
-             f.get("quarantined_rows")) for f in files]
-    parts.append(_ops_table(
-        ("report_source", "report_file", "report_delivery_date", "report_size", "report_hash",
-         "report_outcome", "report_rows_read", "report_staged", "report_superseded",
-         "report_duplicates", "report_quarantined"), rows, numeric=(3, 6, 7, 8, 9, 10)))
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-def validation_section(inputs: RunInputs) -> str:
-    parts = [f"<section id='validation'><h2>{_t('report_validation')}</h2>"]
-    sources = (inputs.manifest or {}).get("sources") or {}
-    if sources:
-        rows = [(name, s.get("rows_read"), s.get("staged"), s.get("superseded"),
-                 s.get("exact_duplicates"), s.get("quarantined_rows"), s.get("field_defects"))
-                for name, s in sources.items()]
-        parts.append(_ops_table(
-            ("report_source", "report_rows_read", "report_staged", "report_superseded",
-             "report_duplicates", "report_quarantined", "report_field_defects"), rows,
-            numeric=(1, 2, 3, 4, 5, 6)))
-    by_rule = inputs.defects_by_rule
-    if by_rule is None and sources:
-        by_rule = pl.DataFrame(
-            [{"source": name, "level": RULES[r].level if r in RULES else "", "rule": r, "n": n}
-             for name, s in sources.items() for r, n in (s.get("by_rule") or {}).items()],
-            schema={"source": pl.Utf8, "level": pl.Utf8, "rule": pl.Utf8, "n": pl.Int64})
-    if by_rule is not None and by_rule.height:
-        parts.append(f"<h3>{_t('report_by_rule')}</h3>")
-        rows = [(r["source"], r["level"], r["rule"],
-                 RULES[r["rule"]].en if r["rule"] in RULES else "", r["n"])
-                for r in by_rule.iter_rows(named=True)]
-        parts.append(_ops_table(
-            ("report_source", "report_level", "report_rule", "", "report_count"), rows,
-            numeric=(4,)))
-    if not sources and (by_rule is None or not by_rule.height):
-        parts.append(f"<p>{_t('report_no_manifest')}</p>")
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-def software_section(inputs: RunInputs, run_id: str | None = None) -> str:
-    manifest = inputs.manifest or {}
-    versions = manifest.get("package_versions") or package_versions()
-    rows = [(name, version) for name, version in versions.items()]
-    parts = [f"<section id='software'><h2>{_t('report_software')}</h2>",
-             _ops_table(("report_package", "report_version"), rows)]
-    if run_id:  # the run this page belongs to (the manifest names its run the same way)
-        parts.append(f"<p>{_t('report_run')}: <code data-run-id>{html.escape(run_id)}</code>"
-                     "</p>")
-    if manifest.get("git_commit"):
-        parts.append(f"<p>{_t('report_commit')}: <code>{html.escape(manifest['git_commit'])}"
-                     "</code></p>")
-    if manifest.get("uses_demo_key"):
-        parts.append(f"<p><strong>{_t('report_demo_key')}</strong></p>")
-    parts.append("</section>")
-    return "\n".join(parts)
-
+def _cutoffs(out_dir: Path) -> dict[str, date]:
+    """The run's cut-offs from the manifest (for the figures' source note)."""
+    path = Path(out_dir) / "manifest.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8")).get("cutoffs") or {}
+        return {k: date.fromisoformat(str(v)) for k, v in raw.items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def render_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
-                  default_lang: Lang = "fi", run_id: str | None = None) -> str:
+                  default_lang: Lang = "fi", names: Sequence[str] = TABLE_NAMES,
+                  figures: Sequence[str] | None = None,
+                  cutoffs: dict[str, date] | None = None, run_id: str | None = None) -> str:
     """The page's HTML."""
     out_dir = Path(out_dir)
     inputs = read_run_inputs(out_dir, con)
+    figures = list(figures) if figures is not None else discover_figures(out_dir)
+    source = delivery_set(out_dir, cutoffs if cutoffs is not None else _cutoffs(out_dir))
     switches = "".join(
         f'<input class="langsw" type="radio" name="lang" id="lang-{lang}"'
         f'{" checked" if lang == default_lang else ""}>' for lang in LANGS)
@@ -254,39 +261,67 @@ def render_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
         "<!DOCTYPE html>", f'<html lang="{default_lang}">', "<head>", '<meta charset="utf-8">',
         f"<title>{html.escape(text('report_title', default_lang))}</title>",
         f"<style>{CSS}</style>", "</head>", "<body>", switches,
-        f"<header><h1>{_t('report_title')}</h1><div>{_t('report_intro')}</div></header>",
+        f"<header><h1>{text_spans('report_title')}</h1><div>{text_spans('report_intro')}</div>"
+        f"<div class='boundary'>{text_spans('report_boundary')}</div></header>",
         f'<nav class="langs">{nav}</nav>', "<main>",
-        tables_section(out_dir), figures_section(out_dir), deliveries_section(inputs),
-        validation_section(inputs), software_section(inputs, run_id), "</main>",
-        f"<script>{SCRIPT}</script>", "</body>", "</html>", ""])
+        contents_section(out_dir, names, figures), how_to_read_section(names),
+        tables_section(out_dir, names), figures_section(out_dir, figures, source),
+        deliveries_section(inputs), validation_section(inputs), software_section(inputs, run_id),
+        "</main>", f"<script>{SCRIPT}</script>", "</body>", "</html>", ""])
 
 
 @dataclass
 class Coverage:
     tables_shown: int
     missing: list[str]  # "<name>_<lang>" of every table the page lacks
-    figures: int
+    figures: int  # figure blocks shown (each figure once per language)
+    figures_missing: list[str] = field(default_factory=list)  # "<name>_<lang>"
 
 
 _TABLE_DIV = re.compile(r'data-table="([^"]+)" data-lang="([^"]+)" data-state="([^"]+)"')
+_FIGURE = re.compile(r'data-figure="([^"]+)" data-lang="([^"]+)" data-state="([^"]+)"')
 
 
-def report_coverage(page: Path, names: Sequence[str] = TABLE_NAMES) -> Coverage:
-    """Which tables (per language) and how many figures a written page holds."""
+def report_coverage(page: Path, names: Sequence[str] = TABLE_NAMES,
+                    figures: Sequence[str] = ()) -> Coverage:
+    """Which tables and figures (per language) a written page holds; ``figures`` are the ones
+    it must hold."""
     content = Path(page).read_text(encoding="utf-8") if Path(page).is_file() else ""
     states = {(n, lang): state for n, lang, state in _TABLE_DIV.findall(content)}
     missing = [f"{n}_{lang}" for n in names for lang in LANGS
                if states.get((n, lang)) != "shown"]
+    shown = {(n, lang) for n, langs, state in _FIGURE.findall(content) if state == "shown"
+             for lang in langs.split()}
     return Coverage(tables_shown=sum(1 for s in states.values() if s == "shown"),
-                    missing=missing, figures=content.count("<figure data-figure="))
+                    missing=missing, figures=len(shown),
+                    figures_missing=[f"{n}_{lang}" for n in figures for lang in LANGS
+                                     if (n, lang) not in shown])
+
+
+def write_tables_documents(out_dir: Path, names: Sequence[str] = TABLE_NAMES) -> list[Path]:
+    """``out/report/tables_<lang>.docx``: every table's Word file of one language, in report
+    order (a table not produced is left out)."""
+    written = []
+    for lang in LANGS:
+        parts = [p for name in names
+                 if (p := Path(out_dir) / "tables" / f"{name}_{lang}.docx").is_file()]
+        target = Path(out_dir) / "report" / f"tables_{lang}.docx"
+        with atomic_path(target) as tmp:
+            combine_documents(parts, tmp, text("report_all_tables_title", lang), lang)
+        written.append(target)
+    return written
 
 
 def write_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
-                 run_id: str | None = None) -> Path:
-    """Write ``out/report/index.html`` atomically; returns its path."""
+                 figures: Sequence[str] | None = None,
+                 cutoffs: dict[str, date] | None = None, run_id: str | None = None) -> Path:
+    """Write ``out/report/tables_<lang>.docx`` and ``out/report/index.html`` (atomically);
+    returns the page's path."""
+    write_tables_documents(out_dir)
     path = Path(out_dir) / "report" / "index.html"
     with atomic_path(path) as tmp:
-        tmp.write_text(render_report(out_dir, con, run_id=run_id), encoding="utf-8")
+        tmp.write_text(render_report(out_dir, con, figures=figures, cutoffs=cutoffs,
+                                     run_id=run_id), encoding="utf-8")
     return path
 
 

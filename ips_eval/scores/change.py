@@ -42,7 +42,7 @@ def build_score_panel(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     require_columns(con, "analysis", "clients",
                     ["client_id", "index_date", "age", "sex", "education", "work_history",
                      "dx_group"])
-    require_columns(con, "analysis", "jobs", ["client_id", "start_date", "competitive"])
+    require_columns(con, "analysis", "jobs", ["client_id", "start_date", "end_date", "competitive"])
     run_sql(con, "score_panel")
     panel, pairs = con.execute(
         "SELECT (SELECT count(*) FROM analysis.score_panel), "

@@ -7,16 +7,19 @@ are bound from ``schemas/instruments.py`` here, in this one place.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import polars as pl
+from scipy import stats
 
 from ips_eval.export import export_dataset
 from ips_eval.warehouse import require_columns, run_sql, write_study_meta
 from schemas.analysis import dataset
+from schemas.codebook import Lang
 from schemas.instruments import (
     FOLLOWUP_ITEMS,
     INSTRUMENTS,
@@ -78,7 +81,23 @@ def score_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "ORDER BY instrument, cohort, wave").pl()
 
 
-def export_analysis_dataset(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path) -> list[Path]:
+def score_means(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """score_means.csv: per instrument × cohort × wave the scored responses' n, mean, SD and
+    t-based 95 % CI of the mean (all responses of the wave, not only clients with both waves:
+    it describes who answered; change.csv and mixed.csv describe change within clients)."""
+    df = con.sql(
+        "SELECT instrument, cohort, wave, count(score) AS n, avg(score) AS mean, "
+        "stddev_samp(score) AS sd FROM analysis.scores WHERE score IS NOT NULL "
+        "GROUP BY ALL").pl()
+    half = [stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n) if n >= 2 and sd is not None else None
+            for n, sd in zip(df["n"], df["sd"], strict=True)]
+    return df.with_columns(half=pl.Series(half, dtype=pl.Float64)).with_columns(
+        ci_lower=pl.col("mean") - pl.col("half"), ci_upper=pl.col("mean") + pl.col("half"),
+    ).drop("half").sort("instrument", "cohort", "wave")
+
+
+def export_analysis_dataset(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path,
+                            lang: Lang) -> list[Path]:
     """``out/analysis/<name>.parquet``, ``.dta`` and ``.sav`` of ``analysis.<name>`` with the
-    labels of ``schemas/analysis.py``."""
-    return export_dataset(con, f"analysis.{name}", out_dir, dataset(name))
+    labels of ``schemas/analysis.py`` in ``lang``."""
+    return export_dataset(con, f"analysis.{name}", out_dir, dataset(name), lang=lang)

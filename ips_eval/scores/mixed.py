@@ -1,70 +1,74 @@
 """Linear mixed models of the scores over all waves (DESIGN.md §4): clients with missing waves
-still count, through a random intercept per client.
+still count, through a random intercept per client. Two models per instrument (``model``):
 
-Per instrument, REML (statsmodels ``MixedLM``):
+- ``primary``: score ~ wave6 + wave12 + rrp + wave6:rrp + wave12:rrp + age + female
+  + work_history + (1 | client) — the wave terms are the total change from baseline (pilots),
+  ``wave:rrp`` how much more the RRP clients changed;
+- ``secondary``: the same + ``employed``, time-varying: in a competitive job on the answer's
+  date (analysis.score_panel.employed_at_answer). Employment comes after baseline (a mediator),
+  so it stays out of the primary model.
 
-    score ~ wave6 + wave12 + rrp + wave6:rrp + wave12:rrp
-            + employed + wave6:employed + wave12:employed + age + female + work_history
-            + (1 | client)
+wave is categorical (T0 the reference), every scored wave of every client is used; ``rrp`` =
+the RRP cohort (reference: pilots); baseline covariates ``age`` (years at index), ``female``,
+``work_history`` (0 never worked … 3 within the last year, linear). Complete cases on the
+covariates. A term that cannot be estimated (e.g. no RRP client answered at 12 months) is
+dropped before fitting and named in ``dropped_terms``.
 
-- wave is categorical (T0 the reference: ``wave6``, ``wave12`` indicators), every scored wave of
-  every client is used;
-- ``rrp`` = the RRP cohort (reference: pilots); ``wave6:rrp`` is how much more the RRP clients
-  changed by 6 months than the pilots;
-- ``employed`` = a competitive job started between the index date and the client's last used
-  survey answer (analysis.score_panel.job_by_last_answer): a fixed client-level group, so the
-  ``wave:employed`` terms are the extra change of those who found work. (A time-varying "job by
-  this answer" would be nearly constant at T0 and confounded with wave.)
-- baseline covariates: ``age`` (years at index), ``female``, ``work_history`` (0 never worked …
-  3 within the last year, as a linear term). Complete cases on the covariates.
-- A term that cannot be estimated from the data (e.g. no RRP client answered at 12 months) is
-  dropped before fitting and named in ``dropped_terms``.
-
-Convergence is checked, not assumed: optimisers are tried in turn (``OPTIMISERS``) until one
-reports convergence with a positive-definite Hessian and finite standard errors; ``converged``,
-``optimizer`` (the one whose estimates are reported), ``optimizer_attempts`` (each one tried and
-why it was not accepted) and every warning the reported fit raised (``warnings``; e.g. a
-random-intercept variance on the boundary) are on each row. Variance components are rows with
-terms ``var(client)`` and ``var(residual)`` (no CI or p).
+Fit: REML as lme4's ``lmer`` computes it, exactly for this one-variance-component model. With
+θ = σ_client / σ, V = σ²(I + θ² ZZ′) and per client Vᵢ⁻¹ = (I − cᵢ11′)/σ², cᵢ = θ²/(1 + nᵢθ²),
+the profiled REML criterion is Σ log(1 + nᵢθ²) + log det(X′V̄⁻¹X) + (n − p)(1 + log(2π r²/(n − p)))
+with r² the generalised residual sum of squares. Its derivative in θ² is closed-form, and the
+optimum is its root, found by bracketing on a grid and Brent's method to machine precision (a
+general optimiser stops at ~1e-6, which is why the statsmodels fit differed from lme4 there).
+Fixed-effect standard errors: σ̂² (X′V̄⁻¹X)⁻¹ at the REML estimates — lme4's ``vcov``, SAS's and
+Stata's — Wald (normal) CIs and p. When the optimum is θ = 0 (no between-client variance) the
+fit is singular and ``warnings`` says so; otherwise ``warnings`` is empty.
+Variance components are rows ``var(client)`` and ``var(residual)`` (no CI or p).
 """
 
 from __future__ import annotations
 
-import warnings as _warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
 import polars as pl
-from statsmodels.regression.mixed_linear_model import MixedLM
+from scipy.optimize import brentq
+from scipy.stats import norm
 
 from schemas.instruments import INSTRUMENTS
 
-OPTIMISERS = ("lbfgs", "bfgs", "powell", "nm", "cg")
 COVARIATES = ("age", "female", "work_history")
-TERMS = ("intercept", "wave6", "wave12", "rrp", "wave6:rrp", "wave12:rrp", "employed",
-         "wave6:employed", "wave12:employed", *COVARIATES)
+PRIMARY_TERMS = ("intercept", "wave6", "wave12", "rrp", "wave6:rrp", "wave12:rrp", *COVARIATES)
+MODELS: dict[str, tuple[str, ...]] = {
+    "primary": PRIMARY_TERMS,
+    "secondary": (*PRIMARY_TERMS, "employed"),
+}
+TERMS = MODELS["secondary"]
+OPTIMIZER = "profiled REML, Brent root of the derivative in θ²"
+SINGULAR = "boundary (singular) fit: the client variance is estimated as 0"
+_GRID = np.concatenate([[0.0], np.logspace(-8, 4, 97)])  # candidate θ² brackets
 
 MIXED_SCHEMA = {
-    "instrument": pl.String, "term": pl.String, "estimate": pl.Float64, "se": pl.Float64,
-    "ci_lower": pl.Float64, "ci_upper": pl.Float64, "p": pl.Float64,
+    "instrument": pl.String, "model": pl.String, "term": pl.String, "estimate": pl.Float64,
+    "se": pl.Float64, "ci_lower": pl.Float64, "ci_upper": pl.Float64, "p": pl.Float64,
     "n_clients": pl.Int64, "n_obs": pl.Int64, "converged": pl.Boolean, "optimizer": pl.String,
     "method": pl.String, "dropped_terms": pl.String, "warnings": pl.String,
-    "optimizer_attempts": pl.String,
+    "reml_criterion": pl.Float64,
 }
 
 
 def model_data(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every scored client × wave × instrument with the model's variables."""
+    """Every scored client × wave × instrument with the models' variables."""
     return con.sql(
-        "SELECT instrument, client_id, wave, score, cohort, job_by_last_answer AS employed, "
+        "SELECT instrument, client_id, wave, score, cohort, employed_at_answer AS employed, "
         "age, sex, work_history FROM analysis.score_panel "
         "ORDER BY instrument, client_id, wave").pl()
 
 
 def design(df: pl.DataFrame) -> pd.DataFrame:
-    """The model's columns (``TERMS``), complete cases on the covariates."""
+    """The models' columns (``TERMS``), complete cases on the covariates."""
     d = df.filter(pl.col("age").is_not_null() & pl.col("sex").is_not_null()
                   & pl.col("work_history").is_not_null())
     d = d.with_columns(
@@ -84,11 +88,12 @@ def design(df: pl.DataFrame) -> pd.DataFrame:
     return d.select("client_id", "score", *TERMS).sort("client_id", "wave6", "wave12").to_pandas()
 
 
-def estimable_terms(x: pd.DataFrame) -> tuple[list[str], list[str]]:
+def estimable_terms(x: pd.DataFrame, terms: tuple[str, ...] = TERMS
+                    ) -> tuple[list[str], list[str]]:
     """Keep terms in order while each adds to the design's rank; the rest are not estimable."""
     kept: list[str] = []
     dropped: list[str] = []
-    for term in TERMS:
+    for term in terms:
         trial = x[[*kept, term]].to_numpy()
         if np.linalg.matrix_rank(trial) == len(kept) + 1:
             kept.append(term)
@@ -97,78 +102,114 @@ def estimable_terms(x: pd.DataFrame) -> tuple[list[str], list[str]]:
     return kept, dropped
 
 
-@dataclass
-class Fit:
-    result: object | None
-    optimizer: str
-    converged: bool
-    warnings: list[str]
-    attempts: list[str] = field(default_factory=list)  # every optimiser tried, and its outcome
+@dataclass(frozen=True)
+class RemlFit:
+    beta: np.ndarray
+    vcov: np.ndarray
+    sigma2: float  # residual variance
+    tau2: float  # random-intercept variance
+    criterion: float  # lme4's REML criterion (−2 × restricted log-likelihood)
+    singular: bool
 
 
-def fit_with_fallback(endog: np.ndarray, exog: pd.DataFrame, groups: np.ndarray) -> Fit:
-    """Fit by REML, trying ``OPTIMISERS`` in turn until one converges properly (the optimiser
-    says so, the Hessian is positive definite and every standard error is finite)."""
-    last = Fit(None, "", False, [])
-    attempts: list[str] = []
-    for method in OPTIMISERS:
-        with _warnings.catch_warnings(record=True) as caught:
-            _warnings.simplefilter("always")
-            try:
-                result = MixedLM(endog, exog, groups=groups).fit(reml=True, method=[method])
-            except (np.linalg.LinAlgError, ValueError) as exc:
-                attempts.append(f"{method}: failed ({type(exc).__name__}: {exc})")
-                last = Fit(None, method, False, [f"{type(exc).__name__}: {exc}"], attempts)
-                continue
-        messages = sorted({str(w.message) for w in caught})
-        hessian_ok = not any("not positive definite" in m for m in messages)
-        finite = bool(np.all(np.isfinite(np.asarray(result.bse_fe))))
-        fit = Fit(result, method, bool(result.converged) and hessian_ok and finite, messages,
-                  attempts)
-        if fit.converged:
-            attempts.append(f"{method}: converged")
-            return fit
-        reasons = [m for m in messages if "Retrying" not in m] or ["not converged"]
-        attempts.append(f"{method}: not converged ({'; '.join(reasons)})")
-        last = fit
-    return last
+class _Profile:
+    """The REML criterion of a random-intercept model and its derivative, as functions of
+    λ = θ², from per-client sums (module docstring)."""
+
+    def __init__(self, y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> None:
+        _, index = np.unique(groups, return_inverse=True)
+        k = index.max() + 1
+        self.n_i = np.bincount(index, minlength=k).astype(float)
+        self.sx = np.zeros((k, x.shape[1]))
+        np.add.at(self.sx, index, x)
+        self.sy = np.bincount(index, weights=y, minlength=k)
+        self.xx, self.xy, self.yy = x.T @ x, x.T @ y, float(y @ y)
+        self.n, self.p = y.size, x.shape[1]
+
+    def solve(self, lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """(c_i, A = X′V̄⁻¹X, β̂, r²) at λ."""
+        c = lam / (1.0 + self.n_i * lam)
+        a = self.xx - (self.sx * c[:, None]).T @ self.sx
+        b = self.xy - (self.sx * c[:, None]).T @ self.sy
+        beta = np.linalg.solve(a, b)
+        r2 = self.yy - float(self.sy ** 2 @ c) - float(b @ beta)
+        return c, a, beta, r2
+
+    def criterion(self, lam: float) -> float:
+        _, a, _, r2 = self.solve(lam)
+        dof = self.n - self.p
+        return float(np.log1p(self.n_i * lam).sum() + np.linalg.slogdet(a)[1]
+                     + dof * (1.0 + np.log(2.0 * np.pi * r2 / dof)))
+
+    def derivative(self, lam: float) -> float:
+        _, a, beta, r2 = self.solve(lam)
+        dc = 1.0 / (1.0 + self.n_i * lam) ** 2
+        a_inv_sx = np.linalg.solve(a, self.sx.T)  # p × clients
+        trace = float(dc @ np.einsum("kp,pk->k", self.sx, a_inv_sx))
+        resid_sum = self.sy - self.sx @ beta  # 1′eᵢ per client
+        dr2 = -float(dc @ resid_sum ** 2)
+        return float((self.n_i / (1.0 + self.n_i * lam)).sum() - trace
+                     + (self.n - self.p) * dr2 / r2)
+
+
+def reml_random_intercept(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> RemlFit:
+    """REML fit of y = Xβ + b_client + ε (module docstring)."""
+    profile = _Profile(np.asarray(y, dtype=float), np.asarray(x, dtype=float), groups)
+    slopes = np.array([profile.derivative(lam) for lam in _GRID])
+    candidates = [0.0]
+    for j in np.flatnonzero((slopes[:-1] < 0) & (slopes[1:] >= 0)):  # minima
+        candidates.append(brentq(profile.derivative, _GRID[j], _GRID[j + 1],
+                                 xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500))
+    if slopes[-1] < 0:
+        candidates.append(_GRID[-1])
+    lam = min(candidates, key=profile.criterion)
+    _, a, beta, r2 = profile.solve(lam)
+    sigma2 = r2 / (profile.n - profile.p)
+    return RemlFit(beta, sigma2 * np.linalg.inv(a), sigma2, lam * sigma2,
+                   profile.criterion(lam), lam == 0.0)
 
 
 def fit_instrument(instrument: str, data: pl.DataFrame) -> pl.DataFrame:
-    """The tidy rows of one instrument's model (see the module docstring)."""
+    """The tidy rows of one instrument's two models (see the module docstring)."""
     x = design(data.filter(pl.col("instrument") == instrument))
-    base = {"instrument": instrument, "n_clients": int(x["client_id"].nunique()),
+    frames = [_fit_model(instrument, model, terms, x) for model, terms in MODELS.items()]
+    return pl.concat(frames)
+
+
+def _fit_model(instrument: str, model: str, terms: tuple[str, ...], x: pd.DataFrame
+               ) -> pl.DataFrame:
+    base = {"instrument": instrument, "model": model, "n_clients": int(x["client_id"].nunique()),
             "n_obs": len(x), "method": "REML"}
-    if len(x) == 0 or base["n_clients"] < 2:
+    kept, dropped = estimable_terms(x, terms) if len(x) else ([], list(terms))
+    if base["n_clients"] < 2 or len(x) <= len(kept):
         return pl.DataFrame([base | {"term": "(not fitted)", "converged": False,
                                      "warnings": "too few clients with scores and covariates"}],
                             schema=MIXED_SCHEMA)
-    kept, dropped = estimable_terms(x)
-    fit = fit_with_fallback(x["score"].to_numpy(), x[kept], x["client_id"].to_numpy())
-    base |= {"converged": fit.converged, "optimizer": fit.optimizer,
+    fit = reml_random_intercept(x["score"].to_numpy(), x[kept].to_numpy(dtype=float),
+                                x["client_id"].to_numpy())
+    base |= {"converged": True, "optimizer": OPTIMIZER,
              "dropped_terms": ", ".join(dropped) or None,
-             "warnings": " | ".join(fit.warnings) or None,
-             "optimizer_attempts": " | ".join(fit.attempts) or None}
-    if fit.result is None:
-        return pl.DataFrame([base | {"term": "(not fitted)"}], schema=MIXED_SCHEMA)
-    r = fit.result
-    ci = np.asarray(r.conf_int())[: len(kept)]
-    estimate, se, p = (np.asarray(v, dtype=float) for v in (r.fe_params, r.bse_fe, r.pvalues))
-    rows = [base | {"term": term, "estimate": estimate[i], "se": se[i],
-                    "ci_lower": ci[i, 0], "ci_upper": ci[i, 1], "p": p[i]}
+             "warnings": SINGULAR if fit.singular else None,
+             "reml_criterion": fit.criterion}
+    se = np.sqrt(np.diag(fit.vcov))
+    z = norm.ppf(0.975)
+    rows = [base | {"term": term, "estimate": float(fit.beta[i]), "se": float(se[i]),
+                    "ci_lower": float(fit.beta[i] - z * se[i]),
+                    "ci_upper": float(fit.beta[i] + z * se[i]),
+                    "p": float(2 * norm.sf(abs(fit.beta[i] / se[i])))}
             for i, term in enumerate(kept)]
-    rows.append(base | {"term": "var(client)", "estimate": float(np.asarray(r.cov_re)[0, 0])})
-    rows.append(base | {"term": "var(residual)", "estimate": float(r.scale)})
+    rows.append(base | {"term": "var(client)", "estimate": fit.tau2})
+    rows.append(base | {"term": "var(residual)", "estimate": fit.sigma2})
     return pl.DataFrame(rows, schema=MIXED_SCHEMA)
 
 
 def mixed_models(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """``mixed.csv``: every instrument's model, one row per term."""
+    """``mixed.csv``: every instrument's primary and secondary model, one row per term."""
     data = model_data(con)
     return pl.concat([fit_instrument(i.name, data) for i in INSTRUMENTS])
 
 
 def unconverged(mixed: pl.DataFrame) -> list[str]:
-    """Instruments whose model did not converge (the asset check's WARN)."""
+    """Instruments with a model that was not fitted (the asset check's WARN)."""
     return sorted(mixed.filter(~pl.col("converged").fill_null(False))["instrument"]
                   .unique().to_list())

@@ -104,8 +104,12 @@ def _chunk(rng: np.random.Generator, hetus: np.ndarray, payers: pl.Series,
     n, months = len(hetus), len(start_days)
     people = pl.Series(hetus.tolist(), dtype=pl.String)  # numpy unicode -> polars is slow
     pay_months = months - 1  # the extract's own month is not yet reported
-    # Employment: a monthly two-state chain around a personal employment share.
-    share = rng.beta(1.2, 2.0, n)
+    # Employment: a monthly two-state chain around a personal employment share. The general
+    # population is in work far more often than the clients (a share of 35–100 %): the naive
+    # comparison is biased, and few of them share a client's history of little or no work, so
+    # the matches come mostly from the client-like persons (counterfactual.py), who share the
+    # clients' timing (their job search starts at the index month, as the clients' does).
+    share = 0.35 + 0.65 * rng.beta(2.0, 1.5, n)
     enter = np.clip(0.07 * share / np.maximum(1.0 - share, 0.05), 0.0, 0.9)
     working = np.empty((n, pay_months), dtype=bool)
     payer = np.empty((n, pay_months), dtype=np.int32)

@@ -40,6 +40,8 @@ CLASSES = {
     "unknown_column": "unknown extra column",
     "referral_after_start": "referral after start",
     "key_missing": "missing key",
+    "key_malformed": "malformed key (a value outside the key's range)",
+    "unknown_coach": "unknown coach code",
 }
 T = TypeVar("T")
 LEVEL = {

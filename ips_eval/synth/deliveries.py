@@ -7,7 +7,7 @@ delivery a few values are wrong and corrected in the next one (the newest delive
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -41,6 +41,10 @@ class World:
     periods: list[BenefitPeriod]
     pay: list[MonthlyPay]
     linkable: set[str]  # client codes whose registers exist (consent and a valid form HETU)
+    # HETUs of the client-like comparison persons (counterfactual.py): in the last extract only,
+    # as the rest of the register comparison group
+    client_like: frozenset[str] = frozenset()
+    costs: list[dict[str, object]] = field(default_factory=list)  # region × year
 
 
 def enrolment_row(c: Client, day: date) -> dict[str, Value]:
@@ -98,6 +102,9 @@ def region_deliveries(world: World) -> list[DeliveryFile]:
             files.append(_file("laatuarviot", region, day,
                                [r for r in world.reviews
                                 if r["alue"] == region and r["arviopvm"] <= day]))
+        # the costs are reported once, after the project (its final export)
+        files.append(_file("kustannukset", region, DELIVERY_DATES[region][-1],
+                           [r for r in world.costs if r["alue"] == region]))
     return files
 
 
@@ -107,6 +114,8 @@ def register_deliveries(world: World) -> list[DeliveryFile]:
     for n, extract in enumerate(REGISTER_EXTRACTS):
         final = n == len(REGISTER_EXTRACTS) - 1
         linked = {by_code[code].hetu for code in world.linkable if by_code[code].index < extract}
+        if final:
+            linked |= world.client_like
         kela = extract_periods(world.periods, extract, linked)
         kela.sort(key=lambda r: (str(r["hetu"]), str(r["etuus"]), r["alkupvm"]))
         files.append(_file("rekisterit/kela", REGISTER_ISSUER["rekisterit/kela"], extract, kela))

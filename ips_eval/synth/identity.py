@@ -1,7 +1,8 @@
 """Personal identity codes (HETU) and business IDs (Y-tunnus) with valid check characters.
 
-Client HETUs use individual numbers 002-499 and comparison persons 500-899, so the two groups
-can never share a code however many comparison persons are drawn (900-999 are temporary codes
+Client HETUs use individual numbers 002-499, client-like comparison persons 500-599
+(counterfactual.py) and the general-population comparison persons 600-899, so no two groups
+can share a code however many comparison persons are drawn (900-999 are temporary codes
 that `stdnum.fi.hetu.validate` rejects by default).
 """
 
@@ -16,7 +17,7 @@ HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 SIGNS_1900 = "-YXWVU"
 SIGNS_2000 = "ABCDEF"
 CLIENT_INDIVIDUALS = (2, 499)
-COMPARISON_INDIVIDUALS = (500, 899)
+COMPARISON_INDIVIDUALS = (600, 899)
 NEW_SIGN_SHARE = 0.04
 
 

@@ -40,16 +40,18 @@ TEAMS = {
     "KAI": (1, 2), "PSA": (2, 2), "KSU": (2, 2), "KPO": (1, 2), "POH": (2, 2), "VSU": (2, 2),
 }
 
-# The Incomes Register started on 1.1.2019, and THL asked Kela for the same span, so no register
-# row predates 2019 even for clients enrolled in autumn 2020 (their history is 20-23 months, not
-# 24). This also keeps every genuine date clear of the `date_before_2019` rule.
-REGISTER_START = date(2019, 1, 1)
+# The register extracts reach 24 months before the earliest index dates (autumn 2020), so that
+# every client has the full history the register effect matches on (DESIGN.md §4); the
+# contract's first valid register date, 1.1.2017, keeps every genuine row clear of
+# `date_before_2017`.
+REGISTER_START = date(2018, 1, 1)
 REGISTER_EXTRACTS = (date(2024, 5, 2), date(2025, 3, 3))
 REGISTER_SOURCES = ("rekisterit/kela", "rekisterit/tulorekisteri")
 REGISTER_ISSUER = {"rekisterit/kela": "kela", "rekisterit/tulorekisteri": "tulorekisteri"}
 
 REGION_SOURCES = (
     "asiakkaat", "tyosuhteet", "kontaktit", "asiakaskysely", "tyonantajakysely", "laatuarviot",
+    "kustannukset",
 )
 ALL_SOURCES = REGION_SOURCES + REGISTER_SOURCES
 

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ips_eval.config import SYNTHETIC_FIELD, SYNTHETIC_MARKER
 from ips_eval.synth.calibration import HeadlineCount, assert_calibrated
 from ips_eval.synth.contacts import simulate_contacts
+from ips_eval.synth.costs import inject_cost_and_contact_defects, simulate_costs
+from ips_eval.synth.counterfactual import client_like_registers, planted_effect
 from ips_eval.synth.damage import damage_files, finish_marks
 from ips_eval.synth.defects import choose_invalid_hetu_clients, inject_defects
 from ips_eval.synth.deliveries import (
@@ -30,11 +33,15 @@ from ips_eval.synth.surveys import simulate_client_survey, simulate_employer_sur
 from ips_eval.synth.tables import DeliveryFile
 from ips_eval.synth.writers import file_bytes
 
-MANIFEST = "synth_manifest.json"
+MANIFEST = SYNTHETIC_MARKER
+# General-population comparison persons by default; with the client-like persons
+# (counterfactual.py, 8 per linked client) the register comparison group is about 20,000.
+DEFAULT_COMPARISON_PERSONS = 11_000
 
 # Independent random streams: changing how one part draws leaves the others as they were.
 STREAMS = ("population", "employers", "careers", "contacts", "surveys", "fidelity",
-           "registers", "corrections", "defects", "damage", "bytes")
+           "registers", "corrections", "defects", "damage", "bytes", "counterfactual", "costs",
+           "costs_defects")
 
 
 @dataclass(frozen=True)
@@ -101,13 +108,17 @@ def simulate_world(seed: int, rate: float) -> tuple[World, set[str]]:
     invalid_hetu = choose_invalid_hetu_clients(rng["defects"], clients, rate)
     linkable = {c.code for c in clients if c.consent and c.code not in invalid_hetu}
     periods, pay = client_registers(rng["registers"], clients, jobs, linkable)
+    like_periods, like_pay, like_hetus = client_like_registers(rng["counterfactual"], clients,
+                                                               jobs, linkable)
     world = World(
         clients=clients, jobs=jobs,
         contacts=simulate_contacts(rng["contacts"], clients, jobs, coaches, pools),
         client_survey=simulate_client_survey(rng["surveys"], clients, jobs),
         employer_survey=simulate_employer_survey(rng["surveys"], clients, jobs),
         reviews=simulate_reviews(rng["fidelity"], clients, coaches),
-        periods=periods, pay=pay, linkable=linkable,
+        periods=periods + like_periods, pay=pay + like_pay, linkable=linkable,
+        client_like=frozenset(like_hetus),
+        costs=simulate_costs(rng["costs"], clients, coaches),
     )
     return world, invalid_hetu
 
@@ -122,6 +133,7 @@ def build_deliveries(seed: int, rate: float) -> tuple[World, list[DeliveryFile]]
     damage_files(rng["damage"], files, rate)
     if rate > 0:
         inject_defects(rng["defects"], world, files, rate, invalid_hetu)
+        inject_cost_and_contact_defects(rng["costs_defects"], files, rate)
     finish_marks(files)
     return world, sorted(files, key=lambda f: f.path)
 
@@ -140,7 +152,7 @@ def manifest_entries(files: list[DeliveryFile]) -> list[dict[str, object]]:
 
 
 def write_study(out_dir: Path, seed: int = 20240430, defects: float = 0.02,
-                comparison_persons: int = 0,
+                comparison_persons: int = DEFAULT_COMPARISON_PERSONS,
                 progress: Callable[[str], None] | None = None) -> SynthSummary:
     """Write a complete synthetic delivery folder (contract/DELIVERIES.md) and its manifest.
 
@@ -161,7 +173,8 @@ def write_study(out_dir: Path, seed: int = 20240430, defects: float = 0.02,
     say(f"writing {len(files)} delivery files to {out_dir}")
     rows = _write_files(out_dir, files, seed)
     entries = manifest_entries(files)
-    manifest = _write_manifest(out_dir, seed, defects, comparison_persons, entries)
+    manifest = _write_manifest(out_dir, seed, defects, comparison_persons, entries,
+                               planted_effect(world.clients, world.jobs, world.linkable))
     say(f"wrote {len(files)} files and {len(entries)} manifest entries")
     summary = SynthSummary(
         out_dir=out_dir, seed=seed, defect_rate=defects,
@@ -197,11 +210,15 @@ def _write_files(out_dir: Path, files: list[DeliveryFile], seed: int) -> dict[st
 
 
 def _write_manifest(out_dir: Path, seed: int, defects: float, comparison_persons: int,
-                    entries: list[dict[str, object]]) -> Path:
+                    entries: list[dict[str, object]], planted: dict[str, object]) -> Path:
     manifest = out_dir / MANIFEST
     manifest.write_text(json.dumps({
+        # the first field, so that a run finds it without reading the whole file: this folder
+        # is the built-in synthetic study, the one place the public demo key may be used
+        SYNTHETIC_FIELD: True,
         "generator": "ips_eval.synth", "seed": seed, "defect_rate": defects,
         "comparison_persons": comparison_persons,
+        "planted_effect": planted,
         "note": "Synthetic study. Rows are 1-based data rows (header excluded); row null = the "
                 "whole file or column. Identity codes are masked. The pipeline never reads "
                 "this file.",

@@ -23,6 +23,8 @@ COLUMNS: dict[str, list[str]] = {
     "asiakaskysely": SURVEY_COLUMNS,
     "tyonantajakysely": EMPLOYER_COLUMNS,
     "laatuarviot": FIDELITY_COLUMNS,
+    "kustannukset": ["alue", "vuosi", "valmentajat_htv", "henkilostokulut_eur", "muut_kulut_eur",
+                     "rahoitus_eur"],
     "rekisterit/kela": ["hetu", "etuus", "alkupvm", "loppupvm", "maksettu_eur"],
     "rekisterit/tulorekisteri": ["hetu", "kuukausi", "maksaja", "palkka_eur"],
 }
@@ -34,11 +36,13 @@ KEYS: dict[str, tuple[str, ...]] = {
     "asiakaskysely": ("asiakastunnus", "aalto"),
     "tyonantajakysely": ("tyonantaja", "vastauspvm"),
     "laatuarviot": ("tiimi", "arviopvm"),
+    "kustannukset": ("alue", "vuosi"),
     "rekisterit/kela": ("hetu", "etuus", "alkupvm"),
     "rekisterit/tulorekisteri": ("hetu", "kuukausi", "maksaja"),
 }
 
-AMOUNT_COLUMNS = {"maksettu_eur", "palkka_eur"}
+AMOUNT_COLUMNS = {"maksettu_eur", "palkka_eur", "henkilostokulut_eur", "muut_kulut_eur",
+                  "rahoitus_eur"}
 TEXT_COLUMNS = {"asiakastunnus", "hetu", "alue", "tiimi", "valmentaja", "diagnoosi", "kieli",
                 "tyonantaja", "ammatti", "toimiala", "etuus", "kuukausi", "maksaja", "huom"}
 

@@ -1,15 +1,14 @@
 """Figure: IPS-25 fidelity against employment by team (``out/figures/fidelity_vs_employment``).
 
-x = the team's latest IPS-25 total (``analysis.fidelity``), y = the share of its clients with a
-full 12-month window who had a competitive job within 12 months (the same equal-window share
-as Table 7, :func:`ips_eval.publish.tables.regions.team_outcomes`), one point per team, coloured by
-cohort, sized by the clients in the window, with the IPS-25 bands shaded.
+x = the team's latest IPS-25 total, y = the share of its clients with a full 12-month window who
+had a competitive job within 12 months (both from ``results.team_outcomes``, as Table 7), one
+point per team, coloured by cohort, sized by the clients in the window, with the IPS-25 bands
+shaded.
 
 Disclosure control as in the tables: a team whose window holds fewer than 5 clients, whose
 employed or not-employed clients number 1–4, or whose counts Table 7 hides (secondary
 suppression), is left out — a share k/n with a small n can be read back to k and n — and the
-caption says how many teams were.
-The figure is in English, like the other engineers' figures; the tables carry the languages.
+caption says how many teams were. Texts in fi/sv/en from ``schemas.figure_text``.
 """
 
 from __future__ import annotations
@@ -18,23 +17,22 @@ import polars as pl
 from matplotlib.figure import Figure
 from scipy import stats
 
+from ips_eval.publish.figures.common import COHORT_COLOURS, localise_ticks
 from ips_eval.publish.tables.common import cohort_label
 from ips_eval.publish.tables.disclosure import is_small, too_few
-from ips_eval.publish.tables.regions import hidden_team_counts, latest_fidelity, team_outcomes
+from ips_eval.publish.tables.numbers import fmt_number, fmt_p
+from ips_eval.publish.tables.regions import hidden_team_counts
+from schemas.codebook import Lang
+from schemas.figure_text import figure_text
 from schemas.instruments import FIDELITY_BANDS
-from schemas.table_text import text
-
-COHORT_COLOURS = {"pilot": "#1f77b4", "rrp": "#d62728"}
 
 
-def fidelity_employment_by_team(clients: pl.DataFrame, tte: pl.DataFrame,
-                                fidelity: pl.DataFrame) -> pl.DataFrame:
-    """Per team with a fidelity total: total, band, window, employed, pct_employed and
-    ``shown`` (False where disclosure control leaves the team out)."""
-    teams = team_outcomes(clients, tte)
-    hidden = hidden_team_counts(teams, clients)
-    latest = latest_fidelity(fidelity).select("team", "total", "band", "review_date")
-    data = teams.join(latest, on="team", how="inner")
+def fidelity_employment_by_team(teams: pl.DataFrame) -> pl.DataFrame:
+    """Per team with a fidelity total (``results.team_outcomes``): total, band, window,
+    employed, pct_employed and ``shown`` (False where disclosure control leaves the team
+    out)."""
+    hidden = hidden_team_counts(teams)
+    data = teams.filter(pl.col("team").is_not_null() & pl.col("total").is_not_null())
     shown = [not (too_few(r["window"]) or is_small(r["employed"])
                   or is_small(r["window"] - r["employed"])
                   or ("window", r["region"], r["team"]) in hidden
@@ -43,7 +41,7 @@ def fidelity_employment_by_team(clients: pl.DataFrame, tte: pl.DataFrame,
     return data.with_columns(shown=pl.Series(shown, dtype=pl.Boolean)).sort("team")
 
 
-def fidelity_vs_employment_figure(data: pl.DataFrame, lang: str = "en") -> Figure:
+def fidelity_vs_employment_figure(data: pl.DataFrame, lang: Lang = "en") -> Figure:
     """The scatter (matplotlib Figure, no pyplot state)."""
     fig = Figure(figsize=(7.5, 5.2))
     ax = fig.add_subplot()
@@ -71,16 +69,21 @@ def fidelity_vs_employment_figure(data: pl.DataFrame, lang: str = "en") -> Figur
         ax.axvspan(lo, hi, color=shade, zorder=0)
         ax.text((lo + hi) / 2, 101, band.label(lang), ha="center", va="bottom", fontsize=8,
                 color="#555555")
-    ax.set_xlabel(text("fig_fidelity_x", lang))
-    ax.set_ylabel(text("fig_fidelity_y", lang))
-    subtitle = f"teams shown: {shown.height}"
+    ax.set_xlabel(figure_text("fidelity_x", lang))
+    ax.set_ylabel(figure_text("fidelity_y", lang))
+    localise_ticks(ax.xaxis, lang)
+    localise_ticks(ax.yaxis, lang)
+    # teams, not persons: the counts of teams are not disclosure-controlled
+    subtitle = [figure_text("fidelity_teams_shown", lang, n=shown.height)]
     if shown.height >= 3 and shown["total"].n_unique() > 1:
         rho, p = stats.spearmanr(shown["total"], shown["pct_employed"])
-        subtitle += f"; Spearman ρ = {rho:.2f} (p = {p:.2f})"
+        subtitle.append(figure_text("fidelity_spearman", lang, rho=fmt_number(rho, 2, lang),
+                                    p=fmt_p(p, lang)))
+    lines = [figure_text("fidelity_title", lang), "; ".join(subtitle)]
     left_out = data.height - shown.height
     if left_out:
-        subtitle += f"; {left_out} team(s) left out by disclosure control (small counts)"
-    ax.set_title(f"{text('fig_fidelity_title', lang)}\n{subtitle}", fontsize=10, loc="left")
+        lines.append(figure_text("fidelity_left_out", lang, n=left_out))
+    ax.set_title("\n".join(lines), fontsize=10, loc="left")
     if shown.height:
         ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.grid(axis="y", color="white", linewidth=0.8)

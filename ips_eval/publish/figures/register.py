@@ -1,11 +1,10 @@
 """Figure: clients' register states by month relative to the start, one panel per cohort
 (stacked shares of the main states), with the mean earnings beneath
-(``out/figures/register_states_by_rel_month.{png,svg}``), from ``results.register``.
+(``out/figures/register_states_by_rel_month_<lang>.{png,svg}``), from ``results.register``.
 
 Shown: relative months −24 … +24, as in the register table. The figure is published, so it
 follows the tables' disclosure control (``ips_eval.publish.tables.disclosure``): a month observed
-for
-fewer than 5 clients is not drawn, and no count is printed — only shares of months with at
+for fewer than 5 clients is not drawn, and no count is printed — only shares of months with at
 least 5 persons (the persons per month are drawn as a thin line under the earnings).
 """
 
@@ -13,32 +12,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import polars as pl
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # headless: no display in the pipeline
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
-
-from ips_eval.outputs import write_figure  # noqa: E402
-from ips_eval.publish.tables.disclosure import MIN_CELL  # noqa: E402
-from schemas.codebook import VALUE_LABELS, Lang  # noqa: E402
-from schemas.register_states import STATE_NAMES, state_label  # noqa: E402
+from ips_eval.publish.figures.common import localise_ticks, write_figure_languages
+from ips_eval.publish.tables.common import cohort_label
+from ips_eval.publish.tables.disclosure import MIN_CELL
+from schemas.codebook import Lang
+from schemas.figure_text import figure_text
+from schemas.register_states import STATE_NAMES, state_label
 
 FIGURE_NAME = "register_states_by_rel_month"
 SHOWN_MONTHS = (-24, 24)
 STATE_COLOURS = {"employed": "#2a7f3f", "disability_pension": "#7a4e9c",
                  "sickness_rehabilitation": "#c98a1b", "student": "#3a86c8",
                  "unemployed": "#c0392b", "other": "#b8b8b8"}
-TEXT = {
-    "share": {"fi": "Osuus asiakkaista (%)", "sv": "Andel av klienterna (%)",
-              "en": "Share of clients (%)"},
-    "earnings": {"fi": "Keskiansiot (€/kk)", "sv": "Medelinkomst (€/mån)",
-                 "en": "Mean earnings (EUR/month)"},
-    "persons": {"fi": "Henkilöitä", "sv": "Personer", "en": "Persons"},
-    "rel_month": {"fi": "Kuukausi aloituksesta", "sv": "Månad från start",
-                  "en": "Month from the start (index month = 0)"},
-    "none": {"fi": "Ei tietoja", "sv": "Inga uppgifter", "en": "No data"},
-}
 
 
 def _shown(register: pl.DataFrame) -> pl.DataFrame:
@@ -51,19 +39,20 @@ def _shown(register: pl.DataFrame) -> pl.DataFrame:
             .filter(pl.col("persons") >= MIN_CELL))
 
 
-def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
+def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> Figure:
     """Stacked state shares (top) and mean earnings (bottom) by relative month per cohort."""
     shown = _shown(register)
     cohorts = [c for c in ("pilot", "rrp") if c in set(register["cohort"].to_list())] or ["pilot"]
-    fig, axes = plt.subplots(2, len(cohorts), figsize=(5.5 * len(cohorts), 7), sharex=True,
-                             squeeze=False, gridspec_kw={"height_ratios": [2.2, 1]})
+    fig = Figure(figsize=(5.5 * len(cohorts), 7))
+    axes = fig.subplots(2, len(cohorts), sharex=True, squeeze=False,
+                        gridspec_kw={"height_ratios": [2.2, 1]})
     for col, cohort in enumerate(cohorts):
         top, bottom = axes[0][col], axes[1][col]
         sub = shown.filter(pl.col("cohort") == cohort)
         months = sorted(set(sub["rel_month"].to_list()))
-        top.set_title(VALUE_LABELS["cohort"][cohort](lang), fontsize=11)
+        top.set_title(cohort_label(cohort, lang), fontsize=11)
         if not months:
-            top.text(0.5, 0.5, TEXT["none"][lang], transform=top.transAxes, ha="center")
+            top.text(0.5, 0.5, figure_text("no_data", lang), transform=top.transAxes, ha="center")
         else:
             pct = (sub.pivot(on="state", index="rel_month", values="pct")
                    .sort("rel_month").fill_null(0.0))
@@ -73,14 +62,16 @@ def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> plt.Figur
                           labels=[state_label(s, lang) for s in STATE_NAMES], linewidth=0)
             total = sub.filter(pl.col("state") == "all").sort("rel_month")
             bottom.plot(total["rel_month"], total["mean_earnings_eur"], color="#2a7f3f",
-                        linewidth=1.8, label=TEXT["earnings"][lang])
+                        linewidth=1.8, label=figure_text("register_earnings", lang))
             persons = bottom.twinx()
             persons.plot(total["rel_month"], total["n"], color="#777777", linewidth=0.8,
-                         linestyle=":", label=TEXT["persons"][lang])
+                         linestyle=":", label=figure_text("register_persons", lang))
             persons.set_ylim(0, max(total["n"].max() or 1, 1) * 1.25)
             persons.tick_params(labelsize=7, colors="#777777")
+            localise_ticks(persons.yaxis, lang)
             if col == len(cohorts) - 1:
-                persons.set_ylabel(TEXT["persons"][lang], fontsize=8, color="#777777")
+                persons.set_ylabel(figure_text("register_persons", lang), fontsize=8,
+                                   color="#777777")
         for ax in (top, bottom):
             ax.axvline(0, color="black", linewidth=0.8)
             ax.set_xlim(*SHOWN_MONTHS)
@@ -88,10 +79,11 @@ def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> plt.Figur
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         top.set_ylim(0, 100)
         bottom.set_ylim(bottom=0)
-        bottom.set_xlabel(TEXT["rel_month"][lang], fontsize=9)
+        localise_ticks(bottom.yaxis, lang)
+        bottom.set_xlabel(figure_text("register_x", lang), fontsize=9)
         if col == 0:
-            top.set_ylabel(TEXT["share"][lang], fontsize=9)
-            bottom.set_ylabel(TEXT["earnings"][lang], fontsize=9)
+            top.set_ylabel(figure_text("register_share", lang), fontsize=9)
+            bottom.set_ylabel(figure_text("register_earnings", lang), fontsize=9)
     handles, labels = axes[0][0].get_legend_handles_labels()
     if handles:
         # the stack's top state first, as the eye reads the areas
@@ -101,11 +93,7 @@ def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> plt.Figur
     return fig
 
 
-def write_register_states_figure(register: pl.DataFrame, out_dir: Path,
-                                 lang: Lang = "en") -> list[Path]:
-    """Draw and write ``out/figures/register_states_by_rel_month.{png,svg}``."""
-    fig = plot_register_states(register, lang)
-    try:
-        return write_figure(fig, out_dir, FIGURE_NAME)
-    finally:
-        plt.close(fig)
+def write_register_states_figure(register: pl.DataFrame, out_dir: Path) -> list[Path]:
+    """Draw and write ``out/figures/register_states_by_rel_month_<lang>.{png,svg}``."""
+    return write_figure_languages(lambda lang: plot_register_states(register, lang), out_dir,
+                                  FIGURE_NAME)

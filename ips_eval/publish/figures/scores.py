@@ -1,7 +1,7 @@
 """Figure: mean scores by wave with 95 % CIs (t), by cohort, one panel per instrument
-(``out/figures/scores_by_wave.{png,svg}``). Points are the scored responses of each wave (all
-available, not only clients with both waves), so the panels describe who answered, not change
-within clients — change.csv and mixed.csv do that.
+(``out/figures/scores_by_wave_<lang>.{png,svg}``), drawn from ``results.score_means``. Points are
+the scored responses of each wave (all available, not only clients with both waves), so the
+panels describe who answered, not change within clients — change.csv and mixed.csv do that.
 
 The figure is published, so it follows the tables' disclosure control
 (``ips_eval.publish.tables.disclosure``): a mean over fewer than 5 clients is not drawn and its n is
@@ -10,42 +10,27 @@ shown as the suppression symbol."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
-import duckdb
-import matplotlib
+import polars as pl
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # headless: no display in the pipeline
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
-from scipy import stats  # noqa: E402
+from ips_eval.publish.figures.common import COHORT_COLOURS, COUNT_GID, localise_ticks
+from ips_eval.publish.tables.common import cohort_label
+from ips_eval.publish.tables.disclosure import MIN_CELL, SUPPRESSED, too_few
+from ips_eval.publish.tables.numbers import fmt_int, fmt_number
+from schemas.codebook import VALUE_LABELS, Lang
+from schemas.figure_text import figure_text
+from schemas.instruments import INSTRUMENTS
 
-from ips_eval.outputs import write_figure  # noqa: E402
-from ips_eval.publish.tables.disclosure import MIN_CELL, SUPPRESSED, too_few  # noqa: E402
-from schemas.codebook import VALUE_LABELS, Lang  # noqa: E402
-from schemas.instruments import INSTRUMENTS  # noqa: E402
-
-COHORT_STYLE = {"pilot": {"color": "#1f5a96", "marker": "o", "offset": -0.35, "n_row": 0.08},
-                "rrp": {"color": "#c0561b", "marker": "s", "offset": 0.35, "n_row": 0.02}}
+COHORT_STYLE = {"pilot": {"marker": "o", "offset": -0.35, "n_row": 0.08},
+                "rrp": {"marker": "s", "offset": 0.35, "n_row": 0.02}}
 
 
-def wave_means(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """n, mean and t-based 95 % CI of the scores per instrument × cohort × wave."""
-    df = con.sql(
-        "SELECT instrument, cohort, wave, count(score) AS n, avg(score) AS mean, "
-        "stddev_samp(score) AS sd FROM analysis.scores WHERE score IS NOT NULL "
-        "GROUP BY ALL").pl()
-    half = [
-        stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n) if n >= 2 and sd is not None else None
-        for n, sd in zip(df["n"], df["sd"], strict=True)
-    ]
-    return df.with_columns(half=pl.Series(half, dtype=pl.Float64)).with_columns(
-        ci_lower=pl.col("mean") - pl.col("half"), ci_upper=pl.col("mean") + pl.col("half"),
-    ).drop("half").sort("instrument", "cohort", "wave")
-
-
-def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
-    fig, axes = plt.subplots(2, 3, figsize=(12, 7), sharex=True)
+def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> Figure:
+    """The panels from results.score_means (instrument, cohort, wave, n, mean, ci_lower,
+    ci_upper)."""
+    fig = Figure(figsize=(12, 7))
+    axes = fig.subplots(2, 3, sharex=True)
     waves = sorted(VALUE_LABELS["wave"])
     for ax, ins in zip(axes.flat, INSTRUMENTS, strict=True):
         sub = means.filter(pl.col("instrument") == ins.name)
@@ -63,18 +48,22 @@ def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
                                                                     strict=True)],
                    [hi - m if hi is not None else 0 for m, hi in zip(mean, c["ci_upper"],
                                                                     strict=True)]]
-            ax.errorbar(x, mean, yerr=err, color=style["color"], marker=style["marker"],
-                        capsize=3, linewidth=1.4, markersize=5,
-                        label=VALUE_LABELS["cohort"][cohort](lang))
+            colour = COHORT_COLOURS[cohort]
+            ax.errorbar(x, mean, yerr=err, color=colour, marker=style["marker"],
+                        capsize=3, linewidth=1.4, markersize=5, label=cohort_label(cohort, lang))
             # numbers answering along the panel's foot, one line per cohort, clear of the bars
             for xi, n in zip(x, c["n"], strict=True):
-                label = SUPPRESSED if too_few(n) else str(n)
-                ax.text(xi, style["n_row"], f"n={label}", transform=ax.get_xaxis_transform(),
-                        ha="center", va="bottom", fontsize=6.5, color=style["color"])
+                label = SUPPRESSED if too_few(n) else fmt_int(n, lang)
+                ax.text(xi, style["n_row"], figure_text("n_eq", lang, n=label),
+                        transform=ax.get_xaxis_transform(), ha="center", va="bottom",
+                        fontsize=6.5, color=colour, gid=COUNT_GID)
         lo, hi = ins.score_range
         ax.set_title(ins.label(lang), fontsize=10)
-        direction = _direction(ins.higher_is_better, lang)
-        ax.set_ylabel(f"{_score_word(lang)} ({lo:g}–{hi:g}; {direction})", fontsize=8)
+        direction = figure_text("higher_better" if ins.higher_is_better else "lower_better",
+                                lang)
+        ax.set_ylabel(figure_text("scores_y", lang, lo=_bound(lo, lang), hi=_bound(hi, lang),
+                                  direction=direction), fontsize=8)
+        localise_ticks(ax.yaxis, lang)
         ax.set_xticks(waves, [VALUE_LABELS["wave"][w](lang) for w in waves])
         ax.set_xlim(waves[0] - 2.2, waves[-1] + 2.2)  # room for the dodged points' n labels
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -83,31 +72,11 @@ def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> plt.Figure:
         ax.set_ylim(bottom - 0.25 * (top - bottom), top + 0.05 * (top - bottom))
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
-    fig.suptitle(_title(lang), fontsize=12)
+    fig.suptitle(figure_text("scores_title", lang), fontsize=12)
     fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     return fig
 
 
-def _score_word(lang: Lang) -> str:
-    return {"fi": "pisteet", "sv": "poäng", "en": "score"}[lang]
-
-
-def _direction(higher_is_better: bool, lang: Lang) -> str:
-    if higher_is_better:
-        return {"fi": "suurempi parempi", "sv": "högre är bättre", "en": "higher is better"}[lang]
-    return {"fi": "pienempi parempi", "sv": "lägre är bättre", "en": "lower is better"}[lang]
-
-
-def _title(lang: Lang) -> str:
-    return {"fi": "Keskiarvot kyselyaalloittain (95 %:n luottamusväli)",
-            "sv": "Medelvärden per enkätomgång (95 % konfidensintervall)",
-            "en": "Mean scores by wave (95 % confidence interval)"}[lang]
-
-
-def write_scores_by_wave(con: duckdb.DuckDBPyConnection, out_dir: Path,
-                         lang: Lang = "en") -> list[Path]:
-    fig = plot_scores_by_wave(wave_means(con), lang)
-    try:
-        return write_figure(fig, out_dir, "scores_by_wave")
-    finally:
-        plt.close(fig)
+def _bound(x: float, lang: Lang) -> str:
+    """A score range's end: no decimals when whole (0–100), else the language's decimal."""
+    return fmt_int(x, lang) if float(x).is_integer() else fmt_number(x, 1, lang)

@@ -1,12 +1,15 @@
-"""Audit of the published files: does any cell of a table's ``.html``, ``.tex`` or ``.csv``
-show a count of 1–4? Reads the files as a reader would get them — independent of the builders,
-so it also catches a table written by a path that skipped :mod:`ips_eval.publish.tables.disclosure`.
-Used by the tables' blocking asset checks and by the tests.
+"""Audit of the published files: does any cell of a table's ``.html``, ``.tex``, ``.csv``,
+``.docx`` or ``.xlsx`` — or of the report page and its Word file of all tables — show a count of
+1–4? Reads the files as a reader would get them (python-docx, openpyxl) — independent of the
+builders, so it also catches a table written by a path that skipped
+:mod:`ips_eval.publish.tables.disclosure`. Used by the tables' and the report's blocking asset
+checks and by the tests.
 
 Row labels are not data cells and are skipped: in HTML the stub (``.gt_stub``) and the group
 headings (``th.gt_group_heading``); in LaTeX the first field of each row and the
-``\\multicolumn`` group rows; in the CSV the leading label columns (as many as the HTML has:
-the stub, and the group if any).
+``\\multicolumn`` group rows; in the CSV and the Excel sheet the leading label columns (as many
+as the HTML has: the stub, and the group if any); in Word the header rows (marked to repeat),
+the full-width group rows and the first (stub) column.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ import csv
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
 
 from ips_eval.publish.tables.disclosure import shows_small_count
 
@@ -92,15 +99,60 @@ def csv_cells(path: Path, label_columns: int) -> list[str]:
     return [cell for row in rows[1:] for cell in row[label_columns:]]
 
 
+def docx_cells(path: Path, stub_columns: int = 1) -> list[str]:
+    """Data cell texts of every table in a Word file written by
+    :mod:`ips_eval.publish.tables.office`."""
+    cells = []
+    for table in Document(str(path)).tables:
+        for row in table.rows:
+            properties = row._tr.trPr
+            if properties is not None and properties.find(qn("w:tblHeader")) is not None:
+                continue
+            distinct = {id(cell._tc) for cell in row.cells}
+            if len(distinct) == 1 and len(row.cells) > 1:  # a group row
+                continue
+            seen: set[int] = set()
+            for cell in row.cells[stub_columns:]:
+                if id(cell._tc) not in seen:
+                    seen.add(id(cell._tc))
+                    cells.append(cell.text.strip())
+    return cells
+
+
+def xlsx_cells(path: Path, label_columns: int) -> list[str]:
+    """Data cell texts of the ``table`` sheet (the CSV's cells) of a table's Excel file."""
+    sheet = load_workbook(str(path), read_only=True)["table"]
+    rows = list(sheet.iter_rows(values_only=True))
+    return ["" if v is None else str(v) for row in rows[1:] for v in row[label_columns:]]
+
+
+def report_small_counts(report_dir: Path) -> list[str]:
+    """Cells of the report page's tables and of its Word files of all tables that show a count
+    of 1–4 (the page's operational tables — deliveries, validation — are rows, not persons, and
+    are not great-tables cells, so they are not read)."""
+    found: list[str] = []
+    page = report_dir / "index.html"
+    if page.is_file():
+        cells, _ = html_cells(page.read_text(encoding="utf-8"))
+        found += [f"{page.name}: {c!r}" for c in cells if shows_small_count(c)]
+    for document in sorted(report_dir.glob("tables_*.docx")):
+        found += [f"{document.name}: {c!r}" for c in docx_cells(document)
+                  if shows_small_count(c)]
+    return found
+
+
 def published_small_counts(tables_dir: Path, name: str, lang: str) -> list[str]:
-    """Every cell of ``<name>_<lang>.{html,tex,csv}`` that shows a count of 1–4 (as
+    """Every cell of ``<name>_<lang>.{html,tex,csv,docx,xlsx}`` that shows a count of 1–4 (as
     ``"file: cell"``); empty when the table is clean. Missing files are skipped."""
     found: list[str] = []
-    label_columns = 1
+    label_columns, stub_columns = 1, 1
     page = tables_dir / f"{name}_{lang}.html"
     if page.is_file():
-        cells, label_columns = html_cells(page.read_text(encoding="utf-8"))
-        found += [f"{page.name}: {c!r}" for c in cells if shows_small_count(c)]
+        parser = _Cells()
+        parser.feed(page.read_text(encoding="utf-8"))
+        label_columns = int(parser.has_stub) + int(parser.has_groups)
+        stub_columns = int(parser.has_stub)
+        found += [f"{page.name}: {c!r}" for c in parser.cells if shows_small_count(c)]
     tex = tables_dir / f"{name}_{lang}.tex"
     if tex.is_file():
         found += [f"{tex.name}: {c!r}" for c in latex_cells(tex.read_text(encoding="utf-8"))
@@ -108,5 +160,13 @@ def published_small_counts(tables_dir: Path, name: str, lang: str) -> list[str]:
     table = tables_dir / f"{name}_{lang}.csv"
     if table.is_file():
         found += [f"{table.name}: {c!r}" for c in csv_cells(table, label_columns)
+                  if shows_small_count(c)]
+    document = tables_dir / f"{name}_{lang}.docx"
+    if document.is_file():
+        found += [f"{document.name}: {c!r}" for c in docx_cells(document, stub_columns)
+                  if shows_small_count(c)]
+    book = tables_dir / f"{name}_{lang}.xlsx"
+    if book.is_file():
+        found += [f"{book.name}: {c!r}" for c in xlsx_cells(book, label_columns)
                   if shows_small_count(c)]
     return found

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ips_eval.outputs import atomic_path
+
 log = logging.getLogger(__name__)
 
 # Debian's package first (what scripts/setup_browser.sh installs), then whatever is on PATH.
@@ -89,8 +91,8 @@ class PngWriter:
     def save(self, table, path: Path) -> Path:  # noqa: ANN001 — a great_tables.GT
         """The table as PNG at ``path`` (written via a temporary file, then renamed)."""
         path = Path(path)
-        tmp = path.with_name(f".{path.stem}.tmp.png")
-        try:
+        # atomic_path: the rename, and the umask's mode even inside a private window
+        with atomic_path(path) as tmp:
             if self._nokap_ready:
                 try:
                     table.gtsave(tmp, zoom=2, expand=10, delay=0.05)
@@ -100,10 +102,38 @@ class PngWriter:
                     screenshot_html(self.browser, table.as_raw_html(make_page=True), tmp)
             else:
                 screenshot_html(self.browser, table.as_raw_html(make_page=True), tmp)
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
         return path
+
+
+class SharedPngSession:
+    """One browser for a whole run: started when the first table asks for it (a run that
+    writes no table starts none), kept for every later table, closed once at the end.
+    Starting headless Chromium costs seconds; once per table and language it was most of the
+    tables' time. Used by the Dagster resource that the table assets share
+    (``assets/defs/resources.py``)."""
+
+    def __init__(self, browser: str | None = None) -> None:
+        self._browser = browser
+        self._writer: PngWriter | None = None
+        self._looked = False
+
+    def writer(self) -> PngWriter | None:
+        """The running writer, or None (with one warning) when no browser is installed."""
+        if not self._looked:
+            self._looked = True
+            browser = self._browser or find_browser()
+            if browser is None:
+                log.warning("no Chromium found (run scripts/setup_browser.sh): table PNGs are "
+                            "skipped")
+            else:
+                self._writer = PngWriter(browser)
+                self._writer.start()
+        return self._writer
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._writer, self._looked = None, False
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ips_eval.publish.tables.attachment import build_attachment, build_jobs_per_client
 from ips_eval.publish.tables.baseline import build_baseline
 from ips_eval.publish.tables.browser import PngWriter
 from ips_eval.publish.tables.common import (
@@ -23,11 +24,22 @@ from ips_eval.publish.tables.common import (
     no_data_table,
     value_label,
 )
+from ips_eval.publish.tables.competing import build_competing
+from ips_eval.publish.tables.costs import build_costs
 from ips_eval.publish.tables.employer import build_employer_survey
 from ips_eval.publish.tables.employment import build_cox, build_employment, build_tenure
+from ips_eval.publish.tables.logit import build_logit
+from ips_eval.publish.tables.quarterly import build_quarterly
 from ips_eval.publish.tables.regions import build_regions
 from ips_eval.publish.tables.register import build_register
+from ips_eval.publish.tables.register_effect import (
+    build_register_balance,
+    build_register_effect,
+    build_transitions,
+)
 from ips_eval.publish.tables.scores import build_change, build_mixed
+from ips_eval.publish.tables.standards import build_fidelity_items, build_process
+from ips_eval.publish.tables.surveys import build_attrition, build_satisfaction, build_situation
 from ips_eval.publish.tables.writer import hidden_cells, write_table
 from schemas.codebook import LANGS, Lang
 from schemas.table_text import TEXT, text
@@ -49,33 +61,63 @@ class TableSpec:
         return tuple(t.replace(".", "/") for t in (*self.inputs, *self.optional))
 
 
+# The publication's tables in report order: the order numbers them (Table 1, 2, …) and orders
+# the report page and out/report/tables_<lang>.docx.
 TABLES: tuple[TableSpec, ...] = (
-    TableSpec("baseline", ("analysis.clients",),
-              lambda f, lang, s: build_baseline(f["analysis.clients"], lang, s)),
-    TableSpec("employment", ("results.headline", "results.km", "analysis.clients",
-                             "analysis.tte"),
+    TableSpec("baseline", ("results.baseline",),
+              lambda f, lang, s: build_baseline(f["results.baseline"], lang, s)),
+    TableSpec("employment", ("results.headline", "results.km", "results.employment_comparison"),
               lambda f, lang, s: build_employment(f["results.headline"], f["results.km"],
-                                                  f["analysis.clients"], f["analysis.tte"],
-                                                  lang, s)),
-    TableSpec("tenure", ("results.km", "analysis.tte"),
-              lambda f, lang, s: build_tenure(f["results.km"], f.get("results.rmst"),
-                                              f["analysis.tte"], lang, s),
-              optional=("results.rmst",)),
+                                                  f["results.employment_comparison"], lang, s,
+                                                  f.get("results.competing")),
+              optional=("results.competing",)),
+    TableSpec("attachment", ("results.attachment",),
+              lambda f, lang, s: build_attachment(f["results.attachment"], lang, s)),
+    TableSpec("jobs_per_client", ("results.jobs_per_client",),
+              lambda f, lang, s: build_jobs_per_client(f["results.jobs_per_client"], lang, s)),
+    TableSpec("quarterly", ("results.quarterly",),
+              lambda f, lang, s: build_quarterly(f["results.quarterly"], lang, s)),
+    TableSpec("tenure", ("results.km", "results.rmst"),
+              lambda f, lang, s: build_tenure(f["results.km"], f["results.rmst"], lang, s)),
     TableSpec("cox", ("results.cox",),
               lambda f, lang, s: build_cox(f["results.cox"], lang, s)),
+    TableSpec("competing", ("results.competing",),
+              lambda f, lang, s: build_competing(f["results.competing"], lang, s)),
+    TableSpec("logit", ("results.logit",),
+              lambda f, lang, s: build_logit(f["results.logit"], lang, s)),
     TableSpec("change", ("results.change",),
               lambda f, lang, s: build_change(f["results.change"], lang, s)),
     TableSpec("mixed", ("results.mixed",),
               lambda f, lang, s: build_mixed(f["results.mixed"], lang, s)),
-    TableSpec("regions", ("analysis.clients", "analysis.tte", "analysis.fidelity"),
-              lambda f, lang, s: build_regions(f["analysis.clients"], f["analysis.tte"],
-                                               f["analysis.fidelity"], f.get("results.quarterly"),
-                                               lang, s),
+    TableSpec("attrition", ("results.attrition",),
+              lambda f, lang, s: build_attrition(f["results.attrition"], lang, s)),
+    TableSpec("situation", ("results.situation",),
+              lambda f, lang, s: build_situation(f["results.situation"], lang, s)),
+    TableSpec("satisfaction", ("results.satisfaction",),
+              lambda f, lang, s: build_satisfaction(f["results.satisfaction"], lang, s)),
+    TableSpec("regions", ("results.team_outcomes",),
+              lambda f, lang, s: build_regions(f["results.team_outcomes"],
+                                               f.get("results.quarterly"), lang, s),
               optional=("results.quarterly",)),
     TableSpec("register", ("results.register",),
               lambda f, lang, s: build_register(f["results.register"], lang, s)),
+    TableSpec("register_effect", ("results.register_effect",),
+              lambda f, lang, s: build_register_effect(f["results.register_effect"], lang, s)),
+    TableSpec("register_balance", ("results.register_balance",),
+              lambda f, lang, s: build_register_balance(f["results.register_balance"], lang, s)),
+    TableSpec("transitions", ("results.transitions",),
+              lambda f, lang, s: build_transitions(f["results.transitions"], lang, s)),
     TableSpec("employer_survey", ("results.employer_survey",),
               lambda f, lang, s: build_employer_survey(f["results.employer_survey"], lang, s)),
+    TableSpec("process", ("results.process",),
+              lambda f, lang, s: build_process(f["results.process"], lang, s)),
+    TableSpec("fidelity_items", ("results.fidelity_items",),
+              lambda f, lang, s: build_fidelity_items(
+                  f["results.fidelity_items"], f.get("results.fidelity_cox"), lang, s,
+                  f.get("results.fidelity_trend")),
+              optional=("results.fidelity_cox", "results.fidelity_trend")),
+    TableSpec("costs", ("results.costs",),
+              lambda f, lang, s: build_costs(f["results.costs"], lang, s)),
 )
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
 
@@ -85,6 +127,11 @@ def table_spec(name: str) -> TableSpec:
         if spec.name == name:
             return spec
     raise KeyError(f"unknown table {name!r}; known: {', '.join(TABLE_NAMES)}")
+
+
+def table_number(name: str) -> int:
+    """The table's number in the publication: its place in :data:`TABLES`."""
+    return TABLE_NAMES.index(table_spec(name).name) + 1
 
 
 class MissingInput(RuntimeError):
@@ -183,6 +230,7 @@ def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
     preview = pl.DataFrame()
     for lang in LANGS:
         table = build_or_no_data(spec, frames, lang, source)
+        table.number = table_number(name)
         files += write_table(table, out_dir, png).values()
         hidden[lang] = hidden_cells(table)
         if lang == "en":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -150,6 +151,17 @@ class PublishedTable:
     notes: list[str] = field(default_factory=list)
     source: str = ""
     left_aligned: Sequence[str] = ()
+    number: int | None = None  # the table's place in the catalogue (set when published)
+
+    @property
+    def numbered_title(self) -> str:
+        """``Table 3. <title>``: the number comes from the catalogue's order, so a table added
+        or moved never leaves two tables with one number (a number a builder's title carries
+        is replaced)."""
+        title = _TITLE_NUMBER.sub("", self.title)
+        if self.number is None:
+            return title
+        return f"{text('table_number', self.lang, n=self.number)} {title}"
 
     @property
     def has_rows(self) -> bool:
@@ -202,7 +214,7 @@ class PublishedTable:
         data_columns = [c for c in self.data.columns if c not in self.label_columns]
         table = GT(self.data, rowname_col=self.stub, groupname_col=self.group,
                    id=f"{self.name}_{self.lang}", auto_align=False)
-        table = table.tab_header(title=self.title, subtitle=self.subtitle)
+        table = table.tab_header(title=self.numbered_title, subtitle=self.subtitle)
         if self.stub and self.stubhead:
             table = table.tab_stubhead(self.stubhead)
         table = table.cols_label(cases={c: self.labels.get(c, c) for c in data_columns})
@@ -247,6 +259,9 @@ def no_data_table(name: str, lang: Lang, title: str, source: str,
     return PublishedTable(name=name, lang=lang, title=title, subtitle=subtitle,
                           data=pl.DataFrame({"no_data": [message]}), labels={"no_data": ""},
                           notes=list(notes), source=source, left_aligned=("no_data",))
+
+
+_TITLE_NUMBER = re.compile(r"^(?:Taulukko|Tabell|Table) \d+\.\s*")
 
 
 def as_strings(frame: pl.DataFrame) -> pl.DataFrame:

@@ -1,11 +1,17 @@
-"""Employment tables: outcomes by cohort (crude as published beside equal follow-up), job
-tenure (Kaplan–Meier at 6/12 months, median, RMST) and the Cox model of tenure.
+"""Employment tables: outcomes by cohort (crude as published beside equal follow-up, with the
+pilot − RRP difference and Gray's test), job tenure (Kaplan–Meier at 6/12 months, median, RMST)
+and the Cox model of tenure (the competing-risks models: ``competing.py``).
 
-Inputs are the survival results (``results.headline``, ``results.km``, ``results.rmst``,
-``results.cox``) and, for the counts behind each estimate, ``analysis.tte`` and
-``analysis.clients``. A Kaplan–Meier or Aalen–Johansen estimate at time t is hidden when its
-group has fewer than 5 members or when the events by t, or the members without an event by t,
-number 1–4: with little censoring the estimate times the group size would give that count back.
+Inputs are the survival results only (``results.headline``, ``results.km``,
+``results.employment_comparison``, ``results.rmst``, ``results.cox``, ``results.competing``),
+which carry the counts behind each estimate. A Kaplan–Meier or Aalen–Johansen estimate at time t
+is hidden when its group has fewer than 5 members or when the events by t, or the members
+without an event by t, number 1–4: with little censoring the estimate times the group size
+would give that count back. An estimate with fewer than ``MIN_AT_RISK`` still at risk at t is
+shown with a footnote mark (``FEW_AT_RISK_MARK``): it rests on a handful of people.
+
+Tenure: ``TENURE1_REG`` (register-augmented) is the primary analysis and ``TENURE1``
+(censored at service exit) its sensitivity line (DESIGN.md §4); the tables say which is which.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from ips_eval.publish.tables.common import (
     cohort_label,
     value_label,
 )
-from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
+from ips_eval.publish.tables.disclosure import SUPPRESSED, CountCells, is_small, shown, too_few
 from ips_eval.publish.tables.labels import term_label
 from ips_eval.publish.tables.numbers import (
     fmt_date,
@@ -37,7 +43,17 @@ from schemas.windows import DAYS_PER_MONTH, SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 COHORTS = ("pilot", "rrp")
 WINDOWS = (("months_6", SIX_MONTHS_DAYS), ("months_12", TWELVE_MONTHS_DAYS))
-TENURE_PARAMS = ("TENURE1", "TENURE1_REG", "TENURE")
+TENURE_PARAMS = ("TENURE1_REG", "TENURE1", "TENURE")
+TENURE_ROLES = {"TENURE1_REG": "primary_analysis", "TENURE1": "sensitivity_analysis"}
+MIN_AT_RISK = 10
+FEW_AT_RISK_MARK = "†"
+
+
+def param_label(param: str, lang: Lang) -> str:
+    """The tenure analysis' label with its role (primary / sensitivity) where it has one."""
+    label = value_label("param", param, lang)
+    role = TENURE_ROLES.get(param)
+    return text("analysis_role", lang, analysis=label, role=text(role, lang)) if role else label
 
 
 def _at(km: pl.DataFrame, param: str, method: str, group_var: str, group: str,
@@ -48,15 +64,8 @@ def _at(km: pl.DataFrame, param: str, method: str, group_var: str, group: str,
     return rows.row(0, named=True) if rows.height else None
 
 
-def events_by(tte: pl.DataFrame, param: str, group_var: str, t: float) -> pl.DataFrame:
-    """Per group of ``group_var`` (``all`` for everyone): members ``n``, events (``event`` 1)
-    by time ``t`` and in total — the counts behind an estimate, for disclosure control."""
-    part = tte.filter(pl.col("param") == param)
-    key = pl.lit("all") if group_var == "all" else pl.col(group_var).cast(pl.Utf8)
-    return (part.with_columns(group=key).group_by("group").agg(
-        n=pl.len(),
-        events_t=((pl.col("event") == 1) & (pl.col("time_days") <= t)).sum(),
-        events=(pl.col("event") == 1).sum()))
+def _close(column: str, t: float) -> pl.Expr:
+    return (pl.col(column) - t).abs() < 1e-6
 
 
 def _estimate_hidden(n: int | None, events_t: int | None) -> bool:
@@ -68,8 +77,16 @@ def _estimate_hidden(n: int | None, events_t: int | None) -> bool:
 def _pct_ci(row: dict | None, hidden: bool, lang: Lang) -> str:
     if row is None:
         return ""
-    return shown(fmt_estimate_ci(_x100(row["estimate"]), _x100(row["ci_lower"]),
-                                 _x100(row["ci_upper"]), 1, lang), hidden)
+    cell = fmt_estimate_ci(_x100(row["estimate"]), _x100(row["ci_lower"]),
+                           _x100(row["ci_upper"]), 1, lang)
+    if cell and row.get("n_at_risk") is not None and row["n_at_risk"] < MIN_AT_RISK:
+        cell = f"{cell} {FEW_AT_RISK_MARK}"
+    return shown(cell, hidden)
+
+
+def _flagged(data: dict[str, str] | list[dict[str, str]]) -> bool:
+    rows = data if isinstance(data, list) else [data]
+    return any(FEW_AT_RISK_MARK in str(v) for r in rows for v in r.values())
 
 
 def _x100(x: float | None) -> float | None:
@@ -81,11 +98,14 @@ def _x100(x: float | None) -> float | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataFrame,
-                     tte: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTable:
+def build_employment(headline: pl.DataFrame, km: pl.DataFrame, comparison: pl.DataFrame,
+                     lang: Lang, source: DeliverySet,
+                     competing: pl.DataFrame | None = None) -> PublishedTable:
     """Crude "% ever employed" per published cut-off beside the Aalen–Johansen cumulative
     incidence of a first job at 6 and 12 months (DESIGN.md §1: the crude shares compare
-    unequal follow-up; the table says so in a footnote)."""
+    unequal follow-up; the table says so in a footnote). With ``competing``
+    (results.competing): a last row with the pilot − RRP difference in percentage points
+    (95 % CI), hidden where either cohort's estimate is, and Gray's test in a note."""
     headline = headline.sort(["cohort", "cutoff_date"])
     cells = CountCells()
     for i, r in enumerate(headline.iter_rows(named=True)):
@@ -107,23 +127,25 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
                 if at_risk["n_at_risk"] <= r["clients_started"]:
                     cells.group([("at_risk", i)], total=r["clients_started"])
     hidden = cells.hidden()
-    counts = {t: events_by(tte, "TTFJ", "cohort", t) for _, t in WINDOWS}
+    cif = comparison.filter(pl.col("measure") == "cif_first_job")
+    published = comparison.filter(pl.col("measure") == "crude_ever_employed_published")
 
     rows = []
     for i, r in enumerate(headline.iter_rows(named=True)):
         cohort = r["cohort"]
-        since_start = clients.filter((pl.col("cohort") == cohort)
-                                     & (pl.col("index_date") <= r["cutoff_date"]))
-        days = since_start.select((pl.lit(r["cutoff_date"]) - pl.col("index_date"))
-                                  .dt.total_days()).to_series()
+        # the follow-up of the clients started by this row's cut-off
+        follow = published.filter((pl.col("cohort") == cohort)
+                                  & (pl.col("cutoff_date") == r["cutoff_date"]))
+        days, started = ((follow["median_followup_days"][0], follow["n_clients"][0])
+                         if follow.height else (None, None))
         stub = cohort_label(cohort, lang)
         if i not in analysis_rows:  # a published figure at another cut-off (RRP 30.4.2024)
             stub = text("published_row", lang, cohort=stub, date=fmt_date(r["cutoff_date"], lang))
         row = {
             "stub": stub,
             "cutoff": fmt_date(r["cutoff_date"], lang),
-            "followup": shown(fmt_number(days.median() / DAYS_PER_MONTH if days.len() else None,
-                                         1, lang), too_few(days.len())),
+            "followup": shown(fmt_number(None if days is None else days / DAYS_PER_MONTH,
+                                         1, lang), too_few(started)),
             "started": shown(fmt_int(r["clients_started"], lang), ("started", i) in hidden),
             "employed": shown(fmt_n_pct(r["clients_employed"], r["pct_employed"], lang),
                               ("employed", i) in hidden),
@@ -133,14 +155,24 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
         }
         for key, t in WINDOWS:
             estimate = _at(km, "TTFJ", "AJ", "cohort", cohort, t) if i in analysis_rows else None
-            c = counts[t].filter(pl.col("group") == cohort)
-            n, ev = (c["n"][0], c["events_t"][0]) if c.height else (None, None)
+            c = cif.filter((pl.col("cohort") == cohort) & _close("time_days", t))
+            n, ev = (c["n_clients"][0], c["n_events"][0]) if c.height else (None, None)
             row[key] = _pct_ci(estimate, _estimate_hidden(n, ev), lang)
         at_risk = (_at(km, "TTFJ", "AJ", "cohort", cohort, TWELVE_MONTHS_DAYS)
                    if i in analysis_rows else None)
         row["at_risk"] = "" if at_risk is None else shown(fmt_int(at_risk["n_at_risk"], lang),
                                                           ("at_risk", i) in hidden)
         rows.append(row)
+    notes = [text("competitive_note", lang), text("months_note", lang),
+             text("published_row_note", lang), text("ci_note", lang)]
+    if competing is not None and not competing.is_empty():
+        cohort_rows = [rows[i] for i in analysis_rows]
+        rows.append(_difference_row(competing, cohort_rows, lang))
+        gray = competing.filter(pl.col("model") == "gray_test")
+        if gray.height:
+            notes.append(text("difference_note", lang, p=fmt_p(gray["p"][0], lang)))
+    if _flagged(rows):
+        notes.append(text("few_at_risk_note", lang, mark=FEW_AT_RISK_MARK, n=MIN_AT_RISK))
 
     crude = ["started", "employed", "excl"]
     cif = ["months_6", "months_12", "at_risk"]
@@ -154,9 +186,22 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
         stubhead=text("cohort", lang),
         spanners=[(text("crude_spanner", lang), crude), (text("cif_spanner", lang), cif)],
         column_notes=[("employed", text("trap_note", lang))],
-        notes=[text("competitive_note", lang), text("months_note", lang),
-               text("published_row_note", lang), text("ci_note", lang)],
-        source=source.note(lang))
+        notes=notes, source=source.note(lang))
+
+
+def _difference_row(competing: pl.DataFrame, cohort_rows: list[dict], lang: Lang
+                    ) -> dict[str, str]:
+    """Pilot − RRP in percentage points at 6 and 12 months (results.competing's
+    ``cif_difference`` rows); hidden when a cohort's own estimate is hidden."""
+    row = {"stub": text("difference_row", lang)}
+    for key, t in WINDOWS:
+        hit = competing.filter((pl.col("model") == "cif_difference")
+                               & ((pl.col("time_days") - t).abs() < 1e-6))
+        hidden = any(r.get(key) == SUPPRESSED for r in cohort_rows)
+        row[key] = "" if hit.is_empty() else shown(fmt_estimate_ci(
+            _x100(hit["coef"][0]), _x100(hit["ci_lower"][0]), _x100(hit["ci_upper"][0]), 1,
+            lang), hidden)
+    return row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,44 +209,28 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, clients: pl.DataF
 # ---------------------------------------------------------------------------------------------
 
 
-def _rmst_row(rmst: pl.DataFrame | None, param: str, group_var: str, group: str) -> dict | None:
-    if rmst is None or rmst.is_empty():
-        return None
-    part = rmst.filter((pl.col("param") == param) & (pl.col("group_var") == group_var)
-                       & (pl.col("group") == group))
-    if "method" in part.columns:
-        part = part.filter(pl.col("method").is_in(["KM", "km"]) | pl.col("method").is_null())
-    return part.row(0, named=True) if part.height else None
-
-
-def _first(row: dict | None, *names: str) -> float | None:
-    """The first of ``names`` present in a results row (the rmst file's names are the survival
-    engineer's; read defensively)."""
-    if row is None:
-        return None
-    for name in names:
-        if name in row and row[name] is not None:
-            return row[name]
-    return None
-
-
-def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame, lang: Lang,
+def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame, lang: Lang,
                  source: DeliverySet) -> PublishedTable:
     """Kaplan–Meier share still in the job at 6 and 12 months, median tenure and the restricted
-    mean tenure to 12 months, per tenure analysis and cohort (and all)."""
-    params = [p for p in TENURE_PARAMS if p in set(tte["param"].to_list())]
-    groups = [("cohort", c) for c in COHORTS if c in set(tte["cohort"].to_list())]
+    mean tenure to 12 months, per tenure analysis and cohort (and all). The jobs and ended
+    jobs per group are ``results.rmst``'s ``n`` and ``events``; the jobs ended by 6 and 12
+    months ``results.km``'s ``n_events``."""
+    rmst = rmst.filter(pl.col("method") == "KM")
+    present = set(rmst["param"].to_list())
+    params = [p for p in TENURE_PARAMS if p in present]
+    cohorts = set(rmst.filter(pl.col("group_var") == "cohort")["group"].to_list())
+    groups = [("cohort", c) for c in COHORTS if c in cohorts]
     groups.append(("all", "all"))
 
     cells = CountCells()
     sizes: dict[tuple[str, str], dict] = {}
     for param in params:
         for group_var, group in groups:
-            counts = events_by(tte, param, group_var, float("inf")).filter(
-                pl.col("group") == group)
-            if counts.is_empty():
+            found = rmst.filter((pl.col("param") == param) & (pl.col("group_var") == group_var)
+                                & (pl.col("group") == group))
+            if found.is_empty():
                 continue
-            c = counts.row(0, named=True)
+            c = found.row(0, named=True)
             sizes[(param, group)] = c
             cells.add(("jobs", param, group), c["n"])
             cells.add(("ended", param, group), c["events"])
@@ -221,24 +250,21 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame,
             if (param, group) not in sizes:
                 continue
             c = sizes[(param, group)]
-            row = {"group": value_label("param", param, lang),
+            row = {"group": param_label(param, lang),
                    "stub": cohort_label(group, lang),
                    "jobs": shown(fmt_int(c["n"], lang), ("jobs", param, group) in hidden),
                    "ended": shown(fmt_int(c["events"], lang), ("ended", param, group) in hidden)}
             for key, t in WINDOWS:
-                at_t = events_by(tte, param, group_var, t).filter(pl.col("group") == group)
                 estimate = _at(km, param, "KM", group_var, group, t)
-                row[key] = _pct_ci(estimate, _estimate_hidden(c["n"], at_t["events_t"][0]), lang)
-            summary = _rmst_row(rmst, param, group_var, group)
+                events_t = None if estimate is None else estimate["n_events"]
+                row[key] = _pct_ci(estimate, _estimate_hidden(c["n"], events_t), lang)
             hide_summary = too_few(c["n"]) or is_small(c["events"])
-            median = _first(summary, "median_days", "median")
-            median_lo = _first(summary, "median_ci_lower", "median_lower")
-            median_hi = _first(summary, "median_ci_upper", "median_upper")
+            median = c["median_days"]
             row["median"] = shown(fmt_estimate_ci(
                 *(None if v is None else v / DAYS_PER_MONTH
-                  for v in (median, median_lo, median_hi)),
+                  for v in (median, c["median_ci_lower"], c["median_ci_upper"])),
                 1, lang), hide_summary) if median is not None else ""
-            value = _first(summary, "rmst_days", "rmst", "estimate")
+            value = c["rmst_days"]
             row["rmst"] = "" if value is None else shown(
                 fmt_number(value / DAYS_PER_MONTH, 1, lang), hide_summary)
             rows.append(row)
@@ -252,7 +278,10 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame | None, tte: pl.DataFrame,
         stubhead=text("cohort", lang), group="group", group_header=text("analysis", lang),
         spanners=[(text("still_spanner", lang), ["months_6", "months_12"])],
         column_notes=[("rmst", text("rmst_note", lang))],
-        notes=[text("tenure_note", lang), text("months_note", lang), text("ci_note", lang)],
+        notes=[text("tenure_note", lang), text("tenure_roles_note", lang),
+               text("months_note", lang), text("ci_note", lang),
+               *([text("few_at_risk_note", lang, mark=FEW_AT_RISK_MARK, n=MIN_AT_RISK)]
+                 if _flagged(rows) else [])],
         source=source.note(lang))
 
 
@@ -285,19 +314,23 @@ def build_cox(cox: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTa
     for r in cox.iter_rows(named=True):
         hide = too_few(r["n"]) or is_small(r["events"])
         rows.append({
-            "group": value_label("param", r["param"], lang),
+            "group": param_label(r["param"], lang),
             "stub": term_label(r["term"], lang),
             "hr": shown(fmt_estimate_ci(r["hr"], r["ci_lower"], r["ci_upper"], 2, lang), hide),
             "p": shown(fmt_p(r["p"], lang), hide),
             "n": shown(fmt_int(r["n"], lang), is_small(r["n"])),
             "events": shown(fmt_int(r["events"], lang), hide),
             "ph": shown(fmt_p(r["ph_test_p"], lang), hide),
+            "ph_km": shown(fmt_p(r.get("ph_test_p_km"), lang), hide),
         })
     labels = {"hr": text("hr_ci", lang), "p": text("p", lang), "n": text("n", lang),
-              "events": text("events_n", lang), "ph": text("ph_test", lang)}
+              "events": text("events_n", lang), "ph": text("ph_test", lang),
+              "ph_km": text("ph_test_km", lang)}
     return PublishedTable(
         name="cox", lang=lang, title=text("cox_title", lang),
         data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
         stubhead=text("term", lang), group="group", group_header=text("analysis", lang),
-        notes=[text("cox_note", lang), text("reference_levels", lang, levels=reference),
-               text("ci_note", lang)], source=source.note(lang))
+        notes=[text("cox_note", lang), text("tenure_roles_note", lang),
+               text("reference_levels", lang, levels=reference), text("ci_note", lang)],
+        source=source.note(lang))
+

@@ -1,13 +1,9 @@
-"""Regions and teams: IPS-25 fidelity (latest review) beside employment — the table and the data
-of the fidelity-against-employment figure.
-
-Employment per team (:func:`team_outcomes`): of the clients with a full 12-month window
-(a full window before the cut-off, DESIGN.md §4), those whose first competitive job (``TTFJ``
-event 1) came within 12 months — an equal window for every team, unlike the crude share.
-Per region also the quarterly employment rate pooled over its quarters (Σ working / Σ active,
-``results.quarterly``). Fidelity per team: its latest review on or before the cut-off with a
-total; a region's total is the mean of its teams' latest totals, banded by the IPS-25 bands
-(``schemas.instruments.FIDELITY_BANDS``).
+"""Regions and teams: IPS-25 fidelity (latest review) beside employment, from
+``results.team_outcomes`` (:mod:`ips_eval.fidelity.teams`: per team the clients, those with a
+full 12-month window, those of them employed within 12 months, and the latest review) and
+``results.quarterly``. Per region: the teams' counts summed, the quarterly employment rate
+pooled over its quarters (Σ working / Σ active), and the mean of its teams' latest totals,
+banded by the IPS-25 bands (``schemas.instruments.FIDELITY_BANDS``).
 
 Counts: the teams' clients (and window, and employed) add up to the region's, the regions' to
 the cohort's; the employed and the rest (implicit) add up to the window.
@@ -17,41 +13,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from ips_eval.employment.derive import first_job_within, followed_for
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, as_strings, value_label
 from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
 from ips_eval.publish.tables.numbers import fmt_date, fmt_int, fmt_n_pct, fmt_number, fmt_pct
 from schemas.codebook import REGIONS, Lang
 from schemas.instruments import FIDELITY_BANDS
 from schemas.table_text import text
-from schemas.windows import TWELVE_MONTHS_DAYS
-
-
-def team_outcomes(clients: pl.DataFrame, tte: pl.DataFrame) -> pl.DataFrame:
-    """Per team: ``clients``, ``window`` (clients with 12 months' follow-up) and ``employed``
-    (of them, a first competitive job within 12 months), with ``pct_employed``."""
-    first_job = tte.filter(pl.col("param") == "TTFJ").select(
-        "client_id", job12=first_job_within(TWELVE_MONTHS_DAYS))
-    frame = clients.select(
-        "client_id", "team", "region", "cohort",
-        followup_days=(pl.col("cutoff_date") - pl.col("index_date")).dt.total_days(),
-    ).join(first_job, on="client_id", how="left")
-    in_window = followed_for(TWELVE_MONTHS_DAYS)
-    return (frame.group_by("region", "cohort", "team").agg(
-        clients=pl.len(),
-        window=in_window.sum(),
-        employed=(in_window & pl.col("job12").fill_null(False)).sum(),
-    ).with_columns(pct_employed=pl.when(pl.col("window") > 0)
-                   .then(100 * pl.col("employed") / pl.col("window")))
-     .sort("region", "team", nulls_last=True))
-
-
-def latest_fidelity(fidelity: pl.DataFrame) -> pl.DataFrame:
-    """Each team's latest review with a total: team, region, cohort, review_date, total, band."""
-    return (fidelity.filter(pl.col("total").is_not_null())
-            .sort("team", "review_date")
-            .group_by("team", maintain_order=True).last()
-            .select("team", "region", "cohort", "review_date", "total", "band"))
 
 
 def band_of(total: float | None) -> str | None:
@@ -70,7 +37,7 @@ def _rate(quarterly: pl.DataFrame | None, region: str) -> tuple[int, int] | None
     return int(part["working"].sum()), int(part["active"].sum())
 
 
-def hidden_team_counts(teams: pl.DataFrame, clients: pl.DataFrame) -> set:
+def hidden_team_counts(teams: pl.DataFrame) -> set:
     """Disclosure control of the team and region counts, shared by Table 7 and the
     fidelity figure: keys ``(what, region, team)`` (team None for the region's total) of the
     hidden ``clients``/``window``/``employed`` counts."""
@@ -95,21 +62,19 @@ def hidden_team_counts(teams: pl.DataFrame, clients: pl.DataFrame) -> set:
                    if teams.filter(pl.col("region") == r)["cohort"][0] == cohort]
         if members:
             cells.group([("clients", r, None) for r in members],
-                        total=int(clients.filter(pl.col("cohort") == cohort).height),
+                        total=int(teams.filter(pl.col("cohort") == cohort)["clients"].sum()),
                         remainder_key=("clients", cohort, "rest"))
     return cells.hidden()
 
 
-def build_regions(clients: pl.DataFrame, tte: pl.DataFrame, fidelity: pl.DataFrame,
-                  quarterly: pl.DataFrame | None, lang: Lang,
+def build_regions(teams: pl.DataFrame, quarterly: pl.DataFrame | None, lang: Lang,
                   source: DeliverySet) -> PublishedTable:
-    teams = team_outcomes(clients, tte)
-    latest = latest_fidelity(fidelity)
+    teams = teams.sort("region", "team", nulls_last=True)
     regions = [r for r in REGIONS if r in set(teams["region"].to_list())]
 
     region_totals = {r: {k: int(teams.filter(pl.col("region") == r)[k].sum())
                          for k in ("clients", "window", "employed")} for r in regions}
-    hidden = hidden_team_counts(teams, clients)
+    hidden = hidden_team_counts(teams)
 
     def counts(region: str, team: str | None, values: dict) -> dict:
         window_hidden = ("window", region, team) in hidden
@@ -127,8 +92,7 @@ def build_regions(clients: pl.DataFrame, tte: pl.DataFrame, fidelity: pl.DataFra
         region_name = value_label("region", region, lang)
         part = teams.filter(pl.col("region") == region)
         for t in part.iter_rows(named=True):
-            review = latest.filter(pl.col("team") == t["team"])
-            r = review.row(0, named=True) if review.height else None
+            r = t if t["total"] is not None else None
             rows.append({
                 "group": region_name, "stub": t["team"] or "?",
                 **counts(region, t["team"], t), "rate": "",
@@ -137,8 +101,8 @@ def build_regions(clients: pl.DataFrame, tte: pl.DataFrame, fidelity: pl.DataFra
                     "fidelity_band", r["band"], lang),
                 "review": "" if r is None else fmt_date(r["review_date"], lang),
             })
-        region_reviews = latest.filter(pl.col("team").is_in(part["team"].drop_nulls().to_list()))
-        mean_total = region_reviews["total"].mean() if region_reviews.height else None
+        reviewed = part.filter(pl.col("team").is_not_null() & pl.col("total").is_not_null())
+        mean_total = reviewed["total"].mean() if reviewed.height else None
         rate = _rate(quarterly, region)
         rows.append({
             "group": region_name, "stub": text("region_total", lang, region=region_name),

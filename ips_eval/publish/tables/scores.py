@@ -133,12 +133,17 @@ def build_mixed(mixed: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
     mixed = mixed.sort(pl.col("instrument").replace_strict(INSTRUMENT_ORDER, default=99,
                                                            return_dtype=pl.Int64),
                        maintain_order=True)
-    for instrument, part in mixed.group_by("instrument", maintain_order=True):
+    models = ["instrument", "model"] if "model" in mixed.columns else ["instrument"]
+    for key, part in mixed.group_by(models, maintain_order=True):
         first = True
+        group = value_label("instrument", key[0], lang)
+        if len(key) > 1:
+            group = text("analysis_role", lang, analysis=group,
+                         role=text(f"mixed_{key[1]}", lang))
         for r in part.iter_rows(named=True):
             few = too_few(r["n_clients"])
             rows.append({
-                "group": value_label("instrument", instrument[0], lang),
+                "group": group,
                 "stub": mixed_term_label(r["term"], lang),
                 "estimate": shown(fmt_estimate_ci(r["estimate"], r["ci_lower"], r["ci_upper"],
                                                   2, lang), few),

@@ -1,5 +1,7 @@
-"""Writing a published table: ``out/tables/<name>_<lang>.html``, ``.tex``, ``.csv`` and (with a
-browser) ``.png``. One writer for every table; each file is replaced atomically.
+"""Writing a published table: ``out/tables/<name>_<lang>.html``, ``.tex``, ``.csv``, ``.docx``
+(a Word table), ``.xlsx`` (the suppressed data) and (with a browser) ``.png``. One writer for
+every table, so a table added to the catalogue gets every format; each file is replaced
+atomically.
 
 Before anything is written the table's cells are checked once more for a visible count of 1–4
 (:meth:`PublishedTable.small_counts`); a hit is a bug in a builder and stops the table with a
@@ -14,12 +16,13 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from ips_eval.outputs import atomic_path
+from ips_eval.outputs import atomic_path, write_csv
 from ips_eval.publish.tables.browser import PngWriter
 from ips_eval.publish.tables.common import PublishedTable
 from ips_eval.publish.tables.disclosure import SUPPRESSED
+from ips_eval.publish.tables.office import write_docx, write_xlsx
 
-FORMATS = ("html", "tex", "csv", "png")
+FORMATS = ("html", "tex", "csv", "docx", "xlsx", "png")
 
 
 class DisclosureError(RuntimeError):
@@ -53,9 +56,11 @@ def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None) -> 
     with atomic_path(paths["tex"]) as tmp:
         tmp.write_text(latex, encoding="utf-8")
     written["tex"] = paths["tex"]
-    with atomic_path(paths["csv"]) as tmp:
-        table.csv_frame().write_csv(tmp)
-    written["csv"] = paths["csv"]
+    written["csv"] = write_csv(table.csv_frame(), paths["csv"])  # formulas defused
+    for fmt, write in (("docx", write_docx), ("xlsx", write_xlsx)):
+        with atomic_path(paths[fmt]) as tmp:
+            write(table, tmp)
+        written[fmt] = paths[fmt]
     if png is not None:
         written["png"] = png.save(html_table, paths["png"])
     return written

@@ -1,0 +1,65 @@
+"""Figure: the register effect as an event study — the matched ATT by month from the start with
+its 95 % CI band, and the naive line, for employment and earnings
+(``out/figures/register_effect_by_rel_month_<lang>.{png,svg}``), from
+``results.register_effect``.
+
+Months before the start are placebo estimates (≈ 0 when the matching worked) and are shaded.
+Published, so disclosure control applies: a month with fewer than 5 clients is not drawn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from matplotlib.figure import Figure
+
+from ips_eval.publish.figures.common import write_figure_languages
+from ips_eval.publish.tables.disclosure import MIN_CELL
+from schemas.codebook import Lang
+from schemas.table_text import text
+
+FIGURE_NAME = "register_effect_by_rel_month"
+PANELS = (("employed", 100.0, "fig_effect_employed"), ("earnings_eur", 1.0, "fig_effect_earnings"))
+SHOWN_MONTHS = (-24, 24)
+
+
+def plot_register_effect(effect: pl.DataFrame, lang: Lang = "en") -> Figure:
+    fig = Figure(figsize=(11, 4.2))
+    axes = fig.subplots(1, len(PANELS), squeeze=False)
+    drawn = effect.filter(pl.col("n_clients") >= MIN_CELL)
+    for ax, (outcome, scale, label) in zip(axes[0], PANELS, strict=True):
+        ax.axvspan(SHOWN_MONTHS[0] - 0.5, -0.5, color="#eeeeee", zorder=0,
+                   label=text("fig_effect_placebo", lang))
+        matched = drawn.filter((pl.col("outcome") == outcome)
+                               & (pl.col("method") == "matched")).sort("rel_month")
+        naive = drawn.filter((pl.col("outcome") == outcome)
+                             & (pl.col("method") == "naive")).sort("rel_month")
+        if matched.height:
+            ax.fill_between(matched["rel_month"], matched["ci_lower"] * scale,
+                            matched["ci_upper"] * scale, color="#2a7f3f", alpha=0.2,
+                            linewidth=0, label=text("fig_effect_ci", lang))
+            ax.plot(matched["rel_month"], matched["estimate"] * scale, color="#2a7f3f",
+                    linewidth=1.8, marker="o", markersize=2.5, label=text("effect_matched", lang))
+        if naive.height:
+            ax.plot(naive["rel_month"], naive["estimate"] * scale, color="#c0392b",
+                    linewidth=1.2, linestyle="--", label=text("effect_naive", lang))
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.axvline(0, color="black", linewidth=0.6, linestyle=":")
+        ax.set_xlim(*SHOWN_MONTHS)
+        ax.set_xticks(range(SHOWN_MONTHS[0], SHOWN_MONTHS[1] + 1, 6))
+        ax.set_title(text(label, lang), fontsize=11)
+        ax.set_xlabel(text("rel_month", lang), fontsize=9)
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(handles), fontsize=8,
+               frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle(text("fig_effect_title", lang), fontsize=12)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def write_register_effect_figure(effect: pl.DataFrame, out_dir: Path) -> list[Path]:
+    """Draw and write ``out/figures/register_effect_by_rel_month_<lang>.{png,svg}``."""
+    return write_figure_languages(lambda lang: plot_register_effect(effect, lang), out_dir,
+                                  FIGURE_NAME)

@@ -1,0 +1,134 @@
+"""The report page's sections about the run itself (not statistics about persons, and not
+suppressed): the deliveries with their hashes, the validation summary — rows in, staged,
+superseded, quarantined by reason — and the software versions. Read from ``out/manifest.json``
+(ingest) and, for rejected values by rule and level, the warehouse's ``quarantine.defects``;
+quarantined *values* are never shown — they may be (masked) identity codes — only counts.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ips_eval.ingest.manifest import package_versions
+from ips_eval.publish.tables.common import manifest_files
+from schemas.codebook import LANGS
+from schemas.rules import RULES
+from schemas.table_text import TEXT, text
+
+
+def text_spans(key: str, **fields: object) -> str:
+    """A text in all three languages, each in its own span (the page's CSS shows one)."""
+    return "".join(f'<span class="l-{lang}">{html.escape(text(key, lang, **fields))}</span>'
+                   for lang in LANGS)
+
+
+def _ops_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
+               numeric: Sequence[int] = ()) -> str:
+    head = "".join(f"<th>{text_spans(h) if h in TEXT else html.escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="num">{html.escape(str(v))}</td>' if i in numeric
+            else f"<td>{html.escape('' if v is None else str(v))}</td>"
+            for i, v in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    return (f"<div class='ops-wrap'><table class='ops'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+@dataclass
+class RunInputs:
+    manifest: dict | None
+    defects_by_rule: pl.DataFrame | None
+
+
+def read_run_inputs(out_dir: Path, con: duckdb.DuckDBPyConnection | None) -> RunInputs:
+    manifest = None
+    path = out_dir / "manifest.json"
+    if path.is_file():
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            manifest = None
+    defects = None
+    if con is not None:
+        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                            "table_schema = 'quarantine' AND table_name = 'defects'").fetchall()
+        if found and found[0][0]:
+            defects = con.sql("SELECT source, level, rule, count(*) AS n FROM quarantine.defects "
+                              "GROUP BY ALL ORDER BY source, level, rule").pl()
+    return RunInputs(manifest, defects)
+
+
+def deliveries_section(inputs: RunInputs) -> str:
+    parts = [f"<section id='deliveries'><h2>{text_spans('report_inputs')}</h2>"]
+    files = manifest_files(inputs.manifest)
+    if not files:
+        parts.append(f"<p>{text_spans('report_no_manifest')}</p></section>")
+        return "\n".join(parts)
+    rows = [(f.get("source"), f.get("file"), f.get("delivery_date"), f.get("size_bytes"),
+             str(f.get("content_hash") or "")[:16], f.get("outcome"), f.get("rows_read"),
+             f.get("staged"), f.get("superseded"), f.get("exact_duplicates"),
+             f.get("quarantined_rows")) for f in files]
+    parts.append(_ops_table(
+        ("report_source", "report_file", "report_delivery_date", "report_size", "report_hash",
+         "report_outcome", "report_rows_read", "report_staged", "report_superseded",
+         "report_duplicates", "report_quarantined"), rows, numeric=(3, 6, 7, 8, 9, 10)))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def validation_section(inputs: RunInputs) -> str:
+    parts = [f"<section id='validation'><h2>{text_spans('report_validation')}</h2>"]
+    sources = (inputs.manifest or {}).get("sources") or {}
+    if sources:
+        rows = [(name, s.get("rows_read"), s.get("staged"), s.get("superseded"),
+                 s.get("exact_duplicates"), s.get("quarantined_rows"), s.get("field_defects"))
+                for name, s in sources.items()]
+        parts.append(_ops_table(
+            ("report_source", "report_rows_read", "report_staged", "report_superseded",
+             "report_duplicates", "report_quarantined", "report_field_defects"), rows,
+            numeric=(1, 2, 3, 4, 5, 6)))
+    by_rule = inputs.defects_by_rule
+    if by_rule is None and sources:
+        by_rule = pl.DataFrame(
+            [{"source": name, "level": RULES[r].level if r in RULES else "", "rule": r, "n": n}
+             for name, s in sources.items() for r, n in (s.get("by_rule") or {}).items()],
+            schema={"source": pl.Utf8, "level": pl.Utf8, "rule": pl.Utf8, "n": pl.Int64})
+    if by_rule is not None and by_rule.height:
+        parts.append(f"<h3>{text_spans('report_by_rule')}</h3>")
+        rows = [(r["source"], r["level"], r["rule"],
+                 RULES[r["rule"]].en if r["rule"] in RULES else "", r["n"])
+                for r in by_rule.iter_rows(named=True)]
+        parts.append(_ops_table(
+            ("report_source", "report_level", "report_rule", "", "report_count"), rows,
+            numeric=(4,)))
+    if not sources and (by_rule is None or not by_rule.height):
+        parts.append(f"<p>{text_spans('report_no_manifest')}</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def software_section(inputs: RunInputs, run_id: str | None = None) -> str:
+    manifest = inputs.manifest or {}
+    versions = manifest.get("package_versions") or package_versions()
+    rows = [(name, version) for name, version in versions.items()]
+    parts = [f"<section id='software'><h2>{text_spans('report_software')}</h2>",
+             _ops_table(("report_package", "report_version"), rows)]
+    if run_id:  # the run this page belongs to (the manifest names its run the same way)
+        parts.append(f"<p>{text_spans('report_run')}: <code data-run-id>{html.escape(run_id)}"
+                     "</code></p>")
+    if manifest.get("git_commit"):
+        commit = html.escape(manifest["git_commit"])
+        parts.append(f"<p>{text_spans('report_commit')}: <code>{commit}</code></p>")
+    if manifest.get("uses_demo_key"):
+        parts.append(f"<p><strong>{text_spans('report_demo_key')}</strong></p>")
+    parts.append("</section>")
+    return "\n".join(parts)

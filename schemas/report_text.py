@@ -1,0 +1,64 @@
+"""Texts of the report page's reading aids in fi/sv/en: the contents, the "how to read" of the
+follow-up trap, and what may be published. Part of :data:`schemas.table_text.TEXT` (merged
+there; a key may not repeat).
+"""
+
+from __future__ import annotations
+
+from schemas.codebook import L, Label
+
+REPORT_TEXT: dict[str, Label] = {
+    "report_contents": L("Sisällys", "Innehåll", "Contents"),
+    "report_how_to_read": L("Näin luet tuloksia", "Så läser du resultaten",
+                            "How to read the results"),
+    "report_trap": L(
+        "Kohortteja on seurattu eri pituisia aikoja. Pilottien asiakkaita oli rajauspäivänä "
+        "seurattu jopa kolme vuotta, RRP-asiakkaita aluksi vain muutamia kuukausia. Siksi raaka "
+        "osuus 'työllistyneitä kaikista aloittaneista' (esimerkiksi julkaistut 46 % ja 25,6 %) "
+        "kertoo enemmän seuranta-ajasta kuin IPS-työn tuloksista, eikä sitä voi verrata "
+        "kohorttien välillä.",
+        "Kohorterna har följts olika länge. Pilotklienterna hade vid brytdatum följts i upp till "
+        "tre år, RRP-klienterna till en början bara några månader. Den råa andelen "
+        "'sysselsatta av alla som startat' (till exempel de publicerade 46 % och 25,6 %) säger "
+        "därför mer om uppföljningstiden än om IPS-arbetets resultat och kan inte jämföras "
+        "mellan kohorterna.",
+        "The cohorts were followed for unequal times. On the cut-off date the pilot clients had "
+        "been followed for up to three years, the RRP clients at first for a few months only. "
+        "The crude share 'employed of all who started' (such as the published 46% and 25.6%) "
+        "therefore says more about the length of follow-up than about the results of IPS work, "
+        "and cannot be compared between the cohorts."),
+    "report_trap_compare": L(
+        "Vertaa siksi yhtä pitkän seurannan lukuja: ensimmäisen työn kumulatiivista "
+        "ilmaantuvuutta 6 ja 12 kuukauden kohdalla (taulukko {employment}), työhön kiinnittymistä "
+        "asiakkailla, joilla on koko 6 tai 12 kuukauden ikkuna (taulukko {attachment}), ja "
+        "työssäolopäiviä seurantavuotta kohden (taulukko {jobs}). Taulukon otsikko ja alaviitteet "
+        "kertovat, kumpaa lukua se näyttää.",
+        "Jämför därför tal vid lika lång uppföljning: den kumulativa incidensen av första "
+        "arbete vid 6 och 12 månader (tabell {employment}), anknytningen till arbete bland "
+        "klienter med hela fönstret på 6 eller 12 månader (tabell {attachment}) och arbetsdagar "
+        "per uppföljningsår (tabell {jobs}). Tabellens rubrik och fotnoter säger vilket tal den "
+        "visar.",
+        "Compare figures at equal follow-up instead: the cumulative incidence of a first job at "
+        "6 and 12 months (Table {employment}), attachment to work among clients with the full "
+        "6- or 12-month window (Table {attachment}), and employed days per year of follow-up "
+        "(Table {jobs}). A table's title and footnotes say which figure it shows."),
+    "report_boundary": L(
+        "Julkaistavissa: kansiot tables/, figures/ ja report/ (pienet solut salattu, alle 5 "
+        "henkilöä). Vain suojattuun ympäristöön: analysis/ (henkilötason aineistot) ja "
+        "results/ (tulokset ilman salausta) — niitä ei julkaista eikä lähetetä eteenpäin.",
+        "Kan publiceras: mapparna tables/, figures/ och report/ (små celler konfidentiella, "
+        "under 5 personer). Endast i den skyddade miljön: analysis/ (data på personnivå) och "
+        "results/ (resultat utan konfidentialitetsskydd) — de publiceras inte och lämnas inte "
+        "vidare.",
+        "Publishable: the folders tables/, figures/ and report/ (small cells suppressed, under "
+        "5 persons). For the secure environment only: analysis/ (person-level datasets) and "
+        "results/ (results without suppression) — never published or passed on."),
+    "report_word_all": L("Kaikki taulukot Word-tiedostona", "Alla tabeller som Word-fil",
+                         "All tables as one Word file"),
+    "report_all_tables_title": L("IPS – Sijoita ja valmenna! -arvioinnin taulukot",
+                                 "Tabeller från utvärderingen av IPS – Sijoita ja valmenna!",
+                                 "Tables of the IPS – Sijoita ja valmenna! evaluation"),
+    "report_missing_figure": L("Kuviota ei tuotettu tässä ajossa.",
+                               "Figuren producerades inte i denna körning.",
+                               "The figure was not produced in this run."),
+}

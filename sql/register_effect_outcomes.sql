@@ -1,0 +1,68 @@
+-- Register effect, part 5: the outcome months of the matched sample and the naive comparison's
+-- calendar-month sums (DESIGN.md §4, "Register effect"). Needs sql/register_match_final.sql's
+-- match_pairs and the tables of sql/register_match_units.sql.
+--
+-- match_outcomes: one row per client (its own months) and per match (the matched person's
+-- months) at rel_month −24 … +24 from the client's index month, for the months the client is
+-- observed in (≤ its last observed month); cluster = the person (unit_no): a comparison person
+-- matched to several clients is one cluster.
+CREATE OR REPLACE TEMP TABLE match_outcomes AS
+WITH members AS (
+    SELECT c.unit_no AS client_unit, c.unit_no, 1.0 AS weight, TRUE AS is_client,
+           c.index_month_no, c.last_month_no, c.cohort
+    FROM match_clients AS c
+    WHERE c.unit_no IN (SELECT unit_no FROM match_client_scores)
+    UNION ALL
+    SELECT p.client_unit, p.unit_no, p.weight, FALSE, c.index_month_no, c.last_month_no,
+           c.cohort
+    FROM match_pairs AS p
+    JOIN match_clients AS c ON c.unit_no = p.client_unit
+)
+SELECT m.client_unit, m.unit_no, m.weight, m.is_client, m.cohort,
+       CAST(h.month_no - m.index_month_no AS INTEGER) AS rel_month,
+       h.month_no, CAST(h.employed AS DOUBLE) AS employed, h.earnings_eur, h.benefits_eur,
+       h.state_no
+FROM members AS m
+JOIN match_history AS h
+  ON h.unit_no = m.unit_no
+ AND h.month_no BETWEEN m.index_month_no - 24
+                    AND least(m.index_month_no + 24, m.last_month_no);
+
+-- The naive line: every comparison person's months by calendar month, long: (month_no,
+-- outcome, n, total, total_sq), so a mean and its variance come without a second pass; only the
+-- months the clients' outcomes need.
+CREATE OR REPLACE TEMP TABLE match_calendar AS
+WITH h AS (
+    SELECT * FROM match_history
+    WHERE unit_no > (SELECT count(*) FROM match_clients)
+      AND month_no IN (SELECT DISTINCT month_no FROM match_outcomes WHERE is_client)
+),
+totals AS (
+    -- exact decimal sums: a parallel float sum's last bits vary from run to run
+    SELECT month_no, count(*) AS n, sum(employed) AS employed,
+           count(earnings_eur) AS earnings_n,
+           CAST(sum(CAST(earnings_eur AS DECIMAL(38, 6))) AS DOUBLE) AS earnings,
+           CAST(sum(CAST(earnings_eur * earnings_eur AS DECIMAL(38, 4))) AS DOUBLE)
+               AS earnings_sq,
+           count(benefits_eur) AS benefits_n,
+           CAST(sum(CAST(benefits_eur AS DECIMAL(38, 6))) AS DOUBLE) AS benefits,
+           CAST(sum(CAST(benefits_eur * benefits_eur AS DECIMAL(38, 4))) AS DOUBLE)
+               AS benefits_sq
+    FROM h GROUP BY month_no
+),
+states AS (
+    SELECT month_no, state_no, count(*) AS n_state FROM h GROUP BY ALL
+)
+SELECT month_no, 'employed' AS outcome, n, CAST(employed AS DOUBLE) AS total,
+       CAST(employed AS DOUBLE) AS total_sq
+FROM totals
+UNION ALL
+SELECT month_no, 'earnings_eur', earnings_n, earnings, earnings_sq FROM totals
+UNION ALL
+SELECT month_no, 'benefits_eur', benefits_n, benefits, benefits_sq FROM totals
+UNION ALL
+SELECT t.month_no, 'state_' || s.state, t.n, CAST(coalesce(c.n_state, 0) AS DOUBLE),
+       CAST(coalesce(c.n_state, 0) AS DOUBLE)
+FROM totals AS t
+CROSS JOIN meta.register_states AS s
+LEFT JOIN states AS c ON c.month_no = t.month_no AND c.state_no = s.priority;

@@ -1,0 +1,75 @@
+"""``ips-eval bench`` on a bounded size (20,000 comparison persons): the register path runs
+from the delivery files to register_monthly.parquet with every check holding. Its outputs are
+asserted here, not its time (speed figures live in the README, from the bench itself)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ips_eval.cli import main
+from ips_eval.register.bench import STAGES, run_bench
+
+PERSONS = 20_000
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory):
+    work = tmp_path_factory.mktemp("bench")
+    return run_bench(PERSONS, work=work, memory_limit="2GB"), work
+
+
+@pytest.mark.slow
+def test_bench_runs_every_stage_of_the_register_path(bench) -> None:
+    result, _work = bench
+    assert [s.name for s in result.stages] == [s.name for s in STAGES]
+    assert all(s.wall_s > 0 and s.peak_rss_mb > 0 for s in result.stages)
+    assert result.floor_s > 0
+
+
+@pytest.mark.slow
+def test_bench_reads_every_register_row_the_floor_parses(bench) -> None:
+    result, _work = bench
+    # two independent counts of the same files: rows loaded into raw, rows the bare scan parsed
+    assert result.register_rows == result.floor_rows > PERSONS * 40
+    assert result.found["files_rejected/rekisterit/kela"] == 0
+    assert result.found["files_rejected/rekisterit/tulorekisteri"] == 0
+
+
+@pytest.mark.slow
+def test_bench_checks_hold_and_no_identity_code_leaks(bench) -> None:
+    found = bench[0].found
+    assert found["unbalanced_files"] == 0
+    assert found["duplicate_person_months"] == 0
+    assert found["kela_share_mismatches"] == 0
+    assert found["null_main_states"] == 0
+    assert found["identity_leaks"] == []
+
+
+@pytest.mark.slow
+def test_bench_writes_register_monthly_with_every_comparison_person(bench) -> None:
+    result, work = bench
+    parquet = work / "out" / "analysis" / "register_monthly.parquet"
+    rows, comparison, comparison_rows, months = duckdb.sql(
+        f"SELECT count(*), count(DISTINCT pid) FILTER (WHERE client_id IS NULL), "
+        f"count(*) FILTER (WHERE client_id IS NULL), "
+        f"count(DISTINCT month) FILTER (WHERE client_id IS NULL) FROM '{parquet}'").fetchall()[0]
+    assert rows == result.found["register_monthly_rows"]
+    assert comparison == PERSONS
+    # every comparison person has every month of the extract, once
+    assert comparison_rows == PERSONS * months and months >= 60
+
+
+@pytest.mark.slow
+def test_bench_line_has_the_agreed_form(bench) -> None:
+    result, _work = bench
+    assert re.fullmatch(r"bench persons=20000 register_rows=\d+ wall_s=[\d.]+ "
+                        r"peak_rss_mb=\d+ floor_s=[\d.]+", result.line())
+
+
+def test_bench_refuses_a_negative_size(capsys) -> None:
+    assert main(["bench", "--persons", "-1", "--work", str(Path("/nonexistent"))]) == 2
+    assert "--persons" in capsys.readouterr().err

@@ -1,0 +1,95 @@
+"""One headless browser serves every table PNG of a run (ips_eval/publish/tables/browser.py,
+the ``table_pngs`` resource): started at the first table, shared, closed at the end."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+import ips_eval.publish.tables.browser as browser
+from assets.defs.resources import TablePngs
+from ips_eval.publish.tables.browser import SharedPngSession, find_browser
+
+
+def test_without_a_browser_the_session_gives_none_and_warns_once(monkeypatch, caplog) -> None:
+    monkeypatch.setattr(browser, "find_browser", lambda: None)
+    session = SharedPngSession()
+    with caplog.at_level(logging.WARNING):
+        assert session.writer() is None and session.writer() is None
+    assert sum("no Chromium found" in r.message for r in caplog.records) == 1
+    session.close()
+
+
+def test_the_session_starts_one_writer_and_reuses_it(monkeypatch) -> None:
+    started: list[object] = []
+
+    class FakeWriter:
+        def __init__(self, path: str) -> None:
+            self.path, self.closed = path, False
+
+        def start(self) -> None:
+            started.append(self)
+
+        def close(self) -> None:
+            self.closed = True
+
+    monkeypatch.setattr(browser, "PngWriter", FakeWriter)
+    session = SharedPngSession("/usr/bin/true")
+    first = session.writer()
+    assert session.writer() is first and session.writer() is first
+    assert started == [first]
+    session.close()
+    assert first.closed
+
+
+def test_the_resource_gives_every_asset_of_a_run_the_same_writer(monkeypatch) -> None:
+    made: list[object] = []
+
+    class FakeWriter:
+        def __init__(self, path: str) -> None:
+            self.closed = False
+            made.append(self)
+
+        def start(self) -> None:
+            pass
+
+        def close(self) -> None:
+            self.closed = True
+
+    monkeypatch.setattr(browser, "PngWriter", FakeWriter)
+    monkeypatch.setattr(browser, "find_browser", lambda: "/usr/bin/true")
+    seen: list[object] = []
+
+    @dg.asset
+    def first(table_pngs: TablePngs) -> None:
+        seen.append(table_pngs.writer())
+
+    @dg.asset(deps=[first])
+    def second(table_pngs: TablePngs) -> None:
+        seen.append(table_pngs.writer())
+
+    assert dg.materialize([first, second], resources={"table_pngs": TablePngs()}).success
+    assert len(made) == 1 and seen == [made[0], made[0]]
+    assert made[0].closed  # closed when the run ended
+
+
+@pytest.mark.browser
+def test_one_browser_writes_the_pngs_of_two_tables(tmp_path: Path) -> None:
+    if find_browser() is None:
+        pytest.skip("no Chromium found: run scripts/setup_browser.sh")
+    import polars as pl
+    from great_tables import GT
+
+    session = SharedPngSession()
+    try:
+        writer = session.writer()
+        for name in ("a", "b"):
+            writer.save(GT(pl.DataFrame({"x": [1, 2]})), tmp_path / f"{name}.png")
+        assert session.writer() is writer
+    finally:
+        session.close()
+    for name in ("a", "b"):
+        assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,92 @@
+"""The register effect's published tables and figure on small hand-made results: texts in every
+language, estimates over fewer than 5 clients hidden, small transition counts suppressed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from ips_eval.publish.figures.register_effect import (
+    plot_register_effect,
+    write_register_effect_figure,
+)
+from ips_eval.publish.tables.common import DeliverySet
+from ips_eval.publish.tables.register_effect import (
+    build_register_balance,
+    build_register_effect,
+    build_transitions,
+)
+from schemas.codebook import LANGS
+
+SOURCE = DeliverySet({"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}, files=3,
+                     version="abc")
+
+
+def _effect() -> pl.DataFrame:
+    rows = []
+    for outcome in ("employed", "earnings_eur", "benefits_eur"):
+        for method in ("matched", "matched_did", "naive"):
+            for r in range(-24, 25):
+                n = 3 if r == 24 else 40  # +24: too few clients to publish
+                rows.append({"outcome": outcome, "rel_month": r, "method": method,
+                             "n_clients": n, "n_comparison": 5 * n,
+                             "estimate": 0.2 if r >= 0 else 0.0, "ci_lower": 0.1 if r >= 0
+                             else -0.05, "ci_upper": 0.3 if r >= 0 else 0.05, "p": 0.01,
+                             "method_note": "x", "placebo": r < 0})
+    return pl.DataFrame(rows)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_effect_table_shows_percentage_points_and_hides_estimates_over_few_clients(lang):
+    table = build_register_effect(_effect(), lang, SOURCE)
+    first = table.data.row(0, named=True)  # employed, matched
+    assert first["m6"].startswith("20") and "10" in first["m6"] and "30" in first["m6"]
+    assert first["n6"] == "40"
+    assert first["m24"] == ".." and first["n24"] == ".."
+    assert table.small_counts() == []
+    assert table.data.height == 9
+
+
+def test_balance_table_hides_the_unmatched_count_under_5():
+    balance = pl.DataFrame({
+        "covariate": ["age", "state_m1_unemployed", "state_m1_student", "n_clients_matched",
+                      "n_clients_unmatched", "n_comparison_matched"],
+        "mean_clients": [40.0, 0.5, 0.0, 120.0, 3.0, 400.0],
+        "mean_clients_all": [40.1, 0.5, 0.0, None, None, None],
+        "mean_comparison_before": [45.0, 0.3, 0.1, None, None, None],
+        "mean_comparison_after": [40.2, 0.5, 0.0, None, None, None],
+        "smd_before": [-0.5, 0.4, -0.3, None, None, None],
+        "smd_after": [-0.02, 0.0, 0.0, None, None, None]})
+    table = build_register_balance(balance, "en", SOURCE)
+    stubs = table.data["stub"].to_list()
+    assert "Age, years" in stubs and not any("Student" in s for s in stubs)
+    counts = dict(zip(stubs, table.data["clients"].to_list(), strict=True))
+    # 3 unmatched is small; the matched count would give it away from the total: both hidden
+    assert counts["Clients without a match, n"] == ".."
+    assert counts["Clients matched, n"] == ".."
+    assert counts["Distinct comparison persons, n"] == "400"
+
+
+def test_transitions_table_suppresses_small_cells_and_their_complement():
+    rows = [("all", "clients", 6, "unemployed", "employed", 3, 10.0),
+            ("all", "clients", 6, "unemployed", "unemployed", 27, 90.0),
+            ("all", "clients", 6, "unemployed", "other", 0, 0.0)]
+    frame = pl.DataFrame(rows, schema=["cohort", "group", "horizon", "state_from", "state_to",
+                                       "n", "pct"], orient="row")
+    table = build_transitions(frame, "fi", SOURCE)
+    row = table.data.row(0, named=True)
+    assert row["employed"] == ".." and row["unemployed"] == ".."
+    assert table.small_counts() == []
+
+
+def test_event_study_figure_is_written_and_leaves_out_months_under_5(tmp_path):
+    effect = _effect()
+    fig = plot_register_effect(effect, "sv")
+    drawn = [line for ax in fig.axes for line in ax.get_lines() if len(line.get_xdata()) > 2]
+    assert drawn and all(24 not in list(line.get_xdata()) for line in drawn)
+    paths = write_register_effect_figure(effect, tmp_path)
+    assert sorted(p.name for p in paths) == sorted(f"register_effect_by_rel_month_{lang}.{ext}"
+                                                   for lang in ("fi", "sv", "en")
+                                                   for ext in ("png", "svg"))

@@ -1,0 +1,179 @@
+"""Word and Excel forms of the published tables: every .docx (python-docx) and .xlsx (openpyxl)
+holds the same cells as the table's .csv; the Word table has its header rows, spanners, group
+rows, footnotes and source note; no Excel cell is ever a formula; the audit reads both; and
+out/report/tables_<lang>.docx holds every table in report order."""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+from test_tables_fixtures import CUTOFFS, write_sample_warehouse
+
+from ips_eval.publish.report import write_tables_documents
+from ips_eval.publish.tables.audit import docx_cells, published_small_counts, report_small_counts
+from ips_eval.publish.tables.catalog import TABLE_NAMES, publish_table, table_number
+from ips_eval.publish.tables.common import DeliverySet, PublishedTable
+from ips_eval.publish.tables.office import write_docx, write_xlsx
+from ips_eval.publish.tables.writer import FORMATS
+from ips_eval.warehouse import connect
+from schemas.codebook import LANGS
+from schemas.table_text import text
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("office")
+    write_sample_warehouse(out / "ips_eval.duckdb")
+    with connect(out / "ips_eval.duckdb") as con:
+        for name in TABLE_NAMES:
+            publish_table(name, con, out, CUTOFFS, png=None)
+    write_tables_documents(out)
+    return out
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _is_header(row) -> bool:  # noqa: ANN001 — a docx table row
+    properties = row._tr.trPr
+    return properties is not None and properties.find(qn("w:tblHeader")) is not None
+
+
+def _docx_body(path: Path) -> list[list[str]]:
+    """The Word table's body rows as text; a full-width (group) row as a one-item list."""
+    rows = []
+    for row in Document(str(path)).tables[0].rows:
+        if _is_header(row):
+            continue
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(cell.text)
+        rows.append(cells)
+    return rows
+
+
+def test_every_table_is_written_in_word_and_excel_in_every_language(published: Path) -> None:
+    assert "docx" in FORMATS and "xlsx" in FORMATS
+    for name in TABLE_NAMES:
+        for lang in LANGS:
+            for ext in ("docx", "xlsx"):
+                assert (published / "tables" / f"{name}_{lang}.{ext}").stat().st_size > 0
+
+
+def test_excel_holds_exactly_the_csv_cells(published: Path) -> None:
+    for name in TABLE_NAMES:
+        for lang in LANGS:
+            rows = _csv_rows(published / "tables" / f"{name}_{lang}.csv")
+            book = load_workbook(published / "tables" / f"{name}_{lang}.xlsx")
+            sheet = [["" if v is None else v for v in row]
+                     for row in book["table"].iter_rows(values_only=True)]
+            assert sheet == rows, f"{name}_{lang}"
+            assert book["notes"]["A1"].value.startswith(
+                text("table_number", lang, n=table_number(name)))
+
+
+def test_word_holds_the_csv_cells_with_groups_as_full_width_rows(published: Path) -> None:
+    for name in TABLE_NAMES:
+        for lang in LANGS:
+            rows = _csv_rows(published / "tables" / f"{name}_{lang}.csv")
+            page = (published / "tables" / f"{name}_{lang}.html").read_text(encoding="utf-8")
+            grouped = re.search(r'<th[^>]*class="gt_group_heading', page) is not None
+            expected: list[list[str]] = []
+            group = None
+            for row in rows[1:]:
+                if grouped:
+                    if row[0] != group:
+                        group = row[0]
+                        expected.append([group])
+                    row = row[1:]
+                expected.append(row)
+            assert _docx_body(published / "tables" / f"{name}_{lang}.docx") == expected, \
+                f"{name}_{lang}"
+
+
+def test_word_table_has_header_rows_spanners_footnotes_and_source_note(
+        published: Path) -> None:
+    document = Document(str(published / "tables" / "employment_en.docx"))
+    table = document.tables[0]
+    header = [row for row in table.rows if _is_header(row)]
+    assert len(header) == 2  # spanners above the column labels
+    spanner = next(c for c in header[0].cells if c.text == text("crude_spanner", "en"))
+    span = spanner._tc.tcPr.find(qn("w:gridSpan"))
+    assert span is not None and span.get(qn("w:val")) == "3"
+    # the column with a footnote carries its mark, and the note is under the table
+    employed = next(c for c in header[1].cells if c.text.startswith(text("employed", "en")))
+    assert employed.text.endswith("¹")
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs[0] == f"Table {table_number('employment')}. " \
+                            f"{text('employment_title', 'en')}"
+    assert f"¹ {text('trap_note', 'en')}" in paragraphs
+    assert text("suppression_note", "en") in paragraphs
+    assert paragraphs[-1] == DeliverySet(CUTOFFS).note("en")  # the source note comes last
+
+
+def test_excel_never_writes_a_formula(tmp_path: Path) -> None:
+    risky = ["=1+1", "@SUM(A1)", "+cmd|' /C calc'!A0", "-x", "=HYPERLINK(\"http://x\")"]
+    table = PublishedTable(
+        name="risky", lang="en", title="Risky", labels={"a": "=A1", "b": "b"},
+        data=pl.DataFrame({"stub": risky, "a": risky[::-1], "b": ["-2"] * 5}), stub="stub",
+        stubhead="@stub")
+    path = write_xlsx(table, tmp_path / "risky.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "<f " not in sheet
+    book = load_workbook(path)
+    cells = [c for row in book["table"].iter_rows() for c in row]
+    assert all(c.data_type == "s" for c in cells)
+    assert [c.value for c in cells[:3]] == ["@stub", "=A1", "b"]
+    assert [row[0] for row in book["table"].iter_rows(min_row=2, values_only=True)] == risky
+    # Word has no formulas, but the text arrives as it is
+    write_docx(table, tmp_path / "risky.docx")
+    assert docx_cells(tmp_path / "risky.docx", stub_columns=0)[:2] == [risky[0], risky[-1]]
+
+
+def test_the_audit_finds_a_count_under_5_planted_in_word_or_excel(published: Path,
+                                                                   tmp_path: Path) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    for ext in ("docx", "xlsx"):
+        source = published / "tables" / f"cox_fi.{ext}"
+        (tables / source.name).write_bytes(source.read_bytes())
+    assert published_small_counts(tables, "cox", "fi") == []
+    document = Document(str(tables / "cox_fi.docx"))
+    hidden = next(c for row in document.tables[0].rows for c in row.cells[1:]
+                  if c.text == "..")
+    hidden.paragraphs[0].runs[0].text = "3"
+    document.save(str(tables / "cox_fi.docx"))
+    assert any(hit.startswith("cox_fi.docx") for hit in published_small_counts(
+        tables, "cox", "fi"))
+    (tables / "cox_fi.docx").unlink()
+    book = load_workbook(tables / "cox_fi.xlsx")
+    cell = next(c for row in book["table"].iter_rows(min_row=2) for c in row[2:]
+                if c.value == "..")
+    cell.value = "2 (5,0 %)"
+    book.save(tables / "cox_fi.xlsx")
+    assert [h.split(":")[0] for h in published_small_counts(tables, "cox", "fi")] == \
+        ["cox_fi.xlsx"]
+
+
+def test_one_word_file_per_language_holds_every_table_in_report_order(published: Path) -> None:
+    for lang in LANGS:
+        document = Document(str(published / "report" / f"tables_{lang}.docx"))
+        assert len(document.tables) == len(TABLE_NAMES)
+        number = re.compile(text("table_number", lang, n=r"(\d+)").replace(".", r"\."))
+        numbers = [int(m.group(1)) for p in document.paragraphs
+                   if (m := number.match(p.text))]
+        assert numbers == list(range(1, len(TABLE_NAMES) + 1))
+    assert report_small_counts(published / "report") == []
