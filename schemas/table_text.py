@@ -685,15 +685,15 @@ TEXT: dict[str, Label] = {
     "costs_earnings_gained": L("Lisäansiot", "Ökade inkomster", "Earnings gained"),
     "costs_note": L(
         "Kustannukset = henkilöstökulut + muut kulut (alueiden ilmoitus). Asiakasvuodet = "
-        "palvelupäivät / 365,25. Kustannus 12 kk:ssa työllistynyttä kohden = kustannus "
+        f"palvelupäivät / {_12['fi']}. Kustannus 12 kk:ssa työllistynyttä kohden = kustannus "
         "aloittanutta kohden / 12 kk:ssa työllistyneiden osuus niistä, joilla seurantaa oli "
         "12 kk.",
         "Kostnader = personalkostnader + övriga kostnader (regionernas uppgift). Klientår = "
-        "dagar i tjänsten / 365,25. Kostnad per sysselsatt inom 12 mån = kostnad per startad "
+        f"dagar i tjänsten / {_12['sv']}. Kostnad per sysselsatt inom 12 mån = kostnad per startad "
         "klient / andelen sysselsatta inom 12 mån bland dem med 12 månaders uppföljning.",
         "Costs = personnel + other costs (as the regions report them). Client-years = days in "
-        "service / 365.25. Cost per client employed within 12 months = cost per client started "
-        "/ the share employed within 12 months among clients with 12 months of follow-up."),
+        f"service / {_12['en']}. Cost per client employed within 12 months = cost per client "
+        "started / the share employed within 12 months among clients with 12 months of follow-up."),
     "costs_returns_note": L(
         "Rekisterivaikutus (vain kaikkien rivillä): kaltaistettujen asiakkaiden etuuksien ja "
         "ansioiden keskimääräinen ero verrokkeihin kuukausina +1 … +12 yhteenlaskettuna; "
