@@ -55,8 +55,8 @@ RESULTS: tuple[ResultFile, ...] = (
        "estimate ci_lower ci_upper median_followup_days followup_q1_days followup_q3_days"),
     _r("cox", L("parametri × termi: Coxin mallin kerroin", "parameter × term: Cox-modellens "
                 "koefficient", "param × term: a Cox model coefficient (hazard ratio)"),
-       "param term coef hr ci_lower ci_upper p n events ph_test_p se variance ph_test_p_term "
-       "ph_test_p_term_lifelines n_excluded n_clients pooled_levels"),
+       "param term coef hr ci_lower ci_upper p n events ph_test_p ph_test_p_km se variance "
+       "ph_test_p_term ph_test_p_term_lifelines n_excluded n_clients pooled_levels"),
     _r("logit", L("termi: työ 12 kuukaudessa, logistinen malli",
                   "term: arbete inom 12 månader, logistisk modell",
                   "term: a competitive job within 12 months, logistic model (odds ratio)"),
@@ -90,8 +90,8 @@ RESULTS: tuple[ResultFile, ...] = (
        "instrument alpha baseline_sd n n_baseline n_items rci_threshold"),
     _r("mixed", L("mittari × termi: sekamallin kerroin", "instrument × term: blandade "
                   "modellens koefficient", "instrument × term: a mixed model coefficient"),
-       "instrument term estimate se ci_lower ci_upper p n_clients n_obs converged optimizer "
-       "method dropped_terms warnings optimizer_attempts"),
+       "instrument model term estimate se ci_lower ci_upper p n_clients n_obs converged "
+       "optimizer method dropped_terms warnings reml_criterion"),
     _r("attrition", L("seuranta-aalto × kohortti × taustatieto: vastanneet ja vastaamatta "
                       "jättäneet", "uppföljningsomgång × kohort × variabel: svarande och "
                       "icke-svarande", "follow-up wave × cohort × baseline variable: "
