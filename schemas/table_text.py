@@ -410,7 +410,9 @@ TEXT: dict[str, Label] = {
         "Table 10. The effect of IPS in the registers: clients and a matched comparison group"),
     "effect_outcome": L("Tulosmuuttuja", "Utfallsmått", "Outcome"),
     "effect_method": L("Menetelmä", "Metod", "Method"),
-    "effect_month": L("{m} kk (95 %:n LV)", "{m} mån (95 % KI)", "{m} months (95% CI)"),
+    # "Month +6", not "+6 months": a header may not begin with "+" (a spreadsheet would take it
+    # for a formula, and ips_eval.outputs.defuse_formula would escape it)
+    "effect_month": L("Kuukausi {m} (95 %:n LV)", "Månad {m} (95 % KI)", "Month {m} (95% CI)"),
     "effect_clients": L("Asiakkaita, n ({m} kk)", "Klienter, n ({m} mån)",
                         "Clients, n ({m} months)"),
     "effect_matched": L("Kaltaistettu (ATT)", "Matchad (ATT)", "Matched (ATT)"),
