@@ -379,8 +379,6 @@ TYOSUHTEET = Source(
     "tyosuhteet", "tyosuhteet", L("Työsuhteet", "Anställningar", "Job spells"),
     extensions=(".xlsx", ".csv"),
     date_columns_checked=("start_date", "end_date"),
-    # contract: a period that starts before 2017 but ends on or after 1.1.2017 is valid
-    date_lower_checked=("end_date",),
     row_rules=(RowRule("end_before_start", "end_date", "end_date < start_date"), UNKNOWN_CLIENT),
     columns=(
         CLIENT_ID,

@@ -69,6 +69,18 @@ FIGURE_TEXT: dict[str, Label] = {
         "tiimejä jätetty pois tietosuojan vuoksi (pienet lukumäärät): {n}",
         "team utelämnade av sekretesskäl (små antal): {n}",
         "teams left out by disclosure control (small counts): {n}"),
+    # ---- process standards (ips_eval.publish.figures.standards)
+    "process_median": L("valmentajien mediaani", "median över coacherna", "median over coaches"),
+    "process_standard": L("standardi ({value})", "standard ({value})", "standard ({value})"),
+    "process_small_caseloads": L("(1–4 asiakkaan asiakasmääriä ei piirretä)",
+                                 "(klientantal på 1–4 ritas inte)",
+                                 "(caseloads of 1–4 clients not drawn)"),
+    "quarterly_rate_axis": L("(työssä / palvelussa, %)", "(i arbete / i tjänsten, %)",
+                             "(working / active, %)"),
+    "quarterly_left_out": L(
+        "tiimi-neljänneksiä piirtämättä: {n} (kesken tai pienet lukumäärät)",
+        "team-kvartal som inte ritats: {n} (ofullständiga eller små antal)",
+        "{n} team-quarter(s) not drawn: incomplete or small counts"),
 }
 
 

@@ -55,8 +55,8 @@ RESULTS: tuple[ResultFile, ...] = (
        "estimate ci_lower ci_upper median_followup_days followup_q1_days followup_q3_days"),
     _r("cox", L("parametri × termi: Coxin mallin kerroin", "parameter × term: Cox-modellens "
                 "koefficient", "param × term: a Cox model coefficient (hazard ratio)"),
-       "param term coef hr ci_lower ci_upper p n events ph_test_p se variance ph_test_p_term "
-       "ph_test_p_term_lifelines n_excluded n_clients pooled_levels"),
+       "param term coef hr ci_lower ci_upper p n events ph_test_p ph_test_p_km se variance "
+       "ph_test_p_term ph_test_p_term_lifelines n_excluded n_clients pooled_levels"),
     _r("logit", L("termi: työ 12 kuukaudessa, logistinen malli",
                   "term: arbete inom 12 månader, logistisk modell",
                   "term: a competitive job within 12 months, logistic model (odds ratio)"),
@@ -90,8 +90,8 @@ RESULTS: tuple[ResultFile, ...] = (
        "instrument alpha baseline_sd n n_baseline n_items rci_threshold"),
     _r("mixed", L("mittari × termi: sekamallin kerroin", "instrument × term: blandade "
                   "modellens koefficient", "instrument × term: a mixed model coefficient"),
-       "instrument term estimate se ci_lower ci_upper p n_clients n_obs converged optimizer "
-       "method dropped_terms warnings optimizer_attempts"),
+       "instrument model term estimate se ci_lower ci_upper p n_clients n_obs converged "
+       "optimizer method dropped_terms warnings reml_criterion"),
     _r("attrition", L("seuranta-aalto × kohortti × taustatieto: vastanneet ja vastaamatta "
                       "jättäneet", "uppföljningsomgång × kohort × variabel: svarande och "
                       "icke-svarande", "follow-up wave × cohort × baseline variable: "
@@ -121,6 +121,85 @@ RESULTS: tuple[ResultFile, ...] = (
                                 "kalendermånad × status: jämförelsegruppens registerstatus",
                                 "calendar month × state: the register comparison group"),
        "month state state_order n pct mean_earnings_eur mean_benefits_eur"),
+    _r('baseline', L('muuttuja × luokka × kohortti: taustatiedot aloitettaessa',
+                 'variabel × kategori × kohort: bakgrund vid start',
+                 'variable × level × cohort: baseline characteristics (Table 1)'),
+       'order variable level cohort kind n n_cohort mean sd median q1 q3 pct smd'),
+    _r('jobs_per_client', L('ryhmä: työsuhteet ja työssäolopäivät asiakasta kohden',
+                 'grupp: anställningar och arbetsdagar per klient',
+                 'group: jobs and employed days per client'),
+       'group_var group n_clients median_followup_days n_jobs_0 n_jobs_1 n_jobs_2 n_jobs_3plus '
+       'jobs_total mean_jobs n_employed mean_days_employed median_days_employed '
+       'mean_days_employed_if_employed median_days_employed_if_employed days_employed_per_year'),
+    _r('competing', L('malli × termi (× aika): kilpailevat riskit, kohorttiero ja Grayn testi',
+                 'modell × term (× tid): konkurrerande risker, kohortskillnad och Grays test',
+                 "model × term (× time): competing risks, the cohort difference and Gray's test"),
+       'param model term time_days coef hr ci_lower ci_upper p n events se estimate_pilot '
+       'estimate_rrp competing_events variance pooled_levels n_excluded'),
+    _r('change_ipw', L('aalto × mittari × kohortti × menetelmä: muutos, vastauskadon painotus',
+                 'våg × instrument × kohort × metod: förändring, viktad för bortfall',
+                 'wave × instrument × cohort × method: change, complete case and weighted'),
+       'followup_wave instrument cohort method n_eligible n mean_change se ci_lower ci_upper '
+       'max_weight n_excluded pooled_levels'),
+    _r('register_effect', L('tulosmuuttuja × suhteellinen kuukausi × menetelmä: vaikutus (ATT)',
+                 'utfall × relativ månad × metod: effekten av IPS (ATT)',
+                 'outcome × relative month × method: the effect of IPS (ATT)'),
+       'outcome rel_month method n_clients n_comparison estimate ci_lower ci_upper p method_note '
+       'placebo'),
+    _r('register_balance', L('kovariaatti: tasapaino ennen kaltaistusta ja sen jälkeen',
+                 'kovariat: balans före och efter matchning',
+                 'covariate: balance before and after matching'),
+       'covariate mean_clients mean_clients_all mean_comparison_before mean_comparison_after '
+       'smd_before smd_after'),
+    _r('transitions', L('kohortti × ryhmä × ajankohta × lähtötila × tulotila: siirtymät',
+                 'kohort × grupp × horisont × från × till: övergångar',
+                 'cohort × group × horizon × state from × state to: transitions'),
+       'cohort group horizon state_from state_to n pct'),
+    _r('register_attachment', L('ryhmä × ikkuna: työssä rekisterin ja lomakkeen mukaan',
+                 'grupp × fönster: i arbete enligt register och blankett',
+                 'group × window: employed by the register and by the coach form'),
+       'group window_months n_clients_register n_employed_register pct_employed_register '
+       'n_clients_form pct_employed_form'),
+    _r('team_outcomes', L('tiimi: työllistyminen 12 kk:ssa ja viimeisin IPS-25-arvio',
+                 'team: sysselsättning inom 12 mån och senaste IPS-25-bedömning',
+                 'team: employment within 12 months and the latest IPS-25 review'),
+       'region cohort team clients window employed pct_employed review_date total band'),
+    _r('process', L('standardi × taso × yksikkö: IPS-mallin prosessistandardit',
+                 'standard × nivå × enhet: IPS-modellens processtandarder',
+                 "indicator × level × unit: the IPS model's process standards"),
+       'indicator level unit n value standard share_meeting_standard share_n q1 q3 ci_lower '
+       'ci_upper region cohort'),
+    _r('process_monthly', L('valmentaja × kuukausi: yhteydenotot viikossa ja asiakasmäärä',
+                 'coach × månad: kontakter per vecka och klientantal',
+                 'coach × month: employer contacts a week and caseload'),
+       'coach team region cohort month coach_weeks contacts_per_week caseload'),
+    _r('quarterly_team', L('tiimi × neljännes: työllisyysaste',
+                 'team × kvartal: sysselsättningsgrad',
+                 'team × quarter: the quarterly employment rate'),
+       'team region cohort quarter active working rate quarter_start quarter_end complete '
+       'working_excl_pay_subsidy rate_excl_pay_subsidy'),
+    _r('fidelity_items', L('taso × yksikkö × osio: IPS-25-osioiden keskiarvot',
+                 'nivå × enhet × del: IPS-25-delarnas medelvärden',
+                 'level × unit × item: IPS-25 item means and the lowest items'),
+       'level unit region cohort item teams reviews latest_review score mean_all_reviews rank '
+       'lowest teams_lowest'),
+    _r('fidelity_trend', L('tiimi × arvio: IPS-25-pisteiden kehitys',
+                 'team × bedömning: IPS-25-poängens utveckling',
+                 "team × review: the IPS-25 total across a team's reviews"),
+       'team region cohort review_no review_date total band change years_since_first '
+       'slope_per_year'),
+    _r('fidelity_cox', L('malli × termi: menetelmäuskollisuus ja aika ensimmäiseen työhön',
+                 'modell × term: metodtrohet och tid till första arbete',
+                 'model × term: fidelity and time to first job (Cox, clustered by team)'),
+       'param model term coef se_robust hr ci_lower ci_upper p n events teams n_excluded '
+       'method_note'),
+    _r('costs', L('alue × kohortti × vuosi: kustannukset asiakasta kohden',
+                 'region × kohort × år: kostnader per klient',
+                 'region × cohort × year: costs per client'),
+       'region cohort year cost_eur clients_started client_years clients_employed_12m '
+       'cost_per_client cost_per_client_year cost_per_employed clients_window_12m '
+       'share_employed_12m cost_complete funding_eur coach_fte clients_per_fte '
+       'benefits_saved_per_client earnings_gained_per_client effect_clients'),
 )
 
 

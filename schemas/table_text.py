@@ -256,11 +256,11 @@ TEXT: dict[str, Label] = {
         "hazards (Schoenfeld residuals), R's cox.zph(transform = \"rank\"); beside it the same "
         "test with R's default transform = \"km\". Complete-case analysis."),
     "competing_title": L(
-        "Taulukko 4b. Ensimmäiseen työhön liittyvät tekijät kilpailevin riskein "
+        "Ensimmäiseen työhön liittyvät tekijät kilpailevin riskein "
         "(syykohtainen Coxin malli ja Fine–Grayn malli)",
-        "Tabell 4b. Faktorer förknippade med det första arbetet med konkurrerande risker "
+        "Faktorer förknippade med det första arbetet med konkurrerande risker "
         "(orsaksspecifik Cox-modell och Fine–Gray-modell)",
-        "Table 4b. Factors associated with a first job under competing risks (cause-specific "
+        "Factors associated with a first job under competing risks (cause-specific "
         "Cox and Fine–Gray models)"),
     "model": L("Malli", "Modell", "Model"),
     "model_cause_specific": L("Syykohtainen Coxin malli", "Orsaksspecifik Cox-modell",
@@ -425,12 +425,14 @@ TEXT: dict[str, Label] = {
 
     # ---- register effect (DESIGN.md §4, "Register effect", "Transitions") ------------------------
     "effect_title": L(
-        "Taulukko 10. IPS:n vaikutus rekisteritietoihin: asiakkaat ja kaltaistettu vertailuryhmä",
-        "Tabell 10. Effekten av IPS i registeruppgifter: klienter och matchad jämförelsegrupp",
-        "Table 10. The effect of IPS in the registers: clients and a matched comparison group"),
+        "IPS:n vaikutus rekisteritietoihin: asiakkaat ja kaltaistettu vertailuryhmä",
+        "Effekten av IPS i registeruppgifter: klienter och matchad jämförelsegrupp",
+        "The effect of IPS in the registers: clients and a matched comparison group"),
     "effect_outcome": L("Tulosmuuttuja", "Utfallsmått", "Outcome"),
     "effect_method": L("Menetelmä", "Metod", "Method"),
-    "effect_month": L("{m} kk (95 %:n LV)", "{m} mån (95 % KI)", "{m} months (95% CI)"),
+    # "Month +6", not "+6 months": a header may not begin with "+" (a spreadsheet would take it
+    # for a formula, and ips_eval.outputs.defuse_formula would escape it)
+    "effect_month": L("Kuukausi {m} (95 %:n LV)", "Månad {m} (95 % KI)", "Month {m} (95% CI)"),
     "effect_clients": L("Asiakkaita, n ({m} kk)", "Klienter, n ({m} mån)",
                         "Clients, n ({m} months)"),
     "effect_matched": L("Kaltaistettu (ATT)", "Matchad (ATT)", "Matched (ATT)"),
@@ -464,9 +466,9 @@ TEXT: dict[str, Label] = {
         "over months −12…−1. Naive: the difference from all comparison persons in the same "
         "calendar month."),
     "balance_title": L(
-        "Taulukko 11. Vertailuryhmän tasapaino ennen kaltaistusta ja sen jälkeen",
-        "Tabell 11. Jämförelsegruppens balans före och efter matchningen",
-        "Table 11. Balance of the comparison group before and after matching"),
+        "Vertailuryhmän tasapaino ennen kaltaistusta ja sen jälkeen",
+        "Jämförelsegruppens balans före och efter matchningen",
+        "Balance of the comparison group before and after matching"),
     "balance_covariate": L("Muuttuja (kuukaudet ennen aloitusta)",
                            "Variabel (månader före start)", "Covariate (months before the start)"),
     "balance_clients": L("Asiakkaat", "Klienter", "Clients"),
@@ -518,10 +520,10 @@ TEXT: dict[str, Label] = {
         "clients' start months. Sex, main state in month −1 and the start month were matched "
         "exactly."),
     "transitions_title": L(
-        "Taulukko 12. Siirtymät päätilasta kuukautena −1 päätilaan 6 ja 12 kuukauden kohdalla",
-        "Tabell 12. Övergångar från huvudstatus månad −1 till huvudstatus efter 6 och 12 "
+        "Siirtymät päätilasta kuukautena −1 päätilaan 6 ja 12 kuukauden kohdalla",
+        "Övergångar från huvudstatus månad −1 till huvudstatus efter 6 och 12 "
         "månader",
-        "Table 12. Transitions from the main state in month −1 to the main state at 6 and "
+        "Transitions from the main state in month −1 to the main state at 6 and "
         "12 months"),
     "transitions_from": L("Päätila kk −1", "Huvudstatus mån −1", "Main state, month −1"),
     "transitions_to": L("Päätila kuukautena {h}, n (%)", "Huvudstatus månad {h}, n (%)",
@@ -602,9 +604,9 @@ TEXT: dict[str, Label] = {
 
     # ---- implementation evaluation: process standards, IPS-25 items, costs ---------------------
     "process_title": L(
-        "Taulukko. IPS-mallin prosessistandardit alueittain ja tiimeittäin",
-        "Tabell. IPS-modellens processtandarder per region och team",
-        "Table. The IPS model's process standards by region and team"),
+        "IPS-mallin prosessistandardit alueittain ja tiimeittäin",
+        "IPS-modellens processtandarder per region och team",
+        "The IPS model's process standards by region and team"),
     "process_contacts": L("Työnantajakontakteja viikossa (≥ 6: %)",
                           "Arbetsgivarkontakter per vecka (≥ 6: %)",
                           "Employer contacts a week (≥ 6: %)"),
@@ -640,9 +642,9 @@ TEXT: dict[str, Label] = {
         "coach-months meeting the standard (≤ 20). Referral to start: median [Q1, Q3] among "
         "clients with a referral date. Figures per coach are not published."),
     "fidelity_items_title": L(
-        "Taulukko. IPS-25-menetelmäuskollisuuden osiot: tiimien keskiarvot",
-        "Tabell. IPS-25-metodtrohetens delar: teamens medelvärden",
-        "Table. IPS-25 fidelity items: team means"),
+        "IPS-25-menetelmäuskollisuuden osiot: tiimien keskiarvot",
+        "IPS-25-metodtrohetens delar: teamens medelvärden",
+        "IPS-25 fidelity items: team means"),
     "fidelity_item": L("IPS-25-osio", "IPS-25-del", "IPS-25 item"),
     "fidelity_items_latest": L("Viimeisin arvio (1–5)", "Senaste bedömning (1–5)",
                                "Latest review (1–5)"),
@@ -683,9 +685,9 @@ TEXT: dict[str, Label] = {
         "Justerat för kohort: {hr}, p = {p}.",
         "Adjusted for cohort: {hr}, p = {p}."),
     "costs_title": L(
-        "Taulukko. Hankkeen kustannukset asiakasta kohden alueittain",
-        "Tabell. Projektets kostnader per klient per region",
-        "Table. Project costs per client by region"),
+        "Hankkeen kustannukset asiakasta kohden alueittain",
+        "Projektets kostnader per klient per region",
+        "Project costs per client by region"),
     "costs_cost": L("Kustannukset, €", "Kostnader, €", "Costs, EUR"),
     "costs_client_years": L("Asiakasvuodet palvelussa", "Klientår i tjänsten",
                             "Client-years in service"),
@@ -705,15 +707,15 @@ TEXT: dict[str, Label] = {
     "costs_earnings_gained": L("Lisäansiot", "Ökade inkomster", "Earnings gained"),
     "costs_note": L(
         "Kustannukset = henkilöstökulut + muut kulut (alueiden ilmoitus). Asiakasvuodet = "
-        "palvelupäivät / 365,25. Kustannus 12 kk:ssa työllistynyttä kohden = kustannus "
+        f"palvelupäivät / {_12['fi']}. Kustannus 12 kk:ssa työllistynyttä kohden = kustannus "
         "aloittanutta kohden / 12 kk:ssa työllistyneiden osuus niistä, joilla seurantaa oli "
         "12 kk.",
         "Kostnader = personalkostnader + övriga kostnader (regionernas uppgift). Klientår = "
-        "dagar i tjänsten / 365,25. Kostnad per sysselsatt inom 12 mån = kostnad per startad "
+        f"dagar i tjänsten / {_12['sv']}. Kostnad per sysselsatt inom 12 mån = kostnad per startad "
         "klient / andelen sysselsatta inom 12 mån bland dem med 12 månaders uppföljning.",
         "Costs = personnel + other costs (as the regions report them). Client-years = days in "
-        "service / 365.25. Cost per client employed within 12 months = cost per client started "
-        "/ the share employed within 12 months among clients with 12 months of follow-up."),
+        f"service / {_12['en']}. Cost per client employed within 12 months = cost per client "
+        "started / the share employed within 12 months among clients with 12 months of follow-up."),
     "costs_returns_note": L(
         "Rekisterivaikutus (vain kaikkien rivillä): kaltaistettujen asiakkaiden etuuksien ja "
         "ansioiden keskimääräinen ero verrokkeihin kuukausina +1 … +12 yhteenlaskettuna; "

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from ips_eval.publish.tables.common import cohort_label
 from ips_eval.publish.tables.disclosure import MIN_CELL, is_small, too_few
 from schemas.codebook import REGIONS
+from schemas.figure_text import figure_text
 from schemas.standards import EMPLOYMENT_RATE_BENCHMARKS, STANDARDS, standard
 from schemas.table_text import text
 
@@ -59,9 +60,10 @@ def process_by_coach_figure(monthly: pl.DataFrame, lang: str = "en") -> Figure:
                       .agg(pl.col(column).median(), pl.len())
                       .filter(pl.col("len") >= MIN_CELL).sort("month"))
             ax.plot(median["month"].to_list(), median[column].to_list(), color="#1f3b73",
-                    linewidth=2.0, label="median over coaches")
+                    linewidth=2.0, label=figure_text("process_median", lang))
             ax.axhline(standard(indicator), color="#d62728", linestyle="--", linewidth=1.2,
-                       label=f"standard ({STANDARDS[indicator].standard:g})")
+                       label=figure_text("process_standard", lang,
+                                         value=f"{STANDARDS[indicator].standard:g}"))
             ax.set_ylabel(STANDARDS[indicator].label(lang))
             # room above the standard's line for the legend
             ax.set_ylim(0, max(1.35 * standard(indicator), ax.get_ylim()[1]))
@@ -72,8 +74,8 @@ def process_by_coach_figure(monthly: pl.DataFrame, lang: str = "en") -> Figure:
                 ax.spines[side].set_visible(False)
             if col == 0:
                 ax.legend(fontsize=7, frameon=False, loc="upper left")
-    fig.suptitle(text("figure_process_by_coach", lang) + "\n(caseloads of 1–4 clients not "
-                 "drawn)", fontsize=10, x=0.01, ha="left")
+    fig.suptitle(text("figure_process_by_coach", lang) + "\n"
+                 + figure_text("process_small_caseloads", lang), fontsize=10, x=0.01, ha="left")
     fig.tight_layout()
     return fig
 
@@ -116,8 +118,9 @@ def quarterly_rate_by_team_figure(quarterly_team: pl.DataFrame, lang: str = "en"
     for ax in axes[len(regions):]:
         ax.set_visible(False)
     left_out = quarterly_team.height - shown.height
-    fig.suptitle(f"{text('figure_quarterly_rate_by_team', lang)} (working / active, %)\n"
-                 f"{left_out} team-quarter(s) not drawn: incomplete or small counts",
+    fig.suptitle(f"{text('figure_quarterly_rate_by_team', lang)} "
+                 f"{figure_text('quarterly_rate_axis', lang)}\n"
+                 f"{figure_text('quarterly_left_out', lang, n=left_out)}",
                  fontsize=10, x=0.01, ha="left")
     fig.tight_layout()
     return fig
