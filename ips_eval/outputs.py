@@ -194,7 +194,8 @@ def write_result(
 NOT_FITTED_REASONS = ("no_rows", "no_events", "failed")
 # the label columns of model results; every other column of an unfitted row is a number
 TEXT_COLUMNS = frozenset({"param", "term", "instrument", "model", "contrast", "cohort",
-                          "group", "group_var", "method", "outcome"})
+                          "group", "group_var", "method", "outcome", "method_note",
+                          "variance", "pooled_levels"})
 
 
 def not_fitted(keys: dict[str, Any], columns: Sequence[str], reason: str,

@@ -263,6 +263,6 @@ def fingerprint(settings: Settings) -> dict:
         sources[src.name] = _digest_files(files, settings.deliveries_dir)
     setup = json.dumps({"deliveries": str(settings.deliveries_dir),
                         "cutoffs": {k: v.isoformat() for k, v in sorted(settings.cutoffs.items())},
-                        "key": hashlib.sha256(settings.pseudonym_key.encode()).hexdigest()})
+                        "key": hashlib.sha256((settings.pseudonym_key or "").encode()).hexdigest()})
     return {"settings": hashlib.sha256(setup.encode()).hexdigest(),
             "code": _digest_files(code, PROJECT_ROOT), "sources": sources}

@@ -22,6 +22,8 @@ run's stops the change from spreading further. Anything else — other settings 
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 import time
 import uuid
@@ -113,6 +115,10 @@ class _ProgressHandler(logging.Handler):
             if _is_interrupt(error):
                 r.interrupted = True
                 self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} interrupted")
+                if not _dagster_saw_interrupt(error):
+                    # the signal landed in a DuckDB query, which turned it into its own error:
+                    # Dagster would go on with the next steps, so hand it the interrupt back
+                    os.kill(os.getpid(), signal.SIGINT)
                 return
             message = failure_message(error)
             r.failed_steps.append((step, message))
@@ -147,7 +153,14 @@ def _chain(error: object) -> list:
 
 
 def _is_interrupt(error: object) -> bool:
-    return any(getattr(e, "cls_name", "") in INTERRUPTED_ERRORS for e in _chain(error))
+    return any(getattr(e, "cls_name", "") in INTERRUPTED_ERRORS
+               or (getattr(e, "message", "") or "").strip().endswith("Query interrupted")
+               for e in _chain(error))
+
+
+def _dagster_saw_interrupt(error: object) -> bool:
+    return any(getattr(e, "cls_name", "") in ("DagsterExecutionInterruptedError",
+                                               "KeyboardInterrupt") for e in _chain(error))
 
 
 def failure_message(error: object) -> str:
@@ -313,23 +326,28 @@ def _run_changed(graph, settings: Settings, changed: list[str], previous: dict[s
                                                         if p in phase)])
     dirty = {dg.AssetKey(["raw", s.table]) for s in SOURCES.values() if s.name in changed}
     fingerprints: dict[str, str] = {}
+    done: set[dg.AssetKey] = set()
     for step in range(4):
         selected = set()
         for key in order:
-            if phase[key] == step and (key in dirty or any(
+            if key not in done and phase[key] == step and (key in dirty or any(
                     p in dirty or p in selected for p in graph.get(key).parent_keys)):
                 selected.add(key)
-        in_phase = sum(1 for k in order if phase[k] == step)
-        report.unchanged += in_phase - len(selected)
         if not selected:
             continue
+        # an asset computed together with others (a multi-asset: the register effect writes
+        # its matches and its results in one step) runs whole, in the earliest phase
+        selected = set(dg.AssetSelection.assets(*selected).required_multi_asset_neighbors()
+                       .resolve(graph)) - done
         if not run(selected):
             return False, fingerprints
+        done |= selected
         found = _table_fingerprints(settings, [k for k in selected if _table_of(k)])
         fingerprints.update(found)
         dirty |= {k for k in selected
                   if not _table_of(k) or found.get(k.to_user_string())
                   != previous.get(k.to_user_string())}
+    report.unchanged += len(order) - len(done)
     return True, fingerprints
 
 
