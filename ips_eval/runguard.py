@@ -115,10 +115,16 @@ def is_incomplete(out_dir: Path) -> bool:
 
 # Runs in its own small interpreter: every half second it notes the run's descendants
 # (pid, start time) that started after the run did; when the run closes the pipe — by ending
-# or by being killed, SIGKILL included — it kills those still alive and their children.
+# or by being killed, SIGKILL included — it kills those still alive and their children. A
+# child started in the last moments before a SIGKILL (after the last look) has been handed to
+# init by then: such orphans of the run's process group, started after the run, go too.
 WATCHDOG = r"""
-import collections, os, select, signal, sys
+import collections, os, select, signal, sys, time
 parent, since = int(sys.argv[1]), int(sys.argv[2])
+try:
+    group = os.getpgid(parent)
+except OSError:  # the run is gone already
+    group = None
 
 def table():
     rows = {}
@@ -127,15 +133,15 @@ def table():
             try:
                 with open(f'/proc/{name}/stat', 'rb') as f:
                     fields = f.read().rsplit(b')', 1)[1].split()
-                rows[int(name)] = (int(fields[1]), int(fields[19]))
+                rows[int(name)] = (int(fields[1]), int(fields[19]), int(fields[2]))
             except (OSError, IndexError, ValueError):
                 pass
     return rows
 
 def tree(roots, rows):
     children = collections.defaultdict(list)
-    for pid, (ppid, _) in rows.items():
-        children[ppid].append(pid)
+    for pid, row in rows.items():
+        children[row[0]].append(pid)
     found, todo = set(), list(roots)
     while todo:
         for child in children.get(todo.pop(), ()):
@@ -153,13 +159,17 @@ while True:
     ready, _, _ = select.select([sys.stdin], [], [], 0.5)
     if ready and not os.read(sys.stdin.fileno(), 1024):
         break
-rows = table()
-alive = [p for p, start in seen.items() if p in rows and rows[p][1] == start]
-for pid in set(alive) | tree(alive, rows):
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except OSError:
-        pass
+for _ in range(3):  # the kernel may hand the orphans over just after the pipe closed
+    rows = table()
+    alive = [p for p, start in seen.items() if p in rows and rows[p][1] == start]
+    alive += [p for p, (ppid, start, pgrp) in rows.items()
+              if ppid == 1 and pgrp == group and start >= since and p != os.getpid()]
+    for pid in set(alive) | tree(alive, rows):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    time.sleep(0.2)
 """
 
 
