@@ -83,10 +83,11 @@ class Leak:
     values: int  # distinct valid HETUs found (the values themselves are never returned)
 
 
-def text_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
-    """(schema, table, column) of every text or text-list column of every stored table."""
+def text_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
+    """(schema, table, column, type) of every text or text-list column of every stored
+    table."""
     return con.execute(
-        "SELECT c.schema_name, c.table_name, c.column_name FROM duckdb_columns() c "
+        "SELECT c.schema_name, c.table_name, c.column_name, c.data_type FROM duckdb_columns() c "
         "JOIN duckdb_tables() t ON t.schema_name = c.schema_name AND t.table_name = c.table_name "
         "AND t.database_name = c.database_name "
         "WHERE c.database_name = current_database() AND NOT t.temporary "
@@ -102,9 +103,14 @@ HETU_CHARS = 11
 GROUP_FIRST_SHARE = 0.25
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, name: str, value: str) -> list[str]:
+def _candidates(con: duckdb.DuckDBPyConnection, name: str, column: str, data_type: str
+                ) -> list[str]:
     """The distinct HETU-shaped substrings of one column's values (every value is read)."""
-    texts = (f"(SELECT v FROM (SELECT {value} AS v FROM {name}) "
+    col = quote_ident(column)
+    # a list's elements one by one: a HETU in its text form lies inside one element (they are
+    # separated by ", "), and an element is far cheaper to read than a whole list cast to text
+    value = f"unnest({col})" if data_type.endswith("[]") else col
+    texts = (f"(SELECT v FROM (SELECT CAST({value} AS VARCHAR) AS v FROM {name}) "
              f"WHERE strlen(v) >= {HETU_CHARS})")
     distinct, rows = con.execute(f"SELECT approx_count_distinct(v), count(v) FROM {texts}"
                                  ).fetchall()[0]
@@ -116,16 +122,16 @@ def _candidates(con: duckdb.DuckDBPyConnection, name: str, value: str) -> list[s
         texts = f"(SELECT any_value(v) AS v FROM {texts} GROUP BY v)"
     return [m for (m,) in con.execute(
         f"SELECT DISTINCT m FROM (SELECT unnest(regexp_extract_all(v, $p)) AS m FROM {texts} "
-        "WHERE regexp_matches(v, $p))", {"p": HETU_PATTERN}).fetchall()]
+        "WHERE regexp_matches(v, $p))",
+        {"p": HETU_PATTERN}).fetchall()]
 
 
 def identity_leaks(con: duckdb.DuckDBPyConnection) -> list[Leak]:
     """Every stored text column holding a valid HETU anywhere in its values."""
     leaks = []
-    for schema, table, column in text_columns(con):
+    for schema, table, column, data_type in text_columns(con):
         name = f"{quote_ident(schema)}.{quote_ident(table)}"
-        value = f"CAST({quote_ident(column)} AS VARCHAR)"
-        found = sum(1 for m in _candidates(con, name, value) if is_valid_hetu(m))
+        found = sum(1 for m in _candidates(con, name, column, data_type) if is_valid_hetu(m))
         if found:
             leaks.append(Leak(f"{schema}.{table}", column, found))
     return leaks
