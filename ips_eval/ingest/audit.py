@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from ips_eval.ingest.identity import HETU_PATTERN, is_valid_hetu
+from ips_eval.ingest.identity import HETU_CHARS, HETU_PATTERN, is_valid_hetu
 from ips_eval.ingest.readers import quote_ident
 from schemas.codebook import SOURCES, Source
 
@@ -95,8 +95,6 @@ def text_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, st
         "ORDER BY 1, 2, 3").fetchall()
 
 
-# A HETU is 11 ASCII characters: a shorter text cannot hold one.
-HETU_CHARS = 11
 # Fewer distinct values than this share of the rows: the scan groups first, so the regular
 # expression runs once a value (a pseudonym repeats in every row of its person) and not once a
 # row; above it grouping costs more than it saves.
