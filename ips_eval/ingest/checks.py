@@ -116,7 +116,7 @@ def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str
     key_text = ", ".join(f"CAST({quote_ident(c.name)} AS VARCHAR)" for c in key_parts)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, CASE WHEN {complete} THEN "
-        f"md5_number(to_json([{key_text}])) END AS _key FROM (SELECT _rid, _file_no, _hash, "
+        f"md5_number(to_json([{key_text}])) END AS _key FROM (SELECT _rid, _file_no, "
         f"_file, _delivery_date, _row, _row_hash, _unparseable, _hetu_in, "
         f"{', '.join(typed + extra)} FROM (SELECT {', '.join(['*', *parsed])} FROM _raw))")
     return con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
