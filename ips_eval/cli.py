@@ -4,11 +4,19 @@ write the data dictionary."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import date
 from pathlib import Path
 
-from ips_eval.config import PROJECT_ROOT, KeyRefused, Settings, default_deliveries_dir
+from ips_eval.config import (
+    PROJECT_ROOT,
+    KeyRefused,
+    Settings,
+    SettingsError,
+    check_deliveries,
+    default_deliveries_dir,
+)
 from schemas.codebook import LANGS
 from schemas.windows import DEFAULT_CUTOFFS
 
@@ -37,6 +45,8 @@ def _cutoff(text: str) -> tuple[str, date]:
 
 
 def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
+    """The run's one ``Settings``: the command line's options over the environment's values
+    (read in ips_eval.config); the resources are built from it and nothing else."""
     base = Settings.from_env()
     cutoffs = dict(base.cutoffs)
     cutoffs.update(dict(getattr(args, "cutoff", None) or []))
@@ -46,6 +56,7 @@ def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
         cutoffs=cutoffs,
         pseudonym_key=base.pseudonym_key,
         duckdb_memory_limit=base.duckdb_memory_limit,
+        duckdb_threads=base.duckdb_threads,
         label_language=getattr(args, "label_language", None) or base.label_language,
     )
 
@@ -61,6 +72,12 @@ def _key_refused(settings: Settings) -> bool:
 
 
 def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int | None) -> None:
+    """Write the study beside ``out`` and rename it into place: a run reading ``out`` never
+    sees half a study, and an unchanged study is left as it is."""
+    import shutil
+    import tempfile
+
+    from ips_eval.runguard import replace_dir
     from ips_eval.synth import write_study
     from ips_eval.synth.study import DEFAULT_COMPARISON_PERSONS
 
@@ -68,10 +85,19 @@ def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int | 
         comparison_persons = DEFAULT_COMPARISON_PERSONS
     print(f"Writing the synthetic study to {out} (seed {seed}, defect rate {defects}, "
           f"{comparison_persons} comparison persons) …", file=sys.stderr, flush=True)
-    summary = write_study(out, seed=seed, defects=defects,
-                          comparison_persons=comparison_persons,
-                          progress=lambda msg: print(f"  {msg}", file=sys.stderr, flush=True))
-    print(f"  {summary}", file=sys.stderr)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp.", dir=out.parent))
+    try:
+        summary = write_study(tmp, seed=seed, defects=defects,
+                              comparison_persons=comparison_persons,
+                              progress=lambda msg: print(f"  {msg}", file=sys.stderr,
+                                                         flush=True))
+        changed = replace_dir(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"  {str(summary).replace(str(tmp), str(out))}"
+          + ("" if changed else " (unchanged: the files already there were kept)"),
+          file=sys.stderr)
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -82,23 +108,29 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from ips_eval.runner import RunLocked, execute, summary
 
-    deliveries = args.deliveries
-    if deliveries is None:
-        deliveries = default_deliveries_dir()
-        _synthesise(deliveries, DEFAULT_SEED, 0.02, None)
-    elif not deliveries.is_dir():
-        print(f"ips-eval: no delivery folder at {deliveries}", file=sys.stderr)
-        return 2
+    builtin = args.deliveries is None
+    deliveries = default_deliveries_dir() if builtin else args.deliveries
+    if not builtin:
+        check_deliveries(deliveries)
     settings = _settings(args, deliveries)
-    if _key_refused(settings):
-        return 2
+
+    def prepare() -> None:  # with the output lock held, before the definitions are loaded
+        if builtin:
+            _synthesise(deliveries, DEFAULT_SEED, 0.02, None)
+        check_deliveries(deliveries)
+        # the pseudonym-key rule (ips_eval.config.study_key) once the lock is held and before
+        # any delivery row is read: KeyRefused is a SettingsError, one line and exit 2
+        _ = settings.key
+
     # the demo-key notice comes from ingest itself, once, for run and validate alike
     try:
-        report = execute(settings, selection=args.select)
+        report = execute(settings, selection=args.select, prepare=prepare)
     except RunLocked as exc:
         print(f"ips-eval: {exc}", file=sys.stderr)
         return 3
     print(summary(report, settings))
+    if report.interrupted:
+        raise KeyboardInterrupt
     return 0 if report.success else 1
 
 
@@ -106,14 +138,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ips_eval.ingest.validate import validate_deliveries
 
     deliveries = args.deliveries or default_deliveries_dir()
-    if not deliveries.is_dir():
-        print(f"ips-eval: no delivery folder at {deliveries}"
-              + (" (run `ips-eval synth --out DIR` or pass --deliveries)"
-                 if args.deliveries is None else ""), file=sys.stderr)
-        return 2
+    if args.deliveries is None and not deliveries.is_dir():
+        raise SettingsError(f"no delivery folder at {deliveries} (run `ips-eval synth --out "
+                            "DIR` or pass --deliveries)")
+    check_deliveries(deliveries)
     settings = _settings(args, deliveries)
     if _key_refused(settings):
         return 2
+    # validate loads into a throw-away warehouse of its own: it never opens (or waits for) the
+    # warehouse of a run that may be writing under --out
     result = validate_deliveries(settings)
     print(result.render())
     return 1 if result.files_rejected else 0
@@ -234,13 +267,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(_signo: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends a run the way Ctrl-C does
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
+    except SettingsError as exc:
+        print(f"ips-eval: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("ips-eval: interrupted", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Run settings: where deliveries are read from, where outputs land, the cut-offs, the
-pseudonym key and the language of the Stata/SPSS labels. Read from the environment in this one
-place (the CLI sets the environment from its options), then handed to Dagster as resources; no
-asset reads the environment itself.
+pseudonym key, DuckDB's limits and the language of the Stata/SPSS labels. This module is the
+one reader of the environment (for ``dagster dev``'s start and as the CLI's defaults); the CLI
+builds ``Settings`` from its options and the resources from those
+(``assets.definitions.build_defs``). Nothing writes the environment, and no asset reads it.
 """
 
 from __future__ import annotations
@@ -33,9 +34,15 @@ ENV_OUT = "IPS_EVAL_OUT"
 ENV_CUTOFFS = "IPS_EVAL_CUTOFFS"  # e.g. "pilot=2023-06-30,rrp=2024-12-31"
 ENV_KEY = "IPS_EVAL_PSEUDONYM_KEY"
 ENV_MEMORY = "IPS_EVAL_DUCKDB_MEMORY"  # DuckDB memory_limit, e.g. "8GB"
+ENV_THREADS = "IPS_EVAL_DUCKDB_THREADS"  # DuckDB threads; unset = DuckDB's default (all cores)
 ENV_LABEL_LANGUAGE = "IPS_EVAL_LABEL_LANGUAGE"  # fi, sv or en
 # THL's statisticians read Finnish: the Stata/SPSS files' labels are Finnish unless asked
 DEFAULT_LABEL_LANGUAGE: Lang = "fi"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work (a bad date, a folder that is not a delivery folder): the CLI
+    prints it as one line and stops before doing anything."""
 
 
 def parse_cutoffs(text: str) -> dict[str, date]:
@@ -45,8 +52,13 @@ def parse_cutoffs(text: str) -> dict[str, date]:
         cohort, _, value = part.partition("=")
         cohort = cohort.strip()
         if cohort not in DEFAULT_CUTOFFS:
-            raise ValueError(f"unknown cohort {cohort!r} in cut-offs (expected pilot or rrp)")
-        cutoffs[cohort] = date.fromisoformat(value.strip())
+            raise SettingsError(f"unknown cohort {cohort!r} in cut-offs {text!r} "
+                                "(expected pilot=YYYY-MM-DD,rrp=YYYY-MM-DD)")
+        try:
+            cutoffs[cohort] = date.fromisoformat(value.strip())
+        except ValueError:
+            raise SettingsError(f"cut-off {part!r} is not a date (expected {cohort}=YYYY-MM-DD, "
+                                "a real calendar day)") from None
     return cutoffs
 
 
@@ -55,7 +67,7 @@ def parse_label_language(text: str) -> Lang:
     error naming the choices."""
     lang = text.strip().lower()
     if lang not in LANGS:
-        raise ValueError(f"unknown label language {text!r} (expected one of "
+        raise SettingsError(f"unknown label language {text!r} (expected one of "
                          f"{', '.join(LANGS)})")
     return lang  # type: ignore[return-value]  # checked against LANGS above
 
@@ -68,6 +80,7 @@ class Settings:
     # None: not given (IPS_EVAL_PSEUDONYM_KEY unset) — the demo key, for the synthetic study only
     pseudonym_key: str | None = field(default_factory=lambda: os.environ.get(ENV_KEY) or None)
     duckdb_memory_limit: str = "8GB"
+    duckdb_threads: int | None = None  # None: DuckDB's default
     label_language: Lang = DEFAULT_LABEL_LANGUAGE  # Stata/SPSS variable and value labels
 
     @property
@@ -93,12 +106,21 @@ class Settings:
             cutoffs=parse_cutoffs(os.environ.get(ENV_CUTOFFS, "")),
             pseudonym_key=os.environ.get(ENV_KEY) or None,
             duckdb_memory_limit=os.environ.get(ENV_MEMORY, "8GB"),
+            duckdb_threads=_threads(os.environ.get(ENV_THREADS, "")),
             label_language=parse_label_language(
                 os.environ.get(ENV_LABEL_LANGUAGE, DEFAULT_LABEL_LANGUAGE)),
         )
 
 
-class KeyRefused(ValueError):
+def _threads(text: str) -> int | None:
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or int(text) < 1:
+        raise SettingsError(f"{ENV_THREADS}={text!r}: expected a whole number ≥ 1")
+    return int(text)
+
+
+class KeyRefused(SettingsError):
     """The run may not pseudonymise these deliveries with the key it has (one-line message)."""
 
 
@@ -144,3 +166,34 @@ def default_deliveries_dir() -> Path:
     """Where the embedded default writes its synthetic deliveries: outside ``out/``, because
     deliveries carry (synthetic) identity codes and nothing under ``out/`` may."""
     return PROJECT_ROOT / "data" / "synthetic"
+
+
+def check_deliveries(folder: Path) -> None:
+    """Stop at once on a folder that is not a delivery folder (contract/DELIVERIES.md): missing,
+    without any of the sources' subfolders, or without a single file in them. A delivery with
+    some sources only (the enrolment forms of a new region) is fine."""
+    from schemas.codebook import SOURCES
+
+    expected = [src.name for src in SOURCES.values()]
+    if not folder.is_dir():
+        raise SettingsError(f"no delivery folder at {folder}")
+    present = [name for name in expected if (folder / name).is_dir()]
+    if not present:
+        raise SettingsError(f"{folder} is not a delivery folder: none of the source subfolders "
+                            f"({', '.join(expected)}) is there")
+    if not any(p.is_file() and not p.name.startswith(".")
+               for name in present for p in (folder / name).iterdir()):
+        raise SettingsError(f"{folder} holds no delivery files: its source subfolders "
+                            f"({', '.join(present)}) are empty")
+
+
+def check_writable(folder: Path) -> None:
+    """Stop at once when the output folder cannot be created or written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".ips_eval_write_test.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise SettingsError(f"cannot write to the output folder {folder}: "
+                            f"{exc.strerror or exc}") from None

@@ -15,6 +15,9 @@ Choices for Stata/SPSS (the Parquet keeps the warehouse's types and values uncha
   Stata's 80 characters (SPSS gets the same text).
 - Columns are written in the declared order, then any column the table has beyond the
   declaration (unlabelled); a declared column the table lacks is skipped and logged.
+- The write time that Stata and SPSS files carry in their header is set to the data cut-off
+  (the latest cohort cut-off of ``analysis.clients``, 00:00), so two runs on the same
+  deliveries give byte-identical files.
 - Size: ``.dta``/``.sav`` are written only for tables of at most ``max_rows_stat_files`` rows
   (default ``STAT_FILES_ROW_LIMIT``): register_monthly at national scale (tens of millions of
   rows) would give files of many GB. Above the limit only Parquet is written, stale
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date, datetime, time
 from pathlib import Path
 
 import duckdb
@@ -34,6 +38,7 @@ import pandas as pd
 from ips_eval.outputs import atomic_path, copy_table_to_parquet
 from schemas.analysis import DatasetLabels, value_label_set
 from schemas.codebook import Lang
+from schemas.windows import DEFAULT_CUTOFFS
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +80,48 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
                        for name, text in labels.variable_labels(lang).items() if name in frame}
     import pyreadstat
 
+    stamp = datetime.combine(data_cutoff(con), time())
     with atomic_path(stat_paths[0]) as tmp:
         pyreadstat.write_dta(frame, tmp, file_label=labels.label(lang)[:STATA_LABEL_MAX],
                              column_labels=variable_labels, variable_value_labels=value_labels)
+        stamp_file(tmp, stamp)
     with atomic_path(stat_paths[1]) as tmp:
         pyreadstat.write_sav(frame, tmp, file_label=labels.label(lang),
                              column_labels=variable_labels, variable_value_labels=value_labels)
+        stamp_file(tmp, stamp)
     return [*written, *stat_paths]
+
+
+def data_cutoff(con: duckdb.DuckDBPyConnection) -> date:
+    """The latest cohort cut-off of the run's clients (the default's when there are none)."""
+    found = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                        "'analysis' AND table_name = 'clients' AND column_name = 'cutoff_date'"
+                        ).fetchall()[0][0]
+    latest = (con.execute("SELECT max(cutoff_date) FROM analysis.clients").fetchall()[0][0]
+              if found else None)
+    return latest or max(DEFAULT_CUTOFFS.values())
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DTA_STAMP = b"<timestamp>\x11"  # Stata 117+: a length byte (17), then "dd Mon yyyy hh:mm"
+_SAV_STAMP = slice(92, 109)  # SPSS header: creation date "dd Mon yy" and time "hh:mm:ss"
+
+
+def stamp_file(path: Path, when: datetime) -> None:
+    """Overwrite the write time in a ``.dta`` or ``.sav`` header (ReadStat puts the clock's time
+    there, so identical data would give different bytes). English month names, as both
+    formats define them."""
+    data = bytearray(Path(path).read_bytes())
+    month = _MONTHS[when.month - 1]
+    if data[:4] == b"$FL2":
+        data[_SAV_STAMP] = f"{when.day:02d} {month} {when.year % 100:02d}{when:%H:%M:%S}".encode()
+    else:
+        at = data.find(_DTA_STAMP)
+        if at < 0:
+            raise ValueError(f"{path}: no Stata timestamp field in the header")
+        at += len(_DTA_STAMP)
+        data[at:at + 17] = f"{when.day:02d} {month} {when.year} {when:%H:%M}".encode()
+    Path(path).write_bytes(bytes(data))
 
 
 def stat_files_note(paths: list[Path], max_rows_stat_files: int = STAT_FILES_ROW_LIMIT) -> str:

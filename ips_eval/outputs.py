@@ -189,6 +189,58 @@ def write_result(
             "preview": markdown_preview(df)}
 
 
+# Why a model was not fitted (the ``not_fitted`` column of a results row; the tables say it in
+# their language from schemas/table_text.py ``not_fitted_<reason>``)
+NOT_FITTED_REASONS = ("no_rows", "no_events", "failed")
+# the label columns of model results; every other column of an unfitted row is a number
+TEXT_COLUMNS = frozenset({"param", "term", "instrument", "model", "contrast", "cohort",
+                          "group", "group_var", "method", "outcome", "method_note",
+                          "variance", "pooled_levels"})
+
+
+def not_fitted(keys: dict[str, Any], columns: Sequence[str], reason: str,
+               detail: str) -> pl.DataFrame:
+    """One results row for a model that could not be fitted: its keys (``param``, …), every
+    other column of the results table empty, ``not_fitted`` the reason code and ``note`` what
+    was found (e.g. "0 events among 12 rows")."""
+    if reason not in NOT_FITTED_REASONS:
+        raise ValueError(f"unknown not-fitted reason {reason!r}")
+    row: dict[str, Any] = {c: None for c in columns}
+    row.update(keys)
+    row.update(not_fitted=reason, note=detail)
+    return pl.DataFrame([row], schema_overrides={
+        c: pl.Utf8 if c in TEXT_COLUMNS else pl.Float64 for c in columns if c not in keys})
+
+
+# What a model raises when the data cannot carry it (singular, no variation, nothing to sum)
+MODEL_ERRORS: tuple[type[BaseException], ...] = (ArithmeticError, ValueError, LookupError)
+
+
+def fit_or_reason(fit: Callable[[], pl.DataFrame], keys: dict[str, Any], columns: Sequence[str],
+                  rows: int, events: int | None = None) -> pl.DataFrame:
+    """``fit()`` — or, when there is nothing to fit yet (no rows, no events) or the fit fails
+    on the data, a ``not_fitted`` row that says why. Early deliveries (a few clients, no jobs
+    yet) then give a results table and a table that explain themselves instead of a failed
+    step."""
+    import numpy as np
+
+    if rows == 0:
+        return not_fitted(keys, columns, "no_rows", "no observations")
+    if events == 0:
+        return not_fitted(keys, columns, "no_events", f"0 events among {rows} observations")
+    try:
+        fitted = fit()
+    except (*MODEL_ERRORS, np.linalg.LinAlgError) as exc:
+        first = (str(exc).strip().splitlines() or [""])[0]
+        return not_fitted(keys, columns, "failed", f"{type(exc).__name__}: {first}"[:300])
+    return fitted
+
+
+def stack_results(frames: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """Fitted and not-fitted results rows in one table (columns matched by name)."""
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
 def write_parquet(df: pl.DataFrame, path: Path, sort_by: Sequence[str] | None = None) -> Path:
     with atomic_path(path) as tmp:
         _stable(df, sort_by).write_parquet(tmp, statistics=False)

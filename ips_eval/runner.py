@@ -2,70 +2,61 @@
 the same graph ``dagster dev`` shows, not a second code path — with a progress line per step
 and a closing summary. Runs are recorded in a Dagster instance under ``<out>/.dagster`` so the
 UI can show them afterwards.
+
+The order of a run is the order of what can go wrong: the output folder must be writable, then
+the output lock is taken (one writer; nothing else happens before it: not the built-in study,
+not loading the definitions), then the folder is marked incomplete until the run has
+succeeded. Children (Chromium) never outlive the run, also when it is killed
+(:mod:`ips_eval.runguard`).
+
+Incremental runs: a complete run leaves ``<out>/.ips_eval_state.json`` — a fingerprint of the
+settings, of the code (every .py and .sql file) and of each source's delivery files, and a
+content fingerprint of every warehouse table an asset wrote. The next whole-graph run on the
+same folder, with the same settings and code and no incomplete run in between, runs only what
+depends on the sources whose files changed, in four phases (ingest, analysis datasets,
+results, publication); after each phase an asset whose table came out identical to the last
+run's stops the change from spreading further. Anything else — other settings or code, an
+``INCOMPLETE.txt``, a ``--select``, no state — runs the whole graph.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
+import signal
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
 
-from ips_eval.config import ENV_CUTOFFS, ENV_DELIVERIES, ENV_LABEL_LANGUAGE, ENV_OUT, Settings
+from ips_eval.config import Settings, check_writable
 from ips_eval.outputs import output_dir, private_files
+from ips_eval.runguard import (
+    RunLocked,
+    child_watchdog,
+    fingerprint,
+    is_incomplete,
+    load_state,
+    mark_complete,
+    mark_incomplete,
+    output_lock,
+    save_state,
+    state_path,
+)
 
-
-class RunLocked(RuntimeError):
-    """Another ``ips-eval`` process is writing to the same output folder."""
-
-
-@contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """One writer per output folder: DuckDB allows one writing process per file, and two runs
-    interleaving their outputs would publish a mix. A second run fails fast with a clear
-    message instead of a lock traceback from DuckDB."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / ".ips_eval.lock"
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise RunLocked(
-                f"another ips-eval run (pid {holder}) is writing to {out_dir}; wait for it to "
-                "finish or choose another --out"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def apply_settings_to_env(settings: Settings) -> None:
-    """The Definitions read their settings from the environment (ips_eval.config); the CLI's
-    options are passed the same way, so the UI and the CLI run one configuration mechanism."""
-    os.environ[ENV_DELIVERIES] = str(settings.deliveries_dir)
-    os.environ[ENV_OUT] = str(settings.out_dir)
-    os.environ[ENV_CUTOFFS] = ",".join(f"{k}={v.isoformat()}" for k, v in settings.cutoffs.items())
-    os.environ[ENV_LABEL_LANGUAGE] = settings.label_language
+__all__ = ["RunLocked", "RunReport", "execute", "output_lock", "summary"]
 
 
 @dataclass
 class RunReport:
     success: bool = True
+    run_id: str = ""
+    interrupted: bool = False
+    stale_lock: str | None = None  # whose run did not finish before this one
     steps_done: int = 0
     steps_total: int = 0
     materialised: list[str] = field(default_factory=list)
@@ -73,7 +64,15 @@ class RunReport:
     checks_failed: list[tuple[str, str, str]] = field(default_factory=list)  # key, name, severity
     checks_passed: int = 0
     skipped: list[str] = field(default_factory=list)
+    unchanged: int = 0  # assets an incremental run did not need to run
+    incremental: str | None = None  # what an incremental run found changed
     seconds: float = 0.0
+
+
+# Dagster turns a SIGINT/SIGTERM inside a step into its error (and fails the step); DuckDB,
+# when the signal lands in one of its queries, raises its own
+INTERRUPTED_ERRORS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt",
+                      "InterruptException")
 
 
 class _ProgressHandler(logging.Handler):
@@ -112,9 +111,20 @@ class _ProgressHandler(logging.Handler):
         elif kind == "STEP_FAILURE":
             r.steps_done += 1
             r.success = False
-            message = _failure_message(event)
+            error = getattr(event.event_specific_data, "error", None)
+            if _is_interrupt(error):
+                r.interrupted = True
+                self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} interrupted")
+                if not _dagster_saw_interrupt(error):
+                    # the signal landed in a DuckDB query, which turned it into its own error:
+                    # Dagster would go on with the next steps, so hand it the interrupt back
+                    os.kill(os.getpid(), signal.SIGINT)
+                return
+            message = failure_message(error)
             r.failed_steps.append((step, message))
             self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} FAILED: {message}")
+        elif (event.message or "").startswith("Execution was interrupted"):
+            r.interrupted = True  # Ctrl-C/SIGTERM between steps: the run, not a step, says so
         elif kind == "ASSET_MATERIALIZATION":
             r.materialised.append(event.asset_key.to_user_string())
         elif kind == "ASSET_CHECK_EVALUATION":
@@ -134,17 +144,40 @@ class _ProgressHandler(logging.Handler):
         print(text, file=self.stream, flush=True)
 
 
-def _failure_message(event: dg.DagsterEvent) -> str:
-    data = event.event_specific_data
-    error = getattr(data, "error", None)
-    while error is not None and error.cause is not None and not error.message.strip():
-        error = error.cause
-    # The user error, not Dagster's wrapper text
-    if error is not None and error.cause is not None and "Error occurred while executing" in (
-        error.message
-    ):
-        error = error.cause
-    return (error.message.strip().splitlines() or ["unknown error"])[-1] if error else "failed"
+def _chain(error: object) -> list:
+    chain = []
+    while error is not None and len(chain) < 20:
+        chain.append(error)
+        error = getattr(error, "cause", None) or getattr(error, "context", None)
+    return chain
+
+
+def _is_interrupt(error: object) -> bool:
+    return any(getattr(e, "cls_name", "") in INTERRUPTED_ERRORS
+               or (getattr(e, "message", "") or "").strip().endswith("Query interrupted")
+               for e in _chain(error))
+
+
+def _dagster_saw_interrupt(error: object) -> bool:
+    return any(getattr(e, "cls_name", "") in ("DagsterExecutionInterruptedError",
+                                               "KeyboardInterrupt") for e in _chain(error))
+
+
+def failure_message(error: object) -> str:
+    """The root error of a failed step in one line: the innermost exception (the user's error,
+    not Dagster's wrapper) as ``Class: first line of its message``. The first line, because
+    errors such as DuckDB's out-of-memory put the cause first and advice ("Possible solutions
+    … See also … tune_workloads") after it."""
+    chain = [e for e in _chain(error) if getattr(e, "message", "").strip()]
+    if not chain:
+        return "failed"
+    root = chain[-1]
+    lines = [line.strip() for line in root.message.strip().splitlines() if line.strip()]
+    first = lines[0]
+    name = getattr(root, "cls_name", "") or ""
+    # Dagster's own messages start with "ClassName: …" already
+    prefix = "" if not name or first.startswith(f"{name}:") else f"{name}: "
+    return f"{prefix}{first}"
 
 
 INSTANCE_CONFIG = """\
@@ -159,7 +192,7 @@ run_queue:
 """
 
 
-def write_instance_config(home: Path) -> Path:
+def write_instance_config(home) -> object:  # noqa: ANN001 — a Path
     """``<out>/.dagster/dagster.yaml``, unless someone has put their own there."""
     output_dir(home, private=True)  # run records and metadata previews hold personal data
     path = home / "dagster.yaml"
@@ -169,13 +202,53 @@ def write_instance_config(home: Path) -> Path:
 
 
 def execute(
-    settings: Settings, selection: str | None = None, stream: TextIO = sys.stderr
+    settings: Settings, selection: str | None = None, stream: TextIO = sys.stderr,
+    prepare: Callable[[], None] | None = None,
 ) -> RunReport:
-    """Materialise the asset graph (or a selection of it) with ``settings``."""
-    apply_settings_to_env(settings)
-    from assets.definitions import defs as load_defs  # after the environment is set
+    """Materialise the asset graph (or a selection of it) with ``settings``. ``prepare`` runs
+    once the output lock is held and before the definitions are loaded (the CLI writes the
+    built-in study there). Raises ``RunLocked`` when another run holds the folder and
+    ``SettingsError`` on a folder that cannot be written."""
+    check_writable(settings.out_dir)
+    report = RunReport(run_id=str(uuid.uuid4()))
+    started = time.monotonic()
+    with output_lock(settings.out_dir, report.run_id) as stale, child_watchdog():
+        report.stale_lock = stale
+        if stale:
+            print(f"ips-eval: note: {stale}", file=stream, flush=True)
+        if prepare is not None:
+            prepare()
+        previous = None if is_incomplete(settings.out_dir) else load_state(settings.out_dir)
+        state_path(settings.out_dir).unlink(missing_ok=True)
+        current = fingerprint(settings) if selection is None else None
+        if _up_to_date(previous, current):
+            report.incremental = "nothing"
+            save_state(settings.out_dir, previous)  # nothing to run: the outputs stand
+            print("Up to date: settings, code and deliveries are as in the last complete run.",
+                  file=stream, flush=True)
+            report.seconds = time.monotonic() - started
+            return report
+        mark_incomplete(settings.out_dir, report.run_id)
+        try:
+            _run_graph(settings, selection, stream, report, previous, current)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        report.success = report.success and not report.interrupted
+        if report.success:
+            mark_complete(settings.out_dir, report.run_id)
+    report.seconds = time.monotonic() - started
+    return report
 
-    report = RunReport()
+
+def _up_to_date(previous: dict | None, current: dict | None) -> bool:
+    return (previous is not None and current is not None
+            and all(previous.get(k) == current[k] for k in ("settings", "code", "sources")))
+
+
+def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report: RunReport,
+               previous: dict | None, current: dict | None) -> None:
+    from assets.definitions import build_defs
+
     handler = _ProgressHandler(report, stream)
 
     @dg.logger
@@ -184,35 +257,133 @@ def execute(
         log.addHandler(handler)
         return log
 
-    defs = dg.Definitions.merge(load_defs(), dg.Definitions(loggers={"progress": progress}))
+    defs = dg.Definitions.merge(build_defs(settings, report.run_id),
+                                dg.Definitions(loggers={"progress": progress}))
     job = defs.resolve_implicit_global_asset_job_def()
-    if selection:
-        job = job.get_subset(asset_selection=set(
-            dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph())))
-    report.steps_total = len(job.graph.nodes)
+    graph = defs.resolve_asset_graph()
     home = settings.out_dir / ".dagster"
-    started = time.monotonic()
     write_instance_config(home)
     # private by default: whatever Dagster and the libraries create is the owner's only; the
     # published outputs get the umask's mode from ips_eval.outputs.atomic_path
-    with (private_files(), output_lock(settings.out_dir),
-          dg.DagsterInstance.from_config(str(home)) as instance):
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
-        )
-    report.seconds = time.monotonic() - started
-    report.success = report.success and result.success
-    return report
+    with private_files(), dg.DagsterInstance.from_config(str(home)) as instance:
+        def run(keys: set[dg.AssetKey] | None) -> bool:
+            subset = job if keys is None else job.get_subset(asset_selection=keys)
+            report.steps_total += len(subset.graph.nodes)
+            result = subset.execute_in_process(
+                instance=instance, raise_on_error=False, tags={"ips_eval/run": report.run_id},
+                run_config={"loggers": {"progress": {}}})
+            report.success = report.success and result.success
+            return result.success
+
+        if selection:
+            run(set(dg.AssetSelection.from_string(selection).resolve(graph)))
+            return
+        if current is None:
+            return
+        same_setup = previous is not None and all(
+            previous.get(k) == current[k] for k in ("settings", "code"))
+        if not same_setup:
+            ok = run(None)
+            tables = previous_tables = {}
+        else:
+            changed = sorted(s for s, fp in current["sources"].items()
+                             if previous["sources"].get(s) != fp)
+            report.incremental = ", ".join(changed) or "nothing"
+            print(f"Incremental run: changed since the last complete run: "
+                  f"{report.incremental}", file=stream, flush=True)
+            previous_tables = previous.get("tables", {})
+            ok, tables = _run_changed(graph, settings, changed, previous_tables, run, report)
+        if ok and report.success:
+            keys = [k for k in graph.get_all_asset_keys() if _table_of(k)]
+            save_state(settings.out_dir, {**current, "tables": {
+                **previous_tables, **tables, **_table_fingerprints(settings, keys)}})
+
+
+# the phase of an asset by the first part of its key; anything else is publication
+PHASE = {"raw": 0, "staging": 0, "quarantine": 0, "meta": 0, "comparison": 1, "analysis": 1,
+         "results": 2}
+TABLE_SCHEMAS = ("raw", "staging", "analysis", "results")
+
+
+def _table_of(key: dg.AssetKey) -> str | None:
+    """The warehouse table an asset writes, when its key names one (``results/cox``)."""
+    path = key.path
+    return f'{path[0]}."{path[1]}"' if len(path) == 2 and path[0] in TABLE_SCHEMAS else None
+
+
+def _run_changed(graph, settings: Settings, changed: list[str], previous: dict[str, str],
+                 run: Callable[[set[dg.AssetKey] | None], bool], report: RunReport
+                 ) -> tuple[bool, dict[str, str]]:
+    """Run what depends on the changed sources, phase by phase; an asset whose table is the
+    same as last time does not make its dependants run."""
+    from schemas.codebook import SOURCES
+
+    order = list(graph.toposorted_asset_keys)
+    phase: dict[dg.AssetKey, int] = {}
+    for key in order:
+        parents = graph.get(key).parent_keys
+        phase[key] = max([PHASE.get(key.path[0], 3), *(phase[p] for p in parents
+                                                        if p in phase)])
+    dirty = {dg.AssetKey(["raw", s.table]) for s in SOURCES.values() if s.name in changed}
+    fingerprints: dict[str, str] = {}
+    done: set[dg.AssetKey] = set()
+    for step in range(4):
+        selected = set()
+        for key in order:
+            if key not in done and phase[key] == step and (key in dirty or any(
+                    p in dirty or p in selected for p in graph.get(key).parent_keys)):
+                selected.add(key)
+        if not selected:
+            continue
+        # an asset computed together with others (a multi-asset: the register effect writes
+        # its matches and its results in one step) runs whole, in the earliest phase
+        selected = set(dg.AssetSelection.assets(*selected).required_multi_asset_neighbors()
+                       .resolve(graph)) - done
+        if not run(selected):
+            return False, fingerprints
+        done |= selected
+        found = _table_fingerprints(settings, [k for k in selected if _table_of(k)])
+        fingerprints.update(found)
+        dirty |= {k for k in selected
+                  if not _table_of(k) or found.get(k.to_user_string())
+                  != previous.get(k.to_user_string())}
+    report.unchanged += len(order) - len(done)
+    return True, fingerprints
+
+
+def _table_fingerprints(settings: Settings, keys: list[dg.AssetKey]) -> dict[str, str]:
+    """A content fingerprint (row count and an order-free sum of row hashes) of each asset's
+    warehouse table."""
+    from ips_eval.warehouse import connect
+
+    found: dict[str, str] = {}
+    if not settings.warehouse_path.exists():
+        return found
+    with connect(settings.warehouse_path, memory_limit=settings.duckdb_memory_limit,
+                 threads=settings.duckdb_threads, read_only=True) as con:
+        for key in keys:
+            table = _table_of(key)
+            try:
+                n, total = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {table} t"
+                                       ).fetchall()[0]
+            except Exception:  # noqa: BLE001 — no such table: no fingerprint, it counts changed
+                continue
+            found[key.to_user_string()] = f"{n}:{total}"
+    return found
 
 
 def summary(report: RunReport, settings: Settings) -> str:
     out = settings.out_dir
+    state = ("Interrupted" if report.interrupted else
+             "Finished" if report.success else "FAILED")
     lines = [
         "",
-        f"{'Finished' if report.success else 'FAILED'} in {report.seconds:.0f} s: "
+        f"{state} in {report.seconds:.0f} s (run {report.run_id}): "
         f"{len(report.materialised)} assets materialised, {report.checks_passed} checks passed, "
         f"{len(report.checks_failed)} did not pass, {len(report.failed_steps)} steps failed, "
-        f"{len(report.skipped)} skipped.",
+        f"{len(report.skipped)} skipped"
+        + (f", {report.unchanged} unchanged (incremental: {report.incremental} changed)."
+           if report.incremental is not None else "."),
         f"  deliveries   {settings.deliveries_dir}",
         f"  warehouse    {settings.warehouse_path}",
     ]
@@ -226,6 +397,8 @@ def summary(report: RunReport, settings: Settings) -> str:
         if path.exists():
             lines.append(f"  {path.parent.name if path.name == 'index.html' else 'manifest':<12} "
                          f"{path}")
+    if not report.success:
+        lines.append(f"  INCOMPLETE: {out / 'INCOMPLETE.txt'} says so until a run succeeds")
     for step, message in report.failed_steps:
         lines.append(f"  failed: {step}: {message}")
     for key, name, severity in report.checks_failed:

@@ -35,6 +35,26 @@ TEXT: dict[str, Label] = {
         "Brytdatum: {cutoffs}. Data: {files} leveransfiler, version {version}.",
         "Source: evaluation data of the IPS – Sijoita ja valmenna! project (THL). "
         "Cut-off: {cutoffs}. Data: {files} delivery files, version {version}."),
+    "no_data_yet": L(
+        "Ei vielä tietoja: toimitetuissa aineistoissa ei ole tämän taulukon havaintoja "
+        "(esimerkiksi seurantakyselyt, työsuhteet tai rekisteriotteet puuttuvat vielä).",
+        "Inga uppgifter ännu: leveranserna innehåller inga observationer för denna tabell "
+        "(till exempel uppföljningsenkäter, anställningar eller registerutdrag saknas ännu).",
+        "No data yet: the deliveries hold no observations for this table (for example, "
+        "follow-up surveys, jobs or register extracts have not been delivered yet)."),
+    "not_fitted_no_rows": L(
+        "{what}: mallia ei sovitettu, koska havaintoja ei vielä ole.",
+        "{what}: modellen skattades inte eftersom det ännu inte finns några observationer.",
+        "{what}: the model was not fitted because there are no observations yet."),
+    "not_fitted_no_events": L(
+        "{what}: mallia ei sovitettu, koska tapahtumia ei vielä ole ({detail}).",
+        "{what}: modellen skattades inte eftersom det ännu inte finns några händelser "
+        "({detail}).",
+        "{what}: the model was not fitted because there are no events yet ({detail})."),
+    "not_fitted_failed": L(
+        "{what}: mallia ei voitu sovittaa näillä tiedoilla ({detail}).",
+        "{what}: modellen kunde inte skattas med dessa data ({detail}).",
+        "{what}: the model could not be fitted to these data ({detail})."),
     "suppression_note": L(
         ".. = salassapidettävä: alle 5 henkilön lukumäärä, siitä laskettu tunnusluku tai "
         "täydentävä luku, josta pieni luku voitaisiin päätellä.",
@@ -761,6 +781,7 @@ TEXT: dict[str, Label] = {
     "report_package": L("Paketti", "Paket", "Package"),
     "report_version": L("Versio", "Version", "Version"),
     "report_commit": L("Git-versio", "Git-version", "Git commit"),
+    "report_run": L("Ajo", "Körning", "Run"),
     "report_demo_key": L("Demoavain käytössä (pseudonyymit eivät salaisia)",
                          "Demonyckel används (pseudonymerna är inte hemliga)",
                          "Demo key used (pseudonyms are not secret)"),

@@ -50,7 +50,7 @@ def test_materialize_ingest_assets_with_checks_and_manifest(tmp_path: Path) -> N
         "warehouse": Warehouse(path=str(out / "ips_eval.duckdb"), memory_limit="1GB"),
         "study": Study(deliveries_dir=str(d), out_dir=str(out), cutoff_pilot="2023-06-30",
                        cutoff_rrp="2024-12-31"),
-        "pseudonymiser": Pseudonymiser(key_env="IPS_EVAL_TEST_KEY_UNSET"),
+        "pseudonymiser": Pseudonymiser(),
     }
     result = dg.materialize([*RAW_ASSETS, *STAGING_ASSETS, *STAGING_CHECKS, quarantine_defects,
                              identity_leak_scan, meta_manifest], resources=resources)

@@ -4,6 +4,7 @@ into the files an asset writes."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -11,12 +12,12 @@ import pyreadstat
 import pytest
 from test_register_monthly import CUTOFFS, hand_made_study
 
+from assets.definitions import build_defs
 from assets.defs.resources import Study, Warehouse, resources_for
 from ips_eval.cli import _settings, build_parser
 from ips_eval.config import ENV_LABEL_LANGUAGE, Settings, parse_label_language
 from ips_eval.export import export_dataset
 from ips_eval.register.monthly import build_register_monthly
-from ips_eval.runner import apply_settings_to_env
 from ips_eval.warehouse import connect
 from schemas.analysis import REGISTER_MONTHLY
 
@@ -49,13 +50,14 @@ def test_an_unknown_language_is_refused_with_the_choices(tmp_path: Path,
 
 def test_the_setting_reaches_the_run_resources(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(ENV_LABEL_LANGUAGE, raising=False)
     settings = _cli_settings(tmp_path, "--label-language", "sv")
     assert resources_for(settings)["study"].label_lang == "sv"
-    # today's way into the Definitions: the run's environment, read back by Settings.from_env
-    for name in ("IPS_EVAL_DELIVERIES", "IPS_EVAL_OUT", "IPS_EVAL_CUTOFFS", ENV_LABEL_LANGUAGE):
-        monkeypatch.delenv(name, raising=False)
-    apply_settings_to_env(settings)
-    assert Settings.from_env().label_language == "sv"
+    # into the Definitions through the resources built from the one Settings, not through the
+    # environment (nothing writes it)
+    defs = build_defs(settings)
+    assert defs.resources["study"].label_lang == "sv"
+    assert ENV_LABEL_LANGUAGE not in os.environ
 
 
 def _labels(path: Path) -> dict[str, str]:

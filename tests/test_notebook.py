@@ -20,16 +20,10 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "worked_analys
 
 def run_notebook(out_dir: Path) -> nbformat.NotebookNode:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    saved = os.environ.get("IPS_EVAL_OUT")
-    os.environ["IPS_EVAL_OUT"] = str(out_dir)  # the kernel inherits it
-    try:
-        NotebookClient(notebook, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    finally:
-        if saved is None:
-            os.environ.pop("IPS_EVAL_OUT", None)
-        else:
-            os.environ["IPS_EVAL_OUT"] = saved
+    # the kernel gets the output folder in its own environment; this process's stays as it is
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute(
+        env={**os.environ, "IPS_EVAL_OUT": str(out_dir)})
     return notebook
 
 

@@ -35,7 +35,7 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
               description=f"{src.label('en')}: new delivery files in `{src.name}/` read into "
                           f"raw.{src.table} (identity codes pseudonymised).")
     def _load(warehouse: Warehouse, study: Study,
-              pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
+              pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
         key = pseudonymiser.key_for(study.deliveries)  # refused before any row is read
         note_demo_key(key == DEMO_PSEUDONYM_KEY.encode("utf-8"))
         with warehouse.connect() as con:
@@ -152,11 +152,12 @@ def identity_leak_scan(warehouse: Warehouse) -> dg.AssetCheckResult:
           deps=[*STAGING_KEYS, quarantine_defects],
           description="out/manifest.json: every delivery file with hash and outcome, cut-offs, "
                       "package versions, git commit, demo-key use.")
-def meta_manifest(warehouse: Warehouse, study: Study,
-                  pseudonymiser: Pseudonymiser) -> dg.MaterializeResult:
+def meta_manifest(context, warehouse: Warehouse, study: Study,
+                  pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         path = write_manifest(con, study.out, study.cutoffs,
-                              pseudonymiser.uses_demo_key_for(study.deliveries))
+                              pseudonymiser.uses_demo_key_for(study.deliveries),
+                              study.run_id or context.run_id)
     import json
 
     manifest = json.loads(path.read_text(encoding="utf-8"))

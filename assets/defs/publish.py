@@ -96,12 +96,13 @@ UPSTREAM = [
 
 
 @dg.asset(key=keys.REPORT, group_name=GROUP, kinds={"html"}, deps=UPSTREAM)
-def report(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+def report(context, warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """One self-contained page: contents, how to read, tables and figures (fi/sv/en switch),
-    deliveries and hashes, validation summary, software versions; and every table in one Word
-    file per language."""
+    deliveries and hashes, validation summary, software versions, and the run it belongs to;
+    and every table in one Word file per language."""
     with warehouse.connect() as con:
-        path = write_report(study.out, con, figures=FIGURES, cutoffs=study.cutoffs)
+        path = write_report(study.out, con, figures=FIGURES, cutoffs=study.cutoffs,
+                            run_id=study.run_id or context.run_id)
     browser = find_browser()
     screenshot = None
     if browser is not None:

@@ -1,11 +1,13 @@
-"""Resources, declared once: the warehouse connection, the study settings, the pseudonym key
-and the run's one headless browser for table PNGs. Assets get them
-injected; none opens its own connection or reads the environment."""
+"""Resources, declared once and built from one ``Settings``: the warehouse connection, the
+study settings, the pseudonym key and the run's one headless browser for table PNGs.
+``assets.definitions.build_defs(settings)`` hands them to the Definitions; assets get them
+injected and none opens its own connection or reads the environment."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -16,10 +18,9 @@ from pydantic import PrivateAttr
 from ips_eval.config import (
     DEFAULT_LABEL_LANGUAGE,
     DEMO_PSEUDONYM_KEY,
-    ENV_KEY,
     Settings,
     parse_label_language,
-    pseudonym_key_from_env,
+    study_key,
 )
 from ips_eval.publish.tables.browser import PngWriter, SharedPngSession
 from ips_eval.warehouse import connect
@@ -31,22 +32,26 @@ class Warehouse(dg.ConfigurableResource):
 
     path: str
     memory_limit: str = "8GB"
+    threads: int | None = None  # None: DuckDB's default
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(self.path, memory_limit=self.memory_limit, read_only=read_only) as con:
+        with connect(self.path, memory_limit=self.memory_limit, threads=self.threads,
+                     read_only=read_only) as con:
             yield con
 
 
 class Study(dg.ConfigurableResource):
-    """Where the deliveries are, where outputs land, the cut-offs and the language of the
-    Stata/SPSS labels."""
+    """Where the deliveries are, where outputs land, the cut-offs, the language of the
+    Stata/SPSS labels, and the ``ips-eval run`` the outputs belong to (empty for a run started
+    from the UI: its Dagster run id is used)."""
 
     deliveries_dir: str
     out_dir: str
     cutoff_pilot: str  # ISO dates: Dagster config holds plain values
     cutoff_rrp: str
     label_language: str = DEFAULT_LABEL_LANGUAGE  # fi, sv or en
+    run_id: str = ""
 
     @property
     def deliveries(self) -> Path:
@@ -73,19 +78,24 @@ class Study(dg.ConfigurableResource):
         return path
 
 
-class Pseudonymiser(dg.ConfigurableResource):
-    """The HMAC key for pids. Only the environment variable's *name* is config, so the key never
-    shows in the Dagster UI or run config. Without the variable only the built-in synthetic study
-    may run, with the public demo key (said to be used); any other delivery folder is refused
-    (``ips_eval.config.KeyRefused``) before a row is read."""
+@dataclass(frozen=True)
+class Pseudonymiser:
+    """The HMAC key for pids. A plain object handed in as a resource (assets take it as
+    ``dg.ResourceParam[Pseudonymiser]``), not Dagster config: the key never shows in the
+    Dagster UI, its run config or a repr. Without a key (``secret`` None) only the built-in
+    synthetic study may run, with the public demo key (said to be used); any other delivery
+    folder is refused (``ips_eval.config.KeyRefused``) before a row is read."""
 
-    key_env: str = ENV_KEY
+    secret: str | None = None  # None: not given (the demo key, for the synthetic study only)
+
+    def __repr__(self) -> str:
+        return "Pseudonymiser(<key hidden>)"
 
     def key_for(self, deliveries: Path) -> bytes:
-        return pseudonym_key_from_env(deliveries, self.key_env).encode("utf-8")
+        return study_key(deliveries, self.secret).encode("utf-8")
 
     def uses_demo_key_for(self, deliveries: Path) -> bool:
-        return pseudonym_key_from_env(deliveries, self.key_env) == DEMO_PSEUDONYM_KEY
+        return study_key(deliveries, self.secret) == DEMO_PSEUDONYM_KEY
 
 
 class TablePngs(dg.ConfigurableResource):
@@ -108,22 +118,20 @@ class TablePngs(dg.ConfigurableResource):
         return self._session.writer()
 
 
-def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+def resources_for(settings: Settings, run_id: str = "") -> dict[str, object]:
+    """Every resource of the graph, from one ``Settings`` (and the id of the run)."""
     return {
         "warehouse": Warehouse(path=str(settings.warehouse_path),
-                               memory_limit=settings.duckdb_memory_limit),
+                               memory_limit=settings.duckdb_memory_limit,
+                               threads=settings.duckdb_threads),
         "study": Study(
             deliveries_dir=str(settings.deliveries_dir),
             out_dir=str(settings.out_dir),
             cutoff_pilot=settings.cutoffs["pilot"].isoformat(),
             cutoff_rrp=settings.cutoffs["rrp"].isoformat(),
             label_language=settings.label_language,
+            run_id=run_id,
         ),
-        "pseudonymiser": Pseudonymiser(),
+        "pseudonymiser": Pseudonymiser(settings.pseudonym_key),
         "table_pngs": TablePngs(),
     }
-
-
-@dg.definitions
-def resources() -> dg.Definitions:
-    return dg.Definitions(resources=resources_for(Settings.from_env()))

@@ -28,6 +28,7 @@ from scipy.stats import chi2, norm
 from ips_eval.employment.cox import CLIENT_COVARIATES, design
 from ips_eval.employment.finegray import cox_fit, finegray_rows
 from ips_eval.employment.survival import aalen_johansen
+from ips_eval.outputs import fit_or_reason, not_fitted, stack_results
 from schemas.windows import WINDOWS_DAYS
 
 COHORTS = ("pilot", "rrp")
@@ -195,16 +196,31 @@ def competing_models(ttfj: pl.DataFrame, covariates: Sequence[str] = CLIENT_COVA
 
 def competing_table(ttfj: pl.DataFrame) -> pl.DataFrame:
     """``competing.csv``: the CIF difference, Gray's test and the two models (module
-    docstring); ``ttfj`` the TTFJ rows with cohort and the client covariates."""
-    rows = cif_difference(ttfj)
+    docstring); ``ttfj`` the TTFJ rows with cohort and the client covariates. A part the data
+    cannot carry yet (one cohort only, no first jobs) is a ``not_fitted`` row saying why."""
+    n, events = ttfj.height, int((ttfj["event"] == 1).sum())
+    cohorts = ttfj["cohort"].n_unique()
+
+    def part(model: str, fit, needs_both_cohorts: bool) -> pl.DataFrame:
+        if needs_both_cohorts and n and cohorts < 2:
+            return not_fitted({"param": "TTFJ", "model": model}, COMPETING_SCHEMA, "failed",
+                              f"one cohort only among {n} observations")
+        return fit_or_reason(lambda: pl.DataFrame(fit(), schema=COMPETING_SCHEMA),
+                             {"param": "TTFJ", "model": model}, COMPETING_SCHEMA, n, events)
+
+    return stack_results([
+        part("cif_difference", lambda: cif_difference(ttfj), True),
+        part("gray_test", lambda: [_gray_row(ttfj)], True),
+        part("cause_specific / fine_gray", lambda: competing_models(ttfj), False)])
+
+
+def _gray_row(ttfj: pl.DataFrame) -> dict:
     stat, df, p = gray_test(ttfj["time_days"].to_numpy(), ttfj["event"].to_numpy(),
                             ttfj["cohort"].to_numpy())
-    rows.append({"param": "TTFJ", "model": "gray_test", "term": "cohort", "coef": _f(stat),
-                 "p": _f(p), "n": ttfj.height, "events": int((ttfj["event"] == 1).sum()),
-                 "competing_events": int((ttfj["event"] == 2).sum()),
-                 "variance": f"chi-squared, {df} df"})
-    rows += competing_models(ttfj)
-    return pl.DataFrame(rows, schema=COMPETING_SCHEMA)
+    return {"param": "TTFJ", "model": "gray_test", "term": "cohort", "coef": _f(stat),
+            "p": _f(p), "n": ttfj.height, "events": int((ttfj["event"] == 1).sum()),
+            "competing_events": int((ttfj["event"] == 2).sum()),
+            "variance": f"chi-squared, {df} df"}
 
 
 def _f(x: float | None) -> float | None:

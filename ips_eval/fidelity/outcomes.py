@@ -27,10 +27,16 @@ import polars as pl
 from scipy.stats import norm
 
 from ips_eval.employment.cox import robust_variance
+from ips_eval.outputs import fit_or_reason, stack_results
 from schemas.instruments import FIDELITY_ITEMS
 from schemas.windows import DAYS_PER_YEAR
 
 LOWEST = 3
+ITEM_PROFILE_SCHEMA = {
+    "level": pl.String, "unit": pl.String, "region": pl.String, "cohort": pl.String,
+    "item": pl.String, "teams": pl.Int64, "reviews": pl.UInt32, "latest_review": pl.Date,
+    "score": pl.Float64, "mean_all_reviews": pl.Float64, "rank": pl.Int64, "lowest": pl.Boolean,
+    "teams_lowest": pl.Int64}
 PER_POINTS = 10.0  # the hazard ratio per 10 IPS-25 points (a band is 15–25 points wide)
 
 
@@ -57,9 +63,9 @@ def item_profile(fidelity: pl.DataFrame) -> pl.DataFrame:
                          "score": float(r[k]), "mean_all_reviews": float(team_means[k]),
                          "rank": rank[i], "lowest": rank[i] <= LOWEST,
                          "teams_lowest": int(rank[i] <= LOWEST)})
+    if not rows:  # no review with all items yet (an early delivery): the table's columns only
+        return pl.DataFrame(schema=ITEM_PROFILE_SCHEMA)
     teams = pl.DataFrame(rows, schema_overrides={"latest_review": pl.Date})
-    if teams.is_empty():
-        return teams
     pooled = []
     for level, key in (("cohort", "cohort"), ("all", None)):
         groups = teams.group_by(*(["cohort"] if key else []), "item")
@@ -117,42 +123,57 @@ def cox_frame(clients: pl.DataFrame, tte: pl.DataFrame, fidelity: pl.DataFrame
     return frame, ttfj.height - frame.height
 
 
-def fidelity_cox(frame: pl.DataFrame, excluded: int) -> pl.DataFrame:
-    """results.fidelity_cox: the unadjusted and the cohort-adjusted model."""
-    from lifelines import CoxPHFitter
+FIDELITY_COX_COLUMNS = ("param", "model", "term", "coef", "se_robust", "hr", "ci_lower",
+                        "ci_upper", "p", "n", "events", "teams", "n_excluded", "method_note")
 
+
+def fidelity_cox(frame: pl.DataFrame, excluded: int) -> pl.DataFrame:
+    """results.fidelity_cox: the unadjusted and the cohort-adjusted model (a model the data
+    cannot carry yet — no clients with a review, no jobs — is a ``not_fitted`` row)."""
     data = frame.select(
         "time_days", (pl.col("event") == 1).cast(pl.Int64).alias("event"),
         (pl.col("total") / PER_POINTS).alias("fidelity_total_per_10"),
         (pl.col("cohort") == "rrp").cast(pl.Float64).alias("cohort[rrp]"), "team")
-    rows = []
     models = {"unadjusted": ["fidelity_total_per_10"],
               "cohort_adjusted": ["fidelity_total_per_10", "cohort[rrp]"]}
+    fits = []
     for model, terms in models.items():
         if model == "cohort_adjusted" and data["cohort[rrp]"].n_unique() < 2:
             continue  # one cohort only: nothing to adjust for
-        fit_data = data.select("time_days", "event", *terms).to_pandas()
-        fitter = CoxPHFitter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fitter.fit(fit_data, duration_col="time_days", event_col="event",
-                       fit_options={"precision": 1e-12})
-        beta = fitter.params_.to_numpy()
-        variance = robust_variance(
-            fit_data[terms].to_numpy(dtype=float), fit_data["time_days"].to_numpy(dtype=float),
-            fit_data["event"].to_numpy(dtype=int), beta, fitter.variance_matrix_.to_numpy(),
-            data["team"].to_numpy())
-        se = np.sqrt(np.diag(variance))
-        z = norm.ppf(0.975)
-        for term, b, s in zip(terms, beta, se, strict=True):
-            rows.append({
-                "param": "TTFJ", "model": model, "term": term, "coef": float(b),
-                "se_robust": float(s), "hr": float(np.exp(b)),
-                "ci_lower": float(np.exp(b - z * s)), "ci_upper": float(np.exp(b + z * s)),
-                "p": float(2 * norm.sf(abs(b / s))), "n": data.height,
-                "events": int(data["event"].sum()), "teams": data["team"].n_unique(),
-                "n_excluded": excluded,
-                "method_note": "cause-specific Cox (competing exit censored), Efron ties; "
-                               "sandwich variance clustered by team (coxph cluster = team); "
-                               "fidelity: latest IPS-25 total on or before the index date"})
+        fits.append(fit_or_reason(
+            lambda model=model, terms=terms: _fidelity_cox_model(data, model, terms, excluded),
+            {"param": "TTFJ", "model": model}, FIDELITY_COX_COLUMNS, data.height,
+            int(data["event"].sum())))
+    return stack_results(fits)
+
+
+def _fidelity_cox_model(data: pl.DataFrame, model: str, terms: list[str],
+                        excluded: int) -> pl.DataFrame:
+    from lifelines import CoxPHFitter
+
+    fit_data = data.select("time_days", "event", *terms).to_pandas()
+    fitter = CoxPHFitter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitter.fit(fit_data, duration_col="time_days", event_col="event",
+                   fit_options={"precision": 1e-12})
+    beta = fitter.params_.to_numpy()
+    variance = robust_variance(
+        fit_data[terms].to_numpy(dtype=float), fit_data["time_days"].to_numpy(dtype=float),
+        fit_data["event"].to_numpy(dtype=int), beta, fitter.variance_matrix_.to_numpy(),
+        data["team"].to_numpy())
+    se = np.sqrt(np.diag(variance))
+    z = norm.ppf(0.975)
+    rows = []
+    for term, b, s in zip(terms, beta, se, strict=True):
+        rows.append({
+            "param": "TTFJ", "model": model, "term": term, "coef": float(b),
+            "se_robust": float(s), "hr": float(np.exp(b)),
+            "ci_lower": float(np.exp(b - z * s)), "ci_upper": float(np.exp(b + z * s)),
+            "p": float(2 * norm.sf(abs(b / s))), "n": data.height,
+            "events": int(data["event"].sum()), "teams": data["team"].n_unique(),
+            "n_excluded": excluded,
+            "method_note": "cause-specific Cox (competing exit censored), Efron ties; "
+                           "sandwich variance clustered by team (coxph cluster = team); "
+                           "fidelity: latest IPS-25 total on or before the index date"})
     return pl.DataFrame(rows)

@@ -91,8 +91,9 @@ def source_totals(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
 
 
 def build_manifest(con: duckdb.DuckDBPyConnection, cutoffs: dict[str, date],
-                   uses_demo_key: bool) -> dict[str, Any]:
+                   uses_demo_key: bool, run_id: str | None = None) -> dict[str, Any]:
     return {
+        "run_id": run_id,  # the run that wrote it (the report names its run the same way)
         "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "git_commit": git_commit(),
         "uses_demo_key": uses_demo_key,
@@ -104,10 +105,10 @@ def build_manifest(con: duckdb.DuckDBPyConnection, cutoffs: dict[str, date],
 
 
 def write_manifest(con: duckdb.DuckDBPyConnection, out_dir: Path, cutoffs: dict[str, date],
-                   uses_demo_key: bool) -> Path:
+                   uses_demo_key: bool, run_id: str | None = None) -> Path:
     """Write ``<out_dir>/manifest.json`` atomically; returns its path."""
     path = Path(out_dir) / "manifest.json"
-    manifest = build_manifest(con, cutoffs, uses_demo_key)
+    manifest = build_manifest(con, cutoffs, uses_demo_key, run_id)
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                        encoding="utf-8")

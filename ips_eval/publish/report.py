@@ -247,7 +247,7 @@ def _cutoffs(out_dir: Path) -> dict[str, date]:
 def render_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
                   default_lang: Lang = "fi", names: Sequence[str] = TABLE_NAMES,
                   figures: Sequence[str] | None = None,
-                  cutoffs: dict[str, date] | None = None) -> str:
+                  cutoffs: dict[str, date] | None = None, run_id: str | None = None) -> str:
     """The page's HTML."""
     out_dir = Path(out_dir)
     inputs = read_run_inputs(out_dir, con)
@@ -266,7 +266,7 @@ def render_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
         f'<nav class="langs">{nav}</nav>', "<main>",
         contents_section(out_dir, names, figures), how_to_read_section(names),
         tables_section(out_dir, names), figures_section(out_dir, figures, source),
-        deliveries_section(inputs), validation_section(inputs), software_section(inputs),
+        deliveries_section(inputs), validation_section(inputs), software_section(inputs, run_id),
         "</main>", f"<script>{SCRIPT}</script>", "</body>", "</html>", ""])
 
 
@@ -314,14 +314,14 @@ def write_tables_documents(out_dir: Path, names: Sequence[str] = TABLE_NAMES) ->
 
 def write_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
                  figures: Sequence[str] | None = None,
-                 cutoffs: dict[str, date] | None = None) -> Path:
+                 cutoffs: dict[str, date] | None = None, run_id: str | None = None) -> Path:
     """Write ``out/report/tables_<lang>.docx`` and ``out/report/index.html`` (atomically);
     returns the page's path."""
     write_tables_documents(out_dir)
     path = Path(out_dir) / "report" / "index.html"
     with atomic_path(path) as tmp:
-        tmp.write_text(render_report(out_dir, con, figures=figures, cutoffs=cutoffs),
-                       encoding="utf-8")
+        tmp.write_text(render_report(out_dir, con, figures=figures, cutoffs=cutoffs,
+                                     run_id=run_id), encoding="utf-8")
     return path
 
 

@@ -116,12 +116,15 @@ def validation_section(inputs: RunInputs) -> str:
     return "\n".join(parts)
 
 
-def software_section(inputs: RunInputs) -> str:
+def software_section(inputs: RunInputs, run_id: str | None = None) -> str:
     manifest = inputs.manifest or {}
     versions = manifest.get("package_versions") or package_versions()
     rows = [(name, version) for name, version in versions.items()]
     parts = [f"<section id='software'><h2>{text_spans('report_software')}</h2>",
              _ops_table(("report_package", "report_version"), rows)]
+    if run_id:  # the run this page belongs to (the manifest names its run the same way)
+        parts.append(f"<p>{text_spans('report_run')}: <code data-run-id>{html.escape(run_id)}"
+                     "</code></p>")
     if manifest.get("git_commit"):
         commit = html.escape(manifest["git_commit"])
         parts.append(f"<p>{text_spans('report_commit')}: <code>{commit}</code></p>")

@@ -17,7 +17,13 @@ import polars as pl
 from ips_eval.publish.tables.attachment import build_attachment, build_jobs_per_client
 from ips_eval.publish.tables.baseline import build_baseline
 from ips_eval.publish.tables.browser import PngWriter
-from ips_eval.publish.tables.common import DeliverySet, PublishedTable, delivery_set
+from ips_eval.publish.tables.common import (
+    DeliverySet,
+    PublishedTable,
+    delivery_set,
+    no_data_table,
+    value_label,
+)
 from ips_eval.publish.tables.competing import build_competing
 from ips_eval.publish.tables.costs import build_costs
 from ips_eval.publish.tables.employer import build_employer_survey
@@ -35,7 +41,8 @@ from ips_eval.publish.tables.scores import build_change, build_mixed
 from ips_eval.publish.tables.standards import build_fidelity_items, build_process
 from ips_eval.publish.tables.surveys import build_attrition, build_satisfaction, build_situation
 from ips_eval.publish.tables.writer import hidden_cells, write_table
-from schemas.codebook import LANGS
+from schemas.codebook import LANGS, Lang
+from schemas.table_text import TEXT, text
 
 Frames = dict[str, pl.DataFrame | None]
 Builder = Callable[[Frames, str, DeliverySet], PublishedTable]
@@ -172,6 +179,46 @@ class TableRun:
     preview: pl.DataFrame
 
 
+def _without_unfitted(frames: Frames, lang: Lang) -> tuple[Frames, list[str]]:
+    """The inputs without the rows of models that were not fitted (``not_fitted``, written by
+    ``ips_eval.outputs.fit_or_reason``), and a note per such model saying why."""
+    kept: Frames = {}
+    notes: list[str] = []
+    for name, frame in frames.items():
+        if frame is None or "not_fitted" not in frame.columns:
+            kept[name] = frame
+            continue
+        for r in frame.filter(pl.col("not_fitted").is_not_null()).iter_rows(named=True):
+            what = (value_label("param", r["param"], lang) if r.get("param")
+                    else r.get("instrument") or text("model", lang))
+            notes.append(text(f"not_fitted_{r['not_fitted']}", lang, what=what,
+                              detail=r.get("note") or ""))
+        kept[name] = frame.filter(pl.col("not_fitted").is_null())
+    return kept, notes
+
+
+def build_or_no_data(spec: TableSpec, frames: Frames, lang: Lang,
+                     source: DeliverySet) -> PublishedTable:
+    """The table as its builder makes it — or, when its inputs hold no rows yet (an early
+    delivery: no follow-up, no jobs, no registers), the table with one line saying there are
+    no data yet; models that were not fitted are left out with a note saying why. The one
+    place every table gets this, rather than each builder on its own."""
+    frames, unfitted = _without_unfitted(frames, lang)
+    if all(frames[q] is None or frames[q].height == 0 for q in spec.inputs):
+        try:
+            table = spec.build(frames, lang, source)
+        except Exception:  # noqa: BLE001 — a builder need not handle "nothing at all"
+            key = f"{spec.name}_title"
+            title = TEXT[key](lang) if key in TEXT else spec.name
+            table = no_data_table(spec.name, lang, title, source.note(lang))
+    else:
+        table = spec.build(frames, lang, source)
+    if not table.has_rows:
+        table = table.without_data()
+    table.notes = [*table.notes, *unfitted]
+    return table
+
+
 def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
                   cutoffs: dict[str, date], png: PngWriter | None) -> TableRun:
     """Build table ``name`` in every language and write all its formats."""
@@ -182,7 +229,7 @@ def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
     hidden: dict[str, int] = {}
     preview = pl.DataFrame()
     for lang in LANGS:
-        table = spec.build(frames, lang, source)
+        table = build_or_no_data(spec, frames, lang, source)
         table.number = table_number(name)
         files += write_table(table, out_dir, png).values()
         hidden[lang] = hidden_cells(table)

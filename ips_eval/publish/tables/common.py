@@ -164,6 +164,17 @@ class PublishedTable:
         return f"{text('table_number', self.lang, n=self.number)} {title}"
 
     @property
+    def has_rows(self) -> bool:
+        """Whether the table shows any data row (an early delivery may have none yet)."""
+        return self.data.height > 0 and all(c in self.data.columns for c in self.label_columns)
+
+    def without_data(self) -> PublishedTable:
+        """The same table (title, notes, source) with one line saying, in its language, that
+        there are no data yet: what every table publishes when its results hold no rows."""
+        return no_data_table(self.name, self.lang, self.title, self.source,
+                             subtitle=self.subtitle, notes=self.notes)
+
+    @property
     def label_columns(self) -> tuple[str, ...]:
         return tuple(c for c in (self.stub, self.group) if c)
 
@@ -238,6 +249,16 @@ class PublishedTable:
             table_font_names=["Source Sans Pro", "Segoe UI", "DejaVu Sans", "Helvetica",
                               "Arial", "sans-serif"],
         )
+
+
+def no_data_table(name: str, lang: Lang, title: str, source: str,
+                  subtitle: str | None = None, notes: Sequence[str] = ()) -> PublishedTable:
+    """A table of one line saying there are no data yet (the disclosure rules still apply to
+    it like to any table: it shows no count)."""
+    message = text("no_data_yet", lang)
+    return PublishedTable(name=name, lang=lang, title=title, subtitle=subtitle,
+                          data=pl.DataFrame({"no_data": [message]}), labels={"no_data": ""},
+                          notes=list(notes), source=source, left_aligned=("no_data",))
 
 
 _TITLE_NUMBER = re.compile(r"^(?:Taulukko|Tabell|Table) \d+\.\s*")

@@ -1,0 +1,389 @@
+"""Every delivery ends in a complete report, and every wrong set-up in one line — through the
+real command line (`python -m ips_eval.cli`), as a new user meets it: small and early
+deliveries, wrong folders and settings, a second writer, runs killed or interrupted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import TEST_PSEUDONYM_KEY
+from small_deliveries import early_region, enrolment_only
+
+from ips_eval.config import ENV_KEY
+from ips_eval.publish.report import report_coverage
+from ips_eval.runguard import INCOMPLETE_FILE, LOCK_FILE
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RUN_TIMEOUT = 1800  # a whole graph on a small delivery; generous for a shared machine
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """The test process's environment without ips-eval settings, plus the tests' pseudonym key
+    (hand-made deliveries are not the synthetic study: ips_eval.config.study_key) and
+    ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPS_EVAL_")}
+    return {**env, ENV_KEY: TEST_PSEUDONYM_KEY, **extra}
+
+
+def cli(*args: str, timeout: float = RUN_TIMEOUT, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=timeout, env=_env(**env))
+
+
+def start(*args: str, log: Path, **env: str) -> subprocess.Popen:
+    """A run in the background, its stderr going to ``log`` (read while it runs)."""
+    return subprocess.Popen([sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=log.open("w"), env=_env(**env))
+
+
+def wait_for(predicate, what: str, proc: subprocess.Popen, timeout: float = RUN_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended (exit {proc.returncode}) before {what}")
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def digests(out: Path, *patterns: str) -> dict[str, str]:
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for pattern in patterns for p in sorted(out.glob(pattern))}
+
+
+RESULT_FILES = ("results/*.csv", "analysis/*.parquet", "analysis/*.dta", "analysis/*.sav",
+                "tables/*.csv")
+
+
+def assert_complete(proc: subprocess.CompletedProcess, out: Path) -> None:
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    assert not (out / INCOMPLETE_FILE).exists()
+    coverage = report_coverage(out / "report" / "index.html")
+    assert coverage.missing == [], coverage.missing
+    assert coverage.figures >= 5
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Any delivery → exit 0 and a complete report
+# ---------------------------------------------------------------------------------------------
+DELIVERIES = {
+    "forty_clients_without_12_month_answers": lambda d: early_region(d, waves=(0, 6),
+                                                                     messy=True),
+    "no_client_survey": lambda d: early_region(d, waves=(), region="KSU", seed=2),
+    "ten_clients_with_enrolment_forms_only": lambda d: enrolment_only(d),
+}
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory: pytest.TempPathFactory):
+    """``small_run(case)``: the small delivery ``case`` run once (per module) through `ips-eval
+    run` → (deliveries, out, completed process)."""
+    runs: dict[str, tuple] = {}
+
+    def run(case: str) -> tuple:
+        if case not in runs:
+            root = tmp_path_factory.mktemp(case)
+            deliveries, out = DELIVERIES[case](root / "deliveries"), root / "out"
+            runs[case] = (deliveries, out, cli("run", "--deliveries", str(deliveries),
+                                               "--out", str(out)))
+        return runs[case]
+
+    return run
+
+
+@pytest.mark.parametrize("case", list(DELIVERIES))
+def test_small_delivery_gives_a_complete_report(small_run, case):
+    _, out, proc = small_run(case)
+    assert_complete(proc, out)
+    assert "Finished" in proc.stdout
+
+
+def test_a_table_without_data_says_so_in_its_language(small_run):
+    _, out, _ = small_run("ten_clients_with_enrolment_forms_only")
+    # no registers delivered: the register table is written, with the no-data line
+    assert "Inga uppgifter ännu" in (out / "tables" / "register_sv.csv").read_text("utf-8")
+    assert "Ei vielä tietoja" in (out / "tables" / "register_fi.html").read_text("utf-8")
+    # no jobs: the Cox models are not fitted, and results and table say why
+    cox = (out / "results" / "cox.csv").read_text("utf-8")
+    assert "no_rows" in cox or "no_events" in cox
+    assert "the model was not fitted" in (out / "tables" / "cox_en.csv").read_text("utf-8") \
+        or "the model was not fitted" in (out / "tables" / "cox_en.html").read_text("utf-8")
+
+
+def test_messy_small_delivery_quarantines_its_defects(small_run):
+    _, out, _ = small_run("forty_clients_without_12_month_answers")
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    by_rule = {rule for s in manifest["sources"].values() for rule in s.get("by_rule", {})}
+    assert by_rule, "the messy delivery's defects should be in quarantine"
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Wrong set-ups fail at once, in one line
+# ---------------------------------------------------------------------------------------------
+def _one_line_error(proc: subprocess.CompletedProcess, *words: str) -> None:
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_empty_delivery_folder_is_a_wrong_set_up(tmp_path, command):
+    (tmp_path / "empty").mkdir()
+    started = time.monotonic()
+    proc = cli(command, "--deliveries", str(tmp_path / "empty"), "--out", str(tmp_path / "o"),
+               timeout=120)
+    _one_line_error(proc, "not a delivery folder", "asiakkaat")
+    assert time.monotonic() - started < 60  # before any definitions are loaded
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_folder_with_only_empty_source_folders_is_a_wrong_set_up(tmp_path, command):
+    (tmp_path / "d" / "asiakkaat").mkdir(parents=True)
+    proc = cli(command, "--deliveries", str(tmp_path / "d"), "--out", str(tmp_path / "o"),
+               timeout=120)
+    _one_line_error(proc, "no delivery files")
+
+
+def test_folder_of_other_things_is_a_wrong_set_up(tmp_path):
+    (tmp_path / "d" / "photos").mkdir(parents=True)
+    (tmp_path / "d" / "photos" / "a.jpg").write_bytes(b"x")
+    _one_line_error(cli("validate", "--deliveries", str(tmp_path / "d"), timeout=120),
+                    "not a delivery folder")
+
+
+@pytest.mark.parametrize("value", ["pilot=2023-06-31", "rrp=30.4.2024", "x=2024-01-01"])
+def test_bad_cutoff_in_the_environment_is_one_line(tmp_path, value):
+    deliveries = enrolment_only(tmp_path / "d")
+    proc = cli("run", "--deliveries", str(deliveries), "--out", str(tmp_path / "o"),
+               timeout=120, IPS_EVAL_CUTOFFS=value)
+    _one_line_error(proc, value.split(",")[0].split("=")[0])
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_thread_count_is_one_line(tmp_path):
+    deliveries = enrolment_only(tmp_path / "d")
+    proc = cli("run", "--deliveries", str(deliveries), "--out", str(tmp_path / "o"),
+               timeout=120, IPS_EVAL_DUCKDB_THREADS="many")
+    _one_line_error(proc, "IPS_EVAL_DUCKDB_THREADS")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_output_folder_that_cannot_be_written_is_one_line(tmp_path):
+    deliveries = enrolment_only(tmp_path / "d")
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        proc = cli("run", "--deliveries", str(deliveries), "--out", str(locked / "out"),
+                   timeout=120)
+    finally:
+        locked.chmod(0o700)
+    _one_line_error(proc, "cannot write to the output folder")
+
+
+def test_output_path_that_is_a_file_is_one_line(tmp_path):
+    deliveries = enrolment_only(tmp_path / "d")
+    (tmp_path / "out").write_text("not a folder")
+    proc = cli("run", "--deliveries", str(deliveries), "--out", str(tmp_path / "out" / "x"),
+               timeout=120)
+    _one_line_error(proc, "cannot write to the output folder")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. One writer, checked first
+# ---------------------------------------------------------------------------------------------
+def test_second_run_is_refused_before_anything_else(tmp_path):
+    from ips_eval.runguard import output_lock
+
+    deliveries = enrolment_only(tmp_path / "d")
+    out = tmp_path / "out"
+    with output_lock(out, "first-run"):
+        started = time.monotonic()
+        proc = cli("run", "--deliveries", str(deliveries), "--out", str(out), timeout=120)
+        took = time.monotonic() - started
+    assert proc.returncode == 3
+    assert "another ips-eval run" in proc.stderr and "first-run" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert took < 60  # refused before the definitions are loaded
+    assert not (out / INCOMPLETE_FILE).exists()  # nothing of the first run's folder touched
+
+
+def test_a_stale_lock_says_whose_it_was(tmp_path):
+    from ips_eval.runguard import output_lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / LOCK_FILE).write_text(json.dumps({"pid": 4242, "host": "elsewhere",
+                                             "run_id": "killed-run", "started": "then"}))
+    with output_lock(out, "next-run") as stale:
+        assert stale and "pid 4242" in stale and "killed-run" in stale
+    with output_lock(out, "after") as stale:
+        assert stale is None  # a clean release leaves no holder behind
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Killed and interrupted runs
+# ---------------------------------------------------------------------------------------------
+def _descendants(pid: int) -> dict[int, str]:
+    """{pid: command line} of every process below ``pid``."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, todo = {}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in found:
+                try:
+                    found[child] = (Path("/proc") / str(child) / "cmdline").read_bytes() \
+                        .replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != b"Z"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium")
+def test_killed_runs_converge_and_never_look_complete(small_run, tmp_path):
+    deliveries, reference, _ = small_run("ten_clients_with_enrolment_forms_only")
+    out = tmp_path / "out"
+    args = ("run", "--deliveries", str(deliveries), "--out", str(out))
+
+    # killed during the ingest
+    log = tmp_path / "first.log"
+    proc = start(*args, log=log)
+    wait_for(lambda: "[  1/" in log.read_text(), "the first step", proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert (out / INCOMPLETE_FILE).exists()
+
+    # killed while a browser renders the tables: the browser dies with the run
+    log = tmp_path / "second.log"
+    proc = start(*args, log=log)
+    browsers = wait_for(lambda: {p: c for p, c in _descendants(proc.pid).items()
+                                 if "chrom" in c}, "a Chromium child", proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in browsers):
+        time.sleep(0.5)
+    assert not any(_alive(p) for p in browsers), "a browser outlived the killed run"
+    assert (out / INCOMPLETE_FILE).exists()
+    assert "did not finish" in (out / INCOMPLETE_FILE).read_text() or \
+        "INCOMPLETE" in (out / INCOMPLETE_FILE).read_text()
+
+    # the next run says whose lock it found, finishes, and equals an uninterrupted run
+    final = cli(*args)
+    assert "did not finish" in final.stderr
+    assert_complete(final, out)
+    assert digests(out, *RESULT_FILES) == digests(reference, *RESULT_FILES)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    page = (out / "report" / "index.html").read_text("utf-8")
+    assert manifest["run_id"] and manifest["run_id"] in page
+    assert manifest["run_id"] in final.stdout
+
+
+@pytest.mark.parametrize("signo", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_run_says_so_and_exits_130(tmp_path, signo):
+    deliveries = enrolment_only(tmp_path / "d")
+    out, log = tmp_path / "out", tmp_path / "run.log"
+    proc = start("run", "--deliveries", str(deliveries), "--out", str(out), log=log)
+    wait_for(lambda: "[  2/" in log.read_text(), "the second step", proc)
+    children = _descendants(proc.pid)  # the watchdog at least
+    assert children
+    proc.send_signal(signo)
+    assert proc.wait(timeout=300) == 130
+    text = log.read_text()
+    assert "interrupted" in text
+    assert "Traceback" not in text
+    assert (out / INCOMPLETE_FILE).exists()
+    time.sleep(2)
+    assert not [c for p, c in children.items() if _alive(p)]
+
+
+def test_failed_step_summary_shows_the_root_error(tmp_path):
+    import dagster as dg
+    import duckdb
+
+    from ips_eval.runner import failure_message
+
+    @dg.asset
+    def hungry() -> None:
+        con = duckdb.connect(str(tmp_path / "w.duckdb"))
+        con.execute("SET memory_limit = '1MB'")
+        con.execute("SET temp_directory = ''")
+        con.execute("CREATE TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS h "
+                    "FROM range(3000000)")
+        con.execute("SELECT h, count(*) FROM t GROUP BY h ORDER BY h").fetchall()
+
+    result = dg.materialize([hungry], raise_on_error=False)
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    message = failure_message(failure.event_specific_data.error)
+    assert "Out of Memory Error" in message
+    assert "tune_workloads" not in message and "See also" not in message
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Incremental runs
+# ---------------------------------------------------------------------------------------------
+def _new_enrolment_file(deliveries: Path, region: str) -> None:
+    """The region's next delivery: its clients again, the first one corrected (a service end),
+    and one new client."""
+    (first,) = sorted((deliveries / "asiakkaat").glob(f"*_{region}.csv"))
+    header, *rows = first.read_text("utf-8").splitlines()
+    cells = rows[0].split(";")
+    cells[13], cells[14] = "20.12.2024", "2"
+    rows[0] = ";".join(cells)
+    new = rows[1].split(";")
+    new[0], new[1], new[2] = f"{region}-0999", "", "0"  # no register consent, no HETU
+    rows.append(";".join(new))
+    (deliveries / "asiakkaat" / f"2025-01-20_{region}.csv").write_text(
+        "\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def test_incremental_run_equals_a_full_run(tmp_path):
+    deliveries = early_region(tmp_path / "d", clients=15, region="PSA", waves=(0,))
+    out = tmp_path / "out"
+    assert_complete(cli("run", "--deliveries", str(deliveries), "--out", str(out)), out)
+
+    same = cli("run", "--deliveries", str(deliveries), "--out", str(out))
+    assert same.returncode == 0 and "Up to date" in same.stderr
+
+    _new_enrolment_file(deliveries, "PSA")
+    again = cli("run", "--deliveries", str(deliveries), "--out", str(out))
+    assert_complete(again, out)
+    assert "changed since the last complete run: asiakkaat" in again.stderr
+    assert "raw__kontaktit " not in again.stderr  # a source without a new file is not re-read
+    assert " unchanged (incremental" in again.stdout
+
+    fresh = tmp_path / "fresh"
+    assert_complete(cli("run", "--deliveries", str(deliveries), "--out", str(fresh)), fresh)
+    assert digests(out, *RESULT_FILES) == digests(fresh, *RESULT_FILES)
