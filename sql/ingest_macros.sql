@@ -6,8 +6,13 @@
 -- Numbers: decimal comma or point, thousand separators as spaces (incl. no-break, narrow
 -- no-break and thin spaces), an optional sign. '1 234,50' → 1234.5. Anything else (two
 -- separators, letters, exponents) → NULL.
+-- The spaces are removed by translate(), not a regular expression (a third of the parse's
+-- time over tens of millions of amounts): tab, line feed, form feed, carriage return and space
+-- (RE2's \s), no-break, narrow no-break and thin space — tests/test_ingest_macros.py holds it
+-- equal to regexp_replace(s, '[\s\x{00A0}\x{202F}\x{2009}]', '', 'g').
 CREATE OR REPLACE TEMP MACRO ingest_number_text(s) AS (
-    replace(regexp_replace(s, '[\s\x{00A0}\x{202F}\x{2009}]', '', 'g'), ',', '.')
+    replace(translate(s, chr(9) || chr(10) || chr(12) || chr(13) || chr(32) || chr(160)
+                         || chr(8239) || chr(8201), ''), ',', '.')
 );
 
 CREATE OR REPLACE TEMP MACRO ingest_parse_number(s) AS (

@@ -45,7 +45,11 @@ JOIN conflicting k ON k._file_no = c._file_no AND k._key = c._key;
 -- Duplicates and rejected rows are settled; of the rest, per key the newest delivery's row is
 -- staged and every other version is superseded. Files are numbered in delivery order
 -- (delivery date, then file name) and a key is unique within a file by now, so the newest
--- version is the one with the largest _rid.
+-- version is the one with the largest _rid. The staged rows come straight from the aggregate;
+-- only keys with more than one version are looked up again (a register key is almost always
+-- delivered once: joining every row back to a key aggregate of tens of millions cost more).
+-- A row without a key is never a candidate here (it was quarantined: key_missing /
+-- key_malformed).
 CREATE OR REPLACE TEMP TABLE _outcomes AS
 WITH settled AS (
     SELECT _rid, 'exact_duplicate' AS outcome FROM _duplicates
@@ -60,10 +64,15 @@ candidates AS (
     ANTI JOIN settled s ON s._rid = t._rid
 ),
 newest AS (
-    SELECT _key, max(_rid) AS staged_rid FROM candidates GROUP BY _key
+    SELECT _key, max(_rid) AS staged_rid, count(*) AS versions
+    FROM candidates
+    WHERE _key IS NOT NULL
+    GROUP BY _key
 )
 SELECT _rid, outcome FROM settled
 UNION ALL
-SELECT c._rid, CASE WHEN c._rid = n.staged_rid THEN 'staged' ELSE 'superseded' END
+SELECT staged_rid, 'staged' FROM newest
+UNION ALL
+SELECT c._rid, 'superseded'
 FROM candidates c
-JOIN newest n ON n._key = c._key;
+JOIN newest n ON n._key = c._key AND n.versions > 1 AND c._rid <> n.staged_rid;

@@ -3,8 +3,11 @@
 -- schemas/register_states.py). Needs meta.register_states.
 --
 -- Every person-month of the window (the spine), with the month's pay and Kela shares stacked
--- beneath it and aggregated once: one hash aggregate instead of two joins on the spine. No
--- ORDER BY: sorting each batch cost a sixth of the time, and the export orders the rows.
+-- beneath it and aggregated once: one hash aggregate instead of two joins on the spine. Rows
+-- go in in (pid, month) order (person numbers follow pid, batches are runs of them; the caller
+-- keeps insertion order for these INSERTs): the table is then stored sorted, so that the
+-- register effect's queries by person skip the row groups of other persons (a quarter of the
+-- CPU of an unsorted table at 200,000 persons) and the export's sort meets sorted input.
 -- The main state is the first that holds: earnings > 0, then the month's highest-priority
 -- benefit, else other — also for a month with no register rows at all.
 INSERT INTO analysis.register_monthly
@@ -49,4 +52,5 @@ FROM totals AS t
 JOIN register_persons AS p ON p.person_no = t.person_no
 CROSS JOIN register_extract AS e
 LEFT JOIN register_benefit_sets AS b ON b.mask = t.benefit_mask
-LEFT JOIN meta.register_states AS s ON s.priority = t.benefit_priority;
+LEFT JOIN meta.register_states AS s ON s.priority = t.benefit_priority
+ORDER BY t.person_no, t.month;

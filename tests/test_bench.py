@@ -1,5 +1,6 @@
 """``ips-eval bench`` on a bounded size (20,000 comparison persons): the register path runs
-from the delivery files to register_monthly.parquet with every check holding. Its outputs are
+from the delivery files to register_monthly.parquet and the register effect with every check
+holding. Its outputs are
 asserted here, not its time (speed figures live in the README, from the bench itself)."""
 
 from __future__ import annotations
@@ -63,6 +64,25 @@ def test_bench_writes_register_monthly_with_every_comparison_person(bench) -> No
     assert comparison > PERSONS
     # every comparison person has every month of the extract, once
     assert comparison_rows == comparison * months and months >= 60
+
+
+@pytest.mark.slow
+def test_bench_matches_clients_and_estimates_the_register_effect(bench) -> None:
+    result, work = bench
+    counts = result.found["register_effect"]
+    assert result.found["clients"] > 0
+    assert 0 < counts["clients_matched"] <= counts["clients_eligible"] <= result.found["clients"]
+    # k matches a client at most, with replacement: at least one pair per matched client
+    assert counts["clients_matched"] <= result.found["register_matches"] \
+        <= counts["k"] * counts["clients_matched"]
+    files = result.found["register_effect_files"]
+    assert set(files) == {"register_effect", "register_balance", "transitions",
+                          "register_attachment"} and all(n > 0 for n in files.values())
+    effect = work / "out" / "results" / "register_effect.csv"
+    methods, months = duckdb.sql(
+        f"SELECT list(DISTINCT method ORDER BY method), count(DISTINCT rel_month) "
+        f"FROM read_csv('{effect}') WHERE outcome = 'employed'").fetchall()[0]
+    assert methods == ["matched", "matched_did", "naive"] and months == 49
 
 
 @pytest.mark.slow

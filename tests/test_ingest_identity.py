@@ -11,6 +11,7 @@ import pytest
 from test_ingest_helpers import (
     ENROLMENT,
     H1,
+    H2,
     JOBS,
     KELA,
     Y1,
@@ -105,6 +106,23 @@ def test_no_valid_hetu_anywhere_in_the_warehouse_after_ingest(tmp_path: Path) ->
     con.execute("CREATE TABLE analysis.leak AS SELECT 'x ' || $h AS note", {"h": H1})
     assert [(x.table, x.column) for x in identity_leaks(con)] == [("analysis.leak", "note")]
     con.close()
+
+
+def test_identity_scan_finds_a_hetu_in_repeated_and_in_unique_values() -> None:
+    """Both ways the scan reads a column: grouped (values repeat, each checked once) and row by
+    row (values mostly distinct); a HETU inside a longer text, in a list, among short values."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE repeated AS SELECT CASE WHEN i = 77 THEN 'id ' || $h ELSE "
+                "'some long enough text' END AS note, ['a', CASE WHEN i = 5 THEN $h END] AS l "
+                "FROM range(10000) t(i)", {"h": H1})
+    con.execute("CREATE TABLE unique_texts AS SELECT CASE WHEN i = 9000 THEN $h || '!' ELSE "
+                "'row ' || i || ' of many texts' END AS note, 'short' AS s FROM range(10000) t(i)",
+                {"h": H2})
+    assert sorted((x.table, x.column, x.values) for x in identity_leaks(con)) == [
+        ("main.repeated", "l", 1), ("main.repeated", "note", 1), ("main.unique_texts", "note", 1)]
+    con.execute("UPDATE unique_texts SET note = replace(note, $h, $bad)",
+                {"h": H2, "bad": bad_check(H2)})
+    assert [x.table for x in identity_leaks(con)] == ["main.repeated", "main.repeated"]
 
 
 def test_demo_key_use_is_logged_once(caplog: pytest.LogCaptureFixture, tmp_path) -> None:

@@ -46,10 +46,16 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _parsed(col: Column) -> str:
+    """The column's delivered text parsed once (``prepare_source``'s inner projection): the
+    typed value and the parse defect both read it, so no value is parsed twice."""
+    return quote_ident("_p_" + col.raw)
+
+
 def _typed_expr(col: Column) -> str:
     if col.identity:
         return f"{quote_ident(col.raw + '_pid')}"
-    expr = f"{PARSE[col.dtype]}({quote_ident(col.raw)})"
+    expr = _parsed(col)
     if col.max_chars is not None:  # never stage more than the codebook allows (issue 16)
         expr = f"CASE WHEN length({expr}) <= {int(col.max_chars)} THEN {expr} END"
     if col.missing_codes:
@@ -58,6 +64,29 @@ def _typed_expr(col: Column) -> str:
     # a value masked because a HETU stood there is no delivered value: only that rule applies
     return (f"CAST(CASE WHEN NOT list_contains(_hetu_in, {_lit(col.raw)}) THEN {expr} END "
             f"AS {SQL_TYPE[col.dtype]})")
+
+
+def _empty(col: Column) -> str:
+    return f"nullif(trim({quote_ident(col.raw)}), '') IS NULL"
+
+
+def _flags(col: Column) -> list[str]:
+    """What ``_parse_defects`` reports, worked out in the same pass as the typed value:
+    ``_empty_<raw>`` (a key left empty), ``_long_<raw>`` / ``_bad_<raw>`` (the delivered text
+    when it is longer than the codebook allows / does not parse, else NULL)."""
+    raw = quote_ident(col.raw)
+    flags = []
+    if col.key and not col.empty_key_allowed:
+        flags.append(f"{_empty(col)} AS {quote_ident('_empty_' + col.raw)}")
+    # a value masked because a HETU stood there was not delivered as such: that rule only
+    empty = f"({_empty(col)} OR list_contains(_hetu_in, {_lit(col.raw)}))"
+    if col.max_chars is not None:
+        flags.append(f"CASE WHEN NOT {empty} AND length(trim({raw})) > {int(col.max_chars)} "
+                     f"THEN {raw} END AS {quote_ident('_long_' + col.raw)}")
+    if col.dtype != "str":
+        flags.append(f"CASE WHEN NOT {empty} AND {_parsed(col)} IS NULL THEN {raw} END "
+                     f"AS {quote_ident('_bad_' + col.raw)}")
+    return flags
 
 
 def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str]) -> int:
@@ -71,7 +100,10 @@ def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str
     con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT (a.file_no << 32) + r._row AS _rid,"
                 f" a.file_no AS _file_no, r.* FROM {raw_table(src)} r "
                 "JOIN _active a ON a.content_hash = r._hash")
+    plain = [c for c in src.columns if not c.identity]
+    parsed = [f"{PARSE[c.dtype]}({quote_ident(c.raw)}) AS {_parsed(c)}" for c in plain]
     typed = [f"{_typed_expr(c)} AS {quote_ident(c.name)}" for c in src.columns]
+    typed += [flag for c in plain for flag in _flags(c)]
     extra = []
     for c in src.columns:
         if c.identity:
@@ -84,9 +116,9 @@ def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str
     key_text = ", ".join(f"CAST({quote_ident(c.name)} AS VARCHAR)" for c in key_parts)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, CASE WHEN {complete} THEN "
-        f"md5_number(to_json([{key_text}])) END AS _key FROM (SELECT _rid, _file_no, _hash, "
+        f"md5_number(to_json([{key_text}])) END AS _key FROM (SELECT _rid, _file_no, "
         f"_file, _delivery_date, _row, _row_hash, _unparseable, _hetu_in, "
-        f"{', '.join(typed + extra)} FROM _raw)")
+        f"{', '.join(typed + extra)} FROM (SELECT {', '.join(['*', *parsed])} FROM _raw))")
     return con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
 
 
@@ -182,30 +214,28 @@ def _identity_defects(add, src: Source, c: Column) -> None:
 
 def _parse_defects(add, c: Column) -> None:
     """Text that does not parse as the column's type: a malformed key rejects the row, any
-    other value is set to missing (contract)."""
-    raw = quote_ident(c.raw)
-    empty = f"nullif(trim(r.{raw}), '') IS NULL"
+    other value is set to missing (contract). Read from the flags ``prepare_source`` set."""
     if c.key and not c.empty_key_allowed:
-        add(f"SELECT r._rid, $col, 'row', 'key_missing', NULL, $msg FROM _raw r "
-            f"WHERE NOT r._unparseable AND {empty}", col=c.raw,
+        add(f"SELECT _rid, $col, 'row', 'key_missing', NULL, $msg FROM _typed "
+            f"WHERE NOT _unparseable AND {quote_ident('_empty_' + c.raw)}", col=c.raw,
             msg=f"key column {c.raw} is empty")
-    # a value masked because a HETU stood there was not delivered as such: that rule only
-    empty = f"({empty} OR list_contains(r._hetu_in, {_lit(c.raw)}))"
     if c.max_chars is not None:
+        long = quote_ident("_long_" + c.raw)
         # a spreadsheet formula says more about the value than its length does
         rule_sql = ("'key_malformed'" if c.key else
-                    f"CASE WHEN {_formula_like(f'r.{raw}')} THEN 'formula_like_value' "
+                    f"CASE WHEN {_formula_like(long)} THEN 'formula_like_value' "
                     "ELSE 'value_too_long' END")
-        add(f"SELECT r._rid, $col, $level, {rule_sql}, r.{raw}, $msg FROM _raw r "
-            f"WHERE NOT r._unparseable AND NOT {empty} AND length(trim(r.{raw})) > $max",
-            col=c.raw, level="row" if c.key else "field", max=c.max_chars,
+        add(f"SELECT _rid, $col, $level, {rule_sql}, {long}, $msg FROM _typed "
+            f"WHERE NOT _unparseable AND {long} IS NOT NULL",
+            col=c.raw, level="row" if c.key else "field",
             formula=FORMULA_START, plain=PLAIN_NUMBERS,
             msg=f"{c.raw}: longer than the {c.max_chars} characters the codebook allows")
     if c.dtype == "str":
         return
+    bad = quote_ident("_bad_" + c.raw)
     level, rule_id = ("row", "key_malformed") if c.key else ("field", "invalid_value")
-    add(f"SELECT r._rid, $col, $level, $rule, r.{raw}, $msg FROM _raw r "
-        f"WHERE NOT r._unparseable AND NOT {empty} AND {PARSE[c.dtype]}(r.{raw}) IS NULL",
+    add(f"SELECT _rid, $col, $level, $rule, {bad}, $msg FROM _typed "
+        f"WHERE NOT _unparseable AND {bad} IS NOT NULL",
         col=c.raw, level=level, rule=rule_id,
         msg=f"{c.raw}: not a valid {_TYPE_WORDS[c.dtype]}")
 

@@ -34,6 +34,7 @@ from ips_eval.warehouse import run_sql
 # A HETU-shaped token: a prefilter only (stdnum decides). \b keeps it from matching inside a
 # hex pseudonym or a longer number; (?i) because stdnum accepts lower-case letters too.
 HETU_PATTERN = r"(?i)\b\d{6}[-+A-FYXWVU]\d{3}[0-9A-Y]\b"
+HETU_CHARS = 11  # a HETU's length (ASCII): a shorter text cannot hold one
 _HETU_RE = re.compile(HETU_PATTERN)
 _CENTURY = {"+": 1800} | dict.fromkeys("-YXWVU", 1900) | dict.fromkeys("ABCDEF", 2000)
 

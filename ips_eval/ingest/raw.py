@@ -20,6 +20,7 @@ import duckdb
 
 from ips_eval.ingest import identity
 from ips_eval.ingest.files import DeliveryFile
+from ips_eval.ingest.identity import HETU_CHARS
 from ips_eval.ingest.readers import SRC_VIEW, FileRejected, OpenedDelivery, quote_ident
 from schemas.codebook import Column, Source
 
@@ -188,8 +189,10 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
 
 
 def _masked(q: str) -> str:
-    return f"CASE WHEN regexp_matches({q}, $pattern) THEN ingest_mask_hetus({q}) ELSE {q} END" \
-           f" AS {q}"
+    # a text shorter than a HETU cannot hold one: most register fields (dates, months,
+    # amounts, codes) skip the regular expression
+    return (f"CASE WHEN strlen({q}) >= {HETU_CHARS} AND regexp_matches({q}, $pattern) "
+            f"THEN ingest_mask_hetus({q}) ELSE {q} END AS {q}")
 
 
 def _literal(text: str) -> str:

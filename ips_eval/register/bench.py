@@ -1,25 +1,24 @@
 """``ips-eval bench``: the register path a user runs, from delivery files to the register
-datasets, timed stage by stage against the machine's floor.
+effect, timed stage by stage against the machine's floor.
 
 The bench writes the built-in synthetic study with N register comparison persons through the
 real ``synth`` (the contract's CSV files), then runs, in one process on a fresh warehouse, the
-same plain functions the Dagster assets call — raw, staging, ``analysis.register_monthly``
-written to Parquet, the checks (reconciliation, one row per person-month, Kela shares add up,
-a main state everywhere) and the identity-leak scan. It prints each stage's wall time and peak
-RSS, then the floor: one bare DuckDB scan that parses every register file once (all columns as
-text, decimal comma and dates converted) with a group-by person-month. Its last line is
+same plain functions the Dagster assets call — raw and staging of the enrolment, the job
+spells and both registers, ``analysis.register_monthly`` written to Parquet,
+``analysis.clients`` (the effect's index dates), the register effect (risk-set matching and the
+ATT by month, written to ``results/``), the checks (reconciliation, one row per person-month,
+Kela shares add up, a main state everywhere) and the identity-leak scan. It prints each stage's
+wall time, CPU time and peak RSS, then the floor: one bare DuckDB scan that parses every
+register file once (all columns as text, decimal comma and dates converted) with a group-by
+person-month. Its last line is
 
     bench persons=N register_rows=R wall_s=W peak_rss_mb=M floor_s=F
 
 where W is the whole register path (the stages, not the writing of the study) and M the
 highest resident set size during it.
 
-The stages are the list ``STAGES``, one named step each. The register effect (matching and
-effects, ``ips_eval.register.effect.build_register_effect``) is part of the path but not yet
-in ``STAGES``: it reached main as this bench was finished, and it needs ``analysis.clients``,
-so adding it is three lines — raw and staging of ``tyosuhteet``, then
-``ips_eval.employment.derive.build_clients_and_jobs`` and ``build_register_effect`` after
-``register_monthly``.
+The stages are the list ``STAGES``, one named step each, in the order the asset graph runs
+them.
 """
 
 from __future__ import annotations
@@ -42,9 +41,11 @@ from typing import TextIO
 import duckdb
 
 from ips_eval.config import DEMO_PSEUDONYM_KEY
+from ips_eval.employment.derive import build_clients_and_jobs
 from ips_eval.export import export_dataset
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
 from ips_eval.ingest.pipeline import load_source, stage_source
+from ips_eval.register.effect import build_register_effect, write_register_effect_results
 from ips_eval.register.monthly import (
     REGISTER_MONTHLY,
     build_register_monthly,
@@ -59,6 +60,7 @@ from schemas.windows import DEFAULT_CUTOFFS
 
 REGISTER_SOURCES = ("rekisterit/kela", "rekisterit/tulorekisteri")
 ENROLMENT = SOURCES["asiakkaat"]
+JOBS = SOURCES["tyosuhteet"]
 
 
 @dataclass
@@ -101,11 +103,26 @@ def _register_monthly(b: BenchRun) -> None:
     b.found["register_monthly_files"] = [p.name for p in paths]
 
 
+def _clients(b: BenchRun) -> None:
+    build_clients_and_jobs(b.con, b.cutoffs)
+    b.found["clients"] = b.con.execute("SELECT count(*) FROM analysis.clients").fetchall()[0][0]
+
+
+def _register_effect(b: BenchRun) -> None:
+    """What the ``register_effect`` asset does: match, estimate, write the results files."""
+    counts = build_register_effect(b.con, b.cutoffs)
+    written = write_register_effect_results(b.con, b.out)
+    b.found["register_effect"] = counts
+    b.found["register_effect_files"] = {name: meta["rows"] for name, meta in written.items()}
+    b.found["register_matches"] = b.con.execute(
+        "SELECT count(*) FROM analysis.register_matches").fetchall()[0][0]
+
+
 def _checks(b: BenchRun) -> None:
     """The blocking checks of the register path's assets; what they found, not pass/fail
     alone, so that the caller can say which one broke."""
     unbalanced = 0
-    for source in (ENROLMENT.name, *REGISTER_SOURCES):
+    for source in (ENROLMENT.name, JOBS.name, *REGISTER_SOURCES):
         unbalanced += reconciliation_totals(reconciliation(b.con, SOURCES[source]))[
             "unbalanced_files"]
     b.found["unbalanced_files"] = unbalanced
@@ -119,16 +136,21 @@ def _identity_scan(b: BenchRun) -> None:
 
 
 # The register path, in the order the asset graph runs it (the enrolment first: the register
-# sources look their persons up among the staged clients).
+# sources look their persons up among the staged clients; the job spells before
+# analysis.clients, whose index dates the register effect matches at).
 STAGES: tuple[Stage, ...] = (
     Stage("raw asiakkaat", _load(ENROLMENT.name), ()),
     Stage("staging asiakkaat", _stage(ENROLMENT.name), ()),
+    Stage("raw tyosuhteet", _load(JOBS.name), ()),
+    Stage("staging tyosuhteet", _stage(JOBS.name), ()),
     Stage("raw kela", _load("rekisterit/kela"), ("rekisterit/kela",)),
     Stage("raw tulorekisteri", _load("rekisterit/tulorekisteri"), ("rekisterit/tulorekisteri",)),
     Stage("staging kela", _stage("rekisterit/kela"), ("rekisterit/kela",)),
     Stage("staging tulorekisteri", _stage("rekisterit/tulorekisteri"),
           ("rekisterit/tulorekisteri",)),
     Stage("register_monthly", _register_monthly),
+    Stage("analysis.clients", _clients, ()),
+    Stage("register effect", _register_effect),
     Stage("checks", _checks),
     Stage("identity scan", _identity_scan),
 )

@@ -73,6 +73,9 @@ def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str,
     write_study_meta(con, cutoffs)
     run_sql(con, "register_monthly", {"months_per_batch": months_per_batch})
     batches = _one_row(con, "SELECT coalesce(max(batch) + 1, 0) FROM register_persons")[0]
+    # each batch is inserted in (pid, month) order and stored so (sql/register_monthly_batch.sql)
+    keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("SET preserve_insertion_order = true")
     try:
         for batch in range(batches):
             run_sql(con, "register_monthly_batch",
@@ -81,6 +84,8 @@ def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str,
         # no half-filled dataset may outlive a failed batch
         con.execute(f"DROP TABLE IF EXISTS {REGISTER_MONTHLY}")
         raise
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
     for temp in ("register_pay", "register_kela_months", "register_benefit_sets",
                  "register_persons", "register_extract"):
         con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
