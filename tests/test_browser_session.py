@@ -87,7 +87,9 @@ def test_one_browser_writes_the_pngs_of_two_tables(tmp_path: Path) -> None:
     try:
         writer = session.writer()
         for name in ("a", "b"):
-            writer.save(GT(pl.DataFrame({"x": [1, 2]})), tmp_path / f"{name}.png")
+            page = tmp_path / f"{name}.html"
+            page.write_text(GT(pl.DataFrame({"x": [1, 2]})).as_raw_html(make_page=True))
+            writer.save(page, tmp_path / f"{name}.png")
         assert session.writer() is writer
     finally:
         session.close()

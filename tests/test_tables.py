@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import struct
 from datetime import date
 from html import unescape
 from pathlib import Path
@@ -248,4 +249,7 @@ def test_table_png_is_written_with_headless_chromium(tmp_path: Path) -> None:
     for lang in LANGS:
         data = (tmp_path / "tables" / f"cox_{lang}.png").read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+        # clipped to the table at 2x: wider than a blank margin, no wider than the 992 px page
+        width, height = struct.unpack(">II", data[16:24])
+        assert 2 * 300 < width <= 2 * (992 + 2 * 10) and height > 2 * 100
     print(f"table PNGs kept in {tmp_path / 'tables'}")

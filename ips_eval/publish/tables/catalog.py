@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -228,11 +229,14 @@ def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
     files: list[Path] = []
     hidden: dict[str, int] = {}
     preview = pl.DataFrame()
+    screenshots: list[Future[Path]] = []  # the PNGs, taken while the next language is written
     for lang in LANGS:
         table = build_or_no_data(spec, frames, lang, source)
         table.number = table_number(name)
-        files += write_table(table, out_dir, png).values()
+        files += write_table(table, out_dir, png, screenshots).values()
         hidden[lang] = hidden_cells(table)
         if lang == "en":
             preview = table.csv_frame()
+    for screenshot in screenshots:
+        screenshot.result()
     return TableRun(name, files, preview.height, hidden, preview)

@@ -14,6 +14,7 @@ the narrow no-break space of the thousands, −), so compile it with XeLaTeX or 
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import Future
 from pathlib import Path
 
 from ips_eval.outputs import atomic_path, write_csv
@@ -34,8 +35,13 @@ def table_paths(out_dir: Path, name: str, lang: str) -> dict[str, Path]:
     return {fmt: base / f"{name}_{lang}.{fmt}" for fmt in FORMATS}
 
 
-def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None) -> dict[str, Path]:
-    """Write every format of one table in one language; returns the paths written."""
+def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None,
+                pending: list[Future[Path]] | None = None) -> dict[str, Path]:
+    """Write every format of one table in one language; returns the paths written.
+
+    The PNG is taken by the browser while the other formats are written. With ``pending`` the
+    caller waits for it (its future is appended), so the next language's work overlaps it too;
+    without, this waits before it returns."""
     bad = table.small_counts()
     if bad:
         raise DisclosureError(f"table {table.name} ({table.lang}) would show counts of 1–4: "
@@ -49,6 +55,7 @@ def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None) -> 
         page = page.replace('<html lang="en">', f'<html lang="{table.lang}">', 1)
         tmp.write_text(page, encoding="utf-8")
     written["html"] = paths["html"]
+    screenshot = png.submit(paths["html"], paths["png"]) if png is not None else None
     with warnings.catch_warnings():
         # great-tables warns that styles are not rendered in LaTeX; expected, not news
         warnings.simplefilter("ignore", UserWarning)
@@ -61,8 +68,12 @@ def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None) -> 
         with atomic_path(paths[fmt]) as tmp:
             write(table, tmp)
         written[fmt] = paths[fmt]
-    if png is not None:
-        written["png"] = png.save(html_table, paths["png"])
+    if screenshot is not None:
+        written["png"] = paths["png"]
+        if pending is None:
+            screenshot.result()
+        else:
+            pending.append(screenshot)
     return written
 
 
