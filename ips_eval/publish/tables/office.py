@@ -16,15 +16,17 @@ suppressed and formatted; nothing is computed here.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from docx.table import Table
 from openpyxl import Workbook
@@ -71,6 +73,53 @@ def _write(cell, text: str, bold: bool = False, right: bool = False,  # noqa: AN
         paragraph.add_run(superscript).font.superscript = True
 
 
+def _run_xml(text: str, bold: bool = False) -> str:
+    """A ``<w:r>`` as python-docx's ``add_run(text)`` writes it: tabs and line breaks as their
+    elements, spaces kept where they lead or trail, no run at all for no text."""
+    if not text:
+        return "<w:r/>"
+    parts = []
+    for piece in re.split(r"(\t|\n)", text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece == "\n":
+            parts.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece != piece.strip() else ""
+            parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    style = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return f"<w:r>{style}{''.join(parts)}</w:r>"
+
+
+def _cell_xml(width: int, text: str, right: bool = False, bold: bool = False,
+              span: int = 1) -> str:
+    spans = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    align = '<w:pPr><w:jc w:val="right"/></w:pPr>' if right else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{spans}</w:tcPr>'
+            f"<w:p>{align}{_run_xml(text, bold)}</w:p></w:tc>")
+
+
+def _add_body_rows(grid: Table, table: PublishedTable, columns: list[str]) -> None:
+    """The table's rows (a full-width bold row where the row group changes), written as one
+    piece of XML: the same elements python-docx's ``add_row``/``merge``/``add_run`` write, at a
+    fraction of the cost — a table of a thousand rows took a second through them."""
+    widths = [int(c.get(qn("w:w"))) for c in grid._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
+    right = [column != table.stub and column not in table.left_aligned for column in columns]
+    rows = []
+    current_group = None
+    for record in table.data.iter_rows(named=True):
+        if table.group and record[table.group] != current_group:
+            current_group = record[table.group]
+            rows.append(_cell_xml(sum(widths), current_group or "", bold=True,
+                                  span=len(columns)))
+        rows.append("".join(_cell_xml(w, record[c] or "", right=r)
+                            for w, c, r in zip(widths, columns, right, strict=True)))
+    body = parse_xml(f"<w:tbl {nsdecls('w')}>" + "".join(f"<w:tr>{r}</w:tr>" for r in rows)
+                     + "</w:tbl>")
+    for row in list(body):
+        grid._tbl.append(row)
+
+
 def _note(document, text: str, size: Pt = NOTE_SIZE) -> None:  # noqa: ANN001
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(1)
@@ -112,17 +161,7 @@ def add_table(document, table: PublishedTable) -> None:  # noqa: ANN001 — a do
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in grid.rows:
         _repeat_as_header(row)
-    current_group = None
-    for record in table.data.iter_rows(named=True):
-        if table.group and record[table.group] != current_group:
-            current_group = record[table.group]
-            cells = grid.add_row().cells
-            merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
-            _write(merged, current_group or "", bold=True)
-        cells = grid.add_row().cells
-        for i, column in enumerate(columns):
-            right = column != table.stub and column not in table.left_aligned
-            _write(cells[i], record[column] or "", right=right)
+    _add_body_rows(grid, table, columns)
     for column, note in table.column_notes:
         _note(document, f"{marks[column]} {note}")
     for note in table.all_notes():
