@@ -177,3 +177,31 @@ def test_one_word_file_per_language_holds_every_table_in_report_order(published:
                    if (m := number.match(p.text))]
         assert numbers == list(range(1, len(TABLE_NAMES) + 1))
     assert report_small_counts(published / "report") == []
+
+
+def test_word_and_excel_files_are_the_same_bytes_when_written_again(published: Path,
+                                                                     tmp_path: Path) -> None:
+    """python-docx and openpyxl date their zip members and the document properties with the
+    clock; the written files carry a fixed date instead, so identical runs give identical
+    files (the report's combined documents too)."""
+    again = tmp_path / "again"
+    again.mkdir()
+    for name in ("ips_eval.duckdb", "manifest.json"):
+        if (published / name).is_file():
+            (again / name).write_bytes((published / name).read_bytes())
+    with connect(again / "ips_eval.duckdb") as con:
+        for name in ("cox", "baseline"):
+            publish_table(name, con, again, CUTOFFS, png=None)
+    write_tables_documents(again, names=("cox", "baseline"))
+    for name in ("cox", "baseline"):
+        for lang in LANGS:
+            for fmt in ("docx", "xlsx"):
+                first = (published / "tables" / f"{name}_{lang}.{fmt}").read_bytes()
+                assert (again / "tables" / f"{name}_{lang}.{fmt}").read_bytes() == first
+                with zipfile.ZipFile(again / "tables" / f"{name}_{lang}.{fmt}") as archive:
+                    assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+                    core = archive.read("docProps/core.xml").decode()
+                assert "1980-01-01T00:00:00Z</dcterms:modified>" in core
+    combined = [(again / "report" / f"tables_{lang}.docx").read_bytes() for lang in LANGS]
+    write_tables_documents(again, names=("cox", "baseline"))
+    assert [(again / "report" / f"tables_{lang}.docx").read_bytes() for lang in LANGS] == combined

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import copy
 import re
+import zipfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -38,6 +40,11 @@ NOTE_SIZE = Pt(8)
 CELL_SIZE = Pt(9)
 TITLE_SIZE = Pt(11)
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
+# The date of every member of a written .docx/.xlsx and of the workbook's created/modified:
+# the zip format's epoch, as reproducible builds use (python-docx's template already says
+# 2013-12-23 for the document).
+OFFICE_TIME = datetime(1980, 1, 1)
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,7 +203,7 @@ def table_document(table: PublishedTable):  # noqa: ANN201 — a docx Document
 
 def write_docx(table: PublishedTable, path: Path) -> Path:
     table_document(table).save(str(path))
-    return path
+    return reproducible_zip(path)
 
 
 def combine_documents(parts: Sequence[Path], target: Path, title: str, lang: str) -> Path:
@@ -217,7 +224,7 @@ def combine_documents(parts: Sequence[Path], target: Path, title: str, lang: str
                 continue
             section.addprevious(copy.deepcopy(element))
     document.save(str(target))
-    return target
+    return reproducible_zip(target)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,4 +266,27 @@ def write_xlsx(table: PublishedTable, path: Path) -> Path:
     book.properties.title = table.numbered_title
     book.properties.language = table.lang
     book.save(str(path))
+    return reproducible_zip(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same bytes for the same table
+# ---------------------------------------------------------------------------------------------
+def reproducible_zip(path: Path) -> Path:
+    """Rewrite a ``.docx``/``.xlsx`` (a zip) with every member dated :data:`OFFICE_TIME`, and
+    the document's created/modified times too: python-docx and openpyxl take them from the
+    clock, so two runs on the same data gave different bytes. Members keep their order, names,
+    contents and compression."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as old:
+        members = [(info, old.read(info)) for info in old.infolist()]
+    stamp = OFFICE_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w") as new:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=OFFICE_TIME.timetuple()[:6])
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = 0o644 << 16
+            new.writestr(fixed, data)
     return path
