@@ -95,3 +95,58 @@ def test_one_browser_writes_the_pngs_of_two_tables(tmp_path: Path) -> None:
         session.close()
     for name in ("a", "b"):
         assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.browser
+def test_queued_pngs_are_written_by_drain_and_a_failed_one_is_named(tmp_path: Path) -> None:
+    """The browser takes the PNGs in the background; drain() waits for all queued so far and
+    names any it could not write (the report calls it before it is built)."""
+    if find_browser() is None:
+        pytest.skip("no Chromium found: run scripts/setup_browser.sh")
+    import polars as pl
+    from great_tables import GT
+
+    session = SharedPngSession()
+    try:
+        writer = session.writer()
+        pages = []
+        for name in ("a", "b", "c"):
+            page = tmp_path / f"{name}.html"
+            page.write_text(GT(pl.DataFrame({"x": list(range(40))})).as_raw_html(make_page=True))
+            pages.append(page)
+            writer.submit(page, tmp_path / f"{name}.png")
+        assert session.drain() == [tmp_path / f"{n}.png" for n in ("a", "b", "c")]
+        for name in ("a", "b", "c"):
+            assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert session.drain() == []  # nothing left queued
+        writer.submit(tmp_path / "missing.html", tmp_path / "missing.png")
+        writer.submit(pages[0], tmp_path / "d.png")
+        with pytest.raises(RuntimeError, match=r"1 table PNG\(s\) not written: missing\.png"):
+            session.drain()
+        assert (tmp_path / "d.png").is_file() and not (tmp_path / "missing.png").exists()
+    finally:
+        session.close()
+
+
+@pytest.mark.browser
+def test_a_table_materialised_without_the_report_waits_for_its_pngs(tmp_path: Path) -> None:
+    if find_browser() is None:
+        pytest.skip("no Chromium found: run scripts/setup_browser.sh")
+    from test_tables_fixtures import write_sample_warehouse
+
+    from assets.defs.publish import TABLE_ASSETS
+    from assets.defs.resources import Study, Warehouse
+    from schemas.codebook import LANGS
+
+    write_sample_warehouse(tmp_path / "ips_eval.duckdb")
+    cox = next(a for a in TABLE_ASSETS if a.key.path[-1] == "cox")
+    result = dg.materialize([cox], resources={
+        "warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb")),
+        "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path),
+                       cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31"),
+        "table_pngs": TablePngs()})
+    assert result.success
+    metadata = result.asset_materializations_for_node(cox.op.name)[0].metadata
+    assert metadata["png"].value == "written"
+    for lang in LANGS:
+        assert (tmp_path / "tables" / f"cox_{lang}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -33,15 +33,22 @@ def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
               deps=[*(dg.AssetKey(k.split("/")) for k in spec.upstream), keys.MANIFEST],
               description=f"Table {spec.name!r} in fi/sv/en: out/tables/{spec.name}_<lang>."
                           "{html,tex,csv,docx,xlsx,png}, counts under 5 suppressed.")
-    def _table(warehouse: Warehouse, study: Study, table_pngs: TablePngs
-               ) -> dg.MaterializeResult:
+    def _table(context, warehouse: Warehouse, study: Study,  # noqa: ANN001 — Dagster's context
+               table_pngs: TablePngs) -> dg.MaterializeResult:
         png = table_pngs.writer()  # the run's one browser, shared by every table
+        # the browser takes the PNGs while the run goes on; the report waits for them, or,
+        # when the run has no report, the table itself
+        report_follows = keys.REPORT in context.job_def.asset_layer.selected_asset_keys
         with warehouse.connect() as con:
-            run = publish_table(spec.name, con, study.out, study.cutoffs, png)
-        png_written = png is not None
+            run = publish_table(spec.name, con, study.out, study.cutoffs, png,
+                                wait_for_png=not report_follows)
+        if png is None:
+            png_note = "skipped: no Chromium (scripts/setup_browser.sh)"
+        else:
+            png_note = "queued: written before the report" if report_follows else "written"
         return dg.MaterializeResult(metadata={
             "rows": run.rows, "files": len(run.files),
-            "png": "written" if png_written else "skipped: no Chromium (scripts/setup_browser.sh)",
+            "png": png_note,
             "hidden_cells": dg.MetadataValue.json(run.hidden_cells),
             "preview_en": dg.MetadataValue.md(markdown_preview(run.preview, 30)),
         })
@@ -96,10 +103,12 @@ UPSTREAM = [
 
 
 @dg.asset(key=keys.REPORT, group_name=GROUP, kinds={"html"}, deps=UPSTREAM)
-def report(context, warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+def report(context, warehouse: Warehouse, study: Study,
+           table_pngs: TablePngs) -> dg.MaterializeResult:
     """One self-contained page: contents, how to read, tables and figures (fi/sv/en switch),
     deliveries and hashes, validation summary, software versions, and the run it belongs to;
     and every table in one Word file per language."""
+    table_pngs.drain()  # every table's PNG is written before the report is
     with warehouse.connect() as con:
         path = write_report(study.out, con, figures=FIGURES, cutoffs=study.cutoffs,
                             run_id=study.run_id or context.run_id)

@@ -111,6 +111,11 @@ class TablePngs(dg.ConfigurableResource):
         if self._session is not None:
             self._session.close()
 
+    def drain(self) -> None:
+        """Wait for every table PNG queued in this run (raises naming any not written)."""
+        if self._session is not None:
+            self._session.drain()
+
     def writer(self) -> PngWriter | None:
         """The run's PNG writer, or None when no browser is installed."""
         if self._session is None:  # used outside a run: a session of its own

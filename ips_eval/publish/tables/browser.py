@@ -6,10 +6,12 @@ library, so no webdriver). great-tables' ``GT.gtsave()`` goes through nokap too,
 renders the table's HTML again, opens a new tab, widens and narrows the viewport and waits a
 fixed delay — about 1.4 s an image. :class:`PngWriter` keeps one tab at a 2× device scale (the
 resolution ``gtsave`` gives), loads the page already written, clips to the ``<table>`` with a
-10 px margin and captures: about 0.3 s, spent in the browser's process. The capture runs on a
-worker thread, so a table's Python work (LaTeX, Word, Excel, the next language) goes on on the
-other core meanwhile; :meth:`PngWriter.submit` returns a future the table waits for before it
-counts as written.
+10 px margin and captures: about 0.4 s, spent in the browser's process. The captures run on a
+worker thread, in order, so the run's Python work (the table's other formats, the next tables
+and figures) goes on on the other core meanwhile. :meth:`PngWriter.drain` waits for every PNG
+queued so far and raises if one could not be written: the report calls it before it is built
+(and a table waits itself when no report follows it in the run). A run stopped before that
+is marked incomplete, and the next run rebuilds every table.
 
 nokap starts the browser with ``--headless --disable-gpu --disable-background-networking
 --disable-sync --no-first-run`` among others, but not ``--no-sandbox`` (Chromium refuses to start
@@ -80,6 +82,7 @@ class PngWriter:
         self.browser = browser
         self._chrome = self._cdp = self._tab = None
         self._worker: ThreadPoolExecutor | None = None
+        self._queued: list[tuple[Path, Future[Path]]] = []
 
     def start(self) -> None:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="table-png")
@@ -98,9 +101,13 @@ class PngWriter:
             self._close_browser()
 
     def close(self) -> None:
+        """Stop the browser. PNGs queued but not started are dropped (a run that ends without
+        :meth:`drain` was stopped or failed, and is marked incomplete); the one being taken
+        finishes."""
         if self._worker is not None:
-            self._worker.shutdown(wait=True)
+            self._worker.shutdown(wait=True, cancel_futures=True)
             self._worker = None
+        self._queued.clear()
         self._close_browser()
 
     def _close_browser(self) -> None:
@@ -111,15 +118,33 @@ class PngWriter:
         self._chrome = self._cdp = self._tab = None
 
     def submit(self, page: Path, path: Path) -> Future[Path]:
-        """Start the screenshot of the HTML file ``page`` into ``path``; the future's result is
-        ``path`` once it is written (via a temporary file, then renamed), or the error."""
+        """Queue the screenshot of the HTML file ``page`` into ``path`` (written via a
+        temporary file, then renamed); :meth:`drain` waits for it."""
         if self._worker is None:
             self.start()
-        return self._worker.submit(self._save, Path(page), Path(path))
+        job = self._worker.submit(self._save, Path(page), Path(path))
+        self._queued.append((Path(path), job))
+        return job
+
+    def drain(self) -> list[Path]:
+        """Wait for every PNG queued so far; returns their paths, or raises naming each one
+        that could not be written."""
+        queued, self._queued = self._queued, []
+        failed = []
+        for path, job in queued:
+            try:
+                job.result()
+            except Exception as exc:  # noqa: BLE001 — collected, raised together below
+                failed.append(f"{path.name}: {exc}")
+        if failed:
+            raise RuntimeError(f"{len(failed)} table PNG(s) not written: " + "; ".join(failed))
+        return [path for path, _ in queued]
 
     def save(self, page: Path, path: Path) -> Path:
         """The screenshot of ``page`` at ``path``, written before this returns."""
-        return self.submit(page, path).result()
+        self.submit(page, path)
+        self.drain()
+        return path
 
     def _save(self, page: Path, path: Path) -> Path:
         # atomic_path: the rename, and the umask's mode even inside a private window
@@ -169,6 +194,10 @@ class SharedPngSession:
                 self._writer = PngWriter(browser)
                 self._writer.start()
         return self._writer
+
+    def drain(self) -> list[Path]:
+        """Wait for the PNGs queued so far (none when no table asked for the browser)."""
+        return self._writer.drain() if self._writer is not None else []
 
     def close(self) -> None:
         if self._writer is not None:

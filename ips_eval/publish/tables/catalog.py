@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -221,22 +220,23 @@ def build_or_no_data(spec: TableSpec, frames: Frames, lang: Lang,
 
 
 def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
-                  cutoffs: dict[str, date], png: PngWriter | None) -> TableRun:
-    """Build table ``name`` in every language and write all its formats."""
+                  cutoffs: dict[str, date], png: PngWriter | None,
+                  wait_for_png: bool = True) -> TableRun:
+    """Build table ``name`` in every language and write all its formats. With
+    ``wait_for_png=False`` the PNGs are left queued with ``png`` (``png.drain()`` waits)."""
     spec = table_spec(name)
     frames = load_inputs(spec, con)
     source = delivery_set(out_dir, cutoffs)
     files: list[Path] = []
     hidden: dict[str, int] = {}
     preview = pl.DataFrame()
-    screenshots: list[Future[Path]] = []  # the PNGs, taken while the next language is written
     for lang in LANGS:
         table = build_or_no_data(spec, frames, lang, source)
         table.number = table_number(name)
-        files += write_table(table, out_dir, png, screenshots).values()
+        files += write_table(table, out_dir, png).values()
         hidden[lang] = hidden_cells(table)
         if lang == "en":
             preview = table.csv_frame()
-    for screenshot in screenshots:
-        screenshot.result()
+    if png is not None and wait_for_png:
+        png.drain()
     return TableRun(name, files, preview.height, hidden, preview)

@@ -14,7 +14,6 @@ the narrow no-break space of the thousands, −), so compile it with XeLaTeX or 
 from __future__ import annotations
 
 import warnings
-from concurrent.futures import Future
 from pathlib import Path
 
 from ips_eval.outputs import atomic_path, write_csv
@@ -35,13 +34,10 @@ def table_paths(out_dir: Path, name: str, lang: str) -> dict[str, Path]:
     return {fmt: base / f"{name}_{lang}.{fmt}" for fmt in FORMATS}
 
 
-def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None,
-                pending: list[Future[Path]] | None = None) -> dict[str, Path]:
-    """Write every format of one table in one language; returns the paths written.
-
-    The PNG is taken by the browser while the other formats are written. With ``pending`` the
-    caller waits for it (its future is appended), so the next language's work overlaps it too;
-    without, this waits before it returns."""
+def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None) -> dict[str, Path]:
+    """Write every format of one table in one language; returns the paths written. The PNG
+    is queued with the browser (``png.drain()`` waits for it) and taken while the rest is
+    written."""
     bad = table.small_counts()
     if bad:
         raise DisclosureError(f"table {table.name} ({table.lang}) would show counts of 1–4: "
@@ -55,7 +51,9 @@ def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None,
         page = page.replace('<html lang="en">', f'<html lang="{table.lang}">', 1)
         tmp.write_text(page, encoding="utf-8")
     written["html"] = paths["html"]
-    screenshot = png.submit(paths["html"], paths["png"]) if png is not None else None
+    if png is not None:
+        png.submit(paths["html"], paths["png"])
+        written["png"] = paths["png"]
     with warnings.catch_warnings():
         # great-tables warns that styles are not rendered in LaTeX; expected, not news
         warnings.simplefilter("ignore", UserWarning)
@@ -68,12 +66,6 @@ def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None,
         with atomic_path(paths[fmt]) as tmp:
             write(table, tmp)
         written[fmt] = paths[fmt]
-    if screenshot is not None:
-        written["png"] = paths["png"]
-        if pending is None:
-            screenshot.result()
-        else:
-            pending.append(screenshot)
     return written
 
 
