@@ -311,6 +311,28 @@ def _table_of(key: dg.AssetKey) -> str | None:
     return f'{path[0]}."{path[1]}"' if len(path) == 2 and path[0] in TABLE_SCHEMAS else None
 
 
+def asset_phases(graph) -> dict[dg.AssetKey, int]:  # noqa: ANN001 — Dagster's asset graph
+    """The phase each asset runs in when only part of the graph is run: its kind's (by the
+    first part of its key), but never before a parent's, and the same for every asset computed
+    in one step with it (a multi-asset runs once, after all the inputs of all its parts: the
+    register effect's matches are an ``analysis`` table, but its attachment results read
+    ``results.attachment``)."""
+    order = list(graph.toposorted_asset_keys)
+    together = {key: set(dg.AssetSelection.assets(key).required_multi_asset_neighbors()
+                         .resolve(graph)) for key in order}
+    phase = {key: PHASE.get(key.path[0], 3) for key in order}
+    changed = True
+    while changed:  # a fixed point: at most a few passes over a graph of a hundred assets
+        changed = False
+        for key in order:
+            value = max([phase[key], *(phase[p] for p in graph.get(key).parent_keys
+                                       if p in phase),
+                         *(phase[k] for k in together[key] if k in phase)])
+            if value != phase[key]:
+                phase[key], changed = value, True
+    return phase
+
+
 def _run_changed(graph, settings: Settings, changed: list[str], previous: dict[str, str],
                  run: Callable[[set[dg.AssetKey] | None], bool], report: RunReport
                  ) -> tuple[bool, dict[str, str]]:
@@ -319,11 +341,7 @@ def _run_changed(graph, settings: Settings, changed: list[str], previous: dict[s
     from schemas.codebook import SOURCES
 
     order = list(graph.toposorted_asset_keys)
-    phase: dict[dg.AssetKey, int] = {}
-    for key in order:
-        parents = graph.get(key).parent_keys
-        phase[key] = max([PHASE.get(key.path[0], 3), *(phase[p] for p in parents
-                                                        if p in phase)])
+    phase = asset_phases(graph)
     dirty = {dg.AssetKey(["raw", s.table]) for s in SOURCES.values() if s.name in changed}
     fingerprints: dict[str, str] = {}
     done: set[dg.AssetKey] = set()
@@ -336,7 +354,7 @@ def _run_changed(graph, settings: Settings, changed: list[str], previous: dict[s
         if not selected:
             continue
         # an asset computed together with others (a multi-asset: the register effect writes
-        # its matches and its results in one step) runs whole, in the earliest phase
+        # its matches and its results in one step) runs whole; its parts share one phase
         selected = set(dg.AssetSelection.assets(*selected).required_multi_asset_neighbors()
                        .resolve(graph)) - done
         if not run(selected):

@@ -369,6 +369,29 @@ def _new_enrolment_file(deliveries: Path, region: str) -> None:
         "\n".join([header, *rows]) + "\n", encoding="utf-8")
 
 
+def test_an_incremental_run_computes_every_asset_after_all_its_inputs(tmp_path):
+    """The phases a partial run goes through: an asset never runs before one of its parents,
+    and a multi-asset runs once, after the inputs of all its parts. (The register effect wrote
+    its matches, an analysis table, with its results, and ran in the analysis phase — before
+    ``results.attachment`` was made again, so its attachment results kept the old one.)"""
+    import dagster as dg
+
+    from assets.definitions import build_defs
+    from ips_eval.config import Settings
+    from ips_eval.runner import asset_phases
+
+    graph = build_defs(Settings(deliveries_dir=tmp_path, out_dir=tmp_path)).resolve_asset_graph()
+    phase = asset_phases(graph)
+    for key in graph.get_all_asset_keys():
+        assert all(phase[p] <= phase[key] for p in graph.get(key).parent_keys
+                   if p in phase), key
+        together = dg.AssetSelection.assets(key).required_multi_asset_neighbors().resolve(graph)
+        assert {phase[k] for k in together} == {phase[key]}, key
+    attachment = dg.AssetKey(["results", "attachment"])
+    assert phase[dg.AssetKey(["analysis", "register_matches"])] >= phase[attachment]
+    assert phase[dg.AssetKey(["staging", "asiakkaat"])] < phase[attachment]
+
+
 def test_incremental_run_equals_a_full_run(tmp_path):
     deliveries = early_region(tmp_path / "d", clients=15, region="PSA", waves=(0,))
     out = tmp_path / "out"
