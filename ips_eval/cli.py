@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ips_eval.config import (
+    DEFAULT_MEMORY_LIMIT,
     PROJECT_ROOT,
     KeyRefused,
     Settings,
@@ -259,9 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep the deliveries and warehouse here (default: a temporary "
                        "folder, removed afterwards); deliveries already there for the same N "
                        "are reused")
-    bench.add_argument("--memory-limit", default="8GB", metavar="SIZE",
-                       help="DuckDB's memory limit (default 8GB; beyond it DuckDB spills to "
-                       "<work>/out/.duckdb_tmp)")
+    bench.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT, metavar="SIZE",
+                       help=f"DuckDB's memory limit (default {DEFAULT_MEMORY_LIMIT}; beyond "
+                            "it DuckDB spills to <work>/out/.duckdb_tmp)")
     bench.add_argument("--seed", type=int, default=DEFAULT_SEED, help=argparse.SUPPRESS)
     bench.set_defaults(func=cmd_bench)
     return parser

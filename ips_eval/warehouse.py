@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from ips_eval.config import DEFAULT_MEMORY_LIMIT
 from ips_eval.outputs import make_private, private_files
 from schemas.windows import DEFAULT_CUTOFFS, WINDOWS_DAYS
 
@@ -81,7 +82,8 @@ def _has_code(stmt: str) -> bool:
 
 @contextmanager
 def connect(
-    path: Path | str, memory_limit: str = "8GB", threads: int | None = None, read_only: bool = False
+    path: Path | str, memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = None,
+    read_only: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file with the schemas in place and spilling to disk
     beside it, so register-scale work runs out of core. The warehouse, its write-ahead log and

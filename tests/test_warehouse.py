@@ -38,3 +38,24 @@ def test_outputs_follow_the_umask_not_private_temp_modes(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "x.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_one_default_memory_limit_reaches_every_connection(tmp_path, monkeypatch):
+    """DuckDB's limit unless IPS_EVAL_DUCKDB_MEMORY says otherwise: 6 GB, the limit under
+    which the million-person bench stays below 8 GiB of RSS (README, Scale). The pipeline's
+    settings, its warehouse resource, a bare connection and the bench all take it from
+    ips_eval.config."""
+    from assets.defs.resources import Warehouse
+    from ips_eval.cli import build_parser
+    from ips_eval.config import DEFAULT_MEMORY_LIMIT, ENV_MEMORY, Settings
+
+    monkeypatch.delenv(ENV_MEMORY, raising=False)
+    assert DEFAULT_MEMORY_LIMIT == "6GB"
+    assert Settings.from_env().duckdb_memory_limit == DEFAULT_MEMORY_LIMIT
+    assert Warehouse(path=str(tmp_path / "w.duckdb")).memory_limit == DEFAULT_MEMORY_LIMIT
+    assert build_parser().parse_args(["bench", "--persons", "10"]).memory_limit == "6GB"
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        shown = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert shown == "5.5 GiB"  # DuckDB's own way of writing 6 GB
+    monkeypatch.setenv(ENV_MEMORY, "2GB")
+    assert Settings.from_env().duckdb_memory_limit == "2GB"

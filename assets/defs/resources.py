@@ -17,6 +17,7 @@ from pydantic import PrivateAttr
 
 from ips_eval.config import (
     DEFAULT_LABEL_LANGUAGE,
+    DEFAULT_MEMORY_LIMIT,
     DEMO_PSEUDONYM_KEY,
     Settings,
     parse_label_language,
@@ -31,7 +32,7 @@ class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse file (contract/OUTPUTS.md)."""
 
     path: str
-    memory_limit: str = "8GB"
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int | None = None  # None: DuckDB's default
 
     @contextmanager

@@ -40,7 +40,7 @@ from typing import TextIO
 
 import duckdb
 
-from ips_eval.config import DEMO_PSEUDONYM_KEY
+from ips_eval.config import DEFAULT_MEMORY_LIMIT, DEMO_PSEUDONYM_KEY
 from ips_eval.employment.derive import build_clients_and_jobs
 from ips_eval.export import export_dataset
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
@@ -309,7 +309,7 @@ def _synthesised(deliveries: Path, persons: int, seed: int, say: Callable[[str],
     say(f"study written in {time.monotonic() - started:.0f} s (not part of the path)")
 
 
-def run_bench(persons: int, work: Path | None = None, memory_limit: str = "8GB",
+def run_bench(persons: int, work: Path | None = None, memory_limit: str = DEFAULT_MEMORY_LIMIT,
               seed: int = 20240430, stream: TextIO = sys.stderr,
               stages: tuple[Stage, ...] = STAGES) -> BenchResult:
     """Write the study with ``persons`` comparison persons, run ``stages`` on a fresh
