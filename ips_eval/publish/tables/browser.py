@@ -31,7 +31,6 @@ import contextlib
 import logging
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -58,8 +57,9 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--disable-dev-shm-usage",
 )
-# The flags nokap does not add itself.
-NOKAP_EXTRA_FLAGS = ("--no-sandbox", "--disable-component-update", "--disable-dev-shm-usage")
+# Of those, the ones nokap adds itself; it is given the rest.
+NOKAP_OWN_FLAGS = ("--headless", "--disable-gpu", "--disable-background-networking",
+                   "--disable-sync", "--no-first-run")
 
 # The page a table is laid out in (CSS px) and the image's pixels per CSS px.
 PAGE_WIDTH, PAGE_HEIGHT, SCALE = 992, 744, 2  # nokap's default page, gtsave's zoom
@@ -90,7 +90,8 @@ class PngWriter:
             import nokap
             from nokap._cdp import SyncCDP
 
-            self._chrome = nokap.Chrome(path=self.browser, extra_args=list(NOKAP_EXTRA_FLAGS))
+            extra = [f for f in CHROMIUM_FLAGS if f not in NOKAP_OWN_FLAGS]
+            self._chrome = nokap.Chrome(path=self.browser, extra_args=extra)
             self._cdp = SyncCDP(self._chrome.ws_url)
             self._cdp.connect()
             self._tab = nokap.Session(self._cdp, width=PAGE_WIDTH, height=PAGE_HEIGHT)
@@ -156,7 +157,7 @@ class PngWriter:
                 except Exception as exc:  # noqa: BLE001
                     log.warning("screenshot over DevTools failed for %s (%s); trying chromium "
                                 "--screenshot", path.name, exc)
-            screenshot_html(self.browser, page.read_text(encoding="utf-8"), tmp)
+            screenshot_page(self.browser, page, tmp)
         return path
 
     def _capture(self, page: Path) -> bytes:
@@ -228,15 +229,14 @@ def run_headless(browser: str, *args: str, timeout: float = 120) -> subprocess.C
                           timeout=timeout, check=True)
 
 
-def screenshot_html(browser: str, html: str, path: Path, width: int = 1400,
+def screenshot_page(browser: str, page: Path, path: Path, width: int = 1400,
                     height: int = 2000) -> Path:
-    """``chromium --headless --screenshot`` of an HTML page (the fallback for table PNGs)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        page = Path(tmp) / "page.html"
-        page.write_text(html, encoding="utf-8")
-        run_headless(browser, f"--screenshot={Path(path).resolve()}",
-                     f"--window-size={width},{height}", "--hide-scrollbars",
-                     page.resolve().as_uri())
+    """``chromium --headless --screenshot`` of an HTML file (the fallback for table PNGs)."""
+    if not Path(page).is_file():  # Chromium would screenshot its error page instead
+        raise FileNotFoundError(f"no page to screenshot: {page}")
+    run_headless(browser, f"--screenshot={Path(path).resolve()}",
+                 f"--window-size={width},{height}", "--hide-scrollbars",
+                 Path(page).resolve().as_uri())
     return Path(path)
 
 

@@ -80,6 +80,11 @@ def _write(cell, text: str, bold: bool = False, right: bool = False,  # noqa: AN
         paragraph.add_run(superscript).font.superscript = True
 
 
+def _right_aligned(table: PublishedTable, column: str) -> bool:
+    """Numbers right, the stub and the columns the builder names left."""
+    return column != table.stub and column not in table.left_aligned
+
+
 def _run_xml(text: str, bold: bool = False) -> str:
     """A ``<w:r>`` as python-docx's ``add_run(text)`` writes it: tabs and line breaks as their
     elements, spaces kept where they lead or trail, no run at all for no text."""
@@ -111,7 +116,7 @@ def _add_body_rows(grid: Table, table: PublishedTable, columns: list[str]) -> No
     piece of XML: the same elements python-docx's ``add_row``/``merge``/``add_run`` write, at a
     fraction of the cost — a table of a thousand rows took a second through them."""
     widths = [int(c.get(qn("w:w"))) for c in grid._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
-    right = [column != table.stub and column not in table.left_aligned for column in columns]
+    right = [_right_aligned(table, column) for column in columns]
     rows = []
     current_group = None
     for record in table.data.iter_rows(named=True):
@@ -153,7 +158,7 @@ def add_table(document, table: PublishedTable) -> None:  # noqa: ANN001 — a do
     for i, column in enumerate(columns):
         label = (table.stubhead or "") if column == table.stub else table.labels.get(column,
                                                                                      column)
-        right = column != table.stub and column not in table.left_aligned
+        right = _right_aligned(table, column)
         if header_rows == 2 and column not in spanned:
             cell = grid.cell(0, i).merge(grid.cell(1, i))
             _write(cell, label, bold=True, right=right, superscript=marks.get(column, ""))
