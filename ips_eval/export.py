@@ -62,7 +62,7 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
     columns = _export_columns(con, qualified, labels)
     order = ", ".join(f'"{c}"' for c in labels.order_by if c in columns) or f'"{columns[0]}"'
     parquet = copy_table_to_parquet(con, qualified, folder / f"{labels.name}.parquet",
-                                    order_by=order)
+                                    order_by=None if labels.stored_in_order else order)
     written = [parquet]
     where = f" WHERE {stat_rows}" if stat_rows else ""
     rows = con.execute(f"SELECT count(*) FROM {qualified}{where}").fetchall()[0][0]

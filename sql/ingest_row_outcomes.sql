@@ -3,24 +3,35 @@
 --   quarantined      broke at least one row-level rule (recorded in _defects);
 --   staged           the newest delivery's version of its key (delivery date, then file name);
 --   superseded       an older version of a key that a newer delivery repeats.
--- Reads _typed and _defects (ips_eval/ingest/checks.py; rows are identified by _rid = file
--- number × 2^32 + data row); writes _duplicates, more _defects (the same key twice in one file
+-- Reads _typed, _content and _defects (ips_eval/ingest/checks.py; rows are identified by
+-- _rid = file number × 2^32 + data row); writes _duplicates, more _defects (the same key twice in one file
 -- with different content) and _outcomes. Hash aggregates, not window sorts: register extracts
 -- have tens of millions of rows, and only the few keys that repeat need a second look.
 
--- Exact duplicates within one file: the first occurrence stands for them all.
+-- Exact duplicates within one file: the first occurrence stands for them all. _row_hash is a
+-- 64-bit hash of the content (ips_eval/ingest/raw.py): rows whose hashes repeat in a file are
+-- candidates, and only they are compared on their whole content (_content), so a collision of
+-- two different rows never makes one a duplicate.
 CREATE OR REPLACE TEMP TABLE _duplicates AS
 WITH repeated AS (
-    SELECT _file_no, _row_hash, min(_rid) AS first_rid
+    SELECT _file_no, _row_hash
     FROM _typed
     WHERE _row_hash IS NOT NULL
     GROUP BY _file_no, _row_hash
     HAVING count(*) > 1
+),
+candidates AS (
+    SELECT t._rid
+    FROM _typed t
+    JOIN repeated r ON r._file_no = t._file_no AND r._row_hash = t._row_hash
+),
+compared AS (
+    SELECT c._rid,
+           row_number() OVER (PARTITION BY x._file_no, x.content ORDER BY c._rid) AS occurrence
+    FROM candidates c
+    JOIN _content x ON x._rid = c._rid
 )
-SELECT t._rid
-FROM _typed t
-JOIN repeated r ON r._file_no = t._file_no AND r._row_hash = t._row_hash
-WHERE t._rid > r.first_rid;
+SELECT _rid FROM compared WHERE occurrence > 1;
 
 -- The same key twice in one file with different content: no row can be trusted over the
 -- other, so every row of that key in that file is rejected.

@@ -29,6 +29,10 @@ from test_ingest_helpers import (
     write_csv,
 )
 
+from ips_eval.ingest.pipeline import stage_source
+from ips_eval.warehouse import connect
+from schemas.codebook import SOURCES
+
 ENROL_FILE = "asiakkaat/2023-07-05_HEL.csv"
 
 
@@ -177,6 +181,25 @@ def test_duplicates_exact_once_and_conflicting_key_rejected(study: Path) -> None
     ]
     s = report.sources["tyosuhteet"]
     assert (s.rows_read, s.staged, s.exact_duplicates, s.quarantined_rows) == (4, 1, 1, 2)
+
+
+def test_rows_whose_content_hashes_collide_are_compared_in_full(study: Path) -> None:
+    """A row's hash only makes it a candidate: with every hash of the file made equal (as if
+    they all collided), only the row whose whole content repeats is an exact duplicate."""
+    write_csv(study / "rekisterit/tulorekisteri/2024-05-02_tulorekisteri.csv", PAY, [
+        [H1, "2020-01", Y1, "2 500,00"], [H1, "2020-02", Y1, "2 500,00"],
+        [H1, "2020-01", Y1, "2 500,00"],                             # exact duplicate of row 1
+        [H2, "2020-01", Y2, "1000"], [H2, "2020-01", Y1, "1000"],
+    ])
+    w, report = run(study)
+    honest = report.sources["rekisterit/tulorekisteri"]
+    assert (honest.rows_read, honest.staged, honest.exact_duplicates) == (5, 4, 1)
+    with connect(w, memory_limit="1GB") as con:
+        con.execute("UPDATE raw.tulorekisteri SET _row_hash = 42")
+        collided = stage_source(con, SOURCES["rekisterit/tulorekisteri"])
+    assert (collided.rows_read, collided.staged, collided.exact_duplicates) == (5, 4, 1)
+    assert query(w, "SELECT \"row\", outcome FROM meta.row_outcomes WHERE outcome <> 'staged'"
+                    " AND source = 'rekisterit/tulorekisteri'") == [(3, "exact_duplicate")]
 
 
 def test_register_rows_invalid_hetu_rejected_comparison_persons_kept(study: Path) -> None:

@@ -52,3 +52,23 @@ def test_numbers_parse_with_every_kind_of_thousands_space(con) -> None:
                       {"t": ["1 234,50", "1\u00a0234,5", "1\u202f234", "1\u2009234", "\t12\n",
                              "\x0b12", "1,2,3", "1e5", "-0,5"]}).fetchall()
     assert [g[0] for g in got] == [1234.5, 1234.5, 1234.0, 1234.0, 12.0, None, None, None, -0.5]
+
+
+@pytest.mark.parametrize(("fast", "general"), [("ingest_parse_number", "ingest_parse_number_any"),
+                                               ("ingest_parse_int", "ingest_parse_int_any")])
+def test_the_fast_number_forms_equal_the_general_ones(con, fast, general) -> None:
+    """The cast without space removal is taken only where removing spaces changes nothing:
+    on any text, spaces or not, the two forms give the same value."""
+    rng = np.random.default_rng(11)
+    parts = ["0", "1", "7", "234", "99999999999", ",", ".", "-", "+", " ", "\u00a0", "\t",
+             "e", "5e3", "inf", "nan", "x", "", "00", ",0", ".5"]
+    texts = ["2723,56", "1031.32", "-5", "+3,0", "3,00", "2,5", ",5", "5,", ".", ",", "-",
+             "1 234,50", "0x10", "1_000", "NaN", "Infinity", "", None]
+    texts += ["".join(str(rng.choice(parts)) for _ in range(int(rng.integers(1, 6))))
+              for _ in range(50_000)]
+    rows = con.execute(f"SELECT s, {fast}(s), {general}(s) FROM unnest($t::VARCHAR[]) t(s)",
+                       {"t": texts}).fetchall()
+    assert len(rows) == len(texts)
+    assert [(s, a, b) for s, a, b in rows if a != b and not (a is None and b is None)] == []
+    parsed = sum(a is not None for _, a, _ in rows)
+    assert 0 < parsed < len(rows)  # both kinds of text were there

@@ -20,8 +20,10 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
+from ips_eval.export import export_dataset
 from ips_eval.register.monthly import (
     build_register_monthly,
     duplicate_person_months,
@@ -29,6 +31,7 @@ from ips_eval.register.monthly import (
     null_main_states,
 )
 from ips_eval.warehouse import connect
+from schemas.analysis import dataset
 from schemas.codebook import source
 
 CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
@@ -289,3 +292,19 @@ def test_no_register_deliveries_give_no_rows(tmp_path: Path):
         make_staging(con, "kela", [])
         make_staging(con, "tulorekisteri", [])
         assert build_register_monthly(con, CUTOFFS) == 0
+
+
+def test_the_table_is_stored_in_pid_month_order_and_exported_so(own_con, tmp_path: Path):
+    """The export writes register_monthly in its stored order, unsorted (schemas/analysis.py:
+    stored_in_order): that order must be (pid, month), in several batches too."""
+    build_register_monthly(own_con, CUTOFFS, months_per_batch=7)
+    misplaced = own_con.execute(
+        "SELECT count(*) FROM (SELECT rowid, row_number() OVER (ORDER BY pid, month) - 1 AS r "
+        "FROM analysis.register_monthly) WHERE r <> rowid").fetchall()[0][0]
+    assert misplaced == 0
+    path = export_dataset(own_con, "analysis.register_monthly", tmp_path, dataset(
+        "register_monthly"))[0]
+    exported = pl.read_parquet(path, columns=["pid", "month"]).rows()
+    assert exported == own_con.execute("SELECT pid, month FROM analysis.register_monthly "
+                                       "ORDER BY pid, month").fetchall()
+    assert len(exported) == 40 + 28 + 50 + 48

@@ -3,7 +3,8 @@ rule (schemas/rules.py) exactly as contract/DELIVERIES.md "What a defect costs" 
 
 All set work over the source's rows of the *active* delivery files (the files present in the
 delivery folder now), in DuckDB:
-- ``_raw``: view of ``raw.<table>`` restricted to active files;
+- ``_raw``: view of ``raw.<table>`` restricted to active files; ``_content``: each row's
+  delivered content as one value;
 - ``_typed``: text parsed into the codebook's types (``sql/ingest_macros.sql``), ``_key``;
 - ``_defects``: one row per defect found — ``(_rid, column, level, rule, value, message)``,
   ``column`` the delivered (raw) column name.
@@ -25,7 +26,7 @@ import duckdb
 import polars as pl
 
 from ips_eval.ingest import identity
-from ips_eval.ingest.raw import identity_parts, raw_table
+from ips_eval.ingest.raw import content_columns, identity_parts, raw_table
 from ips_eval.ingest.readers import quote_ident
 from ips_eval.outputs import FORMULA_START, PLAIN_NUMBERS
 from schemas.codebook import EARLIEST_DATE, REGISTER_EARLIEST_DATE, Column, Source
@@ -100,6 +101,10 @@ def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str
     con.execute(f"CREATE OR REPLACE TEMP VIEW _raw AS SELECT (a.file_no << 32) + r._row AS _rid,"
                 f" a.file_no AS _file_no, r.* FROM {raw_table(src)} r "
                 "JOIN _active a ON a.content_hash = r._hash")
+    # a row's delivered content, for the exact comparison of rows whose _row_hash agrees
+    content = ", ".join(quote_ident(c) for c in content_columns(src))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _content AS SELECT _rid, _file_no, "
+                f"row({content}) AS content FROM _raw")
     plain = [c for c in src.columns if not c.identity]
     parsed = [f"{PARSE[c.dtype]}({quote_ident(c.raw)}) AS {_parsed(c)}" for c in plain]
     typed = [f"{_typed_expr(c)} AS {quote_ident(c.name)}" for c in src.columns]

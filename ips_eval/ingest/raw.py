@@ -2,12 +2,14 @@
 
 ``raw.<table>`` is append-only per file version (content hash): a new delivery is read once and
 never re-read; a file already loaded (same hash, under any name) is a no-op. Each row keeps its
-file, delivery date, data row number and file hash, plus ``_row_hash`` (its content, for exact
-duplicates) and every delivered column as text. Identity columns are pseudonymised on the way in
-(``<column>_pid``, ``<column>_status``, birth date and sex); a valid
-HETU found in any other column is masked in raw and the column listed in ``_hetu_in``. Columns
-the codebook does not know are kept as a JSON object in ``_extra``. Rows the CSV parser rejected
-are kept as empty rows with ``_unparseable`` so that raw rows = rows read.
+file, delivery date, data row number and file hash, plus ``_row_hash`` (a 64-bit hash of its
+content, ``content_columns``: rows of one file whose hashes agree are then compared in full for
+exact duplicates, sql/ingest_row_outcomes.sql) and every delivered column as text. Identity
+columns are pseudonymised on the way in (``<column>_pid``, ``<column>_status``, birth date and
+sex); a valid HETU found in any other column is masked in raw and the column listed in
+``_hetu_in``. Columns the codebook does not know are kept as a JSON object in ``_extra``. Rows
+the CSV parser rejected are kept as empty rows with ``_unparseable`` so that raw rows = rows
+read.
 
 ``meta.ingest_files`` records every file version loaded or rejected.
 """
@@ -48,6 +50,12 @@ def raw_columns(src: Source) -> list[tuple[str, str]]:
     for c in src.columns:
         cols += identity_parts(src, c) if c.identity else [(c.raw, "VARCHAR")]
     return cols
+
+
+def content_columns(src: Source) -> list[str]:
+    """The raw columns that make a row's content: what an exact duplicate repeats (the
+    pseudonym stands for an identity code; unknown columns are in ``_extra``)."""
+    return [f"{c.raw}_pid" if c.identity else c.raw for c in src.columns] + ["_extra"]
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...]) -> None:
@@ -138,8 +146,9 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     inner += [f"{quote_ident(c)} AS {quote_ident(c + '__as_read')}" for c in texts]
     extra = ("json_object(" + ", ".join(f"{_literal(n)}, s.{quote_ident(n)}" for n in unknown)
              + ")") if unknown else "NULL"
-    content_json = "to_json([" + ", ".join(f"CAST({c} AS VARCHAR)" for c in [*content, extra]) \
-        + "])"
+    # a fast 64-bit hash, not a digest: it only sorts rows into candidates, and candidates
+    # are compared value by value (an MD5 of every row was a sixth of a register's load)
+    row_hash = f"hash({', '.join([*content, extra])})"
     flags = ("list_filter([" + ", ".join(hetu_flags) + "]::VARCHAR[], lambda x: x IS NOT NULL)"
              if hetu_flags else "[]::VARCHAR[]")
     target = ["_hash", "_file", "_delivery_date", "_row", "_row_hash", "_unparseable",
@@ -147,7 +156,7 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     target += [n for c in present for n, _ in (identity_parts(src, c) if c.identity
                                                 else [(c.raw, "")])]
     select = (
-        f"SELECT $hash, $file, $delivery_date, s._row, md5_number({content_json}), false, "
+        f"SELECT $hash, $file, $delivery_date, s._row, {row_hash}, false, "
         f"{flags}, "
         f"{extra}, {', '.join(outer)} "
         f"FROM (SELECT _row, {', '.join(inner)} FROM {SRC_VIEW}) s {' '.join(joins)}"
@@ -157,9 +166,9 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     columns_sql = ", ".join(quote_ident(t) for t in target)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("SET preserve_insertion_order = true")  # CSV row numbers (readers.py)
+        # rows carry their data row number (readers.py numbered them in file order): raw
+        # need not store them in that order, and an unordered INSERT writes in parallel
         con.execute(f"INSERT INTO {raw_table(src)} ({columns_sql}) {select}", params)
-        con.execute("SET preserve_insertion_order = false")
         if opened.unparseable_rows:
             con.execute(
                 f"INSERT INTO {raw_table(src)} (_hash, _file, _delivery_date, _row, "
@@ -182,7 +191,6 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
         con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("SET preserve_insertion_order = false")
         for name in lookups:
             con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
     return LoadedFile(rows, len(opened.unparseable_rows), unknown, opened.note)

@@ -85,7 +85,8 @@ def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
     summary = summarise(con, src)
     if summary.rows_read != rows:  # a bug, not a data problem: say so loudly
         raise RuntimeError(f"{src.name}: {rows} raw rows but {summary.rows_read} outcomes")
-    con.execute("DROP VIEW IF EXISTS _staged")
+    for view in ("_staged", "_content"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
     for table in ("_typed", "_defects", "_outcomes", "_duplicates", "_active"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return summary
