@@ -42,10 +42,18 @@ def sql_text(name: str) -> str:
 
 
 def run_sql(
-    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
-    """Run every statement of ``sql/<name>.sql`` with named parameters (``$cutoff_pilot``)."""
-    for statement in split_statements(sql_text(name)):
+    """Run every statement of ``sql/<name>.sql`` with named parameters (``$cutoff_pilot``).
+    ``names`` fills ``{placeholder}`` identifiers (a table name: one file for every register
+    source); they come from the codebook, never from data, and must be plain identifiers."""
+    text = sql_text(name)
+    for placeholder, identifier in (names or {}).items():
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", identifier):
+            raise ValueError(f"{name}.sql: {identifier!r} is not a plain identifier")
+        text = text.replace("{" + placeholder + "}", identifier)
+    for statement in split_statements(text):
         code = _without_comments(statement)
         # bind only the parameters this statement names: DuckDB rejects unused ones, and a
         # plain substring test would take `$cutoff` for `$cutoff_pilot` or a word in a comment

@@ -8,6 +8,7 @@ labels are all built from this module; adding a survey item is one edit here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -30,6 +31,17 @@ class Label:
 
 def L(fi: str, sv: str, en: str) -> Label:  # noqa: N802 — reads like a table row
     return Label(fi, sv, en)
+
+
+def filled_text(texts: Mapping[str, Label], key: str, lang: Lang, where: str,
+                **fields: object) -> str:
+    """The text ``key`` of ``texts`` (defined in the module ``where``) in ``lang``, its
+    ``str.format`` fields filled; an unknown key names the module that should define it."""
+    try:
+        label = texts[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in {where}") from None
+    return label(lang).format(**fields) if fields else label(lang)
 
 
 # ---------------------------------------------------------------------------------------------

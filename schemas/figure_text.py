@@ -10,7 +10,7 @@ Texts may hold ``str.format`` fields (``{n}``, ``{rho}``); :func:`figure_text` f
 
 from __future__ import annotations
 
-from schemas.codebook import L, Label, Lang
+from schemas.codebook import L, Label, Lang, filled_text
 
 FIGURE_TEXT: dict[str, Label] = {
     # ---- shared -------------------------------------------------------------------------------
@@ -86,8 +86,4 @@ FIGURE_TEXT: dict[str, Label] = {
 
 def figure_text(key: str, lang: Lang, **fields: object) -> str:
     """The figure text ``key`` in ``lang`` with its ``{fields}`` filled."""
-    try:
-        label = FIGURE_TEXT[key]
-    except KeyError:
-        raise KeyError(f"no figure text {key!r} in schemas/figure_text.py") from None
-    return label(lang).format(**fields) if fields else label(lang)
+    return filled_text(FIGURE_TEXT, key, lang, "schemas/figure_text.py", **fields)

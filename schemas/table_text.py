@@ -11,7 +11,7 @@ texts live in ``schemas/table_text_outcomes.py``, the report's reading aids in
 
 from __future__ import annotations
 
-from schemas.codebook import L, Label, Lang
+from schemas.codebook import L, Label, Lang, filled_text
 from schemas.report_text import REPORT_TEXT
 from schemas.table_text_outcomes import OUTCOME_TEXT
 from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
@@ -803,8 +803,4 @@ TEXT |= OUTCOME_TEXT | REPORT_TEXT
 
 def text(key: str, lang: Lang, **fields: object) -> str:
     """The text ``key`` in ``lang`` with its ``{fields}`` filled."""
-    try:
-        label = TEXT[key]
-    except KeyError:
-        raise KeyError(f"no table text {key!r} in schemas/table_text.py") from None
-    return label(lang).format(**fields) if fields else label(lang)
+    return filled_text(TEXT, key, lang, "schemas/table_text.py", **fields)

@@ -2,9 +2,8 @@
 -- active in the service — the frame of the quarterly employment rate, IPS Learning Community
 -- style (DESIGN.md §4), which sql/quarterly.sql (by region) and sql/quarterly_team.sql (by
 -- team) count:
---   active   in the service on some day of the quarter: index date ≤ quarter end and no
---            service end before the quarter start (analysis.clients: an exit after the
---            cut-off is no exit);
+--   active   in the service on some day of the quarter up to the cut-off (in_service,
+--            employment_macros.sql);
 --   working  held a competitive job (started on/after the index date; pay-subsidised count)
 --            on some day of the quarter (analysis.employment_spells); working_x without
 --            pay-subsidised jobs.
@@ -37,8 +36,8 @@ active AS (
     FROM quarters AS q
     JOIN analysis.clients AS c
         ON c.region = q.region
-        AND c.index_date <= least(q.quarter_end, q.cutoff_date)
-        AND (c.exit_date IS NULL OR c.exit_date >= q.quarter_start)
+        AND in_service(c.index_date, c.exit_date, q.quarter_start,
+                       least(q.quarter_end, q.cutoff_date))
 )
 SELECT
     a.region, a.cohort, a.team, a.quarter_start, a.quarter_end, a.complete, a.client_id,

@@ -1,6 +1,6 @@
 -- analysis.coach_months: the caseload of each coach on the last day of each month (DESIGN.md
--- §4, IPS process standards): clients with index date ≤ that day and no service end before it
--- (an exit on the day itself still counts; analysis.clients: an exit after the cut-off is none).
+-- §4, IPS process standards): clients in service on that day (in_service, employment_macros.sql:
+-- index date ≤ the day, no service end before it).
 -- Month ends from the month of the coach's first index date to the last month end on or before
 -- the cohort's cut-off; a month end with no client in service is no coach-month (the coach had
 -- no caseload to measure). coach, team, region, cohort from analysis.coaches (sql/coaches.sql).
@@ -18,8 +18,7 @@ SELECT
 FROM month_ends AS m
 JOIN analysis.clients AS c
     ON c.coach = m.coach
-    AND c.index_date <= m.month_end
-    AND (c.exit_date IS NULL OR c.exit_date >= m.month_end)
+    AND in_service(c.index_date, c.exit_date, m.month_end, m.month_end)
 WHERE m.month_end <= m.cutoff_date
 GROUP BY ALL
 ORDER BY m.coach, m.month_end;

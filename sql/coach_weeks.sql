@@ -2,8 +2,8 @@
 -- standards), one row per coach × week in which the coach had at least one client in service.
 --
 --   coach, team, region, cohort  from analysis.coaches (sql/coaches.sql);
---   in service in the week       index date ≤ the week's Sunday and no service end before its
---                                Monday (analysis.clients: an exit after the cut-off is none);
+--   in service in the week       in_service (employment_macros.sql) from its Monday to its
+--                                Sunday;
 --   contacts                     staging.kontaktit rows of the coach in the week whose type is
 --                                an employer contact ($contact_types: first meeting, job
 --                                development), whoever the contact was about.
@@ -25,8 +25,7 @@ in_service AS (
     FROM weeks AS w
     JOIN analysis.clients AS c
         ON c.coach = w.coach
-        AND c.index_date <= w.week_end
-        AND (c.exit_date IS NULL OR c.exit_date >= w.week_start)
+        AND in_service(c.index_date, c.exit_date, w.week_start, w.week_end)
     WHERE w.week_end <= w.cutoff_date
     GROUP BY ALL
 ),

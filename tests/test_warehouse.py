@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from ips_eval import warehouse
 
@@ -19,6 +20,17 @@ def test_only_named_parameters_are_bound(monkeypatch):
                                  "unused": 1})
     assert [str(d) for (d,) in con.execute("SELECT d FROM t ORDER BY d").fetchall()] == [
         "2023-06-30", "2024-12-31"]
+
+
+def test_names_fill_plain_identifiers_only(monkeypatch):
+    monkeypatch.setattr(warehouse, "sql_text",
+                        lambda name: "CREATE TABLE {table} AS SELECT {'a': 1} AS s;\n")
+    con = duckdb.connect()
+    warehouse.run_sql(con, "t", names={"table": "kela"})
+    assert con.execute("SELECT s.a FROM kela").fetchall() == [(1,)]
+    with pytest.raises(ValueError, match="not a plain identifier"):
+        warehouse.run_sql(con, "t", names={"table": "kela; DROP TABLE kela"})
+    assert con.execute("SELECT count(*) FROM kela").fetchall() == [(1,)]
 
 
 def test_statements_split_at_line_end_semicolons():

@@ -89,6 +89,7 @@ def attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def quarterly(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The quarterly employment rate by region (and all) (sql/quarterly.sql over
     analysis.client_quarters, rebuilt here)."""
+    run_sql(con, "employment_macros")  # in_service
     run_sql(con, "client_quarters")
     return table_frame(con, _sql("quarterly"))
 
@@ -96,6 +97,7 @@ def quarterly(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def quarterly_by_team(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The quarterly employment rate by team (sql/quarterly_team.sql over
     analysis.client_quarters, rebuilt here)."""
+    run_sql(con, "employment_macros")  # in_service
     run_sql(con, "client_quarters")
     return table_frame(con, _sql("quarterly_team"))
 

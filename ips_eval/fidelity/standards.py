@@ -42,6 +42,7 @@ DATASETS = ("coaches", "coach_weeks", "coach_months", "client_process")
 def build_process_datasets(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """analysis.coaches, coach_weeks, coach_months and client_process; their row counts."""
     run_sql(con, "coaches")
+    run_sql(con, "employment_macros")  # in_service
     run_sql(con, "coach_weeks", {"contact_types": list(EMPLOYER_CONTACT_TYPES)})
     run_sql(con, "coach_months")
     run_sql(con, "client_process", {

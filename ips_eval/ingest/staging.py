@@ -3,7 +3,8 @@ and the row history. Rebuilt from raw by SQL on every run (raw itself is append-
 delivery never forces re-reading old files.
 
 Writes, for the source:
-- ``staging.<table>`` (``sql/staging_<table>.sql`` over ``_staged``);
+- ``staging.<table>`` (``sql/staging_<table>.sql`` over ``_staged``; a register source:
+  ``sql/staging_register.sql``);
 - ``quarantine.defects``: every file, row and field defect (source = delivery folder name);
 - ``meta.row_outcomes``: the outcome of every raw row of the active files (staged / superseded /
   exact_duplicate / quarantined).
@@ -111,7 +112,10 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
                         "cohort": list(COHORT_OF_REGION.values())})
     con.register("_region_cohort", regions)
     try:
-        run_sql(con, f"staging_{src.table}")
+        if src.register:  # one rule for every register source
+            run_sql(con, "staging_register", names={"table": src.table})
+        else:
+            run_sql(con, f"staging_{src.table}")
     finally:
         con.unregister("_region_cohort")
 
