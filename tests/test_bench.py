@@ -5,6 +5,7 @@ asserted here, not its time (speed figures live in the README, from the bench it
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -95,3 +96,20 @@ def test_bench_line_has_the_agreed_form(bench) -> None:
 def test_bench_refuses_a_negative_size(capsys) -> None:
     assert main(["bench", "--persons", "-1", "--work", str(Path("/nonexistent"))]) == 2
     assert "--persons" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_skeleton_makes_the_same_passes_over_every_register_row(bench, capsys) -> None:
+    """benchmarks/bench_skeleton.py (the guarantee-free passes the README compares the path
+    to) reads every register row the bench read into raw and builds one panel row per
+    person-month."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_skeleton", Path(__file__).parents[1] / "benchmarks" / "bench_skeleton.py")
+    skeleton = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(skeleton)
+    result, work = bench
+    found = skeleton.main([str(work / "deliveries"), "--memory-limit", "2GB"])
+    assert found["raw_rows"] == found["floor_rows"] == result.register_rows
+    assert found["panel_rows"] == found["person_months"] > 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith(f"skeleton register_rows={result.register_rows} skeleton_s=")
