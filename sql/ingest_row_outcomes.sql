@@ -4,9 +4,10 @@
 --   staged           the newest delivery's version of its key (delivery date, then file name);
 --   superseded       an older version of a key that a newer delivery repeats.
 -- Reads _typed, _content and _defects (ips_eval/ingest/checks.py; rows are identified by
--- _rid = file number × 2^32 + data row); writes _duplicates, more _defects (the same key twice in one file
--- with different content) and _outcomes. Hash aggregates, not window sorts: register extracts
--- have tens of millions of rows, and only the few keys that repeat need a second look.
+-- _rid = file number × 2^32 + data row); writes _duplicates, more _defects (the same key twice
+-- in one file with different content) and _outcomes. Hash aggregates, not window sorts, over
+-- all rows: register extracts have tens of millions of rows, and only the few rows or keys that
+-- repeat need a second look.
 
 -- Exact duplicates within one file: the first occurrence stands for them all. _row_hash is a
 -- 64-bit hash of the content (ips_eval/ingest/raw.py): rows whose hashes repeat in a file are
