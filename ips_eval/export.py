@@ -26,6 +26,7 @@ Choices for Stata/SPSS (the Parquet keeps the warehouse's types and values uncha
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from datetime import date, datetime, time
@@ -36,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ips_eval.outputs import atomic_path, copy_table_to_parquet
+from ips_eval.warehouse import insertion_order_kept
 from schemas.analysis import DatasetLabels, value_label_set
 from schemas.codebook import Lang
 from schemas.windows import DEFAULT_CUTOFFS
@@ -61,8 +63,11 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
     folder = Path(out_dir) / "analysis"
     columns = _export_columns(con, qualified, labels)
     order = ", ".join(f'"{c}"' for c in labels.order_by if c in columns) or f'"{columns[0]}"'
-    parquet = copy_table_to_parquet(con, qualified, folder / f"{labels.name}.parquet",
-                                    order_by=None if labels.stored_in_order else order)
+    # a table stored in its key's order is written as stored: no second sort
+    stored = labels.stored_in_order
+    with insertion_order_kept(con) if stored else contextlib.nullcontext():
+        parquet = copy_table_to_parquet(con, qualified, folder / f"{labels.name}.parquet",
+                                        order_by=None if stored else order)
     written = [parquet]
     where = f" WHERE {stat_rows}" if stat_rows else ""
     rows = con.execute(f"SELECT count(*) FROM {qualified}{where}").fetchall()[0][0]

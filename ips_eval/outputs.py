@@ -250,21 +250,12 @@ def write_parquet(df: pl.DataFrame, path: Path, sort_by: Sequence[str] | None = 
 def copy_table_to_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path,
                           order_by: str | None) -> Path:
     """Stream a (possibly huge) warehouse table to Parquet without loading it in Python, its
-    rows sorted by ``order_by`` — or, when None, in the order the table stores them (a table
-    written in its key's order: DuckDB keeps that order when preserve_insertion_order is on)."""
-    if order_by:
-        with atomic_path(path) as tmp:
-            con.execute(f"COPY (SELECT * FROM {table} ORDER BY {order_by}) TO '{tmp}' "
-                        "(FORMAT parquet, COMPRESSION zstd)")
-        return path
-    keep = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
-    con.execute("SET preserve_insertion_order = true")
-    try:
-        with atomic_path(path) as tmp:
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{tmp}' "
-                        "(FORMAT parquet, COMPRESSION zstd)")
-    finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
+    rows sorted by ``order_by`` — or, when None, in the order the connection reads them (the
+    table's stored order inside ``warehouse.insertion_order_kept``)."""
+    order = f" ORDER BY {order_by}" if order_by else ""
+    with atomic_path(path) as tmp:
+        con.execute(f"COPY (SELECT * FROM {table}{order}) TO '{tmp}' "
+                    "(FORMAT parquet, COMPRESSION zstd)")
     return path
 
 

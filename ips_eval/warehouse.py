@@ -89,6 +89,19 @@ def _has_code(stmt: str) -> bool:
 
 
 @contextmanager
+def insertion_order_kept(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """While the block runs, DuckDB keeps rows in the order they are written and reads a table
+    in the order it stores them (preserve_insertion_order); the connection's own setting is
+    restored after."""
+    keep = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
+
+
+@contextmanager
 def connect(
     path: Path | str, memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = None,
     read_only: bool = False,

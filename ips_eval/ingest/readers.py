@@ -35,6 +35,7 @@ import polars as pl
 from ips_eval.ingest import limits
 from ips_eval.ingest.files import DeliveryFile, transcode_to_utf8
 from ips_eval.ingest.identity import mask_hetus
+from ips_eval.warehouse import insertion_order_kept
 from schemas.codebook import Source
 
 SRC_VIEW = "_src"
@@ -184,16 +185,15 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
         # a file's order for row_number() OVER ()), the parser's rejects collected on the
         # way; every later query of the load (distinct identity codes, the INSERT) reads
         # this table instead of parsing a gigabyte of CSV again
-        con.execute("SET preserve_insertion_order = true")
-        con.execute("CREATE OR REPLACE TEMP TABLE _src_rows AS "
-                    "SELECT row_number() OVER () AS _k, * FROM _src_csv")
+        with insertion_order_kept(con):
+            con.execute("CREATE OR REPLACE TEMP TABLE _src_rows AS "
+                        "SELECT row_number() OVER () AS _k, * FROM _src_csv")
         # the reject table holds the raw line text (it may contain identity codes): take the
         # line numbers only and drop it at once
         lines = _rejected_lines(con)
     except duckdb.Error as error:
         raise FileRejected("file_unreadable", f"the CSV cannot be parsed: {error}") from error
     finally:
-        con.execute("SET preserve_insertion_order = false")
         for table in ("_rej", "_rej_scan"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     unparseable = [int(line) - 1 for line in lines]  # line 1 is the header

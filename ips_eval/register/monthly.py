@@ -35,7 +35,7 @@ import duckdb
 import polars as pl
 
 from ips_eval.outputs import write_result
-from ips_eval.warehouse import run_sql, sql_text, write_study_meta
+from ips_eval.warehouse import insertion_order_kept, run_sql, sql_text, write_study_meta
 from schemas.register_states import EMPLOYED, OTHER, PRIORITY, STATES, benefit_state_rows
 
 REGISTER_MONTHLY = "analysis.register_monthly"
@@ -74,18 +74,15 @@ def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str,
     run_sql(con, "register_monthly", {"months_per_batch": months_per_batch})
     batches = _one_row(con, "SELECT coalesce(max(batch) + 1, 0) FROM register_persons")[0]
     # each batch is inserted in (pid, month) order and stored so (sql/register_monthly_batch.sql)
-    keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
-    con.execute("SET preserve_insertion_order = true")
     try:
-        for batch in range(batches):
-            run_sql(con, "register_monthly_batch",
-                    {"batch": batch, "state_employed": EMPLOYED, "state_other": OTHER})
+        with insertion_order_kept(con):
+            for batch in range(batches):
+                run_sql(con, "register_monthly_batch",
+                        {"batch": batch, "state_employed": EMPLOYED, "state_other": OTHER})
     except Exception:
         # no half-filled dataset may outlive a failed batch
         con.execute(f"DROP TABLE IF EXISTS {REGISTER_MONTHLY}")
         raise
-    finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
     for temp in ("register_pay", "register_kela_months", "register_benefit_sets",
                  "register_persons", "register_extract"):
         con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
