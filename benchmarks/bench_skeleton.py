@@ -16,6 +16,10 @@ Nothing else: no validation, quarantine, row outcomes, reconciliation, identity 
 export, propensity model, matching or estimate. It prints each pass's wall and CPU time, the sum
 S, the floor F (``ips_eval.register.bench.floor_seconds``, the same files) and S / F.
 
+It reads the synthetic files ``ips-eval bench`` writes, not real deliveries: its throwaway
+database holds the (synthetic) codes beside their pseudonyms, in a private temporary folder
+removed at the end.
+
     .venv/bin/ips-eval bench --persons 200000 --work /tmp/bench200k   # writes the files
     .venv/bin/python benchmarks/bench_skeleton.py /tmp/bench200k/deliveries
 """
