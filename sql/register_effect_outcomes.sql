@@ -2,31 +2,42 @@
 -- calendar-month sums (DESIGN.md §4, "Register effect"). Needs sql/register_match_final.sql's
 -- match_pairs and the tables of sql/register_match_units.sql.
 --
+-- Parameters: history (H), post_months (+24).
 -- match_outcomes: one row per client (its own months) and per match (the matched person's
--- months) at rel_month −24 … +24 from the client's index month, for the months the client is
--- observed in (≤ its last observed month); cluster = the person (unit_no): a comparison person
--- matched to several clients is one cluster.
+-- months) at rel_month −H … +24 from the client's (pseudo-)index month, for the months the
+-- client is observed in (≤ its last observed month; for the placebo, before the real index
+-- month); cluster = the person: a client's own unit_no differs between its two designs, so
+-- `person` (the client's effect unit, or the comparison person's unit) is the cluster, and a
+-- comparison person matched to several clients, designs or months is one cluster.
 CREATE OR REPLACE TEMP TABLE match_outcomes AS
 WITH members AS (
     SELECT c.unit_no AS client_unit, c.unit_no, 1.0 AS weight, TRUE AS is_client,
-           c.index_month_no, c.last_month_no, c.cohort
+           c.index_month_no, c.last_month_no, c.cohort, c.design, c.client_id
     FROM match_clients AS c
     WHERE c.unit_no IN (SELECT unit_no FROM match_client_scores)
     UNION ALL
     SELECT p.client_unit, p.unit_no, p.weight, FALSE, c.index_month_no, c.last_month_no,
-           c.cohort
+           c.cohort, c.design, c.client_id
     FROM match_pairs AS p
     JOIN match_clients AS c ON c.unit_no = p.client_unit
+),
+persons AS (
+    -- a client's effect unit names the person in both designs
+    SELECT c.unit_no, coalesce(e.unit_no, c.unit_no) AS person
+    FROM match_clients AS c
+    LEFT JOIN match_clients AS e ON e.client_id = c.client_id AND e.design = 'effect'
 )
-SELECT m.client_unit, m.unit_no, m.weight, m.is_client, m.cohort,
+SELECT m.client_unit, m.unit_no, coalesce(q.person, m.unit_no) AS person, m.weight,
+       m.is_client, m.cohort, m.design, m.client_id,
        CAST(h.month_no - m.index_month_no AS INTEGER) AS rel_month,
        h.month_no, CAST(h.employed AS DOUBLE) AS employed, h.earnings_eur, h.benefits_eur,
        h.state_no
 FROM members AS m
+LEFT JOIN persons AS q ON q.unit_no = m.unit_no AND m.is_client
 JOIN match_history AS h
   ON h.unit_no = m.unit_no
- AND h.month_no BETWEEN m.index_month_no - 24
-                    AND least(m.index_month_no + 24, m.last_month_no);
+ AND h.month_no BETWEEN m.index_month_no - $history
+                    AND least(m.index_month_no + $post_months, m.last_month_no);
 
 -- The naive line: every comparison person's months by calendar month, long: (month_no,
 -- outcome, n, total, total_sq), so a mean and its variance come without a second pass; only the
@@ -35,7 +46,8 @@ CREATE OR REPLACE TEMP TABLE match_calendar AS
 WITH h AS (
     SELECT * FROM match_history
     WHERE unit_no > (SELECT count(*) FROM match_clients)
-      AND month_no IN (SELECT DISTINCT month_no FROM match_outcomes WHERE is_client)
+      AND month_no IN (SELECT DISTINCT month_no FROM match_outcomes
+                       WHERE is_client AND design = 'effect')
 ),
 totals AS (
     -- exact decimal sums: a parallel float sum's last bits vary from run to run

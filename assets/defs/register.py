@@ -111,7 +111,9 @@ def figure_register_states(warehouse: Warehouse, study: Study) -> dg.Materialize
 
 
 # -- the register effect (DESIGN.md §4, "Register effect", "Transitions") ----------------------
-EFFECT_RESULTS = ("register_effect", "register_balance", "transitions", "register_attachment")
+EFFECT_RESULTS = ("register_effect", "register_effect_tests", "register_effect_subgroups",
+                  "register_balance", "register_balance_monthly", "transitions",
+                  "register_attachment")
 SMD_BAR = 0.1  # |SMD| after matching at or above it: a covariate not balanced
 PLACEBO_SHARE = 0.10  # pre-index months whose CI excludes 0, at most
 UNMATCHED_SHARE = 0.05  # clients without a match, at most
@@ -137,7 +139,7 @@ def register_effect(warehouse: Warehouse, study: Study):
     start (matched, matched DiD, naive), covariate balance, state transitions and the
     register-based attachment beside the coach form's."""
     with warehouse.connect() as con:
-        counts = build_register_effect(con, study.cutoffs)
+        counts = build_register_effect(con)
         written = write_register_effect_results(con, study.out)
         balance = con.sql("SELECT * FROM results.register_balance ORDER BY covariate").pl()
     yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES, metadata={
