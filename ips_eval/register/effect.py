@@ -265,6 +265,22 @@ def effect_estimates(con: duckdb.DuckDBPyConnection, notes: Mapping[str, str]
             "register_effect_subgroups": _subgroups(con, effect_rows)}
 
 
+def placebo_verdict(tests: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The run's placebo check from ``register_effect_tests``: the tests that failed and the
+    ones that could not be computed (no pre-index months, no placebo clients), each as
+    ``outcome:test``; the check passes when both are empty."""
+    failed, missing = [], []
+    for outcome in TESTED:
+        for test in ("pre_joint_wald", "holdout_joint_wald", "pre_equivalence"):
+            row = tests.filter((pl.col("outcome") == outcome) & (pl.col("test") == test))
+            passed = row["passed"][0] if row.height else None
+            if passed is None:
+                missing.append(f"{outcome}:{test}")
+            elif not passed:
+                failed.append(f"{outcome}:{test}")
+    return failed, missing
+
+
 def _e_value_row(matched: pl.DataFrame, effect_rows: pl.DataFrame) -> dict[str, Any]:
     row = matched.filter((pl.col("outcome") == "employed") & (pl.col("rel_month") == 12))
     clients = effect_rows.filter(pl.col("is_client") & (pl.col("outcome") == "employed")
