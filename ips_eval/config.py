@@ -173,9 +173,9 @@ def default_deliveries_dir() -> Path:
 
 
 def check_deliveries(folder: Path) -> None:
-    """Stop at once on a folder that is not a delivery folder (contract/DELIVERIES.md): missing,
-    without any of the sources' subfolders, or without a single file in them. A delivery with
-    some sources only (the enrolment forms of a new region) is fine."""
+    """Stop at once on a folder that is not a delivery folder (docs/methods.md §Sources and
+    deliveries): missing, without any of the sources' subfolders, or without a single file in them.
+    A delivery with some sources only (the enrolment forms of a new region) is fine."""
     from schemas.codebook import SOURCES
 
     expected = [src.name for src in SOURCES.values()]

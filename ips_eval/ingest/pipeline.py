@@ -2,8 +2,8 @@
 then rebuild its staging from raw. Used by the Dagster assets (one step per asset), by
 ``validate_deliveries`` and by the tests — no Dagster needed here.
 
-Versions and files (contract/DELIVERIES.md; where the contract is silent, the choice is ours
-and stated here):
+Versions and files (docs/methods.md §Sources and deliveries; where the contract is silent, the
+choice is ours and stated here):
 - Incremental by content hash: a file version already in raw is not read again; the same bytes
   under another name are "already loaded" (their rows count under the first name, the copy
   reads 0 rows). A rejected file is tried again on every run (nothing of it is kept).
