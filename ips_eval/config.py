@@ -61,9 +61,20 @@ def parse_cutoffs(text: str) -> dict[str, date]:
         try:
             cutoffs[cohort] = date.fromisoformat(value.strip())
         except ValueError:
-            raise SettingsError(f"cut-off {part!r} is not a date (expected {cohort}=YYYY-MM-DD, "
-                                "a real calendar day)") from None
+            raise SettingsError(f"cut-off {part!r} is not a date: {date_form_hint(cohort, value)}"
+                                ) from None
     return cutoffs
+
+
+def date_form_hint(cohort: str, value: str) -> str:
+    """What a cut-off date should look like, with an example made from what was typed where it
+    can be read (``30.4.2024`` → ``rrp=2024-04-30``)."""
+    day, month, year = (value.strip().split(".") + ["", "", ""])[:3]
+    try:
+        example = date(int(year), int(month), int(day))
+    except ValueError:
+        example = DEFAULT_CUTOFFS.get(cohort, date(2024, 4, 30))
+    return f"use YYYY-MM-DD, a real calendar day, e.g. {cohort}={example.isoformat()}"
 
 
 def parse_label_language(text: str) -> Lang:
