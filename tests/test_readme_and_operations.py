@@ -6,6 +6,7 @@ refuses one with a wrong hash, a version not in uv.lock or no build backend."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 import subprocess
@@ -86,22 +87,27 @@ def wheel(folder: Path, name: str, version: str) -> Path:
     return path
 
 
+@functools.cache
 def locked(name: str) -> str:
     lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
     return next(p["version"] for p in lock["package"] if p["name"] == name)
 
 
-def system_python_with_pip() -> str:
+@functools.cache
+def system_python_with_pip() -> str | None:
     for candidate in (sys.executable, "python3"):
         done = subprocess.run([candidate, "-m", "pip", "--version"], capture_output=True)
         if done.returncode == 0:
             return candidate
-    pytest.skip("no Python with pip here to run the offline install check with")
+    return None
 
 
 def check(house: Path) -> subprocess.CompletedProcess:
+    python = system_python_with_pip()
+    if python is None:
+        pytest.skip("no Python with pip here to run the offline install check with")
     return subprocess.run(["bash", str(ROOT / "scripts" / "check-wheelhouse.sh"), str(house),
-                           system_python_with_pip()],
+                           python],
                           capture_output=True, text=True, timeout=120)
 
 
