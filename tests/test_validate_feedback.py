@@ -202,6 +202,24 @@ def test_no_warning_when_folders_and_cutoffs_are_right(tmp_path, monkeypatch):
     assert not (tmp_path / "validation").exists() and "Workbooks" not in done.out
 
 
+def test_run_warns_of_a_misnamed_folder_too(tmp_path, monkeypatch):
+    from ips_eval import runner
+
+    def locked(*_args, **_kwargs):  # stop where the run would start: the warning comes before
+        raise runner.RunLocked("held by a test")
+
+    monkeypatch.setattr(runner, "execute", locked)
+    d = tmp_path / "d"
+    write(d / "asiakkaat/2024-06-03_HEL.csv", ENROLMENT, [client("HEL-0001", VALID_3, "HEL")])
+    (d / "Kontaktit").mkdir()
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["run", "--deliveries", str(d), "--out", str(tmp_path / "o")])
+    assert code == 3
+    found = [line for line in err.getvalue().splitlines() if line.startswith("ips-eval: warning:")]
+    assert len(found) == 1 and "Kontaktit/" in found[0] and "kontaktit/" in found[0]
+
+
 @pytest.mark.parametrize("name", ["Tyosuhteet", "työsuhteet", "tyosuhtet", "ASIAKKAAT"])
 def test_misnamed_folders_are_told_apart_from_others(tmp_path, name):
     from ips_eval.ingest.validate import misnamed_folders
