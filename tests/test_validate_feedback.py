@@ -304,3 +304,21 @@ def test_a_long_list_is_cut_with_a_count_and_values_stay_text(tmp_path, monkeypa
     assert ws.max_row == 4 and "1 riviä lisää" in ws.cell(4, 1).value
     assert MAX_ROWS >= 100_000  # the real cap leaves room for any region's list
     assert os.access(tmp_path / "validation" / "summary.xlsx", os.R_OK)
+
+
+def test_a_workbook_of_a_region_no_longer_delivered_is_removed(tmp_path):
+    import polars as pl
+
+    from ips_eval.ingest.pipeline import LOADED, FileOutcome
+
+    def outcome(region: str) -> FileOutcome:
+        return FileOutcome("asiakkaat", f"asiakkaat/2024-06-03_{region}.csv", region, 1, None,
+                           LOADED, rows_read=1)
+
+    none = pl.DataFrame(schema={c: pl.String for c in
+                                ["source", "file", "column", "level", "rule", "value",
+                                 "message"]} | {"row": pl.Int64})
+    write_validation(tmp_path, [outcome("HEL"), outcome("KAI")], none)
+    write_validation(tmp_path, [outcome("KAI")], none)
+    assert sorted(p.name for p in (tmp_path / "validation").iterdir()) == ["KAI.xlsx",
+                                                                         "summary.xlsx"]
