@@ -62,8 +62,8 @@ def parse_cutoffs(text: str) -> dict[str, date]:
         try:
             cutoffs[cohort] = date.fromisoformat(value.strip())
         except ValueError:
-            raise SettingsError(f"cut-off {part!r} is not a date (expected {cohort}=YYYY-MM-DD, "
-                                "a real calendar day)") from None
+            raise SettingsError(f"cut-off {part!r} is not a date: {date_form_hint(cohort, value)}"
+                                ) from None
     return cutoffs
 
 
@@ -94,6 +94,17 @@ def check_threads(threads: object, what: str = ENV_THREADS) -> int | None:
         raise SettingsError(f"{what}={str(threads)[:40]!r}: expected a whole number "
                             f"1…{MAX_THREADS}")
     return threads
+
+
+def date_form_hint(cohort: str, value: str) -> str:
+    """What a cut-off date should look like, with an example made from what was typed where it
+    can be read (``30.4.2024`` → ``rrp=2024-04-30``)."""
+    day, month, year = (value.strip().split(".") + ["", "", ""])[:3]
+    try:
+        example = date(int(year), int(month), int(day))
+    except ValueError:
+        example = DEFAULT_CUTOFFS.get(cohort, date(2024, 4, 30))
+    return f"use YYYY-MM-DD, a real calendar day, e.g. {cohort}={example.isoformat()}"
 
 
 def parse_label_language(text: str) -> Lang:
@@ -212,9 +223,9 @@ def default_deliveries_dir() -> Path:
 
 
 def check_deliveries(folder: Path) -> None:
-    """Stop at once on a folder that is not a delivery folder (contract/DELIVERIES.md): missing,
-    without any of the sources' subfolders, or without a single file in them. A delivery with
-    some sources only (the enrolment forms of a new region) is fine."""
+    """Stop at once on a folder that is not a delivery folder (docs/methods.md §Sources and
+    deliveries): missing, without any of the sources' subfolders, or without a single file in them.
+    A delivery with some sources only (the enrolment forms of a new region) is fine."""
     from schemas.codebook import SOURCES
 
     expected = [src.name for src in SOURCES.values()]

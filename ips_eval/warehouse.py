@@ -1,5 +1,5 @@
 """The DuckDB warehouse: one file, schemas raw → quarantine → staging → analysis → results
-(contract/OUTPUTS.md). SQL transforms live in ``sql/<name>.sql`` and are run by name with bound
+(docs/outputs.md). SQL transforms live in ``sql/<name>.sql`` and are run by name with bound
 parameters, never with values spliced into the text.
 """
 

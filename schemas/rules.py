@@ -1,7 +1,7 @@
 """Validation rules: one id per rule, shared by ingest (quarantine.rule) and the synthetic
 study's defect manifest, so a test can match every injected defect to its quarantine record.
 
-Levels follow contract/DELIVERIES.md, "What a defect costs":
+Levels follow docs/methods.md §Defects and quarantine:
 - ``file``: the whole file is rejected, every other file still loads;
 - ``row``: the row is rejected with every rule it broke, the file's other rows load;
 - ``field``: the value is set to missing in staging, the row loads.

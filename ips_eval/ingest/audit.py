@@ -1,15 +1,15 @@
 """What must hold after ingest, measured independently of how ingest got there.
 
-- Reconciliation (contract/DELIVERIES.md): per source and per file, rows read = rows staged +
-  rows superseded + exact duplicates + rows quarantined. "Rows read" is the count taken when the
-  file was loaded (``meta.ingest_files``), "staged" is counted in the staging table itself and
-  "quarantined" in ``quarantine.defects`` — three different places, so a lost or double-counted
-  row shows up.
-- Identity leaks (DESIGN.md §3): no text anywhere in the warehouse holds a valid HETU. Every
-  text column of every table is scanned with a loose regex prefilter in SQL (each distinct
-  value once where values repeat; texts shorter than a HETU skipped; pids and hashes blanked);
-  the one finder of ``identity.py`` and stdnum judge the candidates. Only counts are reported,
-  never the values.
+- Reconciliation (docs/methods.md §Sources and deliveries): per source and per file, rows read =
+  rows staged + rows superseded + exact duplicates + rows quarantined. "Rows read" is the count
+  taken when the file was loaded (``meta.ingest_files``), "staged" is counted in the staging table
+  itself and "quarantined" in ``quarantine.defects`` — three different places, so a lost or
+  double-counted row shows up.
+- Identity leaks (docs/methods.md §Identity and pseudonyms): no text anywhere in the warehouse
+  holds a valid HETU. Every text column of every table is scanned with a loose regex prefilter in
+  SQL (each distinct value once where values repeat; texts shorter than a HETU skipped; pids and
+  hashes blanked); the one finder of ``identity.py`` and stdnum judge the candidates. Only counts
+  are reported, never the values.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Delivery files: finding them, their delivery date, content hash and text encoding.
 
-contract/DELIVERIES.md: each source has its own folder; every file in it is one delivery named
-``<YYYY-MM-DD>_<region or register>.<ext>``. A file's identity is its content hash (SHA-256):
-the same bytes under any name are the same delivery and are loaded once; changed bytes under the
-same name are a new version of that delivery.
+docs/methods.md §Sources and deliveries: each source has its own folder; every file in it is one
+delivery named ``<YYYY-MM-DD>_<region or register>.<ext>``. A file's identity is its content hash
+(SHA-256): the same bytes under any name are the same delivery and are loaded once; changed bytes
+under the same name are a new version of that delivery.
 
 No file hides and none comes from outside (issue 16): everything found under a source's folder
 is listed and recorded, and what cannot be a delivery is rejected whole before it is read, with

@@ -1,7 +1,7 @@
 """Identity codes: validation (python-stdnum), pseudonyms (HMAC-SHA-256), masks.
 
-DESIGN.md §3: the HETU is validated (check character, century sign incl. the 2023 signs
-``Y X W V U`` / ``B C D E F`` — the locked python-stdnum 2.2 accepts them, pinned by
+docs/methods.md §Identity and pseudonyms: the HETU is validated (check character, century sign incl.
+the 2023 signs ``Y X W V U`` / ``B C D E F`` — the locked python-stdnum 2.2 accepts them, pinned by
 tests/test_ingest_identity.py; no work-around needed), age and sex are derived from it, and
 it is replaced by a keyed pseudonym. The HETU never reaches a warehouse table, a log or an
 output: the functions here work on the *distinct* values of a column (a register extract has
