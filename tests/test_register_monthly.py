@@ -1,4 +1,4 @@
-"""analysis.register_monthly on hand-made staging tables (DESIGN.md §4, register months).
+"""analysis.register_monthly on hand-made staging tables (docs/methods.md §Register months).
 
 The study below, worked by hand:
 - extract: Kela delivered 2.5.2024, Incomes Register 3.6.2024 → extract month 2024-05; the
