@@ -298,7 +298,9 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
             return result.success
 
         if selection:
-            run(set(dg.AssetSelection.from_string(selection).resolve(graph)))
+            # a multi-asset runs whole: its other parts come along (Dagster refuses a part)
+            run(set(dg.AssetSelection.from_string(selection).required_multi_asset_neighbors()
+                    .resolve(graph)))
             return
         if current is None:
             return

@@ -36,7 +36,8 @@ FROM members AS m
 LEFT JOIN persons AS q ON q.unit_no = m.unit_no AND m.is_client
 JOIN match_history AS h
   ON h.unit_no = m.unit_no
- AND h.month_no BETWEEN m.index_month_no - $history
+ -- the placebo's "effects" are its months from the pseudo-index on (real −12 … −1) only
+ AND h.month_no BETWEEN m.index_month_no - CASE WHEN m.design = 'effect' THEN $history ELSE 0 END
                     AND least(m.index_month_no + $post_months, m.last_month_no);
 
 -- The naive line: every comparison person's months by calendar month, long: (month_no,

@@ -49,11 +49,25 @@ JOIN match_index_months AS i USING (month_no)
 WHERE NOT s.is_client AND i.n_clients > 0
 GROUP BY s.state_no_m1;
 
+-- The clients' candidates in their whole stratum (level 0): a join on the full pattern.
+INSERT INTO match_pairs_found
+SELECT c.unit_no AS client_unit, 0 AS level, c.lp AS client_lp, abs(p.lp - c.lp) AS distance,
+       p.* EXCLUDE (is_client)
+FROM match_client_scores AS c
+JOIN match_scored_batch AS p
+  ON p.month_no = c.month_no AND p.male = c.male AND p.state_no_m1 = c.state_no_m1
+ AND p.pattern = c.pattern
+ AND p.lp BETWEEN c.lp - $caliper AND c.lp + $caliper
+WHERE NOT p.is_client
+QUALIFY row_number() OVER (PARTITION BY c.unit_no
+                           ORDER BY abs(p.lp - c.lp), p.tiebreak, p.unit_no) <= $k;
+
+-- The fallback levels, only for the clients no batch so far has given a candidate at level 0
+-- (a client that finds one in a later batch keeps level 0: sql/register_match_final.sql takes
+-- the lowest level). A pair's level is the fewest blocks dropped for the patterns to agree.
 INSERT INTO match_pairs_found
 SELECT c.unit_no AS client_unit,
-       -- the pair's fallback level: the fewest blocks dropped for the patterns to agree
-       CASE WHEN p.pattern = c.pattern THEN 0
-            WHEN p.pattern % 27 = c.pattern % 27 THEN 1
+       CASE WHEN p.pattern % 27 = c.pattern % 27 THEN 1
             WHEN p.pattern % 9 = c.pattern % 9 THEN 2
             WHEN p.pattern % 3 = c.pattern % 3 THEN 3
             ELSE 4 END AS level,
@@ -61,7 +75,9 @@ SELECT c.unit_no AS client_unit,
 FROM match_client_scores AS c
 JOIN match_scored_batch AS p
   ON p.month_no = c.month_no AND p.male = c.male AND p.state_no_m1 = c.state_no_m1
+ AND p.pattern <> c.pattern
  AND p.lp BETWEEN c.lp - $caliper AND c.lp + $caliper
 WHERE NOT p.is_client
+  AND c.unit_no NOT IN (SELECT client_unit FROM match_pairs_found WHERE level = 0)
 QUALIFY row_number() OVER (PARTITION BY c.unit_no, level
                            ORDER BY abs(p.lp - c.lp), p.tiebreak, p.unit_no) <= $k;

@@ -112,7 +112,9 @@ def _finish(frame: pl.DataFrame, method: str, note: str) -> pl.DataFrame:
              "ci_lower", "ci_upper", "p", "method_note", "placebo", "se")
 
 
-def _load(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def load_outcomes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The matched clients' and their matches' outcome months in long form (one row per
+    unit-month and outcome), both designs."""
     long = _with_outcomes(con.sql(
         "SELECT design, client_unit, unit_no, person, weight, is_client, rel_month, month_no, "
         "employed, earnings_eur, benefits_eur, state_no FROM match_outcomes "
@@ -210,12 +212,11 @@ def _subgroups(con: duckdb.DuckDBPyConnection, effect_rows: pl.DataFrame) -> pl.
         "ci_lower": pl.Float64, "ci_upper": pl.Float64, "interaction_p": pl.Float64})
 
 
-def effect_estimates(con: duckdb.DuckDBPyConnection, notes: Mapping[str, str]
-                     ) -> dict[str, pl.DataFrame]:
+def effect_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame,
+                     notes: Mapping[str, str]) -> dict[str, pl.DataFrame]:
     """``register_effect`` (matched, matched_did, naive, holdout_placebo by outcome and
     rel_month, with the band and AI SEs), ``register_effect_tests`` and
-    ``register_effect_subgroups``."""
-    long = _load(con)
+    ``register_effect_subgroups``, from the matched sample in long form (``load_outcomes``)."""
     effect_rows = long.filter(pl.col("design") == "effect")
     by = ["outcome", "rel_month"]
     est, infl = att_influence(effect_rows, by)
@@ -386,13 +387,13 @@ def balance(con: duckdb.DuckDBPyConnection, summary: MatchSummary) -> pl.DataFra
         "smd_before": pl.Float64, "smd_after": pl.Float64})
 
 
-def balance_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def balance_by_month(con: duckdb.DuckDBPyConnection, long: pl.DataFrame) -> pl.DataFrame:
     """``results.register_balance_monthly``: each outcome at every month −24 … −1 among the
     matched clients, the comparison before matching (sql/register_balance_months.sql) and
     after, with SMDs (denominator: the clients' SD, else the comparison's before)."""
     run_sql(con, "register_balance_months")
     before = con.sql("SELECT * FROM match_balance_months ORDER BY outcome, rel_month").pl()
-    rows = _load(con).filter((pl.col("design") == "effect")
+    rows = long.filter((pl.col("design") == "effect")
                              & pl.col("rel_month").is_in(list(BALANCE_MONTHS))
                              & pl.col("y").is_not_null())
     clients = rows.filter(pl.col("is_client")).group_by("outcome", "rel_month").agg(
@@ -487,10 +488,11 @@ def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
     try:
         run_sql(con, "register_effect_outcomes", {"history": summary.history,
                                                   "post_months": EFFECT_POST_MONTHS})
-        tables = effect_estimates(con, method_notes(k, CALIPER_SD, summary.history))
+        long = load_outcomes(con)
+        tables = effect_estimates(con, long, method_notes(k, CALIPER_SD, summary.history))
         tables |= {
             "register_balance": balance(con, summary),
-            "register_balance_monthly": balance_by_month(con),
+            "register_balance_monthly": balance_by_month(con, long),
             "transitions": transitions(con),
             "register_attachment": register_attachment(con),
         }
