@@ -146,7 +146,7 @@ def register_effect(warehouse: Warehouse, study: Study):
     start (matched, matched DiD, naive), covariate balance, state transitions and the
     register-based attachment beside the coach form's."""
     with warehouse.connect() as con:
-        counts = build_register_effect(con)
+        counts = build_register_effect(con, history=study.register_history)
         written = write_register_effect_results(con, study.out)
         balance = con.sql("SELECT * FROM results.register_balance ORDER BY covariate").pl()
     yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES, metadata={
