@@ -445,26 +445,29 @@ TEXT: dict[str, Label] = {
     "outcome_benefits_eur": L("Etuudet, €/kk", "Förmåner, €/mån", "Benefits, EUR/month"),
     "effect_note": L(
         "Kuukausi 0 = aloituskuukausi. Kukin asiakas kaltaistettiin {k} lähimpään "
-        "vertailuhenkilöön (ei asiakkaita) samana kuukautena: sama sukupuoli ja päätila edellisenä "
-        "kuukautena, propensiteettipistemäärän logit enintään 0,2 SD:n päässä, palauttaen. ATT = "
-        "asiakkaiden ja heidän vertailuhenkilöidensä ero. LV henkilöittäin klusteroiduista "
-        "robusteista keskivirheistä. Erotusten erotus vähentää kunkin henkilön keskiarvon "
-        "kuukausilta −12…−1. Vakioimaton: ero kaikkiin vertailuhenkilöihin samana "
-        "kalenterikuukautena.",
+        "vertailuhenkilöön (ei asiakkaita) samana kuukautena: sama sukupuoli, päätila "
+        "edellisenä kuukautena ja työssäolon kuvio 24 edeltävän kuukauden puolivuosijaksoissa; "
+        "propensiteettipistemäärän logit (ajoitetut rekisterimuuttujat jopa 36 kuukaudelta) "
+        "enintään 0,2 SD:n päässä, palauttaen. ATT = asiakkaiden ja heidän "
+        "vertailuhenkilöidensä ero. LV henkilöittäin klusteroiduista robusteista "
+        "keskivirheistä. Erotusten erotus vähentää kunkin henkilön keskiarvon kuukausilta "
+        "−12…−1. Vakioimaton: ero kaikkiin vertailuhenkilöihin samana kalenterikuukautena.",
         "Månad 0 = startmånaden. Varje klient matchades med de {k} närmaste "
-        "jämförelsepersonerna (inga klienter) samma månad: samma kön och huvudstatus föregående "
-        "månad, propensitetspoängens logit högst 0,2 SD bort, med återläggning. ATT = "
-        "skillnaden mellan klienterna och deras jämförelsepersoner. KI från robusta, per person "
-        "klustrade medelfel. Skillnad i skillnader drar av varje persons medelvärde för "
-        "månaderna −12…−1. Ojusterad: skillnaden mot alla jämförelsepersoner samma "
-        "kalendermånad.",
+        "jämförelsepersonerna (inga klienter) samma månad: samma kön, huvudstatus föregående "
+        "månad och sysselsättningsmönster i halvårsperioderna under de 24 föregående "
+        "månaderna; propensitetspoängens logit (tidsbestämda registervariabler från upp till "
+        "36 månader) högst 0,2 SD bort, med återläggning. ATT = skillnaden mellan klienterna "
+        "och deras jämförelsepersoner. KI från robusta, per person klustrade medelfel. "
+        "Skillnad i skillnader drar av varje persons medelvärde för månaderna −12…−1. "
+        "Ojusterad: skillnaden mot alla jämförelsepersoner samma kalendermånad.",
         "Month 0 = the month of the start. Each client was matched to the {k} nearest "
-        "comparison persons (no clients) in the same month: same sex and main state in the "
-        "month before, logit of the propensity score within 0.2 SD, with replacement. ATT = "
-        "the difference between the clients and their matches. CI from cluster-robust "
-        "standard errors by person. Difference in differences subtracts each person's mean "
-        "over months −12…−1. Naive: the difference from all comparison persons in the same "
-        "calendar month."),
+        "comparison persons (no clients) in the same month: same sex, main state in the month "
+        "before and employment pattern over the half-years of the 24 months before; logit of "
+        "the propensity score (timed register covariates over up to 36 months) within 0.2 SD, "
+        "with replacement. ATT = the difference between the clients and their matches. CI "
+        "from cluster-robust standard errors by person. Difference in differences subtracts "
+        "each person's mean over months −12…−1. Naive: the difference from all comparison "
+        "persons in the same calendar month."),
     "effect_band_note": L(
         "Yhtäaikainen 95 %:n vyö (sup-t) kuukausille 0…+24 ja Abadie–Imbensin keskivirheet "
         "ovat tulostiedostossa register_effect.csv; testit ja herkkyysanalyysit taulukossa "
@@ -608,16 +611,16 @@ TEXT: dict[str, Label] = {
     "balance_note": L(
         "SMD = vakioitu keskiarvojen ero (jakajana asiakkaiden keskihajonta); |SMD| < 0,1 "
         "kaltaistuksen jälkeen on tavanomainen raja. Ennen = kaikki 18–64-vuotiaat "
-        "vertailuhenkilöt asiakkaiden aloituskuukausina. Sukupuoli, päätila kuukautena −1 ja "
-        "aloituskuukausi kaltaistettiin tarkasti.",
+        "vertailuhenkilöt asiakkaiden aloituskuukausina. Sukupuoli, päätila kuukautena −1, "
+        "aloituskuukausi ja työssäolon kuvio kaltaistettiin tarkasti.",
         "SMD = standardiserad medelvärdesskillnad (nämnare: klienternas standardavvikelse); "
         "|SMD| < 0,1 efter matchningen är den vanliga gränsen. Före = alla jämförelsepersoner "
-        "18–64 år under klienternas startmånader. Kön, huvudstatus månad −1 och startmånad "
-        "matchades exakt.",
+        "18–64 år under klienternas startmånader. Kön, huvudstatus månad −1, startmånad och "
+        "sysselsättningsmönster matchades exakt.",
         "SMD = standardised mean difference (denominator: the clients' SD); |SMD| < 0.1 after "
         "matching is the usual bar. Before = every comparison person aged 18–64 in the "
-        "clients' start months. Sex, main state in month −1 and the start month were matched "
-        "exactly."),
+        "clients' start months. Sex, main state in month −1, the start month and the "
+        "employment pattern were matched exactly."),
     "transitions_title": L(
         "Siirtymät päätilasta kuukautena −1 päätilaan 6 ja 12 kuukauden kohdalla",
         "Övergångar från huvudstatus månad −1 till huvudstatus efter 6 och 12 "

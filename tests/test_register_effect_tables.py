@@ -50,7 +50,9 @@ def test_effect_table_shows_percentage_points_and_hides_estimates_over_few_clien
     assert first["n6"] == "40"
     assert first["m24"] == ".." and first["n24"] == ".."
     assert table.small_counts() == []
-    assert table.data.height == 9
+    assert table.data.height == 12  # 3 outcomes × (3 methods + the matched estimate's band)
+    band = table.data.row(1, named=True)
+    assert band["m6"] == "" and band["n6"] == ""  # no band in these results: an empty cell
 
 
 def test_balance_table_hides_the_unmatched_count_under_5():

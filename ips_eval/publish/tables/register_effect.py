@@ -23,6 +23,7 @@ from ips_eval.publish.tables.labels import level_label
 from ips_eval.publish.tables.numbers import (
     fmt_estimate_ci,
     fmt_int,
+    fmt_interval,
     fmt_n_pct,
     fmt_number,
     fmt_p,
@@ -57,6 +58,8 @@ def build_register_effect(effect: pl.DataFrame, lang: Lang, source: DeliverySet,
                 row[f"m{m}"] = shown(cell, r is not None and too_few(n))
                 row[f"n{m}"] = "" if r is None else shown(fmt_int(n, lang), too_few(n))
             rows.append(row)
+            if method == "matched":
+                rows.append(_band_row(values, outcome, scale, digits, lang))
     labels = {**{f"m{m}": text("effect_month", lang, m=f"+{m}") for m in EFFECT_MONTHS},
               **{f"n{m}": text("effect_clients", lang, m=f"+{m}") for m in EFFECT_MONTHS}}
     columns = [c for m in EFFECT_MONTHS for c in (f"m{m}", f"n{m}")]
@@ -68,6 +71,21 @@ def build_register_effect(effect: pl.DataFrame, lang: Lang, source: DeliverySet,
         notes=[text("effect_note", lang, k=k), text("effect_band_note", lang),
                text("ci_note", lang)],
         source=source.note(lang))
+
+
+def _band_row(values: dict, outcome: str, scale: float, digits: int, lang: Lang
+              ) -> dict[str, str]:
+    """The matched estimate's simultaneous 95 % band (sup-t over months 0 … +24) at the shown
+    months, hidden with the estimate when too few clients."""
+    row = {"group": text(f"outcome_{outcome}", lang), "stub": text("fig_effect_band", lang)}
+    for m in EFFECT_MONTHS:
+        r = values.get((outcome, "matched", m))
+        lo, hi = (None, None) if r is None else (r.get("band_lower"), r.get("band_upper"))
+        cell = fmt_interval(None if lo is None else lo * scale,
+                            None if hi is None else hi * scale, digits, lang)
+        row[f"m{m}"] = shown(cell, r is not None and bool(cell) and too_few(r["n_clients"]))
+        row[f"n{m}"] = ""
+    return row
 
 
 def _months(block: int, lang: Lang) -> str:
