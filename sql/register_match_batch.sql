@@ -40,13 +40,13 @@ SELECT CAST(sum(w) AS DECIMAL(38, 0)) AS weight,
 FROM (SELECT CAST(i.n_clients AS DOUBLE) AS w, s.*
       FROM match_scored_batch AS s
       JOIN match_index_months AS i USING (month_no)
-      WHERE NOT s.is_client AND i.n_clients > 0);
+      WHERE NOT s.is_client AND s.design IS NULL AND i.n_clients > 0);
 
 INSERT INTO match_before_states
 SELECT s.state_no_m1, sum(i.n_clients)
 FROM match_scored_batch AS s
 JOIN match_index_months AS i USING (month_no)
-WHERE NOT s.is_client AND i.n_clients > 0
+WHERE NOT s.is_client AND s.design IS NULL AND i.n_clients > 0
 GROUP BY s.state_no_m1;
 
 -- The clients' candidates in their whole stratum (level 0): a join on the full pattern.
@@ -58,6 +58,8 @@ JOIN match_scored_batch AS p
   ON p.month_no = c.month_no AND p.male = c.male AND p.state_no_m1 = c.state_no_m1
  AND p.pattern = c.pattern
  AND p.lp BETWEEN c.lp - $caliper AND c.lp + $caliper
+ -- the not-yet-treated design's candidates are the later clients, the others' the rest
+ AND (p.design IS NOT NULL) = (c.design = 'not_yet_treated')
 WHERE NOT p.is_client
 QUALIFY row_number() OVER (PARTITION BY c.unit_no
                            ORDER BY abs(p.lp - c.lp), p.tiebreak, p.unit_no) <= $k;
@@ -77,6 +79,7 @@ JOIN match_scored_batch AS p
   ON p.month_no = c.month_no AND p.male = c.male AND p.state_no_m1 = c.state_no_m1
  AND p.pattern <> c.pattern
  AND p.lp BETWEEN c.lp - $caliper AND c.lp + $caliper
+ AND (p.design IS NOT NULL) = (c.design = 'not_yet_treated')
 WHERE NOT p.is_client
   AND c.unit_no NOT IN (SELECT client_unit FROM match_pairs_found WHERE level = 0)
 QUALIFY row_number() OVER (PARTITION BY c.unit_no, level

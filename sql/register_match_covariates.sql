@@ -10,7 +10,8 @@
 -- Needs the tables of sql/register_match_units.sql.
 --
 -- A client is described at its index month; a comparison person at every client's index month
--- m at which they are 18–64 years old on the first day of m.
+-- m at which they are 18–64 years old on the first day of m; design: the client's, and for a
+-- candidate `not_yet_treated` when it is a later client (else NULL).
 -- Six-month blocks b1 = m − 6 … m − 1, b2 = m − 12 … m − 7, …, b6 = m − 36 … m − 31 (the
 -- longest history window; ips_eval/register/matching.py uses the blocks inside H). Per block:
 -- months employed, mean earnings and mean benefits per month (a month with no data counts 0 €),
@@ -70,22 +71,26 @@ blocks AS (
     WINDOW o AS (PARTITION BY unit_no ORDER BY month_no)
 ),
 units AS (
-    SELECT c.unit_no, c.index_month_no AS month_no, TRUE AS is_client, c.age,
+    SELECT c.unit_no, c.index_month_no AS month_no, TRUE AS is_client, c.design, c.age,
            c.sex = 'male' AS male
     FROM match_clients AS c
     WHERE c.unit_no >= $lo AND c.unit_no < $hi
     UNION ALL
     -- age in completed years on the first day of month m, by month arithmetic (born on a
-    -- later day of the month: the birthday has not yet come)
+    -- later day of the month: the birthday has not yet come). A later client is a candidate
+    -- before its own start only, with 24 covered months behind m, as a client needs.
     SELECT p.unit_no, i.month_no, FALSE,
+           CASE WHEN p.own_index_no IS NOT NULL THEN 'not_yet_treated' END,
            (i.month_no - p.birth_month_no - p.born_after_first) // 12 AS age, p.sex = 'male'
     FROM match_persons AS p
     CROSS JOIN match_index_months AS i
     WHERE p.unit_no >= $lo AND p.unit_no < $hi
       AND (i.month_no - p.birth_month_no - p.born_after_first) // 12 BETWEEN 18 AND 64
+      AND (p.own_index_no IS NULL
+           OR (i.month_no < p.own_index_no AND i.month_no - 24 >= p.first_covered_no))
 ),
 described AS (
-    SELECT u.unit_no, u.month_no, u.is_client, u.male, b.state_no_m1,
+    SELECT u.unit_no, u.month_no, u.is_client, u.design, u.male, b.state_no_m1,
            -- the employment pattern: each block of the last 24 months as 0 / 1–3 / 4–6 months
            -- employed, b1 the lowest digit (base 3), so that dropping the oldest block is a
            -- remainder (sql/register_match_batch.sql)

@@ -20,7 +20,8 @@ FROM analysis.register_monthly
 WHERE client_id IS NULL;
 
 -- Every register-linked client (rows in register_monthly), once for each design — `effect`
--- at its index month, `placebo` at the pseudo-index placebo_shift months before it — with the
+-- at its index month, `placebo` at the pseudo-index placebo_shift months before it,
+-- `not_yet_treated` at its index month but matched to clients who start later — with the
 -- reason it is left out, if it is: its (pseudo-)index month m must have 24 covered months
 -- behind it and be observed. Both designs are matched in one pass over the candidates.
 -- index_month_no: m (the real index month, or the pseudo-index); real_month_no: the real one;
@@ -51,6 +52,7 @@ born AS (
 designs AS (
     SELECT 'effect' AS design, 0 AS shift
     UNION ALL SELECT 'placebo', $placebo_shift
+    UNION ALL SELECT 'not_yet_treated', 0
 ),
 units AS (
     SELECT d.design, l.*, l.real_month_no - d.shift AS index_month_no,
@@ -83,9 +85,11 @@ FROM match_client_units
 WHERE dropped IS NULL;
 
 -- Comparison persons: a pid of register_monthly without client_id, with the birth date and sex
--- the ingest derived from their HETU (comparison.kela / comparison.tulorekisteri rows).
+-- the ingest derived from their HETU (comparison.kela / comparison.tulorekisteri rows);
 -- unit_no after the clients', in pid order (the same persons the same numbers in every run
--- with one key; no result depends on this order, sql/register_match_batch.sql).
+-- with one key; no result depends on this order, sql/register_match_batch.sql). Then the
+-- not-yet-treated candidates: every linked client again, as a candidate for the clients who
+-- start before it (own_index_no: its index month; before it, it is not yet a client).
 CREATE OR REPLACE TEMP TABLE match_persons AS
 WITH born AS (
     SELECT pid, min(birth_date) AS birth_date, min(sex) AS sex
@@ -97,16 +101,34 @@ WITH born AS (
 ),
 persons AS (
     SELECT DISTINCT pid FROM analysis.register_monthly WHERE client_id IS NULL
+),
+comparison AS (
+    SELECT p.pid, b.birth_date, b.sex, CAST(NULL AS VARCHAR) AS client_id,
+           CAST(NULL AS INTEGER) AS own_index_no, CAST(NULL AS INTEGER) AS first_covered_no,
+           -- the propensity model's sample draws persons by this, not by the pseudonym
+           hash(b.birth_date, b.sex) AS sample_key
+    FROM persons AS p
+    JOIN born AS b USING (pid)
+),
+later_clients AS (
+    SELECT u.pid, b.birth_date, u.sex, u.client_id, u.real_month_no, v.first_covered_no,
+           CAST(NULL AS UBIGINT)
+    FROM match_client_units AS u
+    JOIN (SELECT pid, min(birth_date) AS birth_date FROM match_client_births GROUP BY pid)
+        AS b USING (pid)
+    JOIN (SELECT client_id, min(year(month) * 12 + month(month) - 1) AS first_covered_no
+          FROM analysis.register_monthly WHERE client_id IS NOT NULL AND covered
+          GROUP BY client_id) AS v USING (client_id)
+    WHERE u.design = 'effect'
 )
 SELECT CAST((SELECT count(*) FROM match_clients)
-            + row_number() OVER (ORDER BY p.pid) AS INTEGER) AS unit_no,
-       p.pid, b.birth_date, b.sex,
-       year(b.birth_date) * 12 + month(b.birth_date) - 1 AS birth_month_no,
-       CAST(day(b.birth_date) > 1 AS INTEGER) AS born_after_first,
-       -- the propensity model's sample draws persons by this, not by the pseudonym
-       hash(b.birth_date, b.sex) AS sample_key
-FROM persons AS p
-JOIN born AS b USING (pid);
+            + row_number() OVER (ORDER BY c.own_index_no NULLS FIRST, c.pid) AS INTEGER)
+           AS unit_no,
+       c.pid, c.birth_date, c.sex,
+       year(c.birth_date) * 12 + month(c.birth_date) - 1 AS birth_month_no,
+       CAST(day(c.birth_date) > 1 AS INTEGER) AS born_after_first,
+       c.sample_key, c.client_id, c.own_index_no, c.first_covered_no
+FROM (SELECT * FROM comparison UNION ALL SELECT * FROM later_clients) AS c;
 
 -- Every unit's covered months: the clients' from m − H to their last outcome month (+ 24 at
 -- most), the comparison persons' over the extract. no_data: a month with no register row at
@@ -128,7 +150,14 @@ WITH months AS (
            year(r.month) * 12 + month(r.month) - 1
     FROM analysis.register_monthly AS r
     JOIN match_persons AS p USING (pid)
-    WHERE r.client_id IS NULL AND r.covered
+    WHERE r.client_id IS NULL AND r.covered AND p.own_index_no IS NULL
+    UNION ALL
+    -- a later client's months before its own start (after it, it is no comparison)
+    SELECT p.unit_no, r.month, r.earnings_eur, r.benefits_eur, r.benefits, r.main_state,
+           year(r.month) * 12 + month(r.month) - 1
+    FROM analysis.register_monthly AS r
+    JOIN match_persons AS p USING (client_id)
+    WHERE r.covered AND year(r.month) * 12 + month(r.month) - 1 < p.own_index_no
 )
 SELECT m.unit_no, CAST(m.month_no AS INTEGER) AS month_no,
        CAST(m.main_state = $state_employed AS TINYINT) AS employed,

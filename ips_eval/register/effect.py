@@ -80,6 +80,9 @@ def method_notes(k: int, caliper_sd: float, history: int) -> dict[str, str]:
         "naive": "clients minus the mean of all comparison persons in the same calendar month; "
                  "SE from the clients' differences and each month's comparison mean; 95% "
                  "normal CI",
+        "matched_not_yet_treated": f"ATT against clients who start later, before their own "
+                                   f"start (censored at it; weights over the matches still "
+                                   f"untreated), {matching}; SE CR1 by person",
         "holdout_placebo": f"placebo: pseudo-index {PLACEBO_SHIFT_MONTHS} months before the "
                            f"index month, matched on the history before it only ({matching}); "
                            "rel_month counts from the real index month; SE CR1 by person",
@@ -235,6 +238,9 @@ def effect_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame,
                 .with_columns(y=pl.col("y") - pl.col("base")))
     did = with_se(*att_influence(did_rows, by), by)
 
+    later_rows = long.filter((pl.col("design") == "not_yet_treated") & (pl.col("rel_month") >= 0))
+    later = with_se(*att_influence(later_rows, by), by)
+
     placebo_rows = (long.filter((pl.col("design") == "placebo") & (pl.col("rel_month") >= 0))
                     .with_columns(rel_month=pl.col("rel_month") - PLACEBO_SHIFT_MONTHS))
     p_est, p_infl = att_influence(placebo_rows, by)
@@ -258,7 +264,8 @@ def effect_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame,
     parts = [matched,
              _finish(did, "matched_did", notes["matched_did"]),
              _finish(naive_estimates(con, effect_rows), "naive", notes["naive"]),
-             _finish(placebo, "holdout_placebo", notes["holdout_placebo"])]
+             _finish(placebo, "holdout_placebo", notes["holdout_placebo"]),
+             _finish(later, "matched_not_yet_treated", notes["matched_not_yet_treated"])]
     effect = pl.concat(parts, how="diagonal_relaxed").select(
         "outcome", "rel_month", "method", "n_clients", "n_comparison", "estimate", "ci_lower",
         "ci_upper", "p", "band_lower", "band_upper", "se", "se_ai", "method_note", "placebo")
@@ -377,6 +384,7 @@ def balance(con: duckdb.DuckDBPyConnection, summary: MatchSummary) -> pl.DataFra
                  for lv in range(FALLBACK_LEVELS)},
               **{f"n_clients_dropped_{r}": n for r, n in sorted(summary.dropped.items())},
               "n_placebo_matched": summary.placebo_matched,
+              "n_not_yet_treated_matched": summary.not_yet_treated_matched,
               "n_placebo_unmatched": summary.placebo_eligible - summary.placebo_matched,
               **{f"n_placebo_dropped_{r}": n
                  for r, n in sorted(summary.placebo_dropped.items())}}
@@ -512,6 +520,7 @@ def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
             "clients_dropped": dict(summary.dropped),
             "clients_per_fallback_level": {str(k): v for k, v in summary.levels.items()},
             "placebo_matched": summary.placebo_matched,
+            "not_yet_treated_matched": summary.not_yet_treated_matched,
             "comparison_persons": summary.comparison_persons,
             "candidates_in_propensity_fit": summary.candidates_in_fit,
             "caliper": summary.caliper, "k": k,

@@ -1,6 +1,7 @@
 """Risk-set matching of clients to register comparison persons (docs/methods.md §Register
-effect), for the effect at the index month and for the hold-out placebo at a pseudo-index
-``PLACEBO_SHIFT_MONTHS`` earlier, in one pass over the candidates.
+effect), for the effect at the index month, for the hold-out placebo at a pseudo-index
+``PLACEBO_SHIFT_MONTHS`` earlier and for the not-yet-treated comparison (the clients who start
+later, as candidates before their own start), in one pass over the candidates.
 
 The set work is SQL (``sql/register_match_*.sql``) and runs in batches of comparison persons,
 so that a million persons × some fifty index months never sit in memory at once; Python fits the
@@ -8,7 +9,9 @@ propensity model on the clients and a sample of candidates and hands its coeffic
 
 Choices, each made here:
 
-- Candidates are comparison persons only (no client serves as another client's control).
+- Candidates are comparison persons only (no client serves as another client's control), but
+  for the not-yet-treated sensitivity line, whose candidates are the clients who start later,
+  before their own start (their months from their start on are censored).
 - The history window H (``history``; 24, 30 or 36 months) is capped by how far back the extract
   covers the clients (sql/register_monthly.sql): a contract extract's 24 months give H = 24 and
   no placebo (its clients are counted as dropped).
@@ -56,7 +59,7 @@ PS_SAMPLE_ROWS = 50_000
 RIDGE = 1.0  # the propensity logit's penalty on the standardised covariates
 BATCH_PERSONS = 50_000
 FALLBACK_LEVELS = 5  # 0: the whole pattern … 4: no pattern (sql/register_match_batch.sql)
-DESIGNS = ("effect", "placebo")
+DESIGNS = ("effect", "placebo", "not_yet_treated")
 # a covariate the exact state at m − 1 already fixes
 _NOT_IN_MODEL = ("x_employed_m1",)
 _TEMP = ("match_client_births", "match_extract", "match_client_units", "match_clients",
@@ -80,6 +83,7 @@ class MatchSummary:
     dropped: dict[str, int] = field(default_factory=dict)  # effect design, by reason
     levels: dict[int, int] = field(default_factory=dict)  # effect clients per fallback level
     placebo_dropped: dict[str, int] = field(default_factory=dict)
+    not_yet_treated_matched: int = 0
 
     @property
     def clients_unmatched(self) -> int:
@@ -246,8 +250,10 @@ def match_clients(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
     columns = covariate_columns(con)
     used = model_columns(columns, history)
     fit_rows = con.sql("SELECT * FROM match_covariates_batch ORDER BY unit_no, month_no").pl()
-    clients = fit_rows.filter(pl.col("is_client"))
-    sample = fit_rows.filter(~pl.col("is_client"))
+    # the effect's and the placebo's clients against comparison persons (the not-yet-treated
+    # design reuses the score: its clients are the effect's, its candidates later clients)
+    clients = fit_rows.filter(pl.col("is_client") & (pl.col("design") != "not_yet_treated"))
+    sample = fit_rows.filter(~pl.col("is_client") & pl.col("design").is_null())
     _covariates(con, 1, n_clients + 1, 1)
     _create_collectors(con, columns)
 
@@ -255,7 +261,8 @@ def match_clients(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
                 caliper: float) -> MatchSummary:
         return MatchSummary(history, eligible.get("effect", 0), matched.get("effect", 0),
                             eligible.get("placebo", 0), matched.get("placebo", 0), n_persons,
-                            fit, caliper, k, dropped["effect"], levels, dropped["placebo"])
+                            fit, caliper, k, dropped["effect"], levels, dropped["placebo"],
+                            matched.get("not_yet_treated", 0))
 
     if clients.height == 0 or sample.height == 0:
         run_sql(con, "register_match_final", {"k": k})
