@@ -183,3 +183,42 @@ def test_the_candidate_with_the_clients_timing_is_chosen() -> None:
                       "method = 'matched' AND outcome = 'employed' AND rel_month < 0"
                       ).fetchall()[0][0]
     assert pre == 0.0
+
+
+def test_not_yet_treated_matches_a_later_client_and_censors_it_at_its_start() -> None:
+    """Two clients with the same history: c1 starts in 2020-06, c2 in 2020-12. For the
+    not-yet-treated line c1's candidate is c2 (before its start); c2's months from 2020-12 on
+    are no comparison, so the line stops at +5; c2 itself has no later client and no match."""
+    con = duckdb.connect()
+    for schema in ("analysis", "comparison", "meta", "results", "raw"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    write_state_map(con)
+    rows = [*_history("c1", "HEL-0001", None), *_history("c2", "HEL-0002", None),
+            *_history("p1", None, None)]
+    frame = pl.DataFrame(rows).with_columns(
+        rel_month=pl.when(pl.col("client_id") == "HEL-0002").then(pl.col("rel_month") - 6)
+        .otherwise(pl.col("rel_month")))
+    con.register("_m", frame.to_arrow())
+    con.execute("CREATE TABLE analysis.register_monthly AS SELECT pid, client_id, month, "
+                "CAST(rel_month AS INTEGER) AS rel_month, earnings_eur, "
+                "CAST([] AS VARCHAR[]) AS benefits, benefits_eur, main_state, cohort, covered "
+                "FROM _m")
+    con.execute("CREATE TABLE analysis.clients AS SELECT * FROM (VALUES "
+                "('HEL-0001', 'c1', 'pilot', DATE '2020-06-10', 40, 'male', 'psychotic', 1), "
+                "('HEL-0002', 'c2', 'pilot', DATE '2020-12-01', 40, 'male', 'psychotic', 1)) "
+                "t(client_id, pid, cohort, index_date, age, sex, dx_group, work_history)")
+    con.execute("CREATE TABLE raw.asiakkaat AS SELECT * FROM (VALUES ('c1', DATE '1980-03-01'),"
+                " ('c2', DATE '1980-03-01')) t(hetu_pid, hetu_birth_date)")
+    con.execute("CREATE TABLE comparison.kela AS SELECT 'p1' AS pid, DATE '1980-03-01' AS "
+                "birth_date, 'male' AS sex")
+    con.execute("CREATE TABLE comparison.tulorekisteri AS SELECT * FROM comparison.kela LIMIT 0")
+    con.execute("CREATE TABLE meta.cutoffs AS SELECT 'pilot' AS cohort, "
+                "DATE '2023-06-30' AS cutoff_date")
+    build_register_effect(con, k=1)
+    later = con.execute("SELECT client_id, comparison_pid FROM analysis.register_matches "
+                        "WHERE design = 'not_yet_treated'").fetchall()
+    assert later == [("HEL-0001", "c2")]
+    months = [r[0] for r in con.execute(
+        "SELECT rel_month FROM results.register_effect WHERE method = "
+        "'matched_not_yet_treated' AND outcome = 'employed' ORDER BY rel_month").fetchall()]
+    assert months == list(range(0, 6))
