@@ -348,3 +348,59 @@ def test_a_rejected_file_name_is_kept_masked(tmp_path: Path) -> None:
     assert isinstance(f, DeliveryFile) and f.problem[0] == "file_name_identity_code"
     shown = f"{f.file} {f.problem} {f.content_hash}"
     assert identity.find_hetus(shown) == [] and FILE not in shown
+
+
+# -- disclosure by differencing (item 2, for the table the audit found) -----------------------
+def _solutions(n: int, cells: dict[str, int | None], mean: str | None) -> list[dict[str, int]]:
+    """Every filling of the hidden job-count cells (None) consistent with what is published:
+    the cells add up to N and, where the mean is shown, give it rounded (3+ counts 3 each:
+    the published 3+ here is 0 or hidden, and hidden 3+ cells only widen the solutions)."""
+    from itertools import product
+
+    hidden = [k for k, v in cells.items() if v is None]
+    found = []
+    for values in product(range(n + 1), repeat=len(hidden)):
+        filled = {**cells, **dict(zip(hidden, values, strict=True))}
+        if sum(filled.values()) != n:
+            continue
+        jobs = filled["1"] + 2 * filled["2"] + 3 * filled["3+"]
+        if mean is not None and f"{jobs / n:.2f}" != mean:
+            continue
+        found.append(filled)
+    return found
+
+
+def test_no_hidden_job_count_can_be_solved_from_the_published_jobs_table() -> None:
+    import polars as pl
+
+    from ips_eval.employment.per_client import jobs_per_client
+    from ips_eval.publish.tables.attachment import build_jobs_per_client
+    from ips_eval.publish.tables.common import DeliverySet
+    from ips_eval.publish.tables.disclosure import SUPPRESSED
+    from schemas.windows import DEFAULT_CUTOFFS
+
+    jobs = [0] * 90 + [1] * 3 + [2] * 2  # 3+ is 0: the 1- and 2-job cells are small
+    clients = pl.DataFrame({"client_id": [f"c{i:03d}" for i in range(len(jobs))],
+                            "cohort": ["rrp"] * len(jobs), "n_competitive_jobs": jobs,
+                            "days_employed": [30 * j for j in jobs],
+                            "followup_days": [365] * len(jobs)})
+    table = build_jobs_per_client(jobs_per_client(clients), "en",
+                                  DeliverySet(DEFAULT_CUTOFFS, files=1, version="x"))
+    column = table.data["c_all"].to_list()
+    stubs = table.data["stub"].to_list()
+
+    def cell(stub: str) -> int | None:
+        value = column[stubs.index(stub)]
+        return None if value == SUPPRESSED else int(value.split()[0].replace(",", ""))
+    from schemas.table_text import text
+
+    levels = {"0": text("jobs_count_level", "en", level="0"), "1": text("jobs_count_one", "en"),
+              "2": text("jobs_count_level", "en", level="2"),
+              "3+": text("jobs_count_level", "en", level="3+")}
+    cells = {k: cell(stub) for k, stub in levels.items()}
+    assert None in cells.values()  # the table hides something, or the test proves nothing
+    mean = column[stubs.index(text("mean_jobs", "en"))]
+    solutions = _solutions(int(column[0].replace(",", "")), cells,
+                           None if mean == SUPPRESSED else mean)
+    for k in (k for k, v in cells.items() if v is None):
+        assert len({s[k] for s in solutions}) > 1, f"the {k}-job cell can be solved"
