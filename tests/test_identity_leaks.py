@@ -404,3 +404,32 @@ def test_no_hidden_job_count_can_be_solved_from_the_published_jobs_table() -> No
                            None if mean == SUPPRESSED else mean)
     for k in (k for k, v in cells.items() if v is None):
         assert len({s[k] for s in solutions}) > 1, f"the {k}-job cell can be solved"
+
+
+def test_a_code_the_mask_missed_keeps_the_whole_file_out_of_raw(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ips_eval.ingest import raw
+    from ips_eval.ingest.pipeline import ingest_deliveries
+
+    monkeypatch.setattr(raw, "_mask_if_hetu", lambda text: text)  # a mask that misses
+    d = tmp_path / "d"
+    write_csv(d / "asiakkaat/2023-07-05_HEL.csv", [*ENROLMENT, "huom"],
+              [[*client(1, PERSON), f"soita {COACH}"]])
+    with connect(tmp_path / "w.duckdb") as con:
+        report = ingest_deliveries(con, d, KEY.encode())
+        (outcome,) = report.files
+        assert (outcome.outcome, outcome.rule) == ("rejected", "file_identity_code_unmasked")
+        assert con.execute("SELECT count(*) FROM raw.asiakkaat").fetchone() == (0,)
+        assert identity_leaks(con) == []
+
+
+def test_the_launchpad_cannot_set_a_memory_limit_that_is_not_a_size() -> None:
+    from pydantic import ValidationError
+
+    from assets.defs.resources import Warehouse
+
+    with pytest.raises(ValidationError, match="not a memory size"):
+        Warehouse(path="w.duckdb", memory_limit=INJECTED)
+    with pytest.raises(ValidationError):
+        Warehouse(path="w.duckdb", threads=0)
+    assert Warehouse(path="w.duckdb", memory_limit="2gb").memory_limit == "2GB"
