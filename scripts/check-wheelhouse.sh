@@ -27,7 +27,9 @@ reqs = house / "requirements.txt"
 if not reqs.is_file():
     fail(f"{reqs} is missing (write it with `uv export --frozen --no-emit-project "
          f"-o {reqs}` in the repository)")
-locked = {norm(p["name"]): p["version"] for p in tomllib.loads(Path("uv.lock").read_text())["package"]}
+locked: dict[str, set[str]] = {}  # a package may be locked at one version per Python range
+for p in tomllib.loads(Path("uv.lock").read_text())["package"]:
+    locked.setdefault(norm(p["name"]), set()).add(p.get("version", ""))
 text = reqs.read_text().replace("\\\n", " ")
 pins = []
 for line in text.splitlines():
@@ -40,9 +42,10 @@ for line in text.splitlines():
     if "--hash=sha256:" not in line:
         fail(f"{m.group(1)} has no hash: export with hashes (uv export's default)")
     name, version = norm(m.group(1)), m.group(3)
-    if locked.get(name) != version:
-        fail(f"{name}=={version} is not the locked version "
-             f"({locked.get(name, 'not in uv.lock')}): export again from this uv.lock")
+    if version not in locked.get(name, ()):
+        fail(f"{name}=={version} is not a locked version "
+             f"({', '.join(sorted(locked.get(name, ()))) or 'not in uv.lock'}): "
+             "export again from this uv.lock")
     pins.append(name)
 if not pins:
     fail(f"{reqs} names no package")

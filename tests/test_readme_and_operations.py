@@ -9,6 +9,7 @@ import base64
 import functools
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -141,7 +142,19 @@ def test_a_version_other_than_the_lock_is_refused(house):
     reqs = house / "requirements.txt"
     reqs.write_text(reqs.read_text().replace(locked("six"), "0.0.1"), encoding="utf-8")
     done = check(house)
-    assert done.returncode == 1 and "not the locked version" in done.stderr
+    assert done.returncode == 1 and "not a locked version" in done.stderr
+
+
+def test_the_projects_own_export_passes_the_pin_and_lock_checks(tmp_path):
+    """``uv export`` of this uv.lock (what operations.md says to run) is pinned, hashed and at
+    the locked versions: the check stops only at the missing wheels."""
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not installed here")
+    subprocess.run([uv, "export", "--frozen", "--no-emit-project", "--quiet", "-o",
+                    str(tmp_path / "requirements.txt")], cwd=ROOT, check=True, timeout=120)
+    done = check(tmp_path)
+    assert done.returncode == 1 and "no hatchling wheel" in done.stderr, done.stderr
 
 
 def test_no_build_backend_or_no_requirements_is_refused(house):

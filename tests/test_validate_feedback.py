@@ -202,6 +202,24 @@ def test_no_warning_when_folders_and_cutoffs_are_right(tmp_path, monkeypatch):
     assert not (tmp_path / "validation").exists() and "Workbooks" not in done.out
 
 
+def test_run_warns_of_a_misnamed_folder_too(tmp_path, monkeypatch):
+    from ips_eval import runner
+
+    def locked(*_args, **_kwargs):  # stop where the run would start: the warning comes before
+        raise runner.RunLocked("held by a test")
+
+    monkeypatch.setattr(runner, "execute", locked)
+    d = tmp_path / "d"
+    write(d / "asiakkaat/2024-06-03_HEL.csv", ENROLMENT, [client("HEL-0001", VALID_3, "HEL")])
+    (d / "Kontaktit").mkdir()
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["run", "--deliveries", str(d), "--out", str(tmp_path / "o")])
+    assert code == 3
+    found = [line for line in err.getvalue().splitlines() if line.startswith("ips-eval: warning:")]
+    assert len(found) == 1 and "Kontaktit/" in found[0] and "kontaktit/" in found[0]
+
+
 @pytest.mark.parametrize("name", ["Tyosuhteet", "työsuhteet", "tyosuhtet", "ASIAKKAAT"])
 def test_misnamed_folders_are_told_apart_from_others(tmp_path, name):
     from ips_eval.ingest.validate import misnamed_folders
@@ -286,3 +304,21 @@ def test_a_long_list_is_cut_with_a_count_and_values_stay_text(tmp_path, monkeypa
     assert ws.max_row == 4 and "1 riviä lisää" in ws.cell(4, 1).value
     assert MAX_ROWS >= 100_000  # the real cap leaves room for any region's list
     assert os.access(tmp_path / "validation" / "summary.xlsx", os.R_OK)
+
+
+def test_a_workbook_of_a_region_no_longer_delivered_is_removed(tmp_path):
+    import polars as pl
+
+    from ips_eval.ingest.pipeline import LOADED, FileOutcome
+
+    def outcome(region: str) -> FileOutcome:
+        return FileOutcome("asiakkaat", f"asiakkaat/2024-06-03_{region}.csv", region, 1, None,
+                           LOADED, rows_read=1)
+
+    none = pl.DataFrame(schema={c: pl.String for c in
+                                ["source", "file", "column", "level", "rule", "value",
+                                 "message"]} | {"row": pl.Int64})
+    write_validation(tmp_path, [outcome("HEL"), outcome("KAI")], none)
+    write_validation(tmp_path, [outcome("KAI")], none)
+    assert sorted(p.name for p in (tmp_path / "validation").iterdir()) == ["KAI.xlsx",
+                                                                         "summary.xlsx"]

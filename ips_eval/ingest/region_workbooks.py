@@ -158,4 +158,6 @@ def write_validation(out_dir: Path, files: list[FileOutcome], defects: pl.DataFr
         _sheet(book, "Säännöt", ["Säännön tunnus", "Taso", "Sääntö (fi)", "Rule (en)"],
                ([r.id, r.level, r.fi, r.en] for r in RULES.values()), [26, 8, 60, 80], "")
         book.close()
+    for stale in set(folder.glob("*.xlsx")) - {*written, folder / SUMMARY}:
+        stale.unlink()  # a region this folder no longer delivers: its old workbook would mislead
     return [*written, folder / SUMMARY]
