@@ -433,3 +433,22 @@ def test_the_launchpad_cannot_set_a_memory_limit_that_is_not_a_size() -> None:
     with pytest.raises(ValidationError):
         Warehouse(path="w.duckdb", threads=0)
     assert Warehouse(path="w.duckdb", memory_limit="2gb").memory_limit == "2GB"
+
+
+def test_a_run_fails_when_its_report_or_event_log_holds_a_code(tmp_path: Path) -> None:
+    from ips_eval.runner import RunReport, _scan_outputs
+
+    settings = Settings(deliveries_dir=tmp_path, out_dir=tmp_path / "out", pseudonym_key=KEY)
+    (tmp_path / "out/report").mkdir(parents=True)
+    (tmp_path / "out/report/index.html").write_text("<p>ok</p>", encoding="utf-8")
+    (tmp_path / "out/tables").mkdir()
+    report = RunReport()
+    _scan_outputs(settings, report)
+    assert report.success and report.failed_steps == []
+    (tmp_path / "out/.dagster/history").mkdir(parents=True)
+    (tmp_path / "out/.dagster/history/runs.db").write_bytes(
+        b"\0SQLite\0" + f"step failed: {en_dash(COACH)}".encode())
+    _scan_outputs(settings, report)
+    assert not report.success
+    (step, message), = report.failed_steps
+    assert ".dagster/history/runs.db (1)" in message and identity.find_hetus(message) == []

@@ -213,14 +213,25 @@ def file_codes(path: Path) -> set[str]:
 WAREHOUSE_FILES = (".duckdb",)
 
 
-def identity_leaks_in_files(folder: Path) -> dict[str, int]:
-    """Every file under ``folder`` (its name too) holding a valid HETU: relative path (masked)
-    → how many distinct codes. The warehouse file is scanned as a database; its write-ahead log
-    and any leftover spill files as bytes."""
+# What every run scans when it ends (``ips_eval.runner``): the files a delivery's texts reach
+# besides the warehouse (which the blocking ``identity_leak_scan`` check reads) and the tables
+# (which hold counts and labels only) — the manifest, the report and Dagster's event log.
+RUN_SCANNED = ("manifest.json", "report", ".dagster")
+
+
+def identity_leaks_in_files(folder: Path, parts: tuple[str, ...] | None = None
+                            ) -> dict[str, int]:
+    """Every file under ``folder`` (or under its ``parts``, files or folders), its name too,
+    holding a valid HETU: relative path (masked) → how many distinct codes. The warehouse file
+    is scanned as a database; its write-ahead log and any leftover spill files as bytes."""
     from ips_eval.ingest.files import shown_name
 
+    folder = Path(folder)
+    roots = [folder / p for p in parts] if parts is not None else [folder]
+    paths = sorted(p for root in roots if root.exists()
+                   for p in ([root] if root.is_file() else root.rglob("*")))
     found: dict[str, int] = {}
-    for path in sorted(Path(folder).rglob("*")):
+    for path in paths:
         if path.is_symlink() or not path.is_file():
             continue
         codes = codes_in([path.relative_to(folder).as_posix()])
