@@ -452,3 +452,24 @@ def test_a_run_fails_when_its_report_or_event_log_holds_a_code(tmp_path: Path) -
     assert not report.success
     (step, message), = report.failed_steps
     assert ".dagster/history/runs.db (1)" in message and identity.find_hetus(message) == []
+
+
+def test_the_reports_operational_counts_of_one_to_four_are_hidden() -> None:
+    import re
+
+    from ips_eval.publish.report_run import RunInputs, deliveries_section, validation_section
+
+    counts = {"rows_read": 120, "staged": 110, "superseded": 6, "exact_duplicates": 1,
+              "quarantined_rows": 3}
+    manifest = {"sources": {"asiakkaat": {**counts, "field_defects": 2,
+                                          "by_rule": {"unknown_client": 3, "bad_date": 12}}},
+                "files": [{"source": "asiakkaat", "file": "2023-07-05_HEL.csv",
+                           "content_hash": "f" * 64, "size_bytes": 4, "outcome": "loaded",
+                           **counts}]}
+    inputs = RunInputs(manifest, None)
+    page = deliveries_section(inputs) + validation_section(inputs)
+    shown = [int(v) for v in re.findall(r'<td class="num">(\d+)</td>', page)]
+    # the file's size in bytes (4) is no count of rows; every other number is 0 or 5+
+    assert shown.count(4) == 1 and all(v == 0 or v >= 5 or v == 4 for v in shown)
+    assert 6 not in shown  # 120 − 110 − 1 − 3: the partner of the hidden cells is hidden too
+    assert {1, 2, 3} & set(shown) == set() and 12 in shown and 110 in shown
