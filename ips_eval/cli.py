@@ -131,7 +131,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # the demo-key notice comes from ingest itself, once, for run and validate alike
     try:
-        report = execute(settings, selection=args.select, prepare=prepare)
+        report = execute(settings, selection=args.select, prepare=prepare, rekey=args.rekey)
     except RunLocked as exc:
         print(f"ips-eval: {exc}", file=sys.stderr)
         return 3
@@ -260,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--select", default=None, metavar="SELECTION",
                      help="only these assets, in Dagster's selection syntax, e.g. "
                      "'+key:\"results/*\"' (the results and everything upstream)")
+    run.add_argument("--rekey", action="store_true",
+                     help="the pseudonym key has changed: rebuild the warehouse from the "
+                     "deliveries under the new key (without it, a run with another key than "
+                     "the warehouse's stops; docs/operations.md)")
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser(

@@ -33,6 +33,7 @@ from typing import TextIO
 
 import dagster as dg
 
+from ips_eval import keyguard
 from ips_eval.config import Settings, check_writable
 from ips_eval.outputs import output_dir, private_files
 from ips_eval.runguard import (
@@ -223,12 +224,14 @@ def run_tags(settings: Settings, run_id: str, selection: str | None,
 
 def execute(
     settings: Settings, selection: str | None = None, stream: TextIO = sys.stderr,
-    prepare: Callable[[], None] | None = None,
+    prepare: Callable[[], None] | None = None, rekey: bool = False,
 ) -> RunReport:
     """Materialise the asset graph (or a selection of it) with ``settings``. ``prepare`` runs
     once the output lock is held and before the definitions are loaded (the CLI writes the
     built-in study there). Raises ``RunLocked`` when another run holds the folder and
-    ``SettingsError`` on a folder that cannot be written."""
+    ``SettingsError`` on a folder that cannot be written, ``KeyChanged`` (nothing read or
+    changed) when the warehouse was built with another pseudonym key — unless ``rekey``: then
+    the warehouse is started afresh from the deliveries under this key (ips_eval.keyguard)."""
     check_writable(settings.out_dir)
     report = RunReport(run_id=str(uuid.uuid4()))
     started = time.monotonic()
@@ -238,6 +241,15 @@ def execute(
             print(f"ips-eval: note: {stale}", file=stream, flush=True)
         if prepare is not None:
             prepare()
+        if rekey:  # incomplete first: a rekey stopped half-way never looks complete
+            mark_incomplete(settings.out_dir, report.run_id)
+            state_path(settings.out_dir).unlink(missing_ok=True)
+            keyguard.start_afresh(settings)
+            print("Rekey: the warehouse is rebuilt from the deliveries under this key.",
+                  file=stream, flush=True)
+        note = keyguard.check(settings)  # before any delivery row is read
+        if note:
+            print(f"ips-eval: note: {note}", file=stream, flush=True)
         previous = None if is_incomplete(settings.out_dir) else load_state(settings.out_dir)
         state_path(settings.out_dir).unlink(missing_ok=True)
         current = fingerprint(settings) if selection is None else None
