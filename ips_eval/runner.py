@@ -272,6 +272,7 @@ def execute(
         mark_incomplete(settings.out_dir, report.run_id)
         try:
             _run_graph(settings, selection, stream, report, previous, current)
+            _scan_outputs(settings, report)
         except KeyboardInterrupt:
             report.interrupted = True
         except Exception as exc:  # noqa: BLE001 — only the environment's errors are kept
@@ -310,6 +311,20 @@ def resolve_selection(selection: str, graph, stream: TextIO = sys.stderr  # noqa
         print(f"--select: also running {', '.join(added)} (computed together with the "
               "selected assets in one step)", file=stream, flush=True)
     return whole
+
+
+def _scan_outputs(settings: Settings, report: RunReport) -> None:
+    """The identity scan of what the run wrote outside the warehouse (the manifest, the report,
+    Dagster's event log): a code found fails the run, named by file, never by value."""
+    from ips_eval.ingest.audit import RUN_SCANNED, identity_leaks_in_files
+
+    leaks = identity_leaks_in_files(settings.out_dir, RUN_SCANNED)
+    if leaks:
+        report.success = False
+        report.failed_steps.append((
+            "identity_scan_of_outputs", "a personal identity code in "
+            + ", ".join(f"{name} ({n})" for name, n in leaks.items())
+            + ": remove these files before the folder is shared"))
 
 
 def _up_to_date(previous: dict | None, current: dict | None) -> bool:
