@@ -110,6 +110,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ips_eval.runner import RunLocked, execute, summary
+    from ips_eval.stoppage import environment_cause
 
     builtin = args.deliveries is None
     deliveries = default_deliveries_dir() if builtin else args.deliveries
@@ -135,7 +136,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunLocked as exc:
         print(f"ips-eval: {exc}", file=sys.stderr)
         return 3
+    except OSError as exc:  # the lock, the marker, the built-in study: a disk or a permission
+        cause = environment_cause(exc, settings.out_dir)
+        if cause is None:
+            raise
+        print(f"ips-eval: {cause}", file=sys.stderr)
+        return 2
     print(summary(report, settings))
+    if report.stopped:  # a full disk, a read-only folder, a missing permission: the last line
+        print(f"ips-eval: {report.stopped}", file=sys.stderr)
+        return 2
     if report.interrupted:
         raise KeyboardInterrupt
     return 0 if report.success else 1

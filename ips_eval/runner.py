@@ -29,12 +29,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
 
 from ips_eval import keyguard
-from ips_eval.config import Settings, check_writable
+from ips_eval.config import Settings, SettingsError, check_writable
 from ips_eval.outputs import output_dir, private_files
 from ips_eval.runguard import (
     RunLocked,
@@ -48,6 +49,7 @@ from ips_eval.runguard import (
     save_state,
     state_path,
 )
+from ips_eval.stoppage import environment_cause
 
 __all__ = ["RunLocked", "RunReport", "execute", "output_lock", "summary"]
 
@@ -67,6 +69,7 @@ class RunReport:
     skipped: list[str] = field(default_factory=list)
     unchanged: int = 0  # assets an incremental run did not need to run
     incremental: str | None = None  # what an incremental run found changed
+    stopped: str | None = None  # the environment stopped the run (ips_eval.stoppage): one line
     seconds: float = 0.0
 
 
@@ -79,9 +82,9 @@ INTERRUPTED_ERRORS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt",
 class _ProgressHandler(logging.Handler):
     """Turns Dagster's step events into one line per step on the terminal."""
 
-    def __init__(self, report: RunReport, stream: TextIO) -> None:
+    def __init__(self, report: RunReport, stream: TextIO, out_dir: Path | None = None) -> None:
         super().__init__(level=logging.DEBUG)
-        self.report, self.stream = report, stream
+        self.report, self.stream, self.out_dir = report, stream, out_dir
         self.started: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -124,6 +127,12 @@ class _ProgressHandler(logging.Handler):
             message = failure_message(error)
             r.failed_steps.append((step, message))
             self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} FAILED: {message}")
+            cause = (environment_cause(error, self.out_dir) if self.out_dir is not None
+                     else None)
+            if cause and r.stopped is None:
+                # a full disk or a missing permission fails every later step too: stop here
+                r.stopped = cause
+                os.kill(os.getpid(), signal.SIGINT)
         elif (event.message or "").startswith("Execution was interrupted"):
             r.interrupted = True  # Ctrl-C/SIGTERM between steps: the run, not a step, says so
         elif kind == "ASSET_MATERIALIZATION":
@@ -266,11 +275,42 @@ def execute(
             _scan_outputs(settings, report)
         except KeyboardInterrupt:
             report.interrupted = True
+        except Exception as exc:  # noqa: BLE001 — only the environment's errors are kept
+            cause = environment_cause(exc, settings.out_dir)
+            if cause is None:
+                raise
+            report.stopped = report.stopped or cause
+        if report.stopped:  # our own SIGINT stopped the steps, not the user
+            report.interrupted, report.success = False, False
+            report.seconds = time.monotonic() - started
+            return report
         report.success = report.success and not report.interrupted
         if report.success:
             mark_complete(settings.out_dir, report.run_id)
     report.seconds = time.monotonic() - started
     return report
+
+
+def resolve_selection(selection: str, graph, stream: TextIO = sys.stderr  # noqa: ANN001
+                      ) -> set[dg.AssetKey]:
+    """The assets of ``--select`` with the other assets of any multi-asset it selects part of
+    (they are computed together: Dagster refuses a part of one), said in a line; a selection
+    that does not parse or matches nothing is one line (``SettingsError``)."""
+    try:
+        chosen = dg.AssetSelection.from_string(selection)
+        keys = set(chosen.resolve(graph))
+        whole = set(chosen.required_multi_asset_neighbors().resolve(graph))
+    except Exception as exc:  # noqa: BLE001 — Dagster's parse and resolve errors vary
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SettingsError(f"--select {selection!r} is not a selection of this pipeline's "
+                            f"assets: {first}") from None
+    if not whole:
+        raise SettingsError(f"--select {selection!r} matches no asset")
+    added = sorted(k.to_user_string() for k in whole - keys)
+    if added:
+        print(f"--select: also running {', '.join(added)} (computed together with the "
+              "selected assets in one step)", file=stream, flush=True)
+    return whole
 
 
 def _scan_outputs(settings: Settings, report: RunReport) -> None:
@@ -296,7 +336,7 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
                previous: dict | None, current: dict | None) -> None:
     from assets.definitions import RUN_JOB, build_defs
 
-    handler = _ProgressHandler(report, stream)
+    handler = _ProgressHandler(report, stream, settings.out_dir)
 
     @dg.logger
     def progress(_init_context: dg.InitLoggerContext) -> logging.Logger:
@@ -325,7 +365,7 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
             return result.success
 
         if selection:
-            run(set(dg.AssetSelection.from_string(selection).resolve(graph)))
+            run(resolve_selection(selection, graph, stream))
             return
         if current is None:
             return
