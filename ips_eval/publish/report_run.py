@@ -4,7 +4,8 @@ versions. A delivered row is mostly one person's: the row counts follow the tabl
 rule (``publish.tables.disclosure``: a count of 1–4 hidden, and beside it the next count of the
 row that would give it back from the rows read; a count by rule of 1–4 hidden — issue 30).
 Read from ``out/manifest.json`` (ingest) and, for rejected values by rule and level, the
-warehouse's ``quarantine.defects``; quarantined *values* are never shown — they may be (masked) identity codes — only counts.
+warehouse's ``quarantine.defects``; quarantined *values* are never shown — they may be
+(masked) identity codes — only counts.
 """
 
 from __future__ import annotations
