@@ -146,35 +146,49 @@ def _history(pid: str, client_id: str | None, worked: tuple[date, date] | None
     return rows
 
 
+BORN = "1980-03-01"
+
+
+def _warehouse(monthly: pl.DataFrame, clients: dict[str, tuple[str, str]],
+               persons: list[str]) -> duckdb.DuckDBPyConnection:
+    """A warehouse with register months, the clients ({client_id: (pid, index date)}, all
+    male pilots born on BORN) and the comparison persons (male, born on BORN)."""
+    con = duckdb.connect()
+    for schema in ("analysis", "comparison", "meta", "results", "raw"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    write_state_map(con)
+    con.register("_m", monthly.to_arrow())
+    con.execute("CREATE TABLE analysis.register_monthly AS SELECT pid, client_id, month, "
+                "CAST(rel_month AS INTEGER) AS rel_month, earnings_eur, "
+                "CAST([] AS VARCHAR[]) AS benefits, benefits_eur, main_state, cohort, covered "
+                "FROM _m")
+    con.register("_c", pl.DataFrame(
+        [(cid, pid, "pilot", date.fromisoformat(day), 40, "male", "psychotic", 1)
+         for cid, (pid, day) in clients.items()],
+        schema=["client_id", "pid", "cohort", "index_date", "age", "sex", "dx_group",
+                "work_history"], orient="row").to_arrow())
+    con.execute("CREATE TABLE analysis.clients AS SELECT * FROM _c")
+    con.execute("CREATE TABLE raw.asiakkaat AS SELECT pid AS hetu_pid, "
+                "CAST($born AS DATE) AS hetu_birth_date FROM _c", {"born": BORN})
+    con.register("_p", pl.DataFrame({"pid": persons}).to_arrow())
+    con.execute("CREATE TABLE comparison.kela AS SELECT pid, CAST($born AS DATE) AS birth_date, "
+                "'male' AS sex FROM _p", {"born": BORN})
+    con.execute("CREATE TABLE comparison.tulorekisteri AS SELECT * FROM comparison.kela LIMIT 0")
+    con.execute("CREATE TABLE meta.cutoffs AS SELECT 'pilot' AS cohort, "
+                "DATE '2023-06-30' AS cutoff_date")
+    return con
+
+
 def test_the_candidate_with_the_clients_timing_is_chosen() -> None:
     """The client worked in m − 4 … m − 2. Candidate `early` worked three months too, but in
     m − 22 … m − 20; candidate `same` in m − 4 … m − 2. Counted over 24 months they are alike;
     by the employment pattern of six-month blocks only `same` shares the client's stratum, and
     with k = 1 it is the match — and so the ATT before the start is 0 in every month."""
-    con = duckdb.connect()
-    for schema in ("analysis", "comparison", "meta", "results", "raw"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    write_state_map(con)
     late = (date(2020, 2, 1), date(2020, 4, 1))
     rows = [*_history("c1", "HEL-0001", late),
             *_history("early", None, (date(2018, 8, 1), date(2018, 10, 1))),
             *_history("same", None, late)]
-    con.register("_m", pl.DataFrame(rows).to_arrow())
-    con.execute("CREATE TABLE analysis.register_monthly AS SELECT pid, client_id, month, "
-                "CAST(rel_month AS INTEGER) AS rel_month, earnings_eur, "
-                "CAST([] AS VARCHAR[]) AS benefits, benefits_eur, main_state, cohort, covered "
-                "FROM _m")
-    con.execute("CREATE TABLE analysis.clients AS SELECT 'HEL-0001' AS client_id, 'c1' AS pid, "
-                "'pilot' AS cohort, DATE '2020-06-10' AS index_date, 40 AS age, 'male' AS sex, "
-                "'psychotic' AS dx_group, 1 AS work_history")
-    con.execute("CREATE TABLE raw.asiakkaat AS SELECT 'c1' AS hetu_pid, "
-                "DATE '1980-03-01' AS hetu_birth_date")
-    con.execute("CREATE TABLE comparison.kela AS SELECT * FROM (VALUES "
-                "('early', DATE '1980-03-01', 'male'), ('same', DATE '1980-03-01', 'male')) "
-                "t(pid, birth_date, sex)")
-    con.execute("CREATE TABLE comparison.tulorekisteri AS SELECT * FROM comparison.kela LIMIT 0")
-    con.execute("CREATE TABLE meta.cutoffs AS SELECT 'pilot' AS cohort, "
-                "DATE '2023-06-30' AS cutoff_date")
+    con = _warehouse(pl.DataFrame(rows), {"HEL-0001": ("c1", "2020-06-10")}, ["early", "same"])
     build_register_effect(con, k=1)
     matches = con.execute("SELECT design, comparison_pid, fallback_level FROM "
                           "analysis.register_matches ORDER BY design").fetchall()
@@ -189,31 +203,13 @@ def test_not_yet_treated_matches_a_later_client_and_censors_it_at_its_start() ->
     """Two clients with the same history: c1 starts in 2020-06, c2 in 2020-12. For the
     not-yet-treated line c1's candidate is c2 (before its start); c2's months from 2020-12 on
     are no comparison, so the line stops at +5; c2 itself has no later client and no match."""
-    con = duckdb.connect()
-    for schema in ("analysis", "comparison", "meta", "results", "raw"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    write_state_map(con)
     rows = [*_history("c1", "HEL-0001", None), *_history("c2", "HEL-0002", None),
             *_history("p1", None, None)]
     frame = pl.DataFrame(rows).with_columns(
         rel_month=pl.when(pl.col("client_id") == "HEL-0002").then(pl.col("rel_month") - 6)
         .otherwise(pl.col("rel_month")))
-    con.register("_m", frame.to_arrow())
-    con.execute("CREATE TABLE analysis.register_monthly AS SELECT pid, client_id, month, "
-                "CAST(rel_month AS INTEGER) AS rel_month, earnings_eur, "
-                "CAST([] AS VARCHAR[]) AS benefits, benefits_eur, main_state, cohort, covered "
-                "FROM _m")
-    con.execute("CREATE TABLE analysis.clients AS SELECT * FROM (VALUES "
-                "('HEL-0001', 'c1', 'pilot', DATE '2020-06-10', 40, 'male', 'psychotic', 1), "
-                "('HEL-0002', 'c2', 'pilot', DATE '2020-12-01', 40, 'male', 'psychotic', 1)) "
-                "t(client_id, pid, cohort, index_date, age, sex, dx_group, work_history)")
-    con.execute("CREATE TABLE raw.asiakkaat AS SELECT * FROM (VALUES ('c1', DATE '1980-03-01'),"
-                " ('c2', DATE '1980-03-01')) t(hetu_pid, hetu_birth_date)")
-    con.execute("CREATE TABLE comparison.kela AS SELECT 'p1' AS pid, DATE '1980-03-01' AS "
-                "birth_date, 'male' AS sex")
-    con.execute("CREATE TABLE comparison.tulorekisteri AS SELECT * FROM comparison.kela LIMIT 0")
-    con.execute("CREATE TABLE meta.cutoffs AS SELECT 'pilot' AS cohort, "
-                "DATE '2023-06-30' AS cutoff_date")
+    con = _warehouse(frame, {"HEL-0001": ("c1", "2020-06-10"), "HEL-0002": ("c2", "2020-12-01")},
+                     ["p1"])
     build_register_effect(con, k=1)
     later = con.execute("SELECT client_id, comparison_pid FROM analysis.register_matches "
                         "WHERE design = 'not_yet_treated'").fetchall()
