@@ -133,6 +133,8 @@ def _pre_tests(est: pl.DataFrame, infl: pl.DataFrame, test: str) -> list[dict[st
         i = infl.filter(pl.col("outcome") == outcome)
         _keys, theta, v = covariance(e, i, "rel_month")
         stat, df, p = wald(theta, v)
+        if df == 0:  # nothing to test (no month with variance): no statistic, no p
+            stat = p = None
         rows.append({"outcome": outcome, "test": test, "statistic": stat, "df": df, "p": p,
                      "bound": None, "max_abs": None,
                      "passed": None if df == 0 else bool(p > ALPHA)})
