@@ -36,7 +36,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import norm
 
-from ips_eval.employment.cox import design
+from ips_eval.employment.cox import design, fit_logit
 from ips_eval.warehouse import run_sql
 from schemas.instruments import INSTRUMENTS, wave_windows
 
@@ -204,7 +204,7 @@ def ipw_change(frame: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
                     rows.append(key | ipw)  # everyone or no one answered: nothing to weight
                     continue
                 x = sm.add_constant(data.to_numpy(dtype=float), has_constant="add")
-                p_hat = sm.GLM(y, x, family=sm.families.Binomial()).fit().predict(x)
+                p_hat = fit_logit(y, x).predict(x)
                 weights = 1.0 / p_hat[y == 1]
                 rows.append(key | ipw | _weighted_mean(change[y == 1], weights, z)
                             | {"max_weight": float(weights.max())})
