@@ -10,6 +10,10 @@ import dagster as dg
 from assets.defs.resources import resources_for
 from ips_eval.config import Settings
 
+# The job `ips-eval run` runs (the whole graph or a subset of it): a named target in the UI's run
+# list, where the implicit asset job shows none.
+RUN_JOB = "ips_eval"
+
 
 def build_defs(settings: Settings, run_id: str = "") -> dg.Definitions:
     return dg.Definitions.merge(
@@ -20,6 +24,10 @@ def build_defs(settings: Settings, run_id: str = "") -> dg.Definitions:
             # run's process, never in parallel subprocesses (the multiprocess default) that
             # would collide
             executor=dg.in_process_executor,
+            jobs=[dg.define_asset_job(
+                RUN_JOB, selection=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks(),
+                description="Every asset and check of the evaluation: what `ips-eval run` runs "
+                "(a run of part of it says which part in its tag ips_eval/target).")],
         ),
     )
 

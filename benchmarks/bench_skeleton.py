@@ -1,8 +1,8 @@
 """The register path's bare skeleton, timed against the bench's floor: how fast *any* version of
 the path could be on this machine, before a single guarantee is added.
 
-The skeleton makes only the passes the design cannot do without (DESIGN.md §4, "Register
-months" and "Register effect"; contract/DELIVERIES.md, raw and versions), each in one plain
+The skeleton makes only the passes the design cannot do without (docs/methods.md
+§Register months, §Register effect and §Sources and deliveries), each in one plain
 DuckDB statement over the files ``ips-eval bench`` wrote:
 
 1. raw: every row of both register files parsed and persisted, the HETU replaced by a keyed

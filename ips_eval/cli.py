@@ -16,6 +16,7 @@ from ips_eval.config import (
     Settings,
     SettingsError,
     check_deliveries,
+    date_form_hint,
     default_deliveries_dir,
 )
 from schemas.codebook import LANGS
@@ -42,7 +43,8 @@ def _cutoff(text: str) -> tuple[str, date]:
     try:
         return cohort, date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date: {value!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date: {date_form_hint(cohort, value)}") from None
 
 
 def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
@@ -112,7 +114,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     builtin = args.deliveries is None
     deliveries = default_deliveries_dir() if builtin else args.deliveries
     if not builtin:
+        from ips_eval.ingest.validate import misnamed_folders
+
         check_deliveries(deliveries)
+        for message in misnamed_folders(deliveries):
+            _warn(message)
     settings = _settings(args, deliveries)
 
     def prepare() -> None:  # with the output lock held, before the definitions are loaded
@@ -135,22 +141,50 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if report.success else 1
 
 
+def _warn(message: str) -> None:
+    print(f"ips-eval: warning: {message}", file=sys.stderr, flush=True)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ips_eval.ingest.validate import validate_deliveries
+    import duckdb
+
+    from ips_eval.ingest.region_workbooks import write_validation
+    from ips_eval.ingest.validate import late_cutoffs, misnamed_folders, validate_deliveries
 
     deliveries = args.deliveries or default_deliveries_dir()
     if args.deliveries is None and not deliveries.is_dir():
         raise SettingsError(f"no delivery folder at {deliveries} (run `ips-eval synth --out "
                             "DIR` or pass --deliveries)")
-    check_deliveries(deliveries)
+    misnamed = misnamed_folders(deliveries) if deliveries.is_dir() else []
+    try:
+        check_deliveries(deliveries)
+    except SettingsError as exc:
+        raise SettingsError("; ".join([str(exc), *misnamed])) from None
     settings = _settings(args, deliveries)
     if _key_refused(settings):
         return 2
+    for message in misnamed:
+        _warn(message)
+    _say(f"Validating {deliveries} …")
     # validate loads into a throw-away warehouse of its own: it never opens (or waits for) the
     # warehouse of a run that may be writing under --out
-    result = validate_deliveries(settings)
+    try:
+        result = validate_deliveries(settings, progress=_say)
+    except (OSError, duckdb.Error) as exc:  # the disk, memory or a locked temporary folder
+        print(f"ips-eval: validation could not run: {exc}", file=sys.stderr)
+        return 2
+    for message in late_cutoffs(result.files, settings.cutoffs):
+        _warn(message)
     print(result.render())
-    return 1 if result.files_rejected else 0
+    if args.out is not None:
+        written = write_validation(settings.out_dir, result.files, result.defects)
+        print(f"Workbooks for the regions: {written[-1].parent} ({len(written) - 1} regions "
+              f"and registers, and {written[-1].name})")
+    return result.exit_code
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
@@ -230,9 +264,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser(
         "validate", parents=[common], help="check deliveries without running the analyses",
-        description="Load the deliveries into the warehouse's raw, staging and quarantine "
-        "layers and print a summary per source and rule. Exit status 1 when a file was "
-        "rejected whole.")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""\
+Load the deliveries into a throw-away warehouse's raw, staging and quarantine layers and
+print a summary per source and rule, with a line per source while it runs. A warning line
+for a subfolder whose name is a source's but for case or spelling (it is not read) and for
+a cut-off after the newest delivery.
+
+With --out DIR, write DIR/validation/: one workbook per region (and register keeper) with
+its rejected files, rows and fields, each with the rule in Finnish and values masked as in
+the quarantine — to send back to that region only — and summary.xlsx.""",
+        epilog="""\
+exit status:
+  0  clean: no file, row or field rejected
+  1  defects found: something in quarantine, or reconciliation or the identity scan failed
+  2  cannot run: not a delivery folder, a bad setting or date, no pseudonym key""")
     validate.set_defaults(func=cmd_validate)
 
     dictionary = sub.add_parser(

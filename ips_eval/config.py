@@ -8,6 +8,7 @@ builds ``Settings`` from its options and the resources from those
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -61,9 +62,49 @@ def parse_cutoffs(text: str) -> dict[str, date]:
         try:
             cutoffs[cohort] = date.fromisoformat(value.strip())
         except ValueError:
-            raise SettingsError(f"cut-off {part!r} is not a date (expected {cohort}=YYYY-MM-DD, "
-                                "a real calendar day)") from None
+            raise SettingsError(f"cut-off {part!r} is not a date: {date_form_hint(cohort, value)}"
+                                ) from None
     return cutoffs
+
+
+# DuckDB's memory limit in the one form accepted: a number and a unit, nothing else (issue 30:
+# the value reached SQL text and could run any statement). Passed as connection configuration.
+_MEMORY_LIMIT = re.compile(r"(\d{1,7}(?:\.\d{1,3})?) ?(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)",
+                           re.IGNORECASE)
+_UNITS = {u.upper(): u for u in ("B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB")}
+MAX_THREADS = 1024
+
+
+def parse_memory_limit(text: str, what: str = ENV_MEMORY) -> str:
+    """``6GB``, ``512 MiB``, ``1.5GB`` (any case) → DuckDB's form; anything else is a
+    SettingsError (one line, the value quoted short and escaped)."""
+    match = _MEMORY_LIMIT.fullmatch(str(text).strip())
+    if match is None or float(match.group(1)) <= 0:
+        raise SettingsError(f"{what}={str(text)[:40]!r} is not a memory size: expected a "
+                            "number and a unit, such as 6GB or 512MB")
+    return match.group(1) + _UNITS[match.group(2).upper()]
+
+
+def check_threads(threads: object, what: str = ENV_THREADS) -> int | None:
+    """None, or a whole number 1…MAX_THREADS (a bool or a text is not one)."""
+    if threads is None:
+        return None
+    if isinstance(threads, bool) or not isinstance(threads, int) or not (
+            1 <= threads <= MAX_THREADS):
+        raise SettingsError(f"{what}={str(threads)[:40]!r}: expected a whole number "
+                            f"1…{MAX_THREADS}")
+    return threads
+
+
+def date_form_hint(cohort: str, value: str) -> str:
+    """What a cut-off date should look like, with an example made from what was typed where it
+    can be read (``30.4.2024`` → ``rrp=2024-04-30``)."""
+    day, month, year = (value.strip().split(".") + ["", "", ""])[:3]
+    try:
+        example = date(int(year), int(month), int(day))
+    except ValueError:
+        example = DEFAULT_CUTOFFS.get(cohort, date(2024, 4, 30))
+    return f"use YYYY-MM-DD, a real calendar day, e.g. {cohort}={example.isoformat()}"
 
 
 def parse_label_language(text: str) -> Lang:
@@ -82,10 +123,18 @@ class Settings:
     out_dir: Path
     cutoffs: dict[str, date] = field(default_factory=lambda: dict(DEFAULT_CUTOFFS))
     # None: not given (IPS_EVAL_PSEUDONYM_KEY unset) — the demo key, for the synthetic study only
-    pseudonym_key: str | None = field(default_factory=lambda: os.environ.get(ENV_KEY) or None)
+    # never in a repr (a log line, a traceback's locals, Dagster's config display)
+    pseudonym_key: str | None = field(default_factory=lambda: os.environ.get(ENV_KEY) or None,
+                                      repr=False)
     duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
     duckdb_threads: int | None = None  # None: DuckDB's default
     label_language: Lang = DEFAULT_LABEL_LANGUAGE  # Stata/SPSS variable and value labels
+
+    def __post_init__(self) -> None:
+        # DuckDB's settings in their strict forms, whoever built the settings
+        object.__setattr__(self, "duckdb_memory_limit",
+                           parse_memory_limit(self.duckdb_memory_limit))
+        check_threads(self.duckdb_threads)
 
     @property
     def key(self) -> str:
@@ -119,9 +168,10 @@ class Settings:
 def _threads(text: str) -> int | None:
     if not text.strip():
         return None
-    if not text.strip().isdigit() or int(text) < 1:
-        raise SettingsError(f"{ENV_THREADS}={text!r}: expected a whole number ≥ 1")
-    return int(text)
+    if not text.strip().isdigit():
+        raise SettingsError(f"{ENV_THREADS}={text[:40]!r}: expected a whole number "
+                            f"1…{MAX_THREADS}")
+    return check_threads(int(text))
 
 
 class KeyRefused(SettingsError):
@@ -173,9 +223,9 @@ def default_deliveries_dir() -> Path:
 
 
 def check_deliveries(folder: Path) -> None:
-    """Stop at once on a folder that is not a delivery folder (contract/DELIVERIES.md): missing,
-    without any of the sources' subfolders, or without a single file in them. A delivery with
-    some sources only (the enrolment forms of a new region) is fine."""
+    """Stop at once on a folder that is not a delivery folder (docs/methods.md §Sources and
+    deliveries): missing, without any of the sources' subfolders, or without a single file in them.
+    A delivery with some sources only (the enrolment forms of a new region) is fine."""
     from schemas.codebook import SOURCES
 
     expected = [src.name for src in SOURCES.values()]

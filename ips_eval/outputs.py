@@ -254,7 +254,9 @@ def copy_table_to_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path
     table's stored order inside ``warehouse.insertion_order_kept``)."""
     order = f" ORDER BY {order_by}" if order_by else ""
     with atomic_path(path) as tmp:
-        con.execute(f"COPY (SELECT * FROM {table}{order}) TO '{tmp}' "
+        # COPY takes no bound path: the path is a SQL string literal, its quotes doubled
+        target = "'" + str(tmp).replace("'", "''") + "'"
+        con.execute(f"COPY (SELECT * FROM {table}{order}) TO {target} "
                     "(FORMAT parquet, COMPRESSION zstd)")
     return path
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -252,15 +253,24 @@ def save_state(out_dir: Path, state: dict) -> None:
 
 
 def _digest_files(paths: list[Path], root: Path) -> str:
+    """One digest of the files' names and contents, each file streamed (never read whole). A
+    symbolic link is not followed: its target's name is digested instead, so a link out of
+    the folder reads nothing outside it (ingest rejects such a link anyway)."""
     h = hashlib.sha256()
     for path in paths:
-        h.update(str(path.relative_to(root)).encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape"))
+        if path.is_symlink():
+            h.update(b"link:" + os.fsencode(os.readlink(path)))
+            continue
+        with path.open("rb") as handle:
+            h.update(hashlib.file_digest(handle, "sha256").digest())
     return h.hexdigest()
 
 
 def fingerprint(settings: Settings) -> dict:
-    """What a complete run's outputs are a function of: settings, code, delivery files."""
+    """What a complete run's outputs are a function of: settings, code, delivery files. The
+    settings' digest is an HMAC under the pseudonym key (not a hash of the key, which a weak key
+    could be found from offline): a change of key, as of any setting, is a change."""
     from schemas.codebook import SOURCES
 
     code = sorted(p for folder in ("ips_eval", "assets", "schemas", "sql")
@@ -269,10 +279,12 @@ def fingerprint(settings: Settings) -> dict:
     sources = {}
     for src in SOURCES.values():
         folder = settings.deliveries_dir / src.name
-        files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        files = (sorted(p for p in folder.iterdir() if p.is_symlink() or p.is_file())
+                 if folder.is_dir() else [])
         sources[src.name] = _digest_files(files, settings.deliveries_dir)
     setup = json.dumps({"deliveries": str(settings.deliveries_dir),
-                        "cutoffs": {k: v.isoformat() for k, v in sorted(settings.cutoffs.items())},
-                        "key": hashlib.sha256((settings.pseudonym_key or "").encode()).hexdigest()})
-    return {"settings": hashlib.sha256(setup.encode()).hexdigest(),
+                        "cutoffs": {k: v.isoformat() for k, v in sorted(settings.cutoffs.items())}})
+    keyed = hmac.new((settings.pseudonym_key or "").encode("utf-8"), setup.encode("utf-8"),
+                     hashlib.sha256)
+    return {"settings": keyed.hexdigest(),
             "code": _digest_files(code, PROJECT_ROOT), "sources": sources}

@@ -182,9 +182,13 @@ def failure_message(error: object) -> str:
 
 INSTANCE_CONFIG = """\
 # Written by ips-eval for the Dagster instance of this output folder (used by `ips-eval run`
-# and by `DAGSTER_HOME=<out>/.dagster dagster dev`).
+# and by `DAGSTER_HOME=<out>/.dagster dagster dev`); rewritten when ips-eval's version of it
+# changes. Put your own dagster.yaml here (without this first line) to keep it.
 # Telemetry off: the secure environment has no network, and nothing of a run leaves it.
 telemetry:
+  enabled: false
+# No "join the community" pop-up over the UI (it asks for an e-mail address to send out).
+nux:
   enabled: false
 # One run at a time: DuckDB allows one writing process per warehouse file.
 run_queue:
@@ -193,12 +197,28 @@ run_queue:
 
 
 def write_instance_config(home) -> object:  # noqa: ANN001 — a Path
-    """``<out>/.dagster/dagster.yaml``, unless someone has put their own there."""
+    """``<out>/.dagster/dagster.yaml``, unless someone has put their own there (a file ips-eval
+    wrote before is brought up to date)."""
     output_dir(home, private=True)  # run records and metadata previews hold personal data
     path = home / "dagster.yaml"
-    if not path.exists():
+    ours = INSTANCE_CONFIG.splitlines()[0]
+    if not path.exists() or (path.read_text(encoding="utf-8").startswith(ours)
+                             and path.read_text(encoding="utf-8") != INSTANCE_CONFIG):
         path.write_text(INSTANCE_CONFIG, encoding="utf-8")
     return path
+
+
+def run_tags(settings: Settings, run_id: str, selection: str | None,
+             changed: str | None = None) -> dict[str, str]:
+    """What a run ran, as the UI's run list shows it: the selection (or the whole graph, or the
+    sources whose change started an incremental run), the deliveries, the output folder and the
+    cut-offs. Folder paths and dates only: nothing about a person."""
+    target = selection or (f"changed: {changed}" if changed else "all assets")
+    return {"ips_eval/run": run_id, "ips_eval/target": target,
+            "ips_eval/deliveries": str(settings.deliveries_dir),
+            "ips_eval/out": str(settings.out_dir),
+            "ips_eval/cutoffs": ",".join(f"{c}={d.isoformat()}"
+                                         for c, d in sorted(settings.cutoffs.items()))}
 
 
 def execute(
@@ -249,7 +269,7 @@ def _up_to_date(previous: dict | None, current: dict | None) -> bool:
 
 def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report: RunReport,
                previous: dict | None, current: dict | None) -> None:
-    from assets.definitions import build_defs
+    from assets.definitions import RUN_JOB, build_defs
 
     handler = _ProgressHandler(report, stream)
 
@@ -261,7 +281,7 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
 
     defs = dg.Definitions.merge(build_defs(settings, report.run_id),
                                 dg.Definitions(loggers={"progress": progress}))
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def(RUN_JOB)
     graph = defs.resolve_asset_graph()
     home = settings.out_dir / ".dagster"
     write_instance_config(home)
@@ -271,8 +291,10 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
         def run(keys: set[dg.AssetKey] | None) -> bool:
             subset = job if keys is None else job.get_subset(asset_selection=keys)
             report.steps_total += len(subset.graph.nodes)
+            changed = None if report.incremental in (None, "nothing") else report.incremental
             result = subset.execute_in_process(
-                instance=instance, raise_on_error=False, tags={"ips_eval/run": report.run_id},
+                instance=instance, raise_on_error=False,
+                tags=run_tags(settings, report.run_id, selection, changed),
                 run_config={"loggers": {"progress": {}}})
             report.success = report.success and result.success
             return result.success

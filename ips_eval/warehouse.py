@@ -1,11 +1,14 @@
 """The DuckDB warehouse: one file, schemas raw → quarantine → staging → analysis → results
-(contract/OUTPUTS.md). SQL transforms live in ``sql/<name>.sql`` and are run by name with bound
+(docs/outputs.md). SQL transforms live in ``sql/<name>.sql`` and are run by name with bound
 parameters, never with values spliced into the text.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -15,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from ips_eval.config import DEFAULT_MEMORY_LIMIT
+from ips_eval.config import DEFAULT_MEMORY_LIMIT, check_threads, parse_memory_limit
 from ips_eval.outputs import make_private, private_files
 from schemas.windows import DEFAULT_CUTOFFS, WINDOWS_DAYS
 
@@ -101,34 +104,64 @@ def insertion_order_kept(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
 
 
+SPILL_PREFIX = "ips-eval-duckdb-"
+
+
+def _remove_stale_spill(out_dir: Path) -> None:
+    """Spill folders a killed process left: ``<out>/.duckdb_tmp`` (where earlier versions
+    spilled, inside the output folder) and this user's private spill folders whose process is
+    gone. Spilled rows can hold anything a query held, delivered identity codes included."""
+    shutil.rmtree(out_dir / ".duckdb_tmp", ignore_errors=True)
+    for folder in Path(tempfile.gettempdir()).glob(SPILL_PREFIX + "*"):
+        try:
+            pid = int(folder.name.removeprefix(SPILL_PREFIX).split("-", 1)[0])
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(pid, 0)  # raises when no such process
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, OSError):
+            continue
+
+
 @contextmanager
 def connect(
     path: Path | str, memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = None,
     read_only: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse file with the schemas in place and spilling to disk
-    beside it, so register-scale work runs out of core. The warehouse, its write-ahead log and
-    its spill files hold pseudonymised personal data: owner-only (ips_eval.outputs)."""
+    """A connection to the warehouse file with the schemas in place and spilling to disk, so
+    register-scale work runs out of core. The warehouse and its write-ahead log hold
+    pseudonymised personal data: owner-only (ips_eval.outputs). DuckDB's spill files may hold
+    whatever a query held (a delivery's parsed rows, identity codes in clear): they go to a
+    private folder of this connection's own outside the output folder (mode 0700, in the
+    system's temporary folder, ``TMPDIR``), removed when the connection closes; a killed run's
+    are removed by the next connection. The memory limit and thread count are checked against
+    their strict forms (``ips_eval.config``) and given as connection configuration, never as
+    SQL text."""
     path = Path(path)
+    config: dict[str, str | int | bool] = {
+        "memory_limit": parse_memory_limit(memory_limit, "the DuckDB memory limit"),
+        "preserve_insertion_order": False}
+    if check_threads(threads, "the DuckDB thread count"):
+        config["threads"] = int(threads)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with private_files():
-        con = duckdb.connect(str(path), read_only=read_only)
-        try:
-            if not read_only:  # also when an earlier version wrote them with the umask's mode
-                for part in (path, path.with_name(path.name + ".wal"),
-                             path.parent / ".duckdb_tmp"):
-                    make_private(part)
-            con.execute(f"SET memory_limit = '{memory_limit}'")
-            con.execute(f"SET temp_directory = '{path.parent / '.duckdb_tmp'}'")
-            con.execute("SET preserve_insertion_order = false")
-            if threads:
-                con.execute(f"SET threads = {int(threads)}")
-            if not read_only:
-                for schema in SCHEMAS:
-                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            yield con
-        finally:
-            con.close()
+    _remove_stale_spill(path.parent)
+    spill = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")  # 0700
+    config["temp_directory"] = spill
+    try:
+        with private_files():
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            try:
+                if not read_only:  # also when an earlier version wrote them with the umask's mode
+                    for part in (path, path.with_name(path.name + ".wal")):
+                        make_private(part)
+                    for schema in SCHEMAS:
+                        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                yield con
+            finally:
+                con.close()
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 class MissingInputError(RuntimeError):

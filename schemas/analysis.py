@@ -1,4 +1,4 @@
-"""Labels of the analysis datasets (contract/OUTPUTS.md): for every dataset in ``out/analysis/``,
+"""Labels of the analysis datasets (docs/outputs.md): for every dataset in ``out/analysis/``,
 each column's variable label (fi/sv/en) and the name of its value-label set.
 
 The Stata/SPSS export (``ips_eval.export``), the publication tables and the documentation all read
@@ -74,7 +74,8 @@ class DatasetLabels:
 # Value labels of codes the analysis derives
 # ---------------------------------------------------------------------------------------------
 ANALYSIS_VALUE_LABELS: dict[str, dict[object, Label]] = {
-    # OUTPUTS.md: dx_group from the referral's ICD-10 code (derived in sql/clients.sql)
+    # docs/outputs.md §Analysis datasets: dx_group from the referral's ICD-10 code (derived in
+    # sql/clients.sql)
     "dx_group": {
         "psychotic": L("Psykoosisairaudet (F20–F29)", "Psykossjukdomar (F20–F29)",
                        "Psychotic disorders (F20–F29)"),
@@ -150,7 +151,7 @@ _PID = Variable("pid", L("Pseudonyymi (henkilötunnuksesta)", "Pseudonym (från 
                          "personbeteckningen)", "Pseudonym (from the identity code)"))
 
 # ---------------------------------------------------------------------------------------------
-# The datasets (contract/OUTPUTS.md); extra columns after the contract's
+# The datasets (docs/outputs.md); extra columns after the contract's
 # ---------------------------------------------------------------------------------------------
 CLIENTS = DatasetLabels(
     "clients", L("Asiakkaat", "Klienter", "Clients"),

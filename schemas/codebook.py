@@ -296,7 +296,7 @@ UNKNOWN_COACH = RowRule(
 
 @dataclass(frozen=True)
 class Source:
-    name: str  # the delivery folder, as contract/DELIVERIES.md names it
+    name: str  # the delivery folder, as docs/methods.md §Sources and deliveries names it
     table: str  # the raw / staging table name
     label: Label
     columns: tuple[Column, ...]
@@ -439,8 +439,8 @@ KONTAKTIT = Source(
     ),
 )
 
-# contract/DELIVERIES.md: 99 "don't know / can't say" may appear on any client-survey item and
-# means missing, never a value (and never a defect).
+# docs/methods.md §Sources and deliveries: 99 "don't know / can't say" may appear on any
+# client-survey item and means missing, never a value (and never a defect).
 DONT_KNOW = (99,)
 _MHI = L("MHI-5 kysymys", "MHI-5 fråga", "MHI-5 item")
 _QOL = L("EUROHIS-QOL kysymys", "EUROHIS-QOL fråga", "EUROHIS-QOL item")
@@ -473,8 +473,8 @@ ASIAKASKYSELY = Source(
         Column("tilanne", "situation", "int", L("Nykyinen tilanne", "Nuvarande situation",
                "Current situation"), codes=(1, 2, 3, 4), value_labels="situation",
                missing_codes=DONT_KNOW),
-        # contract/DELIVERIES.md: tyyt1 coach's support, tyyt2 pace of job search, tyyt3
-        # support at work — each item's own text, as the report authors quote it
+        # docs/methods.md §Sources and deliveries: tyyt1 coach's support, tyyt2 pace of job search,
+        # tyyt3 support at work — each item's own text, as the report authors quote it
         *(Column(f"tyyt{i}", f"tyyt{i}", "int", L(f"{_SAT.fi}: {fi}", f"{_SAT.sv}: {sv}",
                                                    f"{_SAT.en}: {en}"),
                  min=1, max=5, value_labels="agree5", missing_codes=DONT_KNOW)

@@ -1,6 +1,6 @@
 """Instrument scoring, survey waves and fidelity bands — the analysis rules as data.
 
-The client survey's instruments (contract/DELIVERIES.md, instrument table) are declared here once:
+The client survey's instruments (docs/methods.md §Scores) are declared here once:
 which items, which are reversed, how many must be answered, how the score is formed and which
 direction is better. Item ranges are NOT repeated: they come from the codebook's item columns
 (``schemas/codebook.py``). ``sql/scores.sql`` is generic SQL that reads these rules as bound
@@ -29,8 +29,9 @@ from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 Transform = Literal["mean", "percent_of_max"]
 
-# Code 99 ("don't know / can't say") may stand on any item and means missing (DELIVERIES.md).
-# Ingest already nulls it as out of range; scoring treats every out-of-range value as missing too.
+# Code 99 ("don't know / can't say") may stand on any item and means missing (docs/methods.md
+# §Scores). Ingest already nulls it as out of range; scoring treats every out-of-range value as
+# missing too.
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Instrument:
     @property
     def multi_item(self) -> bool:
         """Multi-item scales get Cronbach's alpha and the reliable change index; single items
-        get mean change only (DELIVERIES.md)."""
+        get mean change only (docs/methods.md §Scores)."""
         return len(self.items) > 1
 
     @property
@@ -154,7 +155,8 @@ def item_names() -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Survey waves by answer date (DESIGN.md §4): days from the index date, bounds inclusive.
+# Survey waves by answer date (docs/methods.md §Survey waves): days from the index date, bounds
+# inclusive.
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class WaveWindow:

@@ -1,5 +1,5 @@
 """Register months' main state: the one place for the states, their priority and labels, and
-which Kela benefit puts a month in which state (DESIGN.md §4, "Register months").
+which Kela benefit puts a month in which state (docs/methods.md §Register months).
 
 A month's main state is the first that holds, in ``STATES`` order: ``employed`` when the month
 has earnings > 0 (any paid work counts, as in IPS), then the state of the highest-priority

@@ -1,7 +1,7 @@
 """Validation rules: one id per rule, shared by ingest (quarantine.rule) and the synthetic
 study's defect manifest, so a test can match every injected defect to its quarantine record.
 
-Levels follow contract/DELIVERIES.md, "What a defect costs":
+Levels follow docs/methods.md §Defects and quarantine:
 - ``file``: the whole file is rejected, every other file still loads;
 - ``row``: the row is rejected with every rule it broke, the file's other rows load;
 - ``field``: the value is set to missing in staging, the row loads.
@@ -32,6 +32,9 @@ RULES: dict[str, Rule] = {
              "corrupt workbook)", "tiedostoa ei voi lukea"),
         Rule("file_name_invalid", "file", "the file name is not YYYY-MM-DD_<region or "
              "register>.<ext>", "tiedostonimi ei ole muotoa VVVV-KK-PP_<alue>.<pääte>"),
+        Rule("file_name_identity_code", "file", "the file name holds a personal identity code "
+             "(not read; the name is kept masked)", "tiedostonimessä on henkilötunnus (ei "
+             "luettu; nimi tallennetaan peitettynä)"),
         Rule("file_nested", "file", "a file in a subfolder of the source's folder (not read)",
              "tiedosto lähteen kansion alikansiossa (ei luettu)"),
         Rule("file_symlink", "file", "a symbolic link out of the delivery folder (not followed)",

@@ -1,6 +1,6 @@
 """The IPS model's own process standards (programme appendix 1; IPS-25) and the IPS Learning
-Community's benchmarks of the quarterly employment rate, defined once (DESIGN.md §4, "IPS
-process standards"). SQL gets the numbers as bound parameters, tables and figures their labels
+Community's benchmarks of the quarterly employment rate, defined once (docs/methods.md
+§Process standards). SQL gets the numbers as bound parameters, tables and figures their labels
 from here."""
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def standard(indicator: str) -> float:
     return value
 
 # The 25 items of the IPS-25 (IPS Supported Employment Fidelity Scale) in the scale's order:
-# k01 … k25 of laatuarviot (contract/DELIVERIES.md).
+# k01 … k25 of laatuarviot (docs/methods.md §Sources and deliveries).
 FIDELITY_ITEM_LABELS: dict[str, Label] = {f"k{i:02d}": label for i, label in enumerate((
     L("Asiakasmäärä", "Klientantal", "Caseload size"),
     L("Työllistämispalvelujen henkilöstö", "Sysselsättningstjänsternas personal",

@@ -423,7 +423,7 @@ TEXT: dict[str, Label] = {
         "pension, sickness or rehabilitation benefit, student, unemployed, other. Month 0 = "
         "the month of the start. Clients who consented to register linkage."),
 
-    # ---- register effect (DESIGN.md §4, "Register effect", "Transitions") ------------------------
+    # ---- register effect (docs/methods.md §Register effect, §Transitions) ------------------------
     "effect_title": L(
         "IPS:n vaikutus rekisteritietoihin: asiakkaat ja kaltaistettu vertailuryhmä",
         "Effekten av IPS i registeruppgifter: klienter och matchad jämförelsegrupp",

@@ -1,5 +1,6 @@
--- results.attachment: attachment to work at 6 and 12 months (DESIGN.md §4), by cohort, region
--- and all. Among clients whose index date + window ≤ their cut-off (a full window observed):
+-- results.attachment: attachment to work at 6 and 12 months (docs/methods.md §Attachment to work),
+-- by cohort, region and all. Among clients whose index date + window ≤ their cut-off (a full window
+-- observed):
 --   any job          a competitive job (starting on/after the index date) held on a day of the
 --                    window;
 --   employed at end  holding one on the window's last day;

@@ -1,5 +1,5 @@
--- The per-client employment summary in analysis.clients (DESIGN.md §1: number of job contracts
--- and their duration per client), counted from the index date to the cut-off:
+-- The per-client employment summary in analysis.clients (docs/methods.md §The study: number of job
+-- contracts and their duration per client), counted from the index date to the cut-off:
 --   n_jobs              job spells of any kind starting on/after the index date;
 --   n_competitive_jobs  of them competitive (avoimet = 1; pay-subsidised count);
 --   days_employed       days in a competitive job, overlapping spells counted once

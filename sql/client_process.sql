@@ -1,5 +1,5 @@
 -- analysis.client_process: one row per client of analysis.clients with the client-level process
--- standards (DESIGN.md §4, IPS process standards).
+-- standards (docs/methods.md §Process standards).
 --
 --   first_meeting_date   the client's first contact of type $first_meeting_type (first meeting
 --                        of client and employer) on or after the index date and on or before

@@ -1,5 +1,5 @@
 -- analysis.client_service_years: one row per client of analysis.clients and calendar year in
--- which the client was in service (DESIGN.md §4, Costs), the denominators of costs.csv.
+-- which the client was in service (docs/methods.md §Costs), the denominators of costs.csv.
 --   days_in_service  the year's days from the index date to the service end or, still in
 --                    service, the cut-off, both days included (client-years: / DAYS_PER_YEAR of schemas/windows.py);
 --   started          the index date falls in the year;

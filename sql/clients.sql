@@ -1,5 +1,5 @@
--- analysis.clients: one row per client in the analysis (contract/OUTPUTS.md), as of the cohort's
--- data cut-off (DESIGN.md §4: nothing after the cut-off is used).
+-- analysis.clients: one row per client in the analysis (docs/outputs.md), as of the cohort's
+-- data cut-off (docs/methods.md §Windows and cut-offs: nothing after the cut-off is used).
 --
 -- Who is in: every staged enrolment (staging.asiakkaat) whose index date (aloituspvm) is on or
 -- before its cohort's cut-off. Clients who started after the cut-off are NOT in the analysis.
@@ -11,10 +11,10 @@
 --     (`exit_before_index`), so that no time in analysis.tte is negative.
 --   * followup_days = cut-off − index date: the days in which a job could be recorded (the
 --     window of the crude "% ever employed"), whatever the service end.
--- dx_group from the referral's ICD-10 code per OUTPUTS.md; a missing code gives NULL.
--- coach (valmentaja) and referral_date (lahetepvm) as delivered, for the process standards.
--- The per-client employment summary (n_jobs, n_competitive_jobs, days_employed) is added by
--- client_employment.sql once analysis.jobs exists.
+-- dx_group from the referral's ICD-10 code per docs/outputs.md §Analysis datasets; a missing code
+-- gives NULL. coach (valmentaja) and referral_date (lahetepvm) as delivered, for the process
+-- standards. The per-client employment summary (n_jobs, n_competitive_jobs, days_employed) is added
+-- by client_employment.sql once analysis.jobs exists.
 -- The cut-offs: meta.cutoffs (sql/study_meta.sql).
 CREATE OR REPLACE TABLE analysis.clients AS
 WITH enrolled AS (

@@ -1,5 +1,5 @@
--- analysis.coach_months: the caseload of each coach on the last day of each month (DESIGN.md
--- §4, IPS process standards): clients in service on that day (in_service, employment_macros.sql:
+-- analysis.coach_months: the caseload of each coach on the last day of each month (docs/methods.md
+-- §Process standards): clients in service on that day (in_service, employment_macros.sql:
 -- index date ≤ the day, no service end before it).
 -- Month ends from the month of the coach's first index date to the last month end on or before
 -- the cohort's cut-off; a month end with no client in service is no coach-month (the coach had

@@ -1,4 +1,4 @@
--- analysis.coach_weeks: employer contacts per coach and ISO week (DESIGN.md §4, IPS process
+-- analysis.coach_weeks: employer contacts per coach and ISO week (docs/methods.md §Process
 -- standards), one row per coach × week in which the coach had at least one client in service.
 --
 --   coach, team, region, cohort  from analysis.coaches (sql/coaches.sql);

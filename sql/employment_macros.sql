@@ -9,7 +9,7 @@ CREATE OR REPLACE TEMP MACRO in_service(index_date, exit_date, first_day, last_d
     index_date <= last_day AND (exit_date IS NULL OR exit_date >= first_day)
 );
 
--- The competitive-job rule (DESIGN.md §4, "Competitive job" and "Time to first job"), defined
+-- The competitive-job rule (docs/methods.md §Competitive job, §Time to first job), defined
 -- once for every SQL file that counts jobs (tte.sql, headline.sql, employment_spells.sql):
 -- a job spell on the open labour market (avoimet = 1; pay-subsidised jobs count) that started
 -- on or after the client's index date (jobs before it never count) and on or before the

@@ -6,8 +6,8 @@
 --
 -- A spell counts from its start to its observed_until (analysis.jobs: the end date, else the
 -- last day it is known to be held). Only competitive jobs that count (sql/employment_macros.sql).
--- scope 'competitive' = all competitive jobs (pay-subsidised count, DESIGN.md §4);
--- scope 'competitive_excl_pay_subsidy' = the same without pay-subsidised jobs.
+-- scope 'competitive' = all competitive jobs (pay-subsidised count, docs/methods.md §Competitive
+-- job); scope 'competitive_excl_pay_subsidy' = the same without pay-subsidised jobs.
 CREATE OR REPLACE TABLE analysis.employment_spells AS
 WITH counted AS (
     SELECT j.client_id, s.scope, j.start_date, j.observed_until

@@ -1,4 +1,4 @@
--- analysis.fidelity: one row per team × IPS-25 fidelity review (contract/OUTPUTS.md).
+-- analysis.fidelity: one row per team × IPS-25 fidelity review (docs/outputs.md).
 --
 -- Bound from schemas/ (the rule lives there): <fidelity_items> (k01 … k25), <fidelity_item_min>,
 -- <fidelity_item_max> (the items' codebook range), <fidelity_bands> (band, min_total, max_total),
@@ -9,7 +9,7 @@
 -- ≤ 73 not IPS; NULL when total is NULL. An item outside its range is treated as unanswered even
 -- if ingest let it through. `region` falls back to the team code's prefix (`HEL-T1`) when the
 -- delivered region is missing; `cohort` follows the region. Reviews after the cohort's cut-off
--- are not used (DESIGN.md §4: nothing after the cut-off).
+-- are not used (docs/methods.md §Windows and cut-offs: nothing after the cut-off).
 CREATE OR REPLACE TEMP MACRO fidelity_in_range(x, lo, hi) AS
     CASE WHEN x BETWEEN lo AND hi THEN x END;
 

@@ -1,14 +1,16 @@
--- results.headline, one row: the crude "% ever employed" as published (DESIGN.md §1), for one
--- cohort at one published cut-off ($cohort, $cutoff; schemas.windows.HEADLINE_CUTOFFS):
+-- results.headline, one row: the crude "% ever employed" as published (docs/methods.md §The
+-- follow-up trap), for one cohort at one published cut-off ($cohort, $cutoff;
+-- schemas.windows.HEADLINE_CUTOFFS):
 --   clients_started  = staged clients of the cohort with index date ≤ the cut-off;
 --   clients_employed = of them, those with a competitive job that counts by the cut-off
 --                      (sql/employment_macros.sql);
---   *_excl_pay_subsidy = the same counting only jobs without pay subsidy (DESIGN.md §4);
+--   *_excl_pay_subsidy = the same counting only jobs without pay subsidy (docs/methods.md
+--                      §Competitive job);
 --   median_followup_days = the median of (cut-off − index date) over the clients started: how
 --                      long they could have been followed when the figure was published.
--- Crude: it ignores how long each client was followed (the trap of DESIGN.md §1); see
--- results.employment_comparison for the follow-up-aware figures. Read from staging because a
--- published cut-off need not be the analysis cut-off.
+-- Crude: it ignores how long each client was followed (the trap of docs/methods.md §The follow-up
+-- trap); see results.employment_comparison for the follow-up-aware figures. Read from staging
+-- because a published cut-off need not be the analysis cut-off.
 WITH started AS (
     SELECT client_id, index_date
     FROM staging.asiakkaat

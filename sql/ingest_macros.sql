@@ -1,8 +1,8 @@
--- Parsing delivered text into the codebook's types (contract/DELIVERIES.md, "CSV as the regions
--- and registers really send it"). Every format goes through these: CSV text, xlsx cells read as
--- text, SPSS values written as text. An unparseable value gives NULL (the caller records it).
--- They run over tens of millions of register rows: callers pass a column, not an expression
--- (a macro's argument is expanded wherever the macro names it).
+-- Parsing delivered text into the codebook's types (docs/methods.md §Sources and deliveries, "CSV
+-- as the regions and registers really send it"). Every format goes through these: CSV text, xlsx
+-- cells read as text, SPSS values written as text. An unparseable value gives NULL (the caller
+-- records it). They run over tens of millions of register rows: callers pass a column, not an
+-- expression (a macro's argument is expanded wherever the macro names it).
 
 -- Numbers: decimal comma or point, thousand separators as spaces (incl. no-break, narrow
 -- no-break and thin spaces), an optional sign. '1 234,50' → 1234.5. Anything else (two

@@ -1,4 +1,5 @@
--- The outcome of every raw row of one source's active files (contract/DELIVERIES.md):
+-- The outcome of every raw row of one source's active files (docs/methods.md §Sources and
+-- deliveries):
 --   exact_duplicate  the same content as an earlier row of the same file: loaded once;
 --   quarantined      broke at least one row-level rule (recorded in _defects);
 --   staged           the newest delivery's version of its key (delivery date, then file name);

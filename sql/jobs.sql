@@ -1,5 +1,5 @@
 -- analysis.jobs: one row per cleaned job spell of a client in analysis.clients, as of the
--- cohort's cut-off (contract/OUTPUTS.md; DESIGN.md §4).
+-- cohort's cut-off (docs/outputs.md; docs/methods.md §Job tenure).
 --
 -- Cleaning, each rule here and only here:
 --   * a spell that starts after the cut-off is dropped (nothing after the cut-off is used);
@@ -7,21 +7,21 @@
 --     NULL, so the spell is ongoing on the cut-off day;
 --   * permanent = 1 for a permanent contract (sopimus 1), 0 for fixed-term (2);
 --     isco1 = the ISCO-08 major group (first digit of ammatti).
--- Overlapping spells of one client are real (two part-time jobs, contract/DELIVERIES.md): every
--- spell is kept as its own row and counts as its own job in TTFJ (same-day tie → lower job_no)
--- and TENURE; `overlaps` flags a spell whose observed days meet another spell's. Measures of
--- time employed (days employed, attachment, quarterly rate) count a day once, over the union of
--- the spells (analysis.employment_spells).
+-- Overlapping spells of one client are real (two part-time jobs, docs/methods.md §Sources and
+-- deliveries): every spell is kept as its own row and counts as its own job in TTFJ (same-day tie →
+-- lower job_no) and TENURE; `overlaps` flags a spell whose observed days meet another spell's.
+-- Measures of time employed (days employed, attachment, quarterly rate) count a day once, over the
+-- union of the spells (analysis.employment_spells).
 --
 -- observed_until: the last day the spell is known to be held — its end date; else, when the
 -- client's service ended before the cut-off, the service end (status unknown after the client
 -- left; never before the spell's start: a spell that began after the service end is known on
 -- its start day only); else the cut-off. It mirrors the tenure censoring sources in tte.sql.
 --
--- end_date_register (DESIGN.md §4, TENURE1_REG): for a spell censored at the service end (no
--- end date, service ended before the cut-off), the last day of the last month with pay > 0 from
--- the same employer (staging.tulorekisteri.payer_pid = employer_pid, matched on the client's
--- pid), counting months up to the cut-off's month only — when that month is after the
+-- end_date_register (docs/methods.md §Register-augmented tenure): for a spell censored at the
+-- service end (no end date, service ended before the cut-off), the last day of the last month with
+-- pay > 0 from the same employer (staging.tulorekisteri.payer_pid = employer_pid, matched on the
+-- client's pid), counting months up to the cut-off's month only — when that month is after the
 -- service-end month; capped at the cut-off (nothing after it is used) and NULL when it would be
 -- before the spell's start. Without a pid or employer_pid no register end can be found.
 CREATE OR REPLACE TABLE analysis.jobs AS

@@ -1,6 +1,7 @@
--- results.quarterly_team: the quarterly employment rate per team (DESIGN.md §4; the same
--- active and working clients as sql/quarterly.sql, analysis.client_quarters, grouped by the
--- client's team). Clients without a team code are left out.
+-- results.quarterly_team: the quarterly employment rate per team (docs/methods.md §Quarterly
+-- employment rate; the same active and working clients as sql/quarterly.sql,
+-- analysis.client_quarters, grouped by the client's team). Clients without a team code are left
+-- out.
 SELECT
     team,
     any_value(region) AS region,

@@ -1,5 +1,5 @@
 -- Register effect, part 5: the outcome months of the matched sample and the naive comparison's
--- calendar-month sums (DESIGN.md §4, "Register effect"). Needs sql/register_match_final.sql's
+-- calendar-month sums (docs/methods.md §Register effect). Needs sql/register_match_final.sql's
 -- match_pairs and the tables of sql/register_match_units.sql.
 --
 -- match_outcomes: one row per client (its own months) and per match (the matched person's

@@ -1,10 +1,11 @@
 -- Register effect, part 3: score one batch's candidates (after sql/register_match_covariates.sql)
 -- by the propensity model's linear predictor, add them to the balance-before sums, and keep
--- each client's k nearest within its exact stratum and the caliper (DESIGN.md §4).
--- Parameters: b_intercept, b_age, b_male, b_employed_24, b_employed_6, b_disability_pension_24,
--- b_sickness_rehabilitation_24, b_student_24, b_unemployed_24, b_earnings_12, b_benefits_12
--- (the logit's coefficients on the covariates' own scale), b_state (DOUBLE[]: the coefficient
--- of each state at m − 1, by its priority number), caliper (on the linear predictor), k.
+-- each client's k nearest within its exact stratum and the caliper (docs/methods.md §Register
+-- effect). Parameters: b_intercept, b_age, b_male, b_employed_24, b_employed_6,
+-- b_disability_pension_24, b_sickness_rehabilitation_24, b_student_24, b_unemployed_24,
+-- b_earnings_12, b_benefits_12 (the logit's coefficients on the covariates' own scale), b_state
+-- (DOUBLE[]: the coefficient of each state at m − 1, by its priority number), caliper (on the
+-- linear predictor), k.
 --
 -- Exact strata: sex and the state at m − 1; the candidate's pseudo-index month is the client's
 -- index month, which also fixes the index quarter. Ties in distance go to the lower unit_no

@@ -1,5 +1,5 @@
 -- Register effect, part 2: the matching covariates of one batch of units at their index months
--- (DESIGN.md §4, "Register effect": all from m − 24 … m − 1). Run once for the clients and the
+-- (docs/methods.md §Register effect: all from m − 24 … m − 1). Run once for the clients and the
 -- propensity model's sample of comparison persons, and then once per batch of comparison
 -- persons (ips_eval/register/matching.py); a batch stays small at a million persons.
 -- Parameters: lo, hi (unit_no range, hi exclusive), step (every step-th unit: 1 = all), and

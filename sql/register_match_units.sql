@@ -1,5 +1,5 @@
 -- Register effect, part 1: the units of the risk-set matching and their monthly histories
--- (DESIGN.md §4, "Register effect"), keyed by integers so that the batches of
+-- (docs/methods.md §Register effect), keyed by integers so that the batches of
 -- sql/register_match_covariates.sql read a compact table instead of 64-character pids.
 -- Parameters: state_employed (schemas/register_states.py), cutoff_pilot, cutoff_rrp (DATE).
 -- Needs analysis.register_monthly, analysis.clients, comparison.kela,

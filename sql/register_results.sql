@@ -1,7 +1,7 @@
--- results.register: clients' register months by cohort and relative month (DESIGN.md §4).
--- One row per state — every state, n = 0 included, so tables and stacked figures see a full
--- grid — plus one row with state 'all' (n = persons observed at that relative month, pct 100).
--- Every row carries the mean and median earnings and the mean benefits of its persons: on
+-- results.register: clients' register months by cohort and relative month (docs/methods.md
+-- §Register months). One row per state — every state, n = 0 included, so tables and stacked figures
+-- see a full grid — plus one row with state 'all' (n = persons observed at that relative month, pct
+-- 100). Every row carries the mean and median earnings and the mean benefits of its persons: on
 -- the 'all' row, of every client observed at that relative month.
 -- Months before the registers begin (covered = false) are left out: no data, not "other".
 -- Means are taken over exact decimals: a float average's last bits depend on the order in which

@@ -3,7 +3,7 @@
 --
 -- analysis.score_panel: one row per scored client × wave × instrument (score not NULL), with the
 -- client's baseline covariates from analysis.clients and two employment flags from
--- analysis.jobs (competitive = 1, DESIGN.md §4; pay-subsidised jobs count):
+-- analysis.jobs (competitive = 1, docs/methods.md §Competitive job; pay-subsidised jobs count):
 --   job_by_answer       a competitive job started on/after the index date and on/before THIS
 --                       answer's date (the change scores' grouping, per follow-up answer);
 --   job_by_last_answer  the same by the client's LAST used answer (any instrument): a fixed
@@ -54,8 +54,8 @@ LEFT JOIN last_answer AS l USING (client_id)
 WHERE s.score IS NOT NULL;
 
 -- analysis.score_changes: one row per client × instrument × contrast (T0-T6, T0-T12) for clients
--- scored at both waves: change = follow-up − baseline (DESIGN.md §4). `competitive_job` = a
--- competitive job started between the index date and the follow-up answer.
+-- scored at both waves: change = follow-up − baseline (docs/methods.md §Change scores).
+-- `competitive_job` = a competitive job started between the index date and the follow-up answer.
 CREATE OR REPLACE TABLE analysis.score_changes AS
 SELECT
     b.client_id,

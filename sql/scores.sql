@@ -1,5 +1,5 @@
 -- analysis.score_items and analysis.scores: the instrument scores of every used survey response
--- (analysis.survey_responses.used), in the long layout of contract/OUTPUTS.md.
+-- (analysis.survey_responses.used), in the long layout of docs/outputs.md.
 --
 -- The scoring rule is data, bound from schemas/instruments.py — this SQL holds none of it:
 --   <item_columns>      every instrument item column of staging.asiakaskysely

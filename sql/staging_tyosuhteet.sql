@@ -1,6 +1,7 @@
 -- staging.tyosuhteet: the newest valid version of each job spell, plus `overlaps`: the spell
 -- shares at least one day with another spell of the same client (an open end runs on). Such
--- spells are real (two part-time jobs) and are kept; DESIGN.md §4 says how they count.
+-- spells are real (two part-time jobs) and are kept; docs/methods.md §Competitive job says how they
+-- count.
 CREATE OR REPLACE TABLE staging.tyosuhteet AS
 SELECT s.* EXCLUDE (_file, _delivery_date, _row),
        coalesce(EXISTS (

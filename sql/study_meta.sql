@@ -1,6 +1,6 @@
 -- meta.cutoffs and meta.windows: the run's data cut-off per cohort and the 6/12-month windows
--- (DESIGN.md §4), written from schemas/windows.py and the run's settings by
--- ips_eval.warehouse.write_study_meta. Every SQL file that needs a cut-off or a window joins
+-- (docs/methods.md §Windows and cut-offs), written from schemas/windows.py and the run's settings
+-- by ips_eval.warehouse.write_study_meta. Every SQL file that needs a cut-off or a window joins
 -- these tables; no SQL file spells a date or a number of days itself.
 -- Parameters: $cutoffs (list of {cohort, cutoff_date}), $windows (list of
 -- {window_months, window_days}).

@@ -1,12 +1,13 @@
 -- analysis.survey_responses: every staged client-survey response with the wave its ANSWER DATE
--- falls in (DESIGN.md §4), not the intended wave (`aalto`), and whether the analysis uses it.
+-- falls in (docs/methods.md §Survey waves), not the intended wave (`aalto`), and whether the
+-- analysis uses it.
 --
 -- Windows (<wave_windows>, from schemas/instruments.py): days from the index date, bounds
 -- inclusive. Within one client and window the response nearest the target day is used; a tie
 -- goes to the later delivery (`_delivery_date`), then the later answer; the file name and row
 -- number only make the choice deterministic when even those tie.
--- Nothing after the cut-off is used (DESIGN.md §4), and clients whose index date is after their
--- cohort's cut-off are not in the analysis (as in analysis.clients).
+-- Nothing after the cut-off is used (docs/methods.md §Windows and cut-offs), and clients whose
+-- index date is after their cohort's cut-off are not in the analysis (as in analysis.clients).
 -- `not_used_reason`: no_answer_date | no_index_date | index_after_cutoff | after_cutoff |
 -- outside_windows | not_nearest_in_window; NULL when used. Unused responses stay in staging and here, never in
 -- analysis.scores.

@@ -1,7 +1,8 @@
--- analysis.tte: the time-to-event dataset (contract/OUTPUTS.md), derived admiral-style: every
+-- analysis.tte: the time-to-event dataset (docs/outputs.md), derived admiral-style: every
 -- event and every censoring source is one named CTE below (which rows, which date, which code),
 -- and every row says which source it came from (`source`), so a statistician can audit each
--- number back to its rows. Rules: DESIGN.md §4, implemented exactly; the one deviation is marked.
+-- number back to its rows. Rules: docs/methods.md §Time to first job, §Job tenure,
+-- §Register-augmented tenure, implemented exactly; the one deviation is marked.
 --
 -- Population: analysis.clients (index date ≤ the cohort's cut-off; exit_date already NULL when
 -- after the cut-off). Jobs: analysis.jobs (starts ≤ cut-off; end dates after the cut-off NULL).

@@ -1,7 +1,7 @@
 """``ips-eval bench`` on a bounded size (20,000 comparison persons): the register path runs
 from the delivery files to register_monthly.parquet and the register effect with every check
 holding. Its outputs are
-asserted here, not its time (speed figures live in the README, from the bench itself)."""
+asserted here, not its time (speed figures live in docs/performance.md, from the bench itself)."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def test_bench_refuses_a_negative_size(capsys) -> None:
 
 @pytest.mark.slow
 def test_the_skeleton_makes_the_same_passes_over_every_register_row(bench, capsys) -> None:
-    """benchmarks/bench_skeleton.py (the guarantee-free passes the README compares the path
+    """benchmarks/bench_skeleton.py (the guarantee-free passes docs/performance.md compares the path
     to) reads every register row the bench read into raw and builds one panel row per
     person-month."""
     spec = importlib.util.spec_from_file_location(

@@ -1,4 +1,4 @@
-"""Each defect class of contract/DELIVERIES.md ("What a defect costs") on a hand-made file:
+"""Each defect class of docs/methods.md §Defects and quarantine on a hand-made file:
 the right level, rule, row and column in quarantine, the rest of the file loaded, and
 reconciliation holding."""
 

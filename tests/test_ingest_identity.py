@@ -1,5 +1,6 @@
-"""Identity codes (DESIGN.md §3): validated with the 2023 century signs, age and sex derived,
-replaced by a keyed pseudonym that is the same across sources, never stored anywhere."""
+"""Identity codes (docs/methods.md §Identity and pseudonyms): validated with the 2023 century signs,
+age and sex derived, replaced by a keyed pseudonym that is the same across sources, never stored
+anywhere."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The IPS process standards (DESIGN.md §4) on a hand-made study whose answers were counted by
-hand: contacts per coach-week (a week without a client in service does not count), the first
-employer meeting on day 30 vs day 31, a caseload of exactly 20 vs 21 at a month end, and a
+"""The IPS process standards (docs/methods.md §Process standards) on a hand-made study whose answers
+were counted by hand: contacts per coach-week (a week without a client in service does not count),
+the first employer meeting on day 30 vs day 31, a caseload of exactly 20 vs 21 at a month end, and a
 client whose referral date is missing."""
 
 from __future__ import annotations

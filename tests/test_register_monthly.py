@@ -1,5 +1,5 @@
-"""analysis.register_monthly (register months) on the hand-made register study of
-tests/support/register.py (the study, worked by hand, is described there)."""
+"""analysis.register_monthly (docs/methods.md §Register months) on the hand-made register study
+of tests/support/register.py (the study, worked by hand, is described there)."""
 
 from __future__ import annotations
 

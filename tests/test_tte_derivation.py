@@ -1,5 +1,6 @@
-"""analysis.tte by hand: every event and censoring rule of DESIGN.md §4 pinned by one small
-client whose expected rows were worked out on paper (pilot cut-off 30.6.2023)."""
+"""analysis.tte by hand: every event and censoring rule of docs/methods.md §Time to first job and
+§Job tenure pinned by one small client whose expected rows were worked out on paper (pilot cut-off
+30.6.2023)."""
 
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ def test_outputs_follow_the_umask_not_private_temp_modes(tmp_path):
 
 def test_one_default_memory_limit_reaches_every_connection(tmp_path, monkeypatch):
     """DuckDB's limit unless IPS_EVAL_DUCKDB_MEMORY says otherwise: 6 GB, the limit under
-    which the million-person bench stays below 8 GiB of RSS (README, Scale). The pipeline's
+    which the million-person bench stays below 8 GiB of RSS (docs/performance.md). The pipeline's
     settings, its warehouse resource, a bare connection and the bench all take it from
     ips_eval.config."""
     from assets.defs.resources import Warehouse

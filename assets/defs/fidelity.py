@@ -78,7 +78,7 @@ def figure_fidelity_vs_employment(warehouse: Warehouse, study: Study) -> dg.Mate
 
 
 # ---------------------------------------------------------------------------------------------
-# The IPS process standards (DESIGN.md §4)
+# The IPS process standards (docs/methods.md §Process standards)
 # ---------------------------------------------------------------------------------------------
 @dg.multi_asset(
     specs=[dg.AssetSpec(key, group_name=GROUP, kinds={"duckdb"},

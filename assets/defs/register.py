@@ -1,4 +1,4 @@
-"""Register domain: benefit and earnings trajectories by month (DESIGN.md §4, register months)
+"""Register domain: benefit and earnings trajectories by month (docs/methods.md §Register months)
 and the register effect against the matched comparison group. Each asset wires the warehouse
 and the study settings to one plain function in ``ips_eval.register`` /
 ``ips_eval.publish.figures``; the checks guard the dataset beside it."""
@@ -110,7 +110,7 @@ def figure_register_states(warehouse: Warehouse, study: Study) -> dg.Materialize
                                           "path": dg.MetadataValue.path(str(paths[0]))})
 
 
-# -- the register effect (DESIGN.md §4, "Register effect", "Transitions") ----------------------
+# -- the register effect (docs/methods.md §Register effect, §Transitions) ----------------------
 EFFECT_RESULTS = ("register_effect", "register_balance", "transitions", "register_attachment")
 SMD_BAR = 0.1  # |SMD| after matching at or above it: a covariate not balanced
 PLACEBO_SHARE = 0.10  # pre-index months whose CI excludes 0, at most

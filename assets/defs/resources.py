@@ -29,7 +29,7 @@ from schemas.codebook import Lang
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file (contract/OUTPUTS.md)."""
+    """The DuckDB warehouse file (docs/outputs.md)."""
 
     path: str
     memory_limit: str = DEFAULT_MEMORY_LIMIT

@@ -1,4 +1,4 @@
-"""Cohort comparison of time to first job (DESIGN.md §4), ``competing.csv``:
+"""Cohort comparison of time to first job (docs/methods.md §Cohort comparison), ``competing.csv``:
 
 - ``cif_difference``: pilot − RRP cumulative incidence of a first job (Aalen–Johansen) at 6 and
   12 months; its variance the sum of the two cohorts' variances (independent cohorts), each the

@@ -3,7 +3,7 @@
 
 The set work is SQL in ``sql/`` (one file per derived table); this module only runs it with
 the cut-offs bound as parameters and reads the small result tables back. Definitions:
-DESIGN.md §4, quoted in each SQL file's header.
+docs/methods.md, the section cited in each SQL file's header.
 
 As of each cohort's cut-off (``study.cutoffs``): clients whose index date is after their
 cohort's cut-off are not in the analysis; a service end after the cut-off counts as no end by
@@ -26,7 +26,7 @@ from schemas.windows import HEADLINE_CUTOFFS
 
 def followed_for(window_days: float) -> pl.Expr:
     """A client observed for the whole window: cut-off − index date ≥ the window's days
-    (``followup_days``; DESIGN.md §4, attachment to work)."""
+    (``followup_days``; docs/methods.md §Attachment to work)."""
     return pl.col("followup_days") >= window_days
 
 

@@ -1,13 +1,13 @@
-"""Jobs and employed days per client (``results.jobs_per_client``; DESIGN.md §1: "number of job
-contracts and their duration per client"), from the per-client summary in ``analysis.clients``
-(``sql/client_employment.sql``: competitive jobs starting from the index date to the cut-off;
-days in a competitive job with overlapping spells counted once).
+"""Jobs and employed days per client (``results.jobs_per_client``; docs/methods.md §The study:
+"number of job contracts and their duration per client"), from the per-client summary in
+``analysis.clients`` (``sql/client_employment.sql``: competitive jobs starting from the index date
+to the cut-off; days in a competitive job with overlapping spells counted once).
 
 Per group (``all``, each cohort): the clients by their number of competitive jobs (0, 1, 2,
 3 or more), the mean number of jobs, the employed days per client (mean, median) and per
 employed client, and — because the cohorts were followed for unequal times (the trap of
-DESIGN.md §1) — the employed days per year of follow-up (Σ days employed / Σ follow-up years,
-a year of ``DAYS_PER_YEAR`` days) beside the median follow-up.
+docs/methods.md §The study) — the employed days per year of follow-up (Σ days employed / Σ follow-up
+years, a year of ``DAYS_PER_YEAR`` days) beside the median follow-up.
 """
 
 from __future__ import annotations

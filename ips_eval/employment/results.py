@@ -149,10 +149,10 @@ def employment_comparison(tte: pl.DataFrame, clients: pl.DataFrame, jobs: pl.Dat
     """employment_comparison.csv: per cohort, the crude "% ever employed" by the analysis
     cut-off beside the AJ cumulative incidence of a first competitive job at 6 and 12 months
     (95 % log-log CI), with each cohort's follow-up (cut-off − index date) distribution and how
-    many clients were followed for the full window — the trap of DESIGN.md §1 in one table.
-    With ``headline`` (results.headline), the figures as published at their own cut-offs are
-    added (``crude_ever_employed_published``, with their median follow-up), e.g. RRP 86/336 on
-    30.4.2024 after a few months of follow-up.
+    many clients were followed for the full window — the trap of docs/methods.md §The follow-up trap
+    in one table. With ``headline`` (results.headline), the figures as published at their own
+    cut-offs are added (``crude_ever_employed_published``, with their median follow-up), e.g. RRP
+    86/336 on 30.4.2024 after a few months of follow-up.
     ``estimate`` is a proportion (0–1); ``measure`` says which figure a row is."""
     ttfj = tte.filter(pl.col("param") == "TTFJ")
     # the TENURE rows are every competitive job after the index date, up to the cut-off

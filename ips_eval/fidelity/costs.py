@@ -1,5 +1,5 @@
-"""What IPS cost against what it returned (DESIGN.md §4, Costs): ``results.costs`` (contract
-``costs.csv``) per region × year, per region, per cohort (× year) and overall.
+"""What IPS cost against what it returned (docs/methods.md §Costs): ``results.costs``
+(``costs.csv``) per region × year, per region, per cohort (× year) and overall.
 
 - ``cost_eur`` = personnel + other costs (``staging.kustannukset``); a unit whose cost rows miss
   a value or a year the clients were in service has ``cost_complete`` false and no ratios;

@@ -1,6 +1,6 @@
-"""The IPS model's own process standards (DESIGN.md §4): employer contacts per coach-week, days
-to the first employer meeting, caseload per coach at each month end, and days from referral to
-start — by coach, team, region, cohort and overall (``results.process``, contract/OUTPUTS.md
+"""The IPS model's own process standards (docs/methods.md §Process standards): employer contacts per
+coach-week, days to the first employer meeting, caseload per coach at each month end, and days from
+referral to start — by coach, team, region, cohort and overall (``results.process``, docs/outputs.md
 ``process.csv``).
 
 The set work (coach-weeks, coach-month-ends, one row per client) is SQL in ``sql/coaches.sql``,
@@ -15,8 +15,8 @@ Summaries per unit:
   CI, and the share met within 30 days among the clients with ≥ 30 days of follow-up
   (``share_n``);
 - ``caseload``: mean clients in service over the coach-month-ends (``n``); the share of
-  coach-month-ends at or under 20 meets the standard (OUTPUTS.md's wording; DESIGN.md names its
-  complement, "above 20");
+  coach-month-ends at or under 20 meets the standard (docs/outputs.md's wording; the
+  standard's own wording is its complement, "above 20");
 - ``referral_days``: median and quartiles (``q1``, ``q3``; R's default type-7 quantiles) over
   the clients with a referral date (``n``; a missing referral date leaves the client out);
   no standard.

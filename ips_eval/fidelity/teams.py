@@ -2,8 +2,8 @@
 fidelity against employment show, as one tidy row per team.
 
 Employment: of the team's clients, those with a full 12-month window (a full window before the
-cut-off, DESIGN.md §4) and, of them, those whose first competitive job (``TTFJ`` event 1) came
-within 12 months — an equal window for every team, unlike the crude share
+cut-off, docs/methods.md §Attachment to work) and, of them, those whose first competitive job
+(``TTFJ`` event 1) came within 12 months — an equal window for every team, unlike the crude share
 (``ips_eval.employment.derive``: ``followed_for``, ``first_job_within``). Fidelity: the
 team's latest IPS-25 review on or before the cut-off with a total (``analysis.fidelity`` holds
 only reviews up to the cut-off), with its band.

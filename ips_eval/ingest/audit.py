@@ -1,24 +1,27 @@
 """What must hold after ingest, measured independently of how ingest got there.
 
-- Reconciliation (contract/DELIVERIES.md): per source and per file, rows read = rows staged +
-  rows superseded + exact duplicates + rows quarantined. "Rows read" is the count taken when the
-  file was loaded (``meta.ingest_files``), "staged" is counted in the staging table itself and
-  "quarantined" in ``quarantine.defects`` — three different places, so a lost or double-counted
-  row shows up.
-- Identity leaks (DESIGN.md §3): no text anywhere in the warehouse is a valid HETU. Every text
-  column of every table is scanned with a regex prefilter in SQL (each distinct value once where
-  values repeat; texts shorter than a HETU skipped); stdnum judges the candidates. Only counts
+- Reconciliation (docs/methods.md §Sources and deliveries): per source and per file, rows read =
+  rows staged + rows superseded + exact duplicates + rows quarantined. "Rows read" is the count
+  taken when the file was loaded (``meta.ingest_files``), "staged" is counted in the staging table
+  itself and "quarantined" in ``quarantine.defects`` — three different places, so a lost or
+  double-counted row shows up.
+- Identity leaks (docs/methods.md §Identity and pseudonyms): no text anywhere in the warehouse
+  holds a valid HETU. Every text column of every table is scanned with a loose regex prefilter in
+  SQL (each distinct value once where values repeat; texts shorter than a HETU skipped; pids and
+  hashes blanked); the one finder of ``identity.py`` and stdnum judge the candidates. Only counts
   are reported, never the values.
 """
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from ips_eval.ingest.identity import HETU_CHARS, HETU_PATTERN, is_valid_hetu
+from ips_eval.ingest.identity import HETU_CHARS, HETU_PATTERN, HEX_RUN_PATTERN, find_hetus
 from ips_eval.ingest.readers import quote_ident
 from schemas.codebook import SOURCES, Source
 
@@ -101,14 +104,15 @@ def text_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, st
 GROUP_FIRST_SHARE = 0.25
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, name: str, column: str, data_type: str
+def _candidates(con: duckdb.DuckDBPyConnection, relation: str, column: str, data_type: str
                 ) -> list[str]:
-    """The distinct HETU-shaped substrings of one column's values (every value is read)."""
+    """The distinct values of one column (of a table, or of a query in parentheses) that the
+    SQL prefilter finds HETU-shaped once digests are blanked (every value is read)."""
     col = quote_ident(column)
     # a list's elements one by one: a HETU in its text form lies inside one element (they are
     # separated by ", "), and an element is far cheaper to read than a whole list cast to text
     value = f"unnest({col})" if data_type.endswith("[]") else col
-    texts = (f"(SELECT v FROM (SELECT CAST({value} AS VARCHAR) AS v FROM {name}) "
+    texts = (f"(SELECT v FROM (SELECT CAST({value} AS VARCHAR) AS v FROM {relation}) "
              f"WHERE strlen(v) >= {HETU_CHARS})")
     distinct, rows = con.execute(f"SELECT approx_count_distinct(v), count(v) FROM {texts}"
                                  ).fetchall()[0]
@@ -118,10 +122,15 @@ def _candidates(con: duckdb.DuckDBPyConnection, name: str, column: str, data_typ
         # any_value() over the group, not the grouping key itself: DuckDB would push a filter
         # on the key below the GROUP BY, back to one regular expression a row
         texts = f"(SELECT any_value(v) AS v FROM {texts} GROUP BY v)"
-    return [m for (m,) in con.execute(
-        f"SELECT DISTINCT m FROM (SELECT unnest(regexp_extract_all(v, $p)) AS m FROM {texts} "
-        "WHERE regexp_matches(v, $p))",
-        {"p": HETU_PATTERN}).fetchall()]
+    return [v for (v,) in con.execute(
+        f"SELECT DISTINCT v FROM {texts} WHERE regexp_matches(v, $p) "
+        "AND regexp_matches(regexp_replace(v, $hex, 'x', 'g'), $p)",
+        {"p": HETU_PATTERN, "hex": HEX_RUN_PATTERN}).fetchall()]
+
+
+def codes_in(values: list[str]) -> set[str]:
+    """The distinct valid HETUs (compact) in these texts."""
+    return {code for v in values for code in find_hetus(v)}
 
 
 def identity_leaks(con: duckdb.DuckDBPyConnection) -> list[Leak]:
@@ -129,7 +138,7 @@ def identity_leaks(con: duckdb.DuckDBPyConnection) -> list[Leak]:
     leaks = []
     for schema, table, column, data_type in text_columns(con):
         name = f"{quote_ident(schema)}.{quote_ident(table)}"
-        found = sum(1 for m in _candidates(con, name, column, data_type) if is_valid_hetu(m))
+        found = len(codes_in(_candidates(con, name, column, data_type)))
         if found:
             leaks.append(Leak(f"{schema}.{table}", column, found))
     return leaks
@@ -139,3 +148,78 @@ def all_reconciliations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     frames = [reconciliation(con, s).with_columns(pl.lit(s.name).alias("source"))
               for s in SOURCES.values()]
     return pl.concat(frames).select("source", pl.exclude("source"))
+
+
+# -- the same scan over the files of an output folder ------------------------------------------
+# The warehouse is not the only place a code could land: manifest.json, the report, the
+# tables, Dagster's event log (a SQLite file under .dagster) and anything else under the
+# output folder are read too. Text is read as UTF-8 (anything undecodable replaced), Parquet
+# through DuckDB (its pages are compressed), Office files member by member (zips); the
+# warehouse file itself by ``identity_leaks``.
+_SCAN_CHUNK = 8 << 20
+
+
+def _text_codes(stream) -> set[str]:  # noqa: ANN001 — a binary file object
+    found: set[str] = set()
+    tail = ""
+    while chunk := stream.read(_SCAN_CHUNK):
+        text = tail + chunk.decode("utf-8", errors="replace")
+        found |= codes_in([text])
+        tail = text[-64:]  # a code cut by the chunk boundary is whole in the next text
+    return found
+
+
+def _parquet_codes(path: Path) -> set[str]:
+    con = duckdb.connect()
+    try:
+        con.read_parquet(str(path)).create_view("p")
+        columns = con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                              "WHERE table_name = 'p'").fetchall()
+        return codes_in([v for name, data_type in columns
+                         if data_type in ("VARCHAR", "VARCHAR[]")
+                         for v in _candidates(con, "p", name, data_type)])
+    finally:
+        con.close()
+
+
+def file_codes(path: Path) -> set[str]:
+    """The distinct valid HETUs (compact) in one file of any kind (the warehouse file aside)."""
+    if path.suffix == ".parquet":
+        return _parquet_codes(path)
+    if zipfile.is_zipfile(path):
+        found: set[str] = set()
+        with zipfile.ZipFile(path) as book:
+            for member in book.infolist():
+                with book.open(member) as stream:
+                    found |= _text_codes(stream)
+        return found
+    with path.open("rb") as stream:
+        return _text_codes(stream)
+
+
+WAREHOUSE_FILES = (".duckdb",)
+
+
+def identity_leaks_in_files(folder: Path) -> dict[str, int]:
+    """Every file under ``folder`` (its name too) holding a valid HETU: relative path (masked)
+    → how many distinct codes. The warehouse file is scanned as a database; its write-ahead log
+    and any leftover spill files as bytes."""
+    from ips_eval.ingest.files import shown_name
+
+    found: dict[str, int] = {}
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        codes = codes_in([path.relative_to(folder).as_posix()])
+        if path.suffix in WAREHOUSE_FILES:
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                codes |= {f"{x.table}.{x.column}:{i}" for x in identity_leaks(con)
+                          for i in range(x.values)}
+            finally:
+                con.close()
+        else:
+            codes |= file_codes(path)
+        if codes:
+            found[shown_name(path.relative_to(folder).as_posix())] = len(codes)
+    return found

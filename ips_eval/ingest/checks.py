@@ -1,5 +1,5 @@
 """Validation of one source's raw rows: typed values, then every defect, each with its level and
-rule (schemas/rules.py) exactly as contract/DELIVERIES.md "What a defect costs" says.
+rule (schemas/rules.py) exactly as docs/methods.md §Defects and quarantine says.
 
 All set work over the source's rows of the *active* delivery files (the files present in the
 delivery folder now), in DuckDB:

@@ -1,9 +1,9 @@
 """Delivery files: finding them, their delivery date, content hash and text encoding.
 
-contract/DELIVERIES.md: each source has its own folder; every file in it is one delivery named
-``<YYYY-MM-DD>_<region or register>.<ext>``. A file's identity is its content hash (SHA-256):
-the same bytes under any name are the same delivery and are loaded once; changed bytes under the
-same name are a new version of that delivery.
+docs/methods.md §Sources and deliveries: each source has its own folder; every file in it is one
+delivery named ``<YYYY-MM-DD>_<region or register>.<ext>``. A file's identity is its content hash
+(SHA-256): the same bytes under any name are the same delivery and are loaded once; changed bytes
+under the same name are a new version of that delivery.
 
 No file hides and none comes from outside (issue 16): everything found under a source's folder
 is listed and recorded, and what cannot be a delivery is rejected whole before it is read, with
@@ -15,7 +15,10 @@ its reason (``DeliveryFile.problem``):
 - a name that is not ``<YYYY-MM-DD>_<issuer>[_<more>].<ext>`` with the issuer exactly a region
   code (in the register folders: the register, ``kela`` / ``tulorekisteri``):
   ``2023-07-05_HEL_korjattu.csv`` is a delivery, ``2024-06-11_hus_korjattu.csv`` is not.
-Hidden files and Excel's lock files (``~$x.xlsx``) are recorded too (rejected by name).
+Hidden files and Excel's lock files (``~$x.xlsx``) are recorded too (rejected by name). The
+suffix after the issuer is ``[A-Za-z0-9_-]`` only. A name that holds a personal identity code is
+rejected unread (``file_name_identity_code``), and no name is ever kept as it is: codes in it are
+masked and control characters (a newline would forge log lines) shown as ``?`` (``shown_name``).
 """
 
 from __future__ import annotations
@@ -30,16 +33,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from ips_eval.ingest.identity import contains_valid_hetu, mask_hetus
 from ips_eval.ingest.limits import cut
 from schemas.codebook import REGIONS, Source
 
 _CHUNK = 1 << 20
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_")
 # date _ issuer [_ anything, e.g. "korjattu" for a correction] . extension
-_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_([^_]+?)(_[^/]*)?\.([A-Za-z0-9]+)$")
+_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_([^_]+?)(_[A-Za-z0-9_-]*)?\.([A-Za-z0-9]+)$")
 # the file-level rules of discovery (schemas/rules.py)
 NAME_INVALID, NESTED, SYMLINK, UNREADABLE = ("file_name_invalid", "file_nested",
                                              "file_symlink", "file_unreadable")
+NAME_IDENTITY_CODE = "file_name_identity_code"
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Control bytes other than tab / CR / LF / form feed do not occur in a text delivery; a file
 # with many of them (or any NUL) is binary or garbage, whatever its extension says.
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -55,6 +61,7 @@ class DeliveryFile:
     size_bytes: int
     utf8: bool  # decodes as UTF-8 (with or without BOM)
     looks_binary: bool
+    has_nul: bool = False  # a NUL byte anywhere (a CSV with one is rejected)
     problem: tuple[str, str] | None = None  # (rule, message): rejected before it is read
     # bytes of the longest line that crosses a megabyte boundary (lines within one are shorter
     # than the row limit anyway): exact wherever it matters, for the row limit
@@ -85,9 +92,20 @@ def discover(deliveries_dir: Path, src: Source) -> list[DeliveryFile]:
     return sorted(found, key=lambda f: (f.delivery_date or date.min, f.file))
 
 
+def shown_name(name: str) -> str:
+    """A delivered name as it may be stored, logged or shown: identity codes masked, control
+    characters as ``?`` (never the name as delivered when it holds either)."""
+    return _CONTROL_CHARS.sub("?", mask_hetus(name))
+
+
 def _examine(deliveries_dir: Path, root: Path, src: Source, path: Path,
              nested: bool) -> DeliveryFile:
-    relative = path.relative_to(deliveries_dir).as_posix()
+    real = path.relative_to(deliveries_dir).as_posix()
+    relative = shown_name(real)
+    if contains_valid_hetu(real):
+        return unread(src, path, relative, NAME_IDENTITY_CODE, "the file name holds a personal "
+                      "identity code: not read; rename the file without it (the name is kept "
+                      "masked)")
     if path.is_symlink():
         target = path.resolve()
         inside = target.is_relative_to(root) and target.is_file()
@@ -105,7 +123,7 @@ def _examine(deliveries_dir: Path, root: Path, src: Source, path: Path,
                       f"{src.name}/: deliveries lie directly in the source's folder, "
                       "move the file there (or out of the delivery folder)")
     problem = name_problem(src, path.name)
-    f = inspect(deliveries_dir, src, path)
+    f = replace(inspect(deliveries_dir, src, path), file=relative)
     return f if problem is None else _with_problem(f, NAME_INVALID, problem)
 
 
@@ -120,7 +138,7 @@ def name_problem(src: Source, name: str) -> str | None:
     issuer = match.group(2)
     if issuer not in expected:
         what = "the register" if src.register else "a region code"
-        return f"{shape}: {cut(issuer, 40)!r} is not {what}"
+        return f"{shape}: {cut(shown_name(issuer), 40)!r} is not {what}"
     return None
 
 
@@ -151,12 +169,13 @@ def inspect(deliveries_dir: Path, src: Source, path: Path) -> DeliveryFile:
     """Hash the file and sniff its encoding in one streaming pass."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, size, control, sample = True, 0, 0, 0
+    utf8, size, control, sample, nul = True, 0, 0, 0, False
     run = longest = 0  # the open line's bytes so far; the longest line seen
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
+            nul = nul or b"\0" in chunk
             # a line wholly inside a chunk is shorter than the chunk (≤ the row limit): only a
             # line that crosses chunks can be longer, so two searches per megabyte suffice
             first = chunk.find(b"\n")
@@ -182,7 +201,8 @@ def inspect(deliveries_dir: Path, src: Source, path: Path) -> DeliveryFile:
     return DeliveryFile(
         source=src, path=path.resolve(), file=path.relative_to(deliveries_dir).as_posix(),
         delivery_date=delivery_date_of(path.name), content_hash=digest.hexdigest(),
-        size_bytes=size, utf8=utf8, looks_binary=binary, longest_line=max(longest, run),
+        size_bytes=size, utf8=utf8, looks_binary=binary, has_nul=nul,
+        longest_line=max(longest, run),
     )
 
 

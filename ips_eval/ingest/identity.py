@@ -1,7 +1,7 @@
 """Identity codes: validation (python-stdnum), pseudonyms (HMAC-SHA-256), masks.
 
-DESIGN.md §3: the HETU is validated (check character, century sign incl. the 2023 signs
-``Y X W V U`` / ``B C D E F`` — the locked python-stdnum 2.2 accepts them, pinned by
+docs/methods.md §Identity and pseudonyms: the HETU is validated (check character, century sign incl.
+the 2023 signs ``Y X W V U`` / ``B C D E F`` — the locked python-stdnum 2.2 accepts them, pinned by
 tests/test_ingest_identity.py; no work-around needed), age and sex are derived from it, and
 it is replaced by a keyed pseudonym. The HETU never reaches a warehouse table, a log or an
 output: the functions here work on the *distinct* values of a column (a register extract has
@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
@@ -28,14 +29,96 @@ import pyarrow as pa
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.fi import hetu as stdnum_hetu
 from stdnum.fi import ytunnus as stdnum_ytunnus
+from stdnum.util import clean as stdnum_clean
 
 from ips_eval.warehouse import run_sql
 
-# A HETU-shaped token: a prefilter only (stdnum decides). \b keeps it from matching inside a
-# hex pseudonym or a longer number; (?i) because stdnum accepts lower-case letters too.
-HETU_PATTERN = r"(?i)\b\d{6}[-+A-FYXWVU]\d{3}[0-9A-Y]\b"
-HETU_CHARS = 11  # a HETU's length (ASCII): a shorter text cannot hold one
-_HETU_RE = re.compile(HETU_PATTERN)
+# -- the one identity-code finder ---------------------------------------------------------------
+# Every place that looks for a HETU in text (the mask of raw's free-text fields and column
+# names, the file-name rule, the warehouse and output scans, the pseudonym's normalisation)
+# goes through ``normalise`` and ``find_hetus`` here (issue 30: a code joined to letters or
+# ``_``, or written with an en dash or a minus sign, slipped past a ``\b``-bounded ASCII pattern).
+#
+# ``normalise``: NFKC (full-width digits, compatibility spaces), then python-stdnum's own
+# character clean-up (every dash stdnum accepts → ``-``, other digit forms → ASCII), any other
+# Unicode dash (category Pd) → ``-``, invisible format characters (zero-width space, soft hyphen)
+# dropped. A code is then ``ddmmyy`` ``C`` ``nnn`` ``X`` with optional whitespace between its
+# characters (``compact_code`` drops whitespace, so a field that validates with inner spaces is
+# found in free text too), any case, its edges *digit*-bounded: a letter or ``_`` beside it does
+# not hide it, a longer number is not a code. A match inside a run of 32 or more lower-case hex
+# digits is a digest (a pid, a file hash), not a code. stdnum then judges each candidate.
+_FINDER = re.compile(r"(?<!\d)\d(?:\s*\d){5}\s*[-+A-FYXWVU]\s*\d(?:\s*\d){2}\s*"
+                     r"(?:[A-Y]|\d(?!\d))", re.IGNORECASE | re.ASCII)
+_DIGEST_RUN = re.compile(r"[0-9a-f]{32,}")
+# The same in DuckDB's RE2, looser (no look-around): a prefilter only, which every value the
+# finder can match also matches — six digits of any script, one separator, three digits, any
+# space or invisible character between them. Where pids are scanned, runs of hex digits are
+# blanked first (``HEX_RUN_PATTERN``) so that a pid is not a candidate.
+_GAP = r"[\s\p{Z}\p{Cf}]*"
+HETU_PATTERN = (rf"\p{{N}}(?:{_GAP}\p{{N}}){{5}}{_GAP}[^\p{{N}}\s\p{{Z}}\p{{Cf}}]{_GAP}\p{{N}}"
+                rf"(?:{_GAP}\p{{N}}){{2}}")
+HEX_RUN_PATTERN = r"[0-9a-f]{32,}"
+HETU_CHARS = 11  # a HETU's length: a shorter text cannot hold one (in characters or bytes)
+
+
+def _normal_char(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    if unicodedata.category(ch) == "Cf":
+        return ""  # invisible: a zero-width space must not split a code
+    out = stdnum_clean(unicodedata.normalize("NFKC", ch))
+    return "".join("-" if unicodedata.category(c) == "Pd" else c for c in out)
+
+
+class _NormalTable(dict):
+    """``str.translate``'s table for ``normalise``, each character worked out once."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = _normal_char(chr(code))
+        return self[code]
+
+
+_NORMAL = _NormalTable()
+
+
+def normalise(text: str) -> str:
+    """The text as the finder reads it (see above); ASCII text is returned as it is."""
+    return text if text.isascii() else text.translate(_NORMAL)
+
+
+def _normalised_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalise(text)`` and, for each of its characters, the index of the character of
+    ``text`` it came from."""
+    chars, origin = [], []
+    for i, ch in enumerate(text):
+        for c in _NORMAL[ord(ch)]:
+            chars.append(c)
+            origin.append(i)
+    return "".join(chars), origin
+
+
+def _spans(norm: str) -> list[tuple[int, int, bool]]:
+    """(start, end, valid) of every HETU-shaped token in normalised text."""
+    # blank digests (same length, so offsets stay): a pid is not a code
+    searched = _DIGEST_RUN.sub(lambda m: "x" * len(m.group(0)), norm)
+    return [(m.start(), m.end(), hetu_problem(compact_code(m.group(0))) is None)
+            for m in _FINDER.finditer(searched)]
+
+
+def _hetu_spans(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, valid) in ``text`` itself of every HETU-shaped token the finder sees."""
+    if text.isascii():
+        return _spans(text)
+    norm, origin = _normalised_with_offsets(text)
+    return [(origin[a], origin[b - 1] + 1, valid) for a, b, valid in _spans(norm)]
+
+
+def find_hetus(text: str) -> list[str]:
+    """Every valid HETU in the text, in its compact form (what its pseudonym is made of)."""
+    norm = normalise(text)
+    return [compact_code(norm[a:b]) for a, b, valid in _spans(norm) if valid]
+
+
 _CENTURY = {"+": 1800} | dict.fromkeys("-YXWVU", 1900) | dict.fromkeys("ABCDEF", 2000)
 
 HETU_MASK = "******-****"  # what a HETU-shaped value becomes wherever it is shown
@@ -63,9 +146,10 @@ def _pseudonymiser(key: bytes):
 
 
 def compact_code(value: str) -> str:
-    """Upper case without any whitespace: the form a code is validated and hashed in (stdnum's
-    own ``compact`` does the same, several times slower)."""
-    return "".join(value.split()).upper()
+    """The form a code is validated and hashed in: ``normalise``d (so an en dash, a minus sign
+    or full-width digits give the code's one pseudonym), upper case, without any whitespace.
+    For a valid code this is python-stdnum's ``compact`` form (which keeps no inner space)."""
+    return "".join(normalise(value).split()).upper()
 
 
 def hetu_problem(value: str) -> str | None:
@@ -92,12 +176,15 @@ def birth_date_and_sex(valid_hetu: str) -> tuple[date, str]:
 
 def contains_valid_hetu(text: str) -> bool:
     """Whether a free-text value holds a valid HETU anywhere."""
-    return any(is_valid_hetu(m.group(0)) for m in _HETU_RE.finditer(text))
+    return any(valid for _a, _b, valid in _hetu_spans(text))
 
 
 def mask_hetus(text: str) -> str:
     """Every HETU-shaped token replaced by the mask (valid or not: the result never is one)."""
-    return _HETU_RE.sub(HETU_MASK, text)
+    spans = _hetu_spans(text)
+    for start, end, _valid in reversed(spans):
+        text = text[:start] + HETU_MASK + text[end:]
+    return text
 
 
 def mask_identity(value: str | None) -> str | None:

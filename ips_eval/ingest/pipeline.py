@@ -2,8 +2,8 @@
 then rebuild its staging from raw. Used by the Dagster assets (one step per asset), by
 ``validate_deliveries`` and by the tests — no Dagster needed here.
 
-Versions and files (contract/DELIVERIES.md; where the contract is silent, the choice is ours
-and stated here):
+Versions and files (docs/methods.md §Sources and deliveries; where the contract is silent, the
+choice is ours and stated here):
 - Incremental by content hash: a file version already in raw is not read again; the same bytes
   under another name are "already loaded" (their rows count under the first name, the copy
   reads 0 rows). A rejected file is tried again on every run (nothing of it is kept).
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -175,12 +176,20 @@ class IngestReport:
 
 
 def ingest_deliveries(con: duckdb.DuckDBPyConnection, deliveries_dir: Path, key: bytes,
-                      uses_demo_key: bool = False) -> IngestReport:
+                      uses_demo_key: bool = False,
+                      progress: Callable[[str, str, object], None] | None = None) -> IngestReport:
     """Every source: new files into raw, then staging rebuilt (enrolment first: the register
-    sources look their persons up among the staged clients)."""
+    sources look their persons up among the staged clients). ``progress(step, source, what)``
+    hears of each source's ``raw`` step (its file outcomes) and ``staging`` step (its summary)."""
     note_demo_key(uses_demo_key)
+    tell = progress or (lambda _step, _source, _what: None)
     files: list[FileOutcome] = []
     for src in SOURCES.values():
-        files += load_source(con, deliveries_dir, src, key)
-    sources = {src.name: stage_source(con, src) for src in SOURCES.values()}
+        loaded = load_source(con, deliveries_dir, src, key)
+        tell("raw", src.name, loaded)
+        files += loaded
+    sources = {}
+    for src in SOURCES.values():
+        sources[src.name] = stage_source(con, src)
+        tell("staging", src.name, sources[src.name])
     return IngestReport(files, sources)

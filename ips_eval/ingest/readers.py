@@ -33,7 +33,7 @@ import duckdb
 import polars as pl
 
 from ips_eval.ingest import limits
-from ips_eval.ingest.files import DeliveryFile, transcode_to_utf8
+from ips_eval.ingest.files import DeliveryFile, shown_name, transcode_to_utf8
 from ips_eval.ingest.identity import mask_hetus
 from ips_eval.warehouse import insertion_order_kept
 from schemas.codebook import Source
@@ -67,8 +67,11 @@ class OpenedDelivery:
 
 
 def normalise_name(name: str, position: int) -> str:
-    """Column names are case-insensitive and may carry stray spaces (contract)."""
+    """Column names are case-insensitive and may carry stray spaces (contract). A name is
+    delivered text too: an identity code in it is masked before the name is kept anywhere
+    (before it is cut, so that no half of a code survives)."""
     clean = re.sub(r"\s+", " ", name.replace("\ufeff", "").replace("\xa0", " ")).strip().lower()
+    clean = mask_hetus(clean)
     return limits.cut(clean, limits.MAX_NAME_CHARS) or f"_column_{position + 1}"
 
 
@@ -157,6 +160,8 @@ def close_delivery(con: duckdb.DuckDBPyConnection) -> None:
 def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) -> OpenedDelivery:
     if f.looks_binary:
         raise FileRejected("file_unreadable", "the file is binary or garbage, not CSV text")
+    if f.has_nul:  # one NUL anywhere: not text (a reader would cut or skip what follows it)
+        raise FileRejected("file_unreadable", "the file holds a NUL byte: not CSV text")
     path, encoding = f.path, "utf-8"
     if not f.utf8:
         path, encoding = workdir / f"{f.content_hash}.csv", "windows-1252"
@@ -261,18 +266,18 @@ def _data_sheet(reader, names: list[str], src: Source) -> tuple[str, str | None]
     wanted = {src.name.lower(), src.table.lower()}
     named = [n for n in names if n.strip().lower() in wanted]
     if named:
-        return named[0], (f"sheet {named[0]!r} read (named after the source)"
+        return named[0], (f"sheet {shown_name(named[0])!r} read (named after the source)"
                           if len(names) > 1 else None)
     with_data = [n for n in names if _has_data(reader, n)]
     if not with_data:
         raise FileRejected("file_empty", "no sheet of the workbook holds data")
     if len(with_data) > 1:
-        shown = ", ".join(repr(limits.cut(n, 31)) for n in with_data[:5])
+        shown = ", ".join(repr(limits.cut(shown_name(n), 31)) for n in with_data[:5])
         raise FileRejected("file_unreadable", f"several sheets hold data ({shown}): name the "
                            f"data sheet {src.table!r} or deliver it alone")
     sheet = with_data[0]
-    return sheet, (f"sheet {sheet!r} read (the only sheet with data)" if len(names) > 1
-                   else None)
+    return sheet, (f"sheet {shown_name(sheet)!r} read (the only sheet with data)"
+                   if len(names) > 1 else None)
 
 
 def _has_data(reader, name: str) -> bool:
@@ -317,19 +322,30 @@ def _read_sav(path: Path) -> pl.DataFrame:
         _meta = pyreadstat.read_sav(str(path), metadataonly=True)[1]
     except Exception as error:  # pyreadstat raises ReadstatError / PyreadstatError
         raise FileRejected("file_unreadable", f"the SPSS file cannot be read: {error}") from error
-    cells = (_meta.number_rows or 0) * max(_meta.number_columns or 0, 1)
-    width = sum(int(w or 8) for w in (_meta.variable_storage_width or {}).values())
-    if cells > limits.MAX_SAV_CELLS or (_meta.number_rows or 0) * width > limits.MAX_SAV_BYTES:
-        raise FileRejected("file_too_large", f"{_meta.number_rows:,} rows × "
-                           f"{_meta.number_columns:,} columns ({width:,} bytes a row) is over "
-                           "the size limit: not read")
+    columns = max(_meta.number_columns or 0, 1)
     _check_width(_meta.number_columns or 0)
+    width = sum(int(w or 8) for w in (_meta.variable_storage_width or {}).values())
+    # the most rows the limits allow: a header may say its row count is unknown (-1, allowed
+    # by the format), so the read itself stops there and one row more rejects the file
+    allowed = min(limits.MAX_SAV_CELLS // columns, limits.MAX_SAV_BYTES // max(width, 1))
+    declared = _meta.number_rows if (_meta.number_rows or 0) > 0 else None
+    if declared is not None and declared > allowed:
+        raise FileRejected("file_too_large", _sav_too_large(f"{declared:,}", _meta, width))
     try:
-        data, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+        data, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False,
+                                          row_limit=allowed + 1)
     except Exception as error:  # pyreadstat raises ReadstatError / PyreadstatError
         raise FileRejected("file_unreadable", f"the SPSS file cannot be read: {error}") from error
+    if len(data) > allowed:
+        raise FileRejected("file_too_large", _sav_too_large(f"over {allowed:,}", _meta, width)
+                           + " (its header does not say how many; reading stopped there)")
     frame = pl.from_pandas(data)
     return frame.with_columns(_as_text(frame[c]).alias(c) for c in frame.columns)
+
+
+def _sav_too_large(rows: str, meta, width: int) -> str:  # noqa: ANN001 — pyreadstat's metadata
+    return (f"{rows} rows × {meta.number_columns:,} columns ({width:,} bytes a row) is over "
+            "the size limit: not read")
 
 
 def _as_text(series: pl.Series) -> pl.Expr:

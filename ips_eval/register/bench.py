@@ -40,7 +40,7 @@ from typing import TextIO
 
 import duckdb
 
-from ips_eval.config import DEFAULT_MEMORY_LIMIT, DEMO_PSEUDONYM_KEY
+from ips_eval.config import DEFAULT_MEMORY_LIMIT, DEMO_PSEUDONYM_KEY, parse_memory_limit
 from ips_eval.employment.derive import build_clients_and_jobs
 from ips_eval.export import export_dataset
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
@@ -278,10 +278,9 @@ def floor_seconds(deliveries: Path, memory_limit: str) -> tuple[float, float, in
     Returns (wall seconds, CPU seconds, register rows parsed)."""
     kela = sorted(str(p) for p in (deliveries / "rekisterit/kela").glob("*.csv"))
     pay = sorted(str(p) for p in (deliveries / "rekisterit/tulorekisteri").glob("*.csv"))
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": parse_memory_limit(memory_limit),
+                                 "preserve_insertion_order": False})
     try:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
-        con.execute("SET preserve_insertion_order = false")
         started, cpu = time.monotonic(), _cpu_s()
         _groups, rows = con.execute(FLOOR_SQL, {"kela": kela, "pay": pay}).fetchall()[0]
         return time.monotonic() - started, _cpu_s() - cpu, int(rows)

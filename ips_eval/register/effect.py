@@ -1,5 +1,5 @@
 """The register effect: ATT by relative month, balance, transitions and the register-based
-attachment (DESIGN.md §4, "Register effect", "Transitions"), from the matched sample that
+attachment (docs/methods.md §Register effect, §Transitions), from the matched sample that
 ``ips_eval.register.matching`` leaves in the warehouse.
 
 Inference (named in every row's ``method_note``): the ATT at a relative month is the

@@ -1,10 +1,10 @@
-"""Risk-set matching of clients to register comparison persons (DESIGN.md §4, "Register effect").
+"""Risk-set matching of clients to register comparison persons (docs/methods.md §Register effect).
 
 The set work is SQL (``sql/register_match_*.sql``) and runs in batches of comparison persons,
 so that a million persons × some fifty index months never sit in memory at once; Python fits the
 propensity model on the clients and a sample of candidates and hands its coefficients back.
 
-Choices beyond DESIGN.md, each made here:
+Choices beyond the rule in docs/methods.md §Register effect, each made here:
 
 - Candidates are comparison persons only (no client serves as another client's control).
 - The propensity score is a logit of being a client among the candidate person-months of the

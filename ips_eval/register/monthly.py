@@ -1,11 +1,12 @@
-"""Register months: benefit and earnings trajectories (DESIGN.md §4, "Register months").
+"""Register months: benefit and earnings trajectories (docs/methods.md §Register months).
 
 The set work is SQL (``sql/register_monthly.sql`` and the ``sql/register_*.sql`` summaries),
 written for national scale: a million persons and tens of millions of register rows run out of
 core in DuckDB. Python only hands over the parameters and the state mapping of
 ``schemas.register_states``, and summarises the small results.
 
-Definitions beyond DESIGN.md, chosen here (each also explained where it is implemented):
+Definitions beyond docs/methods.md §Register months, chosen here (each also explained where it is
+implemented):
 
 - The extract month is the earliest of the register sources' latest delivery months: a month
   after one register's delivery is not covered by it. The extract's first month is the earliest
@@ -130,7 +131,8 @@ def write_register_results(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dic
 
     The earnings by relative month live in ``register.csv`` itself, on the ``state = 'all'``
     rows (columns ``mean_earnings_eur``, ``median_earnings_eur``; the state rows carry their
-    own persons' figures), not in a second file: OUTPUTS.md names one file for both."""
+    own persons' figures), not in a second file: docs/outputs.md §Results names one file for
+    both."""
     clients = client_states_by_rel_month(con)
     comparison = comparison_states_by_month(con)
     meta = write_result(con, "register", clients, out_dir,

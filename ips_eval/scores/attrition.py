@@ -1,5 +1,5 @@
-"""Attrition (DESIGN.md §4): baseline differences between those who answered the 6- and
-12-month surveys and those who did not.
+"""Attrition (docs/methods.md §Attrition): baseline differences between those who answered the 6-
+and 12-month surveys and those who did not.
 
 Among baseline (T0) responders whose follow-up window had closed by the cut-off
 (``sql/score_attrition.sql``), per follow-up wave and cohort (``all``, ``pilot``, ``rrp``):

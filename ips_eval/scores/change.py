@@ -1,5 +1,5 @@
-"""Change scores (DESIGN.md §4): follow-up − baseline per instrument for clients scored at both,
-with the reliability the reliable change index needs.
+"""Change scores (docs/methods.md §Change scores): follow-up − baseline per instrument for clients
+scored at both, with the reliability the reliable change index needs.
 
 Per instrument × contrast (T0-T6, T0-T12) × cohort (``all``, ``pilot``, ``rrp``) × group
 (``group_var`` ``all``, or ``competitive_job`` = a competitive job started between the index date

@@ -1,5 +1,6 @@
-"""Linear mixed models of the scores over all waves (DESIGN.md §4): clients with missing waves
-still count, through a random intercept per client. Two models per instrument (``model``):
+"""Linear mixed models of the scores over all waves (docs/methods.md §Mixed models): clients with
+missing waves still count, through a random intercept per client. Two models per instrument
+(``model``):
 
 - ``primary``: score ~ wave6 + wave12 + rrp + wave6:rrp + wave12:rrp + age + female
   + work_history + (1 | client) — the wave terms are the total change from baseline (pilots),

@@ -1,7 +1,7 @@
 """The built-in synthetic study: a delivery folder that looks and misbehaves like the real ones.
 
 Real data never leaves THL, so the pipeline is developed and demonstrated on this. With the
-default seed `write_study` writes, per contract/DELIVERIES.md:
+default seed `write_study` writes, per docs/methods.md §Sources and deliveries:
 
 - about 1,190 clients in the eleven regions: pilot (HEL HUS PKA EPO LAP, enrolled 9/2020-6/2023)
   and RRP (KAI PSA KSU KPO POH VSU, enrolled 6/2023-10/2024), with teams (`HEL-T1`), coaches

@@ -31,7 +31,7 @@ PROJECT_SPAN = {"pilot": (date(2020, 9, 1), date(2023, 6, 30)),
                 "rrp": (date(2023, 6, 1), date(2024, 12, 31))}
 PAY_PER_FTE_EUR = 58_000.0
 MAX_CASELOAD = 20
-POH_FUNDING_EUR = {2023: 128_000.0, 2024: 216_000.0}  # 344,000 € in all (DESIGN.md §1 seeds)
+POH_FUNDING_EUR = {2023: 128_000.0, 2024: 216_000.0}  # 344,000 € in all (docs/methods.md §Costs)
 
 CostRow = dict[str, object]
 

@@ -1,4 +1,5 @@
-"""Row- and field-level defects: every class of contract/DELIVERIES.md, each one unambiguous.
+"""Row- and field-level defects: every defect class of docs/methods.md §Defects and quarantine, each
+one unambiguous.
 
 Rules of the game, so that the calibrated headline counts hold on the clean data and a test can
 match each defect to exactly one quarantine record:

@@ -180,7 +180,8 @@ def _side_jobs(rng: np.random.Generator, client: Client, pool: list[Employer]) -
 
 def _end_some_on_cutoffs(rng: np.random.Generator, clients: dict[str, Client],
                          jobs: list[Job]) -> None:
-    """A job that ends on the cut-off day has ended (DESIGN.md §4): make sure a few do."""
+    """A job that ends on the cut-off day has ended (docs/methods.md §Job tenure): make sure a few
+    do."""
     targets = [("pilot", DEFAULT_CUTOFF["pilot"]), ("rrp", HEADLINE_CUTOFF["rrp"]),
                ("rrp", DEFAULT_CUTOFF["rrp"])]
     for cohort, cutoff in targets:

@@ -14,8 +14,8 @@ RRP_REGIONS = ("KAI", "PSA", "KSU", "KPO", "POH", "VSU")
 REGIONS = PILOT_REGIONS + RRP_REGIONS
 COHORT_OF = {r: "pilot" for r in PILOT_REGIONS} | {r: "rrp" for r in RRP_REGIONS}
 
-# Published headline figures (DESIGN.md §1): clients started / found a competitive job by the
-# cut-off. The generator reproduces them exactly on the final clean data (see jobs.py).
+# Published headline figures (docs/methods.md §The study): clients started / found a competitive job
+# by the cut-off. The generator reproduces them exactly on the final clean data (see jobs.py).
 HEADLINE_CUTOFF = {"pilot": date(2023, 6, 30), "rrp": date(2024, 4, 30)}
 HEADLINE_STARTED = {"pilot": 763, "rrp": 336}
 HEADLINE_EMPLOYED = {"pilot": 348, "rrp": 86}
@@ -41,8 +41,8 @@ TEAMS = {
 }
 
 # The register extracts reach 24 months before the earliest index dates (autumn 2020), so that
-# every client has the full history the register effect matches on (DESIGN.md §4); the
-# contract's first valid register date, 1.1.2017, keeps every genuine row clear of
+# every client has the full history the register effect matches on (docs/methods.md §Register
+# effect); the contract's first valid register date, 1.1.2017, keeps every genuine row clear of
 # `date_before_2017`.
 REGISTER_START = date(2018, 1, 1)
 REGISTER_EXTRACTS = (date(2024, 5, 2), date(2025, 3, 3))

@@ -2,9 +2,10 @@
 
 Both follow the job spells: every month a job runs, its employer (same Y-tunnus) pays, also
 after the service ended and the coach form went quiet, which is what register-augmented tenure
-(DESIGN.md §4) relies on. Benefits follow the income source at start and give way to pay:
-unemployment and sickness benefits stop in full-time work and shrink to an adjusted labour
-market subsidy in part-time work; disability pensions continue (pensioners may earn).
+(docs/methods.md §Register-augmented tenure) relies on. Benefits follow the income source at start
+and give way to pay: unemployment and sickness benefits stop in full-time work and shrink to an
+adjusted labour market subsidy in part-time work; disability pensions continue (pensioners may
+earn).
 """
 
 from __future__ import annotations

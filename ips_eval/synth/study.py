@@ -154,7 +154,8 @@ def manifest_entries(files: list[DeliveryFile]) -> list[dict[str, object]]:
 def write_study(out_dir: Path, seed: int = 20240430, defects: float = 0.02,
                 comparison_persons: int = DEFAULT_COMPARISON_PERSONS,
                 progress: Callable[[str], None] | None = None) -> SynthSummary:
-    """Write a complete synthetic delivery folder (contract/DELIVERIES.md) and its manifest.
+    """Write a complete synthetic delivery folder (docs/methods.md §Sources and deliveries) and its
+    manifest.
 
     Same seed, rate and comparison size give byte-identical files. `defects` = 0 gives a clean
     study (no file, row or field defects; the non-defect records stay). `comparison_persons`

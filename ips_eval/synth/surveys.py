@@ -4,7 +4,8 @@ Items of one scale share a latent trait, so they correlate and Cronbach's alpha 
 the trait improves modestly over the follow-up, more for clients who got work. Fewer answer
 later, fewer still among those without work or out of the service. A few answers fall outside
 every analysis window, and a few clients answer their 12-month form early, inside the 6-month
-window (two responses in one window; DESIGN.md §4 says which one the analysis uses).
+window (two responses in one window; docs/methods.md §Survey waves says which one the analysis
+uses).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ SVG's text layer.
 
 Every text a figure prints that is a count of persons (numbers at risk, ``n = …``) is drawn
 with the gid :data:`COUNT_GID`, so the SVG marks it and :func:`svg_small_counts` can prove that
-none of them shows 1–4 (DESIGN.md §3). The SVG keeps its text as text
+none of them shows 1–4 (docs/methods.md §Disclosure control). The SVG keeps its text as text
 (``svg.fonttype = none`` in :func:`ips_eval.outputs.write_figure`), so a report author can
 search and edit it, and the audit reads what a reader sees.
 """

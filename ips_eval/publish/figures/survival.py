@@ -3,9 +3,9 @@ Kaplan–Meier job tenure (TENURE1) and the Aalen–Johansen cumulative incidenc
 (TTFJ), by cohort, with pointwise 95 % log-log bands and a numbers-at-risk table beneath each.
 Time is shown in months (``schemas.windows.DAYS_PER_MONTH``).
 
-Disclosure control (DESIGN.md §3): a curve stops before the first time with fewer than 5
-persons at risk — each later step would show one or two persons' events — and runs flat to
-its last disclosable time, as a censored tail does; a number at risk of 1–4 is printed as
+Disclosure control (docs/methods.md §Disclosure control): a curve stops before the first time with
+fewer than 5 persons at risk — each later step would show one or two persons' events — and runs flat
+to its last disclosable time, as a censored tail does; a number at risk of 1–4 is printed as
 ``..``; the legend's n is suppressed the same way.
 """
 

@@ -1,6 +1,6 @@
 """Disclosure control for every published table — the one module that decides what is hidden.
 
-The rules (DESIGN.md §3; applied by every table builder through this module):
+The rules (docs/methods.md §Disclosure control; applied by every table builder through this module):
 
 1. **Primary suppression.** A count of 1–4 persons (or jobs, reviews, employers) is not
    published. Zero is published: "nobody" is not a small cell in the sense of the rule.

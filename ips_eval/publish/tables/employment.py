@@ -11,7 +11,8 @@ would give that count back. An estimate with fewer than ``MIN_AT_RISK`` still at
 shown with a footnote mark (``FEW_AT_RISK_MARK``): it rests on a handful of people.
 
 Tenure: ``TENURE1_REG`` (register-augmented) is the primary analysis and ``TENURE1``
-(censored at service exit) its sensitivity line (DESIGN.md §4); the tables say which is which.
+(censored at service exit) its sensitivity line (docs/methods.md §Register-augmented tenure); the
+tables say which is which.
 """
 
 from __future__ import annotations
@@ -102,8 +103,8 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, comparison: pl.Da
                      lang: Lang, source: DeliverySet,
                      competing: pl.DataFrame | None = None) -> PublishedTable:
     """Crude "% ever employed" per published cut-off beside the Aalen–Johansen cumulative
-    incidence of a first job at 6 and 12 months (DESIGN.md §1: the crude shares compare
-    unequal follow-up; the table says so in a footnote). With ``competing``
+    incidence of a first job at 6 and 12 months (docs/methods.md §The follow-up trap: the crude
+    shares compare unequal follow-up; the table says so in a footnote). With ``competing``
     (results.competing): a last row with the pilot − RRP difference in percentage points
     (95 % CI), hidden where either cohort's estimate is, and Gray's test in a note."""
     headline = headline.sort(["cohort", "cutoff_date"])

@@ -1,4 +1,4 @@
-"""The register effect's tables (DESIGN.md §4, "Register effect", "Transitions"):
+"""The register effect's tables (docs/methods.md §Register effect, §Transitions):
 
 - ``register_effect``: ATT at +6, +12 and +24 months with 95 % CIs for employment, earnings and
   benefits — matched, matched difference in differences and the naive line

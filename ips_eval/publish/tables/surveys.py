@@ -36,7 +36,8 @@ from schemas.codebook import ASIAKASKYSELY, Lang
 from schemas.table_text import text
 
 COHORTS = ("all", "pilot", "rrp")
-# THL's news of 15.1.2024 (DESIGN.md §1): at the one-year follow-up 55 % were working or studying
+# THL's news of 15.1.2024 (docs/methods.md §The study): at the one-year follow-up 55 % were working
+# or studying
 THL_WORKING_OR_STUDYING_PCT = 55.0
 SUMS = {"working_or_studying": ("answer_1", "answer_2", "answer_3"),
         "working": ("answer_1", "answer_3"), "studying": ("answer_2", "answer_3")}
