@@ -1,6 +1,7 @@
 """Hand-made staging tables for the employment tests, shaped exactly as the warehouse interface
 says ingest fills them (codebook analysis names and SQL types, plus _file/_delivery_date/_row and
-the extra columns). The employment, tte, survival, costs and process tests build on `make_staging`;
+the extra columns: ``staging_columns``, which the register and scores helpers use too). The
+employment, tte, survival, costs and process tests build on ``make_staging``;
 ``tests/test_employment_fixtures.py`` checks its columns.
 """
 

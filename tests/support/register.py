@@ -21,24 +21,13 @@ from datetime import date
 
 import duckdb
 
-from schemas.codebook import source
+from support.employment import staging_columns
 
 CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
-SQL_TYPES = {"date": "DATE", "int": "INTEGER", "float": "DOUBLE", "str": "VARCHAR",
-             "month": "DATE"}
-EXTRA_COLUMNS = {
-    "asiakkaat": {"cohort": "VARCHAR", "age_at_index": "INTEGER", "sex": "VARCHAR"},
-    "kela": {"client_id": "VARCHAR"},
-    "tulorekisteri": {"client_id": "VARCHAR"},
-}
-
-
 def make_staging(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     """``staging.<table>`` shaped as ingest makes it (codebook analysis names and SQL types,
     the extra columns, ``_file, _delivery_date, _row``), holding ``rows`` (missing keys NULL)."""
-    columns = {c.name: SQL_TYPES[c.dtype] for c in source(table).columns}
-    columns |= EXTRA_COLUMNS.get(table, {})
-    columns |= {"_file": "VARCHAR", "_delivery_date": "DATE", "_row": "INTEGER"}
+    columns = staging_columns(table)
     con.execute("CREATE SCHEMA IF NOT EXISTS staging")
     con.execute(f"CREATE OR REPLACE TABLE staging.{table} ("
                 + ", ".join(f"{name} {sql}" for name, sql in columns.items()) + ")")

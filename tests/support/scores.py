@@ -9,23 +9,13 @@ from datetime import date, timedelta
 
 import duckdb
 
-from schemas.codebook import source
+from support.employment import staging_columns
 
 CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
-SQL_TYPES = {"date": "DATE", "int": "INTEGER", "float": "DOUBLE", "str": "VARCHAR",
-             "month": "DATE"}
-EXTRA_COLUMNS = {
-    "asiakkaat": {"cohort": "VARCHAR", "age_at_index": "INTEGER", "sex": "VARCHAR"},
-    "tyosuhteet": {"overlaps": "BOOLEAN"},
-}
-
-
 def create_staging(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     """``staging.<table>`` with the interface's columns (codebook analysis names and SQL types,
     the table's extra columns, ``_file, _delivery_date, _row``) holding ``rows``."""
-    columns = {c.name: SQL_TYPES[c.dtype] for c in source(table).columns}
-    columns |= EXTRA_COLUMNS.get(table, {})
-    columns |= {"_file": "VARCHAR", "_delivery_date": "DATE", "_row": "INTEGER"}
+    columns = staging_columns(table)
     con.execute(f"CREATE OR REPLACE TABLE staging.{table} ("
                 + ", ".join(f'"{n}" {t}' for n, t in columns.items()) + ")")
     for i, row in enumerate(rows, start=1):
