@@ -83,3 +83,23 @@ def small_run(tmp_path_factory: pytest.TempPathFactory):
         return runs[case]
 
     return run
+
+
+# With pytest-xdist (`-n 2 --dist loadgroup`), each worker process would build the session
+# fixtures again: a module whose tests use one of them goes, whole, to the worker that builds
+# it; any other module stays whole on one worker too (its module fixtures built once).
+SHARED_GROUPS = {"synthetic_written": "default_study", "synthetic_study": "default_study",
+                 "pipeline_run": "default_study", "small_run": "small_runs"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    shared: dict[str, set[str]] = {}
+    for item in items:
+        shared.setdefault(item.module.__name__, set()).update(
+            SHARED_GROUPS[f] for f in getattr(item, "fixturenames", ()) if f in SHARED_GROUPS)
+    for item in items:
+        groups = sorted(shared[item.module.__name__])
+        item.add_marker(pytest.mark.xdist_group(groups[0] if len(groups) == 1
+                                                else item.module.__name__))
