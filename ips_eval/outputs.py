@@ -228,9 +228,11 @@ def fit_or_reason(fit: Callable[[], pl.DataFrame], keys: dict[str, Any], columns
         return not_fitted(keys, columns, "no_rows", "no observations")
     if events == 0:
         return not_fitted(keys, columns, "no_events", f"0 events among {rows} observations")
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
     try:
         fitted = fit()
-    except (*MODEL_ERRORS, np.linalg.LinAlgError) as exc:
+    except (*MODEL_ERRORS, np.linalg.LinAlgError, PerfectSeparationError) as exc:
         first = (str(exc).strip().splitlines() or [""])[0]
         return not_fitted(keys, columns, "failed", f"{type(exc).__name__}: {first}"[:300])
     return fitted

@@ -5,7 +5,6 @@ wires the warehouse and the study settings to plain functions in ``ips_eval``.""
 from __future__ import annotations
 
 import dagster as dg
-import polars as pl
 
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
@@ -14,20 +13,15 @@ from ips_eval.employment import derive
 from ips_eval.employment import results as survival_results
 from ips_eval.employment.baseline import baseline_results
 from ips_eval.employment.competing import competing_table
-from ips_eval.employment.cox import cox_tenure, logit_job_within_12_months
+from ips_eval.employment.cox import cox_table, logit_table
 from ips_eval.employment.per_client import jobs_per_client
 from ips_eval.export import export_dataset, stat_files_note
-from ips_eval.outputs import fit_or_reason, stack_results
 from ips_eval.publish.figures.common import write_figure_languages
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.analysis import dataset
-from schemas.windows import TWELVE_MONTHS_DAYS
 
 GROUP = "employment"
 PUBLISHED = {("pilot", "2023-06-30"): (763, 348), ("rrp", "2024-04-30"): (336, 86)}
-COX_COLUMNS = ("param", "term", "coef", "hr", "ci_lower", "ci_upper", "p", "n", "events",
-               "ph_test_p")
-LOGIT_COLUMNS = ("term", "coef", "or", "ci_lower", "ci_upper", "p", "n", "events")
 
 
 def _export(con, name: str, study: Study) -> dict[str, str]:
@@ -196,14 +190,8 @@ def results_cox(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Cox models of TENURE1_REG (the primary tenure analysis), TENURE1 (its sensitivity line)
     and TENURE (clustered by client), Efron ties, PH tests."""
     with warehouse.connect() as con:
-        frame = derive.tenure_model_frame(con)
-        fits = []
-        for param in ("TENURE1_REG", "TENURE1", "TENURE"):
-            rows = frame.filter(pl.col("param") == param)
-            fits.append(fit_or_reason(lambda rows=rows, param=param: cox_tenure(rows, param),
-                                      {"param": param}, COX_COLUMNS, rows.height,
-                                      int(rows["event"].sum()) if rows.height else 0))
-        return result(con, study, "cox", stack_results(fits), ["param", "term"])
+        table = cox_table(derive.tenure_model_frame(con))
+        return result(con, study, "cox", table, ["param", "term"])
 
 
 @dg.asset_check(asset=["results", "cox"], description="Proportional hazards hold (global "
@@ -231,10 +219,7 @@ def results_competing(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
 def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Logistic model of a competitive job within 12 months (full 12-month window only)."""
     with warehouse.connect() as con:
-        ttfj = derive.ttfj_model_frame(con)
-        followed = ttfj.filter(derive.followed_for(TWELVE_MONTHS_DAYS)).height
-        table = fit_or_reason(lambda: logit_job_within_12_months(ttfj), {}, LOGIT_COLUMNS,
-                              followed)
+        table = logit_table(derive.ttfj_model_frame(con))
         return result(con, study, "logit", table, ["term"])
 
 

@@ -275,3 +275,33 @@ def logit_job_within_12_months(ttfj: pl.DataFrame,
         "converged": bool(fit.converged),
         "pooled_levels": pooled,
     })
+
+
+COX_COLUMNS = ("param", "term", "coef", "hr", "ci_lower", "ci_upper", "p", "n", "events",
+               "ph_test_p")
+LOGIT_COLUMNS = ("term", "coef", "or", "ci_lower", "ci_upper", "p", "n", "events")
+TENURE_PARAMS = ("TENURE1_REG", "TENURE1", "TENURE")
+
+
+def cox_table(tenure: pl.DataFrame) -> pl.DataFrame:
+    """``cox.csv``: the Cox model of each tenure param (``TENURE_PARAMS``) — or, when its rows
+    cannot carry one (none, no events, no variation, a perfect fit), a ``not_fitted`` row."""
+    from ips_eval.outputs import fit_or_reason, stack_results
+
+    fits = []
+    for param in TENURE_PARAMS:
+        rows = tenure.filter(pl.col("param") == param)
+        fits.append(fit_or_reason(lambda rows=rows, param=param: cox_tenure(rows, param),
+                                  {"param": param}, COX_COLUMNS, rows.height,
+                                  int(rows["event"].sum()) if rows.height else 0))
+    return stack_results(fits)
+
+
+def logit_table(ttfj: pl.DataFrame) -> pl.DataFrame:
+    """``logit.csv``: :func:`logit_job_within_12_months`, or a ``not_fitted`` row."""
+    from ips_eval.outputs import fit_or_reason
+
+    eligible = ttfj.filter(followed_for(TWELVE_MONTHS_DAYS))
+    events = int(eligible.select(first_job_within(TWELVE_MONTHS_DAYS).sum()).item() or 0)
+    return fit_or_reason(lambda: logit_job_within_12_months(ttfj), {}, LOGIT_COLUMNS,
+                         eligible.height, events)

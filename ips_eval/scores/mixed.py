@@ -25,6 +25,11 @@ Fixed-effect standard errors: σ̂² (X′V̄⁻¹X)⁻¹ at the REML estimates 
 Stata's — Wald (normal) CIs and p. When the optimum is θ = 0 (no between-client variance) the
 fit is singular and ``warnings`` says so; otherwise ``warnings`` is empty.
 Variance components are rows ``var(client)`` and ``var(residual)`` (no CI or p).
+
+A model the data cannot support is one row, term ``(not fitted)``, ``converged`` false and the
+reason in ``warnings`` — never an exception: fewer than 2 clients, no more answers than
+estimable terms, no variation in the score, or a perfect fit (the residual sum of squares is 0,
+so σ² and the REML profile are undefined, as with barely more answers than terms).
 """
 
 from __future__ import annotations
@@ -103,6 +108,10 @@ def estimable_terms(x: pd.DataFrame, terms: tuple[str, ...] = TERMS
     return kept, dropped
 
 
+class NotEstimable(ArithmeticError):
+    """The data cannot support the model; the message is the reason (one line)."""
+
+
 @dataclass(frozen=True)
 class RemlFit:
     beta: np.ndarray
@@ -126,6 +135,8 @@ class _Profile:
         self.sy = np.bincount(index, weights=y, minlength=k)
         self.xx, self.xy, self.yy = x.T @ x, x.T @ y, float(y @ y)
         self.n, self.p = y.size, x.shape[1]
+        # r² at or below rounding of Σ(y − ȳ)² is a perfect fit, not a residual
+        self.zero = 1e-12 * max(float(((y - y.mean()) ** 2).sum()), float(np.finfo(float).tiny))
 
     def solve(self, lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """(c_i, A = X′V̄⁻¹X, β̂, r²) at λ."""
@@ -134,6 +145,9 @@ class _Profile:
         b = self.xy - (self.sx * c[:, None]).T @ self.sy
         beta = np.linalg.solve(a, b)
         r2 = self.yy - float(self.sy ** 2 @ c) - float(b @ beta)
+        if not r2 > self.zero:  # a perfect fit: (n − p)·log r² and its derivative undefined
+            raise NotEstimable(f"perfect fit: the residual sum of squares is 0 "
+                               f"({self.n} answers, {self.p} terms)")
         return c, a, beta, r2
 
     def criterion(self, lam: float) -> float:
@@ -182,12 +196,29 @@ def _fit_model(instrument: str, model: str, terms: tuple[str, ...], x: pd.DataFr
     base = {"instrument": instrument, "model": model, "n_clients": int(x["client_id"].nunique()),
             "n_obs": len(x), "method": "REML"}
     kept, dropped = estimable_terms(x, terms) if len(x) else ([], list(terms))
-    if base["n_clients"] < 2 or len(x) <= len(kept):
+    reason = None
+    if base["n_clients"] < 2:
+        reason = f"too few clients with scores and covariates ({base['n_clients']})"
+    elif len(x) <= len(kept):
+        reason = f"fewer answers than terms ({len(x)} answers, {len(kept)} terms)"
+    elif x["score"].nunique() < 2:
+        reason = f"no variation in the score ({len(x)} answers, all equal)"
+    if reason is None:
+        try:
+            fit = reml_random_intercept(x["score"].to_numpy(), x[kept].to_numpy(dtype=float),
+                                        x["client_id"].to_numpy())
+            if not (np.isfinite(fit.beta).all() and np.isfinite(fit.vcov).all()
+                    and np.isfinite(fit.criterion)):
+                raise NotEstimable("the fit gave non-finite estimates")
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+            if not isinstance(exc, NotEstimable):
+                reason = f"failed: {type(exc).__name__}: {reason}"
+    if reason is not None:
         return pl.DataFrame([base | {"term": "(not fitted)", "converged": False,
-                                     "warnings": "too few clients with scores and covariates"}],
+                                     "dropped_terms": ", ".join(dropped) or None,
+                                     "warnings": reason}],
                             schema=MIXED_SCHEMA)
-    fit = reml_random_intercept(x["score"].to_numpy(), x[kept].to_numpy(dtype=float),
-                                x["client_id"].to_numpy())
     base |= {"converged": True, "optimizer": OPTIMIZER,
              "dropped_terms": ", ".join(dropped) or None,
              "warnings": SINGULAR if fit.singular else None,
