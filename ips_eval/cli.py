@@ -110,6 +110,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ips_eval.runner import RunLocked, execute, summary
+    from ips_eval.stoppage import environment_cause
 
     builtin = args.deliveries is None
     deliveries = default_deliveries_dir() if builtin else args.deliveries
@@ -131,11 +132,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # the demo-key notice comes from ingest itself, once, for run and validate alike
     try:
-        report = execute(settings, selection=args.select, prepare=prepare)
+        report = execute(settings, selection=args.select, prepare=prepare, rekey=args.rekey)
     except RunLocked as exc:
         print(f"ips-eval: {exc}", file=sys.stderr)
         return 3
+    except OSError as exc:  # the lock, the marker, the built-in study: a disk or a permission
+        cause = environment_cause(exc, settings.out_dir)
+        if cause is None:
+            raise
+        print(f"ips-eval: {cause}", file=sys.stderr)
+        return 2
     print(summary(report, settings))
+    if report.stopped:  # a full disk, a read-only folder, a missing permission: the last line
+        print(f"ips-eval: {report.stopped}", file=sys.stderr)
+        return 2
     if report.interrupted:
         raise KeyboardInterrupt
     return 0 if report.success else 1
@@ -260,6 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--select", default=None, metavar="SELECTION",
                      help="only these assets, in Dagster's selection syntax, e.g. "
                      "'+key:\"results/*\"' (the results and everything upstream)")
+    run.add_argument("--rekey", action="store_true",
+                     help="the pseudonym key has changed: rebuild the warehouse from the "
+                     "deliveries under the new key (without it, a run with another key than "
+                     "the warehouse's stops; docs/operations.md)")
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser(

@@ -29,11 +29,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
 
-from ips_eval.config import Settings, check_writable
+from ips_eval import keyguard
+from ips_eval.config import Settings, SettingsError, check_writable
 from ips_eval.outputs import output_dir, private_files
 from ips_eval.runguard import (
     RunLocked,
@@ -47,6 +49,7 @@ from ips_eval.runguard import (
     save_state,
     state_path,
 )
+from ips_eval.stoppage import environment_cause
 
 __all__ = ["RunLocked", "RunReport", "execute", "output_lock", "summary"]
 
@@ -66,6 +69,7 @@ class RunReport:
     skipped: list[str] = field(default_factory=list)
     unchanged: int = 0  # assets an incremental run did not need to run
     incremental: str | None = None  # what an incremental run found changed
+    stopped: str | None = None  # the environment stopped the run (ips_eval.stoppage): one line
     seconds: float = 0.0
 
 
@@ -78,9 +82,9 @@ INTERRUPTED_ERRORS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt",
 class _ProgressHandler(logging.Handler):
     """Turns Dagster's step events into one line per step on the terminal."""
 
-    def __init__(self, report: RunReport, stream: TextIO) -> None:
+    def __init__(self, report: RunReport, stream: TextIO, out_dir: Path | None = None) -> None:
         super().__init__(level=logging.DEBUG)
-        self.report, self.stream = report, stream
+        self.report, self.stream, self.out_dir = report, stream, out_dir
         self.started: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -123,6 +127,12 @@ class _ProgressHandler(logging.Handler):
             message = failure_message(error)
             r.failed_steps.append((step, message))
             self._line(f"[{r.steps_done:>3}/{r.steps_total}] {step:<48} FAILED: {message}")
+            cause = (environment_cause(error, self.out_dir) if self.out_dir is not None
+                     else None)
+            if cause and r.stopped is None:
+                # a full disk or a missing permission fails every later step too: stop here
+                r.stopped = cause
+                os.kill(os.getpid(), signal.SIGINT)
         elif (event.message or "").startswith("Execution was interrupted"):
             r.interrupted = True  # Ctrl-C/SIGTERM between steps: the run, not a step, says so
         elif kind == "ASSET_MATERIALIZATION":
@@ -223,13 +233,15 @@ def run_tags(settings: Settings, run_id: str, selection: str | None,
 
 def execute(
     settings: Settings, selection: str | None = None, stream: TextIO | None = None,
-    prepare: Callable[[], None] | None = None,
+    prepare: Callable[[], None] | None = None, rekey: bool = False,
 ) -> RunReport:
     """Materialise the asset graph (or a selection of it) with ``settings``. ``prepare`` runs
     once the output lock is held and before the definitions are loaded (the CLI writes the
     built-in study there). Progress goes to ``stream``, by default whatever ``sys.stderr`` is
     when the run starts. Raises ``RunLocked`` when another run holds the folder and
-    ``SettingsError`` on a folder that cannot be written."""
+    ``SettingsError`` on a folder that cannot be written, ``KeyChanged`` (nothing read or
+    changed) when the warehouse was built with another pseudonym key — unless ``rekey``: then
+    the warehouse is started afresh from the deliveries under this key (ips_eval.keyguard)."""
     stream = sys.stderr if stream is None else stream
     check_writable(settings.out_dir)
     report = RunReport(run_id=str(uuid.uuid4()))
@@ -240,6 +252,15 @@ def execute(
             print(f"ips-eval: note: {stale}", file=stream, flush=True)
         if prepare is not None:
             prepare()
+        if rekey:  # incomplete first: a rekey stopped half-way never looks complete
+            mark_incomplete(settings.out_dir, report.run_id)
+            state_path(settings.out_dir).unlink(missing_ok=True)
+            keyguard.start_afresh(settings)
+            print("Rekey: the warehouse is rebuilt from the deliveries under this key.",
+                  file=stream, flush=True)
+        note = keyguard.check(settings)  # before any delivery row is read
+        if note:
+            print(f"ips-eval: note: {note}", file=stream, flush=True)
         previous = None if is_incomplete(settings.out_dir) else load_state(settings.out_dir)
         state_path(settings.out_dir).unlink(missing_ok=True)
         current = fingerprint(settings) if selection is None else None
@@ -253,13 +274,59 @@ def execute(
         mark_incomplete(settings.out_dir, report.run_id)
         try:
             _run_graph(settings, selection, stream, report, previous, current)
+            _scan_outputs(settings, report)
         except KeyboardInterrupt:
             report.interrupted = True
+        except Exception as exc:  # noqa: BLE001 — only the environment's errors are kept
+            cause = environment_cause(exc, settings.out_dir)
+            if cause is None:
+                raise
+            report.stopped = report.stopped or cause
+        if report.stopped:  # our own SIGINT stopped the steps, not the user
+            report.interrupted, report.success = False, False
+            report.seconds = time.monotonic() - started
+            return report
         report.success = report.success and not report.interrupted
         if report.success:
             mark_complete(settings.out_dir, report.run_id)
     report.seconds = time.monotonic() - started
     return report
+
+
+def resolve_selection(selection: str, graph, stream: TextIO = sys.stderr  # noqa: ANN001
+                      ) -> set[dg.AssetKey]:
+    """The assets of ``--select`` with the other assets of any multi-asset it selects part of
+    (they are computed together: Dagster refuses a part of one), said in a line; a selection
+    that does not parse or matches nothing is one line (``SettingsError``)."""
+    try:
+        chosen = dg.AssetSelection.from_string(selection)
+        keys = set(chosen.resolve(graph))
+        whole = set(chosen.required_multi_asset_neighbors().resolve(graph))
+    except Exception as exc:  # noqa: BLE001 — Dagster's parse and resolve errors vary
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SettingsError(f"--select {selection!r} is not a selection of this pipeline's "
+                            f"assets: {first}") from None
+    if not whole:
+        raise SettingsError(f"--select {selection!r} matches no asset")
+    added = sorted(k.to_user_string() for k in whole - keys)
+    if added:
+        print(f"--select: also running {', '.join(added)} (computed together with the "
+              "selected assets in one step)", file=stream, flush=True)
+    return whole
+
+
+def _scan_outputs(settings: Settings, report: RunReport) -> None:
+    """The identity scan of what the run wrote outside the warehouse (the manifest, the report,
+    Dagster's event log): a code found fails the run, named by file, never by value."""
+    from ips_eval.ingest.audit import RUN_SCANNED, identity_leaks_in_files
+
+    leaks = identity_leaks_in_files(settings.out_dir, RUN_SCANNED)
+    if leaks:
+        report.success = False
+        report.failed_steps.append((
+            "identity_scan_of_outputs", "a personal identity code in "
+            + ", ".join(f"{name} ({n})" for name, n in leaks.items())
+            + ": remove these files before the folder is shared"))
 
 
 def _up_to_date(previous: dict | None, current: dict | None) -> bool:
@@ -271,7 +338,7 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
                previous: dict | None, current: dict | None) -> None:
     from assets.definitions import RUN_JOB, build_defs
 
-    handler = _ProgressHandler(report, stream)
+    handler = _ProgressHandler(report, stream, settings.out_dir)
 
     @dg.logger
     def progress(_init_context: dg.InitLoggerContext) -> logging.Logger:
@@ -300,7 +367,7 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
             return result.success
 
         if selection:
-            run(set(dg.AssetSelection.from_string(selection).resolve(graph)))
+            run(resolve_selection(selection, graph, stream))
             return
         if current is None:
             return

@@ -35,6 +35,9 @@ RULES: dict[str, Rule] = {
         Rule("file_name_identity_code", "file", "the file name holds a personal identity code "
              "(not read; the name is kept masked)", "tiedostonimessä on henkilötunnus (ei "
              "luettu; nimi tallennetaan peitettynä)"),
+        Rule("file_identity_code_unmasked", "file", "a personal identity code survived the "
+             "mask (nothing of the file is kept)", "henkilötunnus jäi peittämättä (tiedostosta "
+             "ei tallenneta mitään)"),
         Rule("file_nested", "file", "a file in a subfolder of the source's folder (not read)",
              "tiedosto lähteen kansion alikansiossa (ei luettu)"),
         Rule("file_symlink", "file", "a symbolic link out of the delivery folder (not followed)",

@@ -348,3 +348,128 @@ def test_a_rejected_file_name_is_kept_masked(tmp_path: Path) -> None:
     assert isinstance(f, DeliveryFile) and f.problem[0] == "file_name_identity_code"
     shown = f"{f.file} {f.problem} {f.content_hash}"
     assert identity.find_hetus(shown) == [] and FILE not in shown
+
+
+# -- disclosure by differencing (item 2, for the table the audit found) -----------------------
+def _solutions(n: int, cells: dict[str, int | None], mean: str | None) -> list[dict[str, int]]:
+    """Every filling of the hidden job-count cells (None) consistent with what is published:
+    the cells add up to N and, where the mean is shown, give it rounded (3+ counts 3 each:
+    the published 3+ here is 0 or hidden, and hidden 3+ cells only widen the solutions)."""
+    from itertools import product
+
+    hidden = [k for k, v in cells.items() if v is None]
+    found = []
+    for values in product(range(n + 1), repeat=len(hidden)):
+        filled = {**cells, **dict(zip(hidden, values, strict=True))}
+        if sum(filled.values()) != n:
+            continue
+        jobs = filled["1"] + 2 * filled["2"] + 3 * filled["3+"]
+        if mean is not None and f"{jobs / n:.2f}" != mean:
+            continue
+        found.append(filled)
+    return found
+
+
+def test_no_hidden_job_count_can_be_solved_from_the_published_jobs_table() -> None:
+    import polars as pl
+
+    from ips_eval.employment.per_client import jobs_per_client
+    from ips_eval.publish.tables.attachment import build_jobs_per_client
+    from ips_eval.publish.tables.common import DeliverySet
+    from ips_eval.publish.tables.disclosure import SUPPRESSED
+    from schemas.windows import DEFAULT_CUTOFFS
+
+    jobs = [0] * 90 + [1] * 3 + [2] * 2  # 3+ is 0: the 1- and 2-job cells are small
+    clients = pl.DataFrame({"client_id": [f"c{i:03d}" for i in range(len(jobs))],
+                            "cohort": ["rrp"] * len(jobs), "n_competitive_jobs": jobs,
+                            "days_employed": [30 * j for j in jobs],
+                            "followup_days": [365] * len(jobs)})
+    table = build_jobs_per_client(jobs_per_client(clients), "en",
+                                  DeliverySet(DEFAULT_CUTOFFS, files=1, version="x"))
+    column = table.data["c_all"].to_list()
+    stubs = table.data["stub"].to_list()
+
+    def cell(stub: str) -> int | None:
+        value = column[stubs.index(stub)]
+        return None if value == SUPPRESSED else int(value.split()[0].replace(",", ""))
+    from schemas.table_text import text
+
+    levels = {"0": text("jobs_count_level", "en", level="0"), "1": text("jobs_count_one", "en"),
+              "2": text("jobs_count_level", "en", level="2"),
+              "3+": text("jobs_count_level", "en", level="3+")}
+    cells = {k: cell(stub) for k, stub in levels.items()}
+    assert None in cells.values()  # the table hides something, or the test proves nothing
+    mean = column[stubs.index(text("mean_jobs", "en"))]
+    solutions = _solutions(int(column[0].replace(",", "")), cells,
+                           None if mean == SUPPRESSED else mean)
+    for k in (k for k, v in cells.items() if v is None):
+        assert len({s[k] for s in solutions}) > 1, f"the {k}-job cell can be solved"
+
+
+def test_a_code_the_mask_missed_keeps_the_whole_file_out_of_raw(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ips_eval.ingest import raw
+    from ips_eval.ingest.pipeline import ingest_deliveries
+
+    monkeypatch.setattr(raw, "_mask_if_hetu", lambda text: text)  # a mask that misses
+    d = tmp_path / "d"
+    write_csv(d / "asiakkaat/2023-07-05_HEL.csv", [*ENROLMENT, "huom"],
+              [[*client(1, PERSON), f"soita {COACH}"]])
+    with connect(tmp_path / "w.duckdb") as con:
+        report = ingest_deliveries(con, d, KEY.encode())
+        (outcome,) = report.files
+        assert (outcome.outcome, outcome.rule) == ("rejected", "file_identity_code_unmasked")
+        assert con.execute("SELECT count(*) FROM raw.asiakkaat").fetchone() == (0,)
+        assert identity_leaks(con) == []
+
+
+def test_the_launchpad_cannot_set_a_memory_limit_that_is_not_a_size() -> None:
+    from pydantic import ValidationError
+
+    from assets.defs.resources import Warehouse
+
+    with pytest.raises(ValidationError, match="not a memory size"):
+        Warehouse(path="w.duckdb", memory_limit=INJECTED)
+    with pytest.raises(ValidationError):
+        Warehouse(path="w.duckdb", threads=0)
+    assert Warehouse(path="w.duckdb", memory_limit="2gb").memory_limit == "2GB"
+
+
+def test_a_run_fails_when_its_report_or_event_log_holds_a_code(tmp_path: Path) -> None:
+    from ips_eval.runner import RunReport, _scan_outputs
+
+    settings = Settings(deliveries_dir=tmp_path, out_dir=tmp_path / "out", pseudonym_key=KEY)
+    (tmp_path / "out/report").mkdir(parents=True)
+    (tmp_path / "out/report/index.html").write_text("<p>ok</p>", encoding="utf-8")
+    (tmp_path / "out/tables").mkdir()
+    report = RunReport()
+    _scan_outputs(settings, report)
+    assert report.success and report.failed_steps == []
+    (tmp_path / "out/.dagster/history").mkdir(parents=True)
+    (tmp_path / "out/.dagster/history/runs.db").write_bytes(
+        b"\0SQLite\0" + f"step failed: {en_dash(COACH)}".encode())
+    _scan_outputs(settings, report)
+    assert not report.success
+    (step, message), = report.failed_steps
+    assert ".dagster/history/runs.db (1)" in message and identity.find_hetus(message) == []
+
+
+def test_the_reports_operational_counts_of_one_to_four_are_hidden() -> None:
+    import re
+
+    from ips_eval.publish.report_run import RunInputs, deliveries_section, validation_section
+
+    counts = {"rows_read": 120, "staged": 110, "superseded": 6, "exact_duplicates": 1,
+              "quarantined_rows": 3}
+    manifest = {"sources": {"asiakkaat": {**counts, "field_defects": 2,
+                                          "by_rule": {"unknown_client": 3, "bad_date": 12}}},
+                "files": [{"source": "asiakkaat", "file": "2023-07-05_HEL.csv",
+                           "content_hash": "f" * 64, "size_bytes": 4, "outcome": "loaded",
+                           **counts}]}
+    inputs = RunInputs(manifest, None)
+    page = deliveries_section(inputs) + validation_section(inputs)
+    shown = [int(v) for v in re.findall(r'<td class="num">(\d+)</td>', page)]
+    # the file's size in bytes (4) is no count of rows; every other number is 0 or 5+
+    assert shown.count(4) == 1 and all(v == 0 or v >= 5 or v == 4 for v in shown)
+    assert 6 not in shown  # 120 − 110 − 1 − 3: the partner of the hidden cells is hidden too
+    assert {1, 2, 3} & set(shown) == set() and 12 in shown and 110 in shown

@@ -13,14 +13,16 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from pydantic import PrivateAttr
+from pydantic import PrivateAttr, field_validator
 
 from ips_eval.config import (
     DEFAULT_LABEL_LANGUAGE,
     DEFAULT_MEMORY_LIMIT,
     DEMO_PSEUDONYM_KEY,
     Settings,
+    check_threads,
     parse_label_language,
+    parse_memory_limit,
     study_key,
 )
 from ips_eval.publish.tables.browser import PngWriter, SharedPngSession
@@ -34,6 +36,18 @@ class Warehouse(dg.ConfigurableResource):
     path: str
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int | None = None  # None: DuckDB's default
+
+    # the launchpad can edit a run's resource config: the same strict forms as the CLI's, so a
+    # value that is not a size or a thread count is refused before the run starts
+    @field_validator("memory_limit")
+    @classmethod
+    def _memory_limit(cls, value: str) -> str:
+        return parse_memory_limit(value, "warehouse.memory_limit")
+
+    @field_validator("threads")
+    @classmethod
+    def _threads(cls, value: int | None) -> int | None:
+        return check_threads(value, "warehouse.threads")
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

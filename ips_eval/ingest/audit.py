@@ -104,18 +104,20 @@ def text_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, st
 GROUP_FIRST_SHARE = 0.25
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, relation: str, column: str, data_type: str
-                ) -> list[str]:
-    """The distinct values of one column (of a table, or of a query in parentheses) that the
-    SQL prefilter finds HETU-shaped once digests are blanked (every value is read)."""
+def _candidates(con: duckdb.DuckDBPyConnection, relation: str, column: str, data_type: str,
+                params: dict | None = None) -> list[str]:
+    """The distinct values of one column (of a table, or of a query in parentheses with the
+    named ``params``) that the SQL prefilter finds HETU-shaped once digests are blanked (every
+    value is read)."""
+    params = params or {}
     col = quote_ident(column)
     # a list's elements one by one: a HETU in its text form lies inside one element (they are
     # separated by ", "), and an element is far cheaper to read than a whole list cast to text
     value = f"unnest({col})" if data_type.endswith("[]") else col
     texts = (f"(SELECT v FROM (SELECT CAST({value} AS VARCHAR) AS v FROM {relation}) "
              f"WHERE strlen(v) >= {HETU_CHARS})")
-    distinct, rows = con.execute(f"SELECT approx_count_distinct(v), count(v) FROM {texts}"
-                                 ).fetchall()[0]
+    distinct, rows = con.execute(f"SELECT approx_count_distinct(v), count(v) FROM {texts}",
+                                 params or None).fetchall()[0]
     if not rows:
         return []
     if distinct < GROUP_FIRST_SHARE * rows:
@@ -125,12 +127,23 @@ def _candidates(con: duckdb.DuckDBPyConnection, relation: str, column: str, data
     return [v for (v,) in con.execute(
         f"SELECT DISTINCT v FROM {texts} WHERE regexp_matches(v, $p) "
         "AND regexp_matches(regexp_replace(v, $hex, 'x', 'g'), $p)",
-        {"p": HETU_PATTERN, "hex": HEX_RUN_PATTERN}).fetchall()]
+        {"p": HETU_PATTERN, "hex": HEX_RUN_PATTERN, **params}).fetchall()]
 
 
 def codes_in(values: list[str]) -> set[str]:
     """The distinct valid HETUs (compact) in these texts."""
     return {code for v in values for code in find_hetus(v)}
+
+
+def file_rows_leak(con: duckdb.DuckDBPyConnection, table: str, content_hash: str) -> list[str]:
+    """The columns of ``table``'s rows of one file version (``_hash``) that hold a valid HETU:
+    the raw loader's last look before it commits a file."""
+    schema, name = table.split(".")
+    columns = [(c, t) for s_, t_, c, t in text_columns(con) if (s_, t_) == (schema, name)]
+    rows = (f"(SELECT * FROM {quote_ident(schema)}.{quote_ident(name)} "
+            "WHERE _hash = $content_hash)")
+    return [c for c, t in columns
+            if codes_in(_candidates(con, rows, c, t, {"content_hash": content_hash}))]
 
 
 def identity_leaks(con: duckdb.DuckDBPyConnection) -> list[Leak]:
@@ -200,14 +213,25 @@ def file_codes(path: Path) -> set[str]:
 WAREHOUSE_FILES = (".duckdb",)
 
 
-def identity_leaks_in_files(folder: Path) -> dict[str, int]:
-    """Every file under ``folder`` (its name too) holding a valid HETU: relative path (masked)
-    → how many distinct codes. The warehouse file is scanned as a database; its write-ahead log
-    and any leftover spill files as bytes."""
+# What every run scans when it ends (``ips_eval.runner``): the files a delivery's texts reach
+# besides the warehouse (which the blocking ``identity_leak_scan`` check reads) and the tables
+# (which hold counts and labels only) — the manifest, the report and Dagster's event log.
+RUN_SCANNED = ("manifest.json", "report", ".dagster")
+
+
+def identity_leaks_in_files(folder: Path, parts: tuple[str, ...] | None = None
+                            ) -> dict[str, int]:
+    """Every file under ``folder`` (or under its ``parts``, files or folders), its name too,
+    holding a valid HETU: relative path (masked) → how many distinct codes. The warehouse file
+    is scanned as a database; its write-ahead log and any leftover spill files as bytes."""
     from ips_eval.ingest.files import shown_name
 
+    folder = Path(folder)
+    roots = [folder / p for p in parts] if parts is not None else [folder]
+    paths = sorted(p for root in roots if root.exists()
+                   for p in ([root] if root.is_file() else root.rglob("*")))
     found: dict[str, int] = {}
-    for path in sorted(Path(folder).rglob("*")):
+    for path in paths:
         if path.is_symlink() or not path.is_file():
             continue
         codes = codes_in([path.relative_to(folder).as_posix()])

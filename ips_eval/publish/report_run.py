@@ -1,6 +1,8 @@
-"""The report page's sections about the run itself (not statistics about persons, and not
-suppressed): the deliveries with their hashes, the validation summary — rows in, staged,
-superseded, quarantined by reason — and the software versions. Read from ``out/manifest.json``
+"""The report page's sections about the run itself: the deliveries with their hashes, the
+validation summary — rows in, staged, superseded, quarantined by reason — and the software
+versions. A delivered row is mostly one person's: the row counts follow the tables' disclosure
+rule (``publish.tables.disclosure``: a count of 1–4 hidden, and beside it the next count of the
+row that would give it back from the rows read; a count by rule of 1–4 hidden — issue 30). Read from ``out/manifest.json``
 (ingest) and, for rejected values by rule and level, the warehouse's ``quarantine.defects``;
 quarantined *values* are never shown — they may be (masked) identity codes — only counts.
 """
@@ -18,6 +20,7 @@ import polars as pl
 
 from ips_eval.ingest.manifest import package_versions
 from ips_eval.publish.tables.common import manifest_files
+from ips_eval.publish.tables.disclosure import SUPPRESSED, CountCells, is_small
 from schemas.codebook import LANGS
 from schemas.rules import RULES
 from schemas.table_text import TEXT, text
@@ -27,6 +30,20 @@ def text_spans(key: str, **fields: object) -> str:
     """A text in all three languages, each in its own span (the page's CSS shows one)."""
     return "".join(f'<span class="l-{lang}">{html.escape(text(key, lang, **fields))}</span>'
                    for lang in LANGS)
+
+
+def _row_counts(values: Sequence[object], parts: Sequence[int], total: int,
+                others: Sequence[int] = ()) -> list[object]:
+    """``values`` with its counts of 1–4 hidden: the ``parts`` add up to the count at ``total``
+    (rows read = staged + superseded + duplicates + quarantined), so a hidden part's partner is
+    hidden too; ``others`` stand alone."""
+    cells = CountCells()
+    for i in (total, *parts, *others):
+        value = values[i]
+        cells.add(i, value if isinstance(value, int | float) else None)
+    cells.group(list(parts))
+    hidden = cells.hidden()
+    return [SUPPRESSED if i in hidden else v for i, v in enumerate(values)]
 
 
 def _ops_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
@@ -73,10 +90,12 @@ def deliveries_section(inputs: RunInputs) -> str:
     if not files:
         parts.append(f"<p>{text_spans('report_no_manifest')}</p></section>")
         return "\n".join(parts)
-    rows = [(f.get("source"), f.get("file"), f.get("delivery_date"), f.get("size_bytes"),
-             str(f.get("content_hash") or "")[:16], f.get("outcome"), f.get("rows_read"),
-             f.get("staged"), f.get("superseded"), f.get("exact_duplicates"),
-             f.get("quarantined_rows")) for f in files]
+    rows = [_row_counts((f.get("source"), f.get("file"), f.get("delivery_date"),
+                         f.get("size_bytes"), str(f.get("content_hash") or "")[:16],
+                         f.get("outcome"), f.get("rows_read"), f.get("staged"),
+                         f.get("superseded"), f.get("exact_duplicates"),
+                         f.get("quarantined_rows")), parts=(7, 8, 9, 10), total=6)
+            for f in files]
     parts.append(_ops_table(
         ("report_source", "report_file", "report_delivery_date", "report_size", "report_hash",
          "report_outcome", "report_rows_read", "report_staged", "report_superseded",
@@ -89,8 +108,9 @@ def validation_section(inputs: RunInputs) -> str:
     parts = [f"<section id='validation'><h2>{text_spans('report_validation')}</h2>"]
     sources = (inputs.manifest or {}).get("sources") or {}
     if sources:
-        rows = [(name, s.get("rows_read"), s.get("staged"), s.get("superseded"),
-                 s.get("exact_duplicates"), s.get("quarantined_rows"), s.get("field_defects"))
+        rows = [_row_counts((name, s.get("rows_read"), s.get("staged"), s.get("superseded"),
+                             s.get("exact_duplicates"), s.get("quarantined_rows"),
+                             s.get("field_defects")), parts=(2, 3, 4, 5), total=1, others=(6,))
                 for name, s in sources.items()]
         parts.append(_ops_table(
             ("report_source", "report_rows_read", "report_staged", "report_superseded",
@@ -105,7 +125,8 @@ def validation_section(inputs: RunInputs) -> str:
     if by_rule is not None and by_rule.height:
         parts.append(f"<h3>{text_spans('report_by_rule')}</h3>")
         rows = [(r["source"], r["level"], r["rule"],
-                 RULES[r["rule"]].en if r["rule"] in RULES else "", r["n"])
+                 RULES[r["rule"]].en if r["rule"] in RULES else "",
+                 SUPPRESSED if is_small(r["n"]) else r["n"])
                 for r in by_rule.iter_rows(named=True)]
         parts.append(_ops_table(
             ("report_source", "report_level", "report_rule", "", "report_count"), rows,

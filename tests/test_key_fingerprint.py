@@ -1,0 +1,128 @@
+"""Issue 27 item 1: the warehouse remembers its pseudonym key's fingerprint; a run with another
+key is refused before a row is read (one line, nothing changed), and ``--rekey`` rebuilds the
+warehouse under the new key — through the real command line on a small delivery (one region's
+enrolment files and the register extracts of the synthetic study)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ips_eval import keyguard
+from ips_eval.config import ENV_KEY, Settings
+from ips_eval.runguard import INCOMPLETE_FILE
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KEY_A = "key-A-for-the-fingerprint-tests-0123456789abcdef"
+KEY_B = "key-B-for-the-fingerprint-tests-fedcba9876543210"
+SELECT = '+key:"analysis/register_monthly"'
+
+
+def test_fingerprint_is_stable_keyed_and_not_the_key():
+    a, b = keyguard.key_fingerprint(KEY_A), keyguard.key_fingerprint(KEY_B)
+    assert a == keyguard.key_fingerprint(KEY_A) and a != b
+    assert len(a) == 64 and KEY_A not in a
+    assert hashlib.sha256(KEY_A.encode()).hexdigest() != a  # keyed, not a plain hash
+
+
+def test_check_records_then_refuses_another_key(tmp_path):
+    a = Settings(deliveries_dir=tmp_path, out_dir=tmp_path / "out", pseudonym_key=KEY_A)
+    b = Settings(deliveries_dir=tmp_path, out_dir=tmp_path / "out", pseudonym_key=KEY_B)
+    assert keyguard.check(a) is None  # a new warehouse: recorded
+    assert keyguard.recorded_fingerprint(a) == (False, keyguard.key_fingerprint(KEY_A))
+    assert keyguard.check(a) is None  # the same key: fine
+    with pytest.raises(keyguard.KeyChanged, match="--rekey") as refused:
+        keyguard.check(b)
+    assert "\n" not in str(refused.value) and KEY_B not in str(refused.value)
+    assert keyguard.recorded_fingerprint(a)[1] == keyguard.key_fingerprint(KEY_A)
+
+
+def test_a_warehouse_from_before_fingerprints_adopts_the_key_with_a_note(tmp_path):
+    s = Settings(deliveries_dir=tmp_path, out_dir=tmp_path / "out", pseudonym_key=KEY_A)
+    s.out_dir.mkdir()
+    with duckdb.connect(str(s.warehouse_path)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    note = keyguard.check(s)
+    assert note and "--rekey" in note
+    assert keyguard.recorded_fingerprint(s)[1] == keyguard.key_fingerprint(KEY_A)
+
+
+# ------------------------------------------------------------------------ through the CLI
+def _cli(*args: str, key: str) -> subprocess.CompletedProcess:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPS_EVAL_")}
+    return subprocess.run([sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=1800,
+                          env={**env, ENV_KEY: key})
+
+
+@pytest.fixture(scope="module")
+def deliveries(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One region's enrolment files and the synthetic register extracts (no generator
+    manifest: a real-looking delivery that needs a real key)."""
+    from ips_eval.synth import write_study
+
+    study = tmp_path_factory.mktemp("study")
+    write_study(study, defects=0.0, comparison_persons=0)
+    folder = tmp_path_factory.mktemp("deliveries")
+    (folder / "asiakkaat").mkdir()
+    for path in sorted((study / "asiakkaat").glob("*_LAP.csv")):
+        shutil.copy2(path, folder / "asiakkaat" / path.name)
+    shutil.copytree(study / "rekisterit", folder / "rekisterit")
+    return folder
+
+
+def _register(out: Path) -> list[tuple]:
+    with duckdb.connect(str(out / "ips_eval.duckdb"), read_only=True) as con:
+        return con.execute("SELECT * FROM analysis.register_monthly "
+                           "ORDER BY ALL").fetchall()
+
+
+def _tables(out: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(out / "ips_eval.duckdb"), read_only=True) as con:
+        names = con.execute("SELECT table_schema || '.' || table_name FROM "
+                            "information_schema.tables ORDER BY 1").fetchall()
+        return {n: con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall()  # noqa: S608 — names from the catalogue
+                for (n,) in names}
+
+
+def test_another_key_is_refused_and_rekey_equals_a_fresh_run(deliveries, tmp_path):
+    out = tmp_path / "out"
+    built = _cli("run", "--deliveries", str(deliveries), "--out", str(out), "--select", SELECT,
+                 key=KEY_A)
+    assert built.returncode == 0, built.stderr[-3000:]
+    under_a = _register(out)
+    assert under_a, "the small delivery links no register rows"
+    before = _tables(out)
+    file_before = hashlib.sha256((out / "ips_eval.duckdb").read_bytes()).hexdigest()
+
+    refused = _cli("run", "--deliveries", str(deliveries), "--out", str(out), "--select",
+                   SELECT, key=KEY_B)
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in refused.stderr, refused.stderr[-3000:]
+    assert "pseudonym key" in lines[0] and "--rekey" in lines[0] and KEY_B not in lines[0]
+    assert "[  1/" not in refused.stderr  # no step ran
+    assert hashlib.sha256((out / "ips_eval.duckdb").read_bytes()).hexdigest() == file_before
+    assert _tables(out) == before
+    assert not (out / INCOMPLETE_FILE).exists()
+
+    rekeyed = _cli("run", "--deliveries", str(deliveries), "--out", str(out), "--select",
+                   SELECT, "--rekey", key=KEY_B)
+    assert rekeyed.returncode == 0, rekeyed.stderr[-3000:]
+    fresh = tmp_path / "fresh"
+    fresh_run = _cli("run", "--deliveries", str(deliveries), "--out", str(fresh), "--select",
+                     SELECT, key=KEY_B)
+    assert fresh_run.returncode == 0, fresh_run.stderr[-3000:]
+    assert _register(out) == _register(fresh)
+    assert _register(out) != under_a  # the pids are the new key's
+    with duckdb.connect(str(out / "ips_eval.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT fingerprint FROM meta.pseudonym_key").fetchall() == [
+            (keyguard.key_fingerprint(KEY_B),)]
