@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
-from test_tables_fixtures import CUTOFFS, sample_frames
+from support.tables import CUTOFFS, sample_frames
 
 from ips_eval.employment.competing import (
     cif_difference,
