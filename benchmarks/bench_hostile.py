@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from hostile import bomb_xlsx  # noqa: E402 — the tests' builder, one definition of the bomb
-from test_ingest_helpers import ENROLMENT, H1, client, write_csv  # noqa: E402
+from support.deliveries import ENROLMENT, H1, client, write_csv  # noqa: E402
+from support.hostile import bomb_xlsx  # noqa: E402 — the tests' builder, one definition of the bomb
 
 from ips_eval.ingest.files import inspect  # noqa: E402
 from ips_eval.ingest.readers import FileRejected, _check_workbook_sizes  # noqa: E402

@@ -232,15 +232,17 @@ def run_tags(settings: Settings, run_id: str, selection: str | None,
 
 
 def execute(
-    settings: Settings, selection: str | None = None, stream: TextIO = sys.stderr,
+    settings: Settings, selection: str | None = None, stream: TextIO | None = None,
     prepare: Callable[[], None] | None = None, rekey: bool = False,
 ) -> RunReport:
     """Materialise the asset graph (or a selection of it) with ``settings``. ``prepare`` runs
     once the output lock is held and before the definitions are loaded (the CLI writes the
-    built-in study there). Raises ``RunLocked`` when another run holds the folder and
+    built-in study there). Progress goes to ``stream``, by default whatever ``sys.stderr`` is
+    when the run starts. Raises ``RunLocked`` when another run holds the folder and
     ``SettingsError`` on a folder that cannot be written, ``KeyChanged`` (nothing read or
     changed) when the warehouse was built with another pseudonym key — unless ``rekey``: then
     the warehouse is started afresh from the deliveries under this key (ips_eval.keyguard)."""
+    stream = sys.stderr if stream is None else stream
     check_writable(settings.out_dir)
     report = RunReport(run_id=str(uuid.uuid4()))
     started = time.monotonic()

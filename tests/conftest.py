@@ -1,17 +1,24 @@
-"""Shared fixtures. The default synthetic study and one full pipeline run on it are made once
-per test session (they take a while) and shared read-only by the end-to-end tests."""
+"""Shared fixtures (helpers are in the ``support`` package: see its docstring).
+
+Made once per test session and shared read-only — a test that changes anything copies first:
+
+- ``synthetic_study``: the default synthetic study (``ips-eval run``'s seed and defect rate;
+  ``synthetic_written``: the generator's summary of it);
+- ``pipeline_run``: one full run on it → (out folder, RunReport);
+- ``small_run(case)``: one of the small deliveries of ``support.small_deliveries
+  .SMALL_DELIVERIES`` through ``ips-eval run`` → (deliveries, out folder, Done).
+
+Per test: ``pseudonym_key`` (autouse: IPS_EVAL_PSEUDONYM_KEY set to the tests' key) and
+``con`` (a fresh, empty warehouse connection).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-# Hand-made deliveries are not the synthetic study, so a run on them needs a real-length key
-# (ips_eval.config.study_key). Not a secret: it exists for the tests only.
-TEST_PSEUDONYM_KEY = "ips-eval-tests-only-key-0123456789abcdef"
+from support.cli import TEST_PSEUDONYM_KEY, run_cli
+from support.small_deliveries import SMALL_DELIVERIES
 
 
 @pytest.fixture(autouse=True)
@@ -23,20 +30,34 @@ def pseudonym_key(monkeypatch: pytest.MonkeyPatch) -> str:
     return TEST_PSEUDONYM_KEY
 
 
+@pytest.fixture
+def con(tmp_path: Path):
+    """A connection to a fresh, empty warehouse (closed after the test)."""
+    from ips_eval.warehouse import connect
+
+    with connect(tmp_path / "w.duckdb", memory_limit="1GB") as c:
+        yield c
+
+
 @pytest.fixture(scope="session")
-def synthetic_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default synthetic study (seed and defect rate of `ips-eval run`)."""
+def synthetic_written(tmp_path_factory: pytest.TempPathFactory):
+    """The default synthetic study (seed and defect rate of `ips-eval run`), written once:
+    the generator's SynthSummary (its ``out_dir`` is ``synthetic_study``). Read-only."""
     from ips_eval.cli import DEFAULT_SEED
     from ips_eval.synth import write_study
 
-    out = tmp_path_factory.mktemp("deliveries")
-    write_study(out, seed=DEFAULT_SEED, defects=0.02)
-    return out
+    return write_study(tmp_path_factory.mktemp("deliveries"), seed=DEFAULT_SEED, defects=0.02)
+
+
+@pytest.fixture(scope="session")
+def synthetic_study(synthetic_written) -> Path:  # noqa: ANN001 — a SynthSummary
+    """The default synthetic study's delivery folder. Read-only."""
+    return synthetic_written.out_dir
 
 
 @pytest.fixture(scope="session")
 def pipeline_run(synthetic_study: Path, tmp_path_factory: pytest.TempPathFactory):
-    """One full `ips-eval run` on the default synthetic study: (out_dir, report)."""
+    """One full `ips-eval run` on the default synthetic study: (out_dir, report). Read-only."""
     from ips_eval.config import Settings
     from ips_eval.runner import execute
 
@@ -44,3 +65,41 @@ def pipeline_run(synthetic_study: Path, tmp_path_factory: pytest.TempPathFactory
     # the synthetic study's own (demo) key, whatever the environment holds
     report = execute(Settings(deliveries_dir=synthetic_study, out_dir=out, pseudonym_key=None))
     return out, report
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory: pytest.TempPathFactory):
+    """``small_run(case)``: the small delivery ``case`` (support.small_deliveries
+    .SMALL_DELIVERIES) through `ips-eval run` (in process, with the tests' key), once per
+    session → (deliveries, out, Done). Read-only."""
+    runs: dict[str, tuple] = {}
+
+    def run(case: str) -> tuple:
+        if case not in runs:
+            root = tmp_path_factory.mktemp(case)
+            deliveries, out = SMALL_DELIVERIES[case](root / "deliveries"), root / "out"
+            runs[case] = (deliveries, out, run_cli("run", "--deliveries", str(deliveries),
+                                                   "--out", str(out)))
+        return runs[case]
+
+    return run
+
+
+# With pytest-xdist (`-n 2 --dist loadgroup`), each worker process would build the session
+# fixtures again: a module whose tests use one of them goes, whole, to the worker that builds
+# it; any other module stays whole on one worker too (its module fixtures built once).
+SHARED_GROUPS = {"synthetic_written": "default_study", "synthetic_study": "default_study",
+                 "pipeline_run": "default_study", "small_run": "small_runs"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    shared: dict[str, set[str]] = {}
+    for item in items:
+        shared.setdefault(item.module.__name__, set()).update(
+            SHARED_GROUPS[f] for f in getattr(item, "fixturenames", ()) if f in SHARED_GROUPS)
+    for item in items:
+        groups = sorted(shared[item.module.__name__])
+        item.add_marker(pytest.mark.xdist_group(groups[0] if len(groups) == 1
+                                                else item.module.__name__))

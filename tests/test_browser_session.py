@@ -132,7 +132,7 @@ def test_queued_pngs_are_written_by_drain_and_a_failed_one_is_named(tmp_path: Pa
 def test_a_table_materialised_without_the_report_waits_for_its_pngs(tmp_path: Path) -> None:
     if find_browser() is None:
         pytest.skip("no Chromium found: run scripts/setup_browser.sh")
-    from test_tables_fixtures import write_sample_warehouse
+    from support.tables import write_sample_warehouse
 
     from assets.defs.publish import TABLE_ASSETS
     from assets.defs.resources import Study, Warehouse

@@ -8,7 +8,16 @@ from datetime import date
 import numpy as np
 import polars as pl
 import pytest
-from test_scores import CUTOFFS, D0, answer, client, con, create_staging, day, mhi  # noqa: F401
+from support.scores import (
+    CUTOFFS,
+    D0,
+    analysis_tables,
+    answer,
+    client,
+    create_staging,
+    day,
+    mhi,
+)
 
 from ips_eval.scores.attrition import attrition, smd_continuous, smd_multicategory, smd_proportion
 from ips_eval.scores.change import (
@@ -80,25 +89,6 @@ def test_smds_by_hand():
 # ---------------------------------------------------------------------------------------------
 # From staging to change.csv rows
 # ---------------------------------------------------------------------------------------------
-def analysis_tables(con, clients: list[dict], jobs: list[dict]) -> None:  # noqa: F811
-    """Hand-made analysis.clients / analysis.jobs with the contract's columns used here."""
-    con.execute("CREATE OR REPLACE TABLE analysis.clients (client_id VARCHAR, cohort VARCHAR, "
-                "index_date DATE, cutoff_date DATE, age INTEGER, sex VARCHAR, "
-                "education INTEGER, work_history INTEGER, income_source INTEGER, "
-                "dx_group VARCHAR)")
-    for c in clients:
-        con.execute("INSERT INTO analysis.clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [c["client_id"], c["cohort"], c["index_date"], CUTOFFS[c["cohort"]],
-                     c.get("age_at_index", 40), c.get("sex", "female"), 2,
-                     c.get("work_history", 1), 2, c.get("dx_group", "psychotic")])
-    con.execute("CREATE OR REPLACE TABLE analysis.jobs (client_id VARCHAR, job_no INTEGER, "
-                "start_date DATE, end_date DATE, competitive INTEGER, pay_subsidy INTEGER)")
-    for i, j in enumerate(jobs, start=1):
-        con.execute("INSERT INTO analysis.jobs VALUES (?, ?, ?, ?, ?, ?)",
-                    [j["client_id"], i, j["start_date"], j.get("end_date"), j["competitive"],
-                     j.get("pay_subsidy", 0)])
-
-
 def test_change_groups_by_a_competitive_job_between_index_and_followup_answer(con):  # noqa: F811
     ids = ["HEL-0001", "HEL-0002", "HEL-0003", "HEL-0004", "KAI-0001"]
     clients = [client(i, D0) for i in ids]

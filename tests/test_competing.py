@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
-from test_tables_fixtures import CUTOFFS, sample_frames
+from support.tables import CUTOFFS, sample_frames
 
 from ips_eval.employment.competing import (
     cif_difference,
@@ -137,6 +137,34 @@ def test_ipw_change_reweights_responders_to_the_eligible_clients():
     assert ipw["mean_change"] == pytest.approx(6.0, abs=1e-6)
     assert ipw["max_weight"] == pytest.approx(4.0, abs=1e-6)
     assert ipw["ci_lower"] < 6.0 < ipw["ci_upper"]
+
+
+def test_ipw_and_complete_case_ses_and_cis_equal_r_survey_and_t_test():
+    # the data of the test above; weights 2 (age 30) and 4 (age 50). R:
+    #   d <- data.frame(change = c(rep(c(1, 3), 5), 8, 12, 10, 10, 10),
+    #                   w = c(rep(2, 10), rep(4, 5)))
+    #   m <- svymean(~change, svydesign(ids = ~1, weights = ~w, data = d)); SE(m); confint(m)
+    #   t.test(d$change)  # $stderr, $conf.int
+    ages = [30] * 20 + [50] * 20
+    answered = [k < 10 for k in range(20)] + [k < 5 for k in range(20)]
+    frame = pl.DataFrame({
+        "client_id": [f"C{k}" for k in range(40)], "followup_wave": 6, "cohort": "pilot",
+        "age": ages, "sex": "female", "dx_group": "psychotic", "work_history": 0,
+        **{f"score_{i.name}": [50.0 if i.name == "mhi5" else None] * 40 for i in INSTRUMENTS}})
+    changes = pl.DataFrame({
+        "client_id": [f"C{k}" for k in range(40) if answered[k]], "instrument": "mhi5",
+        "followup_wave": 6,
+        "change": [1.0, 3.0] * 5 + [8.0, 12.0, 10.0, 10.0, 10.0]})
+    rows = ipw_change(frame, changes).filter(
+        (pl.col("instrument") == "mhi5") & (pl.col("cohort") == "all"))
+    cc = rows.filter(pl.col("method") == "complete_case").row(0, named=True)
+    ipw = rows.filter(pl.col("method") == "ipw").row(0, named=True)
+    assert ipw["se"] == pytest.approx(1.1824611138275483, rel=1e-8)
+    assert (ipw["ci_lower"], ipw["ci_upper"]) == pytest.approx(
+        (3.6824188037788885, 8.317581196221111), rel=1e-8)
+    assert cc["se"] == pytest.approx(1.0495652917219118, rel=1e-12)
+    assert (cc["ci_lower"], cc["ci_upper"]) == pytest.approx(
+        (2.4155730008809440, 6.9177603324523904), rel=1e-12)
 
 
 def test_employment_table_shows_the_cohort_difference_and_few_at_risk_marks():

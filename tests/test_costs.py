@@ -9,7 +9,7 @@ from datetime import date as d
 import duckdb
 import polars as pl
 import pytest
-from test_employment_fixtures import client, job, make_staging
+from support.employment import client, job, make_staging
 
 from ips_eval.employment.derive import build_clients_and_jobs, build_tte
 from ips_eval.fidelity.costs import build_service_years, costs_table, register_returns

@@ -10,7 +10,7 @@ import dagster as dg
 import numpy as np
 import polars as pl
 import pytest
-from test_employment_fixtures import client, job, make_staging, pay
+from support.employment import client, job, make_staging, pay
 
 from assets.defs import employment as employment_assets
 from assets.defs.resources import Study, Warehouse

@@ -8,8 +8,8 @@ from datetime import date as d
 import duckdb
 import polars as pl
 import pytest
-from test_employment_fixtures import client, job, make_staging
-from test_tte_derivation import CLIENTS, CUTOFFS, JOBS, PAY
+from support.employment import client, job, make_staging
+from support.tte import CLIENTS, CUTOFFS, JOBS, PAY
 
 from ips_eval.employment.derive import attachment, build_clients_and_jobs, headline, quarterly
 

@@ -9,8 +9,8 @@ import duckdb
 import polars as pl
 import pyreadstat
 import pytest
-from test_employment_fixtures import make_staging
-from test_tte_derivation import CLIENTS, CUTOFFS, JOBS, PAY
+from support.employment import make_staging
+from support.tte import CLIENTS, CUTOFFS, JOBS, PAY
 
 from ips_eval.employment.derive import build_clients_and_jobs, build_tte
 from ips_eval.export import export_dataset, stat_files_note

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import TEST_PSEUDONYM_KEY
-from small_deliveries import enrolment_only
+from support.cli import TEST_PSEUDONYM_KEY
+from support.small_deliveries import enrolment_only
 
 from ips_eval import stoppage
 from ips_eval.config import ENV_KEY, Settings, SettingsError

@@ -78,7 +78,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 def planted_delivery(root: Path) -> Path:
     """An early region's first deliveries (enough for every result to be computed), and beside
     them the planted files."""
-    from small_deliveries import early_region
+    from support.small_deliveries import early_region
 
     d = early_region(root / "deliveries")
     header = [*ENROLMENT, PLANTED["column name"], "lisatieto"]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import dagster as dg
-from test_ingest_helpers import (
+from support.deliveries import (
     ENROLMENT,
     H1,
     H2,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_ingest_helpers import (
+from support.deliveries import (
     ENROLMENT,
     H1,
     H2,

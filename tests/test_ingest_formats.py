@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 import xlsxwriter
-from test_ingest_helpers import (
+from support.deliveries import (
     ENROLMENT,
     H1,
     H2,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_ingest_helpers import (
+from support.deliveries import (
     ENROLMENT,
     H1,
     H2,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_ingest_helpers import ENROLMENT, H1, Y1, Y2, client, defects, ingest, table, write_csv
+from support.deliveries import ENROLMENT, H1, Y1, Y2, client, defects, ingest, table, write_csv
 
 CONTACTS = ["valmentaja", "asiakastunnus", "pvm", "tyonantaja", "tyyppi"]
 COSTS = ["alue", "vuosi", "valmentajat_htv", "henkilostokulut_eur", "muut_kulut_eur",

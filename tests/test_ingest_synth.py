@@ -12,19 +12,20 @@ import pytest
 
 from ips_eval.ingest.audit import all_reconciliations, identity_leaks
 from ips_eval.ingest.pipeline import ingest_deliveries
-from ips_eval.synth import MANIFEST, write_study
+from ips_eval.synth import MANIFEST
 from ips_eval.warehouse import connect
 from schemas.codebook import SOURCES
 
 
 @pytest.fixture(scope="module")
-def synth(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("synth")
-    summary = write_study(root / "deliveries")
-    warehouse = root / "w.duckdb"
+def synth(synthetic_written, tmp_path_factory: pytest.TempPathFactory):
+    """The session's default study (conftest) through the ingest, into a warehouse of this
+    module's."""
+    summary, deliveries = synthetic_written, synthetic_written.out_dir
+    warehouse = tmp_path_factory.mktemp("synth") / "w.duckdb"
     with connect(warehouse, memory_limit="2GB") as con:
-        report = ingest_deliveries(con, root / "deliveries", b"synth-test-key")
-    manifest = json.loads((root / "deliveries" / MANIFEST).read_text(encoding="utf-8"))
+        report = ingest_deliveries(con, deliveries, b"synth-test-key")
+    manifest = json.loads((deliveries / MANIFEST).read_text(encoding="utf-8"))
     return summary, warehouse, report, manifest["entries"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_ingest_helpers import ENROLMENT, H1, H2, client, ingest, query, table, write_csv
+from support.deliveries import ENROLMENT, H1, H2, client, ingest, query, table, write_csv
 
 OLD = "asiakkaat/2022-08-15_HEL.csv"
 NEW = "asiakkaat/2023-07-05_HEL.csv"

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pyreadstat
 import pytest
-from test_register_monthly import CUTOFFS, hand_made_study
+from support.register import CUTOFFS, hand_made_study
 
 from assets.definitions import build_defs
 from assets.defs.resources import Study, Warehouse, resources_for

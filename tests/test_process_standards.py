@@ -11,7 +11,7 @@ from datetime import timedelta
 import duckdb
 import polars as pl
 import pytest
-from test_employment_fixtures import client, make_staging
+from support.employment import client, make_staging
 
 from ips_eval.employment.derive import build_clients_and_jobs
 from ips_eval.fidelity.standards import build_process_datasets, process_table

@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 import pytest
-from test_register_monthly import CUTOFFS, hand_made_study
+from support.register import CUTOFFS, hand_made_study
 
 from ips_eval.publish.figures.register import write_register_states_figure
 from ips_eval.register.monthly import (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_tables_fixtures import CUTOFFS, sample_frames, write_sample_warehouse
+from support.tables import CUTOFFS, sample_frames, write_sample_warehouse
 
 from ips_eval.outputs import write_figure
 from ips_eval.publish.figures.fidelity import (

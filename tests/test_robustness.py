@@ -1,47 +1,29 @@
 """Every delivery ends in a complete report, and every wrong set-up in one line — through the
-real command line (`python -m ips_eval.cli`), as a new user meets it: small and early
-deliveries, wrong folders and settings, a second writer, runs killed or interrupted."""
+command line's own entry point, as a new user meets it: small and early deliveries, wrong
+folders and settings, a second writer, runs killed or interrupted, incremental runs.
+
+Runs and set-up errors call ``ips_eval.cli.main`` in this process (support.cli.run_cli: the
+same parsing, checks, messages and exit status, without an interpreter start each); what only
+a process shows — a kill, a signal, the children it leaves — starts ``python -m ips_eval.cli``
+(support.cli.start_cli / spawn_cli)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import TEST_PSEUDONYM_KEY
-from small_deliveries import early_region, enrolment_only
+from support.cli import RUN_TIMEOUT, Done, run_cli, start_cli
+from support.small_deliveries import CORRECTED_ON, SMALL_DELIVERIES, enrolment_only
 
-from ips_eval.config import ENV_KEY
 from ips_eval.publish.report import report_coverage
 from ips_eval.runguard import INCOMPLETE_FILE, LOCK_FILE
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RUN_TIMEOUT = 1800  # a whole graph on a small delivery; generous for a shared machine
-
-
-def _env(**extra: str) -> dict[str, str]:
-    """The test process's environment without ips-eval settings, plus the tests' pseudonym key
-    (hand-made deliveries are not the synthetic study: ips_eval.config.study_key) and
-    ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IPS_EVAL_")}
-    return {**env, ENV_KEY: TEST_PSEUDONYM_KEY, **extra}
-
-
-def cli(*args: str, timeout: float = RUN_TIMEOUT, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=timeout, env=_env(**env))
-
-
-def start(*args: str, log: Path, **env: str) -> subprocess.Popen:
-    """A run in the background, its stderr going to ``log`` (read while it runs)."""
-    return subprocess.Popen([sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=log.open("w"), env=_env(**env))
 
 
 def wait_for(predicate, what: str, proc: subprocess.Popen, timeout: float = RUN_TIMEOUT):
@@ -65,7 +47,7 @@ RESULT_FILES = ("results/*.csv", "analysis/*.parquet", "analysis/*.dta", "analys
                 "tables/*.csv")
 
 
-def assert_complete(proc: subprocess.CompletedProcess, out: Path) -> None:
+def assert_complete(proc: Done | subprocess.CompletedProcess, out: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     assert not (out / INCOMPLETE_FILE).exists()
@@ -74,35 +56,21 @@ def assert_complete(proc: subprocess.CompletedProcess, out: Path) -> None:
     assert coverage.figures >= 5
 
 
+@pytest.fixture
+def no_definitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the asset definitions fails the test: what must be refused before them is."""
+    import assets.definitions
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the definitions were loaded")
+
+    monkeypatch.setattr(assets.definitions, "build_defs", refuse)
+
+
 # ---------------------------------------------------------------------------------------------
 # 1. Any delivery → exit 0 and a complete report
 # ---------------------------------------------------------------------------------------------
-DELIVERIES = {
-    "forty_clients_without_12_month_answers": lambda d: early_region(d, waves=(0, 6),
-                                                                     messy=True),
-    "no_client_survey": lambda d: early_region(d, waves=(), region="KSU", seed=2),
-    "ten_clients_with_enrolment_forms_only": lambda d: enrolment_only(d),
-}
-
-
-@pytest.fixture(scope="module")
-def small_run(tmp_path_factory: pytest.TempPathFactory):
-    """``small_run(case)``: the small delivery ``case`` run once (per module) through `ips-eval
-    run` → (deliveries, out, completed process)."""
-    runs: dict[str, tuple] = {}
-
-    def run(case: str) -> tuple:
-        if case not in runs:
-            root = tmp_path_factory.mktemp(case)
-            deliveries, out = DELIVERIES[case](root / "deliveries"), root / "out"
-            runs[case] = (deliveries, out, cli("run", "--deliveries", str(deliveries),
-                                               "--out", str(out)))
-        return runs[case]
-
-    return run
-
-
-@pytest.mark.parametrize("case", list(DELIVERIES))
+@pytest.mark.parametrize("case", list(SMALL_DELIVERIES))
 def test_small_delivery_gives_a_complete_report(small_run, case):
     _, out, proc = small_run(case)
     assert_complete(proc, out)
@@ -131,7 +99,7 @@ def test_messy_small_delivery_quarantines_its_defects(small_run):
 # ---------------------------------------------------------------------------------------------
 # 2. Wrong set-ups fail at once, in one line
 # ---------------------------------------------------------------------------------------------
-def _one_line_error(proc: subprocess.CompletedProcess, *words: str) -> None:
+def _one_line_error(proc: Done, *words: str) -> None:
     assert proc.returncode == 2, (proc.returncode, proc.stderr)
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
@@ -141,11 +109,11 @@ def _one_line_error(proc: subprocess.CompletedProcess, *words: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["run", "validate"])
-def test_empty_delivery_folder_is_a_wrong_set_up(tmp_path, command):
+def test_empty_delivery_folder_is_a_wrong_set_up(tmp_path, command, no_definitions):
     (tmp_path / "empty").mkdir()
     started = time.monotonic()
-    proc = cli(command, "--deliveries", str(tmp_path / "empty"), "--out", str(tmp_path / "o"),
-               timeout=120)
+    proc = run_cli(command, "--deliveries", str(tmp_path / "empty"), "--out",
+                   str(tmp_path / "o"))
     _one_line_error(proc, "not a delivery folder", "asiakkaat")
     assert time.monotonic() - started < 60  # before any definitions are loaded
 
@@ -153,31 +121,30 @@ def test_empty_delivery_folder_is_a_wrong_set_up(tmp_path, command):
 @pytest.mark.parametrize("command", ["run", "validate"])
 def test_folder_with_only_empty_source_folders_is_a_wrong_set_up(tmp_path, command):
     (tmp_path / "d" / "asiakkaat").mkdir(parents=True)
-    proc = cli(command, "--deliveries", str(tmp_path / "d"), "--out", str(tmp_path / "o"),
-               timeout=120)
+    proc = run_cli(command, "--deliveries", str(tmp_path / "d"), "--out", str(tmp_path / "o"))
     _one_line_error(proc, "no delivery files")
 
 
 def test_folder_of_other_things_is_a_wrong_set_up(tmp_path):
     (tmp_path / "d" / "photos").mkdir(parents=True)
     (tmp_path / "d" / "photos" / "a.jpg").write_bytes(b"x")
-    _one_line_error(cli("validate", "--deliveries", str(tmp_path / "d"), timeout=120),
+    _one_line_error(run_cli("validate", "--deliveries", str(tmp_path / "d")),
                     "not a delivery folder")
 
 
 @pytest.mark.parametrize("value", ["pilot=2023-06-31", "rrp=30.4.2024", "x=2024-01-01"])
 def test_bad_cutoff_in_the_environment_is_one_line(tmp_path, value):
     deliveries = enrolment_only(tmp_path / "d")
-    proc = cli("run", "--deliveries", str(deliveries), "--out", str(tmp_path / "o"),
-               timeout=120, IPS_EVAL_CUTOFFS=value)
+    proc = run_cli("run", "--deliveries", str(deliveries), "--out", str(tmp_path / "o"),
+                   IPS_EVAL_CUTOFFS=value)
     _one_line_error(proc, value.split(",")[0].split("=")[0])
     assert not (tmp_path / "o").exists()
 
 
 def test_bad_thread_count_is_one_line(tmp_path):
     deliveries = enrolment_only(tmp_path / "d")
-    proc = cli("run", "--deliveries", str(deliveries), "--out", str(tmp_path / "o"),
-               timeout=120, IPS_EVAL_DUCKDB_THREADS="many")
+    proc = run_cli("run", "--deliveries", str(deliveries), "--out", str(tmp_path / "o"),
+                   IPS_EVAL_DUCKDB_THREADS="many")
     _one_line_error(proc, "IPS_EVAL_DUCKDB_THREADS")
 
 
@@ -188,8 +155,7 @@ def test_output_folder_that_cannot_be_written_is_one_line(tmp_path):
     locked.mkdir()
     locked.chmod(0o500)
     try:
-        proc = cli("run", "--deliveries", str(deliveries), "--out", str(locked / "out"),
-                   timeout=120)
+        proc = run_cli("run", "--deliveries", str(deliveries), "--out", str(locked / "out"))
     finally:
         locked.chmod(0o700)
     _one_line_error(proc, "cannot write to the output folder")
@@ -198,22 +164,24 @@ def test_output_folder_that_cannot_be_written_is_one_line(tmp_path):
 def test_output_path_that_is_a_file_is_one_line(tmp_path):
     deliveries = enrolment_only(tmp_path / "d")
     (tmp_path / "out").write_text("not a folder")
-    proc = cli("run", "--deliveries", str(deliveries), "--out", str(tmp_path / "out" / "x"),
-               timeout=120)
+    proc = run_cli("run", "--deliveries", str(deliveries), "--out",
+                   str(tmp_path / "out" / "x"))
     _one_line_error(proc, "cannot write to the output folder")
 
 
 # ---------------------------------------------------------------------------------------------
 # 3. One writer, checked first
 # ---------------------------------------------------------------------------------------------
-def test_second_run_is_refused_before_anything_else(tmp_path):
+def test_second_run_is_refused_before_anything_else(tmp_path, no_definitions):
     from ips_eval.runguard import output_lock
 
     deliveries = enrolment_only(tmp_path / "d")
     out = tmp_path / "out"
+    # flock is per open file description: the run's own open of the lock file conflicts with
+    # this one as a second process's would
     with output_lock(out, "first-run"):
         started = time.monotonic()
-        proc = cli("run", "--deliveries", str(deliveries), "--out", str(out), timeout=120)
+        proc = run_cli("run", "--deliveries", str(deliveries), "--out", str(out))
         took = time.monotonic() - started
     assert proc.returncode == 3
     assert "another ips-eval run" in proc.stderr and "first-run" in proc.stderr
@@ -279,7 +247,7 @@ def test_killed_runs_converge_and_never_look_complete(small_run, tmp_path):
 
     # killed during the ingest
     log = tmp_path / "first.log"
-    proc = start(*args, log=log)
+    proc = start_cli(*args, log=log)
     wait_for(lambda: "[  1/" in log.read_text(), "the first step", proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
@@ -287,7 +255,7 @@ def test_killed_runs_converge_and_never_look_complete(small_run, tmp_path):
 
     # killed while a browser renders the tables: the browser dies with the run
     log = tmp_path / "second.log"
-    proc = start(*args, log=log)
+    proc = start_cli(*args, log=log)
     browsers = wait_for(lambda: {p: c for p, c in _descendants(proc.pid).items()
                                  if "chrom" in c}, "a Chromium child", proc)
     proc.send_signal(signal.SIGKILL)
@@ -301,7 +269,7 @@ def test_killed_runs_converge_and_never_look_complete(small_run, tmp_path):
         "INCOMPLETE" in (out / INCOMPLETE_FILE).read_text()
 
     # the next run says whose lock it found, finishes, and equals an uninterrupted run
-    final = cli(*args)
+    final = run_cli(*args)
     assert "did not finish" in final.stderr
     assert_complete(final, out)
     assert digests(out, *RESULT_FILES) == digests(reference, *RESULT_FILES)
@@ -315,7 +283,7 @@ def test_killed_runs_converge_and_never_look_complete(small_run, tmp_path):
 def test_interrupted_run_says_so_and_exits_130(tmp_path, signo):
     deliveries = enrolment_only(tmp_path / "d")
     out, log = tmp_path / "out", tmp_path / "run.log"
-    proc = start("run", "--deliveries", str(deliveries), "--out", str(out), log=log)
+    proc = start_cli("run", "--deliveries", str(deliveries), "--out", str(out), log=log)
     wait_for(lambda: "[  2/" in log.read_text(), "the second step", proc)
     children = _descendants(proc.pid)  # the watchdog at least
     assert children
@@ -354,21 +322,6 @@ def test_failed_step_summary_shows_the_root_error(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # 5. Incremental runs
 # ---------------------------------------------------------------------------------------------
-def _new_enrolment_file(deliveries: Path, region: str) -> None:
-    """The region's next delivery: its clients again, the first one corrected (a service end),
-    and one new client."""
-    (first,) = sorted((deliveries / "asiakkaat").glob(f"*_{region}.csv"))
-    header, *rows = first.read_text("utf-8").splitlines()
-    cells = rows[0].split(";")
-    cells[13], cells[14] = "20.12.2024", "2"
-    rows[0] = ";".join(cells)
-    new = rows[1].split(";")
-    new[0], new[1], new[2] = f"{region}-0999", "", "0"  # no register consent, no HETU
-    rows.append(";".join(new))
-    (deliveries / "asiakkaat" / f"2025-01-20_{region}.csv").write_text(
-        "\n".join([header, *rows]) + "\n", encoding="utf-8")
-
-
 def test_an_incremental_run_computes_every_asset_after_all_its_inputs(tmp_path):
     """The phases a partial run goes through: an asset never runs before one of its parents,
     and a multi-asset runs once, after the inputs of all its parts. (The register effect wrote
@@ -392,21 +345,26 @@ def test_an_incremental_run_computes_every_asset_after_all_its_inputs(tmp_path):
     assert phase[dg.AssetKey(["staging", "asiakkaat"])] < phase[attachment]
 
 
-def test_incremental_run_equals_a_full_run(tmp_path):
-    deliveries = early_region(tmp_path / "d", clients=15, region="PSA", waves=(0,))
-    out = tmp_path / "out"
-    assert_complete(cli("run", "--deliveries", str(deliveries), "--out", str(out)), out)
+def test_incremental_run_equals_a_full_run(small_run, tmp_path):
+    """A complete run, then the same folder again (up to date), then a region's corrected
+    enrolment file: the incremental run re-reads only that source and ends with the same files
+    as a fresh run on the same deliveries (small_run's)."""
+    reference, fresh, _ = small_run("no_client_survey")
+    deliveries, out = tmp_path / "d", tmp_path / "out"
+    shutil.copytree(reference, deliveries)
+    corrected = next((deliveries / "asiakkaat").glob(f"{CORRECTED_ON}_*.csv"))
+    held_back = corrected.read_bytes()
+    corrected.unlink()
+    assert_complete(run_cli("run", "--deliveries", str(deliveries), "--out", str(out)), out)
 
-    same = cli("run", "--deliveries", str(deliveries), "--out", str(out))
+    same = run_cli("run", "--deliveries", str(deliveries), "--out", str(out))
     assert same.returncode == 0 and "Up to date" in same.stderr
 
-    _new_enrolment_file(deliveries, "PSA")
-    again = cli("run", "--deliveries", str(deliveries), "--out", str(out))
+    corrected.write_bytes(held_back)
+    again = run_cli("run", "--deliveries", str(deliveries), "--out", str(out))
     assert_complete(again, out)
     assert "changed since the last complete run: asiakkaat" in again.stderr
     assert "raw__kontaktit " not in again.stderr  # a source without a new file is not re-read
     assert " unchanged (incremental" in again.stdout
 
-    fresh = tmp_path / "fresh"
-    assert_complete(cli("run", "--deliveries", str(deliveries), "--out", str(fresh)), fresh)
     assert digests(out, *RESULT_FILES) == digests(fresh, *RESULT_FILES)

@@ -2,88 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
-import duckdb
 import pytest
+from support.scores import (
+    CUTOFFS,
+    D0,
+    answer,
+    client,
+    create_staging,
+    day,
+    esis,
+    mhi,
+    qol,
+    scores_of,
+)
 
 from ips_eval.fidelity.reviews import build_fidelity
 from ips_eval.scores.derive import build_scores
-from ips_eval.warehouse import MissingInputError, connect
-from schemas.codebook import source
-
-CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
-SQL_TYPES = {"date": "DATE", "int": "INTEGER", "float": "DOUBLE", "str": "VARCHAR",
-             "month": "DATE"}
-EXTRA_COLUMNS = {
-    "asiakkaat": {"cohort": "VARCHAR", "age_at_index": "INTEGER", "sex": "VARCHAR"},
-    "tyosuhteet": {"overlaps": "BOOLEAN"},
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers shared with tests/test_change*.py and tests/test_mixed*.py
-# ---------------------------------------------------------------------------------------------
-def create_staging(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    """``staging.<table>`` with the interface's columns (codebook analysis names and SQL types,
-    the table's extra columns, ``_file, _delivery_date, _row``) holding ``rows``."""
-    columns = {c.name: SQL_TYPES[c.dtype] for c in source(table).columns}
-    columns |= EXTRA_COLUMNS.get(table, {})
-    columns |= {"_file": "VARCHAR", "_delivery_date": "DATE", "_row": "INTEGER"}
-    con.execute(f"CREATE OR REPLACE TABLE staging.{table} ("
-                + ", ".join(f'"{n}" {t}' for n, t in columns.items()) + ")")
-    for i, row in enumerate(rows, start=1):
-        full = {"_file": f"{table}/2023-07-01_X.csv", "_delivery_date": date(2023, 7, 1),
-                "_row": i} | row
-        unknown = set(full) - set(columns)
-        assert not unknown, f"test row has unknown columns {unknown}"
-        names = list(full)
-        con.execute(f"INSERT INTO staging.{table} ({', '.join(names)}) VALUES "
-                    f"({', '.join('?' for _ in names)})", [full[n] for n in names])
-
-
-def client(client_id: str, index_date: date, **extra) -> dict:
-    region = client_id[:3]
-    cohort = "pilot" if region in ("HEL", "HUS", "PKA", "EPO", "LAP") else "rrp"
-    return {"client_id": client_id, "region": region, "cohort": cohort,
-            "index_date": index_date} | extra
-
-
-def answer(client_id: str, wave_intended: int, response_date: date, **items) -> dict:
-    return {"client_id": client_id, "wave_intended": wave_intended,
-            "response_date": response_date} | items
-
-
-def mhi(*values) -> dict:
-    return {f"mhi{i}": v for i, v in enumerate(values, start=1)}
-
-
-def qol(*values) -> dict:
-    return {f"qol{i}": v for i, v in enumerate(values, start=1)}
-
-
-def esis(*values) -> dict:
-    return {f"osal{i}": v for i, v in enumerate(values, start=1)}
-
-
-@pytest.fixture
-def con(tmp_path: Path):
-    with connect(tmp_path / "w.duckdb", memory_limit="1GB") as c:
-        yield c
-
-
-def scores_of(con, client_id: str) -> dict[tuple[int, str], tuple[float | None, int]]:
-    rows = con.execute("SELECT wave, instrument, score, items_answered FROM analysis.scores "
-                       "WHERE client_id = ?", [client_id]).fetchall()
-    return {(w, i): (s, n) for w, i, s, n in rows}
-
-
-D0 = date(2022, 1, 1)
-
-
-def day(n: int) -> date:
-    return D0 + timedelta(days=n)
+from ips_eval.warehouse import MissingInputError
 
 
 # ---------------------------------------------------------------------------------------------

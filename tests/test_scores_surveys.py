@@ -11,8 +11,17 @@ import numpy as np
 import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
-from test_change import analysis_tables
-from test_scores import CUTOFFS, D0, answer, client, con, create_staging, esis, mhi, qol  # noqa: F401
+from support.scores import (
+    CUTOFFS,
+    D0,
+    analysis_tables,
+    answer,
+    client,
+    create_staging,
+    esis,
+    mhi,
+    qol,
+)
 
 from assets.defs import scores as score_assets
 from assets.defs.fidelity import analysis_fidelity

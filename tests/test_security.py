@@ -1,5 +1,7 @@
-"""Security and hostile input (issue 16), each case fed through the real command line: keys,
-private outputs, files that cannot hide, bounded input, defused formulas, helpful rejections."""
+"""Security and hostile input (issue 16), each case fed through the command line's entry point
+(in this process, support.cli.run_cli; the decompression bomb in a process of its own, for its
+peak memory): keys, private outputs, files that cannot hide, bounded input, defused formulas,
+helpful rejections."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from hostile import (
+from support.cli import Done, cli_env, run_cli
+from support.deliveries import ENROLMENT, H1, client, mark_as_synthetic, write_csv
+from support.hostile import (
     FORMULA_COACH,
     FORMULA_TEAM,
     LONG_TEAM_CHARS,
@@ -22,7 +26,6 @@ from hostile import (
     bomb_xlsx,
     hostile_delivery,
 )
-from test_ingest_helpers import ENROLMENT, H1, client, mark_as_synthetic, write_csv
 
 from ips_eval.config import ENV_KEY, MIN_KEY_BYTES, is_synthetic_study
 from ips_eval.ingest.limits import MESSAGE_CHARS, QUOTE_CHARS
@@ -33,14 +36,9 @@ from schemas.codebook import SOURCES
 KEY = "hostile-test-key-0123456789abcdef-0123"
 
 
-def cli(*args: str, key: str | None = KEY, timeout: float = 1800) -> subprocess.CompletedProcess:
-    """``ips-eval`` in a fresh process with a known umask and (maybe) no key."""
-    env = {k: v for k, v in os.environ.items() if k != ENV_KEY}
-    if key is not None:
-        env[ENV_KEY] = key
-    return subprocess.run([sys.executable, "-m", "ips_eval.cli", *args], capture_output=True,
-                          text=True, timeout=timeout, env=env,
-                          preexec_fn=lambda: os.umask(0o022))
+def cli(*args: str, key: str | None = KEY) -> Done:
+    """``ips-eval`` with a known umask and (maybe) no key."""
+    return run_cli(*args, key=key, umask=0o022)
 
 
 def small_delivery(root: Path) -> Path:
@@ -82,7 +80,7 @@ def test_the_marked_synthetic_study_alone_may_use_the_demo_key(tmp_path, synthet
 
 # --- the hostile delivery through `ips-eval run` ------------------------------------------------
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+def hostile_run(tmp_path_factory) -> tuple[Path, Path, Done]:
     root = tmp_path_factory.mktemp("hostile")
     d, out = hostile_delivery(root), root / "out"
     done = cli("run", "--deliveries", str(d), "--out", str(out), "--select",
@@ -229,9 +227,8 @@ sys.exit(code)
 
 def cli_peak_rss(*args: str) -> tuple[subprocess.CompletedProcess, int]:
     """``ips-eval`` with the test key, and its peak resident memory in KiB."""
-    env = {**{k: v for k, v in os.environ.items() if k != ENV_KEY}, ENV_KEY: KEY}
     done = subprocess.run([sys.executable, "-c", PEAK_RSS_CHILD, *args], capture_output=True,
-                          text=True, timeout=900, env=env)
+                          text=True, timeout=900, env=cli_env(KEY))
     line = next(x for x in done.stderr.splitlines() if x.startswith("VmHWM"))
     return done, int(line.split()[1])
 
@@ -265,7 +262,7 @@ def test_defuse_formulas_follows_owasp_and_keeps_numbers(tmp_path):
 
 # --- 3. discovery, file by file (the library, no CLI: fast) ------------------------------------
 def test_discovery_records_every_file_and_follows_only_links_that_stay_inside(tmp_path):
-    from test_ingest_helpers import KELA, defects, ingest, query
+    from support.deliveries import KELA, defects, ingest, query
 
     d = small_delivery(tmp_path)
     write_csv(d / "asiakkaat/2023-07-01_HEL.csv", ENROLMENT, [client("HEL-0005", H1)])
@@ -294,7 +291,7 @@ def test_discovery_records_every_file_and_follows_only_links_that_stay_inside(tm
 
 
 def test_a_source_folder_that_links_out_of_the_delivery_folder_is_not_read(tmp_path):
-    from test_ingest_helpers import ingest, query
+    from support.deliveries import ingest, query
 
     d = small_delivery(tmp_path)
     elsewhere = tmp_path / "elsewhere"

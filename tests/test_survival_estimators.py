@@ -143,9 +143,30 @@ def test_estimate_past_the_last_follow_up_is_missing_not_carried():
     assert estimate_at(everyone_ended, 365.25).estimate == 0.0
 
 
-def test_loglog_ci_is_the_point_at_zero_and_one():
-    assert loglog_ci(1.0, 0.0) == (1.0, 1.0)
-    assert loglog_ci(0.0, 0.0) == (0.0, 0.0)
+def test_loglog_ci_is_na_at_zero_and_one_as_r():
+    # R's survfit_confint: xx <- ifelse(p == 0 | p == 1, NA, p) for conf.type = "log-log"
+    assert all(np.isnan(loglog_ci(1.0, 0.0)))
+    assert all(np.isnan(loglog_ci(0.0, 0.0)))
+
+
+@pytest.mark.parametrize(("time", "event", "r_quantiles"), [
+    # R 4.x, survival: quantile(survfit(Surv(time, event) ~ 1, conf.type = "log-log"),
+    #   c(.25, .5, .75)) → quantile, lower, upper; NA where the band never crosses
+    ([2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 0, 1, 1, 0, 1, 1],
+     {0.5: (6.0, 2.0, None)}),
+    ([1, 2, 3, 4, 5], [1, 1, 1, 0, 1],
+     {0.5: (3.0, 1.0, None)}),
+])
+def test_median_ci_is_na_where_the_curve_reaches_zero_with_one_at_risk(time, event,
+                                                                        r_quantiles):
+    curve = kaplan_meier(np.array(time, dtype=float), np.array(event))
+    # the last row: S = 0 with one person at risk; R: lower 95% CI NA, upper 95% CI NA
+    assert curve.n_at_risk[-1] == 1 and curve.estimate[-1] == 0.0
+    assert all(np.isnan(loglog_ci(curve.estimate[-1], curve.se[-1])))
+    median, lower, upper = median_time(curve)
+    r_median, r_lower, r_upper = r_quantiles[0.5]
+    assert (median, lower) == (r_median, r_lower)
+    assert np.isnan(upper) and r_upper is None  # was 9 and 5: one event set the bound
 
 
 def test_other_event_codes_are_refused_by_km():

@@ -60,7 +60,8 @@ def test_ph_test_km_transform_equals_r_cox_zph_km(param):
 
 
 def test_logit_equals_r_glm():
-    # R: glm(event ~ x1 + x2, family=binomial)
+    # R: glm(event ~ x1 + x2, family=binomial, control=glm.control(epsilon=1e-14)) — run to
+    # convergence; R's default epsilon 1e-8 stops after 4 iterations with p(x2) 0.4870460038
     frame = r_data().with_columns(
         followup_days=pl.lit(400), event=pl.col("event"), time_days=pl.lit(100))
     rows = logit_job_within_12_months(frame, covariates=("x1", "x2"))
@@ -68,7 +69,7 @@ def test_logit_equals_r_glm():
     assert coef["intercept"] == pytest.approx(1.00862476377165078, abs=1e-8)
     assert coef["x1"] == pytest.approx(-0.00198625178148341, abs=1e-8)
     assert coef["x2"] == pytest.approx(-0.06106119769669130, abs=1e-8)
-    assert rows["p"].to_list()[2] == pytest.approx(0.4870460037545934, abs=1e-8)
+    assert rows["p"].to_list()[2] == pytest.approx(0.487046153639452695, rel=1e-8)
     assert rows["events"][0] == 40
 
 
@@ -110,3 +111,25 @@ def test_sparse_or_separated_levels_are_pooled_not_estimated_to_infinity():
     data, _, note = design(tiny, ("dx_group",), outcome="y")
     assert list(data.columns) == ["y"]
     assert note == "dx_group: bipolar joined the reference (psychotic)"
+
+
+def test_logit_is_converged_and_equals_r_glm_to_1e8():
+    # R: i <- 0:59; x1 <- ((i*19) %% 60)/10 - 3; x2 <- i %% 3
+    #    y <- as.numeric(((i*19) %% 60) > 25); y[c(4, 11, 41, 51)] <- 1 - y[c(4, 11, 41, 51)]
+    #    summary(glm(y ~ x1 + x2, family=binomial,
+    #                control=glm.control(epsilon=1e-14, maxit=100)))$coefficients
+    # (R's default epsilon = 1e-8 stops here after 5 iterations, its SEs off by 1e-5 and the
+    # x1 p-value by 1.8e-4 relative; statsmodels' default stopped at the same place)
+    i = np.arange(60)
+    y = (((i * 19) % 60) > 25).astype(int)
+    y[[3, 10, 40, 50]] = 1 - y[[3, 10, 40, 50]]
+    frame = pl.DataFrame({"followup_days": 400, "time_days": 100, "event": y,
+                          "x1": ((i * 19) % 60) / 10 - 3, "x2": (i % 3).astype(float)})
+    rows = logit_job_within_12_months(frame, covariates=("x1", "x2"))
+    assert rows["term"].to_list() == ["intercept", "x1", "x2"]
+    r = {"coef": [0.265487827789932518, 1.314894504047654511, 0.073823198517066313],
+         "se": [0.58776896904106546, 0.31404136056889581, 0.45334722607832156],
+         "p": [6.5149420839714223e-01, 2.8265263582086046e-05, 8.7064417654646720e-01]}
+    for column, expected in r.items():
+        assert rows[column].to_list() == pytest.approx(expected, rel=1e-8), column
+    assert rows["converged"].all()

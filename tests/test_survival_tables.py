@@ -9,7 +9,7 @@ from datetime import date as d
 import duckdb
 import polars as pl
 import pytest
-from test_employment_fixtures import client, job, make_staging
+from support.employment import client, job, make_staging
 
 from ips_eval.employment.derive import build_clients_and_jobs, build_tte, headline, tte_frame
 from ips_eval.employment.results import employment_comparison, km_table, rmst_table

@@ -1,7 +1,8 @@
 """The synthetic study: deterministic, calibrated, realistic, and honest about its defects.
 
-The default study is generated once per module; the checks read it back from the files with
-their own small readers (not the generator's tables), so they test what the pipeline will see.
+The default study is the session's (tests/conftest.py, written once); the checks read it back
+from the files with their own small readers (not the generator's tables), so they test what the
+pipeline will see.
 """
 
 from __future__ import annotations
@@ -122,10 +123,11 @@ class Study:
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory: pytest.TempPathFactory) -> Study:
-    root = tmp_path_factory.mktemp("synth")
-    write_study(root)
-    return Study(root)
+def study(synthetic_study: Path) -> Study:
+    """The default study (``write_study``'s defaults: the seed and defect rate of ips-eval
+    run), written once per session; test_same_seed_gives_byte_identical_files checks that it is
+    what ``write_study(dir)`` writes."""
+    return Study(synthetic_study)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import dagster as dg
 import numpy as np
 import polars as pl
 import pytest
-from test_tables_fixtures import CUTOFFS, sample_frames, write_sample_warehouse
+from support.tables import CUTOFFS, sample_frames, write_sample_warehouse
 
 from ips_eval.employment.baseline import (
     baseline_results,

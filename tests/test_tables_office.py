@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
-from test_tables_fixtures import CUTOFFS, write_sample_warehouse
+from support.tables import CUTOFFS, write_sample_warehouse
 
 from ips_eval.publish.report import write_tables_documents
 from ips_eval.publish.tables.audit import docx_cells, published_small_counts, report_small_counts

