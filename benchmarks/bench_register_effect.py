@@ -34,7 +34,9 @@ PREPARE = [
     """CREATE OR REPLACE TABLE analysis.clients AS
        SELECT client_id, pid, cohort, index_date,
               18 + CAST(hash(pid || 'age') % 47 AS INTEGER) AS age,
-              CASE WHEN hash(pid || 'sex') % 2 = 0 THEN 'male' ELSE 'female' END AS sex
+              CASE WHEN hash(pid || 'sex') % 2 = 0 THEN 'male' ELSE 'female' END AS sex,
+              'depressive' AS dx_group, 1 + CAST(hash(pid || 'work') % 3 AS INTEGER)
+                  AS work_history
        FROM staging.asiakkaat""",
     "CREATE SCHEMA IF NOT EXISTS comparison",
     """CREATE OR REPLACE TABLE comparison.kela AS
@@ -62,7 +64,7 @@ def effect(db: Path, memory_limit: str, threads: int) -> None:
     with connect(db, memory_limit=memory_limit, threads=threads) as con:
         print(f"DuckDB memory_limit {memory_limit}, threads {threads}; {load()}")
         t0, c0 = time.perf_counter(), cpu_seconds()
-        counts = build_register_effect(con, CUTOFFS)
+        counts = build_register_effect(con)
         print(f"register effect: {time.perf_counter() - t0:.1f} s "
               f"({cpu_seconds() - c0:.1f} CPU s); peak RSS {peak_rss_mb():,.0f} MB; {load()}")
         print(counts)

@@ -20,7 +20,7 @@ from ips_eval.config import (
     default_deliveries_dir,
 )
 from schemas.codebook import LANGS
-from schemas.windows import DEFAULT_CUTOFFS
+from schemas.windows import DEFAULT_CUTOFFS, REGISTER_HISTORY_CHOICES
 
 DEFAULT_SEED = 20240430
 
@@ -61,6 +61,7 @@ def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
         duckdb_memory_limit=base.duckdb_memory_limit,
         duckdb_threads=base.duckdb_threads,
         label_language=getattr(args, "label_language", None) or base.label_language,
+        register_history=getattr(args, "register_history", None) or base.register_history,
     )
 
 
@@ -267,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--label-language", choices=LANGS, default=None,
                      help="language of the variable and value labels in the Stata (.dta) and "
                      "SPSS (.sav) analysis datasets (default fi, or $IPS_EVAL_LABEL_LANGUAGE)")
+    run.add_argument("--register-history", type=int, choices=REGISTER_HISTORY_CHOICES,
+                     default=None, metavar="MONTHS",
+                     help="the register effect's history window H in months: 24, 30 or 36 "
+                     "(default 36, capped by how far back the register extract reaches; "
+                     "docs/methods.md §Register effect)")
     run.add_argument("--select", default=None, metavar="SELECTION",
                      help="only these assets, in Dagster's selection syntax, e.g. "
                      "'+key:\"results/*\"' (the results and everything upstream)")

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from schemas.codebook import LANGS, Lang
-from schemas.windows import DEFAULT_CUTOFFS
+from schemas.windows import DEFAULT_CUTOFFS, REGISTER_HISTORY_CHOICES, REGISTER_HISTORY_DEFAULT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,12 +129,17 @@ class Settings:
     duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
     duckdb_threads: int | None = None  # None: DuckDB's default
     label_language: Lang = DEFAULT_LABEL_LANGUAGE  # Stata/SPSS variable and value labels
+    # the register effect's history window H in months (docs/methods.md §Register effect)
+    register_history: int = REGISTER_HISTORY_DEFAULT
 
     def __post_init__(self) -> None:
         # DuckDB's settings in their strict forms, whoever built the settings
         object.__setattr__(self, "duckdb_memory_limit",
                            parse_memory_limit(self.duckdb_memory_limit))
         check_threads(self.duckdb_threads)
+        if self.register_history not in REGISTER_HISTORY_CHOICES:
+            raise SettingsError(f"register history {self.register_history!r} months: use "
+                                f"{', '.join(map(str, REGISTER_HISTORY_CHOICES))}")
 
     @property
     def key(self) -> str:

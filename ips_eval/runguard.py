@@ -283,7 +283,9 @@ def fingerprint(settings: Settings) -> dict:
                  if folder.is_dir() else [])
         sources[src.name] = _digest_files(files, settings.deliveries_dir)
     setup = json.dumps({"deliveries": str(settings.deliveries_dir),
-                        "cutoffs": {k: v.isoformat() for k, v in sorted(settings.cutoffs.items())}})
+                        "cutoffs": {k: v.isoformat() for k, v in sorted(settings.cutoffs.items())},
+                        "label_language": settings.label_language,
+                        "register_history": settings.register_history})
     keyed = hmac.new((settings.pseudonym_key or "").encode("utf-8"), setup.encode("utf-8"),
                      hashlib.sha256)
     return {"settings": keyed.hexdigest(),

@@ -144,13 +144,27 @@ RESULTS: tuple[ResultFile, ...] = (
     _r('register_effect', L('tulosmuuttuja × suhteellinen kuukausi × menetelmä: vaikutus (ATT)',
                  'utfall × relativ månad × metod: effekten av IPS (ATT)',
                  'outcome × relative month × method: the effect of IPS (ATT)'),
-       'outcome rel_month method n_clients n_comparison estimate ci_lower ci_upper p method_note '
-       'placebo'),
+       'outcome rel_month method n_clients n_comparison estimate ci_lower ci_upper p band_lower '
+       'band_upper se se_ai method_note placebo'),
+    _r('register_effect_tests', L('tulosmuuttuja × testi: väärennystestit, ekvivalenssi, E-arvo',
+                 'utfall × test: falsifieringstester, ekvivalens, E-värde',
+                 'outcome × test: falsification tests, equivalence, E-value'),
+       'outcome test statistic df p bound max_abs passed'),
+    _r('register_effect_subgroups', L('alaryhmä × kuukausi: vaikutus työssäoloon alaryhmittäin',
+                 'undergrupp × månad: effekten på sysselsättning per undergrupp',
+                 'subgroup × month: the effect on employment by subgroup'),
+       'subgroup_var subgroup rel_month outcome n_clients estimate ci_lower ci_upper '
+       'interaction_p'),
     _r('register_balance', L('kovariaatti: tasapaino ennen kaltaistusta ja sen jälkeen',
                  'kovariat: balans före och efter matchning',
                  'covariate: balance before and after matching'),
        'covariate mean_clients mean_clients_all mean_comparison_before mean_comparison_after '
        'smd_before smd_after'),
+    _r('register_balance_monthly', L('tulosmuuttuja × kuukausi ennen aloitusta: tasapaino',
+                 'utfall × månad före start: balans',
+                 'outcome × month before the start: balance'),
+       'outcome rel_month mean_clients mean_comparison_before mean_comparison_after smd_before '
+       'smd_after'),
     _r('transitions', L('kohortti × ryhmä × ajankohta × lähtötila × tulotila: siirtymät',
                  'kohort × grupp × horisont × från × till: övergångar',
                  'cohort × group × horizon × state from × state to: transitions'),

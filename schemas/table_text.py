@@ -445,26 +445,120 @@ TEXT: dict[str, Label] = {
     "outcome_benefits_eur": L("Etuudet, €/kk", "Förmåner, €/mån", "Benefits, EUR/month"),
     "effect_note": L(
         "Kuukausi 0 = aloituskuukausi. Kukin asiakas kaltaistettiin {k} lähimpään "
-        "vertailuhenkilöön (ei asiakkaita) samana kuukautena: sama sukupuoli ja päätila edellisenä "
-        "kuukautena, propensiteettipistemäärän logit enintään 0,2 SD:n päässä, palauttaen. ATT = "
-        "asiakkaiden ja heidän vertailuhenkilöidensä ero. LV henkilöittäin klusteroiduista "
-        "robusteista keskivirheistä. Erotusten erotus vähentää kunkin henkilön keskiarvon "
-        "kuukausilta −12…−1. Vakioimaton: ero kaikkiin vertailuhenkilöihin samana "
-        "kalenterikuukautena.",
+        "vertailuhenkilöön (ei asiakkaita) samana kuukautena: sama sukupuoli, päätila "
+        "edellisenä kuukautena ja työssäolon kuvio 24 edeltävän kuukauden puolivuosijaksoissa; "
+        "propensiteettipistemäärän logit (ajoitetut rekisterimuuttujat jopa 36 kuukaudelta) "
+        "enintään 0,2 SD:n päässä, palauttaen. ATT = asiakkaiden ja heidän "
+        "vertailuhenkilöidensä ero. LV henkilöittäin klusteroiduista robusteista "
+        "keskivirheistä. Erotusten erotus vähentää kunkin henkilön keskiarvon kuukausilta "
+        "−12…−1. Vakioimaton: ero kaikkiin vertailuhenkilöihin samana kalenterikuukautena.",
         "Månad 0 = startmånaden. Varje klient matchades med de {k} närmaste "
-        "jämförelsepersonerna (inga klienter) samma månad: samma kön och huvudstatus föregående "
-        "månad, propensitetspoängens logit högst 0,2 SD bort, med återläggning. ATT = "
-        "skillnaden mellan klienterna och deras jämförelsepersoner. KI från robusta, per person "
-        "klustrade medelfel. Skillnad i skillnader drar av varje persons medelvärde för "
-        "månaderna −12…−1. Ojusterad: skillnaden mot alla jämförelsepersoner samma "
-        "kalendermånad.",
+        "jämförelsepersonerna (inga klienter) samma månad: samma kön, huvudstatus föregående "
+        "månad och sysselsättningsmönster i halvårsperioderna under de 24 föregående "
+        "månaderna; propensitetspoängens logit (tidsbestämda registervariabler från upp till "
+        "36 månader) högst 0,2 SD bort, med återläggning. ATT = skillnaden mellan klienterna "
+        "och deras jämförelsepersoner. KI från robusta, per person klustrade medelfel. "
+        "Skillnad i skillnader drar av varje persons medelvärde för månaderna −12…−1. "
+        "Ojusterad: skillnaden mot alla jämförelsepersoner samma kalendermånad.",
         "Month 0 = the month of the start. Each client was matched to the {k} nearest "
-        "comparison persons (no clients) in the same month: same sex and main state in the "
-        "month before, logit of the propensity score within 0.2 SD, with replacement. ATT = "
-        "the difference between the clients and their matches. CI from cluster-robust "
-        "standard errors by person. Difference in differences subtracts each person's mean "
-        "over months −12…−1. Naive: the difference from all comparison persons in the same "
-        "calendar month."),
+        "comparison persons (no clients) in the same month: same sex, main state in the month "
+        "before and employment pattern over the half-years of the 24 months before; logit of "
+        "the propensity score (timed register covariates over up to 36 months) within 0.2 SD, "
+        "with replacement. ATT = the difference between the clients and their matches. CI "
+        "from cluster-robust standard errors by person. Difference in differences subtracts "
+        "each person's mean over months −12…−1. Naive: the difference from all comparison "
+        "persons in the same calendar month."),
+    "effect_band_note": L(
+        "Yhtäaikainen 95 %:n vyö (sup-t) kuukausille 0…+24 ja Abadie–Imbensin keskivirheet "
+        "ovat tulostiedostossa register_effect.csv; testit ja herkkyysanalyysit taulukossa "
+        "register_effect_tests.",
+        "Det simultana 95 %-bandet (sup-t) för månaderna 0…+24 och Abadie–Imbens medelfel "
+        "finns i resultatfilen register_effect.csv; testerna och känslighetsanalyserna i "
+        "tabellen register_effect_tests.",
+        "The simultaneous 95% band (sup-t) over months 0…+24 and the Abadie–Imbens standard "
+        "errors are in the results file register_effect.csv; the tests and sensitivity lines "
+        "in the table register_effect_tests."),
+    "effect_holdout_placebo": L("Ennakkoplasebo (näennäinen aloitus kk −12)",
+                                "Förhandsplacebo (skenbar start mån −12)",
+                                "Hold-out placebo (pseudo-start at month −12)"),
+    "tests_title": L(
+        "Rekisterivaikutuksen testit ja herkkyysanalyysit",
+        "Registereffektens tester och känslighetsanalyser",
+        "The register effect's tests and sensitivity analyses"),
+    "tests_test": L("Testi", "Test", "Test"),
+    "tests_statistic": L("Testisuure", "Teststatistika", "Statistic"),
+    "tests_df": L("Vapausasteet", "Frihetsgrader", "Degrees of freedom"),
+    "tests_p": L("p", "p", "p"),
+    "tests_bound": L("Raja", "Gräns", "Bound"),
+    "tests_result": L("Tulos", "Resultat", "Result"),
+    "tests_passed": L("läpäisi", "godkänt", "passed"),
+    "tests_failed": L("ei läpäissyt", "underkänt", "failed"),
+    "tests_not_computed": L("ei laskettu", "ej beräknat", "not computed"),
+    "test_pre_joint_wald": L("Kuukaudet ennen aloitusta, yhteistesti (Wald)",
+                             "Månaderna före start, gemensamt test (Wald)",
+                             "Months before the start, joint test (Wald)"),
+    "test_holdout_joint_wald": L("Ennakkoplasebo kk −12…−1, yhteistesti (Wald)",
+                                 "Förhandsplacebo mån −12…−1, gemensamt test (Wald)",
+                                 "Hold-out placebo, months −12…−1, joint test (Wald)"),
+    "test_pre_equivalence": L("Suurin |ATT| ennen aloitusta rajaan verrattuna",
+                              "Största |ATT| före start mot gränsen",
+                              "Largest |ATT| before the start against its bound"),
+    "test_e_value": L("E-arvo, työssä kk +12 (estimaatti; LV:n raja)",
+                      "E-värde, i arbete mån +12 (skattning; KI-gräns)",
+                      "E-value, employed at month +12 (estimate; CI limit)"),
+    "test_se_ai": L("Abadie–Imbens-keskivirhe, kk {m}", "Abadie–Imbens medelfel, mån {m}",
+                    "Abadie–Imbens standard error, month {m}"),
+    "tests_note": L(
+        "Väärennystestit (docs/methods.md): kuukausien −{h}…−1 yhteistesti ja ennakkoplasebo, "
+        "jossa aloitus siirretään 12 kuukautta aiemmaksi ja kaltaistetaan vain sitä edeltävän "
+        "historian perusteella; läpäisy: p > 0,05 ja suurin |ATT| ennen aloitusta enintään "
+        "0,02 (työssä) tai 50 € (ansiot, etuudet). E-arvo: kuinka vahva havaitsematon "
+        "sekoittaja riskisuhteena tarvittaisiin selittämään vaikutus pois. Euromäärät €/kk.",
+        "Falsifieringstester (docs/methods.md): gemensamt test för månaderna −{h}…−1 och ett "
+        "förhandsplacebo där starten flyttas 12 månader bakåt och matchningen bygger bara på "
+        "historien före den; godkänt: p > 0,05 och största |ATT| före start högst 0,02 (i "
+        "arbete) eller 50 € (inkomster, förmåner). E-värde: hur stark en oobserverad "
+        "störfaktor som riskkvot skulle behöva vara för att förklara bort effekten. Euro €/mån.",
+        "Falsification tests (docs/methods.md): a joint test over months −{h}…−1 and a "
+        "hold-out placebo that moves the start 12 months back and matches on the history "
+        "before it only; passed: p > 0.05 and the largest |ATT| before the start at most 0.02 "
+        "(employed) or EUR 50 (earnings, benefits). E-value: how strong an unmeasured "
+        "confounder would have to be, as a risk ratio, to explain the effect away. Euros per "
+        "month."),
+    "subgroups_title": L(
+        "Kenelle IPS:stä on hyötyä? Vaikutus työssäoloon alaryhmittäin (eksploratiivinen)",
+        "Vem har nytta av IPS? Effekten på sysselsättning per undergrupp (explorativ)",
+        "Who benefits from IPS? The effect on employment by subgroup (exploratory)"),
+    "subgroups_variable": L("Alaryhmä", "Undergrupp", "Subgroup"),
+    "subgroups_interaction": L("Yhdysvaikutus, p ({m} kk)", "Interaktion, p ({m} mån)",
+                               "Interaction, p ({m} months)"),
+    "subgroups_note": L(
+        "Kaltaistettu ATT työssäoloon (%-yks., 95 %:n LV) alaryhmittäin; p = testi siitä, "
+        "ovatko alaryhmien vaikutukset yhtä suuret (alaryhmä × IPS, henkilöittäin "
+        "klusteroidut keskivirheet). Eksploratiivinen: ei monivertailukorjausta.",
+        "Matchad ATT på sysselsättning (%-enh., 95 % KI) per undergrupp; p = test av att "
+        "undergruppernas effekter är lika (undergrupp × IPS, per person klustrade medelfel). "
+        "Explorativ: ingen korrektion för multipla jämförelser.",
+        "Matched ATT on employment (%-points, 95% CI) by subgroup; p = test that the "
+        "subgroups' effects are equal (subgroup × IPS, standard errors clustered by person). "
+        "Exploratory: no correction for multiplicity."),
+    "subgroup_cohort": L("Kohortti", "Kohort", "Cohort"),
+    "subgroup_sex": L("Sukupuoli", "Kön", "Sex"),
+    "subgroup_age_band": L("Ikäryhmä", "Åldersgrupp", "Age band"),
+    "subgroup_dx_group": L("Diagnoosiryhmä", "Diagnosgrupp", "Diagnosis group"),
+    "subgroup_work_history": L("Työhistoria", "Arbetshistoria", "Work history"),
+    "figure_register_balance_by_month": L(
+        "Tasapaino kuukausittain ennen aloitusta: vakioitu ero (SMD) ennen kaltaistusta ja "
+        "sen jälkeen",
+        "Balans per månad före start: standardiserad skillnad (SMD) före och efter "
+        "matchningen",
+        "Balance by month before the start: standardised difference (SMD) before and after "
+        "matching"),
+    "fig_balance_before": L("Ennen kaltaistusta", "Före matchningen", "Before matching"),
+    "fig_balance_after": L("Kaltaistuksen jälkeen", "Efter matchningen", "After matching"),
+    "fig_balance_bar": L("|SMD| = 0,1", "|SMD| = 0,1", "|SMD| = 0.1"),
+    "fig_effect_band": L("Yhtäaikainen 95 %:n vyö", "Simultant 95 %-band",
+                         "Simultaneous 95% band"),
     "balance_title": L(
         "Vertailuryhmän tasapaino ennen kaltaistusta ja sen jälkeen",
         "Jämförelsegruppens balans före och efter matchningen",
@@ -480,24 +574,32 @@ TEXT: dict[str, Label] = {
     "balance_means": L("Keskiarvot ja osuudet", "Medelvärden och andelar", "Means and shares"),
     "cov_age": L("Ikä, v", "Ålder, år", "Age, years"),
     "cov_male": L("Mies, osuus", "Man, andel", "Male, share"),
-    "cov_employed_24": L("Työssä, kk (−24…−1)", "I arbete, mån (−24…−1)",
-                         "Employed, months (−24…−1)"),
-    "cov_employed_6": L("Työssä, kk (−6…−1)", "I arbete, mån (−6…−1)",
-                        "Employed, months (−6…−1)"),
-    "cov_disability_pension_24": L("Työkyvyttömyyseläke, kk (−24…−1)",
-                                   "Invalidpension, mån (−24…−1)",
-                                   "Disability pension, months (−24…−1)"),
-    "cov_sickness_rehabilitation_24": L("Sairaus- tai kuntoutusetuus, kk (−24…−1)",
-                                        "Sjuk- eller rehabiliteringsförmån, mån (−24…−1)",
-                                        "Sickness / rehabilitation benefit, months (−24…−1)"),
-    "cov_student_24": L("Opiskelija, kk (−24…−1)", "Studerande, mån (−24…−1)",
-                        "Student, months (−24…−1)"),
-    "cov_unemployed_24": L("Työtön, kk (−24…−1)", "Arbetslös, mån (−24…−1)",
-                           "Unemployed, months (−24…−1)"),
-    "cov_earnings_12": L("Ansiot, ka €/kk (−12…−1)", "Inkomster, medel €/mån (−12…−1)",
-                         "Earnings, mean EUR/month (−12…−1)"),
-    "cov_benefits_12": L("Etuudet, ka €/kk (−12…−1)", "Förmåner, medel €/mån (−12…−1)",
-                         "Benefits, mean EUR/month (−12…−1)"),
+    # the timed matching covariates (ips_eval/register/matching.py): {months} is a block such
+    # as "−6…−1", {m} a single month such as "−12"
+    "cov_block_employed": L("Työssä, kk ({months})", "I arbete, mån ({months})",
+                            "Employed, months ({months})"),
+    "cov_block_earnings": L("Ansiot, ka €/kk ({months})", "Inkomster, medel €/mån ({months})",
+                            "Earnings, mean EUR/month ({months})"),
+    "cov_block_benefits": L("Etuudet, ka €/kk ({months})", "Förmåner, medel €/mån ({months})",
+                            "Benefits, mean EUR/month ({months})"),
+    "cov_block_disability_pension": L("Työkyvyttömyyseläke, kk ({months})",
+                                      "Invalidpension, mån ({months})",
+                                      "Disability pension, months ({months})"),
+    "cov_block_sickness_rehabilitation": L(
+        "Sairaus- tai kuntoutusetuus, kk ({months})",
+        "Sjuk- eller rehabiliteringsförmån, mån ({months})",
+        "Sickness / rehabilitation benefit, months ({months})"),
+    "cov_block_student": L("Opiskelija, kk ({months})", "Studerande, mån ({months})",
+                           "Student, months ({months})"),
+    "cov_block_unemployed": L("Työtön, kk ({months})", "Arbetslös, mån ({months})",
+                              "Unemployed, months ({months})"),
+    "cov_block_no_data": L("Ei rekisteritietoja, kk ({months})",
+                           "Inga registeruppgifter, mån ({months})",
+                           "No register data, months ({months})"),
+    "cov_employed_at": L("Työssä kuukautena {m}, osuus", "I arbete månad {m}, andel",
+                         "Employed in month {m}, share"),
+    "cov_state_at": L("Päätila kk {m}: {state}, osuus", "Huvudstatus mån {m}: {state}, andel",
+                      "Main state, month {m}: {state}, share"),
     "cov_state_m1": L("Päätila kk −1: {state}, osuus", "Huvudstatus mån −1: {state}, andel",
                       "Main state, month −1: {state}, share"),
     "n_clients_matched": L("Kaltaistetut asiakkaat, n", "Matchade klienter, n",
@@ -509,16 +611,16 @@ TEXT: dict[str, Label] = {
     "balance_note": L(
         "SMD = vakioitu keskiarvojen ero (jakajana asiakkaiden keskihajonta); |SMD| < 0,1 "
         "kaltaistuksen jälkeen on tavanomainen raja. Ennen = kaikki 18–64-vuotiaat "
-        "vertailuhenkilöt asiakkaiden aloituskuukausina. Sukupuoli, päätila kuukautena −1 ja "
-        "aloituskuukausi kaltaistettiin tarkasti.",
+        "vertailuhenkilöt asiakkaiden aloituskuukausina. Sukupuoli, päätila kuukautena −1, "
+        "aloituskuukausi ja työssäolon kuvio kaltaistettiin tarkasti.",
         "SMD = standardiserad medelvärdesskillnad (nämnare: klienternas standardavvikelse); "
         "|SMD| < 0,1 efter matchningen är den vanliga gränsen. Före = alla jämförelsepersoner "
-        "18–64 år under klienternas startmånader. Kön, huvudstatus månad −1 och startmånad "
-        "matchades exakt.",
+        "18–64 år under klienternas startmånader. Kön, huvudstatus månad −1, startmånad och "
+        "sysselsättningsmönster matchades exakt.",
         "SMD = standardised mean difference (denominator: the clients' SD); |SMD| < 0.1 after "
         "matching is the usual bar. Before = every comparison person aged 18–64 in the "
-        "clients' start months. Sex, main state in month −1 and the start month were matched "
-        "exactly."),
+        "clients' start months. Sex, main state in month −1, the start month and the "
+        "employment pattern were matched exactly."),
     "transitions_title": L(
         "Siirtymät päätilasta kuukautena −1 päätilaan 6 ja 12 kuukauden kohdalla",
         "Övergångar från huvudstatus månad −1 till huvudstatus efter 6 och 12 "

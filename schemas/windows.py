@@ -23,3 +23,19 @@ HEADLINE_CUTOFFS: tuple[tuple[str, date], ...] = (
     ("rrp", date(2024, 4, 30)),
     ("rrp", date(2024, 12, 31)),
 )
+
+# The register effect's windows (docs/methods.md §Register effect). The matching reads the
+# history window H months before the index month m (a setting: 24, 30 or 36; six-month blocks),
+# capped by how far back the register extract covers the clients; the hold-out placebo puts a
+# pseudo-index 12 months earlier and needs another 12 months behind it, so register_monthly
+# opens a client's window CLIENT_HISTORY_BACK months before the index month when the extract
+# reaches that far (else at the contract's 24). Effects are estimated up to +24 months.
+REGISTER_HISTORY_DEFAULT = 36
+REGISTER_HISTORY_MIN = 24
+REGISTER_HISTORY_MAX = 36
+REGISTER_BLOCK_MONTHS = 6
+REGISTER_HISTORY_CHOICES = tuple(range(REGISTER_HISTORY_MIN, REGISTER_HISTORY_MAX + 1,
+                                       REGISTER_BLOCK_MONTHS))
+PLACEBO_SHIFT_MONTHS = 12
+CLIENT_HISTORY_BACK = REGISTER_HISTORY_MAX + PLACEBO_SHIFT_MONTHS
+EFFECT_POST_MONTHS = 24

@@ -1,25 +1,25 @@
 -- Register effect, part 3: score one batch's candidates (after sql/register_match_covariates.sql)
 -- by the propensity model's linear predictor, add them to the balance-before sums, and keep
--- each client's k nearest within its exact stratum and the caliper (docs/methods.md §Register
--- effect). Parameters: b_intercept, b_age, b_male, b_employed_24, b_employed_6,
--- b_disability_pension_24, b_sickness_rehabilitation_24, b_student_24, b_unemployed_24,
--- b_earnings_12, b_benefits_12 (the logit's coefficients on the covariates' own scale), b_state
--- (DOUBLE[]: the coefficient of each state at m − 1, by its priority number), caliper (on the
--- linear predictor), k.
+-- each client's k nearest within its exact stratum and the caliper, at every fallback level
+-- (docs/methods.md §Register effect).
+-- Parameters: b_intercept; b_x (DOUBLE[]: the logit's coefficient of every x_ column of
+-- match_covariates_batch in the table's column order, 0 for a covariate the model leaves out);
+-- b_state (DOUBLE[]: the coefficient of each state at m − 1, by its priority number); caliper
+-- (on the linear predictor); k.
 --
--- Exact strata: sex and the state at m − 1; the candidate's pseudo-index month is the client's
--- index month, which also fixes the index quarter. Ties in distance go to the lower unit_no
--- (pid order), so the same data give the same matches in every run. Each batch keeps its own
--- k nearest per client; the k nearest over all batches are among them
--- (sql/register_match_final.sql picks them).
+-- Exact strata: sex, the state at m − 1, the (pseudo-)index month (calendar time: the
+-- candidate's pseudo-index month is the client's) and the employment pattern of the last 24
+-- months. Fallback levels for a client without a candidate in its full stratum: level 0 the
+-- whole pattern, level 1 without its oldest block (m − 24 … m − 19), level 2 without the two
+-- oldest, level 3 the last block only, level 4 no pattern. A pair's level is the lowest at
+-- which the two agree; each batch keeps the k nearest per client and level, and
+-- sql/register_match_final.sql keeps each client's lowest level that has a candidate — its
+-- candidates at that level are exactly the pairs of that level. Ties in distance go to the lower tiebreak (a
+-- hash of the candidate's month and covariates) and only then to the lower unit_no: no match
+-- depends on the pseudonym key unless two candidates share every covariate.
 CREATE OR REPLACE TEMP TABLE match_scored_batch AS
 SELECT *,
-       $b_intercept + $b_age * age + $b_male * CAST(male AS DOUBLE)
-       + $b_employed_24 * employed_24 + $b_employed_6 * employed_6
-       + $b_disability_pension_24 * disability_pension_24
-       + $b_sickness_rehabilitation_24 * sickness_rehabilitation_24
-       + $b_student_24 * student_24 + $b_unemployed_24 * unemployed_24
-       + $b_earnings_12 * earnings_12 + $b_benefits_12 * benefits_12
+       $b_intercept + list_dot_product(list_value(*COLUMNS('^x_')), CAST($b_x AS DOUBLE[]))
        + coalesce(list_extract(CAST($b_state AS DOUBLE[]), state_no_m1), 0) AS lp
 FROM match_covariates_batch;
 
@@ -27,39 +27,60 @@ FROM match_covariates_batch;
 INSERT INTO match_client_scores
 SELECT * EXCLUDE (is_client) FROM match_scored_batch WHERE is_client;
 
--- Balance before matching: every eligible candidate row, weighted by the number of clients
--- whose index month it stands at (the risk set the clients were drawn from).
+-- Balance before matching: every eligible candidate row, weighted by the number of the
+-- effect's clients whose index month it stands at (the risk set they were drawn from): one
+-- row per batch with the total weight, each covariate's weighted sum and sum of squares, and
+-- the weight of each state at m − 1 (ips_eval/register/effect.py adds the batches up).
 -- Sums over exact decimals: a parallel float sum's order (and so its last bits) varies from
 -- run to run, and the published balance must not.
-INSERT INTO match_before_sums
-SELECT covariate, sum(CAST(w * value AS DECIMAL(38, 6))),
-       sum(CAST(w * value * value AS DECIMAL(38, 4))), sum(CAST(w AS DECIMAL(38, 0)))
-FROM (
-    UNPIVOT (
-        SELECT CAST(i.n_clients AS DOUBLE) AS w, s.age, CAST(s.male AS DOUBLE) AS male,
-               s.employed_24, s.employed_6, s.disability_pension_24,
-               s.sickness_rehabilitation_24, s.student_24, s.unemployed_24,
-               s.earnings_12, s.benefits_12,
-               CAST(s.state_no_m1 AS DOUBLE) AS state_no_m1
-        FROM match_scored_batch AS s
-        JOIN match_index_months AS i USING (month_no)
-        WHERE NOT s.is_client)
-    ON COLUMNS(* EXCLUDE (w, state_no_m1)) INTO NAME covariate VALUE value)
-GROUP BY covariate
-UNION ALL
-SELECT 'state_m1:' || CAST(s.state_no_m1 AS VARCHAR), sum(i.n_clients), sum(i.n_clients),
-       sum(i.n_clients)
+INSERT INTO match_before_sums BY NAME
+SELECT CAST(sum(w) AS DECIMAL(38, 0)) AS weight,
+       sum(CAST(w * COLUMNS('^x_.*$') AS DECIMAL(38, 6))) AS 'sum_\0',
+       sum(CAST(w * COLUMNS('^x_.*$') * COLUMNS('^x_.*$') AS DECIMAL(38, 4))) AS 'sumsq_\0'
+FROM (SELECT CAST(i.n_clients AS DOUBLE) AS w, s.*
+      FROM match_scored_batch AS s
+      JOIN match_index_months AS i USING (month_no)
+      WHERE NOT s.is_client AND s.design IS NULL AND i.n_clients > 0);
+
+INSERT INTO match_before_states
+SELECT s.state_no_m1, sum(i.n_clients)
 FROM match_scored_batch AS s
 JOIN match_index_months AS i USING (month_no)
-WHERE NOT s.is_client
+WHERE NOT s.is_client AND s.design IS NULL AND i.n_clients > 0
 GROUP BY s.state_no_m1;
 
+-- The clients' candidates in their whole stratum (level 0): a join on the full pattern.
 INSERT INTO match_pairs_found
-SELECT c.unit_no AS client_unit, c.lp AS client_lp, abs(p.lp - c.lp) AS distance,
+SELECT c.unit_no AS client_unit, 0 AS level, c.lp AS client_lp, abs(p.lp - c.lp) AS distance,
        p.* EXCLUDE (is_client)
 FROM match_client_scores AS c
 JOIN match_scored_batch AS p
   ON p.month_no = c.month_no AND p.male = c.male AND p.state_no_m1 = c.state_no_m1
+ AND p.pattern = c.pattern
  AND p.lp BETWEEN c.lp - $caliper AND c.lp + $caliper
+ -- the not-yet-treated design's candidates are the later clients, the others' the rest
+ AND (p.design IS NOT NULL) = (c.design = 'not_yet_treated')
 WHERE NOT p.is_client
-QUALIFY row_number() OVER (PARTITION BY c.unit_no ORDER BY abs(p.lp - c.lp), p.unit_no) <= $k;
+QUALIFY row_number() OVER (PARTITION BY c.unit_no
+                           ORDER BY abs(p.lp - c.lp), p.tiebreak, p.unit_no) <= $k;
+
+-- The fallback levels, only for the clients no batch so far has given a candidate at level 0
+-- (a client that finds one in a later batch keeps level 0: sql/register_match_final.sql takes
+-- the lowest level). A pair's level is the fewest blocks dropped for the patterns to agree.
+INSERT INTO match_pairs_found
+SELECT c.unit_no AS client_unit,
+       CASE WHEN p.pattern % 27 = c.pattern % 27 THEN 1
+            WHEN p.pattern % 9 = c.pattern % 9 THEN 2
+            WHEN p.pattern % 3 = c.pattern % 3 THEN 3
+            ELSE 4 END AS level,
+       c.lp AS client_lp, abs(p.lp - c.lp) AS distance, p.* EXCLUDE (is_client)
+FROM match_client_scores AS c
+JOIN match_scored_batch AS p
+  ON p.month_no = c.month_no AND p.male = c.male AND p.state_no_m1 = c.state_no_m1
+ AND p.pattern <> c.pattern
+ AND p.lp BETWEEN c.lp - $caliper AND c.lp + $caliper
+ AND (p.design IS NOT NULL) = (c.design = 'not_yet_treated')
+WHERE NOT p.is_client
+  AND c.unit_no NOT IN (SELECT client_unit FROM match_pairs_found WHERE level = 0)
+QUALIFY row_number() OVER (PARTITION BY c.unit_no, level
+                           ORDER BY abs(p.lp - c.lp), p.tiebreak, p.unit_no) <= $k;

@@ -1,7 +1,7 @@
 -- analysis.register_monthly, part 1 of 2: the persons, their windows and their register rows
 -- keyed by an integer person number; then an empty dataset that sql/register_monthly_batch.sql
 -- fills one batch of persons at a time (docs/methods.md §Register months).
--- Parameters: months_per_batch (INTEGER); the cut-offs from meta.cutoffs. Needs
+-- Parameters: months_per_batch, history_back (INTEGER); the cut-offs from meta.cutoffs. Needs
 -- meta.register_benefit_states (ips_eval.register.monthly.write_state_map).
 --
 -- Why batches: a million persons give some 70 million person-months. Aggregated and joined in
@@ -13,19 +13,39 @@
 --    register would read as "no benefits" / "no pay"); its first month = the earliest month any
 --    register row touches (Incomes Register month, Kela period start). A source without rows
 --    does not bound the extract.
+--    How far back the extract covers the clients (client_history_months): the delivery
+--    contract promises 24 months before the index month; when any client has a pay month, or
+--    a Kela period that ended, before that, the extract reaches further and the clients'
+--    windows open $history_back months before the index month (the register effect's history
+--    window and its hold-out placebo, docs/methods.md §Register effect). Months before the
+--    extract's first month stay uncovered either way.
 CREATE OR REPLACE TEMP TABLE register_extract AS
 WITH sources AS (
     SELECT max(_delivery_date) AS delivered, min(start_date) AS first_day FROM staging.kela
     UNION ALL
     SELECT max(_delivery_date), min(month) FROM staging.tulorekisteri
+),
+client_starts AS (
+    SELECT pid, min(CAST(date_trunc('month', index_date) AS DATE)) AS index_month
+    FROM staging.asiakkaat
+    WHERE pid IS NOT NULL AND index_date IS NOT NULL
+    GROUP BY pid
+),
+reaches_further AS (
+    SELECT EXISTS (SELECT 1 FROM staging.tulorekisteri AS t JOIN client_starts AS c USING (pid)
+                   WHERE t.month < c.index_month - INTERVAL 24 MONTH)
+        OR EXISTS (SELECT 1 FROM staging.kela AS k JOIN client_starts AS c USING (pid)
+                   WHERE k.end_date < c.index_month - INTERVAL 24 MONTH) AS further
 )
 SELECT CAST(date_trunc('month', min(delivered)) AS DATE) AS extract_month,
-       CAST(date_trunc('month', min(first_day)) AS DATE) AS first_month
-FROM sources
+       CAST(date_trunc('month', min(first_day)) AS DATE) AS first_month,
+       CAST(CASE WHEN any_value(r.further) THEN $history_back ELSE 24 END AS INTEGER)
+           AS client_history_months
+FROM sources, reaches_further AS r
 WHERE delivered IS NOT NULL;
 
 -- 2. The persons and their windows. Clients: a staging.asiakkaat row with a pid and no
---    refusal of register linkage, from the index month − 24 to the earlier of the cohort
+--    refusal of register linkage, from client_history_months before the index month to the earlier of the cohort
 --    cut-off's month and the extract month. A person enrolled under two client codes is
 --    followed once, from the first enrolment (earliest index date, then lowest code), so that
 --    (pid, month) stays a key. Comparison persons: a pid in the registers with no client_id
@@ -51,7 +71,7 @@ comparison AS (
 ),
 persons AS (
     SELECT c.pid, c.client_id, c.cohort, c.index_month,
-           CAST(c.index_month - INTERVAL 24 MONTH AS DATE) AS first_month,
+           CAST(c.index_month - to_months(e.client_history_months) AS DATE) AS first_month,
            -- least() skips NULLs: without a cut-off (no cohort) or an extract, no rows
            CASE WHEN c.cutoff IS NOT NULL AND e.extract_month IS NOT NULL
                 THEN least(CAST(date_trunc('month', c.cutoff) AS DATE), e.extract_month) END

@@ -3,13 +3,14 @@
 -- see a full grid — plus one row with state 'all' (n = persons observed at that relative month, pct
 -- 100). Every row carries the mean and median earnings and the mean benefits of its persons: on
 -- the 'all' row, of every client observed at that relative month.
--- Months before the registers begin (covered = false) are left out: no data, not "other".
+-- Months before the registers begin (covered = false) are left out: no data, not "other";
+-- so are a client's months before −24, there for the register effect's history only.
 -- Means are taken over exact decimals: a float average's last bits depend on the order in which
 -- parallel threads add, and two runs on the same deliveries must publish the same digits.
 WITH months AS (
     SELECT cohort, rel_month, main_state, earnings_eur, benefits_eur
     FROM analysis.register_monthly
-    WHERE client_id IS NOT NULL AND covered
+    WHERE client_id IS NOT NULL AND covered AND rel_month >= -24
 ),
 groups AS (
     SELECT cohort, rel_month, coalesce(main_state, 'all') AS state, count(*) AS n,

@@ -24,7 +24,10 @@ from ips_eval.publish.figures.common import (
 )
 from ips_eval.publish.figures.fidelity import fidelity_vs_employment_figure
 from ips_eval.publish.figures.register import plot_register_states
-from ips_eval.publish.figures.register_effect import plot_register_effect
+from ips_eval.publish.figures.register_effect import (
+    plot_register_balance_by_month,
+    plot_register_effect,
+)
 from ips_eval.publish.figures.scores import plot_scores_by_wave
 from ips_eval.publish.figures.standards import (
     process_by_coach_figure,
@@ -95,6 +98,13 @@ def _process_monthly() -> pl.DataFrame:
                         orient="row")
 
 
+def _balance_monthly() -> pl.DataFrame:
+    rows = [(o, r, 0.3 + 0.01 * r, 0.01 * (r % 3 - 1))
+            for o in ("employed", "earnings_eur", "benefits_eur") for r in range(-24, 0)]
+    return pl.DataFrame(rows, schema=["outcome", "rel_month", "smd_before", "smd_after"],
+                        orient="row")
+
+
 def _quarterly_team() -> pl.DataFrame:
     from datetime import date
 
@@ -111,6 +121,8 @@ DRAW = {
     "scores_by_wave": lambda lang: plot_scores_by_wave(_score_means(), lang),
     "register_states_by_rel_month": lambda lang: plot_register_states(_register(), lang),
     "register_effect_by_rel_month": lambda lang: plot_register_effect(_effect(), lang),
+    "register_balance_by_month": lambda lang: plot_register_balance_by_month(
+        _balance_monthly(), lang),
     "fidelity_vs_employment": lambda lang: fidelity_vs_employment_figure(_fidelity(), lang),
     "process_by_coach": lambda lang: process_by_coach_figure(_process_monthly(), lang),
     "quarterly_rate_by_team": lambda lang: quarterly_rate_by_team_figure(_quarterly_team(),
@@ -121,6 +133,7 @@ TITLE = {"km_tenure_by_cohort": "km_title", "cif_first_job_by_cohort": "cif_titl
          "fidelity_vs_employment": "fidelity_title"}
 # the register effect figure's texts are still table texts (schemas/table_text.py)
 TABLE_TITLE = {"register_effect_by_rel_month": "fig_effect_title",
+               "register_balance_by_month": "fig_balance_after",
                "process_by_coach": "figure_process_by_coach",
                "quarterly_rate_by_team": "figure_quarterly_rate_by_team"}
 

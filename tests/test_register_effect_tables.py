@@ -9,13 +9,17 @@ import polars as pl
 import pytest
 
 from ips_eval.publish.figures.register_effect import (
+    plot_register_balance_by_month,
     plot_register_effect,
+    write_register_balance_figure,
     write_register_effect_figure,
 )
 from ips_eval.publish.tables.common import DeliverySet
 from ips_eval.publish.tables.register_effect import (
     build_register_balance,
     build_register_effect,
+    build_register_effect_subgroups,
+    build_register_effect_tests,
     build_transitions,
 )
 from schemas.codebook import LANGS
@@ -46,7 +50,9 @@ def test_effect_table_shows_percentage_points_and_hides_estimates_over_few_clien
     assert first["n6"] == "40"
     assert first["m24"] == ".." and first["n24"] == ".."
     assert table.small_counts() == []
-    assert table.data.height == 9
+    assert table.data.height == 12  # 3 outcomes × (3 methods + the matched estimate's band)
+    band = table.data.row(1, named=True)
+    assert band["m6"] == "" and band["n6"] == ""  # no band in these results: an empty cell
 
 
 def test_balance_table_hides_the_unmatched_count_under_5():
@@ -90,3 +96,59 @@ def test_event_study_figure_is_written_and_leaves_out_months_under_5(tmp_path):
     assert sorted(p.name for p in paths) == sorted(f"register_effect_by_rel_month_{lang}.{ext}"
                                                    for lang in ("fi", "sv", "en")
                                                    for ext in ("png", "svg"))
+
+
+def test_tests_table_reads_each_test_and_its_verdict():
+    tests = pl.DataFrame({
+        "outcome": ["employed", "employed", "employed", "employed", "earnings_eur"],
+        "test": ["pre_joint_wald", "holdout_joint_wald", "pre_equivalence", "e_value",
+                 "pre_equivalence"],
+        "statistic": [30.1, 9.5, 0.004, 2.4, 61.0], "df": [36, 12, None, None, None],
+        "p": [0.74, 0.66, None, None, None], "bound": [None, None, 0.02, 1.8, 50.0],
+        "max_abs": [None, None, 0.004, None, 61.0],
+        "passed": [True, True, True, None, False]})
+    effect = _effect().with_columns(se_ai=pl.lit(0.021))
+    balance = pl.DataFrame({"covariate": ["history_months"], "mean_clients": [36.0]})
+    table = build_register_effect_tests(tests, effect, balance, "en", SOURCE)
+    rows = {(r["group"], r["stub"]): r for r in table.data.iter_rows(named=True)}
+    wald = rows[("Employed (share, %-points)", "Months before the start, joint test (Wald)")]
+    assert (wald["df"], wald["p"], wald["result"]) == ("36", "0.740", "passed")
+    equivalence = rows[("Earnings, EUR/month", "Largest |ATT| before the start against its bound")]
+    assert (equivalence["statistic"], equivalence["bound"], equivalence["result"]) == (
+        "61.00", "50", "failed")
+    # employed in %-points: 0.004 → 0.40 against 2.0
+    employed = rows[("Employed (share, %-points)",
+                     "Largest |ATT| before the start against its bound")]
+    assert (employed["statistic"], employed["bound"]) == ("0.40", "2.0")
+    assert ("Employed (share, %-points)", "Abadie–Imbens standard error, month +12") in rows
+    assert "−36…−1" in table.notes[0] or "-36…-1" in table.notes[0]
+    assert table.small_counts() == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_subgroup_table_hides_a_small_subgroup_and_its_complement(lang):
+    rows = []
+    for m in (6, 12):
+        rows += [("sex", "female", m, "employed", 40, 0.2, 0.1, 0.3, 0.45),
+                 ("sex", "male", m, "employed", 35, 0.1, 0.0, 0.2, 0.45),
+                 ("cohort", "pilot", m, "employed", 70, 0.15, 0.05, 0.25, 0.8),
+                 ("cohort", "rrp", m, "employed", 4, 0.3, -0.2, 0.8, 0.8)]
+    frame = pl.DataFrame(rows, schema=["subgroup_var", "subgroup", "rel_month", "outcome",
+                                       "n_clients", "estimate", "ci_lower", "ci_upper",
+                                       "interaction_p"], orient="row")
+    table = build_register_effect_subgroups(frame, lang, SOURCE)
+    assert table.data.height == 4
+    cohort = [r for r in table.data.iter_rows(named=True) if r["m6"] == ".."]
+    assert len(cohort) == 2  # RRP's 4 and, by the total, the pilots' 70
+    assert all(r["n6"] == ".." for r in cohort)
+    assert table.small_counts() == []
+
+
+def test_balance_figure_draws_before_and_after_by_month(tmp_path):
+    monthly = pl.DataFrame({"outcome": ["employed"] * 24, "rel_month": list(range(-24, 0)),
+                            "smd_before": [0.4] * 24, "smd_after": [0.01] * 24})
+    fig = plot_register_balance_by_month(monthly, "fi")
+    lines = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 24]
+    assert len(lines) == 2
+    paths = write_register_balance_figure(monthly, tmp_path)
+    assert len(paths) == 6

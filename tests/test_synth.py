@@ -450,6 +450,10 @@ def test_register_pay_follows_the_job_spells(study: Study) -> None:
         start = parse_date(row["alkupvm"])
         end = parse_date(row["loppupvm"])
         client = clients[(code,)]
+        if start < parse_date(client["aloituspvm"]):
+            # before the index date the registers hold the client's background work only
+            # (synth/counterfactual.py): a form job from before the start has no pay rows
+            continue
         exit_day = parse_date(client["paattymispvm"])
         known_until = end or exit_day or date.fromisoformat("2023-07-01")
         for month in months(start, known_until):
@@ -459,7 +463,7 @@ def test_register_pay_follows_the_job_spells(study: Study) -> None:
         if end is None and exit_day is not None:
             later = months(exit_day, date(2025, 2, 1))[1:]
             after_exit += any((hetu_of[code], m, str(row["tyonantaja"])) in paid for m in later)
-    assert checked > 3000
+    assert checked > 2000  # 2,564 job-months of the built-in study from the index date on
     assert after_exit > 20  # open on the form, pay goes on: register-augmented tenure
 
 

@@ -28,6 +28,7 @@ from ips_eval.config import (
 from ips_eval.publish.tables.browser import PngWriter, SharedPngSession
 from ips_eval.warehouse import connect
 from schemas.codebook import Lang
+from schemas.windows import REGISTER_HISTORY_DEFAULT
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -66,6 +67,7 @@ class Study(dg.ConfigurableResource):
     cutoff_pilot: str  # ISO dates: Dagster config holds plain values
     cutoff_rrp: str
     label_language: str = DEFAULT_LABEL_LANGUAGE  # fi, sv or en
+    register_history: int = REGISTER_HISTORY_DEFAULT  # H, months (docs/methods.md)
     run_id: str = ""
 
     @property
@@ -150,6 +152,7 @@ def resources_for(settings: Settings, run_id: str = "") -> dict[str, object]:
             cutoff_pilot=settings.cutoffs["pilot"].isoformat(),
             cutoff_rrp=settings.cutoffs["rrp"].isoformat(),
             label_language=settings.label_language,
+            register_history=settings.register_history,
             run_id=run_id,
         ),
         "pseudonymiser": Pseudonymiser(settings.pseudonym_key),

@@ -2,9 +2,10 @@
 validation summary — rows in, staged, superseded, quarantined by reason — and the software
 versions. A delivered row is mostly one person's: the row counts follow the tables' disclosure
 rule (``publish.tables.disclosure``: a count of 1–4 hidden, and beside it the next count of the
-row that would give it back from the rows read; a count by rule of 1–4 hidden — issue 30). Read from ``out/manifest.json``
-(ingest) and, for rejected values by rule and level, the warehouse's ``quarantine.defects``;
-quarantined *values* are never shown — they may be (masked) identity codes — only counts.
+row that would give it back from the rows read; a count by rule of 1–4 hidden — issue 30).
+Read from ``out/manifest.json`` (ingest) and, for rejected values by rule and level, the
+warehouse's ``quarantine.defects``; quarantined *values* are never shown — they may be
+(masked) identity codes — only counts.
 """
 
 from __future__ import annotations

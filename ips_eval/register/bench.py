@@ -110,7 +110,7 @@ def _clients(b: BenchRun) -> None:
 
 def _register_effect(b: BenchRun) -> None:
     """What the ``register_effect`` asset does: match, estimate, write the results files."""
-    counts = build_register_effect(b.con, b.cutoffs)
+    counts = build_register_effect(b.con)
     written = write_register_effect_results(b.con, b.out)
     b.found["register_effect"] = counts
     b.found["register_effect_files"] = {name: meta["rows"] for name, meta in written.items()}

@@ -1,14 +1,16 @@
-"""The register effect: ATT by relative month, balance, transitions and the register-based
-attachment (docs/methods.md §Register effect, §Transitions), from the matched sample that
+"""The register effect: ATT by relative month with its falsification tests, balance (by
+covariate and by month), who benefits, transitions and the register-based attachment
+(docs/methods.md §Register effect, §Transitions), from the matched samples that
 ``ips_eval.register.matching`` leaves in the warehouse.
 
-Inference (named in every row's ``method_note``): the ATT at a relative month is the
-coefficient of a weighted regression of the outcome on being a client in the matched sample
-(clients weight 1, each match 1 / the client's number of matches), with cluster-robust (CR1,
-as statsmodels' ``cov_type="cluster"``) errors by person: a comparison person matched to several
-clients, or at several index months, is one cluster — MatchIt's guidance for k:1 matching with
-replacement. Its closed form is used (two groups' weighted means), not a model fit per month:
-98 outcomes × months × methods would otherwise dominate the run. CIs are normal (95 %).
+Inference (named in every row's ``method_note``; ``ips_eval.register.inference``): the ATT at a
+relative month is the difference of the clients' mean and their matches' weighted mean (the
+coefficient of a weighted regression on being a client), with CR1 cluster-robust errors by
+person — a comparison person matched to several clients or index months, and a client in both
+the effect and the placebo design, is one cluster. CIs are normal (95 %). Beside them: a sup-t
+simultaneous band over months 0 … +24, Abadie–Imbens SEs at the reported horizons, and the
+tests of ``register_effect_tests``: a joint Wald test over the pre-index months, the same over
+the hold-out placebo's months, the equivalence statement, and the E-value at +12.
 
 The naive line compares each client with the mean of all comparison persons in the same calendar
 month; its variance adds the clients' spread and each month's sampling variance of the mean.
@@ -17,8 +19,6 @@ month; its variance adds the clients' spread and each month's sampling variance 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
-from math import erf, sqrt
 from pathlib import Path
 from typing import Any
 
@@ -27,43 +27,66 @@ import numpy as np
 import polars as pl
 
 from ips_eval.outputs import write_result
+from ips_eval.register.inference import (
+    Z95,
+    abadie_imbens_se,
+    att_influence,
+    covariance,
+    e_value,
+    interaction_test,
+    p_normal,
+    sup_t_critical,
+    wald,
+    with_se,
+)
 from ips_eval.register.matching import (
     CALIPER_SD,
-    COVARIATES,
     DEFAULT_K,
+    FALLBACK_LEVELS,
     MatchSummary,
+    covariate_columns,
     drop_match_tables,
     match_clients,
+    model_columns,
 )
 from ips_eval.warehouse import run_sql
 from schemas.register_states import PRIORITY, STATE_NAMES
+from schemas.windows import EFFECT_POST_MONTHS, PLACEBO_SHIFT_MONTHS, REGISTER_HISTORY_DEFAULT
 
-REL_MONTHS = range(-24, 25)
 OUTCOMES = ("employed", "earnings_eur", "benefits_eur", *(f"state_{s}" for s in STATE_NAMES))
+TESTED = ("employed", "earnings_eur", "benefits_eur")  # the falsification tests' outcomes
+EQUIVALENCE_BOUND = {"employed": 0.02, "earnings_eur": 50.0, "benefits_eur": 50.0}
+ALPHA = 0.05
 DID_BASELINE = range(-12, 0)  # the pre-index months the matched DiD subtracts
-HORIZONS = (6, 12)  # transitions and the register-based attachment
-Z95 = 1.959963984540054
+HORIZONS = (6, 12)  # reported horizons: AI SEs, subgroups, transitions, attachment
+BALANCE_MONTHS = range(-24, 0)
+AGE_BANDS = ((18, 29, "18-29"), (30, 44, "30-44"), (45, 64, "45-64"))
+SUBGROUP_VARS = ("cohort", "sex", "age_band", "dx_group", "work_history")
 _STATE_OF_NO = {no: name for name, no in PRIORITY.items()}
 
 
-def method_notes(k: int, caliper_sd: float) -> dict[str, str]:
+def method_notes(k: int, caliper_sd: float, history: int) -> dict[str, str]:
     matching = (f"risk-set matching with replacement, {k} nearest by the logit of the "
-                f"propensity score within {caliper_sd} SD, exact on sex, state at m-1 and index "
-                "month")
-    variance = ("SE: weighted regression in the matched sample, cluster-robust (CR1) by person "
-                "(MatchIt guidance for k:1 matching with replacement); 95% normal CI")
+                f"propensity score within {caliper_sd} SD on timed covariates over {history} "
+                "months, exact on sex, state at m-1, index month and the employment pattern of "
+                "m-24..m-1")
+    variance = ("SE: weighted regression in the matched sample, cluster-robust (CR1) by person; "
+                "95% normal CI; band_lower/band_upper: sup-t simultaneous 95% band over "
+                "months 0..+24; se_ai: Abadie-Imbens SE at +6/+12")
     return {
         "matched": f"ATT, {matching}; {variance}",
         "matched_did": f"ATT of the outcome minus its mean over m-12..m-1, {matching}; "
-                       f"{variance}",
+                       "SE cluster-robust (CR1) by person; 95% normal CI",
         "naive": "clients minus the mean of all comparison persons in the same calendar month; "
                  "SE from the clients' differences and each month's comparison mean; 95% "
                  "normal CI",
+        "matched_not_yet_treated": f"ATT against clients who start later, before their own "
+                                   f"start (censored at it; weights over the matches still "
+                                   f"untreated), {matching}; SE CR1 by person",
+        "holdout_placebo": f"placebo: pseudo-index {PLACEBO_SHIFT_MONTHS} months before the "
+                           f"index month, matched on the history before it only ({matching}); "
+                           "rel_month counts from the real index month; SE CR1 by person",
     }
-
-
-def _p_value(z: float) -> float:
-    return float(1 - erf(abs(z) / sqrt(2)))
 
 
 def _with_outcomes(frame: pl.DataFrame) -> pl.DataFrame:
@@ -76,42 +99,12 @@ def _with_outcomes(frame: pl.DataFrame) -> pl.DataFrame:
     return wide.unpivot(on=list(OUTCOMES), index=ids, variable_name="outcome", value_name="y")
 
 
-def cluster_att(rows: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Weighted difference of clients' and matches' means per group ``by``, with its CR1
-    cluster-robust SE by ``unit_no``. ``rows``: ``is_client, weight, unit_no, y`` and ``by``."""
-    rows = rows.filter(pl.col("y").is_not_null())
-    means = rows.group_by([*by, "is_client"]).agg(
-        w_total=pl.col("weight").sum(),
-        mean=(pl.col("weight") * pl.col("y")).sum() / pl.col("weight").sum(),
-        n=pl.col("unit_no").n_unique(), n_obs=pl.len())
-    t = means.filter(pl.col("is_client")).drop("is_client")
-    c = means.filter(~pl.col("is_client")).drop("is_client")
-    both = t.join(c, on=by, suffix="_c")
-    scored = rows.join(both.select(*by, "w_total", "mean", "w_total_c", "mean_c"), on=by)
-    psi = scored.with_columns(psi=pl.when(pl.col("is_client"))
-                              .then(pl.col("weight") * (pl.col("y") - pl.col("mean"))
-                                    / pl.col("w_total"))
-                              .otherwise(-pl.col("weight") * (pl.col("y") - pl.col("mean_c"))
-                                         / pl.col("w_total_c")))
-    per_cluster = psi.group_by([*by, "unit_no"]).agg(s=pl.col("psi").sum())
-    var = per_cluster.group_by(by).agg(meat=(pl.col("s") ** 2).sum(), n_clusters=pl.len())
-    out = both.join(var, on=by).with_columns(
-        n_obs=pl.col("n_obs") + pl.col("n_obs_c"))
-    # statsmodels' CR1: G / (G − 1) × (N − 1) / (N − K), K = 2 (intercept, client)
-    g, n = pl.col("n_clusters"), pl.col("n_obs")
-    factor = (g / (g - 1)) * ((n - 1) / (n - 2))
-    return out.select(
-        *by, n_clients=pl.col("n"), n_comparison=pl.col("n_c"),
-        estimate=pl.col("mean") - pl.col("mean_c"),
-        se=pl.when(pl.col("n_clusters") > 1).then((pl.col("meat") * factor).sqrt()))
-
-
 def _finish(frame: pl.DataFrame, method: str, note: str) -> pl.DataFrame:
     se = frame["se"].to_numpy().astype(float)
     est = frame["estimate"].to_numpy().astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = est / se
-    p = [(_p_value(v) if np.isfinite(v) else None) for v in z]
+    p = [(p_normal(v) if np.isfinite(v) else None) for v in z]
     return frame.with_columns(
         method=pl.lit(method), ci_lower=pl.col("estimate") - Z95 * pl.col("se"),
         ci_upper=pl.col("estimate") + Z95 * pl.col("se"),
@@ -119,26 +112,197 @@ def _finish(frame: pl.DataFrame, method: str, note: str) -> pl.DataFrame:
         placebo=pl.col("rel_month") < 0, n_clients=pl.col("n_clients").cast(pl.Int64),
         n_comparison=pl.col("n_comparison").cast(pl.Int64),
     ).select("outcome", "rel_month", "method", "n_clients", "n_comparison", "estimate",
-             "ci_lower", "ci_upper", "p", "method_note", "placebo")
+             "ci_lower", "ci_upper", "p", "method_note", "placebo", "se")
 
 
-def effect_estimates(con: duckdb.DuckDBPyConnection, notes: Mapping[str, str]) -> pl.DataFrame:
-    """``results.register_effect``: matched, matched_did and naive by outcome and rel_month."""
+def load_outcomes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The matched clients' and their matches' outcome months in long form (one row per
+    unit-month and outcome), both designs."""
     long = _with_outcomes(con.sql(
-        "SELECT client_unit, unit_no, weight, is_client, rel_month, month_no, employed, "
-        "earnings_eur, benefits_eur, state_no FROM match_outcomes "
-        "ORDER BY client_unit, unit_no, rel_month").pl())
+        "SELECT design, client_unit, unit_no, person, weight, is_client, rel_month, month_no, "
+        "employed, earnings_eur, benefits_eur, state_no FROM match_outcomes "
+        "ORDER BY design, client_unit, unit_no, rel_month").pl())
     matched_units = long.filter(~pl.col("is_client")).select("client_unit").unique()
-    in_match = long.join(matched_units, on="client_unit", how="semi")
-    matched = cluster_att(in_match, ["outcome", "rel_month"])
-    baseline = (in_match.filter(pl.col("rel_month").is_between(DID_BASELINE.start,
-                                                               DID_BASELINE.stop - 1))
+    return long.join(matched_units, on="client_unit", how="semi")
+
+
+def _pre_tests(est: pl.DataFrame, infl: pl.DataFrame, test: str) -> list[dict[str, Any]]:
+    rows = []
+    for outcome in TESTED:
+        e = est.filter(pl.col("outcome") == outcome)
+        i = infl.filter(pl.col("outcome") == outcome)
+        _keys, theta, v = covariance(e, i, "rel_month")
+        stat, df, p = wald(theta, v)
+        if df == 0:  # nothing to test (no month with variance): no statistic, no p
+            stat = p = None
+        rows.append({"outcome": outcome, "test": test, "statistic": stat, "df": df, "p": p,
+                     "bound": None, "max_abs": None,
+                     "passed": None if df == 0 else bool(p > ALPHA)})
+    return rows
+
+
+def _bands(est: pl.DataFrame, infl: pl.DataFrame) -> pl.DataFrame:
+    """``outcome, rel_month, band_lower, band_upper`` over months 0 … +24."""
+    parts = []
+    for outcome in OUTCOMES:
+        e = est.filter((pl.col("outcome") == outcome) & (pl.col("rel_month") >= 0))
+        i = infl.filter((pl.col("outcome") == outcome) & (pl.col("rel_month") >= 0))
+        if e.height == 0:
+            continue
+        keys, _theta, v = covariance(e, i, "rel_month")
+        c = sup_t_critical(v)
+        se = np.sqrt(np.clip(np.diag(v), 0, None))
+        part = pl.DataFrame({"outcome": [outcome] * len(keys), "rel_month": keys,
+                             "half": c * se}, schema_overrides={"rel_month": pl.Int32})
+        parts.append(part)
+    if not parts:
+        return pl.DataFrame(schema={"outcome": pl.String, "rel_month": pl.Int32,
+                                    "half": pl.Float64})
+    return pl.concat(parts)
+
+
+def _ai_se(effect_rows: pl.DataFrame) -> pl.DataFrame:
+    """``outcome, rel_month, se_ai`` at the reported horizons."""
+    at = effect_rows.filter(pl.col("rel_month").is_in(HORIZONS) & pl.col("y").is_not_null())
+    clients = at.filter(pl.col("is_client")).select("outcome", "rel_month", "client_unit",
+                                                    y_client="y")
+    pairs = (at.filter(~pl.col("is_client"))
+             .join(clients, on=["outcome", "rel_month", "client_unit"])
+             .with_columns(control=pl.concat_str("unit_no", pl.lit(":"),
+                                                 pl.col("month_no") - pl.col("rel_month")),
+                           client=pl.col("client_unit"), y_control=pl.col("y")))
+    rows = []
+    for (outcome, rel), group in pairs.group_by("outcome", "rel_month", maintain_order=True):
+        rows.append({"outcome": outcome, "rel_month": rel, "se_ai": abadie_imbens_se(group)})
+    return pl.DataFrame(rows, schema={"outcome": pl.String, "rel_month": pl.Int32,
+                                      "se_ai": pl.Float64})
+
+
+def _subgroups(con: duckdb.DuckDBPyConnection, effect_rows: pl.DataFrame) -> pl.DataFrame:
+    """``register_effect_subgroups``: the matched ATT on employment at +6 and +12 by subgroup,
+    with the interaction test's p (exploratory)."""
+    attrs = con.sql("SELECT c.unit_no AS client_unit, k.cohort, k.sex, k.age, k.dx_group, "
+                    "CAST(k.work_history AS VARCHAR) AS work_history FROM match_clients AS c "
+                    "JOIN analysis.clients AS k USING (client_id) WHERE c.design = 'effect'"
+                    ).pl()
+    band = pl.lit(None, pl.String)
+    for lo, hi, label in AGE_BANDS:
+        band = pl.when(pl.col("age").is_between(lo, hi)).then(pl.lit(label)).otherwise(band)
+    attrs = attrs.with_columns(age_band=band)
+    rows = effect_rows.filter((pl.col("outcome") == "employed")
+                              & pl.col("rel_month").is_in(HORIZONS)).join(attrs,
+                                                                           on="client_unit")
+    out = []
+    for var in SUBGROUP_VARS:
+        sub = rows.filter(pl.col(var).is_not_null()).with_columns(
+            subgroup=pl.col(var).cast(pl.String))
+        for rel in HORIZONS:
+            at = sub.filter(pl.col("rel_month") == rel)
+            if at.height == 0:
+                continue
+            est, infl = att_influence(at, ["subgroup"])
+            est = with_se(est, infl, ["subgroup"])
+            _stat, _df, p_int = interaction_test(est, infl, "subgroup")
+            for r in est.sort("subgroup").iter_rows(named=True):
+                se = r["se"]
+                out.append({"subgroup_var": var, "subgroup": r["subgroup"], "rel_month": rel,
+                            "outcome": "employed", "n_clients": r["n_clients"],
+                            "estimate": r["estimate"],
+                            "ci_lower": None if se is None else r["estimate"] - Z95 * se,
+                            "ci_upper": None if se is None else r["estimate"] + Z95 * se,
+                            "interaction_p": p_int if np.isfinite(p_int) else None})
+    return pl.DataFrame(out, schema={
+        "subgroup_var": pl.String, "subgroup": pl.String, "rel_month": pl.Int32,
+        "outcome": pl.String, "n_clients": pl.Int64, "estimate": pl.Float64,
+        "ci_lower": pl.Float64, "ci_upper": pl.Float64, "interaction_p": pl.Float64})
+
+
+def effect_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame,
+                     notes: Mapping[str, str]) -> dict[str, pl.DataFrame]:
+    """``register_effect`` (matched, matched_did, naive, holdout_placebo by outcome and
+    rel_month, with the band and AI SEs), ``register_effect_tests`` and
+    ``register_effect_subgroups``, from the matched sample in long form (``load_outcomes``)."""
+    effect_rows = long.filter(pl.col("design") == "effect")
+    by = ["outcome", "rel_month"]
+    est, infl = att_influence(effect_rows, by)
+    matched = with_se(est, infl, by)
+    bands = _bands(est, infl)
+    ai = _ai_se(effect_rows)
+    matched = (_finish(matched, "matched", notes["matched"])
+               .join(bands, on=by, how="left").join(ai, on=by, how="left")
+               .with_columns(band_lower=pl.col("estimate") - pl.col("half"),
+                             band_upper=pl.col("estimate") + pl.col("half")).drop("half"))
+
+    baseline = (effect_rows.filter(pl.col("rel_month").is_between(DID_BASELINE.start,
+                                                                  DID_BASELINE.stop - 1))
                 .group_by("client_unit", "unit_no", "outcome").agg(base=pl.col("y").mean()))
-    did = cluster_att(in_match.join(baseline, on=["client_unit", "unit_no", "outcome"])
-                      .with_columns(y=pl.col("y") - pl.col("base")), ["outcome", "rel_month"])
-    return pl.concat([_finish(matched, "matched", notes["matched"]),
-                      _finish(did, "matched_did", notes["matched_did"]),
-                      _finish(naive_estimates(con, long), "naive", notes["naive"])])
+    did_rows = (effect_rows.join(baseline, on=["client_unit", "unit_no", "outcome"])
+                .with_columns(y=pl.col("y") - pl.col("base")))
+    did = with_se(*att_influence(did_rows, by), by)
+
+    later_rows = long.filter((pl.col("design") == "not_yet_treated") & (pl.col("rel_month") >= 0))
+    later = with_se(*att_influence(later_rows, by), by)
+
+    placebo_rows = (long.filter((pl.col("design") == "placebo") & (pl.col("rel_month") >= 0))
+                    .with_columns(rel_month=pl.col("rel_month") - PLACEBO_SHIFT_MONTHS))
+    p_est, p_infl = att_influence(placebo_rows, by)
+    placebo = with_se(p_est, p_infl, by)
+
+    pre = est.filter(pl.col("rel_month") < 0)
+    tests = _pre_tests(pre, infl.filter(pl.col("rel_month") < 0), "pre_joint_wald")
+    tests += _pre_tests(p_est, p_infl, "holdout_joint_wald")
+    for outcome in TESTED:
+        values = pre.filter(pl.col("outcome") == outcome)["estimate"].abs()
+        max_abs = float(values.max()) if values.len() else None
+        bound = EQUIVALENCE_BOUND[outcome]
+        tests.append({"outcome": outcome, "test": "pre_equivalence", "statistic": max_abs,
+                      "df": None, "p": None, "bound": bound, "max_abs": max_abs,
+                      "passed": None if max_abs is None else bool(max_abs <= bound)})
+    tests.append(_e_value_row(matched, effect_rows))
+    tests_frame = pl.DataFrame(tests, schema={
+        "outcome": pl.String, "test": pl.String, "statistic": pl.Float64, "df": pl.Int64,
+        "p": pl.Float64, "bound": pl.Float64, "max_abs": pl.Float64, "passed": pl.Boolean})
+
+    parts = [matched,
+             _finish(did, "matched_did", notes["matched_did"]),
+             _finish(naive_estimates(con, effect_rows), "naive", notes["naive"]),
+             _finish(placebo, "holdout_placebo", notes["holdout_placebo"]),
+             _finish(later, "matched_not_yet_treated", notes["matched_not_yet_treated"])]
+    effect = pl.concat(parts, how="diagonal_relaxed").select(
+        "outcome", "rel_month", "method", "n_clients", "n_comparison", "estimate", "ci_lower",
+        "ci_upper", "p", "band_lower", "band_upper", "se", "se_ai", "method_note", "placebo")
+    return {"register_effect": effect, "register_effect_tests": tests_frame,
+            "register_effect_subgroups": _subgroups(con, effect_rows)}
+
+
+def placebo_verdict(tests: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The run's placebo check from ``register_effect_tests``: the tests that failed and the
+    ones that could not be computed (no pre-index months, no placebo clients), each as
+    ``outcome:test``; the check passes when both are empty."""
+    failed, missing = [], []
+    for outcome in TESTED:
+        for test in ("pre_joint_wald", "holdout_joint_wald", "pre_equivalence"):
+            row = tests.filter((pl.col("outcome") == outcome) & (pl.col("test") == test))
+            passed = row["passed"][0] if row.height else None
+            if passed is None:
+                missing.append(f"{outcome}:{test}")
+            elif not passed:
+                failed.append(f"{outcome}:{test}")
+    return failed, missing
+
+
+def _e_value_row(matched: pl.DataFrame, effect_rows: pl.DataFrame) -> dict[str, Any]:
+    row = matched.filter((pl.col("outcome") == "employed") & (pl.col("rel_month") == 12))
+    clients = effect_rows.filter(pl.col("is_client") & (pl.col("outcome") == "employed")
+                                 & (pl.col("rel_month") == 12))["y"]
+    out = {"outcome": "employed", "test": "e_value", "statistic": None, "df": None, "p": None,
+           "bound": None, "max_abs": None, "passed": None}
+    if row.height and clients.len() and row["ci_lower"][0] is not None:
+        point, limit = e_value(float(clients.mean()), float(row["estimate"][0]),
+                               (float(row["ci_lower"][0]), float(row["ci_upper"][0])))
+        # statistic: the estimate's E-value; bound: the CI limit's nearer the null
+        out |= {"statistic": point, "bound": limit}
+    return out
 
 
 def naive_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame) -> pl.DataFrame:
@@ -165,53 +329,99 @@ def naive_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame) -> pl.Da
 def balance(con: duckdb.DuckDBPyConnection, summary: MatchSummary) -> pl.DataFrame:
     """``results.register_balance``: every covariate's means and SMDs before and after matching
     (SMD denominator: the SD of all eligible clients, as MatchIt for the ATT; for a covariate
-    constant among clients, the comparison's SD before), and the count rows."""
+    constant among clients, the comparison's SD before), and the count rows: matched,
+    unmatched, dropped by reason, clients per fallback level, the placebo's, the history."""
     # fixed row order: a float sum's last bits follow it, and the CSV must not change
-    clients = con.sql("SELECT * FROM match_client_scores ORDER BY unit_no").pl()
-    pairs = con.sql("SELECT * FROM match_pairs ORDER BY client_unit, unit_no").pl()
+    effect_units = "SELECT unit_no FROM match_clients WHERE design = 'effect'"
+    clients = con.sql(f"SELECT * FROM match_client_scores WHERE unit_no IN ({effect_units}) "
+                      "ORDER BY unit_no").pl()
+    pairs = con.sql(f"SELECT * FROM match_pairs WHERE client_unit IN ({effect_units}) "
+                    "ORDER BY client_unit, unit_no").pl()
     matched_ids = pairs.select(pl.col("client_unit").alias("unit_no")).unique()
-    before = {r["covariate"]: r for r in con.sql(
-        "SELECT covariate, CAST(sum(total) AS DOUBLE) AS total, CAST(sum(total_sq) AS DOUBLE) "
-        "AS total_sq, CAST(sum(weight) AS DOUBLE) AS weight FROM match_before_sums "
-        "GROUP BY covariate").pl().iter_rows(named=True)}
-    total_w = before["age"]["weight"] if "age" in before else 0.0
+    sums = con.sql("SELECT CAST(sum(COLUMNS(*)) AS DOUBLE) FROM match_before_sums"
+                   ).pl().row(0, named=True)
+    total_w = sums["weight"] or 0.0
+    before = {c.removeprefix("sum_"): {"total": v, "total_sq": sums[f"sumsq_{c[4:]}"],
+                                       "weight": total_w}
+              for c, v in sums.items() if c.startswith("sum_") and v is not None}
+    for state_no, w in con.execute("SELECT state_no_m1, CAST(sum(weight) AS DOUBLE) FROM "
+                                   "match_before_states GROUP BY ALL").fetchall():
+        before[f"state_m1:{state_no}"] = {"total": w, "total_sq": w, "weight": total_w}
 
     def with_states(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.with_columns(pl.col("male").cast(pl.Float64), *[
+        return frame.with_columns(*[
             (pl.col("state_no_m1") == PRIORITY[s]).cast(pl.Float64).alias(f"state_m1_{s}")
             for s in STATE_NAMES])
 
     clients, pairs = with_states(clients), with_states(pairs)
     matched_clients = clients.join(matched_ids, on="unit_no", how="semi")
     rows = []
-    names = [*COVARIATES, *(f"state_m1_{s}" for s in STATE_NAMES)]
+    columns = ["x_employed_m1", *model_columns(covariate_columns(con), summary.history)]
+    names = [*columns, *(f"state_m1_{s}" for s in STATE_NAMES)]
     for name in names:
         key = f"state_m1:{PRIORITY[name.removeprefix('state_m1_')]}" if name.startswith(
             "state_m1_") else name
         b = before.get(key)
-        weight = total_w if key.startswith("state_m1:") else (b["weight"] if b else 0.0)
+        weight = total_w
         mean_b = b["total"] / weight if b and weight else (0.0 if weight else None)
         var_b = (b["total_sq"] / weight - mean_b ** 2) if b and weight else None
         sd_t = clients[name].std() if clients.height > 1 else None
-        sd = sd_t if sd_t else (sqrt(var_b) if var_b and var_b > 0 else None)
+        sd = sd_t if sd_t else (np.sqrt(var_b) if var_b and var_b > 0 else None)
         mean_all = clients[name].mean()
         mean_m = matched_clients[name].mean() if matched_clients.height else None
         mean_a = ((pairs[name] * pairs["weight"]).sum() / pairs["weight"].sum()
                   if pairs.height else None)
         rows.append({
-            "covariate": name, "mean_clients": mean_m, "mean_clients_all": mean_all,
-            "mean_comparison_before": mean_b, "mean_comparison_after": mean_a,
+            "covariate": name.removeprefix("x_"), "mean_clients": mean_m,
+            "mean_clients_all": mean_all, "mean_comparison_before": mean_b,
+            "mean_comparison_after": mean_a,
             "smd_before": ((mean_all - mean_b) / sd if sd and mean_b is not None else None),
             "smd_after": ((mean_m - mean_a) / sd if sd and mean_a is not None
                           and mean_m is not None else None)})
     counts = {"n_clients_matched": summary.clients_matched,
               "n_clients_unmatched": summary.clients_unmatched,
-              "n_comparison_matched": pairs["unit_no"].n_unique() if pairs.height else 0}
+              "n_comparison_matched": pairs["unit_no"].n_unique() if pairs.height else 0,
+              "history_months": summary.history,
+              **{f"n_clients_level_{lv}": summary.levels.get(lv, 0)
+                 for lv in range(FALLBACK_LEVELS)},
+              **{f"n_clients_dropped_{r}": n for r, n in sorted(summary.dropped.items())},
+              "n_placebo_matched": summary.placebo_matched,
+              "n_not_yet_treated_matched": summary.not_yet_treated_matched,
+              "n_placebo_unmatched": summary.placebo_eligible - summary.placebo_matched,
+              **{f"n_placebo_dropped_{r}": n
+                 for r, n in sorted(summary.placebo_dropped.items())}}
     rows += [{"covariate": name, "mean_clients": float(v)} for name, v in counts.items()]
     return pl.DataFrame(rows, schema={
         "covariate": pl.String, "mean_clients": pl.Float64, "mean_clients_all": pl.Float64,
         "mean_comparison_before": pl.Float64, "mean_comparison_after": pl.Float64,
         "smd_before": pl.Float64, "smd_after": pl.Float64})
+
+
+def balance_by_month(con: duckdb.DuckDBPyConnection, long: pl.DataFrame) -> pl.DataFrame:
+    """``results.register_balance_monthly``: each outcome at every month −24 … −1 among the
+    matched clients, the comparison before matching (sql/register_balance_months.sql) and
+    after, with SMDs (denominator: the clients' SD, else the comparison's before)."""
+    run_sql(con, "register_balance_months")
+    before = con.sql("SELECT * FROM match_balance_months ORDER BY outcome, rel_month").pl()
+    rows = long.filter((pl.col("design") == "effect")
+                             & pl.col("rel_month").is_in(list(BALANCE_MONTHS))
+                             & pl.col("y").is_not_null())
+    clients = rows.filter(pl.col("is_client")).group_by("outcome", "rel_month").agg(
+        mean_clients=pl.col("y").mean(), sd_clients=pl.col("y").std())
+    after = rows.filter(~pl.col("is_client")).group_by("outcome", "rel_month").agg(
+        mean_comparison_after=(pl.col("weight") * pl.col("y")).sum() / pl.col("weight").sum())
+    out = (clients.join(after, on=["outcome", "rel_month"], how="left")
+           .join(before.rename({"mean": "mean_comparison_before", "var": "var_before"}),
+                 on=["outcome", "rel_month"], how="left")
+           .with_columns(sd=pl.when(pl.col("sd_clients") > 0).then(pl.col("sd_clients"))
+                         .otherwise(pl.col("var_before").sqrt())))
+    out = out.with_columns(
+        smd_before=pl.when(pl.col("sd") > 0).then(
+            (pl.col("mean_clients") - pl.col("mean_comparison_before")) / pl.col("sd")),
+        smd_after=pl.when(pl.col("sd") > 0).then(
+            (pl.col("mean_clients") - pl.col("mean_comparison_after")) / pl.col("sd")))
+    return out.select("outcome", "rel_month", "mean_clients", "mean_comparison_before",
+                      "mean_comparison_after", "smd_before", "smd_after")
 
 
 def transitions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -225,6 +435,7 @@ def transitions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         JOIN (SELECT unnest($horizons) AS horizon) AS h ON o.rel_month = h.horizon
         JOIN match_outcomes AS f
           ON f.client_unit = o.client_unit AND f.unit_no = o.unit_no AND f.rel_month = -1
+        WHERE o.design = 'effect'
         """, params={"horizons": list(HORIZONS)}).pl()
     both = pl.concat([rows, rows.with_columns(cohort=pl.lit("all"))])
     counts = both.group_by("cohort", "group", "horizon", "from_no", "to_no").agg(n=pl.len())
@@ -243,7 +454,8 @@ def register_attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ``employed at the window's end`` (results.attachment) when that exists."""
     reg = con.sql("""
         SELECT o.cohort, o.rel_month AS window_months, o.employed
-        FROM match_outcomes AS o WHERE o.is_client AND list_contains($horizons, o.rel_month)
+        FROM match_outcomes AS o
+        WHERE o.design = 'effect' AND o.is_client AND list_contains($horizons, o.rel_month)
         """, params={"horizons": list(HORIZONS)}).pl()
     reg = pl.concat([reg, reg.with_columns(cohort=pl.lit("all"))])
     out = reg.group_by("cohort", "window_months").agg(
@@ -264,42 +476,53 @@ def register_attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return out.sort("window_months", "group")
 
 
+
 # each results table with its stable row order (outputs.write_result)
 RESULT_TABLES: dict[str, list[str]] = {
     "register_effect": ["outcome", "method", "rel_month"],
+    "register_effect_tests": ["outcome", "test"],
+    "register_effect_subgroups": ["subgroup_var", "subgroup", "rel_month"],
     "register_balance": ["covariate"],
+    "register_balance_monthly": ["outcome", "rel_month"],
     "transitions": ["cohort", "group", "horizon", "state_from", "state_to"],
     "register_attachment": ["window_months", "group"],
 }
 
 
-def build_register_effect(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date],
-                          k: int = DEFAULT_K) -> dict[str, Any]:
-    """Match, estimate and write ``results.register_effect``, ``results.register_balance``,
-    ``results.transitions`` and ``results.register_attachment`` (and
-    ``analysis.register_matches``) from ``analysis.register_monthly`` and ``analysis.clients``;
-    returns counts for a person to read."""
-    summary = match_clients(con, cutoffs, k=k)
+def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
+                          history: int = REGISTER_HISTORY_DEFAULT) -> dict[str, Any]:
+    """Match, estimate and write every table of ``RESULT_TABLES`` to the warehouse's
+    ``results`` schema (and ``analysis.register_matches``) from ``analysis.register_monthly``
+    and ``analysis.clients``; returns counts for a person to read."""
+    summary = match_clients(con, k=k, history=history)
     try:
-        run_sql(con, "register_effect_outcomes")
-        tables = {
-            "register_effect": effect_estimates(con, method_notes(k, CALIPER_SD)),
+        run_sql(con, "register_effect_outcomes", {"history": summary.history,
+                                                  "post_months": EFFECT_POST_MONTHS})
+        long = load_outcomes(con)
+        tables = effect_estimates(con, long, method_notes(k, CALIPER_SD, summary.history))
+        tables |= {
             "register_balance": balance(con, summary),
+            "register_balance_monthly": balance_by_month(con, long),
             "transitions": transitions(con),
             "register_attachment": register_attachment(con),
         }
     finally:
         drop_match_tables(con)
     con.execute("CREATE SCHEMA IF NOT EXISTS results")
-    for name, frame in tables.items():
-        con.register("_frame", frame.to_arrow())
+    for name in RESULT_TABLES:
+        con.register("_frame", tables[name].to_arrow())
         try:
             con.execute(f"CREATE OR REPLACE TABLE results.{name} AS SELECT * FROM _frame")
         finally:
             con.unregister("_frame")
-    return {"clients_eligible": summary.clients_eligible,
+    return {"history_months": summary.history,
+            "clients_eligible": summary.clients_eligible,
             "clients_matched": summary.clients_matched,
             "clients_unmatched": summary.clients_unmatched,
+            "clients_dropped": dict(summary.dropped),
+            "clients_per_fallback_level": {str(k): v for k, v in summary.levels.items()},
+            "placebo_matched": summary.placebo_matched,
+            "not_yet_treated_matched": summary.not_yet_treated_matched,
             "comparison_persons": summary.comparison_persons,
             "candidates_in_propensity_fit": summary.candidates_in_fit,
             "caliper": summary.caliper, "k": k,

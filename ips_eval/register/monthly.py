@@ -38,6 +38,7 @@ import polars as pl
 from ips_eval.outputs import write_result
 from ips_eval.warehouse import insertion_order_kept, run_sql, sql_text, write_study_meta
 from schemas.register_states import EMPLOYED, OTHER, PRIORITY, STATES, benefit_state_rows
+from schemas.windows import CLIENT_HISTORY_BACK
 
 REGISTER_MONTHLY = "analysis.register_monthly"
 # The per-person Kela reconciliation's tolerance (euros): shares are unrounded doubles.
@@ -72,7 +73,8 @@ def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str,
     batch's aggregate stays in memory at national scale (``sql/register_monthly.sql``)."""
     write_state_map(con)
     write_study_meta(con, cutoffs)
-    run_sql(con, "register_monthly", {"months_per_batch": months_per_batch})
+    run_sql(con, "register_monthly", {"months_per_batch": months_per_batch,
+                                      "history_back": CLIENT_HISTORY_BACK})
     batches = _one_row(con, "SELECT coalesce(max(batch) + 1, 0) FROM register_persons")[0]
     # each batch is inserted in (pid, month) order and stored so (sql/register_monthly_batch.sql)
     try:

@@ -44,6 +44,8 @@ class World:
     # HETUs of the client-like comparison persons (counterfactual.py): in the last extract only,
     # as the rest of the register comparison group
     client_like: frozenset[str] = frozenset()
+    client_like_of: dict[str, str] = field(default_factory=dict)  # HETU → the client's code
+    background: dict[str, list[Job]] = field(default_factory=dict)  # counterfactual.py
     costs: list[dict[str, object]] = field(default_factory=list)  # region × year
 
 

@@ -67,11 +67,6 @@ def month_end(m: int) -> date:
     return date(y, mo, calendar.monthrange(y, mo)[1])
 
 
-def history_start(client: Client) -> int:
-    """First register month of a client: 24 months before the index month, not before 2019."""
-    return max(month_index(REGISTER_START), month_index(client.index) - 24)
-
-
 def _job_months(job: Job, first: int, last: int) -> list[tuple[int, int]]:
     """(month, days worked in it) for every month of [first, last] the job runs in."""
     end = job.end or WORLD_END
@@ -83,14 +78,14 @@ def _job_months(job: Job, first: int, last: int) -> list[tuple[int, int]]:
 
 
 def _base_benefit(client: Client, m: int, choice: float) -> str | None:
-    rel = m - month_index(client.index)
     source = client.income_source
     if source == 2:
         return "PPR" if choice < 0.15 else "TMT"
     if source == 3:
-        if rel < -8 or rel > 12:
-            return "TMT"
-        return "SPR" if rel < 0 else "KUNTR"
+        # sickness allowance or rehabilitation benefit, not tied to the index date (a benefit
+        # that turned at a fixed month before the start would mark the client's phase in a
+        # way the comparison group's history cannot: counterfactual.py)
+        return "SPR" if choice < 0.5 else "KUNTR"
     if source == 4:
         return "TKE" if choice < 0.55 else "KUNTT"
     if source == 5:
@@ -160,7 +155,11 @@ def client_registers(rng: np.random.Generator, clients: list[Client], jobs: list
         if client.code not in linkable:
             continue
         mine = sorted(by_client.get(client.code, []), key=lambda j: (j.start, j.employer.ytunnus))
-        first_month = history_start(client)
+        # from the extract's first month: the delivery contract promises 24 months before the
+        # index month, and the built-in study's extracts reach back to their start, as a
+        # register study's extract from 2017 on does, so that the register effect's 36-month
+        # history and its hold-out placebo (docs/methods.md §Register effect) have data
+        first_month = month_index(REGISTER_START)
         months = list(range(first_month, last_month + 1))
         choice = rng.random()
         factor = float(rng.uniform(0.85, 1.15))

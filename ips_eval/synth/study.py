@@ -13,7 +13,12 @@ from ips_eval.config import SYNTHETIC_FIELD, SYNTHETIC_MARKER
 from ips_eval.synth.calibration import HeadlineCount, assert_calibrated
 from ips_eval.synth.contacts import simulate_contacts
 from ips_eval.synth.costs import inject_cost_and_contact_defects, simulate_costs
-from ips_eval.synth.counterfactual import client_like_registers, planted_effect
+from ips_eval.synth.counterfactual import (
+    background_jobs,
+    client_like_registers,
+    planted_effect,
+    register_jobs,
+)
 from ips_eval.synth.damage import damage_files, finish_marks
 from ips_eval.synth.defects import choose_invalid_hetu_clients, inject_defects
 from ips_eval.synth.deliveries import (
@@ -41,7 +46,7 @@ DEFAULT_COMPARISON_PERSONS = 11_000
 # Independent random streams: changing how one part draws leaves the others as they were.
 STREAMS = ("population", "employers", "careers", "contacts", "surveys", "fidelity",
            "registers", "corrections", "defects", "damage", "bytes", "counterfactual", "costs",
-           "costs_defects")
+           "costs_defects", "background")
 
 
 @dataclass(frozen=True)
@@ -107,9 +112,12 @@ def simulate_world(seed: int, rate: float) -> tuple[World, set[str]]:
     jobs = simulate_careers(rng["careers"], clients, pools)
     invalid_hetu = choose_invalid_hetu_clients(rng["defects"], clients, rate)
     linkable = {c.code for c in clients if c.consent and c.code not in invalid_hetu}
-    periods, pay = client_registers(rng["registers"], clients, jobs, linkable)
+    taken = {e.ytunnus for pool in pools.values() for e in pool}
+    background = background_jobs(rng["background"], clients, linkable, taken)
+    periods, pay = client_registers(rng["registers"], clients,
+                                    register_jobs(clients, jobs, background), linkable)
     like_periods, like_pay, like_hetus = client_like_registers(rng["counterfactual"], clients,
-                                                               jobs, linkable)
+                                                               background, linkable)
     world = World(
         clients=clients, jobs=jobs,
         contacts=simulate_contacts(rng["contacts"], clients, jobs, coaches, pools),
@@ -117,7 +125,7 @@ def simulate_world(seed: int, rate: float) -> tuple[World, set[str]]:
         employer_survey=simulate_employer_survey(rng["surveys"], clients, jobs),
         reviews=simulate_reviews(rng["fidelity"], clients, coaches),
         periods=periods + like_periods, pay=pay + like_pay, linkable=linkable,
-        client_like=frozenset(like_hetus),
+        client_like=frozenset(like_hetus), client_like_of=like_hetus, background=background,
         costs=simulate_costs(rng["costs"], clients, coaches),
     )
     return world, invalid_hetu
@@ -175,7 +183,10 @@ def write_study(out_dir: Path, seed: int = 20240430, defects: float = 0.02,
     rows = _write_files(out_dir, files, seed)
     entries = manifest_entries(files)
     manifest = _write_manifest(out_dir, seed, defects, comparison_persons, entries,
-                               planted_effect(world.clients, world.jobs, world.linkable))
+                               planted_effect(world.clients,
+                                              register_jobs(world.clients, world.jobs, {}),
+                                              world.linkable, world.background, world.periods,
+                                              world.pay, world.client_like_of))
     say(f"wrote {len(files)} files and {len(entries)} manifest entries")
     summary = SynthSummary(
         out_dir=out_dir, seed=seed, defect_rate=defects,

@@ -35,6 +35,8 @@ from ips_eval.publish.tables.register import build_register
 from ips_eval.publish.tables.register_effect import (
     build_register_balance,
     build_register_effect,
+    build_register_effect_subgroups,
+    build_register_effect_tests,
     build_transitions,
 )
 from ips_eval.publish.tables.scores import build_change, build_mixed
@@ -103,6 +105,14 @@ TABLES: tuple[TableSpec, ...] = (
               lambda f, lang, s: build_register(f["results.register"], lang, s)),
     TableSpec("register_effect", ("results.register_effect",),
               lambda f, lang, s: build_register_effect(f["results.register_effect"], lang, s)),
+    TableSpec("register_effect_tests", ("results.register_effect_tests",
+                                        "results.register_effect", "results.register_balance"),
+              lambda f, lang, s: build_register_effect_tests(
+                  f["results.register_effect_tests"], f["results.register_effect"],
+                  f["results.register_balance"], lang, s)),
+    TableSpec("register_effect_subgroups", ("results.register_effect_subgroups",),
+              lambda f, lang, s: build_register_effect_subgroups(
+                  f["results.register_effect_subgroups"], lang, s)),
     TableSpec("register_balance", ("results.register_balance",),
               lambda f, lang, s: build_register_balance(f["results.register_balance"], lang, s)),
     TableSpec("transitions", ("results.transitions",),

@@ -36,6 +36,15 @@ def _variable_text(name: str, level: str | None, lang: Lang) -> str:
     return f"{label}: {shown_level}"
 
 
+def level_label(name: str, level: object, lang: Lang) -> str:
+    """A value's label in ``lang`` (``dx_group`` "depressive" → "Depressive disorders
+    (F32–F39)"); the value as it is when the variable has no value labels."""
+    variable = _VARIABLES.get(name)
+    if variable is None or not variable.value_labels:
+        return str(level)
+    return value_label(variable.value_labels, level, lang)
+
+
 def _one(part: str, lang: Lang) -> str:
     part = part.strip()
     if part.lower() in ("intercept", "const", "(intercept)"):

@@ -13,11 +13,21 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, as_strings, cohort_label
 from ips_eval.publish.tables.disclosure import CountCells, shown, too_few
-from ips_eval.publish.tables.numbers import fmt_estimate_ci, fmt_int, fmt_n_pct, fmt_number
+from ips_eval.publish.tables.labels import level_label
+from ips_eval.publish.tables.numbers import (
+    fmt_estimate_ci,
+    fmt_int,
+    fmt_interval,
+    fmt_n_pct,
+    fmt_number,
+    fmt_p,
+)
 from ips_eval.register.matching import DEFAULT_K
 from schemas.codebook import Lang
 from schemas.register_states import STATE_NAMES, state_label
@@ -48,6 +58,8 @@ def build_register_effect(effect: pl.DataFrame, lang: Lang, source: DeliverySet,
                 row[f"m{m}"] = shown(cell, r is not None and too_few(n))
                 row[f"n{m}"] = "" if r is None else shown(fmt_int(n, lang), too_few(n))
             rows.append(row)
+            if method == "matched":
+                rows.append(_band_row(values, outcome, scale, digits, lang))
     labels = {**{f"m{m}": text("effect_month", lang, m=f"+{m}") for m in EFFECT_MONTHS},
               **{f"n{m}": text("effect_clients", lang, m=f"+{m}") for m in EFFECT_MONTHS}}
     columns = [c for m in EFFECT_MONTHS for c in (f"m{m}", f"n{m}")]
@@ -56,13 +68,48 @@ def build_register_effect(effect: pl.DataFrame, lang: Lang, source: DeliverySet,
         data=as_strings(pl.DataFrame(rows)).select("group", "stub", *columns), labels=labels,
         stub="stub", stubhead=text("effect_method", lang), group="group",
         group_header=text("effect_outcome", lang),
-        notes=[text("effect_note", lang, k=k), text("ci_note", lang)],
+        notes=[text("effect_note", lang, k=k), text("effect_band_note", lang),
+               text("ci_note", lang)],
         source=source.note(lang))
 
 
+def _band_row(values: dict, outcome: str, scale: float, digits: int, lang: Lang
+              ) -> dict[str, str]:
+    """The matched estimate's simultaneous 95 % band (sup-t over months 0 … +24) at the shown
+    months, hidden with the estimate when too few clients."""
+    row = {"group": text(f"outcome_{outcome}", lang), "stub": text("fig_effect_band", lang)}
+    for m in EFFECT_MONTHS:
+        r = values.get((outcome, "matched", m))
+        lo, hi = (None, None) if r is None else (r.get("band_lower"), r.get("band_upper"))
+        cell = fmt_interval(None if lo is None else lo * scale,
+                            None if hi is None else hi * scale, digits, lang)
+        row[f"m{m}"] = shown(cell, r is not None and bool(cell) and too_few(r["n_clients"]))
+        row[f"n{m}"] = ""
+    return row
+
+
+def _months(block: int, lang: Lang) -> str:
+    minus = "-" if lang == "en" else "−"
+    return f"{minus}{6 * block}…{minus}{6 * block - 5}"
+
+
 def _covariate_label(name: str, lang: Lang) -> str:
+    """The label of a matching covariate (``results.register_balance``: ``b2_employed``,
+    ``employed_m12``, ``m24_student``, ``state_m1_unemployed``, ``age``, ``male``)."""
+    minus = "-" if lang == "en" else "−"
     if name.startswith("state_m1_"):
         return text("cov_state_m1", lang, state=state_label(name.removeprefix("state_m1_"), lang))
+    block = re.fullmatch(r"b(\d)_(\w+)", name)
+    if block:
+        return text(f"cov_block_{block.group(2)}", lang,
+                    months=_months(int(block.group(1)), lang))
+    point = re.fullmatch(r"employed_m(\d+)", name)
+    if point:
+        return text("cov_employed_at", lang, m=f"{minus}{point.group(1)}")
+    state = re.fullmatch(r"m(\d+)_(\w+)", name)
+    if state:
+        return text("cov_state_at", lang, m=f"{minus}{state.group(1)}",
+                    state=state_label(state.group(2), lang))
     return text(f"cov_{name}", lang)
 
 
@@ -79,12 +126,12 @@ def build_register_balance(balance: pl.DataFrame, lang: Lang,
     rows = []
     for r in balance.iter_rows(named=True):
         name = r["covariate"]
-        if name in COUNT_ROWS:
-            continue
+        if name in COUNT_ROWS or r["smd_before"] is None and r["mean_comparison_after"] is None:
+            continue  # a count row (history months, fallback levels, drop reasons)
         state = name.startswith("state_m1_")
         if state and not (r["mean_clients_all"] or r["mean_comparison_after"]):
             continue  # a state nobody was in before the start: no row
-        digits = 2 if name in ("male",) or state else 1
+        digits = 2 if name == "male" or state or re.match(r"(employed_m|m\d+_)", name) else 1
         few = too_few(matched)
         rows.append({
             "group": text("balance_means", lang), "stub": _covariate_label(name, lang),
@@ -146,3 +193,113 @@ def build_transitions(transitions: pl.DataFrame, lang: Lang,
         stubhead=text("transitions_from", lang), group="group",
         spanners=[(text("transitions_to", lang, h="+6 / +12"), states)],
         notes=[text("transitions_note", lang)], source=source.note(lang))
+
+
+TEST_ORDER = ("pre_joint_wald", "holdout_joint_wald", "pre_equivalence")
+
+
+def build_register_effect_tests(tests: pl.DataFrame, effect: pl.DataFrame, balance: pl.DataFrame,
+                                lang: Lang, source: DeliverySet) -> PublishedTable:
+    """``register_effect_tests``: the falsification tests per outcome, the E-value, and the
+    Abadie–Imbens SEs beside the cluster-robust ones at +6 and +12. No counts: nothing to
+    suppress."""
+    rows = []
+    values = {(r["outcome"], r["test"]): r for r in tests.iter_rows(named=True)}
+    for outcome, (scale, digits) in EFFECT_OUTCOMES.items():
+        group = text(f"outcome_{outcome}", lang)
+        for test in TEST_ORDER:
+            r = values.get((outcome, test))
+            if r is None:
+                continue
+            passed = r["passed"]
+            result = text("tests_not_computed" if passed is None else
+                          "tests_passed" if passed else "tests_failed", lang)
+            bound = "" if r["bound"] is None else fmt_number(r["bound"] * scale, digits, lang)
+            stat = r["max_abs"] if test == "pre_equivalence" else r["statistic"]
+            stat_scale = scale if test == "pre_equivalence" else 1.0
+            rows.append({"group": group, "stub": text(f"test_{test}", lang),
+                         "statistic": fmt_number(None if stat is None else stat * stat_scale,
+                                                 2, lang),
+                         "df": "" if r["df"] is None else fmt_int(r["df"], lang),
+                         "p": fmt_p(r["p"], lang), "bound": bound, "result": result})
+        for m in (6, 12):
+            r = effect.filter((pl.col("outcome") == outcome) & (pl.col("method") == "matched")
+                              & (pl.col("rel_month") == m))
+            if r.height and r["se_ai"][0] is not None and not too_few(r["n_clients"][0]):
+                rows.append({"group": group, "stub": text("test_se_ai", lang, m=f"+{m}"),
+                             "statistic": fmt_number(r["se_ai"][0] * scale, digits + 1, lang),
+                             "df": "", "p": "", "bound": "", "result": ""})
+    e = values.get(("employed", "e_value"))
+    if e is not None and e["statistic"] is not None:
+        rows.append({"group": text("outcome_employed", lang), "stub": text("test_e_value", lang),
+                     "statistic": fmt_number(e["statistic"], 2, lang), "df": "", "p": "",
+                     "bound": fmt_number(e["bound"], 2, lang), "result": ""})
+    history = {r["covariate"]: r["mean_clients"] for r in balance.iter_rows(named=True)}.get(
+        "history_months")
+    labels = {"statistic": text("tests_statistic", lang), "df": text("tests_df", lang),
+              "p": text("tests_p", lang), "bound": text("tests_bound", lang),
+              "result": text("tests_result", lang)}
+    columns = ["group", "stub", *labels]
+    data = (pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String)) if rows
+            else pl.DataFrame(schema=dict.fromkeys(columns, pl.String)))
+    return PublishedTable(
+        name="register_effect_tests", lang=lang, title=text("tests_title", lang),
+        data=data, labels=labels, stub="stub", stubhead=text("tests_test", lang),
+        group="group", group_header=text("effect_outcome", lang),
+        notes=[text("tests_note", lang, h=int(history or 24))], source=source.note(lang))
+
+
+SUBGROUP_MONTHS = (6, 12)
+
+
+def _subgroup_label(var: str, level: str, lang: Lang) -> str:
+    if var == "cohort":
+        return cohort_label(level, lang)
+    if var == "age_band":
+        return level.replace("-", "–")
+    return level_label(var, level, lang)
+
+
+def build_register_effect_subgroups(subgroups: pl.DataFrame, lang: Lang,
+                                    source: DeliverySet) -> PublishedTable:
+    """``register_effect_subgroups``: the matched ATT on employment at +6 and +12 by subgroup
+    with the interaction test's p; a subgroup of fewer than 5 clients at a month is hidden with
+    its count, and so is the other subgroup when a variable has two (the total would give it
+    away)."""
+    values = {(r["subgroup_var"], r["subgroup"], r["rel_month"]): r
+              for r in subgroups.iter_rows(named=True)}
+    cells = CountCells()
+    for (var, level, m), r in values.items():
+        cells.add((var, level, m), r["n_clients"])
+    for var in {k[0] for k in values}:
+        for m in SUBGROUP_MONTHS:
+            cells.group([k for k in values if k[0] == var and k[2] == m])
+    hidden = cells.hidden()
+    rows = []
+    for var in ("cohort", "sex", "age_band", "dx_group", "work_history"):
+        levels = sorted({k[1] for k in values if k[0] == var})
+        for level in levels:
+            row = {"group": text(f"subgroup_{var}", lang),
+                   "stub": _subgroup_label(var, level, lang)}
+            for m in SUBGROUP_MONTHS:
+                r = values.get((var, level, m))
+                hide = (var, level, m) in hidden
+                row[f"m{m}"] = "" if r is None else shown(fmt_estimate_ci(
+                    *(None if r[c] is None else r[c] * 100.0
+                      for c in ("estimate", "ci_lower", "ci_upper")), 1, lang), hide)
+                row[f"n{m}"] = "" if r is None else shown(fmt_int(r["n_clients"], lang), hide)
+                row[f"p{m}"] = ("" if r is None or level != levels[0]
+                                else fmt_p(r["interaction_p"], lang))
+            rows.append(row)
+    labels = {**{f"m{m}": text("effect_month", lang, m=f"+{m}") for m in SUBGROUP_MONTHS},
+              **{f"n{m}": text("effect_clients", lang, m=f"+{m}") for m in SUBGROUP_MONTHS},
+              **{f"p{m}": text("subgroups_interaction", lang, m=f"+{m}")
+                 for m in SUBGROUP_MONTHS}}
+    columns = ["group", "stub", *(c for m in SUBGROUP_MONTHS for c in (f"m{m}", f"n{m}", f"p{m}"))]
+    data = (pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String)) if rows
+            else pl.DataFrame(schema=dict.fromkeys(columns, pl.String)))
+    return PublishedTable(
+        name="register_effect_subgroups", lang=lang, title=text("subgroups_title", lang),
+        data=data, labels=labels, stub="stub", stubhead=text("subgroups_variable", lang),
+        group="group", notes=[text("subgroups_note", lang), text("ci_note", lang)],
+        source=source.note(lang))
