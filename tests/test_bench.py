@@ -74,16 +74,20 @@ def test_bench_matches_clients_and_estimates_the_register_effect(bench) -> None:
     assert result.found["clients"] > 0
     assert 0 < counts["clients_matched"] <= counts["clients_eligible"] <= result.found["clients"]
     # k matches a client at most, with replacement: at least one pair per matched client
-    assert counts["clients_matched"] <= result.found["register_matches"] \
+    assert counts["clients_matched"] <= result.found["register_matches_effect"] \
         <= counts["k"] * counts["clients_matched"]
     files = result.found["register_effect_files"]
-    assert set(files) == {"register_effect", "register_balance", "transitions",
-                          "register_attachment"} and all(n > 0 for n in files.values())
+    assert set(files) == {"register_effect", "register_effect_tests",
+                          "register_effect_subgroups", "register_balance",
+                          "register_balance_monthly", "transitions", "register_attachment"}
+    assert all(n > 0 for n in files.values()), files
     effect = work / "out" / "results" / "register_effect.csv"
     methods, months = duckdb.sql(
         f"SELECT list(DISTINCT method ORDER BY method), count(DISTINCT rel_month) "
         f"FROM read_csv('{effect}') WHERE outcome = 'employed'").fetchall()[0]
-    assert methods == ["matched", "matched_did", "naive"] and months == 49
+    assert methods == ["holdout_placebo", "matched", "matched_did", "matched_not_yet_treated",
+                       "naive"]
+    assert months == counts["history_months"] + 25  # −H … +24
 
 
 @pytest.mark.slow

@@ -116,6 +116,9 @@ def _register_effect(b: BenchRun) -> None:
     b.found["register_effect_files"] = {name: meta["rows"] for name, meta in written.items()}
     b.found["register_matches"] = b.con.execute(
         "SELECT count(*) FROM analysis.register_matches").fetchall()[0][0]
+    b.found["register_matches_effect"] = b.con.execute(
+        "SELECT count(*) FROM analysis.register_matches WHERE design = 'effect'"
+    ).fetchall()[0][0]
 
 
 def _checks(b: BenchRun) -> None:
