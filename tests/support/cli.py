@@ -93,6 +93,20 @@ PROCESS_WARNING_FILTERS = [("default", None, DeprecationWarning, "__main__", 0),
 
 
 @contextmanager
+def _fresh_process_notices():
+    """Notices ips-eval gives once per process (the demo-key warning) given again: a new
+    process has not given them yet, whatever runs this test process made before."""
+    from ips_eval.ingest import pipeline
+
+    given = pipeline._demo_key_logged
+    pipeline._demo_key_logged = False
+    try:
+        yield
+    finally:
+        pipeline._demo_key_logged = given
+
+
+@contextmanager
 def _python_warnings_to(stream: io.StringIO):
     """Python warnings filtered and shown as in a new process, on ``stream``."""
     def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
@@ -113,7 +127,7 @@ def run_cli(*args: str, key: str | None = TEST_PSEUDONYM_KEY, umask: int | None 
 
     out, err = io.StringIO(), io.StringIO()
     with (_environment(cli_env(key, **env), umask), redirect_stdout(out), redirect_stderr(err),
-          _warnings_to(err), _python_warnings_to(err)):
+          _warnings_to(err), _python_warnings_to(err), _fresh_process_notices()):
         try:
             code = main(list(args))
         except SystemExit as exc:
