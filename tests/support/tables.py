@@ -370,8 +370,20 @@ def sample_register_effect_results() -> dict[str, pl.DataFrame]:
          ("all", "clients", 6, "unemployed", "unemployed", 27, 90.0)],
         schema=["cohort", "group", "horizon", "state_from", "state_to", "n", "pct"],
         orient="row")
+    tests = pl.DataFrame({
+        "outcome": ["employed", "employed", "employed", "employed"],
+        "test": ["pre_joint_wald", "holdout_joint_wald", "pre_equivalence", "e_value"],
+        "statistic": [20.0, 9.0, 0.01, 2.5], "df": [24, 12, None, None],
+        "p": [0.7, 0.7, None, None], "bound": [None, None, 0.02, 1.9],
+        "max_abs": [None, None, 0.01, None], "passed": [True, True, True, None]})
+    subgroups = pl.DataFrame(
+        [("sex", sex, m, "employed", n, 0.2, 0.1, 0.3, 0.5)
+         for m in (6, 12) for sex, n in (("female", 22), ("male", 18))],
+        schema=["subgroup_var", "subgroup", "rel_month", "outcome", "n_clients", "estimate",
+                "ci_lower", "ci_upper", "interaction_p"], orient="row")
     return {"results.register_effect": effect, "results.register_balance": balance,
-            "results.transitions": transitions}
+            "results.transitions": transitions, "results.register_effect_tests": tests,
+            "results.register_effect_subgroups": subgroups}
 
 
 def sample_frames() -> dict[str, pl.DataFrame]:
@@ -380,11 +392,6 @@ def sample_frames() -> dict[str, pl.DataFrame]:
     frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte),
               **sample_outcome_results(), **sample_register_effect_results(),
               **sample_implementation_results()}
-    return frames | derived_results(frames)
-
-
-    frames = {"analysis.clients": clients, "analysis.tte": tte, **sample_results(clients, tte),
-              **sample_outcome_results(), **sample_register_effect_results()}
     return frames | derived_results(frames)
 
 

@@ -222,7 +222,7 @@ def build_register_effect_tests(tests: pl.DataFrame, effect: pl.DataFrame, balan
                                                  2, lang),
                          "df": "" if r["df"] is None else fmt_int(r["df"], lang),
                          "p": fmt_p(r["p"], lang), "bound": bound, "result": result})
-        for m in (6, 12):
+        for m in (6, 12) if "se_ai" in effect.columns else ():
             r = effect.filter((pl.col("outcome") == outcome) & (pl.col("method") == "matched")
                               & (pl.col("rel_month") == m))
             if r.height and r["se_ai"][0] is not None and not too_few(r["n_clients"][0]):
