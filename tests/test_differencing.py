@@ -6,7 +6,7 @@ the table publishes are written down from its text alone (support.differencing):
 add up to N, the cohorts to all and the teams to their region, a percentage × N is its count, a
 mean × N the total it averages, a sum row (working or studying) its parts. Every hidden cell is
 then minimised and maximised over the integers those relations allow; a cell whose least and
-greatest value agree is given back. The relations are written per table kind below; a table with
+greatest value agree is given back, and must not be a count of 1–4 (``_recoverable``). The relations are written per table kind below; a table with
 a hidden count in a count column and no relations written here fails the coverage test, so a new
 table cannot slip past. Relations between tables (the same clients in two tables) are not
 modelled.
@@ -23,6 +23,7 @@ import pytest
 from support.differencing import Cell, Expr, Relations, read_table, total
 
 from ips_eval.publish.tables.common import cohort_label, value_label
+from ips_eval.publish.tables.disclosure import is_small
 from schemas.codebook import COHORT_OF_REGION, REGIONS
 from schemas.table_text import text
 
@@ -343,17 +344,22 @@ def _hidden_count_tables(tables: Path) -> dict[str, list[str]]:
 
 
 def _recoverable(tables: Path) -> dict[str, list]:
-    """Per table the hidden cells given back with a count of 1 or more. A cell given back as 0
-    is left out: zero is printed anyway (the rule protects counts of 1–4 and whatever would
-    give one back), so learning that a cell hidden for its small N is 0 — no one of them
-    employed when all of the quarter's employed are 0 — reveals no hidden count."""
+    """Per table the hidden cells given back with a count of 1–4 — what the rule protects.
+    A hidden cell given back as 0 or as 5 or more is left out: such a count may be printed
+    (zero is printed, and so is any count of 5 or more), and a cell hidden beside a small one
+    being known tells nothing more, since every relation is in the programme at once — were
+    the small one given back by it, the small one would be listed itself. Two cases in the
+    default run: no one of a region working in a quarter when the whole quarter's working
+    are 0; studying (working too or not) = respondents − neither − working alone, which are
+    printed, while studying alone and both stay unknown."""
     found = {}
     for path in sorted(tables.glob("*_en.csv")):
         name = path.name.removesuffix("_en.csv")
         header, rows = read_table(path)
         if name not in RELATIONS or len(header) < 2:  # a "no data yet" note
             continue
-        solved = [(k, v) for k, v in RELATIONS[name](header, rows).recoverable() if v > 0]
+        solved = [(k, v) for k, v in RELATIONS[name](header, rows).recoverable()
+                  if is_small(v)]
         if solved:
             found[name] = solved
     return found
