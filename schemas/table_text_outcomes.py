@@ -140,9 +140,10 @@ OUTCOME_TEXT: dict[str, Label] = {
         "Sällsynta kategorier sammanslagna med referensgruppen: {variable}: {levels} → "
         "{reference}.",
         "Sparse levels joined the reference group: {variable}: {levels} → {reference}."),
+    "pooled_level": L("muut", "övriga", "other"),
     "pooled_other": L(
-        "Harvinaiset luokat yhdistetty luokaksi 'muu': {variable}: {levels}.",
-        "Sällsynta kategorier sammanslagna till 'annan': {variable}: {levels}.",
+        "Harvinaiset luokat yhdistetty luokaksi 'muut': {variable}: {levels}.",
+        "Sällsynta kategorier sammanslagna till 'övriga': {variable}: {levels}.",
         "Sparse levels pooled as 'other': {variable}: {levels}."),
 
     # ---- working or studying at 6/12 months ----------------------------------------------------
