@@ -41,6 +41,7 @@ from ips_eval.publish.tables.common import TITLE_NUMBER, PublishedTable
 from ips_eval.publish.tables.excel import write_xlsx
 from ips_eval.publish.tables.word_layout import (
     CELL_PT,
+    FONT,
     MARGIN,
     PAGE_A4,
     Layout,
@@ -88,7 +89,15 @@ def document_for(lang: Lang):  # noqa: ANN201 — a docx Document
     tag = LANG_TAGS[lang]
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults"))
-    _set_language(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), tag)
+    default_run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_language(default_run, tag)
+    # the font by name, not the template's theme font: LibreOffice does not resolve the theme
+    # and fell back to a wider serif, so the widths measured in Calibri no longer fitted
+    fonts = default_run.find(qn("w:rFonts"))
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
     settings = document.settings.element
     theme = settings.find(qn("w:themeFontLang"))
     if theme is not None:

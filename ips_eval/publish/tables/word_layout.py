@@ -27,6 +27,8 @@ PORTRAIT_WIDTH = PAGE_A4[0] - 2 * MARGIN
 LANDSCAPE_WIDTH = PAGE_A4[1] - 2 * MARGIN
 CELL_PADDING = 2 * 108  # Word's default left and right cell margins
 CELL_PT = 9
+FONT = "Calibri"  # LibreOffice shows it in Carlito, which has the same widths
+SAFETY = 1.08  # a renderer's widths and kerning differ a little from the table below
 STUB_SHARE = 0.45  # the stub's one-line width is capped here before the numbers get room
 HEADER_LINES = 3  # a header may wrap onto this many lines before its column widens
 
@@ -44,7 +46,7 @@ _LOWER, _UPPER = 480, 600
 def text_width(text: str, bold: bool = False, size_pt: float = CELL_PT) -> int:
     """The width of ``text`` on one line, in twips."""
     ems = sum(_WIDTHS.get(ch, _UPPER if ch.isupper() else _LOWER) for ch in text) / 1000
-    return round(ems * size_pt * TWIPS_PER_PT * (1.06 if bold else 1.0))
+    return round(ems * size_pt * TWIPS_PER_PT * SAFETY * (1.05 if bold else 1.0))
 
 
 def longest_word(text: str, bold: bool = False) -> int:
