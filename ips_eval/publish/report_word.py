@@ -13,6 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from docx.image.exceptions import (
+    InvalidImageStreamError,
+    UnexpectedEndOfFileError,
+    UnrecognizedImageError,
+)
 from docx.shared import Cm
 
 from ips_eval.outputs import atomic_path
@@ -65,12 +70,15 @@ def report_document(out_dir: Path, lang: Lang, figures: Sequence[tuple[str, Path
     for number, (name, png) in enumerate(figures, start=1):
         append_xml(document, caption_xml(text("figure_label", lang), number,
                                       _figure_caption(name, lang), tag))
-        if png is None:
-            document.add_paragraph(text("report_missing_figure", lang))
-        else:
-            picture = document.add_paragraph()
-            picture.paragraph_format.keep_with_next = True
+        picture = document.add_paragraph()
+        picture.paragraph_format.keep_with_next = True
+        try:
+            if png is None:
+                raise FileNotFoundError(name)
             picture.add_run().add_picture(str(png), width=Cm(PAGE_WIDTH_CM))
+        except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError,
+                UnrecognizedImageError):  # not drawn, or not an image Word can show
+            picture.text = text("report_missing_figure", lang)
         document.add_paragraph(source.note(lang),
                                style=text("table_note_style", lang))
     return document
