@@ -38,11 +38,11 @@ def codes_r() -> str:
             continue
         for v in labels.variables:
             values = list(value_label_set(v.value_labels)) if v.value_labels else []
-            if values and all(isinstance(c, str) for c in values):
-                if codes.setdefault(v.name, values) != values:
-                    raise ValueError(f"column {v.name!r} has two code lists across datasets")
-    lines = ["# Written by ips-eval from schemas/analysis.py: the text code behind each number of",
-             "# the .dta value labels (1 = the first code, ...), whatever the label language.",
+            text = bool(values) and all(isinstance(c, str) for c in values)
+            if text and codes.setdefault(v.name, values) != values:
+                raise ValueError(f"column {v.name!r} has two code lists across datasets")
+    lines = ["# Written by ips-eval from schemas/analysis.py: the text code behind each number",
+             "# of the .dta value labels (1 = the first code, ...), whatever the label language.",
              "CODES <- list("]
     items = [f'  {name} = c({", ".join(repr(c).replace(chr(39), chr(34)) for c in values)})'
              for name, values in sorted(codes.items())]
@@ -53,8 +53,8 @@ def codes_r() -> str:
 
 def write_replication(out_dir: Path) -> list[Path]:
     """Copy the scripts into ``out_dir/replication/R/`` with ``codes.R``; results of an earlier
-    R run there (``results/``) are removed, so compare.R never reads stale numbers; the folder R writes them to is
-    private (0700), as ``results/`` is."""
+    R run there (``results/``) are removed, so compare.R never reads stale numbers; the folder
+    R writes them to is private (0700), as ``results/`` is."""
     folder = Path(out_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(folder / "results", ignore_errors=True)

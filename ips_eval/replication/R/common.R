@@ -60,6 +60,10 @@ wald <- function(coef, se, ratio = "hr") {
   out
 }
 
+# Cox fits run to the optimum (R's default eps = 1e-9 stops a little short of it; the pipeline
+# converges further)
+cox_control <- function() survival::coxph.control(eps = 1e-12, toler.chol = 1e-13, iter.max = 100)
+
 # The TTFJ rows with the client's covariates and follow-up (logit, competing, fidelity_cox).
 ttfj_frame <- function() {
   tte <- read_analysis("tte")

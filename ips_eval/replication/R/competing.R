@@ -29,7 +29,7 @@ ttfj$job <- as.numeric(ttfj$event == 1)
 m <- dummies(ttfj, CLIENT_COVARIATES, outcome = "job")
 d <- m$data; x <- m$x
 d$id <- seq_len(nrow(d))
-control <- coxph.control(eps = 1e-12, iter.max = 100)
+control <- cox_control()
 cs <- coxph(Surv(time_days, job) ~ x, data = d, ties = "efron", control = control)
 fg <- finegray(Surv(time_days, factor(event, 0:2)) ~ id, data = d, etype = "1")
 x_fg <- x[fg$id, , drop = FALSE]

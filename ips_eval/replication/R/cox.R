@@ -18,7 +18,7 @@ for (param in c("TENURE1_REG", "TENURE1", "TENURE")) {
   all <- tenure[tenure$param == param, ]
   m <- dummies(all, covariates, outcome = "event")
   d <- m$data; x <- m$x
-  control <- coxph.control(eps = 1e-12, iter.max = 100)  # to the optimum, as the pipeline
+  control <- cox_control()
   fit <- coxph(Surv(time_days, event) ~ x, data = d, ties = "efron", control = control)
   # the PH test is of the model itself; TENURE's errors are clustered by client
   zph <- cox.zph(fit, transform = "rank", terms = FALSE)$table

@@ -21,7 +21,7 @@ models <- list(unadjusted = Surv(time_days, event == 1) ~ fidelity_total_per_10,
 rows <- list()
 for (model in names(models)) {
   fit <- coxph(models[[model]], data = d, ties = "efron", cluster = team,
-               control = coxph.control(eps = 1e-12, iter.max = 100))
+               control = cox_control())
   out <- wald(coef(fit), sqrt(diag(vcov(fit))))
   out$term[out$term == "rrp"] <- "cohort[rrp]"
   names(out)[names(out) == "se"] <- "se_robust"

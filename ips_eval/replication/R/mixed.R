@@ -14,10 +14,11 @@ d <- d[complete.cases(d[c("age", "sex", "work_history")]), ]
 held <- merge(jobs[jobs$competitive == 1, c("client_id", "start_date", "end_date")],
               clients[c("client_id", "index_date")], by = "client_id")
 held <- held[held$start_date >= held$index_date, ]
-d$employed <- mapply(function(id, day) {
-  j <- held[held$client_id == id, ]
-  as.numeric(any(j$start_date <= day & (is.na(j$end_date) | j$end_date >= day)))
-}, d$client_id, d$response_date)
+d$row <- seq_len(nrow(d))
+at <- merge(d[c("row", "client_id", "response_date")], held, by = "client_id")
+at <- at[at$start_date <= at$response_date &
+         (is.na(at$end_date) | at$end_date >= at$response_date), ]
+d$employed <- as.numeric(d$row %in% at$row)
 d$wave6 <- as.numeric(d$wave == 6); d$wave12 <- as.numeric(d$wave == 12)
 d$rrp <- as.numeric(d$cohort == "rrp"); d$female <- as.numeric(d$sex == "female")
 
