@@ -18,7 +18,8 @@ KEYS <- list(
   attachment = c("window_months", "group_var", "group"),
   change = c("instrument", "cohort", "contrast", "group_var", "group"),
   change_ipw = c("followup_wave", "instrument", "cohort", "method"),
-  mixed = c("instrument", "model", "term"))
+  mixed = c("instrument", "model", "term"),
+  register_effect = c("outcome", "rel_month", "method"))
 # Differences with a documented reason: "file:column" = "why" (shown, not counted as failures).
 KNOWN <- list()
 
