@@ -5,14 +5,19 @@ Chromium in the browser test (its screenshot is kept and its path printed)."""
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import re
 import shutil
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 import pytest
+from docx import Document
+from openpyxl import load_workbook
+from support.english import english_only, untranslated
 from support.tables import CUTOFFS, sample_frames, write_sample_warehouse
 
 from ips_eval.outputs import write_figure
@@ -47,7 +52,10 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    "content_hash": "f" * 64, "size_bytes": 20480,
                    "delivery_date": "2023-07-05", "outcome": "loaded", "rows_read": 120,
                    "staged": 110, "superseded": 6, "exact_duplicates": 1,
-                   "quarantined_rows": 3}]}
+                   "quarantined_rows": 3},
+                  {"source": "asiakkaat", "file": "2023-08-01_HEL.csv", "content_hash": "e" * 64,
+                   "size_bytes": 0, "delivery_date": "2023-08-01", "rule": "file_empty",
+                   "outcome": "rejected: the file is empty (0 bytes)", "rows_read": 0}]}
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     con = duckdb.connect(str(out / "ips_eval.duckdb"))
     con.execute("CREATE SCHEMA IF NOT EXISTS quarantine")
@@ -136,6 +144,62 @@ def test_report_shows_deliveries_validation_and_versions_but_no_rejected_values(
     assert "invalid_hetu_field" in page and "unknown_client" not in page  # warehouse wins
     assert "abc123def" in page and "duckdb" in page
     assert MASKED_VALUE not in page
+
+
+class _LanguageTexts(HTMLParser):
+    """The visible texts of a page by language: inside an element of class ``l-fi`` (``l-sv``,
+    ``l-en``) a text is that language's; outside every one it shows in all of them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None]] = []
+        self.texts: dict[str | None, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "input", "meta", "hr", "col", "link"):
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        langs = [c[2:] for c in classes if c.startswith("l-")]
+        inherited = self.stack[-1][1] if self.stack else None
+        self.stack.append((tag, langs[0] if len(langs) == 1 else inherited))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1][0] not in ("style", "script", "title"):
+            self.texts.setdefault(self.stack[-1][1], []).append(data)
+
+
+def test_finnish_and_swedish_outputs_show_no_english_text(run_dir: Path) -> None:
+    """Every visible text of the fi and sv tables (.csv, .docx, .xlsx) and of the report page
+    (tables, figure captions, deliveries, validation with its rules and levels) is in its
+    language: none equals an English-only text of the codebook or the code ("loaded", "row",
+    "other" …)."""
+    english = english_only()
+    page = _LanguageTexts()
+    page.feed((run_dir / "report" / "index.html").read_text(encoding="utf-8"))
+    for lang in ("fi", "sv"):
+        shown = [*page.texts.get(lang, []), *page.texts.get(None, [])]
+        for name in TABLE_NAMES:
+            base = run_dir / "tables" / f"{name}_{lang}"
+            shown += [c for row in _csv_rows(base.with_suffix(".csv")) for c in row]
+            document = Document(str(base.with_suffix(".docx")))
+            shown += [p.text for p in document.paragraphs]
+            shown += [c.text for t in document.tables for r in t.rows for c in r.cells]
+            sheet = load_workbook(base.with_suffix(".xlsx")).worksheets[0]
+            shown += [c.value for r in sheet.iter_rows() for c in r if isinstance(c.value, str)]
+            shown.append(sheet.title)
+        assert untranslated(shown, english) == [], lang
+    assert untranslated(["Diagnoosiryhmä (ICD-10): other", "loaded"], english) == [
+        "Diagnoosiryhmä (ICD-10): other", "loaded"]  # the test can fail
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
 
 
 # Injected into a copy of the page: after loading, lists the tables and figures a reader can see
