@@ -312,8 +312,8 @@ FIDELITY = DatasetLabels(
     ),
 )
 
-# The register effect's matches (sql/register_match_final.sql, docs/methods.md §Register
-# effect), exported for the R replication (docs/methods.md §Replication in R).
+# The register effect's matches (sql/register_match_final.sql), exported for the replication
+# in R: docs/methods.md §Replication in R
 REGISTER_MATCHES = DatasetLabels(
     "register_matches", L("Rekisterivertailun kaltaistukset", "Registerjämförelsens matchningar",
                           "Register comparison matches"),
