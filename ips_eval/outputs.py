@@ -275,7 +275,8 @@ def write_figure(save: Callable[[Path, str], None] | Any, out_dir: Path, name: s
         for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             target = figures / f"{name}.{ext}"
             with atomic_path(target) as tmp:
-                save.savefig(tmp, format=ext, metadata=meta, dpi=150, bbox_inches="tight")
+                # the figure's own size (no tight crop): drawn for the page, it stays that size
+                save.savefig(tmp, format=ext, metadata=meta, dpi=300)
             written.append(target)
     return written
 

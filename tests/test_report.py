@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from support.english import english_only, untranslated
 from support.tables import CUTOFFS, sample_frames, write_sample_warehouse
@@ -139,11 +140,44 @@ def test_report_is_self_contained(run_dir: Path) -> None:
 
 def test_report_shows_deliveries_validation_and_versions_but_no_rejected_values(
         run_dir: Path) -> None:
+    """The delivery log and validation on a page of their own, linked from the report; the
+    versions and the run on the report."""
     page = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
-    assert "2023-07-05_HEL.xlsx" in page and "f" * 16 in page  # file and its hash
-    assert "invalid_hetu_field" in page and "unknown_client" not in page  # warehouse wins
+    deliveries = (run_dir / "report" / "deliveries.html").read_text(encoding="utf-8")
+    assert 'href="deliveries.html"' in page and "2023-07-05_HEL.xlsx" not in page
+    assert "2023-07-05_HEL.xlsx" in deliveries and "f" * 16 in deliveries  # file and its hash
+    assert "invalid_hetu_field" in deliveries and "unknown_client" not in deliveries
     assert "abc123def" in page and "duckdb" in page
-    assert MASKED_VALUE not in page
+    assert MASKED_VALUE not in page and MASKED_VALUE not in deliveries
+
+
+def test_the_report_in_word_holds_how_to_read_methods_every_table_and_figure(
+        run_dir: Path) -> None:
+    """report/report_<lang>.docx: A4 in its language, the "how to read" and methods, every
+    table of the catalogue, and every figure as a picture under its SEQ-numbered caption."""
+    tags = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
+    for lang in LANGS:
+        document = Document(str(run_dir / "report" / f"report_{lang}.docx"))
+        for section in document.sections:
+            assert sorted((section.page_width.twips, section.page_height.twips)) == [11906,
+                                                                                     16838]
+        defaults = document.styles.element.find(qn("w:docDefaults"))
+        assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == tags[lang]
+        paragraphs = [p.text for p in document.paragraphs]
+        for key in ("report_how_to_read", "report_trap", "report_methods",
+                    "report_methods_analysis", "report_tables", "report_figures"):
+            assert text(key, lang) in paragraphs, (lang, key)
+        assert len(document.tables) == len(TABLE_NAMES)
+        assert len(document.inline_shapes) == len(FIGURES)
+        fields = [e.text for e in document.element.body.iter(qn("w:instrText"))]
+        figure = f" SEQ {text('figure_label', lang)} \\* ARABIC "
+        assert fields.count(figure) == len(FIGURES)
+        assert fields.count(f" SEQ {text('table_label', lang)} \\* ARABIC ") == len(TABLE_NAMES)
+        captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+        assert f"{text('figure_label', lang)} 2. {text('figure_' + FIGURES[1], lang)}" \
+            in captions
+    page = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="report_{lang}.docx"' in page for lang in LANGS)
 
 
 class _LanguageTexts(HTMLParser):
@@ -179,10 +213,13 @@ def test_finnish_and_swedish_outputs_show_no_english_text(run_dir: Path) -> None
     language: none equals an English-only text of the codebook or the code ("loaded", "row",
     "other" …)."""
     english = english_only()
-    page = _LanguageTexts()
-    page.feed((run_dir / "report" / "index.html").read_text(encoding="utf-8"))
+    pages = []
+    for name in ("index.html", "deliveries.html"):
+        pages.append(_LanguageTexts())
+        pages[-1].feed((run_dir / "report" / name).read_text(encoding="utf-8"))
     for lang in ("fi", "sv"):
-        shown = [*page.texts.get(lang, []), *page.texts.get(None, [])]
+        shown = [t for page in pages for t in (*page.texts.get(lang, []),
+                                                *page.texts.get(None, []))]
         for name in TABLE_NAMES:
             base = run_dir / "tables" / f"{name}_{lang}"
             shown += [c for row in _csv_rows(base.with_suffix(".csv")) for c in row]

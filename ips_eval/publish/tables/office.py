@@ -199,7 +199,7 @@ def _style_id(document, name: str) -> str:  # noqa: ANN001 — a docx Document
     return document.styles[name].style_id
 
 
-def _append(document, xml: str) -> None:  # noqa: ANN001 — a docx Document
+def append_xml(document, xml: str) -> None:  # noqa: ANN001 — a docx Document
     """Append body XML (paragraphs, tables) before the document's final section properties."""
     body = document.element.body
     fragment = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")
@@ -339,7 +339,7 @@ def add_table(document, table: PublishedTable, layout: Layout | None = None) -> 
     for i, note in enumerate(notes):
         parts.append(_paragraph_xml(_run_xml(note, lang), keep_next=i < len(notes) - 1,
                                     style=note_style))
-    _append(document, "".join(parts))
+    append_xml(document, "".join(parts))
 
 
 def table_document(table: PublishedTable):  # noqa: ANN201 — a docx Document
@@ -364,24 +364,27 @@ def _is_landscape(section_properties) -> bool:  # noqa: ANN001 — a w:sectPr el
     return size is not None and size.get(qn("w:orient")) == "landscape"
 
 
+def start_section(document, landscape: bool) -> None:  # noqa: ANN001 — a docx Document
+    """End the document's current section here and go on in a new one (on a new page) in the
+    given orientation — unless the current one already has it."""
+    final = document.element.body.find(qn("w:sectPr"))
+    if _is_landscape(final) == landscape:
+        return
+    closing = parse_xml(f"<w:p {nsdecls('w')}><w:pPr/></w:p>")
+    closing.find(qn("w:pPr")).append(copy.deepcopy(final))
+    final.addprevious(closing)
+    set_page(document.sections[-1], landscape)
+
+
 def append_documents(document, parts: Sequence[Path]) -> None:  # noqa: ANN001
     """Append the bodies of ``parts`` (written by :func:`write_docx`, so all from the same
     styles) to ``document``, flowing one after another; where the orientation changes a new
     section (on a new page) begins."""
-    body = document.element.body
-    final = body.find(qn("w:sectPr"))
     for part in parts:
         elements = list(Document(str(part)).element.body)
         properties = next(e for e in elements if e.tag == qn("w:sectPr"))
-        if _is_landscape(properties) != _is_landscape(final):
-            # the section so far ends here, with the orientation it had
-            closing = parse_xml(f"<w:p {nsdecls('w')}><w:pPr/></w:p>")
-            closing.find(qn("w:pPr")).append(copy.deepcopy(final))
-            final.addprevious(closing)
-            replacement = copy.deepcopy(properties)
-            final.addprevious(replacement)
-            body.remove(final)
-            final = replacement
+        start_section(document, _is_landscape(properties))
+        final = document.element.body.find(qn("w:sectPr"))
         for element in elements:
             if element.tag != qn("w:sectPr"):
                 final.addprevious(copy.deepcopy(element))
