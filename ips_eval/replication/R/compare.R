@@ -64,9 +64,9 @@ for (name in names(KEYS)) {
   if (unmatched > 0) n_over <- n_over + unmatched
   failed <- failed || n_over > 0
   cat(sprintf("%-16s %6d %9d %12.3g  %d%s%s\n", name, nrow(r), compared, largest, n_over,
-              if (unmatched) sprintf(" (%d of R's rows not in the pipeline's file)", unmatched)
+              if (unmatched) sprintf("  (%d of R's rows not in the pipeline's file)", unmatched)
               else "",
-              if (not_in_r) sprintf("; %d pipeline rows not replicated", not_in_r) else ""))
+              if (not_in_r) sprintf("  (%d pipeline rows not replicated)", not_in_r) else ""))
 }
 if (length(over)) {
   cat("\nEstimates whose relative difference exceeds 1e-6:\n")
