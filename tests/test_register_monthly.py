@@ -212,3 +212,27 @@ def test_the_table_is_stored_in_pid_month_order_and_exported_so(own_con, tmp_pat
     assert exported == own_con.execute("SELECT pid, month FROM analysis.register_monthly "
                                        "ORDER BY pid, month").fetchall()
     assert len(exported) == 40 + 28 + 50 + 48
+
+
+def test_a_client_without_register_rows_under_their_pid_is_reported() -> None:
+    """unlinked_clients: a consenting client whose pid no register row carries (as after a key
+    change) is counted by cohort and region; a client who refused linkage is not; with no
+    register rows delivered at all nothing is reported."""
+    from ips_eval.register.monthly import unlinked_clients
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging")
+    con.execute("CREATE TABLE staging.asiakkaat AS SELECT * FROM (VALUES "
+                "('HEL-1', 'p1', 1, 'HEL', 'pilot'), ('HEL-2', 'p2', NULL, 'HEL', 'pilot'), "
+                "('HEL-3', 'p3', 0, 'HEL', 'pilot'), ('TKU-1', 'p4', 1, 'TKU', 'rrp')) "
+                "AS t(client_id, pid, register_consent, region, cohort)")
+    con.execute("CREATE TABLE staging.kela (pid VARCHAR)")
+    con.execute("CREATE TABLE staging.tulorekisteri (pid VARCHAR)")
+    assert unlinked_clients(con).height == 0  # no register rows: nothing to link to
+    con.execute("INSERT INTO staging.kela VALUES ('p1'), ('someone else')")
+    con.execute("INSERT INTO staging.tulorekisteri VALUES ('p4')")
+    found = unlinked_clients(con).to_dicts()
+    assert found == [{"cohort": "pilot", "region": "HEL", "n_clients_unlinked": 1,
+                      "n_clients": 2}]  # HEL-2; HEL-3 refused linkage
+    con.execute("INSERT INTO staging.tulorekisteri VALUES ('p2')")
+    assert unlinked_clients(con).height == 0

@@ -30,6 +30,7 @@ from ips_eval.register.monthly import (
     kela_share_mismatches,
     null_main_states,
     register_monthly_summary,
+    unlinked_clients,
     write_register_results,
 )
 from schemas.analysis import dataset
@@ -88,6 +89,19 @@ def register_monthly_main_state_never_null(warehouse: Warehouse) -> dg.AssetChec
         missing = null_main_states(con)
     return dg.AssetCheckResult(passed=missing == 0, severity=dg.AssetCheckSeverity.ERROR,
                                metadata={"rows_without_state": missing})
+
+
+@dg.asset_check(asset=analysis_register_monthly,
+                description="Every client who may be linked has register rows under their pid "
+                            "(when any register rows were delivered): a pid is one person in "
+                            "every table.")
+def register_monthly_clients_linked(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        unlinked = unlinked_clients(con)
+    return dg.AssetCheckResult(
+        passed=unlinked.height == 0, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"clients_unlinked": int(unlinked["n_clients_unlinked"].sum())
+                  if unlinked.height else 0, "by_cohort_and_region": md(unlinked, 30)})
 
 
 @dg.asset(key=keys.results("register"), group_name=GROUP, kinds={"duckdb", "csv"},
