@@ -4,6 +4,7 @@ write the data dictionary."""
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from datetime import date
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from ips_eval.config import (
     DEFAULT_MEMORY_LIMIT,
+    ENV_OUT,
     PROJECT_ROOT,
     KeyRefused,
     Settings,
@@ -214,6 +216,20 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replicate(args: argparse.Namespace) -> int:
+    from ips_eval.replication import write_replication
+
+    args.out = args.out or Path(os.environ.get(ENV_OUT) or PROJECT_ROOT / "out")
+    if not (args.out / "analysis").is_dir():
+        print(f"ips-eval: {args.out} has no analysis/ folder: run the pipeline first",
+              file=sys.stderr)
+        return 2
+    paths = write_replication(args.out)
+    print(f"Wrote {len(paths)} files to {paths[0].parent}; run them with\n"
+          f"  cd {paths[0].parent} && Rscript run_all.R && Rscript compare.R")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from ips_eval.register.bench import run_bench
 
@@ -311,6 +327,17 @@ exit status:
     dictionary.add_argument("--check", action="store_true",
                             help="write nothing; exit 1 when the files there are not current")
     dictionary.set_defaults(func=cmd_dictionary)
+
+    replicate = sub.add_parser(
+        "replicate", help="write the R replication scripts to OUT/replication/R/",
+        description="Write OUT/replication/R/ (every run does it too): an R script per results "
+        "file that refits it from OUT/analysis/*.dta with the standard R package, run_all.R "
+        "that runs them and compare.R that lists every estimate differing from OUT/results/ "
+        "by more than 1e-6 (docs/methods.md §Replication in R). R itself is not run.")
+    replicate.add_argument("--out", type=Path, default=None,
+                           help="the pipeline's output folder (default: out/ in the project, "
+                           "or $IPS_EVAL_OUT)")
+    replicate.set_defaults(func=cmd_replicate)
 
     bench = sub.add_parser(
         "bench", help="time the register path at a given national size against the floor",

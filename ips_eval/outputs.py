@@ -263,31 +263,20 @@ def copy_table_to_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path
     return path
 
 
-FIGURE_DPI = 150  # PNG resolution
-
-
 def write_figure(save: Callable[[Path, str], None] | Any, out_dir: Path, name: str) -> list[Path]:
     """Save a matplotlib figure as ``out/figures/<name>.png`` and ``.svg``, reproducibly
     (no timestamps, a fixed SVG id salt). The SVG keeps its texts as text elements (not glyph
     paths): a report author can search and edit them, and the disclosure audit can read them."""
     import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     figures = Path(out_dir) / "figures"
     written = []
     with matplotlib.rc_context({"svg.hashsalt": "ips-eval", "svg.fonttype": "none"}):
-        # the tight box measured once for both files, as savefig's "tight" does for each: a
-        # layout pass, then the box around every artist (most of a figure's time is layout)
-        save.set_dpi(FIGURE_DPI)
-        canvas = save.canvas if isinstance(save.canvas, FigureCanvasAgg) else FigureCanvasAgg(save)
-        renderer = canvas.get_renderer()
-        with renderer._draw_disabled():  # noqa: SLF001 — savefig's own layout-only pass
-            save.draw(renderer)
-        box = save.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
         for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             target = figures / f"{name}.{ext}"
             with atomic_path(target) as tmp:
-                save.savefig(tmp, format=ext, metadata=meta, dpi=FIGURE_DPI, bbox_inches=box)
+                # the figure's own size (no tight crop): drawn for the page, it stays that size
+                save.savefig(tmp, format=ext, metadata=meta, dpi=300)
             written.append(target)
     return written
 

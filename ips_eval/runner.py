@@ -497,7 +497,8 @@ def summary(report: RunReport, settings: Settings) -> str:
         f"  warehouse    {settings.warehouse_path}",
     ]
     for name, what in (("analysis", "analysis datasets"), ("results", "results"),
-                       ("tables", "tables"), ("figures", "figures")):
+                       ("tables", "tables"), ("figures", "figures"),
+                       ("replication/R", "R scripts")):
         folder = out / name
         if folder.is_dir():
             n = sum(1 for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))

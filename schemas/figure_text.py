@@ -17,6 +17,8 @@ FIGURE_TEXT: dict[str, Label] = {
     "legend_n": L("{label} (n = {n})", "{label} (n = {n})", "{label} (n = {n})"),
     "n_eq": L("n={n}", "n={n}", "n={n}"),
     "at_risk": L("Riskijoukko", "Antal i risk", "Number at risk"),
+    "window_marks": L("6 ja 12 kk", "6 och 12 mån", "6 and 12 months"),
+    "few_at_risk": L("alle {n} riskijoukossa", "färre än {n} i risk", "fewer than {n} at risk"),
 
     # ---- survival: Kaplan–Meier tenure and the cumulative incidence of a first job ------------
     "km_title": L("Ensimmäisen työsuhteen kesto kohorteittain",
@@ -70,6 +72,8 @@ FIGURE_TEXT: dict[str, Label] = {
         "team utelämnade av sekretesskäl (små antal): {n}",
         "teams left out by disclosure control (small counts): {n}"),
     # ---- process standards (ips_eval.publish.figures.standards)
+    "process_coach": L("valmentaja", "coach", "coach"),
+    "quarterly_team": L("tiimi {n}", "team {n}", "team {n}"),
     "process_median": L("valmentajien mediaani", "median över coacherna", "median over coaches"),
     "process_standard": L("standardi ({value})", "standard ({value})", "standard ({value})"),
     "process_small_caseloads": L("(1–4 asiakkaan asiakasmääriä ei piirretä)",

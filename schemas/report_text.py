@@ -53,6 +53,63 @@ REPORT_TEXT: dict[str, Label] = {
         "Publishable: the folders tables/, figures/ and report/ (small cells suppressed, under "
         "5 persons). For the secure environment only: analysis/ (person-level datasets) and "
         "results/ (results without suppression) — never published or passed on."),
+    "report_methods": L("Aineisto ja menetelmät", "Data och metoder", "Data and methods"),
+    "report_methods_data": L(
+        "Aineisto: IPS-valmentajien asiakas- ja työsuhdelomakkeet ja yhteydenotot "
+        "työnantajiin, asiakas- ja työnantajakyselyt, IPS-25-menetelmäuskollisuusarviot, "
+        "hankkeen kustannukset sekä Kelan ja tulorekisterin rekisteriotteet. Jokainen toimitus "
+        "tarkistetaan: virheellinen tiedosto, rivi tai arvo siirretään karanteeniin säännön "
+        "kanssa, ja muu aineisto ladataan. Henkilötunnus korvataan avaimellisella "
+        "pseudonyymillä heti ensimmäisessä vaiheessa.",
+        "Data: IPS-coachernas klient- och anställningsblanketter och kontakter med "
+        "arbetsgivare, klient- och arbetsgivarenkäter, IPS-25-bedömningar av metodtrohet, "
+        "projektets kostnader samt registerutdrag från FPA och inkomstregistret. Varje leverans "
+        "kontrolleras: en felaktig fil, rad eller ett felaktigt värde sätts i karantän med sin "
+        "regel, och resten laddas. Personbeteckningen ersätts med en nyckelbaserad pseudonym "
+        "redan i första steget.",
+        "Data: the IPS coaches' client and job forms and employer contacts, the client and "
+        "employer surveys, the IPS-25 fidelity reviews, the project's costs, and register "
+        "extracts from Kela and the Incomes Register. Every delivery is checked: a faulty file, "
+        "row or value goes to quarantine with its rule, and the rest loads. The personal "
+        "identity code is replaced by a keyed pseudonym as the very first step."),
+    "report_methods_analysis": L(
+        "Menetelmät: aika ensimmäiseen työhön kumulatiivisena ilmaantuvuutena, jossa palvelun "
+        "päättyminen on kilpaileva tapahtuma (Aalen–Johansen), kohorttien ero 6 ja 12 kuukauden "
+        "kohdalla ja Grayn testi; työsuhteen kesto Kaplan–Meierin menetelmällä ja Coxin "
+        "mallilla; mittareiden muutos alkutilanteesta parittaisina eroina ja lineaarisina "
+        "sekamalleina; rekisterivaikutus kaltaistetulla vertailuryhmällä samoina "
+        "kalenterikuukausina. Luottamusvälit ovat 95 %:n välejä.",
+        "Metoder: tiden till första arbete som kumulativ incidens med avslutad tjänst som "
+        "konkurrerande händelse (Aalen–Johansen), skillnaden mellan kohorterna vid 6 och 12 "
+        "månader och Grays test; anställningens längd med Kaplan–Meier och Cox-modellen; "
+        "förändringen i mätarna från utgångsläget som parvisa skillnader och linjära blandade "
+        "modeller; registereffekten med en matchad jämförelsegrupp under samma "
+        "kalendermånader. Konfidensintervallen är 95 %.",
+        "Methods: time to a first job as cumulative incidence with the end of service as a "
+        "competing event (Aalen–Johansen), the cohort difference at 6 and 12 months and Gray's "
+        "test; job tenure by Kaplan–Meier and the Cox model; change in the measures from "
+        "baseline as paired differences and linear mixed models; the register effect against "
+        "a matched comparison group in the same calendar months. Confidence intervals are 95%."),
+    "report_methods_disclosure": L(
+        "Tietosuoja: alle 5 henkilön lukumäärät, niistä lasketut tunnusluvut ja täydentävät "
+        "luvut, joista pieni luku voitaisiin päätellä, näytetään merkillä '..'. Kuvioissa "
+        "samat kohdat jätetään piirtämättä.",
+        "Dataskydd: antal under 5 personer, mått beräknade ur dem och kompletterande tal ur "
+        "vilka ett litet antal kunde härledas visas med tecknet '..'. I figurerna ritas samma "
+        "punkter inte ut.",
+        "Confidentiality: counts under 5 persons, figures computed from them, and complementary "
+        "counts from which a small count could be worked out are shown as '..'. The figures "
+        "leave the same points out."),
+    "report_deliveries_link": L(
+        "Toimitukset tiivisteineen, hylätyt säännöittäin ja tarkistusten yhteenveto omalla "
+        "sivullaan",
+        "Leveranserna med hashvärden, avvisade per regel och valideringens sammanfattning på "
+        "en egen sida",
+        "The deliveries with their hashes, the rejections by rule and the validation summary, "
+        "on a page of their own"),
+    "report_back": L("Takaisin raporttiin", "Tillbaka till rapporten", "Back to the report"),
+    "report_word_report": L("Raportti Word-tiedostona", "Rapporten som Word-fil",
+                            "The report as a Word file"),
     "report_word_all": L("Kaikki taulukot Word-tiedostona", "Alla tabeller som Word-fil",
                          "All tables as one Word file"),
     "report_all_tables_title": L("IPS – Sijoita ja valmenna! -arvioinnin taulukot",

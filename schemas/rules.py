@@ -22,6 +22,14 @@ class Rule:
     en: str
     fi: str
 
+    @property
+    def sv(self) -> str:
+        return SV[self.id]
+
+    def text(self, lang: str) -> str:
+        """The rule's description in ``lang`` (fi, sv, en)."""
+        return getattr(self, lang)
+
 
 RULES: dict[str, Rule] = {
     r.id: r
@@ -95,6 +103,44 @@ RULES: dict[str, Rule] = {
         Rule("unknown_column", "field", "an unknown extra column (kept in raw, reported)",
              "tuntematon ylimääräinen sarake"),
     ]
+}
+
+# The rules in Swedish, for the sv report page (beside each rule's fi and en above)
+SV: dict[str, str] = {
+    "file_empty": "filen är tom",
+    "file_unreadable": "filen kan inte läsas",
+    "file_name_invalid": "filnamnet har inte formen ÅÅÅÅ-MM-DD_<region>.<ändelse>",
+    "file_name_identity_code": "filnamnet innehåller en personbeteckning (inte läst; namnet "
+                               "sparas maskerat)",
+    "file_identity_code_unmasked": "en personbeteckning förblev omaskerad (inget av filen "
+                                   "sparas)",
+    "file_nested": "fil i en undermapp till källans mapp (inte läst)",
+    "file_symlink": "symbolisk länk utanför leveransmappen (inte följd)",
+    "file_too_large": "filen överskrider en storleksgräns",
+    "missing_required_column": "en obligatorisk kolumn saknas",
+    "key_missing": "en nyckelkolumn är tom",
+    "key_malformed": "ett nyckelvärde är felaktigt",
+    "hetu_in_wrong_column": "personbeteckning i en kolumn där den inte hör hemma",
+    "row_unparseable": "raden kan inte tolkas",
+    "region_prefix_mismatch": "regionen motsvarar inte klientkodens prefix",
+    "referral_after_start": "remissdatum efter startdatum",
+    "end_before_start": "slutdatum före startdatum",
+    "date_before_2019": "datum före år 2019",
+    "date_before_2017": "datum i registerdata före år 2017",
+    "date_after_delivery": "datum efter leveransdatum",
+    "unknown_client": "okänd klientkod",
+    "unknown_coach": "okänd coachkod",
+    "duplicate_key_conflict": "samma nyckel två gånger i samma fil med olika innehåll",
+    "invalid_hetu": "ogiltig personbeteckning (nyckel)",
+    "invalid_hetu_field": "ogiltig personbeteckning",
+    "hetu_missing_with_consent": "personbeteckning saknas trots registersamtycke",
+    "out_of_range": "värdet utanför tillåtet intervall",
+    "invalid_value": "värdet kan inte tolkas",
+    "value_too_long": "värdet är längre än kodboken tillåter",
+    "formula_like_value": "kalkylbladsformel i stället för en kod",
+    "invalid_ytunnus": "ogiltigt FO-nummer (Y-tunnus)",
+    "missing_required_value": "ett obligatoriskt värde saknas",
+    "unknown_column": "okänd extra kolumn",
 }
 
 # Not defects, but every raw row must be accounted for (raw = staging + superseded +

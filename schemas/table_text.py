@@ -238,23 +238,29 @@ TEXT: dict[str, Label] = {
     "intercept": L("Vakiotermi", "Intercept", "Intercept"),
     "hr_ci": L("HR (95 %:n LV)", "HR (95 % KI)", "HR (95% CI)"),
     "events_n": L("Päättyneitä, n", "Händelser, n", "Events, n"),
-    "ph_test": L("PH-testi (rank), p", "PH-test (rank), p", "PH test (rank), p"),
-    "ph_test_km": L("PH-testi (KM), p", "PH-test (KM), p", "PH test (KM), p"),
+    "ph_test": L("PH-testi, p", "PH-test, p", "PH test, p"),
     "cox_note": L(
         "HR > 1: työsuhde päättyy todennäköisemmin. Efronin menetelmä tasatilanteille; kaikkien "
         "työsuhteiden mallissa asiakkaittain klusteroidut robustit keskivirheet. PH-testi = "
-        "suhteellisten riskien oletuksen globaali testi (Schoenfeldin residuaalit), R:n "
-        "cox.zph(transform = \"rank\"); vieressä sama testi R:n oletusmuunnoksella "
-        "transform = \"km\". Täydellisten havaintojen analyysi.",
+        "suhteellisten riskien oletuksen testi muuttujittain (Schoenfeldin residuaalit), R:n "
+        "cox.zph(transform = \"rank\"). Täydellisten havaintojen analyysi.",
         "HR > 1: anställningen slutar sannolikare. Efrons metod för lika tider; i modellen för "
-        "alla anställningar robusta standardfel klustrade per klient. PH-test = globalt test av "
-        "antagandet om proportionella risker (Schoenfeld-residualer), R:s "
-        "cox.zph(transform = \"rank\"); bredvid samma test med R:s standardtransformation "
-        "transform = \"km\". Analys av fullständiga observationer.",
+        "alla anställningar robusta standardfel klustrade per klient. PH-test = test av "
+        "antagandet om proportionella risker per variabel (Schoenfeld-residualer), R:s "
+        "cox.zph(transform = \"rank\"). Analys av fullständiga observationer.",
         "HR > 1: the job is more likely to end. Efron's method for ties; in the all-jobs model "
-        "robust standard errors clustered by client. PH test = global test of proportional "
-        "hazards (Schoenfeld residuals), R's cox.zph(transform = \"rank\"); beside it the same "
-        "test with R's default transform = \"km\". Complete-case analysis."),
+        "robust standard errors clustered by client. PH test = test of proportional hazards "
+        "per term (Schoenfeld residuals), R's cox.zph(transform = \"rank\"). Complete-case "
+        "analysis."),
+    "ph_global_note": L(
+        "Suhteellisten riskien oletuksen globaali testi, p (rank-muunnos; R:n oletusmuunnos "
+        "transform = \"km\"): {tests}.",
+        "Globalt test av antagandet om proportionella risker, p (rank-transformation; R:s "
+        "standardtransformation transform = \"km\"): {tests}.",
+        "Global test of proportional hazards, p (rank transform; R's default "
+        "transform = \"km\"): {tests}."),
+    "ph_global_model": L("{analysis} {rank} ({km})", "{analysis} {rank} ({km})",
+                         "{analysis} {rank} ({km})"),
     "competing_title": L(
         "Ensimmäiseen työhön liittyvät tekijät kilpailevin riskein "
         "(syykohtainen Coxin malli ja Fine–Grayn malli)",
@@ -877,6 +883,13 @@ TEXT: dict[str, Label] = {
                             "Quarantined (rows)"),
     "report_field_defects": L("Kenttävirheet", "Fältfel", "Field defects"),
     "report_level": L("Taso", "Nivå", "Level"),
+    "report_level_file": L("tiedosto", "fil", "file"),
+    "report_level_row": L("rivi", "rad", "row"),
+    "report_level_field": L("kenttä", "fält", "field"),
+    "report_description": L("Kuvaus", "Beskrivning", "Description"),
+    "report_outcome_loaded": L("ladattu", "laddad", "loaded"),
+    "report_outcome_already_loaded": L("ladattu aiemmin", "laddad tidigare", "already loaded"),
+    "report_outcome_rejected": L("hylätty", "avvisad", "rejected"),
     "report_rule": L("Sääntö", "Regel", "Rule"),
     "report_count": L("Lukumäärä", "Antal", "Count"),
     "report_by_rule": L("Hylätyt säännöittäin", "Avvisade per regel", "Rejected by rule"),

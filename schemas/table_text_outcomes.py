@@ -11,6 +11,11 @@ OUTCOME_TEXT: dict[str, Label] = {
     # ---- shared -----------------------------------------------------------------------------
     "table_number": L("Taulukko {n}.", "Tabell {n}.", "Table {n}."),
     "figure_number": L("Kuvio {n}.", "Figur {n}.", "Figure {n}."),
+    # the caption label Word numbers (its SEQ field's name, as Word's Insert Caption writes it)
+    "table_label": L("Taulukko", "Tabell", "Table"),
+    "figure_label": L("Kuvio", "Figur", "Figure"),
+    # Word's paragraph style of the notes under a table (shown in Word's style list)
+    "table_note_style": L("Taulukon huomautus", "Tabellanteckning", "Table note"),
     "group_all": L("Kaikki", "Alla", "All"),
     "statistic": L("Tunnusluku", "Mått", "Statistic"),
     "window": L("Seuranta-ikkuna", "Uppföljningsfönster", "Window"),
@@ -135,9 +140,10 @@ OUTCOME_TEXT: dict[str, Label] = {
         "Sällsynta kategorier sammanslagna med referensgruppen: {variable}: {levels} → "
         "{reference}.",
         "Sparse levels joined the reference group: {variable}: {levels} → {reference}."),
+    "pooled_level": L("muut", "övriga", "other"),
     "pooled_other": L(
-        "Harvinaiset luokat yhdistetty luokaksi 'muu': {variable}: {levels}.",
-        "Sällsynta kategorier sammanslagna till 'annan': {variable}: {levels}.",
+        "Harvinaiset luokat yhdistetty luokaksi 'muut': {variable}: {levels}.",
+        "Sällsynta kategorier sammanslagna till 'övriga': {variable}: {levels}.",
         "Sparse levels pooled as 'other': {variable}: {levels}."),
 
     # ---- working or studying at 6/12 months ----------------------------------------------------

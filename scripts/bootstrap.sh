@@ -25,3 +25,8 @@ fi
 if [ -f scripts/setup_browser.sh ]; then
   bash scripts/setup_browser.sh || echo "bootstrap: no browser; table PNGs will be skipped" >&2
 fi
+
+# R for the replication scripts and their test (docs/methods.md §Replication in R); never fatal.
+if [ -f scripts/setup_r.sh ]; then
+  bash scripts/setup_r.sh || echo "bootstrap: no R; the R replication test will be skipped" >&2
+fi

@@ -110,3 +110,34 @@ def test_the_detector_finds_printed_counts_of_1_to_4_and_nothing_else() -> None:
 def test_a_hidden_cell_is_shown_as_the_suppression_symbol() -> None:
     assert shown("3 (5,0 %)", True) == SUPPRESSED == ".."
     assert shown("12", False) == "12"
+
+
+def test_a_mean_or_total_combining_a_hidden_count_is_hidden_with_it() -> None:
+    # jobs per client (issue 30): 0 jobs 58, 1 job 37, 2 jobs 4, 3+ 0 of 99 — the 2-job cell is
+    # hidden (and 37 with it); the mean 0.45 × 99 = 37 + 2 × 4 would give both back
+    cells = CountCells()
+    for key, n in (("n", 99), ("0", 58), ("1", 37), ("2", 4), ("3+", 0)):
+        cells.add(key, n)
+    cells.group(["0", "1", "2", "3+"], total=99)
+    cells.derived("mean", ["n", "0", "1", "2", "3+"], over=99)
+    cells.derived("pct_0", ["0", "n"], over=99)
+    assert cells.hidden() == {"1", "2", "mean"}
+    few = CountCells()
+    few.add("n", 4)
+    few.derived("median", ["n"], over=4)
+    assert few.hidden() == {"n", "median"}
+
+
+def test_a_sum_row_hidden_by_its_parts_is_protected_in_its_own_groups() -> None:
+    # working (w) + both (b) is printed as a row of its own; b is 3, so the sum row is hidden;
+    # across the cohorts the sum rows add up to all's, so the other cohort's sum row goes too
+    cells = CountCells()
+    for key, n in (("w_p", 40), ("b_p", 3), ("s_p", 43), ("w_r", 30), ("b_r", 9), ("s_r", 39),
+                   ("s_all", 82)):
+        cells.add(key, n)
+    for c in ("p", "r"):
+        cells.group([f"w_{c}", f"b_{c}", f"s_{c}"])
+        cells.derived(f"s_{c}", [f"w_{c}", f"b_{c}"])
+    cells.group(["s_p", "s_r"], total=82, remainder_key="s_rest")
+    hidden = cells.hidden()
+    assert {"b_p", "s_p", "s_r"} <= hidden and "s_all" not in hidden

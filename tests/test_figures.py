@@ -5,6 +5,9 @@ catch."""
 
 from __future__ import annotations
 
+import math
+import re
+import struct
 from pathlib import Path
 
 import matplotlib
@@ -12,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import polars as pl
 import pytest
+from support.english import english_only, untranslated
 
 from ips_eval.employment.results import survival_curves
 from ips_eval.outputs import write_figure
@@ -128,20 +132,29 @@ DRAW = {
     "quarterly_rate_by_team": lambda lang: quarterly_rate_by_team_figure(_quarterly_team(),
                                                                          lang),
 }
-TITLE = {"km_tenure_by_cohort": "km_title", "cif_first_job_by_cohort": "cif_title",
-         "scores_by_wave": "scores_title", "register_states_by_rel_month": "register_share",
-         "fidelity_vs_employment": "fidelity_title"}
-# the register effect figure's texts are still table texts (schemas/table_text.py)
-TABLE_TITLE = {"register_effect_by_rel_month": "fig_effect_title",
-               "register_balance_by_month": "fig_balance_after",
-               "process_by_coach": "figure_process_by_coach",
-               "quarterly_rate_by_team": "figure_quarterly_rate_by_team"}
+# a text each figure shows in its language (an axis label, a legend entry, a panel title)
+SHOWN = {"km_tenure_by_cohort": lambda lang: figure_text("km_y", lang),
+         "cif_first_job_by_cohort": lambda lang: figure_text("cif_y", lang),
+         "scores_by_wave": lambda lang: figure_text("higher_better", lang),
+         "register_states_by_rel_month": lambda lang: figure_text("register_share", lang),
+         "fidelity_vs_employment": lambda lang: figure_text("fidelity_x", lang),
+         "register_effect_by_rel_month": lambda lang: text("fig_effect_employed", lang),
+         "register_balance_by_month": lambda lang: text("fig_balance_after", lang),
+         "process_by_coach": lambda lang: figure_text("process_median", lang),
+         "quarterly_rate_by_team": lambda lang: figure_text("quarterly_team", lang, n=1)}
+# the titles once drawn into the images: the report's caption says it now
+OLD_TITLES = {"km_tenure_by_cohort": lambda lang: figure_text("km_title", lang),
+              "cif_first_job_by_cohort": lambda lang: figure_text("cif_title", lang),
+              "scores_by_wave": lambda lang: figure_text("scores_title", lang),
+              "fidelity_vs_employment": lambda lang: figure_text("fidelity_title", lang),
+              "register_effect_by_rel_month": lambda lang: text("fig_effect_title", lang),
+              "process_by_coach": lambda lang: text("figure_process_by_coach", lang),
+              "quarterly_rate_by_team": lambda lang: text("figure_quarterly_rate_by_team",
+                                                          lang)}
 
 
 def _title(name: str, lang: str) -> str:
-    if name in TABLE_TITLE:
-        return text(TABLE_TITLE[name], lang)
-    return figure_text(TITLE[name], lang)
+    return SHOWN[name](lang)
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +192,68 @@ def test_each_language_shows_its_own_texts(written: Path, name: str):
 
 
 @pytest.mark.parametrize("name", sorted(DRAW))
+def test_each_figure_is_sized_for_the_page_without_a_title(written: Path, name: str):
+    """16 cm wide (the report's text column) at 300 dpi, so placed at 100 % no text is under
+    8 pt; no title in the image — the caption carries it."""
+    for lang in LANGS:
+        png = (written / "figures" / f"{name}_{lang}.png").read_bytes()
+        width, height = struct.unpack(">II", png[16:24])
+        assert abs(width - 16 / 2.54 * 300) < 1.5, (name, lang, width)  # 1,890 px
+        svg = (written / "figures" / f"{name}_{lang}.svg").read_text(encoding="utf-8")
+        sizes = {float(x) for x in re.findall(r"font-size: ([\d.]+)px", svg)}
+        assert sizes and min(sizes) >= 8, (name, lang, sorted(sizes))
+        texts = [t for t, _ in svg_texts(written / "figures" / f"{name}_{lang}.svg")]
+        captions = [text(f"figure_{name}", lang)]
+        if name in OLD_TITLES:
+            captions.append(OLD_TITLES[name](lang))
+        assert not any(c in t for c in captions for t in texts), (name, lang)
+
+
+def test_quarters_are_labelled_as_the_tables_label_them(written: Path):
+    texts = [t for t, _ in svg_texts(written / "figures" / "quarterly_rate_by_team_fi.svg")]
+    assert "2022 Q1" in texts and not any(re.fullmatch(r"\d{4}-\d{2}", t) for t in texts)
+
+
+def test_a_median_caseload_of_one_to_four_is_not_drawn(tmp_path: Path):
+    """Five coaches with 2 clients each: their median caseload (2) is a small count."""
+    from datetime import date
+
+    rows = [(f"HEL-C0{c}", "HEL-T1", "HEL", "pilot", date(2022, m, 1), 4, 6.0, 2)
+            for c in range(1, 6) for m in range(1, 4)]
+    monthly = pl.DataFrame(rows, schema=["coach", "team", "region", "cohort", "month",
+                                         "coach_weeks", "contacts_per_week", "caseload"],
+                           orient="row")
+    fig = process_by_coach_figure(monthly, "en")
+    caseload = fig.axes[1]  # the second row: caseload
+    drawn = [y for line in caseload.get_lines() for y in line.get_ydata()
+             if line.get_label() == figure_text("process_median", "en")]
+    assert drawn and all(math.isnan(y) for y in drawn)
+
+
+def test_team_labels_of_the_fidelity_scatter_do_not_overlap(tmp_path: Path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    crowded = pl.DataFrame({
+        "team": [f"T-{i}" for i in range(8)], "region": ["HEL"] * 8, "cohort": ["pilot"] * 8,
+        "total": [100, 101, 100, 102, 101, 100, 99, 100],
+        "band": ["good"] * 8, "window": [20] * 8, "employed": [10, 10, 11, 10, 9, 10, 10, 11],
+        "pct_employed": [50.0, 50.5, 51.0, 49.5, 50.0, 52.0, 50.0, 48.0], "shown": [True] * 8})
+    fig = fidelity_vs_employment_figure(crowded, "en")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts if t.get_gid() == "team"]
+    assert len(boxes) == 8
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_survival_curves_turn_dotted_where_fewer_than_ten_are_at_risk():
+    fig = km_tenure_by_cohort(survival_curves(_tte()), "en")
+    styles = {line.get_linestyle() for line in fig.axes[0].get_lines()}
+    assert ":" in styles  # the pilot's 12 persons fall under 10 at risk
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert figure_text("few_at_risk", "en", n=10) in legend
+
+
+@pytest.mark.parametrize("name", sorted(DRAW))
 def test_no_figure_text_shows_a_count_of_one_to_four(written: Path, name: str):
     for lang in LANGS:
         assert svg_small_counts(written / "figures" / f"{name}_{lang}.svg") == []
@@ -203,3 +278,12 @@ def test_the_audit_finds_a_small_count(tmp_path: Path):
     ax.set_title("Pilots (n = 4)")
     svg = next(p for p in write_figure(fig, tmp_path, "leaky") if p.suffix == ".svg")
     assert len(svg_small_counts(svg)) == 2
+
+
+def test_finnish_and_swedish_figures_show_no_english_text(written: Path):
+    """No text of a fi or sv figure equals an English-only text of the codebook or the code."""
+    english = english_only()
+    for name in DRAW:
+        for lang in ("fi", "sv"):
+            texts = [t for t, _ in svg_texts(written / "figures" / f"{name}_{lang}.svg")]
+            assert untranslated(texts, english) == [], (name, lang)

@@ -5,14 +5,20 @@ Chromium in the browser test (its screenshot is kept and its path printed)."""
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import re
 import shutil
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+from support.english import english_only, untranslated
 from support.tables import CUTOFFS, sample_frames, write_sample_warehouse
 
 from ips_eval.outputs import write_figure
@@ -47,7 +53,10 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    "content_hash": "f" * 64, "size_bytes": 20480,
                    "delivery_date": "2023-07-05", "outcome": "loaded", "rows_read": 120,
                    "staged": 110, "superseded": 6, "exact_duplicates": 1,
-                   "quarantined_rows": 3}]}
+                   "quarantined_rows": 3},
+                  {"source": "asiakkaat", "file": "2023-08-01_HEL.csv", "content_hash": "e" * 64,
+                   "size_bytes": 0, "delivery_date": "2023-08-01", "rule": "file_empty",
+                   "outcome": "rejected: the file is empty (0 bytes)", "rows_read": 0}]}
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     con = duckdb.connect(str(out / "ips_eval.duckdb"))
     con.execute("CREATE SCHEMA IF NOT EXISTS quarantine")
@@ -131,11 +140,103 @@ def test_report_is_self_contained(run_dir: Path) -> None:
 
 def test_report_shows_deliveries_validation_and_versions_but_no_rejected_values(
         run_dir: Path) -> None:
+    """The delivery log and validation on a page of their own, linked from the report; the
+    versions and the run on the report."""
     page = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
-    assert "2023-07-05_HEL.xlsx" in page and "f" * 16 in page  # file and its hash
-    assert "invalid_hetu_field" in page and "unknown_client" not in page  # warehouse wins
+    deliveries = (run_dir / "report" / "deliveries.html").read_text(encoding="utf-8")
+    assert 'href="deliveries.html"' in page and "2023-07-05_HEL.xlsx" not in page
+    assert "2023-07-05_HEL.xlsx" in deliveries and "f" * 16 in deliveries  # file and its hash
+    assert "invalid_hetu_field" in deliveries and "unknown_client" not in deliveries
     assert "abc123def" in page and "duckdb" in page
-    assert MASKED_VALUE not in page
+    assert MASKED_VALUE not in page and MASKED_VALUE not in deliveries
+
+
+def test_the_report_in_word_holds_how_to_read_methods_every_table_and_figure(
+        run_dir: Path) -> None:
+    """report/report_<lang>.docx: A4 in its language, the "how to read" and methods, every
+    table of the catalogue, and every figure as a picture under its SEQ-numbered caption."""
+    tags = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
+    for lang in LANGS:
+        document = Document(str(run_dir / "report" / f"report_{lang}.docx"))
+        for section in document.sections:
+            assert sorted((section.page_width.twips, section.page_height.twips)) == [11906,
+                                                                                     16838]
+        defaults = document.styles.element.find(qn("w:docDefaults"))
+        assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == tags[lang]
+        paragraphs = [p.text for p in document.paragraphs]
+        for key in ("report_how_to_read", "report_trap", "report_methods",
+                    "report_methods_analysis", "report_tables", "report_figures"):
+            assert text(key, lang) in paragraphs, (lang, key)
+        assert len(document.tables) == len(TABLE_NAMES)
+        assert len(document.inline_shapes) == len(FIGURES)
+        fields = [e.text for e in document.element.body.iter(qn("w:instrText"))]
+        figure = f" SEQ {text('figure_label', lang)} \\* ARABIC "
+        assert fields.count(figure) == len(FIGURES)
+        assert fields.count(f" SEQ {text('table_label', lang)} \\* ARABIC ") == len(TABLE_NAMES)
+        captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+        assert f"{text('figure_label', lang)} 2. {text('figure_' + FIGURES[1], lang)}" \
+            in captions
+    page = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="report_{lang}.docx"' in page for lang in LANGS)
+
+
+class _LanguageTexts(HTMLParser):
+    """The visible texts of a page by language: inside an element of class ``l-fi`` (``l-sv``,
+    ``l-en``) a text is that language's; outside every one it shows in all of them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None]] = []
+        self.texts: dict[str | None, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "input", "meta", "hr", "col", "link"):
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        langs = [c[2:] for c in classes if c.startswith("l-")]
+        inherited = self.stack[-1][1] if self.stack else None
+        self.stack.append((tag, langs[0] if len(langs) == 1 else inherited))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1][0] not in ("style", "script", "title"):
+            self.texts.setdefault(self.stack[-1][1], []).append(data)
+
+
+def test_finnish_and_swedish_outputs_show_no_english_text(run_dir: Path) -> None:
+    """Every visible text of the fi and sv tables (.csv, .docx, .xlsx) and of the report page
+    (tables, figure captions, deliveries, validation with its rules and levels) is in its
+    language: none equals an English-only text of the codebook or the code ("loaded", "row",
+    "other" …)."""
+    english = english_only()
+    pages = []
+    for name in ("index.html", "deliveries.html"):
+        pages.append(_LanguageTexts())
+        pages[-1].feed((run_dir / "report" / name).read_text(encoding="utf-8"))
+    for lang in ("fi", "sv"):
+        shown = [t for page in pages for t in (*page.texts.get(lang, []),
+                                                *page.texts.get(None, []))]
+        for name in TABLE_NAMES:
+            base = run_dir / "tables" / f"{name}_{lang}"
+            shown += [c for row in _csv_rows(base.with_suffix(".csv")) for c in row]
+            document = Document(str(base.with_suffix(".docx")))
+            shown += [p.text for p in document.paragraphs]
+            shown += [c.text for t in document.tables for r in t.rows for c in r.cells]
+            sheet = load_workbook(base.with_suffix(".xlsx")).worksheets[0]
+            shown += [c.value for r in sheet.iter_rows() for c in r if isinstance(c.value, str)]
+            shown.append(sheet.title)
+        assert untranslated(shown, english) == [], lang
+    assert untranslated(["Diagnoosiryhmä (ICD-10): other", "loaded"], english) == [
+        "Diagnoosiryhmä (ICD-10): other", "loaded"]  # the test can fail
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
 
 
 # Injected into a copy of the page: after loading, lists the tables and figures a reader can see

@@ -29,6 +29,7 @@ from ips_eval.publish.tables.browser import find_browser, png_session
 from ips_eval.publish.tables.catalog import TABLE_NAMES, TABLES, MissingInput, publish_table
 from ips_eval.publish.tables.common import DeliverySet, delivery_set
 from ips_eval.publish.tables.disclosure import SUPPRESSED
+from ips_eval.publish.tables.employment import build_cox
 from ips_eval.publish.tables.labels import term_label
 from ips_eval.warehouse import connect
 from schemas.codebook import LANGS
@@ -125,6 +126,16 @@ def test_model_terms_get_variable_and_value_labels() -> None:
         "Kyselyaalto (vastauspäivän mukaan): 12 kk × Kohortti: RRP 2023–2024"
     assert term_label("sex_male", "sv") == "Kön: Man"
     assert term_label("something_new", "en") == "something_new"
+
+
+def test_cox_table_shows_each_terms_ph_test_and_the_global_test_in_a_note() -> None:
+    """The PH column is the per-term test (ph_test_p_term); the global test of each model,
+    rank and km transforms, is said once in a note — a hidden model's included as '..'."""
+    table = build_cox(sample_frames()["results.cox"], "en", SOURCE)
+    assert table.data["ph"].to_list() == ["0.730", "0.210", SUPPRESSED]  # age, cohort
+    assert "ph_km" not in table.data.columns
+    note = next(n for n in table.notes if n.startswith("Global test of proportional hazards"))
+    assert "0.500 (0.450)" in note and "0.900" not in note and ".. (..)" in note
 
 
 def test_employment_table_puts_crude_beside_equal_follow_up_and_explains_the_trap() -> None:

@@ -24,6 +24,7 @@ masked and control characters (a newline would forge log lines) shown as ``?`` (
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import os
 import re
@@ -32,6 +33,7 @@ import stat
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from ips_eval.ingest.identity import contains_valid_hetu, mask_hetus
 from ips_eval.ingest.limits import cut
@@ -206,13 +208,15 @@ def inspect(deliveries_dir: Path, src: Source, path: Path) -> DeliveryFile:
     )
 
 
-def transcode_to_utf8(path: Path, target: Path) -> None:
-    """Windows-1252 → UTF-8, streaming. The five bytes cp1252 leaves undefined are read as
-    Latin-1 (their C1 control characters) rather than failing: ä, ö, å are the same bytes in
-    both, which is what the contract needs to survive."""
-    with path.open("rb") as src, target.open("wb") as out:
+def transcode_to_utf8(path: Path, target: Path | None, out: BinaryIO | None = None) -> None:
+    """Windows-1252 → UTF-8, streaming, into the file ``target`` or the open binary ``out``.
+    The five bytes cp1252 leaves undefined are read as Latin-1 (their C1 control characters)
+    rather than failing: ä, ö, å are the same bytes in both, which is what the contract needs
+    to survive."""
+    with path.open("rb") as src, (target.open("wb") if out is None
+                                  else contextlib.nullcontext(out)) as sink:
         decoder = codecs.getincrementaldecoder("cp1252")(errors="latin1fallback")
-        shutil.copyfileobj(_Transcoded(src, decoder), out, _CHUNK)
+        shutil.copyfileobj(_Transcoded(src, decoder), sink, _CHUNK)
 
 
 class _Transcoded:

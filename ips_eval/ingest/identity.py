@@ -17,6 +17,7 @@ HMAC-SHA-256(key, compact HETU) in hex, the compact form being upper case withou
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -274,37 +275,84 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in padded), bytes(b ^ 0x5C for b in padded)
 
 
+def hetu_params(key: bytes) -> dict[str, object]:
+    """The query parameters :func:`hetu_columns_sql`'s expressions use (the key as its HMAC
+    pads, never as text in a statement)."""
+    ipad, opad = hmac_pads(key)
+    return {"ipad": ipad, "opad": opad, "missing": MISSING, "statuses": list(_RULE_STATUS),
+            "ascii": _ASCII_PRINTABLE, "valid": VALID}
+
+
+def used_params(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """The parameters a statement names (DuckDB refuses any it does not)."""
+    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def hetu_columns_sql(value: str, tag: str) -> tuple[str, str, dict[str, str]]:
+    """A HETU column checked and pseudonymised row by row in SQL, in three steps over a query
+    that has the column ``value`` (an SQL expression): the first two give helper columns
+    (``__c<tag>`` the compact printable-ASCII code, ``__o<tag>`` any other value, ``__s<tag>``
+    its status) to add with ``SELECT *, …``, the third the parts (pid, status, birth_date,
+    sex → SQL) from them. Printable-ASCII values by ``sql/identity_macros.sql``; any other
+    (a non-ASCII dash, a full-width digit) by python-stdnum through ``ingest_hetu_other``
+    (:func:`register_hetu_other`), so every spelling of a code gets its one pid. Parameters:
+    :func:`hetu_params`. Nothing here stores the value: the caller materialises only the
+    parts."""
+    c, o, st = (f'"__{x}{tag}"' for x in "cos")
+    helpers = (f"CASE WHEN regexp_matches({value}, $ascii) THEN upper(replace({value}, ' ', ''))"
+               f" END AS {c}, CASE WHEN NOT regexp_matches({value}, $ascii) THEN {value} END AS {o}")
+    status = (f"CASE WHEN {c} IS NOT NULL THEN (CASE WHEN {c} = '' THEN $missing "
+              f"ELSE $statuses[hetu_rule_broken({c}) + 1] END) "
+              f"WHEN {o} IS NOT NULL THEN ingest_hetu_other({o}, 'status') END AS {st}")
+    parts = {
+        "pid": (f"CASE WHEN {c} IS NOT NULL THEN (CASE WHEN {c} <> '' THEN "
+                f"hmac_sha256_hex($ipad, $opad, {c}) END) "
+                f"WHEN {o} IS NOT NULL THEN ingest_hetu_other({o}, 'pid') END"),
+        "status": st,
+        "birth_date": (f"CASE WHEN {c} IS NOT NULL THEN (CASE WHEN {st} = $valid THEN "
+                       f"hetu_birth_date({c}) END) WHEN {o} IS NOT NULL THEN "
+                       f"CAST(ingest_hetu_other({o}, 'birth_date') AS DATE) END"),
+        "sex": (f"CASE WHEN {c} IS NOT NULL THEN (CASE WHEN {st} = $valid THEN hetu_sex({c}) "
+                f"END) WHEN {o} IS NOT NULL THEN ingest_hetu_other({o}, 'sex') END"),
+    }
+    return helpers, status, parts
+
+
+def register_hetu_other(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """``ingest_hetu_other(value, part)``: :func:`hetu_lookup`'s part (pid, status,
+    birth_date as ISO text, sex) of one value, for the values the SQL path leaves to stdnum
+    (called only for those: a handful). Registered anew for each key."""
+    cache: dict[str, dict] = {}
+
+    def part(value: str | None, name: str) -> str | None:
+        if value is None:
+            return None
+        if value not in cache:
+            cache[value] = hetu_lookup([value], key).to_pylist()[0]
+        got = cache[value].get(name)
+        return None if got is None else str(got)
+
+    with contextlib.suppress(duckdb.Error, ValueError):
+        con.remove_function("ingest_hetu_other")
+    con.create_function("ingest_hetu_other", part, ["VARCHAR", "VARCHAR"], "VARCHAR",
+                        side_effects=False, null_handling="special")
+
+
 def create_hetu_lookup(con: duckdb.DuckDBPyConnection, name: str, values_query: str,
                        key: bytes, with_birth: bool = True) -> None:
     """Temp table ``name`` holding ``hetu_lookup``'s rows for the distinct non-NULL values that
-    ``values_query`` (one VARCHAR column) gives, computed in DuckDB. Needs the macros of
-    ``sql/identity_macros.sql`` (``register_identity_macros``)."""
-    ipad, opad = hmac_pads(key)
-    params = {"ipad": ipad, "opad": opad, "missing": MISSING, "statuses": list(_RULE_STATUS),
-              "ascii": _ASCII_PRINTABLE} | ({"valid": VALID} if with_birth else {})
-    birth = (", CASE WHEN s.status = $valid THEN hetu_birth_date(s.c) END AS birth_date, "
-             "CASE WHEN s.status = $valid THEN hetu_sex(s.c) END AS sex") if with_birth else ""
-    # the distinct values once (the source is read once), then the two paths over them
-    con.execute("CREATE OR REPLACE TEMP TABLE _hetu_values AS "
-                f"SELECT DISTINCT v AS value FROM ({values_query}) q(v) WHERE v IS NOT NULL")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {name} AS "
-        "SELECT s.value, CASE WHEN s.c <> '' THEN hmac_sha256_hex($ipad, $opad, s.c) END AS pid,"
-        f" s.status{birth} FROM ("
-        "  SELECT value, c, CASE WHEN c = '' THEN $missing "
-        "                        ELSE $statuses[hetu_rule_broken(c) + 1] END AS status"
-        "  FROM (SELECT value, upper(replace(value, ' ', '')) AS c FROM _hetu_values"
-        "        WHERE regexp_matches(value, $ascii))) s", params)
-    others = [r[0] for r in con.execute(
-        "SELECT value FROM _hetu_values WHERE NOT regexp_matches(value, $ascii)",
-        {"ascii": _ASCII_PRINTABLE}).fetchall()]
-    con.execute("DROP TABLE _hetu_values")
-    if others:
-        con.register("_hetu_lookup_others", hetu_lookup(others, key, with_birth))
-        try:
-            con.execute(f"INSERT INTO {name} SELECT * FROM _hetu_lookup_others")
-        finally:
-            con.unregister("_hetu_lookup_others")
+    ``values_query`` (one VARCHAR column) gives, computed in DuckDB by the same expressions the
+    loader uses row by row (:func:`hetu_columns_sql`). Needs the macros of
+    ``sql/identity_macros.sql`` (``register_identity_macros``). For tests and checks: the
+    loader itself keeps no table of codes in clear."""
+    register_hetu_other(con, key)
+    helpers, status, parts = hetu_columns_sql("value", "")
+    fields = ["pid", "status", *(["birth_date", "sex"] if with_birth else [])]
+    sql = (f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT value, "
+           + ", ".join(f"{parts[f]} AS {f}" for f in fields)
+           + f" FROM (SELECT *, {status} FROM (SELECT *, {helpers} FROM (SELECT DISTINCT v AS "
+           f"value FROM ({values_query}) q(v) WHERE v IS NOT NULL) d) h1) h2")
+    con.execute(sql, used_params(sql, hetu_params(key)))
 
 
 def register_identity_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -24,7 +24,14 @@ from ips_eval.ingest import identity
 from ips_eval.ingest.audit import file_rows_leak
 from ips_eval.ingest.files import DeliveryFile
 from ips_eval.ingest.identity import HETU_CHARS
-from ips_eval.ingest.readers import SRC_VIEW, FileRejected, OpenedDelivery, quote_ident
+from ips_eval.ingest.readers import (
+    PLAIN_VIEW,
+    SRC_VIEW,
+    FileRejected,
+    OpenedDelivery,
+    materialise,
+    quote_ident,
+)
 from schemas.codebook import Column, Source
 
 BOOKKEEPING = (("_hash", "VARCHAR"), ("_file", "VARCHAR"), ("_delivery_date", "DATE"),
@@ -117,34 +124,38 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     unknown = tuple(c for c in opened.columns if c not in known)
     present = [c for c in src.columns if c.raw in opened.columns]
     register_functions(con)
-    lookups = _identity_lookups(con, src, present, key)
+    identity.register_identity_macros(con)
+    identity.register_hetu_other(con, key)
+    _protect(con, src, opened, present, unknown, key)
+    lookups = _ytunnus_lookups(con, present, key)
 
-    inner, outer, joins, content = [], [], [], []
+    outer, joins, content = [], [], []
     for c in present:
         q = quote_ident(c.raw)
-        if c.identity:
-            alias = f"_lk_{c.raw}"
-            joins.append(f"LEFT JOIN {alias} ON {alias}.value = s.{q}")
-            inner.append(f"{q}")
+        if c.identity == "hetu":  # pseudonymised row by row before anything was stored
             for name, _type in identity_parts(src, c):
-                field = name.removeprefix(f"{c.raw}_")
-                expr = f"{alias}.{field}"
-                if field == "status":
+                expr = f"s.{quote_ident(name)}"
+                if name.endswith("_status"):
                     expr = f"coalesce({expr}, '{identity.MISSING}')"
                 outer.append(f"{expr} AS {quote_ident(name)}")
-                if field == "pid":
-                    content.append(f"{alias}.pid")
+            content.append(f"s.{quote_ident(c.raw + '_pid')}")
+        elif c.identity:  # a business ID; a personal code found in it was masked
+            alias, hetu = f"_lk_{c.raw}", f"s.{quote_ident(c.raw + FLAG)}"
+            joins.append(f"LEFT JOIN {alias} ON {alias}.value = s.{q}")
+            for name, _type in identity_parts(src, c):
+                field = name.removeprefix(f"{c.raw}_")
+                expr = {"pid": f"CASE WHEN NOT {hetu} THEN {alias}.pid END",
+                        "status": f"CASE WHEN {hetu} THEN 'hetu' ELSE "
+                                  f"coalesce({alias}.status, '{identity.MISSING}') END",
+                        "invalid": f"CASE WHEN NOT {hetu} THEN {alias}.invalid END"}[field]
+                outer.append(f"{expr} AS {quote_ident(name)}")
+            content.append(f"CASE WHEN NOT {hetu} THEN {alias}.pid END")
         else:
-            inner.append(_masked(q))
             outer.append(f"s.{q}")
             content.append(f"s.{q}")
-    for name in unknown:
-        inner.append(_masked(quote_ident(name)))
     # a column whose value changed under the mask held a valid HETU: flag it by name
     texts = [*(c.raw for c in present if not c.identity), *unknown]
-    hetu_flags = [f"CASE WHEN s.{quote_ident(c)} IS DISTINCT FROM s.{quote_ident(c + '__as_read')}"
-                  f" THEN {_literal(c)} END" for c in texts]
-    inner += [f"{quote_ident(c)} AS {quote_ident(c + '__as_read')}" for c in texts]
+    hetu_flags = [f"CASE WHEN s.{quote_ident(c + FLAG)} THEN {_literal(c)} END" for c in texts]
     extra = ("json_object(" + ", ".join(f"{_literal(n)}, s.{quote_ident(n)}" for n in unknown)
              + ")") if unknown else "NULL"
     # a fast 64-bit hash, not a digest: it only sorts rows into candidates, and candidates
@@ -160,10 +171,9 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
         f"SELECT $hash, $file, $delivery_date, s._row, {row_hash}, false, "
         f"{flags}, "
         f"{extra}, {', '.join(outer)} "
-        f"FROM (SELECT _row, {', '.join(inner)} FROM {SRC_VIEW}) s {' '.join(joins)}"
+        f"FROM {SRC_VIEW} s {' '.join(joins)}"
     )
-    params = {"hash": f.content_hash, "file": f.file, "delivery_date": f.delivery_date,
-              "pattern": identity.HETU_PATTERN}
+    params = {"hash": f.content_hash, "file": f.file, "delivery_date": f.delivery_date}
     columns_sql = ", ".join(quote_ident(t) for t in target)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -204,11 +214,14 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     return LoadedFile(rows, len(opened.unparseable_rows), unknown, opened.note)
 
 
+FLAG = "__hetu"  # suffix of a materialised column's flag: the mask changed its value
+
+
 def _masked(q: str) -> str:
     # a text shorter than a HETU cannot hold one: most register fields (dates, months,
     # amounts, codes) skip the regular expression
     return (f"CASE WHEN strlen({q}) >= {HETU_CHARS} AND regexp_matches({q}, $pattern) "
-            f"THEN ingest_mask_hetus({q}) ELSE {q} END AS {q}")
+            f"THEN ingest_mask_hetus({q}) ELSE {q} END")
 
 
 def _literal(text: str) -> str:
@@ -216,25 +229,54 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _identity_lookups(con: duckdb.DuckDBPyConnection, src: Source, present: list[Column],
-                      key: bytes) -> list[str]:
-    """Pseudonyms for the distinct values of each identity column, computed once per value in
-    temp tables ``_lk_<column>`` for the INSERT's join, dropped after it (temp tables live in
-    the connection, never in the warehouse file). Returns their names.
+def _protect(con: duckdb.DuckDBPyConnection, src: Source, opened: OpenedDelivery,
+             present: list[Column], unknown: tuple[str, ...], key: bytes) -> None:
+    """Read the opened file through once into ``_src_rows`` (readers.materialise) with no
+    identity code in clear: a HETU column becomes its parts (pid, status, birth date, sex)
+    row by row (``identity.hetu_columns_sql``); every other column, a business ID's included,
+    is masked where it holds a valid HETU, with a flag ``<column>__hetu`` saying so. The temp
+    table may spill to disk under memory pressure, and a killed run leaves its spill files:
+    they hold pseudonyms and masks only (issue 30; docs/methods.md §Identity and
+    pseudonyms)."""
+    helpers, statuses, columns = [], [], []
+    for i, c in enumerate(present):
+        q = quote_ident(c.raw)
+        if c.identity == "hetu":
+            helper, status, parts = identity.hetu_columns_sql(f"p0.{q}", str(i))
+            helpers.append(helper)
+            statuses.append(status)
+            columns += [f"{parts[name.removeprefix(c.raw + '_')]} AS {quote_ident(name)}"
+                        for name, _type in identity_parts(src, c)]
+        else:
+            columns += _masked_with_flag(q)
+    for name in unknown:
+        columns += _masked_with_flag(quote_ident(name))
+    body = f"SELECT * FROM {PLAIN_VIEW}"
+    body = f"SELECT * {', ' + ', '.join(helpers) if helpers else ''} FROM ({body}) p0"
+    body = f"SELECT * {', ' + ', '.join(statuses) if statuses else ''} FROM ({body}) p1"
+    sql = f"SELECT _row, {', '.join(columns)} FROM ({body}) p2"
+    params = identity.hetu_params(key) | {"pattern": identity.HETU_PATTERN}
+    materialise(con, opened, sql, identity.used_params(sql, params))
 
-    HETUs are checked and pseudonymised in DuckDB (``identity.create_hetu_lookup``: a register
-    extract has a million distinct codes); business IDs — a few thousand payers — by stdnum."""
-    identity.register_identity_macros(con)
+
+def _masked_with_flag(q: str) -> list[str]:
+    flag = quote_ident(q.strip('"').replace('""', '"') + FLAG)
+    return [f"{_masked(q)} AS {q}",
+            f"coalesce({_masked(q)} IS DISTINCT FROM {q}, false) AS {flag}"]
+
+
+def _ytunnus_lookups(con: duckdb.DuckDBPyConnection, present: list[Column],
+                     key: bytes) -> list[str]:
+    """Pseudonyms for the distinct values of each business-ID column (a few thousand payers:
+    by stdnum), in temp tables ``_lk_<column>`` for the INSERT's join, dropped after it.
+    The values are read from ``_src``, where a personal code in such a column is masked
+    already (its rows get the status ``hetu`` from the flag). Returns their names."""
     names = []
-    for c in (c for c in present if c.identity):
+    for c in (c for c in present if c.identity and c.identity != "hetu"):
         name = f"_lk_{c.raw}"
         names.append(name)
-        values = f"SELECT {quote_ident(c.raw)} FROM {SRC_VIEW}"
-        if c.identity == "hetu":
-            identity.create_hetu_lookup(con, quote_ident(name), values, key)
-            continue
-        distinct = [r[0] for r in con.execute(f"SELECT DISTINCT v FROM ({values}) q(v)")
-                    .fetchall()]
+        distinct = [r[0] for r in con.execute(
+            f"SELECT DISTINCT {quote_ident(c.raw)} FROM {SRC_VIEW}").fetchall()]
         con.register("_lk_arrow", identity.ytunnus_lookup(distinct, key))
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS "

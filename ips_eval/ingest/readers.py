@@ -1,11 +1,18 @@
-"""Readers for every contract format, each giving the same thing: a DuckDB view ``_src`` with
-``_row`` (1-based data row, header excluded) and one VARCHAR column per delivered column, named
-in normal form (lower case, stray spaces and BOM removed).
+"""Readers for every contract format, each giving the same thing in two steps:
+:func:`open_delivery` a DuckDB view ``_src_plain`` of the file as delivered (one VARCHAR column
+per delivered column, named in normal form: lower case, stray spaces and BOM removed), never
+stored; then :func:`materialise` the temp table ``_src_rows`` and the view ``_src`` with
+``_row`` (1-based data row, header excluded) and the columns the loader asks for — identity
+codes already pseudonymised and free text masked (``ingest/raw.py``). Nothing holding a code in
+clear is ever written: a temp table may spill to disk and a killed run leaves its spill behind
+(docs/methods.md §Identity and pseudonyms).
 
 - CSV (Finnish Excel style, ``;``, any of the contract's encodings): DuckDB's reader, all text.
   A file that is not valid UTF-8 is transcoded from Windows-1252 first (DuckDB's encodings
-  extension cannot be downloaded here). Rows the parser rejects (a truncated last line, a row
-  with too many or too few fields, an unterminated quote) are reported by data row number.
+  extension cannot be downloaded here) into an anonymous in-memory file (``memfd``: no name on
+  any disk, gone with the process however it ends). Rows the parser rejects (a truncated last
+  line, a row with too many or too few fields, an unterminated quote) are reported by data row
+  number.
 - xlsx: fastexcel (every cell as text; real Excel dates come as ISO text). The sheet read is
   the one named after the source (``asiakkaat``), else the only sheet with data; several
   sheets with data and none so named is a file defect that names them. Before anything is
@@ -25,6 +32,7 @@ in SQL, per the codebook's types, so that every format goes through the same rul
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +47,7 @@ from ips_eval.warehouse import insertion_order_kept
 from schemas.codebook import Source
 
 SRC_VIEW = "_src"
+PLAIN_VIEW = "_src_plain"  # the file as delivered: read through, never stored
 
 
 class FileRejected(Exception):
@@ -116,7 +125,7 @@ def open_delivery(con: duckdb.DuckDBPyConnection, f: DeliveryFile,
     frame = frame.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int32))
     frame = frame.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
     con.register("_src_frame", frame.to_arrow())
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS SELECT * FROM _src_frame")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {PLAIN_VIEW} AS SELECT * FROM _src_frame")
     return OpenedDelivery(columns, format=f.extension.lstrip("."), note=note)
 
 
@@ -148,12 +157,15 @@ def _cut_cell_sql(q: str) -> str:
 
 def close_delivery(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP VIEW IF EXISTS {SRC_VIEW}")
+    con.execute(f"DROP VIEW IF EXISTS {PLAIN_VIEW}")
     con.execute("DROP VIEW IF EXISTS _src_csv")
     for table in ("_rej", "_rej_scan", "_src_rows"):  # _rej*: raw line text; _src_rows: rows
         con.execute(f"DROP TABLE IF EXISTS {table}")
     for name in ("_src_frame",):
         with contextlib.suppress(duckdb.Error):
             con.unregister(name)
+    while _in_memory:
+        os.close(_in_memory.pop())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,8 +176,7 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
         raise FileRejected("file_unreadable", "the file holds a NUL byte: not CSV text")
     path, encoding = f.path, "utf-8"
     if not f.utf8:
-        path, encoding = workdir / f"{f.content_hash}.csv", "windows-1252"
-        transcode_to_utf8(f.path, path)
+        path, encoding = _transcoded(f, workdir), "windows-1252"
     try:
         header = pl.read_csv(path, separator=";", n_rows=0, infer_schema=False,
                              quote_char='"', truncate_ragged_lines=True).columns
@@ -186,13 +197,35 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
                            columns=positional, auto_detect=False, store_rejects=True,
                            rejects_table="_rej", rejects_scan="_rej_scan", max_line_size=1 << 24)
         rel.create_view("_src_csv")
+    except duckdb.Error as error:
+        raise FileRejected("file_unreadable", f"the CSV cannot be parsed: {error}") from error
+    renamed = ", ".join(f"{_cut_cell_sql(f'c{i}')} AS {quote_ident(name)}"
+                        for i, name in enumerate(columns))
+    # no row number yet: it needs the parser's rejects, known once the file is read through
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {PLAIN_VIEW} AS SELECT NULL::INTEGER AS _row, "
+                f"{renamed} FROM _src_csv")
+    return OpenedDelivery(columns, encoding=encoding, format="csv", hint=hint)
+
+
+def materialise(con: duckdb.DuckDBPyConnection, opened: OpenedDelivery, select: str,
+                params: dict | None = None) -> None:
+    """Read the opened file through once into the temp table ``_src_rows`` and give the view
+    ``_src`` over it: ``select`` is a query over :data:`PLAIN_VIEW` whose first column is
+    ``_row`` — the loader's, which pseudonymises identity codes and masks free text in it, so
+    that what is stored (and may spill to disk) holds no code in clear. For a CSV the rows are
+    numbered here, in file order, and the parser's rejected rows noted in
+    ``opened.unparseable_rows``."""
+    if opened.format != "csv":
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _src_rows AS {select}", params or {})
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS SELECT * FROM _src_rows")
+        return
+    try:
         # parsed once, here: the rows numbered in file order (preserve_insertion_order keeps
-        # a file's order for row_number() OVER ()), the parser's rejects collected on the
-        # way; every later query of the load (distinct identity codes, the INSERT) reads
-        # this table instead of parsing a gigabyte of CSV again
+        # a file's order for row_number() OVER ()), the parser's rejects collected on the way;
+        # every later query of the load reads this table instead of parsing the CSV again
         with insertion_order_kept(con):
             con.execute("CREATE OR REPLACE TEMP TABLE _src_rows AS "
-                        "SELECT row_number() OVER () AS _k, * FROM _src_csv")
+                        f"SELECT row_number() OVER () AS _k, * FROM ({select}) q", params or {})
         # the reject table holds the raw line text (it may contain identity codes): take the
         # line numbers only and drop it at once
         lines = _rejected_lines(con)
@@ -202,17 +235,34 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
         for table in ("_rej", "_rej_scan"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     unparseable = [int(line) - 1 for line in lines]  # line 1 is the header
+    opened.unparseable_rows[:] = unparseable
     # the k-th accepted row is data row k + (number of rejected rows before it); with rejected
     # rows r_1 < r_2 < … that is k + #{j : r_j − j < k}
     gaps = [r - j for j, r in enumerate(unparseable, start=1)]
-    renamed = ", ".join(f"{_cut_cell_sql(f'c{i}')} AS {quote_ident(name)}"
-                        for i, name in enumerate(columns))
     row = "_k" if not gaps else f"_k + len(list_filter({_int_list(gaps)}, lambda g: g < _k))"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS SELECT CAST({row} AS INTEGER) AS _row, "
-        f"{renamed} FROM _src_rows"
-    )
-    return OpenedDelivery(columns, unparseable, encoding=encoding, format="csv", hint=hint)
+        "* EXCLUDE (_k, _row) FROM _src_rows")
+
+
+# file descriptors of in-memory transcoded copies, closed (and so freed) by close_delivery
+_in_memory: list[int] = []
+
+
+def _transcoded(f: DeliveryFile, workdir: Path) -> Path:
+    """A Windows-1252 file as UTF-8 for DuckDB's reader: in an anonymous in-memory file where
+    the system has them (Linux), so that the copy — the delivery's text, identity codes in
+    clear — is never on a disk and vanishes with the process even when it is killed; elsewhere
+    in the private ``workdir`` (removed after the load and at the next start)."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("ips-ingest-transcoded", os.MFD_CLOEXEC)
+        _in_memory.append(fd)
+        with open(f"/proc/self/fd/{fd}", "wb") as copy:
+            transcode_to_utf8(f.path, None, copy)
+        return Path(f"/proc/self/fd/{fd}")
+    path = workdir / f"{f.content_hash}.csv"
+    transcode_to_utf8(f.path, path)
+    return path
 
 
 def _delimiter_hint(header: list[str]) -> str | None:

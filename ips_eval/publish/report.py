@@ -3,7 +3,8 @@ base64 PNG, no script or font from the network) with a fi/sv/en switch, the cont
 "how to read" of the follow-up trap, what may be published, every table and figure with its
 number and source note, and the run's deliveries, validation summary and software versions
 (:mod:`ips_eval.publish.report_run`). Beside it ``out/report/tables_<lang>.docx``: every table
-of one language in one Word file, in report order.
+of one language in one Word file, in report order; and ``report_<lang>.docx``: the report in
+Word (:mod:`ips_eval.publish.report_word`).
 
 Reads only what the run wrote: the tables from ``out/tables/<name>_<lang>.html`` (the table
 element of each, so the page shows exactly the published, suppressed cells) and
@@ -37,6 +38,7 @@ from ips_eval.publish.report_run import (
     text_spans,
     validation_section,
 )
+from ips_eval.publish.report_word import write_report_document
 from ips_eval.publish.tables.catalog import TABLE_NAMES, table_number
 from ips_eval.publish.tables.common import DeliverySet, delivery_set
 from ips_eval.publish.tables.office import combine_documents
@@ -44,6 +46,7 @@ from schemas.codebook import LANGS, Lang
 from schemas.table_text import TEXT, text
 
 LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+DELIVERIES_PAGE = "deliveries.html"
 DOWNLOADS = ("docx", "xlsx", "csv", "tex", "html", "png")
 
 CSS = """
@@ -66,12 +69,21 @@ nav.langs label { cursor: pointer; padding: 4px 12px; margin-right: 6px; border-
 #lang-en:checked ~ * span.l-en { display: inline; }
 #lang-fi:checked ~ * figure.l-fi, #lang-sv:checked ~ * figure.l-sv,
 #lang-en:checked ~ * figure.l-en { display: block; }
+nav.toc { padding: 8px 32px; font-size: 14px; }
 nav.toc ol { padding-left: 20px; margin: 4px 0 12px 0; }
+@media (min-width: 1100px) {
+  nav.toc { position: fixed; top: 0; bottom: 0; left: 0; width: 270px; overflow-y: auto;
+            padding: 12px 16px; background: #f5f8fb; border-right: 1px solid #dde4ea;
+            box-sizing: border-box; font-size: 13px; }
+  nav.toc h2 { margin-top: 4px; }
+  body.with-toc > header, body.with-toc > nav.langs, body.with-toc > main {
+    margin-left: 270px; }
+}
 nav.toc li { margin: 2px 0; }
 .read { background: #f5f8fb; border-left: 4px solid #0b3d62; padding: 8px 16px; }
 .boundary { font-size: 13px; margin-top: 8px; }
 .source { font-size: 11px; color: #555; }
-.report-table { margin: 18px 0 30px 0; }
+.report-table { margin: 18px 0 30px 0; overflow-x: auto; max-width: 100%; }
 .downloads { font-size: 12px; color: #555; margin: -6px 0 0 4px; }
 figure { margin: 18px 0 30px 0; }
 figure img { max-width: 100%; border: 1px solid #ddd; }
@@ -156,10 +168,11 @@ def contents_section(out_dir: Path, names: Sequence[str], figures: Sequence[str]
         shown = "".join(
             f'<li><a href="#f-{name}">{html.escape(text("figure_number", lang, n=i))} '
             f"{_caption(name, lang)}</a></li>" for i, name in enumerate(figures, start=1))
-        word = ""
-        if (out_dir / "report" / f"tables_{lang}.docx").is_file():
-            word = (f'<p><a href="tables_{lang}.docx">'
-                    f"{html.escape(text('report_word_all', lang))}</a> (docx)</p>")
+        word = "".join(
+            f'<p><a href="{file}">{html.escape(text(key, lang))}</a> (docx)</p>'
+            for file, key in ((f"report_{lang}.docx", "report_word_report"),
+                              (f"tables_{lang}.docx", "report_word_all"))
+            if (out_dir / "report" / file).is_file())
         return (f"<h3>{html.escape(text('report_tables', lang))}</h3><ol>{tables}</ol>{word}"
                 f"<h3>{html.escape(text('report_figures', lang))}</h3><ol>{shown}</ol>")
 
@@ -253,21 +266,49 @@ def render_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
     inputs = read_run_inputs(out_dir, con)
     figures = list(figures) if figures is not None else discover_figures(out_dir)
     source = delivery_set(out_dir, cutoffs if cutoffs is not None else _cutoffs(out_dir))
+    return _page(default_lang, "report_title", [
+        contents_section(out_dir, names, figures), "<main>", how_to_read_section(names),
+        tables_section(out_dir, names), figures_section(out_dir, figures, source),
+        deliveries_link_section(), software_section(inputs, run_id), "</main>"])
+
+
+def _page(default_lang: Lang, title: str, body: Sequence[str],
+          intro: Sequence[str] = ("report_intro", "report_boundary")) -> str:
+    """A page of the report: the language switch (radio buttons and CSS), the header, then
+    ``body`` — each part a sibling of the switches, which the CSS needs."""
     switches = "".join(
         f'<input class="langsw" type="radio" name="lang" id="lang-{lang}"'
         f'{" checked" if lang == default_lang else ""}>' for lang in LANGS)
     nav = "".join(f'<label for="lang-{lang}">{LANG_NAMES[lang]}</label>' for lang in LANGS)
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{default_lang}">', "<head>", '<meta charset="utf-8">',
-        f"<title>{html.escape(text('report_title', default_lang))}</title>",
-        f"<style>{CSS}</style>", "</head>", "<body>", switches,
-        f"<header><h1>{text_spans('report_title')}</h1><div>{text_spans('report_intro')}</div>"
-        f"<div class='boundary'>{text_spans('report_boundary')}</div></header>",
-        f'<nav class="langs">{nav}</nav>', "<main>",
-        contents_section(out_dir, names, figures), how_to_read_section(names),
-        tables_section(out_dir, names), figures_section(out_dir, figures, source),
-        deliveries_section(inputs), validation_section(inputs), software_section(inputs, run_id),
-        "</main>", f"<script>{SCRIPT}</script>", "</body>", "</html>", ""])
+        f"<title>{html.escape(text(title, default_lang))}</title>",
+        f"<style>{CSS}</style>", "</head>",
+        "<body class='with-toc'>" if any("class='toc'" in part for part in body) else "<body>",
+        switches,
+        f"<header><h1>{text_spans(title)}</h1>"
+        + "".join(f"<div class='{key.removeprefix('report_')}'>{text_spans(key)}</div>"
+                  for key in intro) + "</header>",
+        f'<nav class="langs">{nav}</nav>', *body,
+        f"<script>{SCRIPT}</script>", "</body>", "</html>", ""])
+
+
+def deliveries_link_section() -> str:
+    return (f"<section id='deliveries'><h2>{text_spans('report_inputs')}</h2>"
+            f'<p><a href="{DELIVERIES_PAGE}">{text_spans("report_deliveries_link")}</a></p>'
+            "</section>")
+
+
+def render_deliveries_page(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
+                           default_lang: Lang = "fi") -> str:
+    """``report/deliveries.html``: the delivery log with hashes, the rejections by rule and
+    the validation summary — long, and for checking the run, so beside the report rather than
+    in it."""
+    inputs = read_run_inputs(Path(out_dir), con)
+    back = f'<p><a href="index.html">{text_spans("report_back")}</a></p>'
+    return _page(default_lang, "report_inputs", [
+        "<main>", back, deliveries_section(inputs), validation_section(inputs), back,
+        "</main>"], intro=())
 
 
 @dataclass
@@ -312,12 +353,28 @@ def write_tables_documents(out_dir: Path, names: Sequence[str] = TABLE_NAMES) ->
     return written
 
 
+def write_report_documents(out_dir: Path, figures: Sequence[str] | None = None,
+                           cutoffs: dict[str, date] | None = None) -> list[Path]:
+    """``out/report/report_<lang>.docx``: the report in Word
+    (:mod:`ips_eval.publish.report_word`)."""
+    out_dir = Path(out_dir)
+    figures = list(figures) if figures is not None else discover_figures(out_dir)
+    source = delivery_set(out_dir, cutoffs if cutoffs is not None else _cutoffs(out_dir))
+    return [write_report_document(out_dir, lang,
+                                  [(name, figure_path(out_dir, name, lang)) for name in figures],
+                                  source)
+            for lang in LANGS]
+
+
 def write_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
                  figures: Sequence[str] | None = None,
                  cutoffs: dict[str, date] | None = None, run_id: str | None = None) -> Path:
-    """Write ``out/report/tables_<lang>.docx`` and ``out/report/index.html`` (atomically);
-    returns the page's path."""
+    """Write ``out/report/tables_<lang>.docx``, ``report_<lang>.docx`` and
+    ``out/report/index.html`` (atomically); returns the page's path."""
     write_tables_documents(out_dir)
+    write_report_documents(out_dir, figures=figures, cutoffs=cutoffs)
+    with atomic_path(Path(out_dir) / "report" / DELIVERIES_PAGE) as tmp:
+        tmp.write_text(render_deliveries_page(out_dir, con), encoding="utf-8")
     path = Path(out_dir) / "report" / "index.html"
     with atomic_path(path) as tmp:
         tmp.write_text(render_report(out_dir, con, figures=figures, cutoffs=cutoffs,

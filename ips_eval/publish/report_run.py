@@ -22,7 +22,7 @@ import polars as pl
 from ips_eval.ingest.manifest import package_versions
 from ips_eval.publish.tables.common import manifest_files
 from ips_eval.publish.tables.disclosure import SUPPRESSED, CountCells, is_small
-from schemas.codebook import LANGS
+from schemas.codebook import LANGS, Label
 from schemas.rules import RULES
 from schemas.table_text import TEXT, text
 
@@ -47,14 +47,25 @@ def _row_counts(values: Sequence[object], parts: Sequence[int], total: int,
     return [SUPPRESSED if i in hidden else v for i, v in enumerate(values)]
 
 
+def _spans(label: Label) -> str:
+    return "".join(f'<span class="l-{lang}">{html.escape(label(lang))}</span>'
+                   for lang in LANGS)
+
+
+def _cell(value: object) -> str:
+    """A cell's text; a :class:`Label` in each language (the page's CSS shows one)."""
+    if isinstance(value, Label):
+        return _spans(value)
+    return html.escape("" if value is None else str(value))
+
+
 def _ops_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
                numeric: Sequence[int] = ()) -> str:
     head = "".join(f"<th>{text_spans(h) if h in TEXT else html.escape(h)}</th>" for h in headers)
     body = []
     for row in rows:
         cells = "".join(
-            f'<td class="num">{html.escape(str(v))}</td>' if i in numeric
-            else f"<td>{html.escape('' if v is None else str(v))}</td>"
+            f'<td class="num">{_cell(v)}</td>' if i in numeric else f"<td>{_cell(v)}</td>"
             for i, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     return (f"<div class='ops-wrap'><table class='ops'><thead><tr>{head}</tr></thead>"
@@ -85,6 +96,36 @@ def read_run_inputs(out_dir: Path, con: duckdb.DuckDBPyConnection | None) -> Run
     return RunInputs(manifest, defects)
 
 
+def level_label(level: str) -> Label | str:
+    """A rule's level (file, row, field) in each language."""
+    key = f"report_level_{level}"
+    return Label(*(text(key, lang) for lang in ("fi", "sv", "en"))) if key in TEXT else level
+
+
+def rule_label(rule_id: str | None) -> Label | str:
+    if rule_id not in RULES:
+        return rule_id or ""
+    rule = RULES[rule_id]
+    return Label(rule.fi, rule.sv, rule.en)
+
+
+def outcome_label(entry: dict) -> Label | str:
+    """A delivery file's outcome in each language: loaded, already loaded, or rejected with
+    its rule. The manifest's outcome carries ingest's own note in English (which sheet was
+    read, which file it repeats): the English page shows it as it is."""
+    outcome = str(entry.get("outcome") or "")
+    prefixes = {"already_loaded": "already loaded", "rejected": "rejected", "loaded": "loaded"}
+    key = next((k for k, prefix in prefixes.items() if outcome.startswith(prefix)), None)
+    if key is None:
+        return outcome
+    words = [text(f"report_outcome_{key}", lang) for lang in ("fi", "sv", "en")]
+    rule = rule_label(entry.get("rule"))
+    if key == "rejected" and isinstance(rule, Label):
+        words = [f"{w}: {rule(lang)}" for w, lang in zip(words, ("fi", "sv", "en"),
+                                                         strict=True)]
+    return Label(words[0], words[1], outcome)
+
+
 def deliveries_section(inputs: RunInputs) -> str:
     parts = [f"<section id='deliveries'><h2>{text_spans('report_inputs')}</h2>"]
     files = manifest_files(inputs.manifest)
@@ -93,7 +134,7 @@ def deliveries_section(inputs: RunInputs) -> str:
         return "\n".join(parts)
     rows = [_row_counts((f.get("source"), f.get("file"), f.get("delivery_date"),
                          f.get("size_bytes"), str(f.get("content_hash") or "")[:16],
-                         f.get("outcome"), f.get("rows_read"), f.get("staged"),
+                         outcome_label(f), f.get("rows_read"), f.get("staged"),
                          f.get("superseded"), f.get("exact_duplicates"),
                          f.get("quarantined_rows")), parts=(7, 8, 9, 10), total=6)
             for f in files]
@@ -125,13 +166,12 @@ def validation_section(inputs: RunInputs) -> str:
             schema={"source": pl.Utf8, "level": pl.Utf8, "rule": pl.Utf8, "n": pl.Int64})
     if by_rule is not None and by_rule.height:
         parts.append(f"<h3>{text_spans('report_by_rule')}</h3>")
-        rows = [(r["source"], r["level"], r["rule"],
-                 RULES[r["rule"]].en if r["rule"] in RULES else "",
+        rows = [(r["source"], level_label(r["level"]), r["rule"], rule_label(r["rule"]),
                  SUPPRESSED if is_small(r["n"]) else r["n"])
                 for r in by_rule.iter_rows(named=True)]
         parts.append(_ops_table(
-            ("report_source", "report_level", "report_rule", "", "report_count"), rows,
-            numeric=(4,)))
+            ("report_source", "report_level", "report_rule", "report_description",
+             "report_count"), rows, numeric=(4,)))
     if not sources and (by_rule is None or not by_rule.height):
         parts.append(f"<p>{text_spans('report_no_manifest')}</p>")
     parts.append("</section>")

@@ -104,12 +104,15 @@ def sample_results(clients: pl.DataFrame, tte: pl.DataFrame) -> dict[str, pl.Dat
                            "ci_upper": e.ci_upper, "method": method})
     cox = pl.DataFrame([
         {"param": "TENURE1", "term": "cohort_rrp", "coef": 0.2, "hr": 1.2214, "ci_lower": 0.8,
-         "ci_upper": 1.9, "p": 0.31, "n": 40, "events": 25, "ph_test_p": 0.5},
+         "ci_upper": 1.9, "p": 0.31, "n": 40, "events": 25, "ph_test_p": 0.5,
+         "ph_test_p_km": 0.45, "ph_test_p_term": 0.21},
         {"param": "TENURE1", "term": "age", "coef": -0.01, "hr": 0.99, "ci_lower": 0.97,
-         "ci_upper": 1.01, "p": 0.0004, "n": 40, "events": 25, "ph_test_p": 0.5},
+         "ci_upper": 1.01, "p": 0.0004, "n": 40, "events": 25, "ph_test_p": 0.5,
+         "ph_test_p_km": 0.45, "ph_test_p_term": 0.73},
         # a model with 3 events: everything but n hidden
         {"param": "TENURE", "term": "age", "coef": 0.1, "hr": 1.105, "ci_lower": 0.5,
-         "ci_upper": 2.4, "p": 0.8, "n": 12, "events": 3, "ph_test_p": 0.9},
+         "ci_upper": 2.4, "p": 0.8, "n": 12, "events": 3, "ph_test_p": 0.9,
+         "ph_test_p_km": 0.85, "ph_test_p_term": 0.9},
     ])
     change = pl.DataFrame([
         _change("mhi5", "all", "all", "all", 30, 10, 6),

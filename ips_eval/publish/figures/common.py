@@ -16,8 +16,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
+import matplotlib
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import ScalarFormatter
 
 from ips_eval.outputs import write_figure
@@ -25,6 +27,14 @@ from ips_eval.publish.tables.disclosure import shows_small_count
 from schemas.codebook import LANGS, Lang
 
 COUNT_GID = "count"
+# Sized for the page (docs/outputs.md §Figures): the 16 cm text column of an A4 report, 300 dpi,
+# no text under 8 pt once placed at 100 %; no title in the image — the caption carries it.
+PAGE_WIDTH_CM = 16.0
+FIGURE_DPI = 300
+MIN_FONT_PT = 8.0
+PAGE_STYLE = {"font.size": MIN_FONT_PT, "axes.titlesize": 9, "axes.labelsize": MIN_FONT_PT,
+              "xtick.labelsize": MIN_FONT_PT, "ytick.labelsize": MIN_FONT_PT,
+              "legend.fontsize": MIN_FONT_PT, "figure.titlesize": 9, "lines.linewidth": 1.2}
 COHORT_COLOURS = {"pilot": "#1f5f8b", "rrp": "#c8553d"}
 _SVG = "{http://www.w3.org/2000/svg}"
 # "n = 3", "n=3", "(n = 2)" in any text of the figure: a count of 1–4 persons
@@ -37,14 +47,39 @@ def figure_paths(out_dir: Path, name: str) -> list[Path]:
     return [folder / f"{name}_{lang}.{ext}" for lang in LANGS for ext in ("png", "svg")]
 
 
+def page_figure(height_cm: float) -> Figure:
+    """A figure as wide as the report's text column, laid out by matplotlib's constrained
+    layout (which keeps labels and legends inside the figure)."""
+    return Figure(figsize=(PAGE_WIDTH_CM / 2.54, height_cm / 2.54), layout="constrained")
+
+
+def for_page(fig: Figure) -> Figure:
+    """No figure title (the caption carries it) and no text under :data:`MIN_FONT_PT`."""
+    if fig._suptitle is not None:
+        fig._suptitle.set_text("")
+    fig.draw_without_rendering()  # the ticks and their labels exist from here on
+    for item in fig.findobj(Text):
+        if item.get_text() and item.get_fontsize() < MIN_FONT_PT:
+            item.set_fontsize(MIN_FONT_PT)
+    for ax in fig.axes:  # ticks are made anew when drawn, from the axis' own label size
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = axis.get_ticklabels()
+            if labels and labels[0].get_fontsize() < MIN_FONT_PT:
+                axis.set_tick_params(labelsize=MIN_FONT_PT)
+    return fig
+
+
 def write_figure_languages(draw: Callable[[Lang], Figure], out_dir: Path,
                            name: str) -> list[Path]:
-    """Draw the figure in each language and write ``out/figures/<name>_<lang>.{png,svg}``.
-    The unsuffixed ``<name>.{png,svg}`` of an earlier version of the pipeline is removed, so
-    an output folder never holds a figure older than its siblings."""
+    """Draw the figure in each language (in the page's text sizes) and write
+    ``out/figures/<name>_<lang>.{png,svg}``. The unsuffixed ``<name>.{png,svg}`` of an earlier
+    version of the pipeline is removed, so an output folder never holds a figure older than its
+    siblings."""
     written = []
     for lang in LANGS:
-        written += write_figure(draw(lang), out_dir, f"{name}_{lang}")
+        with matplotlib.rc_context(PAGE_STYLE):
+            figure = for_page(draw(lang))
+        written += write_figure(figure, out_dir, f"{name}_{lang}")
     for ext in ("png", "svg"):
         (Path(out_dir) / "figures" / f"{name}.{ext}").unlink(missing_ok=True)
     return written

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 from matplotlib.figure import Figure
 
-from ips_eval.publish.figures.common import localise_ticks, write_figure_languages
+from ips_eval.publish.figures.common import localise_ticks, page_figure, write_figure_languages
 from ips_eval.publish.tables.common import cohort_label
 from ips_eval.publish.tables.disclosure import MIN_CELL
 from schemas.codebook import Lang
@@ -43,14 +43,14 @@ def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> Figure:
     """Stacked state shares (top) and mean earnings (bottom) by relative month per cohort."""
     shown = _shown(register)
     cohorts = [c for c in ("pilot", "rrp") if c in set(register["cohort"].to_list())] or ["pilot"]
-    fig = Figure(figsize=(5.5 * len(cohorts), 7))
+    fig = page_figure(15)
     axes = fig.subplots(2, len(cohorts), sharex=True, squeeze=False,
                         gridspec_kw={"height_ratios": [2.2, 1]})
     for col, cohort in enumerate(cohorts):
         top, bottom = axes[0][col], axes[1][col]
         sub = shown.filter(pl.col("cohort") == cohort)
         months = sorted(set(sub["rel_month"].to_list()))
-        top.set_title(cohort_label(cohort, lang), fontsize=11)
+        top.set_title(cohort_label(cohort, lang), fontsize=9)
         if not months:
             top.text(0.5, 0.5, figure_text("no_data", lang), transform=top.transAxes, ha="center")
         else:
@@ -67,11 +67,9 @@ def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> Figure:
             persons.plot(total["rel_month"], total["n"], color="#777777", linewidth=0.8,
                          linestyle=":", label=figure_text("register_persons", lang))
             persons.set_ylim(0, max(total["n"].max() or 1, 1) * 1.25)
-            persons.tick_params(labelsize=7, colors="#777777")
+            persons.tick_params(colors="#777777")
             localise_ticks(persons.yaxis, lang)
-            if col == len(cohorts) - 1:
-                persons.set_ylabel(figure_text("register_persons", lang), fontsize=8,
-                                   color="#777777")
+            persons.set_ylabel(figure_text("register_persons", lang), color="#777777")
         for ax in (top, bottom):
             ax.axvline(0, color="black", linewidth=0.8)
             ax.set_xlim(*SHOWN_MONTHS)
@@ -80,16 +78,19 @@ def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> Figure:
         top.set_ylim(0, 100)
         bottom.set_ylim(bottom=0)
         localise_ticks(bottom.yaxis, lang)
-        bottom.set_xlabel(figure_text("register_x", lang), fontsize=9)
-        if col == 0:
-            top.set_ylabel(figure_text("register_share", lang), fontsize=9)
-            bottom.set_ylabel(figure_text("register_earnings", lang), fontsize=9)
+        bottom.set_xlabel(figure_text("register_x", lang))
+        # every panel says what its axes are (the cohorts' panels side by side)
+        top.set_ylabel(figure_text("register_share", lang))
+        bottom.set_ylabel(figure_text("register_earnings", lang))
     handles, labels = axes[0][0].get_legend_handles_labels()
+    lines = [h for ax in fig.axes[2:] for h in ax.get_lines() if h.get_label()[:1] != "_"]
+    seen: dict[str, object] = {}
+    for line in lines:  # the earnings line and the dotted persons line, once each
+        seen.setdefault(line.get_label(), line)
     if handles:
-        # the stack's top state first, as the eye reads the areas
-        fig.legend(handles[::-1], labels[::-1], loc="center left", bbox_to_anchor=(1.0, 0.62),
-                   fontsize=8, frameon=False)
-    fig.tight_layout()
+        # the stack's top state first, as the eye reads the areas; then the lines beneath
+        fig.legend([*handles[::-1], *seen.values()], [*labels[::-1], *seen],
+                   loc="outside lower center", ncol=3, frameon=False)
     return fig
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 from matplotlib.figure import Figure
 
-from ips_eval.publish.figures.common import write_figure_languages
+from ips_eval.publish.figures.common import page_figure, write_figure_languages
 from ips_eval.publish.tables.disclosure import MIN_CELL
 from schemas.codebook import Lang
 from schemas.table_text import text
@@ -28,7 +28,7 @@ SHOWN_MONTHS = (-24, 24)
 
 
 def plot_register_effect(effect: pl.DataFrame, lang: Lang = "en") -> Figure:
-    fig = Figure(figsize=(11, 4.2))
+    fig = page_figure(9.5)
     axes = fig.subplots(1, len(PANELS), squeeze=False)
     drawn = effect.filter(pl.col("n_clients") >= MIN_CELL)
     for ax, (outcome, scale, label) in zip(axes[0], PANELS, strict=True):
@@ -64,14 +64,11 @@ def plot_register_effect(effect: pl.DataFrame, lang: Lang = "en") -> Figure:
         ax.axvline(0, color="black", linewidth=0.6, linestyle=":")
         ax.set_xlim(*SHOWN_MONTHS)
         ax.set_xticks(range(SHOWN_MONTHS[0], SHOWN_MONTHS[1] + 1, 6))
-        ax.set_title(text(label, lang), fontsize=11)
-        ax.set_xlabel(text("rel_month", lang), fontsize=9)
+        ax.set_title(text(label, lang), fontsize=9)
+        ax.set_xlabel(text("rel_month", lang))
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(handles), fontsize=8,
-               frameon=False, bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle(text("fig_effect_title", lang), fontsize=12)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False)
     return fig
 
 
@@ -88,7 +85,7 @@ SMD_BAR = 0.1
 
 
 def plot_register_balance_by_month(monthly: pl.DataFrame, lang: Lang = "en") -> Figure:
-    fig = Figure(figsize=(11, 3.8))
+    fig = page_figure(7.5)
     axes = fig.subplots(1, len(BALANCE_PANELS), squeeze=False, sharey=True)
     for ax, (outcome, label) in zip(axes[0], BALANCE_PANELS, strict=True):
         rows = monthly.filter(pl.col("outcome") == outcome).sort("rel_month")
@@ -102,14 +99,12 @@ def plot_register_balance_by_month(monthly: pl.DataFrame, lang: Lang = "en") -> 
                        label=text("fig_balance_bar", lang) if bar > 0 else None)
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_xticks(range(-24, 0, 6))
-        ax.set_title(text(label, lang), fontsize=10)
-        ax.set_xlabel(text("rel_month", lang), fontsize=9)
+        ax.set_title(text(label, lang), fontsize=9)
+        ax.set_xlabel(text("rel_month", lang))
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    axes[0][0].set_ylabel("SMD", fontsize=9)
+    axes[0][0].set_ylabel("SMD")
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(handles), fontsize=8,
-               frameon=False, bbox_to_anchor=(0.5, -0.02))
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(handles), frameon=False)
     return fig
 
 

@@ -14,7 +14,12 @@ import math
 import polars as pl
 from matplotlib.figure import Figure
 
-from ips_eval.publish.figures.common import COHORT_COLOURS, COUNT_GID, localise_ticks
+from ips_eval.publish.figures.common import (
+    COHORT_COLOURS,
+    COUNT_GID,
+    localise_ticks,
+    page_figure,
+)
 from ips_eval.publish.tables.common import cohort_label
 from ips_eval.publish.tables.disclosure import MIN_CELL, SUPPRESSED, too_few
 from ips_eval.publish.tables.numbers import fmt_int, fmt_number
@@ -29,7 +34,7 @@ COHORT_STYLE = {"pilot": {"marker": "o", "offset": -0.35, "n_row": 0.08},
 def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> Figure:
     """The panels from results.score_means (instrument, cohort, wave, n, mean, ci_lower,
     ci_upper)."""
-    fig = Figure(figsize=(12, 7))
+    fig = page_figure(15)
     axes = fig.subplots(2, 3, sharex=True)
     waves = sorted(VALUE_LABELS["wave"])
     for ax, ins in zip(axes.flat, INSTRUMENTS, strict=True):
@@ -56,9 +61,9 @@ def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> Figure:
                 label = SUPPRESSED if too_few(n) else fmt_int(n, lang)
                 ax.text(xi, style["n_row"], figure_text("n_eq", lang, n=label),
                         transform=ax.get_xaxis_transform(), ha="center", va="bottom",
-                        fontsize=6.5, color=colour, gid=COUNT_GID)
+                        fontsize=8, color=colour, gid=COUNT_GID)
         lo, hi = ins.score_range
-        ax.set_title(ins.label(lang), fontsize=10)
+        ax.set_title(ins.label(lang), fontsize=8)
         direction = figure_text("higher_better" if ins.higher_is_better else "lower_better",
                                 lang)
         ax.set_ylabel(figure_text("scores_y", lang, lo=_bound(lo, lang), hi=_bound(hi, lang),
@@ -71,9 +76,7 @@ def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> Figure:
         bottom, top = ax.get_ylim()
         ax.set_ylim(bottom - 0.25 * (top - bottom), top + 0.05 * (top - bottom))
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
-    fig.suptitle(figure_text("scores_title", lang), fontsize=12)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.96))
+    fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False)
     return fig
 
 

@@ -137,6 +137,14 @@ JOB_COUNT_COLUMNS = dict(zip(JOB_COUNT_LEVELS, ("n_jobs_0", "n_jobs_1", "n_jobs_
                                                 "n_jobs_3plus"), strict=True))
 
 
+# the rows on days employed: (text key, column of results.jobs_per_client, over the employed only)
+DAYS_ROWS = (("days_mean", "mean_days_employed", False),
+             ("days_median", "median_days_employed", False),
+             ("days_mean_employed", "mean_days_employed_if_employed", True),
+             ("days_median_employed", "median_days_employed_if_employed", True),
+             ("days_per_year", "days_employed_per_year", False))
+
+
 def _job_level_label(level: str, lang: Lang) -> str:
     return text("jobs_count_one", lang) if level == "1" else text("jobs_count_level", lang,
                                                                    level=level)
@@ -158,6 +166,18 @@ def build_jobs_per_client(jobs: pl.DataFrame, lang: Lang, source: DeliverySet) -
             cells.group([(what, g) for g in cohorts], total=by_group["all"][column],
                         remainder_key=(what, "rest"))
             cells.group([*((what, g) for g in cohorts), (what, "all")])
+    for g in groups:  # what each group's column derives from its counts (rule 4)
+        n = by_group[g]["n_clients"]
+        cells.derived(("followup", g), [("n", g)], over=n)
+        for level in JOB_COUNT_LEVELS:
+            cells.derived(("pct", level, g), [(level, g), ("n", g)], over=n)
+        # mean × N = the jobs = 1 × one-job clients + 2 × two-job clients + …: beside a hidden
+        # job-count cell it would give that cell back by subtraction (issue 30)
+        cells.derived(("mean_jobs", g), [("n", g), *((level, g) for level in JOB_COUNT_LEVELS)],
+                      over=n)
+        for key, _column, employed_only in DAYS_ROWS:
+            cells.derived((key, g), [("n", g)],
+                          over=by_group[g]["n_employed"] if employed_only else n)
     hidden = cells.hidden()
 
     lines: list[tuple[str, str, dict[str, str]]] = []
@@ -165,12 +185,9 @@ def build_jobs_per_client(jobs: pl.DataFrame, lang: Lang, source: DeliverySet) -
     lines.append((clients_label, text("n", lang),
                   {g: shown(fmt_int(by_group[g]["n_clients"], lang), ("n", g) in hidden)
                    for g in groups}))
-
-    def few(g: str) -> bool:
-        return too_few(by_group[g]["n_clients"]) or ("n", g) in hidden
-
     lines.append((clients_label, text("followup_months", lang), {
-        g: shown(fmt_number(_months(by_group[g]["median_followup_days"]), 1, lang), few(g))
+        g: shown(fmt_number(_months(by_group[g]["median_followup_days"]), 1, lang),
+                 ("followup", g) in hidden)
         for g in groups}))
     jobs_group = text("jobs_count_group", lang)
     for level, column in JOB_COUNT_COLUMNS.items():
@@ -178,27 +195,17 @@ def build_jobs_per_client(jobs: pl.DataFrame, lang: Lang, source: DeliverySet) -
         for g in groups:
             r = by_group[g]
             pct = 100 * r[column] / r["n_clients"] if r["n_clients"] else None
-            values[g] = shown(fmt_n_pct(r[column], pct, lang), (level, g) in hidden or few(g))
+            values[g] = shown(fmt_n_pct(r[column], pct, lang),
+                              (level, g) in hidden or ("pct", level, g) in hidden)
         lines.append((jobs_group, _job_level_label(level, lang), values))
-    # the mean combines the job-count cells (mean × N = the jobs): beside a hidden cell it would
-    # give that cell back by subtraction (issue 30), so it is hidden with it
     lines.append((jobs_group, text("mean_jobs", lang), {
-        g: shown(fmt_number(by_group[g]["mean_jobs"], 2, lang),
-                 few(g) or any((level, g) in hidden for level in JOB_COUNT_LEVELS))
+        g: shown(fmt_number(by_group[g]["mean_jobs"], 2, lang), ("mean_jobs", g) in hidden)
         for g in groups}))
     days_group = text("days_group", lang)
-    for key, column, employed_only in (
-            ("days_mean", "mean_days_employed", False),
-            ("days_median", "median_days_employed", False),
-            ("days_mean_employed", "mean_days_employed_if_employed", True),
-            ("days_median_employed", "median_days_employed_if_employed", True),
-            ("days_per_year", "days_employed_per_year", False)):
-        values = {}
-        for g in groups:
-            r = by_group[g]
-            hide = few(g) or (employed_only and too_few(r["n_employed"]))
-            values[g] = shown(fmt_number(r[column], 1, lang), hide)
-        lines.append((days_group, text(key, lang), values))
+    for key, column, _employed_only in DAYS_ROWS:
+        lines.append((days_group, text(key, lang), {
+            g: shown(fmt_number(by_group[g][column], 1, lang), (key, g) in hidden)
+            for g in groups}))
 
     data = as_strings(pl.DataFrame([{"group": grp, "stub": stub,
                                      **{f"c_{g}": v[g] for g in groups}}

@@ -7,7 +7,7 @@ checks and by the tests.
 
 Row labels are not data cells and are skipped: in HTML the stub (``.gt_stub``) and the group
 headings (``th.gt_group_heading``); in LaTeX the first field of each row and the
-``\\multicolumn`` group rows; in the CSV and the Excel sheet the leading label columns (as many
+``\\multicolumn`` group rows; in the CSV and the Excel table the leading label columns (as many
 as the HTML has: the stub, and the group if any); in Word the header rows (marked to repeat),
 the full-width group rows and the first (stub) column.
 """
@@ -21,9 +21,9 @@ from pathlib import Path
 
 from docx import Document
 from docx.oxml.ns import qn
-from openpyxl import load_workbook
 
 from ips_eval.publish.tables.disclosure import shows_small_count
+from ips_eval.publish.tables.excel import table_rows
 
 
 class _Cells(HTMLParser):
@@ -120,10 +120,9 @@ def docx_cells(path: Path, stub_columns: int = 1) -> list[str]:
 
 
 def xlsx_cells(path: Path, label_columns: int) -> list[str]:
-    """Data cell texts of the ``table`` sheet (the CSV's cells) of a table's Excel file."""
-    sheet = load_workbook(str(path), read_only=True)["table"]
-    rows = list(sheet.iter_rows(values_only=True))
-    return ["" if v is None else str(v) for row in rows[1:] for v in row[label_columns:]]
+    """Data cell texts of a table's Excel file (the CSV's cells; a number as its format shows
+    it)."""
+    return [cell for row in table_rows(path)[1:] for cell in row[label_columns:]]
 
 
 def report_small_counts(report_dir: Path) -> list[str]:

@@ -158,7 +158,7 @@ class PublishedTable:
         """``Table 3. <title>``: the number comes from the catalogue's order, so a table added
         or moved never leaves two tables with one number (a number a builder's title carries
         is replaced)."""
-        title = _TITLE_NUMBER.sub("", self.title)
+        title = TITLE_NUMBER.sub("", self.title)
         if self.number is None:
             return title
         return f"{text('table_number', self.lang, n=self.number)} {title}"
@@ -261,7 +261,7 @@ def no_data_table(name: str, lang: Lang, title: str, source: str,
                           notes=list(notes), source=source, left_aligned=("no_data",))
 
 
-_TITLE_NUMBER = re.compile(r"^(?:Taulukko|Tabell|Table) \d+\.\s*")
+TITLE_NUMBER = re.compile(r"^(?:Taulukko|Tabell|Table) \d+\.\s*")
 
 
 def as_strings(frame: pl.DataFrame) -> pl.DataFrame:

@@ -14,8 +14,14 @@ The rules (docs/methods.md §Disclosure control; applied by every table builder 
 3. **Implicit cells.** Some counts are never printed but follow from printed ones: the persons
    *not* employed are N − employed. They enter a group as *implicit* cells: always hidden, and
    when such a cell is 1–4 the printed count it follows from is hidden by rule 2.
-4. **Derived values.** A percentage, mean, Kaplan–Meier estimate, model coefficient … computed
-   from a hidden count, or over fewer than 5 persons, is hidden too (:func:`too_few`).
+4. **Derived values.** A percentage, mean, total, Kaplan–Meier estimate, model coefficient …
+   computed from a hidden count, or over fewer than 5 persons, is hidden too (:func:`too_few`).
+   A published derived value is a linear relation over the counts it combines (a mean number
+   of jobs × N = 1 × one-job clients + 2 × two-job clients + …; a percentage × N = its count):
+   beside a hidden count it would give that count back by subtraction even when every group is
+   protected. Tables declare such values with :meth:`CountCells.derived`, naming the cells they
+   combine and the persons they are over, and :meth:`CountCells.hidden` hides them by this rule
+   with everything else — one rule in one place, not a check per table.
 
 Everything hidden is shown as :data:`SUPPRESSED` (``..``, Statistics Finland's symbol for
 "confidential"). One symbol for primary and secondary cells on purpose: a distinct "<5" for the
@@ -56,6 +62,9 @@ class CountCells:
     values: dict[Hashable, int] = field(default_factory=dict)
     implicit: set[Hashable] = field(default_factory=set)
     groups: list[tuple[Hashable, ...]] = field(default_factory=list)
+    # a published mean, total or percentage → (the count cells it combines, its persons or None)
+    combines: dict[Hashable, tuple[tuple[Hashable, ...], int | float | None]] = field(
+        default_factory=dict)
 
     def add(self, key: Hashable, value: int | float | None, implicit: bool = False) -> Hashable:
         if key in self.values:
@@ -86,9 +95,40 @@ class CountCells:
         if members:
             self.groups.append(tuple(members))
 
+    def derived(self, key: Hashable, combines: Iterable[Hashable] = (),
+                over: int | float | None = None) -> Hashable:
+        """A published value computed from count cells (rule 4): a mean, total or percentage
+        ``key`` that combines the cells ``combines`` (a mean of jobs: the job-count cells and N;
+        a percentage: its count and its denominator; a sum row: its parts) and is over ``over``
+        persons. It is in :meth:`hidden` when a cell it combines is hidden (or is an unprinted
+        cell of 1–4), or when it is over fewer than 5 persons (``over`` None: no such check).
+        ``key`` may be a count cell itself (a sum row printed as a count): hidden by this rule,
+        it is then protected in its groups like any hidden count."""
+        if key in self.combines:
+            raise ValueError(f"derived value {key!r} added twice")
+        self.combines[key] = (tuple(combines), over)
+        return key
+
     def hidden(self) -> set[Hashable]:
-        """Every printed cell that must be hidden (rules 1–3 of the module docstring)."""
+        """Every printed cell and derived value that must be hidden (rules 1–4 of the module
+        docstring), repeated until rule 4 hides no further count cell."""
+        forced: set[Hashable] = set()
+        while True:
+            cells = self._hidden_counts(forced)
+            derived = {key for key, (parts, over) in self.combines.items()
+                       if (over is not None and too_few(over)) or any(
+                           k in cells or (k in self.implicit and is_small(self.values[k]))
+                           for k in parts)}
+            new = {k for k in derived if k in self.values and k not in cells}
+            if not new:
+                return cells | derived
+            forced |= new
+
+    def _hidden_counts(self, forced: set[Hashable] = frozenset()) -> set[Hashable]:
+        """Every printed cell that must be hidden by rules 1–3 of the module docstring, with
+        the ``forced`` cells (hidden by rule 4) counted as hidden ones to protect."""
         suppressed = {k for k, v in self.values.items() if k not in self.implicit and is_small(v)}
+        suppressed |= set(forced)
         order = {k: i for i, k in enumerate(self.values)}
 
         def concealed(k: Hashable) -> bool:

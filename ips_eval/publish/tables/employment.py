@@ -312,26 +312,33 @@ def build_cox(cox: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTa
     ).sort("_p", "_t", "term", maintain_order=True)
     reference = "; ".join(term_label(f"{var}[{level}]", lang)
                           for var, level in COX_REFERENCE.items())
+    global_tests: dict[str, str] = {}  # one global PH test per model: a note, not a column
     for r in cox.iter_rows(named=True):
         hide = too_few(r["n"]) or is_small(r["events"])
+        analysis = param_label(r["param"], lang)
         rows.append({
-            "group": param_label(r["param"], lang),
+            "group": analysis,
             "stub": term_label(r["term"], lang),
             "hr": shown(fmt_estimate_ci(r["hr"], r["ci_lower"], r["ci_upper"], 2, lang), hide),
             "p": shown(fmt_p(r["p"], lang), hide),
             "n": shown(fmt_int(r["n"], lang), is_small(r["n"])),
             "events": shown(fmt_int(r["events"], lang), hide),
-            "ph": shown(fmt_p(r["ph_test_p"], lang), hide),
-            "ph_km": shown(fmt_p(r.get("ph_test_p_km"), lang), hide),
+            "ph": shown(fmt_p(r.get("ph_test_p_term"), lang), hide),
         })
+        if analysis not in global_tests and r.get("ph_test_p") is not None:
+            global_tests[analysis] = text(
+                "ph_global_model", lang, analysis=analysis,
+                rank=shown(fmt_p(r["ph_test_p"], lang), hide),
+                km=shown(fmt_p(r.get("ph_test_p_km"), lang), hide) or "–")
     labels = {"hr": text("hr_ci", lang), "p": text("p", lang), "n": text("n", lang),
-              "events": text("events_n", lang), "ph": text("ph_test", lang),
-              "ph_km": text("ph_test_km", lang)}
+              "events": text("events_n", lang), "ph": text("ph_test", lang)}
+    ph_note = ([text("ph_global_note", lang, tests="; ".join(global_tests.values()))]
+               if global_tests else [])
     return PublishedTable(
         name="cox", lang=lang, title=text("cox_title", lang),
         data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
         stubhead=text("term", lang), group="group", group_header=text("analysis", lang),
-        notes=[text("cox_note", lang), text("tenure_roles_note", lang),
+        notes=[text("cox_note", lang), *ph_note, text("tenure_roles_note", lang),
                text("reference_levels", lang, levels=reference), text("ci_note", lang)],
         source=source.note(lang))
 

@@ -14,6 +14,8 @@ from schemas.analysis import DATASETS, Variable
 from schemas.codebook import Lang
 from schemas.table_text import text
 
+# the level a model gives its sparse levels pooled together (ips_eval.employment.cox)
+POOLED_LEVEL = "other"
 _PATSY = re.compile(r"^(?:C\((?P<cvar>\w+)(?:,[^\[]*)?\)|(?P<var>[A-Za-z_]\w*))"
                     r"(?:\[(?:T\.)?(?P<level>[^\]]+)\])?$")
 
@@ -33,6 +35,8 @@ def _variable_text(name: str, level: str | None, lang: Lang) -> str:
         return label
     shown_level = value_label(variable.value_labels, level, lang) if variable.value_labels \
         else level
+    if level == POOLED_LEVEL and shown_level == level:  # sparse levels pooled by the model
+        shown_level = text("pooled_level", lang)
     return f"{label}: {shown_level}"
 
 

@@ -39,6 +39,7 @@ COHORTS = ("all", "pilot", "rrp")
 # THL's news of 15.1.2024 (docs/methods.md §The study): at the one-year follow-up 55 % were working
 # or studying
 THL_WORKING_OR_STUDYING_PCT = 55.0
+NEITHER = "answer_4"  # the answer that is none of the sums' parts
 SUMS = {"working_or_studying": ("answer_1", "answer_2", "answer_3"),
         "working": ("answer_1", "answer_3"), "studying": ("answer_2", "answer_3")}
 
@@ -69,6 +70,14 @@ def build_situation(situation: pl.DataFrame, lang: Lang, source: DeliverySet) ->
         cells.group(answers, total=n, remainder_key=(wave, "unanswered_rest", cohort))
         for total, parts in SUMS.items():
             cells.group([(wave, p, cohort) for p in parts] + [(wave, total, cohort)])
+            # a sum row is hidden beside a hidden part (rule 4): the three sums together would
+            # solve working, studying and both (issue 30). Working or studying is also the
+            # respondents less those answering neither (and those not answering the question):
+            # it gives nothing away while those are printed, so it is computed from them
+            combines = ([(wave, "answered", cohort), (wave, NEITHER, cohort),
+                         (wave, "unanswered_rest", cohort)] if total == "working_or_studying"
+                        else [(wave, p, cohort) for p in parts])
+            cells.derived((wave, total, cohort), combines)
     for wave in waves:
         parts = [c for c in cohorts if c != "all"]
         if "all" not in cohorts or not parts:

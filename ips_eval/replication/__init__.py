@@ -1,0 +1,71 @@
+"""The R replication scripts (docs/methods.md §Replication in R): ``out/replication/R/``, one
+short R script per results file that refits it from ``out/analysis/*.dta`` with the standard R
+package, ``run_all.R`` that runs them and ``compare.R`` that sets every estimate beside
+``out/results/*.csv``. The scripts are templates kept here (``R/*.R``) and copied as they are;
+the one file written is ``codes.R``, the text codes behind the numbers of the .dta value labels,
+from ``schemas/analysis.py`` (so the scripts read the same codes whatever the label language).
+Nothing here reads data: the scripts only ever read the pseudonymised analysis files."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from ips_eval.outputs import atomic_path, output_dir
+
+FOLDER = Path("replication") / "R"
+DATASETS = ("clients", "jobs", "tte", "scores", "fidelity", "register_monthly",
+            "register_matches")
+
+
+def templates() -> list[Path]:
+    """The scripts kept in the package, in name order."""
+    folder = resources.files(__package__) / "R"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".R"))
+
+
+def codes_r() -> str:
+    """``codes.R``: for every text-coded column of the analysis datasets, its codes in the order
+    of the numbers the .dta carries (1, 2, …; ``ips_eval/export.py``)."""
+    from schemas.analysis import dataset, value_label_set
+
+    codes: dict[str, list[str]] = {}
+    for name in DATASETS:
+        try:
+            labels = dataset(name)
+        except KeyError:
+            continue
+        for v in labels.variables:
+            values = list(value_label_set(v.value_labels)) if v.value_labels else []
+            text = bool(values) and all(isinstance(c, str) for c in values)
+            if text and codes.setdefault(v.name, values) != values:
+                raise ValueError(f"column {v.name!r} has two code lists across datasets")
+    lines = ["# Written by ips-eval from schemas/analysis.py: the text code behind each number",
+             "# of the .dta value labels (1 = the first code, ...), whatever the label language.",
+             "CODES <- list("]
+    items = [f'  {name} = c({", ".join(repr(c).replace(chr(39), chr(34)) for c in values)})'
+             for name, values in sorted(codes.items())]
+    lines.append(",\n".join(items))
+    lines.append(")")
+    return "\n".join(lines) + "\n"
+
+
+def write_replication(out_dir: Path) -> list[Path]:
+    """Copy the scripts into ``out_dir/replication/R/`` with ``codes.R``; results of an earlier
+    R run there (``results/``) are removed, so compare.R never reads stale numbers; the folder
+    R writes them to is private (0700), as ``results/`` is."""
+    folder = Path(out_dir) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder / "results", ignore_errors=True)
+    output_dir(folder / "results", private=True)  # the R results hold exact counts, as results/
+    written = []
+    for template in templates():
+        target = folder / template.name
+        with atomic_path(target) as tmp:
+            shutil.copyfile(template, tmp)
+        written.append(target)
+    with atomic_path(folder / "codes.R") as tmp:
+        Path(tmp).write_text(codes_r(), encoding="utf-8")
+    written.append(folder / "codes.R")
+    return written
