@@ -17,6 +17,7 @@ FIGURE_TEXT: dict[str, Label] = {
     "legend_n": L("{label} (n = {n})", "{label} (n = {n})", "{label} (n = {n})"),
     "n_eq": L("n={n}", "n={n}", "n={n}"),
     "at_risk": L("Riskijoukko", "Antal i risk", "Number at risk"),
+    "window_marks": L("6 ja 12 kk", "6 och 12 mån", "6 and 12 months"),
     "few_at_risk": L("alle {n} riskijoukossa", "färre än {n} i risk", "fewer than {n} at risk"),
 
     # ---- survival: Kaplan–Meier tenure and the cumulative incidence of a first job ------------

@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import polars as pl
 import pytest
+from support.english import english_only, untranslated
 
 from ips_eval.employment.results import survival_curves
 from ips_eval.outputs import write_figure
@@ -277,3 +278,12 @@ def test_the_audit_finds_a_small_count(tmp_path: Path):
     ax.set_title("Pilots (n = 4)")
     svg = next(p for p in write_figure(fig, tmp_path, "leaky") if p.suffix == ".svg")
     assert len(svg_small_counts(svg)) == 2
+
+
+def test_finnish_and_swedish_figures_show_no_english_text(written: Path):
+    """No text of a fi or sv figure equals an English-only text of the codebook or the code."""
+    english = english_only()
+    for name in DRAW:
+        for lang in ("fi", "sv"):
+            texts = [t for t, _ in svg_texts(written / "figures" / f"{name}_{lang}.svg")]
+            assert untranslated(texts, english) == [], (name, lang)

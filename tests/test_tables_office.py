@@ -286,6 +286,8 @@ def test_word_is_a4_in_the_tables_language_with_a_seq_caption(published: Path) -
         fields = [e.text for e in body.iter(qn("w:instrText"))]
         assert fields == [f" SEQ {label} \\* ARABIC "] * len(captions), path.name
         assert all(p.paragraph_format.keep_with_next for p in captions)
+        notes = [p for p in document.paragraphs if p.style.name == text("table_note_style", lang)]
+        assert notes and notes[0].style.font.size.pt == 8  # the notes in a smaller style
 
 
 def test_word_columns_follow_their_content_and_fit_the_page(published: Path) -> None:

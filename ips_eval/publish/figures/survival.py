@@ -71,9 +71,13 @@ def at_risk(curve: pl.DataFrame, months: float) -> int:
     return int(later["n_at_risk"][0]) if later.height else 0
 
 
-def _draw_curves(ax: Axes, curves: dict[str, pl.DataFrame], lang: Lang, legend_loc: str
-                 ) -> float:
-    """Step curves with bands per cohort; returns the last month drawn."""
+def _draw_curves(ax: Axes, curves: dict[str, pl.DataFrame], lang: Lang, legend_loc: str,
+                 marks: tuple[float, ...] = ()) -> float:
+    """Step curves with bands per cohort (and dotted vertical lines at the months ``marks``);
+    returns the last month drawn."""
+    for i, months in enumerate(marks):
+        ax.axvline(months, color="grey", linestyle="--", linewidth=0.8,
+                   label=figure_text("window_marks", lang) if i == 0 else None)
     horizon = 0.0
     dotted = False
     for cohort, curve in curves.items():
@@ -120,12 +124,12 @@ def _risk_table(ax: Axes, curves: dict[str, pl.DataFrame], horizon: float, lang:
     ax.set_title(figure_text("at_risk", lang), fontsize=8, loc="left")
 
 
-def _with_risk_table(curves: dict[str, pl.DataFrame], lang: Lang, legend_loc: str
-                     ) -> tuple[Figure, Axes, Axes]:
+def _with_risk_table(curves: dict[str, pl.DataFrame], lang: Lang, legend_loc: str,
+                     marks: tuple[float, ...] = ()) -> tuple[Figure, Axes, Axes]:
     """The curves above, the numbers at risk below on the same month axis."""
     fig = page_figure(11)
     ax, table = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 1]})
-    horizon = _draw_curves(ax, curves, lang, legend_loc)
+    horizon = _draw_curves(ax, curves, lang, legend_loc, marks)
     _risk_table(table, curves, horizon, lang)
     return fig, ax, table
 
@@ -143,9 +147,8 @@ def km_tenure_by_cohort(curves: pl.DataFrame, lang: Lang = "en") -> Figure:
 def cif_first_job_by_cohort(curves: pl.DataFrame, lang: Lang = "en") -> Figure:
     """AJ cumulative incidence of a first competitive job by cohort with 95 % log-log bands
     and numbers at risk underneath; dotted lines mark 6 and 12 months."""
-    fig, ax, table = _with_risk_table(cohort_curves(curves, "TTFJ", "AJ"), lang, "upper left")
-    for months in WINDOWS_DAYS:  # 6 and 12
-        ax.axvline(months, color="grey", linestyle=":", linewidth=1)
+    fig, ax, table = _with_risk_table(cohort_curves(curves, "TTFJ", "AJ"), lang, "upper left",
+                                      marks=tuple(WINDOWS_DAYS))  # 6 and 12
     ax.set_ylim(0, 1)
     ax.set_ylabel(figure_text("cif_y", lang))
     table.set_xlabel(figure_text("cif_x", lang))
