@@ -174,6 +174,15 @@ def register_effect(warehouse: Warehouse, study: Study):
     with warehouse.connect() as con:
         counts = build_register_effect(con, history=study.register_history)
         written = write_register_effect_results(con, study.out)
+        # for the R replication (docs/methods.md §Replication in R): the matches, and the
+        # matched comparison persons' months (register_monthly's .dta has the clients' only)
+        export_dataset(con, "analysis.register_matches", study.out, dataset("register_matches"),
+                       lang=study.label_lang)
+        con.execute("CREATE OR REPLACE TEMP VIEW register_match_months AS SELECT * FROM "
+                    f"{REGISTER_MONTHLY} WHERE client_id IS NULL AND pid IN "
+                    "(SELECT comparison_pid FROM analysis.register_matches)")
+        export_dataset(con, "main.register_match_months", study.out,
+                       dataset("register_match_months"), lang=study.label_lang)
         balance = con.sql("SELECT * FROM results.register_balance ORDER BY covariate").pl()
     yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES, metadata={
         k: v for k, v in counts.items() if not k.endswith("_rows")})
