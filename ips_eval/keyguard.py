@@ -39,30 +39,54 @@ def _connect(settings: Settings, read_only: bool):
                    threads=settings.duckdb_threads, read_only=read_only)
 
 
+def _recorded(con) -> tuple[bool, str | None]:  # noqa: ANN001 — a DuckDB connection
+    tables = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
+        "current_database() AND NOT (table_schema = ? AND table_name = ?)",
+        [TABLE_SCHEMA, TABLE_NAME]).fetchone()[0]
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
+        "current_database() AND table_schema = ? AND table_name = ?",
+        [TABLE_SCHEMA, TABLE_NAME]).fetchone()[0]
+    row = con.execute("SELECT fingerprint FROM meta.pseudonym_key").fetchone() if found else None
+    return bool(tables), (row[0] if row else None)
+
+
 def recorded_fingerprint(settings: Settings) -> tuple[bool, str | None]:
     """(whether the warehouse holds any table, the fingerprint it recorded or None)."""
-    path = settings.warehouse_path
-    if not path.exists():
+    if not settings.warehouse_path.exists():
         return False, None
     with _connect(settings, read_only=True) as con:
-        tables = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
-            "current_database() AND NOT (table_schema = ? AND table_name = ?)",
-            [TABLE_SCHEMA, TABLE_NAME]).fetchone()[0]
-        found = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-            "AND table_name = ?", [TABLE_SCHEMA, TABLE_NAME]).fetchone()[0]
-        row = (con.execute("SELECT fingerprint FROM meta.pseudonym_key").fetchone()
-               if found else None)
-    return bool(tables), (row[0] if row else None)
+        return _recorded(con)
+
+
+def _record(con, key: str) -> None:  # noqa: ANN001 — a DuckDB connection
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute("CREATE OR REPLACE TABLE meta.pseudonym_key (fingerprint VARCHAR NOT NULL)")
+    con.execute("INSERT INTO meta.pseudonym_key VALUES (?)", [key_fingerprint(key)])
 
 
 def record(settings: Settings) -> None:
     """Write the run's key fingerprint into the warehouse (creating it when it is new)."""
     with _connect(settings, read_only=False) as con:
-        con.execute("CREATE OR REPLACE TABLE meta.pseudonym_key (fingerprint VARCHAR NOT NULL)")
-        con.execute("INSERT INTO meta.pseudonym_key VALUES (?)",
-                    [key_fingerprint(settings.key)])
+        _record(con, settings.key)
+
+
+def _verdict(has_tables: bool, recorded: str | None, key: str, warehouse: Path) -> str | None:
+    """KeyChanged on another key's fingerprint; the note for a warehouse without one (None when
+    it holds no table yet)."""
+    if recorded is not None:
+        if not hmac.compare_digest(recorded, key_fingerprint(key)):
+            raise KeyChanged(
+                f"the pseudonym key is not the one the warehouse {warehouse} was "
+                "built with: nothing was read or changed; use the study's key, or re-run with "
+                "--rekey to rebuild the warehouse from the deliveries under this key "
+                "(docs/operations.md §Changing the pseudonym key)")
+        return None
+    if has_tables:
+        return (f"the warehouse {warehouse} predates key fingerprints: it is "
+                "taken to be built with this key; if it was not, re-run with --rekey")
+    return None
 
 
 def check(settings: Settings) -> str | None:
@@ -70,19 +94,20 @@ def check(settings: Settings) -> str | None:
     key; else record the key's fingerprint if the warehouse has none yet. Returns a note for a
     warehouse built before fingerprints were kept (its key is taken to be this one)."""
     has_tables, recorded = recorded_fingerprint(settings)
-    if recorded is not None:
-        if not hmac.compare_digest(recorded, key_fingerprint(settings.key)):
-            raise KeyChanged(
-                f"the pseudonym key is not the one the warehouse {settings.warehouse_path} was "
-                "built with: nothing was read or changed; use the study's key, or re-run with "
-                "--rekey to rebuild the warehouse from the deliveries under this key "
-                "(docs/operations.md §Changing the pseudonym key)")
-        return None
-    record(settings)
-    if has_tables:
-        return (f"the warehouse {settings.warehouse_path} predates key fingerprints: it is "
-                "taken to be built with this key; if it was not, re-run with --rekey")
-    return None
+    note = _verdict(has_tables, recorded, settings.key, settings.warehouse_path)
+    if recorded is None:
+        record(settings)
+    return note
+
+
+def check_connection(con, key: str, warehouse: Path) -> str | None:  # noqa: ANN001
+    """``check`` on the raw asset's own connection, before it reads a delivery row: the guard
+    of a run started from the Dagster UI (or any caller that skips ``ips-eval run``'s check)."""
+    has_tables, recorded = _recorded(con)
+    note = _verdict(has_tables, recorded, key, warehouse)
+    if recorded is None:
+        _record(con, key)
+    return note
 
 
 def start_afresh(settings: Settings) -> list[Path]:

@@ -312,8 +312,52 @@ FIDELITY = DatasetLabels(
     ),
 )
 
+# The register effect's matches (sql/register_match_final.sql), exported for the replication
+# in R: docs/methods.md §Replication in R
+REGISTER_MATCHES = DatasetLabels(
+    "register_matches", L("Rekisterivertailun kaltaistukset", "Registerjämförelsens matchningar",
+                          "Register comparison matches"),
+    order_by=("design", "client_id", "match_no"),
+    variables=(
+        _CLIENT_ID,
+        _COHORT,
+        Variable("design", L("Asetelma (effect, placebo, not_yet_treated)",
+                             "Design (effect, placebo, not_yet_treated)",
+                             "Design (effect, placebo, not_yet_treated)")),
+        Variable("comparison_pid", L("Vertailuhenkilön pseudonyymi",
+                                     "Jämförelsepersonens pseudonym",
+                                     "Comparison person's pseudonym")),
+        Variable("index_month", L("(Näennäinen) aloituskuukausi", "(Skenbar) startmånad",
+                                  "(Pseudo-)index month")),
+        Variable("match_no", L("Kaltaistuksen järjestysnumero", "Matchningens ordningsnummer",
+                               "Match number")),
+        Variable("fallback_level", L("Ositteiden väljennystaso", "Stratanivå (reserv)",
+                                     "Fallback level of the exact strata")),
+        Variable("weight", L("Paino (1 / asiakkaan kaltaistusten määrä)",
+                             "Vikt (1 / klientens antal matchningar)",
+                             "Weight (1 / the client's number of matches)")),
+        Variable("client_lp", L("Asiakkaan propensiteetin logit", "Klientens propensitetslogit",
+                                "Client's propensity logit")),
+        Variable("comparison_lp", L("Vertailuhenkilön propensiteetin logit",
+                                    "Jämförelsepersonens propensitetslogit",
+                                    "Comparison person's propensity logit")),
+        Variable("distance", L("Etäisyys (logit)", "Avstånd (logit)", "Distance (logit)")),
+    ),
+)
+
+# The register months of the matched comparison persons (register_monthly's .dta holds the
+# clients' months only), for the R replication of the register effect.
+REGISTER_MATCH_MONTHS = DatasetLabels(
+    "register_match_months", L("Kaltaistettujen vertailuhenkilöiden rekisterikuukaudet",
+                               "Matchade jämförelsepersoners registermånader",
+                               "Register months of the matched comparison persons"),
+    order_by=("pid", "month"),
+    variables=REGISTER_MONTHLY.variables,
+)
+
 DATASETS: dict[str, DatasetLabels] = {
-    d.name: d for d in (CLIENTS, JOBS, TTE, SCORES, REGISTER_MONTHLY, FIDELITY)
+    d.name: d for d in (CLIENTS, JOBS, TTE, SCORES, REGISTER_MONTHLY, FIDELITY,
+                        REGISTER_MATCHES, REGISTER_MATCH_MONTHS)
 }
 
 

@@ -90,6 +90,29 @@ REPORT_TEXT: dict[str, Label] = {
         "test; job tenure by Kaplan–Meier and the Cox model; change in the measures from "
         "baseline as paired differences and linear mixed models; the register effect against "
         "a matched comparison group in the same calendar months. Confidence intervals are 95%."),
+    "report_methods_replication": L(
+        "Toistettavuus R:llä: jokainen ajo kirjoittaa kansioon out/replication/R/ R-skriptit, "
+        "jotka laskevat tulokset uudelleen analyysiaineistoista: Kaplan–Meierin ja "
+        "Aalen–Johansenin estimaatit funktiolla survival::survfit, Coxin mallit funktioilla "
+        "survival::coxph ja cox.zph, Fine–Grayn malli funktiolla survival::finegray ja Grayn "
+        "testi funktiolla cmprsk::cuminc, logistinen malli funktiolla glm, muutospisteet "
+        "funktioilla t.test ja survey::svymean (painotettu), sekamallit funktiolla lme4::lmer "
+        "ja rekisterivaikutus funktioilla lm ja sandwich::vcovCL. Skripti compare.R tarkistaa, "
+        "että ne vastaavat putken tuloksia miljoonasosan tarkkuudella.",
+        "Replikering i R: varje körning skriver i mappen out/replication/R/ R-skript som "
+        "räknar om resultaten från analysdata: Kaplan–Meier- och Aalen–Johansen-skattningar "
+        "med survival::survfit, Cox-modeller med survival::coxph och cox.zph, Fine–Gray-"
+        "modellen med survival::finegray och Grays test med cmprsk::cuminc, den logistiska "
+        "modellen med glm, förändringspoäng med t.test och survey::svymean (viktad), blandade "
+        "modeller med lme4::lmer och registereffekten med lm och sandwich::vcovCL. Skriptet "
+        "compare.R kontrollerar att de stämmer med resultaten på en miljondel när.",
+        "Replication in R: every run writes R scripts to out/replication/R/ that refit the "
+        "results from the analysis datasets: Kaplan–Meier and Aalen–Johansen estimates with "
+        "survival::survfit, Cox models with survival::coxph and cox.zph, the Fine–Gray model "
+        "with survival::finegray and Gray's test with cmprsk::cuminc, the logistic model with "
+        "glm, change scores with t.test and survey::svymean (weighted), mixed models with "
+        "lme4::lmer, and the register effect with lm and sandwich::vcovCL. The script "
+        "compare.R checks that they agree with the pipeline's results to within a millionth."),
     "report_methods_disclosure": L(
         "Tietosuoja: alle 5 henkilön lukumäärät, niistä lasketut tunnusluvut ja täydentävät "
         "luvut, joista pieni luku voitaisiin päätellä, näytetään merkillä '..'. Kuvioissa "

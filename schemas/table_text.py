@@ -860,14 +860,14 @@ TEXT: dict[str, Label] = {
     "report_software": L("Ohjelmistoversiot", "Programversioner", "Software versions"),
     "report_intro": L(
         "Kaikki taulukot ja kuviot yhdellä sivulla. Taulukoissa alle 5 henkilön luvut on "
-        "salattu (..). Toimitus- ja tarkistusosiot ovat ajon tarkastamista varten, eivät "
-        "julkaistaviksi.",
+        "salattu (..). Toimitukset ja tarkistukset (omalla sivullaan) ovat ajon tarkastamista "
+        "varten, eivät julkaistaviksi.",
         "Alla tabeller och figurer på en sida. I tabellerna är antal under 5 personer "
-        "konfidentiella (..). Avsnitten om leveranser och validering är för granskning av "
-        "körningen, inte för publicering.",
+        "konfidentiella (..). Leveranserna och valideringen (på en egen sida) är för granskning "
+        "av körningen, inte för publicering.",
         "Every table and figure on one page. In the tables, counts under 5 persons are "
-        "suppressed (..). The deliveries and validation sections are for checking the run, not "
-        "for publication."),
+        "suppressed (..). The deliveries and validation (on a page of their own) are for "
+        "checking the run, not for publication."),
     "report_downloads": L("Lataa", "Ladda ner", "Download"),
     "report_source": L("Lähde", "Källa", "Source"),
     "report_file": L("Tiedosto", "Fil", "File"),

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Set everything up, then run the test suite (scale tests in their bounded CI size; set
-# IPS_EVAL_SCALE=full for the national-scale versions). Any arguments go to pytest.
+# IPS_EVAL_SCALE=full for the national-scale versions). Any arguments go to pytest. The suite
+# runs on two pytest-xdist workers (the machine's two cores; IPS_EVAL_TEST_WORKERS=0 runs it in
+# one process): tests/conftest.py keeps each shared run on one worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 set +e
-.venv/bin/python -m pytest "$@"
+workers=${IPS_EVAL_TEST_WORKERS:-2}
+parallel=()
+if [ "$workers" != "0" ]; then
+  parallel=(-n "$workers" --dist loadgroup)
+fi
+.venv/bin/python -m pytest "${parallel[@]}" "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

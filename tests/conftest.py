@@ -85,11 +85,12 @@ def small_run(tmp_path_factory: pytest.TempPathFactory):
     return run
 
 
-# With pytest-xdist (`-n 2 --dist loadgroup`), each worker process would build the session
-# fixtures again: a module whose tests use one of them goes, whole, to the worker that builds
-# it; any other module stays whole on one worker too (its module fixtures built once).
-SHARED_GROUPS = {"synthetic_written": "default_study", "synthetic_study": "default_study",
-                 "pipeline_run": "default_study", "small_run": "small_runs"}
+# With pytest-xdist (`scripts/run-tests.sh`: `-n 2 --dist loadgroup`) each worker process
+# builds the session fixtures it uses again. The two expensive ones are kept to one worker each:
+# a module whose tests use the default run goes, whole, to the worker that builds it, and so do
+# the small-delivery runs. Writing the default study (seconds) may happen on both workers. Any
+# other module stays whole on one worker too (its module fixtures built once).
+SHARED_GROUPS = {"pipeline_run": "default_run", "small_run": "small_runs"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -103,3 +104,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         groups = sorted(shared[item.module.__name__])
         item.add_marker(pytest.mark.xdist_group(groups[0] if len(groups) == 1
                                                 else item.module.__name__))
+    if getattr(config.option, "dist", "no") != "no":
+        # the two long groups first, so neither is what the other worker waits for at the end
+        first = list(SHARED_GROUPS.values())
+        items.sort(key=lambda item: next((i for i, g in enumerate(first)
+                                          if shared[item.module.__name__] == {g}), len(first)))

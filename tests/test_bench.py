@@ -1,4 +1,5 @@
-"""``ips-eval bench`` on a bounded size (20,000 comparison persons): the register path runs
+"""``ips-eval bench`` on a bounded size (5,000 comparison persons; 200,000 with
+IPS_EVAL_SCALE=full): the register path runs
 from the delivery files to register_monthly.parquet and the register effect with every check
 holding. Its outputs are
 asserted here, not its time (speed figures live in docs/performance.md, from the bench itself)."""
@@ -6,6 +7,7 @@ asserted here, not its time (speed figures live in docs/performance.md, from the
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 from ips_eval.cli import main
 from ips_eval.register.bench import STAGES, run_bench
 
-PERSONS = 20_000
+PERSONS = 200_000 if os.environ.get("IPS_EVAL_SCALE") == "full" else 5_000
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +95,7 @@ def test_bench_matches_clients_and_estimates_the_register_effect(bench) -> None:
 @pytest.mark.slow
 def test_bench_line_has_the_agreed_form(bench) -> None:
     result, _work = bench
-    assert re.fullmatch(r"bench persons=20000 register_rows=\d+ wall_s=[\d.]+ "
+    assert re.fullmatch(rf"bench persons={PERSONS} register_rows=\d+ wall_s=[\d.]+ "
                         r"peak_rss_mb=\d+ floor_s=[\d.]+", result.line())
 
 

@@ -114,10 +114,9 @@ def test_competing_table_has_the_contract_rows():
     assert table.filter(pl.col("model") == "cif_difference")["hr"].is_null().all()
 
 
-def test_ipw_change_reweights_responders_to_the_eligible_clients():
-    # 20 eligible aged 30 (10 answer, mean change 2) and 20 aged 50 (5 answer, mean 10): the
-    # response model is saturated in age, so the weights are 2 and 4 and the weighted mean is
-    # the eligible clients' mean, (2 + 10) / 2 = 6; complete case (10·2 + 5·10) / 15
+def _two_age_groups_change() -> tuple[dict, dict]:
+    """(complete-case row, IPW row) of ipw_change for mhi5, all cohorts: 20 eligible aged 30
+    (10 answer, changes 1 and 3) and 20 aged 50 (5 answer, changes 8, 12, 10, 10, 10)."""
     ages = [30] * 20 + [50] * 20
     answered = [k < 10 for k in range(20)] + [k < 5 for k in range(20)]
     frame = pl.DataFrame({
@@ -130,8 +129,15 @@ def test_ipw_change_reweights_responders_to_the_eligible_clients():
         "change": [1.0, 3.0] * 5 + [8.0, 12.0, 10.0, 10.0, 10.0]})
     rows = ipw_change(frame, changes).filter(
         (pl.col("instrument") == "mhi5") & (pl.col("cohort") == "all"))
-    cc = rows.filter(pl.col("method") == "complete_case").row(0, named=True)
-    ipw = rows.filter(pl.col("method") == "ipw").row(0, named=True)
+    return (rows.filter(pl.col("method") == "complete_case").row(0, named=True),
+            rows.filter(pl.col("method") == "ipw").row(0, named=True))
+
+
+def test_ipw_change_reweights_responders_to_the_eligible_clients():
+    # 20 eligible aged 30 (10 answer, mean change 2) and 20 aged 50 (5 answer, mean 10): the
+    # response model is saturated in age, so the weights are 2 and 4 and the weighted mean is
+    # the eligible clients' mean, (2 + 10) / 2 = 6; complete case (10·2 + 5·10) / 15
+    cc, ipw = _two_age_groups_change()
     assert (cc["n"], cc["n_eligible"]) == (15, 40)
     assert cc["mean_change"] == pytest.approx(70 / 15)
     assert ipw["mean_change"] == pytest.approx(6.0, abs=1e-6)
@@ -145,20 +151,7 @@ def test_ipw_and_complete_case_ses_and_cis_equal_r_survey_and_t_test():
     #                   w = c(rep(2, 10), rep(4, 5)))
     #   m <- svymean(~change, svydesign(ids = ~1, weights = ~w, data = d)); SE(m); confint(m)
     #   t.test(d$change)  # $stderr, $conf.int
-    ages = [30] * 20 + [50] * 20
-    answered = [k < 10 for k in range(20)] + [k < 5 for k in range(20)]
-    frame = pl.DataFrame({
-        "client_id": [f"C{k}" for k in range(40)], "followup_wave": 6, "cohort": "pilot",
-        "age": ages, "sex": "female", "dx_group": "psychotic", "work_history": 0,
-        **{f"score_{i.name}": [50.0 if i.name == "mhi5" else None] * 40 for i in INSTRUMENTS}})
-    changes = pl.DataFrame({
-        "client_id": [f"C{k}" for k in range(40) if answered[k]], "instrument": "mhi5",
-        "followup_wave": 6,
-        "change": [1.0, 3.0] * 5 + [8.0, 12.0, 10.0, 10.0, 10.0]})
-    rows = ipw_change(frame, changes).filter(
-        (pl.col("instrument") == "mhi5") & (pl.col("cohort") == "all"))
-    cc = rows.filter(pl.col("method") == "complete_case").row(0, named=True)
-    ipw = rows.filter(pl.col("method") == "ipw").row(0, named=True)
+    cc, ipw = _two_age_groups_change()
     assert ipw["se"] == pytest.approx(1.1824611138275483, rel=1e-8)
     assert (ipw["ci_lower"], ipw["ci_upper"]) == pytest.approx(
         (3.6824188037788885, 8.317581196221111), rel=1e-8)

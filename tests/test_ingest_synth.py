@@ -11,22 +11,19 @@ from pathlib import Path
 import pytest
 
 from ips_eval.ingest.audit import all_reconciliations, identity_leaks
-from ips_eval.ingest.pipeline import ingest_deliveries
 from ips_eval.synth import MANIFEST
 from ips_eval.warehouse import connect
 from schemas.codebook import SOURCES
 
 
 @pytest.fixture(scope="module")
-def synth(synthetic_written, tmp_path_factory: pytest.TempPathFactory):
-    """The session's default study (conftest) through the ingest, into a warehouse of this
-    module's."""
-    summary, deliveries = synthetic_written, synthetic_written.out_dir
-    warehouse = tmp_path_factory.mktemp("synth") / "w.duckdb"
-    with connect(warehouse, memory_limit="2GB") as con:
-        report = ingest_deliveries(con, deliveries, b"synth-test-key")
-    manifest = json.loads((deliveries / MANIFEST).read_text(encoding="utf-8"))
-    return summary, warehouse, report, manifest["entries"]
+def synth(synthetic_written, pipeline_run):
+    """The session's default run (conftest): the default study through `ips-eval run`'s
+    ingest → (generator summary, warehouse, the run's manifest, the injected defects)."""
+    out, _ = pipeline_run
+    run_manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    injected = json.loads((synthetic_written.out_dir / MANIFEST).read_text(encoding="utf-8"))
+    return synthetic_written, out / "ips_eval.duckdb", run_manifest, injected["entries"]
 
 
 def _found(warehouse: Path) -> set[tuple]:
@@ -56,14 +53,15 @@ def test_nothing_else_is_quarantined(synth) -> None:
 
 
 def test_reconciliation_holds_for_every_source_and_file(synth) -> None:
-    _, warehouse, report, _ = synth
+    _, warehouse, manifest, _ = synth
     with connect(warehouse, read_only=True) as con:
         per_file = all_reconciliations(con)
-    assert per_file.height == len(report.files)
+    assert per_file.height == len(manifest["files"])
     assert per_file.filter(~per_file["balanced"]).is_empty()
     assert set(per_file["source"]) == set(SOURCES)
-    for s in report.sources.values():
-        assert s.rows_read == s.staged + s.superseded + s.exact_duplicates + s.quarantined_rows
+    for s in manifest["sources"].values():
+        assert s["rows_read"] == (s["staged"] + s["superseded"] + s["exact_duplicates"]
+                                  + s["quarantined_rows"])
 
 
 def test_no_valid_client_lost_and_superseded_and_duplicates_counted(synth) -> None:

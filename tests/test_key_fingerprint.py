@@ -53,6 +53,38 @@ def test_a_warehouse_from_before_fingerprints_adopts_the_key_with_a_note(tmp_pat
     assert keyguard.recorded_fingerprint(s)[1] == keyguard.key_fingerprint(KEY_A)
 
 
+def test_a_run_started_outside_the_cli_is_refused_by_the_raw_asset(tmp_path):
+    """The Dagster UI materialises the raw assets without `ips-eval run`'s check: the raw asset
+    checks the key itself, on its own connection, before it reads a row."""
+    import dagster as dg
+
+    from assets.definitions import build_defs
+    from ips_eval.runner import failure_message
+    from support.small_deliveries import enrolment_only
+
+    deliveries = enrolment_only(tmp_path / "d")
+    raw = dg.AssetKey(["raw", "asiakkaat"])
+
+    def materialise(key: str) -> dg.ExecuteInProcessResult:
+        settings = Settings(deliveries_dir=deliveries, out_dir=tmp_path / "out",
+                            pseudonym_key=key)
+        asset = build_defs(settings).resolve_asset_graph().assets_def_for_key(raw)
+        return dg.materialize([asset], raise_on_error=False)  # its resources: the settings'
+
+
+    assert materialise(KEY_A).success
+    settings_a = Settings(deliveries_dir=deliveries, out_dir=tmp_path / "out",
+                          pseudonym_key=KEY_A)
+    assert keyguard.recorded_fingerprint(settings_a)[1] == keyguard.key_fingerprint(KEY_A)
+    before = _tables(tmp_path / "out")
+    refused = materialise(KEY_B)
+    assert not refused.success
+    failure = next(e for e in refused.all_events if e.event_type_value == "STEP_FAILURE")
+    message = failure_message(failure.event_specific_data.error)  # the root error's line
+    assert "pseudonym key is not the one" in message and "--rekey" in message and KEY_B not in message
+    assert _tables(tmp_path / "out") == before  # no row read, nothing changed
+
+
 # ------------------------------------------------------------------------ through the CLI
 def _cli(*args: str, key: str) -> subprocess.CompletedProcess:
     import os

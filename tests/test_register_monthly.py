@@ -212,3 +212,30 @@ def test_the_table_is_stored_in_pid_month_order_and_exported_so(own_con, tmp_pat
     assert exported == own_con.execute("SELECT pid, month FROM analysis.register_monthly "
                                        "ORDER BY pid, month").fetchall()
     assert len(exported) == 40 + 28 + 50 + 48
+
+
+def test_a_client_without_register_rows_under_their_pid_is_reported() -> None:
+    """unlinked_clients: a consenting client whose pid no register row carries (as after a key
+    change) is counted by cohort and region; a client who refused linkage is not, nor one
+    delivered after the extracts; with no register rows delivered at all nothing is reported."""
+    from ips_eval.register.monthly import unlinked_clients
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging")
+    con.execute("CREATE TABLE staging.asiakkaat AS SELECT * FROM (VALUES "
+                "('HEL-1', 'p1', 1, 'HEL', 'pilot', DATE '2024-01-10'), "
+                "('HEL-2', 'p2', NULL, 'HEL', 'pilot', DATE '2024-01-10'), "
+                "('HEL-3', 'p3', 0, 'HEL', 'pilot', DATE '2024-01-10'), "
+                "('TKU-1', 'p4', 1, 'TKU', 'rrp', DATE '2024-01-10'), "
+                "('TKU-2', 'p5', 1, 'TKU', 'rrp', DATE '2025-02-01')) "  # after the extracts
+                "AS t(client_id, pid, register_consent, region, cohort, _delivery_date)")
+    con.execute("CREATE TABLE staging.kela (pid VARCHAR, _delivery_date DATE)")
+    con.execute("CREATE TABLE staging.tulorekisteri (pid VARCHAR, _delivery_date DATE)")
+    assert unlinked_clients(con).height == 0  # no register rows: nothing to link to
+    con.execute("INSERT INTO staging.kela VALUES ('p1', '2025-01-15'), ('someone', '2025-01-15')")
+    con.execute("INSERT INTO staging.tulorekisteri VALUES ('p4', '2025-01-10')")
+    found = unlinked_clients(con).to_dicts()
+    assert found == [{"cohort": "pilot", "region": "HEL", "n_clients_unlinked": 1,
+                      "n_clients": 2}]  # HEL-2; HEL-3 refused linkage
+    con.execute("INSERT INTO staging.tulorekisteri VALUES ('p2', '2025-01-10')")
+    assert unlinked_clients(con).height == 0

@@ -113,11 +113,15 @@ def test_register_assets_materialise_with_their_checks(tmp_path: Path):
         [assets.analysis_register_monthly, assets.results_register,
          assets.figure_register_states, assets.register_monthly_one_row_per_person_month,
          assets.register_monthly_kela_shares_add_up,
-         assets.register_monthly_main_state_never_null],
+         assets.register_monthly_main_state_never_null, assets.register_monthly_clients_linked],
         resources=resources)
     assert result.success
-    evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == 3 and all(e.passed for e in evaluations)
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert len(evaluations) == 4
+    # pE (HEL-0002 and LAP-0001) has no benefit and no pay: linkable, but no register row
+    linked = evaluations.pop("register_monthly_clients_linked")
+    assert not linked.passed and linked.metadata["clients_unlinked"].value == 2
+    assert all(e.passed for e in evaluations.values())
     metadata = result.asset_materializations_for_node("analysis__register_monthly")[0].metadata
     assert metadata["rows"].value == 40 + 28 + 50 + 48
     assert metadata["comparison_persons"].value == 1

@@ -27,6 +27,7 @@ from ips_eval.publish.figures.fidelity import (
     fidelity_vs_employment_figure,
 )
 from ips_eval.publish.report import report_coverage, screenshot_report, write_report
+from ips_eval.publish.tables.audit import report_small_counts
 from ips_eval.publish.tables.browser import dump_dom, find_browser
 from ips_eval.publish.tables.catalog import TABLE_NAMES, publish_table, table_number
 from ips_eval.publish.tables.common import delivery_set
@@ -152,7 +153,7 @@ def test_report_shows_deliveries_validation_and_versions_but_no_rejected_values(
 
 
 def test_the_report_in_word_holds_how_to_read_methods_every_table_and_figure(
-        run_dir: Path) -> None:
+        run_dir: Path, tmp_path: Path) -> None:
     """report/report_<lang>.docx: A4 in its language, the "how to read" and methods, every
     table of the catalogue, and every figure as a picture under its SEQ-numbered caption."""
     tags = {"fi": "fi-FI", "sv": "sv-SE", "en": "en-GB"}
@@ -178,6 +179,15 @@ def test_the_report_in_word_holds_how_to_read_methods_every_table_and_figure(
             in captions
     page = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="report_{lang}.docx"' in page for lang in LANGS)
+    assert report_small_counts(run_dir / "report") == []
+    # the audit reads the report in Word too: a count of 3 planted there is found
+    planted = Document(str(run_dir / "report" / "report_fi.docx"))
+    cell = next(c for t in planted.tables for r in t.rows for c in r.cells[1:] if c.text == "..")
+    cell.paragraphs[0].runs[0].text = "3"
+    audit = tmp_path / "report"
+    audit.mkdir()
+    planted.save(str(audit / "report_fi.docx"))
+    assert [hit.split(":")[0] for hit in report_small_counts(audit)] == ["report_fi.docx"]
 
 
 class _LanguageTexts(HTMLParser):

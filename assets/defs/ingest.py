@@ -9,12 +9,15 @@ the run manifest. Each asset wires the resources to one plain function of ``ips_
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 import polars as pl
 
 from assets.defs import keys
 from assets.defs.resources import Pseudonymiser, Study, Warehouse
 from assets.metadata import md
+from ips_eval import keyguard
 from ips_eval.config import DEMO_PSEUDONYM_KEY
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
 from ips_eval.ingest.manifest import manifest_frame, write_manifest
@@ -39,6 +42,9 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
         key = pseudonymiser.key_for(study.deliveries)  # refused before any row is read
         note_demo_key(key == DEMO_PSEUDONYM_KEY.encode("utf-8"))
         with warehouse.connect() as con:
+            # the key the warehouse was built with, also when the run did not come through
+            # `ips-eval run` (the Dagster UI): KeyChanged before a row is read
+            keyguard.check_connection(con, key.decode("utf-8"), Path(warehouse.path))
             outcomes = load_source(con, study.deliveries, src, key)
         files = pl.DataFrame([{"file": o.file, "outcome": o.outcome, "rows_read": o.rows_read,
                                "reason": o.message or ""} for o in outcomes])

@@ -121,7 +121,7 @@ def report(context, warehouse: Warehouse, study: Study,
         "path": dg.MetadataValue.path(str(path)), "bytes": path.stat().st_size,
         "tables_shown": coverage.tables_shown, "tables_missing": ", ".join(coverage.missing),
         "figures": coverage.figures, "figures_missing": ", ".join(coverage.figures_missing),
-        "word": ", ".join(p.name for p in sorted(path.parent.glob("tables_*.docx"))),
+        "word": ", ".join(p.name for p in sorted(path.parent.glob("*.docx"))),
         "screenshot": str(screenshot) if screenshot else "skipped: no Chromium",
     })
 

@@ -6,6 +6,7 @@ and the study settings to one plain function in ``ips_eval.register`` /
 from __future__ import annotations
 
 import dagster as dg
+import polars as pl
 
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
@@ -30,9 +31,15 @@ from ips_eval.register.monthly import (
     kela_share_mismatches,
     null_main_states,
     register_monthly_summary,
+    unlinked_clients,
     write_register_results,
 )
 from schemas.analysis import dataset
+
+# register_monthly_clients_linked: a cohort and region is flagged when all its linkable clients,
+# or more than this share of five or more, have no register row
+UNLINKED_SHARE_MAX = 0.2
+UNLINKED_GROUP_MIN = 5
 
 GROUP = "register"
 
@@ -88,6 +95,25 @@ def register_monthly_main_state_never_null(warehouse: Warehouse) -> dg.AssetChec
         missing = null_main_states(con)
     return dg.AssetCheckResult(passed=missing == 0, severity=dg.AssetCheckSeverity.ERROR,
                                metadata={"rows_without_state": missing})
+
+
+@dg.asset_check(asset=analysis_register_monthly,
+                description="The clients who may be linked have register rows under their pid "
+                            "(a pid is one person in every table): no cohort and region where "
+                            "all, or more than a fifth of five or more, have none.")
+def register_monthly_clients_linked(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        unlinked = unlinked_clients(con)
+    # a client with neither benefit nor pay in the whole window is possible; a group of them
+    # points at deliveries linked apart (docs/operations.md §Changing the pseudonym key)
+    apart = unlinked.filter((pl.col("n_clients_unlinked") == pl.col("n_clients"))
+                            | ((pl.col("n_clients") >= UNLINKED_GROUP_MIN)
+                               & (pl.col("n_clients_unlinked")
+                                  > UNLINKED_SHARE_MAX * pl.col("n_clients"))))
+    return dg.AssetCheckResult(
+        passed=apart.height == 0, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"clients_unlinked": int(unlinked["n_clients_unlinked"].sum())
+                  if unlinked.height else 0, "by_cohort_and_region": md(unlinked, 30)})
 
 
 @dg.asset(key=keys.results("register"), group_name=GROUP, kinds={"duckdb", "csv"},
@@ -148,6 +174,15 @@ def register_effect(warehouse: Warehouse, study: Study):
     with warehouse.connect() as con:
         counts = build_register_effect(con, history=study.register_history)
         written = write_register_effect_results(con, study.out)
+        # for the R replication (docs/methods.md §Replication in R): the matches, and the
+        # matched comparison persons' months (register_monthly's .dta has the clients' only)
+        export_dataset(con, "analysis.register_matches", study.out, dataset("register_matches"),
+                       lang=study.label_lang)
+        con.execute("CREATE OR REPLACE TEMP VIEW register_match_months AS SELECT * FROM "
+                    f"{REGISTER_MONTHLY} WHERE client_id IS NULL AND pid IN "
+                    "(SELECT comparison_pid FROM analysis.register_matches)")
+        export_dataset(con, "main.register_match_months", study.out,
+                       dataset("register_match_months"), lang=study.label_lang)
         balance = con.sql("SELECT * FROM results.register_balance ORDER BY covariate").pl()
     yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES, metadata={
         k: v for k, v in counts.items() if not k.endswith("_rows")})

@@ -14,12 +14,12 @@ from ips_eval.replication import write_replication
 
 GROUP = "replication"
 REPLICATED = ("km", "rmst", "cox", "logit", "competing", "fidelity_cox", "attachment",
-              "change", "change_ipw", "mixed")
+              "change", "change_ipw", "mixed", "register_effect")
 
 
 @dg.asset(key=dg.AssetKey(["replication", "R"]), group_name=GROUP, kinds={"r"},
           deps=[keys.CLIENTS, keys.JOBS, keys.TTE, keys.SCORES, keys.FIDELITY,
-                *(keys.results(name) for name in REPLICATED)],
+                keys.REGISTER_MATCHES, *(keys.results(name) for name in REPLICATED)],
           description="out/replication/R/: an R script per results file (survival, cmprsk, "
                       "lme4, survey, sandwich) reading out/analysis/*.dta, run_all.R and "
                       "compare.R (differences over 1e-6 from out/results/).")

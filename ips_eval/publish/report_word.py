@@ -36,7 +36,8 @@ from ips_eval.publish.tables.office import (
 from schemas.codebook import Lang
 from schemas.table_text import TEXT, text
 
-METHODS = ("report_methods_data", "report_methods_analysis", "report_methods_disclosure")
+METHODS = ("report_methods_data", "report_methods_analysis", "report_methods_replication",
+           "report_methods_disclosure")
 
 
 def _figure_caption(name: str, lang: Lang) -> str:

@@ -179,3 +179,34 @@ def kela_share_mismatches(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pl
     unknown amount or end date are not shared out and so left out on both sides."""
     return con.sql(sql_text("register_kela_reconciliation"),
                    params={"tolerance": SHARE_TOLERANCE_EUR, "limit": limit}).pl()
+
+
+def unlinked_clients(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Clients who may be linked (a pid, no refusal of register linkage) and were delivered no
+    later than the newest register extract, with no register row under their pid although the
+    extracts hold rows, by cohort and region — every such client
+    loses their register history silently ("other", 0 €). A person's pid is the same in every
+    table of a warehouse (ips_eval.keyguard refuses a second key), so the usual causes are a
+    client who really had no benefit and no pay, or a corrected identity code; a whole region
+    unlinked points at deliveries pseudonymised apart. Empty when every client links, or when
+    no register rows were delivered."""
+    return con.sql("""
+        WITH registered AS (
+            SELECT pid FROM staging.kela WHERE pid IS NOT NULL
+            UNION
+            SELECT pid FROM staging.tulorekisteri WHERE pid IS NOT NULL),
+        extract AS (  -- a client enrolled after the extracts were drawn cannot be in them
+            SELECT greatest((SELECT max(_delivery_date) FROM staging.kela),
+                            (SELECT max(_delivery_date) FROM staging.tulorekisteri)) AS delivered),
+        linkable AS (
+            SELECT a.* FROM staging.asiakkaat AS a, extract AS e
+            WHERE a.pid IS NOT NULL AND a.register_consent IS DISTINCT FROM 0
+              AND a._delivery_date <= e.delivered)
+        SELECT a.cohort, a.region, count(*) AS n_clients_unlinked,
+               (SELECT count(*) FROM linkable AS b
+                WHERE b.cohort IS NOT DISTINCT FROM a.cohort
+                  AND b.region IS NOT DISTINCT FROM a.region) AS n_clients
+        FROM linkable AS a
+        WHERE a.pid NOT IN (FROM registered)
+        GROUP BY ALL ORDER BY ALL""").pl()
+

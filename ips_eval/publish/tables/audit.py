@@ -126,15 +126,16 @@ def xlsx_cells(path: Path, label_columns: int) -> list[str]:
 
 
 def report_small_counts(report_dir: Path) -> list[str]:
-    """Cells of the report page's tables and of its Word files of all tables that show a count
-    of 1–4 (the page's operational tables — deliveries, validation — are rows, not persons, and
-    are not great-tables cells, so they are not read)."""
+    """Cells of the report page's tables and of its Word files (all tables; the report) that
+    show a count of 1–4 (the operational tables — deliveries, validation — are rows, not
+    persons, and are not great-tables cells, so they are not read)."""
     found: list[str] = []
     page = report_dir / "index.html"
     if page.is_file():
         cells, _ = html_cells(page.read_text(encoding="utf-8"))
         found += [f"{page.name}: {c!r}" for c in cells if shows_small_count(c)]
-    for document in sorted(report_dir.glob("tables_*.docx")):
+    documents = [*report_dir.glob("tables_*.docx"), *report_dir.glob("report_*.docx")]
+    for document in sorted(documents):
         found += [f"{document.name}: {c!r}" for c in docx_cells(document)
                   if shows_small_count(c)]
     return found

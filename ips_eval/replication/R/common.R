@@ -13,6 +13,7 @@ Z <- qnorm(0.975)
 read_analysis <- function(name) {
   d <- as.data.frame(zap_labels(read_dta(file.path(OUT, "analysis", paste0(name, ".dta")))))
   for (v in intersect(names(d), names(CODES))) d[[v]] <- CODES[[v]][d[[v]]]
+  for (v in names(d)) if (is.character(d[[v]])) d[[v]][d[[v]] == ""] <- NA  # Stata's missing
   d
 }
 

@@ -18,7 +18,8 @@ KEYS <- list(
   attachment = c("window_months", "group_var", "group"),
   change = c("instrument", "cohort", "contrast", "group_var", "group"),
   change_ipw = c("followup_wave", "instrument", "cohort", "method"),
-  mixed = c("instrument", "model", "term"))
+  mixed = c("instrument", "model", "term"),
+  register_effect = c("outcome", "rel_month", "method"))
 # Differences with a documented reason: "file:column" = "why" (shown, not counted as failures).
 KNOWN <- list()
 
@@ -26,6 +27,8 @@ read_csv <- function(path) read.csv(path, stringsAsFactors = FALSE, na.strings =
                                     check.names = FALSE)
 over <- list(); failed <- FALSE
 cat(sprintf("%-16s %6s %9s %12s  %s\n", "file", "rows", "compared", "max_rel_diff", "over 1e-6"))
+cat("(rows: R's rows; compared: estimates set side by side; the pipeline's rows R does not\n",
+    "reproduce, such as methods no script covers, are counted after the differences)\n")
 for (name in names(KEYS)) {
   mine <- file.path("results", paste0(name, ".csv"))
   theirs <- file.path(OUT, "results", paste0(name, ".csv"))
@@ -37,7 +40,8 @@ for (name in names(KEYS)) {
   r <- read_csv(mine); p <- read_csv(theirs)
   keys <- KEYS[[name]]
   both <- merge(r, p, by = keys, suffixes = c(".r", ".p"), all.x = TRUE)
-  unmatched <- sum(!paste(do.call(paste, r[keys])) %in% do.call(paste, p[keys]))
+  unmatched <- sum(!do.call(paste, r[keys]) %in% do.call(paste, p[keys]))
+  not_in_r <- sum(!do.call(paste, p[keys]) %in% do.call(paste, r[keys]))  # not replicated
   columns <- setdiff(names(r)[sapply(r, is.numeric)], keys)
   compared <- 0; largest <- 0; n_over <- 0
   for (col in intersect(columns, names(p))) {
@@ -59,9 +63,10 @@ for (name in names(KEYS)) {
   }
   if (unmatched > 0) n_over <- n_over + unmatched
   failed <- failed || n_over > 0
-  cat(sprintf("%-16s %6d %9d %12.3g  %d%s\n", name, nrow(r), compared, largest, n_over,
-              if (unmatched) sprintf(" (%d of R's rows not in the pipeline's file)", unmatched)
-              else ""))
+  cat(sprintf("%-16s %6d %9d %12.3g  %d%s%s\n", name, nrow(r), compared, largest, n_over,
+              if (unmatched) sprintf("  (%d of R's rows not in the pipeline's file)", unmatched)
+              else "",
+              if (not_in_r) sprintf("  (%d pipeline rows not replicated)", not_in_r) else ""))
 }
 if (length(over)) {
   cat("\nEstimates whose relative difference exceeds 1e-6:\n")
