@@ -121,3 +121,19 @@ def test_a_quarantined_funding_value_leaves_the_funding_sum_empty_not_zero(servi
     assert _row(table, "KAI", "all")["funding_eur"] is None
     assert _row(table, "KAI", "2023")["funding_eur"] == 30_000
     assert _row(table, "KAI", "all")["cost_eur"] == 100_000  # the costs themselves are whole
+
+
+def test_the_cost_per_employed_client_is_hidden_when_1_to_4_were_employed(service):
+    """Cost per employed = cost per client / the share employed within 12 months: with the
+    window's clients (printed in the regions table) it gives the employed back (issue 30)."""
+    from ips_eval.publish.tables.common import DeliverySet
+    from ips_eval.publish.tables.costs import build_costs
+
+    table = costs_table(service, COSTS, _effect(range(1, 13)))
+    for employed, hidden in ((3, True), (0, True), (7, False)):
+        changed = table.with_columns(clients_employed_12m=pl.lit(employed),
+                                     clients_window_12m=pl.lit(20),
+                                     clients_started=pl.lit(40))
+        row = build_costs(changed, "en", DeliverySet(CUTOFFS)).data.row(0, named=True)
+        assert (row["cost_per_employed"] == "..") is hidden, (employed, row)
+        assert row["cost_per_client"] != ".."

@@ -407,3 +407,31 @@ def test_the_solver_finds_what_the_audit_found() -> None:
     assert sorted(v for _, v in jobs_per_client(header, rows).recoverable()) == [4, 37]
     rows[-1][2] = ".."
     assert jobs_per_client(header, rows).recoverable() == []
+
+
+def test_the_reports_file_counts_cannot_be_solved_from_the_source_totals() -> None:
+    """The report prints each delivery file's counts and each source's, which are their sums:
+    a file's hidden 2 quarantined rows beside another file's 5 and the source's 7 would be
+    7 − 5. Both sections' counts are protected together (report_run.operational_hidden)."""
+    import re
+
+    from ips_eval.publish.report_run import RunInputs, deliveries_section, validation_section
+    from ips_eval.publish.tables.disclosure import SUPPRESSED
+
+    def counts(read: int, staged: int, quarantined: int) -> dict:
+        return {"rows_read": read, "staged": staged, "superseded": 0, "exact_duplicates": 0,
+                "quarantined_rows": quarantined}
+    files = [{"source": "asiakkaat", "file": f"2023-07-0{i}_HEL.csv", "content_hash": h * 64,
+              "size_bytes": 100, "outcome": "loaded", **c}
+             for i, h, c in ((5, "f", counts(40, 38, 2)), (6, "e", counts(60, 55, 5)))]
+    manifest = {"sources": {"asiakkaat": {**counts(100, 93, 7), "field_defects": 0}},
+                "files": files}
+    page = deliveries_section(RunInputs(manifest, None)) + validation_section(
+        RunInputs(manifest, None))
+    rows = [re.findall(r'<td class="num">([^<]*)</td>', row)
+            for row in re.findall(r"<tr>(.*?)</tr>", page)]
+    first, second = rows[1][-5:], rows[2][-5:]  # the two files: read, staged, …, quarantined
+    source = rows[4][:5]
+    assert first[-1] == SUPPRESSED and first[1] == SUPPRESSED
+    # the other file's quarantined or the source's is hidden too, and so on along the columns
+    assert SUPPRESSED in (second[-1], source[-1]) and SUPPRESSED in (second[1], source[1])

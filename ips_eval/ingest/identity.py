@@ -27,6 +27,7 @@ from datetime import date
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.fi import hetu as stdnum_hetu
 from stdnum.fi import ytunnus as stdnum_ytunnus
@@ -339,20 +340,42 @@ def register_hetu_other(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
 
 
 def create_hetu_lookup(con: duckdb.DuckDBPyConnection, name: str, values_query: str,
-                       key: bytes, with_birth: bool = True) -> None:
+                       key: bytes, with_birth: bool = True, salt: str | None = None,
+                       distinct: bool = True) -> None:
     """Temp table ``name`` holding ``hetu_lookup``'s rows for the distinct non-NULL values that
-    ``values_query`` (one VARCHAR column) gives, computed in DuckDB by the same expressions the
-    loader uses row by row (:func:`hetu_columns_sql`). Needs the macros of
-    ``sql/identity_macros.sql`` (``register_identity_macros``). For tests and checks: the
-    loader itself keeps no table of codes in clear."""
+    ``values_query`` (one VARCHAR column) gives, computed in DuckDB (:func:`hetu_columns_sql`;
+    needs ``register_identity_macros``). With ``salt`` the table keeps no value: its key is
+    ``token`` = :func:`token_sql` of the value, which the loader computes for each row to join
+    it — so the lookup, which DuckDB may spill to disk, holds no code in clear. ``distinct``
+    False: the values are distinct already (no aggregate over them, which could spill)."""
     register_hetu_other(con, key)
     helpers, status, parts = hetu_columns_sql("value", "")
     fields = ["pid", "status", *(["birth_date", "sex"] if with_birth else [])]
-    sql = (f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT value, "
+    first = "value" if salt is None else f"{token_sql('value')} AS token"
+    sql = (f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {first}, "
            + ", ".join(f"{parts[f]} AS {f}" for f in fields)
-           + f" FROM (SELECT *, {status} FROM (SELECT *, {helpers} FROM (SELECT DISTINCT v AS "
-           f"value FROM ({values_query}) q(v) WHERE v IS NOT NULL) d) h1) h2")
-    con.execute(sql, used_params(sql, hetu_params(key)))
+           + f" FROM (SELECT *, {status} FROM (SELECT *, {helpers} FROM (SELECT "
+           f"{'DISTINCT ' if distinct else ''}v AS value FROM ({values_query}) q(v) "
+           "WHERE v IS NOT NULL) d) h1) h2")
+    con.execute(sql, used_params(sql, hetu_params(key) | {"salt": salt}))
+
+
+def distinct_values(con: duckdb.DuckDBPyConnection, query: str) -> pa.Array:
+    """The distinct values of ``query``'s one column, gathered in this process as the rows
+    stream by (Arrow batches), not by an aggregate in DuckDB, whose hash table spills to disk
+    when memory runs short: for identity codes in clear, which must never be on a disk."""
+    reader = con.sql(query).to_arrow_reader(1 << 20)
+    parts = [pc.unique(batch.column(0)) for batch in reader]
+    if not parts:
+        return pa.array([], pa.string())
+    return pc.unique(pa.chunked_array(parts, pa.string()))
+
+
+def token_sql(value: str) -> str:
+    """A value's join key in a lookup that must not hold it: a 128-bit keyed digest (MD5 over
+    the parameter ``$salt`` — a random secret of the load, never stored — and the value), one
+    per row at a fraction of a HMAC's cost."""
+    return f"md5_number($salt || {value})"
 
 
 def register_identity_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -16,9 +16,11 @@ read.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from ips_eval.ingest import identity
 from ips_eval.ingest.audit import file_rows_leak
@@ -126,19 +128,21 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
     register_functions(con)
     identity.register_identity_macros(con)
     identity.register_hetu_other(con, key)
-    _protect(con, src, opened, present, unknown, key)
-    lookups = _ytunnus_lookups(con, present, key)
+    lookups = _protect(con, src, opened, present, unknown, key)
+    lookups += _ytunnus_lookups(con, present, key)
 
     outer, joins, content = [], [], []
     for c in present:
         q = quote_ident(c.raw)
-        if c.identity == "hetu":  # pseudonymised row by row before anything was stored
+        if c.identity == "hetu":  # stored as its digest: the lookup gives its parts
+            alias = quote_ident(f"_lkh_{c.raw}")
+            joins.append(f"LEFT JOIN {alias} ON {alias}.token = s.{q}")
             for name, _type in identity_parts(src, c):
-                expr = f"s.{quote_ident(name)}"
+                expr = f"{alias}.{name.removeprefix(c.raw + '_')}"
                 if name.endswith("_status"):
                     expr = f"coalesce({expr}, '{identity.MISSING}')"
                 outer.append(f"{expr} AS {quote_ident(name)}")
-            content.append(f"s.{quote_ident(c.raw + '_pid')}")
+            content.append(f"{alias}.pid")
         elif c.identity:  # a business ID; a personal code found in it was masked
             alias, hetu = f"_lk_{c.raw}", f"s.{quote_ident(c.raw + FLAG)}"
             joins.append(f"LEFT JOIN {alias} ON {alias}.value = s.{q}")
@@ -210,7 +214,7 @@ def load_file(con: duckdb.DuckDBPyConnection, f: DeliveryFile, opened: OpenedDel
         raise
     finally:
         for name in lookups:
-            con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+            con.execute(f"DROP TABLE IF EXISTS {name}")
     return LoadedFile(rows, len(opened.unparseable_rows), unknown, opened.note)
 
 
@@ -230,39 +234,50 @@ def _literal(text: str) -> str:
 
 
 def _protect(con: duckdb.DuckDBPyConnection, src: Source, opened: OpenedDelivery,
-             present: list[Column], unknown: tuple[str, ...], key: bytes) -> None:
-    """Read the opened file through once into ``_src_rows`` (readers.materialise) with no
-    identity code in clear: a HETU column becomes its parts (pid, status, birth date, sex)
-    row by row (``identity.hetu_columns_sql``); every other column, a business ID's included,
-    is masked where it holds a valid HETU, with a flag ``<column>__hetu`` saying so. The temp
-    table may spill to disk under memory pressure, and a killed run leaves its spill files:
-    they hold pseudonyms and masks only (issue 30; docs/methods.md §Identity and
-    pseudonyms)."""
-    helpers, statuses, columns = [], [], []
-    for i, c in enumerate(present):
+             present: list[Column], unknown: tuple[str, ...], key: bytes) -> list[str]:
+    """Read the opened file through into ``_src_rows`` (readers.materialise) with no identity
+    code in clear. A HETU column's pseudonym lookup ``_lkh_<column>`` is built first from that
+    column alone: its distinct values gathered in this process as the column streams by
+    (``identity.distinct_values``: an aggregate in DuckDB could spill them), checked and
+    pseudonymised in SQL (``identity.create_hetu_lookup``) and keyed not by the code but by a
+    keyed digest of it under a secret of this load (``identity.token_sql``). The rows are then
+    stored with that digest in the code's place; every other column, a business ID's included,
+    masked where it holds a valid HETU, with a flag ``<column>__hetu`` saying so. The INSERT
+    joins the lookups by digest. Temp tables may spill to disk under memory pressure, and a
+    killed run leaves its spill files: they hold digests, pseudonyms and masks only, and no
+    join or aggregate ever sees a code (issue 30; docs/methods.md §Identity and pseudonyms).
+    Returns the lookups' names."""
+    salt = secrets.token_hex(16)
+    lookups, inner, outer = [], [], []
+    for c in present:
         q = quote_ident(c.raw)
         if c.identity == "hetu":
-            helper, status, parts = identity.hetu_columns_sql(f"p0.{q}", str(i))
-            helpers.append(helper)
-            statuses.append(status)
-            columns += [f"{parts[name.removeprefix(c.raw + '_')]} AS {quote_ident(name)}"
-                        for name, _type in identity_parts(src, c)]
-        else:
-            columns += _masked_with_flag(q)
-    for name in unknown:
-        columns += _masked_with_flag(quote_ident(name))
-    body = f"SELECT * FROM {PLAIN_VIEW}"
-    body = f"SELECT * {', ' + ', '.join(helpers) if helpers else ''} FROM ({body}) p0"
-    body = f"SELECT * {', ' + ', '.join(statuses) if statuses else ''} FROM ({body}) p1"
-    sql = f"SELECT _row, {', '.join(columns)} FROM ({body}) p2"
-    params = identity.hetu_params(key) | {"pattern": identity.HETU_PATTERN}
+            lookup = quote_ident(f"_lkh_{c.raw}")
+            lookups.append(lookup)
+            values = identity.distinct_values(con, f"SELECT {q} FROM {PLAIN_VIEW} "
+                                                   f"WHERE {q} IS NOT NULL")
+            con.register("_hetu_values", pa.table({"v": values}))
+            try:
+                identity.create_hetu_lookup(con, lookup, "SELECT v FROM _hetu_values", key,
+                                            salt=salt, distinct=False)
+            finally:
+                con.unregister("_hetu_values")
+            inner.append(f"{identity.token_sql(q)} AS {q}")
+            outer.append(q)
+    texts = [quote_ident(c.raw) for c in present if c.identity != "hetu"]
+    texts += [quote_ident(name) for name in unknown]
+    for i, q in enumerate(texts):
+        inner += [f'{q} AS "__o{i}"', f'{_masked(q)} AS "__m{i}"']
+        outer += [f'"__m{i}" AS {q}',
+                  f'coalesce("__m{i}" IS DISTINCT FROM "__o{i}", false) AS '
+                  + quote_ident(q[1:-1].replace('""', '"') + FLAG)]
+    # the inner projection's originals (__o) never leave the outer one: only digests, masks
+    # and flags are stored
+    sql = (f"SELECT _k{''.join(', ' + o for o in outer)} FROM (SELECT _k"
+           f"{''.join(', ' + i for i in inner)} FROM {PLAIN_VIEW}) p")
+    params = {"salt": salt, "pattern": identity.HETU_PATTERN}
     materialise(con, opened, sql, identity.used_params(sql, params))
-
-
-def _masked_with_flag(q: str) -> list[str]:
-    flag = quote_ident(q.strip('"').replace('""', '"') + FLAG)
-    return [f"{_masked(q)} AS {q}",
-            f"coalesce({_masked(q)} IS DISTINCT FROM {q}, false) AS {flag}"]
+    return lookups
 
 
 def _ytunnus_lookups(con: duckdb.DuckDBPyConnection, present: list[Column],
@@ -274,7 +289,7 @@ def _ytunnus_lookups(con: duckdb.DuckDBPyConnection, present: list[Column],
     names = []
     for c in (c for c in present if c.identity and c.identity != "hetu"):
         name = f"_lk_{c.raw}"
-        names.append(name)
+        names.append(quote_ident(name))
         distinct = [r[0] for r in con.execute(
             f"SELECT DISTINCT {quote_ident(c.raw)} FROM {SRC_VIEW}").fetchall()]
         con.register("_lk_arrow", identity.ytunnus_lookup(distinct, key))

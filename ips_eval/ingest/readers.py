@@ -125,7 +125,8 @@ def open_delivery(con: duckdb.DuckDBPyConnection, f: DeliveryFile,
     frame = frame.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int32))
     frame = frame.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
     con.register("_src_frame", frame.to_arrow())
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {PLAIN_VIEW} AS SELECT * FROM _src_frame")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {PLAIN_VIEW} AS "
+                "SELECT _row AS _k, * EXCLUDE (_row) FROM _src_frame")
     return OpenedDelivery(columns, format=f.extension.lstrip("."), note=note)
 
 
@@ -201,31 +202,31 @@ def _open_csv(con: duckdb.DuckDBPyConnection, f: DeliveryFile, workdir: Path) ->
         raise FileRejected("file_unreadable", f"the CSV cannot be parsed: {error}") from error
     renamed = ", ".join(f"{_cut_cell_sql(f'c{i}')} AS {quote_ident(name)}"
                         for i, name in enumerate(columns))
-    # no row number yet: it needs the parser's rejects, known once the file is read through
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {PLAIN_VIEW} AS SELECT NULL::INTEGER AS _row, "
-                f"{renamed} FROM _src_csv")
+    # rows numbered in file order as they stream by (a streaming window: nothing buffered;
+    # preserve_insertion_order keeps a file's order, see materialise); the data row number
+    # needs the parser's rejects, known once the file is read through
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {PLAIN_VIEW} AS SELECT row_number() OVER () "
+                f"AS _k, {renamed} FROM _src_csv")
     return OpenedDelivery(columns, encoding=encoding, format="csv", hint=hint)
 
 
 def materialise(con: duckdb.DuckDBPyConnection, opened: OpenedDelivery, select: str,
                 params: dict | None = None) -> None:
-    """Read the opened file through once into the temp table ``_src_rows`` and give the view
-    ``_src`` over it: ``select`` is a query over :data:`PLAIN_VIEW` whose first column is
-    ``_row`` — the loader's, which pseudonymises identity codes and masks free text in it, so
-    that what is stored (and may spill to disk) holds no code in clear. For a CSV the rows are
-    numbered here, in file order, and the parser's rejected rows noted in
-    ``opened.unparseable_rows``."""
+    """Read the opened file through into the temp table ``_src_rows`` and give the view
+    ``_src`` over it: ``select`` is a query over :data:`PLAIN_VIEW` whose first column is its
+    ``_k`` (the row's place in the file) — the loader's, which pseudonymises identity codes
+    and masks free text in it, so that what is stored (and may spill to disk) holds no code in
+    clear. ``_src`` has ``_row``, the data row number: for a CSV the parser's rejected rows
+    are counted in (and noted in ``opened.unparseable_rows``)."""
     if opened.format != "csv":
         con.execute(f"CREATE OR REPLACE TEMP TABLE _src_rows AS {select}", params or {})
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS SELECT * FROM _src_rows")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS "
+                    "SELECT _k AS _row, * EXCLUDE (_k) FROM _src_rows")
         return
     try:
-        # parsed once, here: the rows numbered in file order (preserve_insertion_order keeps
-        # a file's order for row_number() OVER ()), the parser's rejects collected on the way;
         # every later query of the load reads this table instead of parsing the CSV again
         with insertion_order_kept(con):
-            con.execute("CREATE OR REPLACE TEMP TABLE _src_rows AS "
-                        f"SELECT row_number() OVER () AS _k, * FROM ({select}) q", params or {})
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _src_rows AS {select}", params or {})
         # the reject table holds the raw line text (it may contain identity codes): take the
         # line numbers only and drop it at once
         lines = _rejected_lines(con)
@@ -242,7 +243,7 @@ def materialise(con: duckdb.DuckDBPyConnection, opened: OpenedDelivery, select: 
     row = "_k" if not gaps else f"_k + len(list_filter({_int_list(gaps)}, lambda g: g < _k))"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {SRC_VIEW} AS SELECT CAST({row} AS INTEGER) AS _row, "
-        "* EXCLUDE (_k, _row) FROM _src_rows")
+        "* EXCLUDE (_k) FROM _src_rows")
 
 
 # file descriptors of in-memory transcoded copies, closed (and so freed) by close_delivery

@@ -33,18 +33,42 @@ def text_spans(key: str, **fields: object) -> str:
                    for lang in LANGS)
 
 
-def _row_counts(values: Sequence[object], parts: Sequence[int], total: int,
-                others: Sequence[int] = ()) -> list[object]:
-    """``values`` with its counts of 1–4 hidden: the ``parts`` add up to the count at ``total``
-    (rows read = staged + superseded + duplicates + quarantined), so a hidden part's partner is
-    hidden too; ``others`` stand alone."""
+# the counts of a delivery file and of a source, as the report prints them: rows read, then its
+# parts (rows read = staged + superseded + duplicates + quarantined)
+ROW_COUNTS = ("rows_read", "staged", "superseded", "exact_duplicates", "quarantined_rows")
+
+
+def operational_hidden(manifest: dict | None) -> set:
+    """Which of the report's delivery and validation counts are hidden (1–4 and whatever would
+    give one back), worked out for both sections at once since a reader sees both: per file and
+    per source the parts add up to rows read; per source and count the files add up to the
+    source's (the manifest's sums), and a hidden source count must not be given back by its
+    files; field defects per source stand alone. Keys ``("file", i, count)`` (i: the file's
+    place in the manifest) and ``("source", name, count)``."""
     cells = CountCells()
-    for i in (total, *parts, *others):
-        value = values[i]
-        cells.add(i, value if isinstance(value, int | float) else None)
-    cells.group(list(parts))
-    hidden = cells.hidden()
-    return [SUPPRESSED if i in hidden else v for i, v in enumerate(values)]
+    files = manifest_files(manifest)
+    sources = (manifest or {}).get("sources") or {}
+
+    def number(value: object) -> int | None:
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    for i, f in enumerate(files):
+        for count in ROW_COUNTS:
+            cells.add(("file", i, count), number(f.get(count)))
+        cells.group([("file", i, count) for count in ROW_COUNTS[1:]])
+    for name, s in sources.items():
+        for count in (*ROW_COUNTS, "field_defects"):
+            cells.add(("source", name, count), number(s.get(count)))
+        cells.group([("source", name, count) for count in ROW_COUNTS[1:]])
+        members = [i for i, f in enumerate(files) if f.get("source") == name]
+        for count in ROW_COUNTS:
+            parts = [("file", i, count) for i in members]
+            whole = number(s.get(count))
+            if parts and whole is not None and sum(
+                    cells.values.get(k, 0) for k in parts) <= whole:
+                cells.group(parts, total=whole, remainder_key=("rest", name, count))
+            cells.group([*parts, ("source", name, count)])
+    return cells.hidden()
 
 
 def _spans(label: Label) -> str:
@@ -132,12 +156,12 @@ def deliveries_section(inputs: RunInputs) -> str:
     if not files:
         parts.append(f"<p>{text_spans('report_no_manifest')}</p></section>")
         return "\n".join(parts)
-    rows = [_row_counts((f.get("source"), f.get("file"), f.get("delivery_date"),
-                         f.get("size_bytes"), str(f.get("content_hash") or "")[:16],
-                         outcome_label(f), f.get("rows_read"), f.get("staged"),
-                         f.get("superseded"), f.get("exact_duplicates"),
-                         f.get("quarantined_rows")), parts=(7, 8, 9, 10), total=6)
-            for f in files]
+    hidden = operational_hidden(inputs.manifest)
+    rows = [(f.get("source"), f.get("file"), f.get("delivery_date"), f.get("size_bytes"),
+             str(f.get("content_hash") or "")[:16], outcome_label(f),
+             *(SUPPRESSED if ("file", i, count) in hidden else f.get(count)
+               for count in ROW_COUNTS))
+            for i, f in enumerate(files)]
     parts.append(_ops_table(
         ("report_source", "report_file", "report_delivery_date", "report_size", "report_hash",
          "report_outcome", "report_rows_read", "report_staged", "report_superseded",
@@ -150,9 +174,9 @@ def validation_section(inputs: RunInputs) -> str:
     parts = [f"<section id='validation'><h2>{text_spans('report_validation')}</h2>"]
     sources = (inputs.manifest or {}).get("sources") or {}
     if sources:
-        rows = [_row_counts((name, s.get("rows_read"), s.get("staged"), s.get("superseded"),
-                             s.get("exact_duplicates"), s.get("quarantined_rows"),
-                             s.get("field_defects")), parts=(2, 3, 4, 5), total=1, others=(6,))
+        hidden = operational_hidden(inputs.manifest)
+        rows = [(name, *(SUPPRESSED if ("source", name, count) in hidden else s.get(count)
+                         for count in (*ROW_COUNTS, "field_defects")))
                 for name, s in sources.items()]
         parts.append(_ops_table(
             ("report_source", "report_rows_read", "report_staged", "report_superseded",

@@ -41,6 +41,14 @@ def build_costs(costs: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
         cells.add(("all", "all"), by_key[("all", "all")]["clients_started"])
         cells.group([("all", c) for c in cohorts],
                     total=by_key[("all", "all")]["clients_started"])
+    for key, r in by_key.items():
+        # cost per employed = cost per client / the share employed within 12 months: with the
+        # window's clients (printed in the regions table) it gives the employed back, and so
+        # their count and the rest are the persons it is over (rule 4)
+        employed, window = r["clients_employed_12m"], r["clients_window_12m"]
+        rest = None if employed is None or window is None else window - employed
+        cells.add(("not_employed_12m", key), rest, implicit=True)
+        cells.derived(("per_employed", key), [key, ("not_employed_12m", key)], over=employed)
     hidden = cells.hidden()
 
     def row(group: str, stub: str, key: tuple[str, str]) -> dict[str, str]:
@@ -52,7 +60,8 @@ def build_costs(costs: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
                "client_years": shown(fmt_number(r["client_years"], 1, lang), concealed),
                "clients_per_fte": shown(fmt_number(r["clients_per_fte"], 1, lang), concealed)}
         for column in MONEY[1:4]:
-            out[column] = shown(fmt_number(r[column], 0, lang), concealed)
+            out[column] = shown(fmt_number(r[column], 0, lang), concealed or (
+                column == "cost_per_employed" and ("per_employed", key) in hidden))
         for column in MONEY[4:]:  # over the matched clients, not this row's
             out[column] = "" if r[column] is None else shown(
                 fmt_number(r[column], 0, lang), too_few(r["effect_clients"]))
