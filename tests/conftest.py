@@ -87,25 +87,23 @@ def small_run(tmp_path_factory: pytest.TempPathFactory):
 
 # With pytest-xdist (`scripts/run-tests.sh`: `-n 2 --dist loadgroup`) each worker process
 # builds the session fixtures it uses again. The two expensive ones are kept to one worker each:
-# a module whose tests use the default run goes, whole, to the worker that builds it, and so do
-# the small-delivery runs. Writing the default study (seconds) may happen on both workers. Any
-# other module stays whole on one worker too (its module fixtures built once).
+# every test that uses the default run goes to the worker that builds it, and every test of the
+# small-delivery runs to another group's worker; both groups start first. Any other test stays
+# with the rest of its module (its module fixtures built once); writing the default study
+# (seconds) may happen on both workers.
 SHARED_GROUPS = {"pipeline_run": "default_run", "small_run": "small_runs"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.pluginmanager.hasplugin("xdist"):
         return
-    shared: dict[str, set[str]] = {}
+    order = list(SHARED_GROUPS.values())
+    group: dict[pytest.Item, str] = {}
     for item in items:
-        shared.setdefault(item.module.__name__, set()).update(
-            SHARED_GROUPS[f] for f in getattr(item, "fixturenames", ()) if f in SHARED_GROUPS)
-    for item in items:
-        groups = sorted(shared[item.module.__name__])
-        item.add_marker(pytest.mark.xdist_group(groups[0] if len(groups) == 1
-                                                else item.module.__name__))
+        shared = [g for f, g in SHARED_GROUPS.items() if f in getattr(item, "fixturenames", ())]
+        group[item] = shared[0] if shared else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group[item]))
     if getattr(config.option, "dist", "no") != "no":
         # the two long groups first, so neither is what the other worker waits for at the end
-        first = list(SHARED_GROUPS.values())
-        items.sort(key=lambda item: next((i for i, g in enumerate(first)
-                                          if shared[item.module.__name__] == {g}), len(first)))
+        items.sort(key=lambda item: order.index(group[item]) if group[item] in order
+                   else len(order))
