@@ -6,10 +6,10 @@ the table publishes are written down from its text alone (support.differencing):
 add up to N, the cohorts to all and the teams to their region, a percentage × N is its count, a
 mean × N the total it averages, a sum row (working or studying) its parts. Every hidden cell is
 then minimised and maximised over the integers those relations allow; a cell whose least and
-greatest value agree is given back, and must not be a count of 1–4 (``_recoverable``). The relations are written per table kind below; a table with
-a hidden count in a count column and no relations written here fails the coverage test, so a new
-table cannot slip past. Relations between tables (the same clients in two tables) are not
-modelled.
+greatest value agree is given back, and must not be a count of 1–4 (``_recoverable``). The
+relations are written per table kind below; a table with a hidden count in a count column and
+no relations written here fails the coverage test, so a new table cannot slip past. Relations
+between tables (the same clients in two tables) are not modelled.
 """
 
 from __future__ import annotations

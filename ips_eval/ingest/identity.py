@@ -301,7 +301,8 @@ def hetu_columns_sql(value: str, tag: str) -> tuple[str, str, dict[str, str]]:
     parts."""
     c, o, st = (f'"__{x}{tag}"' for x in "cos")
     helpers = (f"CASE WHEN regexp_matches({value}, $ascii) THEN upper(replace({value}, ' ', ''))"
-               f" END AS {c}, CASE WHEN NOT regexp_matches({value}, $ascii) THEN {value} END AS {o}")
+               f" END AS {c}, CASE WHEN NOT regexp_matches({value}, $ascii) THEN {value} "
+               f"END AS {o}")
     status = (f"CASE WHEN {c} IS NOT NULL THEN (CASE WHEN {c} = '' THEN $missing "
               f"ELSE $statuses[hetu_rule_broken({c}) + 1] END) "
               f"WHEN {o} IS NOT NULL THEN ingest_hetu_other({o}, 'status') END AS {st}")
