@@ -2,7 +2,7 @@
 # Set everything up, then run the test suite (scale tests in their bounded CI size; set
 # IPS_EVAL_SCALE=full for the national-scale versions). Any arguments go to pytest. The suite
 # runs on two pytest-xdist workers (the machine's two cores; IPS_EVAL_TEST_WORKERS=0 runs it in
-# one process): tests/conftest.py keeps each shared run on one worker.
+# one process); see tests/conftest.py for what each worker builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -10,7 +10,7 @@ set +e
 workers=${IPS_EVAL_TEST_WORKERS:-2}
 parallel=()
 if [ "$workers" != "0" ]; then
-  parallel=(-n "$workers" --dist loadgroup)
+  parallel=(-n "$workers")
 fi
 .venv/bin/python -m pytest "${parallel[@]}" "$@"
 status=$?
