@@ -10,7 +10,7 @@ set +e
 workers=${IPS_EVAL_TEST_WORKERS:-2}
 parallel=()
 if [ "$workers" != "0" ]; then
-  parallel=(-n "$workers")
+  parallel=(-n "$workers" --dist loadfile)
 fi
 .venv/bin/python -m pytest "${parallel[@]}" "$@"
 status=$?

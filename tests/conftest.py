@@ -85,8 +85,9 @@ def small_run(tmp_path_factory: pytest.TempPathFactory):
     return run
 
 
-# The suite runs on two pytest-xdist workers (scripts/run-tests.sh). Each worker builds the
-# session fixtures it needs itself, so the default run and the small runs may be built on both:
-# xdist 3.8's `--dist loadgroup` under pytest 9.2 does not keep a group on one worker (a
-# three-test example split its group), so no grouping is attempted here. Sharing the runs
-# between the workers (a file lock around one build) is the next step for the suite's time.
+# The suite runs on two pytest-xdist workers (scripts/run-tests.sh, `--dist loadfile`: each test
+# file whole on one worker, so a module fixture such as test_bench's is built once). Each worker
+# builds the session fixtures it needs itself, so the default run and the small runs may be
+# built on both: xdist 3.8's `--dist loadgroup` under pytest 9.2 does not keep a group on one
+# worker (a three-test example split its group). Sharing those runs between the workers (a file
+# lock around one build) is the next step for the suite's time.
