@@ -51,6 +51,10 @@ TEXT: dict[str, Label] = {
         "{what}: modellen skattades inte eftersom det ännu inte finns några händelser "
         "({detail}).",
         "{what}: the model was not fitted because there are no events yet ({detail})."),
+    "not_fitted_few_rows": L(
+        "{what}: mallia ei sovitettu, koska havaintoja on liian vähän ({detail}).",
+        "{what}: modellen skattades inte eftersom det finns för få observationer ({detail}).",
+        "{what}: the model was not fitted because there are too few observations ({detail})."),
     "not_fitted_failed": L(
         "{what}: mallia ei voitu sovittaa näillä tiedoilla ({detail}).",
         "{what}: modellen kunde inte skattas med dessa data ({detail}).",
