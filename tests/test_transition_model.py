@@ -188,3 +188,68 @@ def test_the_ame_is_the_mean_change_and_its_se_the_delta_method():
     p = _probabilities(values, beta)
     grad = _mean_gradient(values, p)
     assert grad.sum(axis=0) == pytest.approx(np.zeros(8), abs=1e-14)  # probabilities sum to 1
+
+
+def test_the_table_shows_rrrs_and_ames_and_hides_a_horizon_with_a_state_of_1_to_4():
+    from datetime import date
+
+    from ips_eval.publish.tables.common import DeliverySet
+    from ips_eval.publish.tables.disclosure import SUPPRESSED
+    from ips_eval.publish.tables.transition_model import build_transition_model
+
+    model = transition_model(hand_made({"unemployed": 60, "employed": 50, "other": 30,
+                                        "student": 8}))
+    model = model.filter(pl.col("not_fitted").is_null())
+    six = model.with_columns(horizon=pl.lit(6, pl.Int64),
+                             n_state=pl.when(pl.col("state_to") == "other").then(3)
+                             .otherwise(pl.col("n_state")))
+    table = build_transition_model(pl.concat([model, six]), "en",
+                                   DeliverySet({"pilot": date(2023, 6, 30)}))
+    rows = {(r["group"], r["stub"]): r for r in table.data.iter_rows(named=True)}
+    male = rows["Employed", "Sex: Male"]
+    fit = model.filter((pl.col("state_to") == "employed") & (pl.col("term") == "sex[male]"))
+    assert male["rrr12"].startswith(f"{fit['rrr'][0]:.2f} (")
+    assert male["ame12"].startswith(f"{100 * fit['ame'][0]:.1f} (")
+    assert male["rrr6"] == male["ame6"] == SUPPRESSED  # a state of 3 clients at +6
+    reference = rows["Unemployed (reference state)", "Sex: Male"]
+    assert reference["rrr12"] == "" and reference["ame12"]
+    assert any("merged into Other: Student" in note for note in table.notes)
+
+
+def test_the_figure_draws_no_flow_or_state_of_1_to_4(tmp_path: Path):
+    from matplotlib.patches import PathPatch, Rectangle
+
+    from ips_eval.publish.figures.common import svg_small_counts
+    from ips_eval.publish.figures.transitions import (
+        plot_transitions,
+        shown_flows,
+        write_transitions_figure,
+    )
+
+    paths = pl.DataFrame({
+        "group": ["clients"] * 4 + ["matched_comparison"] * 2,
+        "state_m1": ["unemployed", "unemployed", "sickness_rehabilitation", "student",
+                     "unemployed", "unemployed"],
+        "state_6": ["unemployed", "employed", "sickness_rehabilitation", "student",
+                    "unemployed", "employed"],
+        "state_12": ["employed", "employed", "employed", "student", "unemployed",
+                     "employed"],
+        "n": [40, 30, 3, 6, 100, 20]})
+    clients = paths.filter(pl.col("group") == "clients")
+    flows = shown_flows(clients)
+    # sickness at −1 and +6 has 3 persons: neither state nor its bands are drawn
+    assert flows["state_m1", "state_6"] == {("unemployed", "unemployed"): 40,
+                                            ("unemployed", "employed"): 30,
+                                            ("student", "student"): 6}
+    assert flows["state_6", "state_12"] == {("unemployed", "employed"): 40,
+                                            ("employed", "employed"): 30,
+                                            ("student", "student"): 6}
+    fig = plot_transitions(paths, "en")
+    left = fig.axes[0]
+    assert len([p for p in left.patches if isinstance(p, PathPatch)]) == 6
+    # states drawn: −1 unemployed, student; +6 unemployed, employed, student; +12 employed,
+    # student (employed at +12 holds 73 with the 3, drawn as a share of all 79)
+    assert len([p for p in left.patches if isinstance(p, Rectangle)]) == 7
+    for path in write_transitions_figure(paths, tmp_path):
+        if path.suffix == ".svg":
+            assert svg_small_counts(path) == []

@@ -19,6 +19,8 @@ from ips_eval.publish.figures.register_effect import (
     write_register_effect_figure,
 )
 from ips_eval.publish.figures.register_effect import FIGURE_NAME as EFFECT_FIGURE
+from ips_eval.publish.figures.transitions import FIGURE_NAME as TRANSITIONS_FIGURE
+from ips_eval.publish.figures.transitions import write_transitions_figure
 from ips_eval.register.effect import (
     build_register_effect,
     placebo_verdict,
@@ -275,6 +277,18 @@ def figure_register_effect(warehouse: Warehouse, study: Study) -> dg.Materialize
     paths = write_register_effect_figure(effect, study.out)
     return dg.MaterializeResult(metadata={"files": [p.name for p in paths],
                                           "path": dg.MetadataValue.path(str(paths[0]))})
+
+
+@dg.asset(key=keys.figure(TRANSITIONS_FIGURE), group_name=GROUP, kinds={"png", "svg"},
+          deps=[keys.results("transition_paths")])
+def figure_transitions(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """The main states at month −1, +6 and +12 as an alluvial diagram, the clients beside their
+    matched comparison; flows of 1–4 persons not drawn."""
+    with warehouse.connect() as con:
+        paths = con.sql("SELECT * FROM results.transition_paths").pl()
+    written = write_transitions_figure(paths, study.out)
+    return dg.MaterializeResult(metadata={"files": [p.name for p in written],
+                                          "path": dg.MetadataValue.path(str(written[0]))})
 
 
 @dg.asset(key=keys.figure(BALANCE_FIGURE), group_name=GROUP, kinds={"png", "svg"},
