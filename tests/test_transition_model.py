@@ -253,3 +253,10 @@ def test_the_figure_draws_no_flow_or_state_of_1_to_4(tmp_path: Path):
     for path in write_transitions_figure(paths, tmp_path):
         if path.suffix == ".svg":
             assert svg_small_counts(path) == []
+
+
+def test_a_table_with_unfitted_states_keeps_counts_whole_and_the_flag_boolean():
+    table = transition_model(hand_made({"unemployed": 60, "employed": 50, "other": 9,
+                                        "student": 4}))
+    assert table.schema["n"] == table.schema["n_state"] == pl.Int64
+    assert table.schema["converged"] == pl.Boolean

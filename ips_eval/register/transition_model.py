@@ -17,12 +17,14 @@ pooled (``pool_levels``): as ``other`` when the pool is not sparse, else into th
 A fit that does not converge is a ``not_fitted`` row (``failed``).
 
 Fit: statsmodels ``MNLogit`` by Newton steps to a parameter change under ``MNLOGIT_TOL`` — the
-maximum-likelihood estimates and the inverse-information SEs R's ``nnet::multinom`` reaches when
-run to convergence (tests/test_transition_model.py). Relative-risk ratio = exp(coef), Wald 95 %
-CI. Average marginal effect of a level: the mean over the model's clients of the predicted
-probability of the state with the covariate set to that level minus set to its reference, the
-other covariates as observed — for every state, the reference included (they sum to 0 over the
-states); its SE by the delta method, with the analytic gradient.
+maximum-likelihood estimates, and the inverse-information SEs, of R's ``nnet::multinom`` (to
+1e-6 on the default run: tests/test_transition_model.py; multinom's BFGS itself stops ~1e-7
+short of the optimum, so the replication script finishes its fit with Newton steps).
+Relative-risk ratio = exp(coef), Wald 95 % CI. Average marginal effect of a level: the mean
+over the model's clients of the predicted probability of the state with the covariate set to
+that level minus set to its reference, the other covariates as observed — for every state, the
+reference included (they sum to 0 over the states); its SE by the delta method, with the
+analytic gradient.
 """
 
 from __future__ import annotations
@@ -106,7 +108,10 @@ def transition_model(frame: pl.DataFrame) -> pl.DataFrame:
     table = stack_results([horizon_model(frame, h) for h in HORIZONS])
     missing = [pl.lit(None, pl.String).alias(c) for c in ("not_fitted", "note")
                if c not in table.columns]
-    return table.with_columns(missing).select(*COLUMNS, "not_fitted", "note")
+    # a not_fitted row's empty numbers would make the counts floats and the flag a number
+    return table.with_columns(missing).select(*COLUMNS, "not_fitted", "note").with_columns(
+        pl.col("horizon", "n", "n_state", "n_excluded").cast(pl.Int64),
+        pl.col("converged").cast(pl.Boolean))
 
 
 def horizon_model(frame: pl.DataFrame, horizon: int) -> pl.DataFrame:
