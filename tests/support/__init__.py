@@ -23,3 +23,7 @@ all workers and read-only: copy before changing anything), ``small_run`` (a few 
 deliveries, each run once per session), ``con`` (a fresh warehouse per test) and the tests'
 pseudonym key.
 """
+
+# tests/conftest.py imports this package before any test module loads DuckDB: ips_eval first,
+# so that DuckDB's memory is zeroed in the test processes as in the CLI (ips_eval/allocator.py)
+import ips_eval  # noqa: E402, F401
