@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from assets.runguard import INCOMPLETE_FILE
 from ips_eval import keyguard
 from ips_eval.config import ENV_KEY, Settings
-from ips_eval.runguard import INCOMPLETE_FILE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KEY_A = "key-A-for-the-fingerprint-tests-0123456789abcdef"
@@ -60,7 +60,7 @@ def test_a_run_started_outside_the_cli_is_refused_by_the_raw_asset(tmp_path):
     from support.small_deliveries import enrolment_only
 
     from assets.definitions import build_defs
-    from ips_eval.runner import failure_message
+    from assets.runner import failure_message
 
     deliveries = enrolment_only(tmp_path / "d")
     raw = dg.AssetKey(["raw", "asiakkaat"])
@@ -91,7 +91,7 @@ def _cli(*args: str, key: str) -> subprocess.CompletedProcess:
     import os
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPS_EVAL_")}
-    return subprocess.run([sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT,
+    return subprocess.run([sys.executable, "-m", "assets.cli", *args], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=1800,
                           env={**env, ENV_KEY: key})
 
