@@ -2,7 +2,7 @@
 (docs/methods.md §Register effect). For each seed: write the synthetic study, then, in this
 process on a fresh warehouse, the plain functions the Dagster assets call for the register
 path (raw and staging of the enrolment, the job spells and both registers, register months,
-analysis.clients, the register effect — ips_eval/register/bench.py's stages without the
+analysis.clients, the register effect — benchmarks/register_path.py's stages without the
 Parquet export and the checks), and compare the matched ATT at +6 and +12 with the truth the
 synth manifest records. Prints a line per seed and horizon, and at the end the coverage of the
 +6 and +12 CIs (want ≥ 90 %), the mean bias and how often the run's placebo check passed.
@@ -36,8 +36,8 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.register_path import STAGES, BenchRun  # noqa: E402
 from ips_eval.config import DEMO_PSEUDONYM_KEY  # noqa: E402
-from ips_eval.register.bench import STAGES, BenchRun  # noqa: E402
 from ips_eval.register.effect import placebo_verdict  # noqa: E402
 from ips_eval.synth import write_study  # noqa: E402
 from ips_eval.synth.study import simulate_world  # noqa: E402
