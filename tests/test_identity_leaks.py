@@ -35,17 +35,18 @@ from support.planted import (
     write_csv,
 )
 
+from assets.runguard import fingerprint
 from ips_eval.config import Settings, SettingsError, parse_memory_limit
 from ips_eval.ingest import identity, limits
 from ips_eval.ingest.audit import identity_leaks, identity_leaks_in_files
 from ips_eval.ingest.files import DeliveryFile, discover, inspect
 from ips_eval.ingest.readers import FileRejected, normalise_name, open_delivery
-from ips_eval.runguard import fingerprint
 from ips_eval.warehouse import connect
 from schemas.codebook import SOURCES
 
 KEY = "identity-leak-tests-key-0123456789abcdef"
 PLANTED_CASE = "forty_clients_without_12_month_answers"  # support.small_deliveries
+
 
 @pytest.fixture(scope="module")
 def planted_run(small_run):  # noqa: ANN001 — the session fixture
@@ -199,7 +200,7 @@ def test_the_cli_refuses_an_injected_memory_limit_in_one_line(tmp_path: Path) ->
     d = tmp_path / "d"
     write_csv(d / "asiakkaat/2023-07-05_HEL.csv", ENROLMENT, [client(1, PERSON)])
     env = {**os.environ, "IPS_EVAL_DUCKDB_MEMORY": INJECTED, "IPS_EVAL_PSEUDONYM_KEY": KEY}
-    done = subprocess.run([sys.executable, "-m", "ips_eval.cli", "validate", "--deliveries", str(d),
+    done = subprocess.run([sys.executable, "-m", "assets.cli", "validate", "--deliveries", str(d),
                            "--out", str(tmp_path / "out")],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert done.returncode != 0
@@ -371,7 +372,7 @@ def test_the_launchpad_cannot_set_a_memory_limit_that_is_not_a_size() -> None:
 
 
 def test_a_run_fails_when_its_report_or_event_log_holds_a_code(tmp_path: Path) -> None:
-    from ips_eval.runner import RunReport, _scan_outputs
+    from assets.runner import RunReport, _scan_outputs
 
     settings = Settings(deliveries_dir=tmp_path, out_dir=tmp_path / "out", pseudonym_key=KEY)
     (tmp_path / "out/report").mkdir(parents=True)

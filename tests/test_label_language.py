@@ -12,9 +12,9 @@ import pyreadstat
 import pytest
 from support.register import CUTOFFS, hand_made_study
 
+from assets.cli import _settings, build_parser
 from assets.definitions import build_defs
 from assets.defs.resources import Study, Warehouse, resources_for
-from ips_eval.cli import _settings, build_parser
 from ips_eval.config import ENV_LABEL_LANGUAGE, Settings, parse_label_language
 from ips_eval.export import export_dataset
 from ips_eval.register.monthly import build_register_monthly

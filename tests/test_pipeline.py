@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 from stdnum.fi import hetu
 
+from assets.runner import execute
 from ips_eval.config import Settings
 from ips_eval.publish.figures.catalog import FIGURES
 from ips_eval.publish.figures.common import svg_small_counts
-from ips_eval.runner import execute
 from schemas.codebook import LANGS
 from schemas.results import RESULTS
 
@@ -50,7 +50,7 @@ CONTRACT_OUTPUTS = [
                                       "fidelity") for ext in ("parquet", "dta", "sav")),
     *(f"results/{n}.csv" for n in ("headline", "km", "cox", "change", "mixed", "quarterly",
                                    "register", "register_effect", "register_balance",
-                                   "transitions", "process", "costs")),
+                                   "transitions", "transition_model", "process", "costs")),
 ]
 
 

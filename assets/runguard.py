@@ -6,7 +6,6 @@
   (each atomically), so until the run is through the folder holds a mix and says so;
 - no child outlives the run: a small watchdog process watches the run's process tree and, when
   the run ends in any way — SIGKILL included — kills what the run started (Chromium);
-- a folder replaced as a whole (the built-in study: written beside, then renamed in);
 - what a complete run was a function of (``.ips_eval_state.json``), for incremental runs.
 """
 
@@ -17,7 +16,6 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -27,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ips_eval.config import PROJECT_ROOT, Settings
+from ips_eval.outputs import write_text
 
 LOCK_FILE = ".ips_eval.lock"
 INCOMPLETE_FILE = "INCOMPLETE.txt"
@@ -90,16 +89,13 @@ def output_lock(out_dir: Path, run_id: str = "") -> Iterator[str | None]:
 
 def mark_incomplete(out_dir: Path, run_id: str) -> Path:
     """Say in the folder itself that its outputs are not (yet) one run's complete set."""
-    path = out_dir / INCOMPLETE_FILE
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(
+    return write_text(
+        out_dir / INCOMPLETE_FILE,
         f"This output folder is INCOMPLETE.\nRun {run_id} (pid {os.getpid()}) started "
         f"{_now()} and has not finished successfully: the files here may be a mix of that run "
         "and earlier ones, and the report and manifest may name another run.\n"
         "Run `ips-eval run` again with the same --out; this file goes away when a run "
-        "succeeds.\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+        "succeeds.\n", folder_mode=False)
 
 
 def mark_complete(out_dir: Path, run_id: str) -> None:  # noqa: ARG001 — named for the log
@@ -200,35 +196,7 @@ def child_watchdog() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------------------------------------
-# A folder replaced as a whole
-# ---------------------------------------------------------------------------------------------
-
-
-def _digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        h.update(str(path.relative_to(folder)).encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def replace_dir(new: Path, target: Path) -> bool:
-    """Put the fully written folder ``new`` at ``target`` by renames, so a reader never sees a
-    half-written ``target``; an identical ``target`` is kept as it is (its files untouched).
-    Returns whether ``target`` changed."""
-    if target.is_dir() and _digest(new) == _digest(target):
-        shutil.rmtree(new)
-        return False
-    old = target.with_name(f".{target.name}.old.{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return True
-
-
-# ---------------------------------------------------------------------------------------------
-# What a complete run was made from (for incremental runs, ips_eval.runner)
+# What a complete run was made from (for incremental runs, assets.runner)
 # ---------------------------------------------------------------------------------------------
 
 STATE_FILE = ".ips_eval_state.json"
@@ -247,9 +215,8 @@ def load_state(out_dir: Path) -> dict | None:
 
 
 def save_state(out_dir: Path, state: dict) -> None:
-    tmp = state_path(out_dir).with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(state_path(out_dir))
+    write_text(state_path(out_dir), json.dumps(state, indent=1, sort_keys=True),
+               private=True, folder_mode=False)
 
 
 def _digest_files(paths: list[Path], root: Path) -> str:

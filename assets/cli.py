@@ -83,7 +83,7 @@ def _synthesise(out: Path, seed: int, defects: float, comparison_persons: int | 
     import shutil
     import tempfile
 
-    from ips_eval.runguard import replace_dir
+    from ips_eval.outputs import replace_dir
     from ips_eval.synth import write_study
     from ips_eval.synth.study import DEFAULT_COMPARISON_PERSONS
 
@@ -112,7 +112,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ips_eval.runner import RunLocked, execute, summary
+    from assets.runner import RunLocked, execute, summary
     from ips_eval.stoppage import environment_cause
 
     builtin = args.deliveries is None
@@ -231,7 +231,7 @@ def cmd_replicate(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from ips_eval.register.bench import run_bench
+    from benchmarks.register_path import run_bench
 
     if args.persons < 0:
         print("ips-eval: --persons must be 0 or more", file=sys.stderr)

@@ -7,7 +7,7 @@ The order of a run is the order of what can go wrong: the output folder must be 
 the output lock is taken (one writer; nothing else happens before it: not the built-in study,
 not loading the definitions), then the folder is marked incomplete until the run has
 succeeded. Children (Chromium) never outlive the run, also when it is killed
-(:mod:`ips_eval.runguard`).
+(:mod:`assets.runguard`).
 
 Incremental runs: a complete run leaves ``<out>/.ips_eval_state.json`` — a fingerprint of the
 settings, of the code (every .py and .sql file) and of each source's delivery files, and a
@@ -34,10 +34,7 @@ from typing import TextIO
 
 import dagster as dg
 
-from ips_eval import keyguard
-from ips_eval.config import Settings, SettingsError, check_writable
-from ips_eval.outputs import output_dir, private_files
-from ips_eval.runguard import (
+from assets.runguard import (
     RunLocked,
     child_watchdog,
     fingerprint,
@@ -49,6 +46,9 @@ from ips_eval.runguard import (
     save_state,
     state_path,
 )
+from ips_eval import keyguard
+from ips_eval.config import Settings, SettingsError, check_writable
+from ips_eval.outputs import output_dir, private_files, write_text
 from ips_eval.stoppage import environment_cause
 
 __all__ = ["RunLocked", "RunReport", "execute", "output_lock", "summary"]
@@ -214,7 +214,7 @@ def write_instance_config(home) -> object:  # noqa: ANN001 — a Path
     ours = INSTANCE_CONFIG.splitlines()[0]
     if not path.exists() or (path.read_text(encoding="utf-8").startswith(ours)
                              and path.read_text(encoding="utf-8") != INSTANCE_CONFIG):
-        path.write_text(INSTANCE_CONFIG, encoding="utf-8")
+        write_text(path, INSTANCE_CONFIG)  # .dagster/: owner-only, as is_private says
     return path
 
 
