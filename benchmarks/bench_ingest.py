@@ -18,8 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
 from ips_eval.ingest.pipeline import load_source, prepare_warehouse, stage_source
 from ips_eval.warehouse import connect
 from schemas.codebook import SOURCES
@@ -70,6 +68,8 @@ def write_extract(deliveries: Path, persons: int, periods: int, months: int) -> 
     pay = deliveries / "rekisterit/tulorekisteri/2025-03-03_tulorekisteri.csv"
     for path in (kela, pay):
         path.parent.mkdir(parents=True, exist_ok=True)
+    import duckdb  # here, not above: ips_eval comes first (ips_eval/allocator.py)
+
     con = duckdb.connect()
     con.execute(PERSONS_SQL, {"n": persons, "check": CHECK})
     # file paths are the benchmark's own temp paths, not delivered data

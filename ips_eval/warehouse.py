@@ -132,13 +132,13 @@ def connect(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file with the schemas in place and spilling to disk, so
     register-scale work runs out of core. The warehouse and its write-ahead log hold
-    pseudonymised personal data: owner-only (ips_eval.outputs). DuckDB's spill files may hold
-    whatever a query held (a delivery's parsed rows, identity codes in clear): they go to a
-    private folder of this connection's own outside the output folder (mode 0700, in the
-    system's temporary folder, ``TMPDIR``), removed when the connection closes; a killed run's
-    are removed by the next connection. The memory limit and thread count are checked against
-    their strict forms (``ips_eval.config``) and given as connection configuration, never as
-    SQL text."""
+    pseudonymised personal data: owner-only (ips_eval.outputs). DuckDB's spill files hold
+    whatever a query held (pseudonymised rows; stale bytes zeroed, ips_eval/allocator.py):
+    they go to a private folder of this connection's own outside the output folder (mode
+    0700, in the system's temporary folder, ``TMPDIR``), removed when the connection closes;
+    a killed run's are removed by the next connection. The memory limit and thread count are
+    checked against their strict forms (``ips_eval.config``) and given as connection
+    configuration, never as SQL text."""
     path = Path(path)
     config: dict[str, str | int | bool] = {
         "memory_limit": parse_memory_limit(memory_limit, "the DuckDB memory limit"),

@@ -1,6 +1,7 @@
 """Shared fixtures (helpers are in the ``support`` package: see its docstring).
 
-Made once per test session and shared read-only — a test that changes anything copies first:
+Made once per test session, for all its xdist workers (support.shared), and shared read-only —
+a test that changes anything copies first, and opens a warehouse ``read_only``:
 
 - ``synthetic_study``: the default synthetic study (``ips-eval run``'s seed and defect rate;
   ``synthetic_written``: the generator's summary of it);
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from support.cli import TEST_PSEUDONYM_KEY, run_cli
+from support.shared import build_once
 from support.small_deliveries import SMALL_DELIVERIES
 
 
@@ -46,7 +48,8 @@ def synthetic_written(tmp_path_factory: pytest.TempPathFactory):
     from assets.cli import DEFAULT_SEED
     from ips_eval.synth import write_study
 
-    return write_study(tmp_path_factory.mktemp("deliveries"), seed=DEFAULT_SEED, defects=0.02)
+    return build_once(tmp_path_factory, "deliveries",
+                      lambda folder: write_study(folder, seed=DEFAULT_SEED, defects=0.02))
 
 
 @pytest.fixture(scope="session")
@@ -61,10 +64,12 @@ def pipeline_run(synthetic_study: Path, tmp_path_factory: pytest.TempPathFactory
     from assets.runner import execute
     from ips_eval.config import Settings
 
-    out = tmp_path_factory.mktemp("out")
-    # the synthetic study's own (demo) key, whatever the environment holds
-    report = execute(Settings(deliveries_dir=synthetic_study, out_dir=out, pseudonym_key=None))
-    return out, report
+    def run(out: Path) -> tuple:
+        # the synthetic study's own (demo) key, whatever the environment holds
+        return out, execute(Settings(deliveries_dir=synthetic_study, out_dir=out,
+                                     pseudonym_key=None))
+
+    return build_once(tmp_path_factory, "out", run)
 
 
 @pytest.fixture(scope="session")
@@ -72,22 +77,33 @@ def small_run(tmp_path_factory: pytest.TempPathFactory):
     """``small_run(case)``: the small delivery ``case`` (support.small_deliveries
     .SMALL_DELIVERIES) through `ips-eval run` (in process, with the tests' key), once per
     session → (deliveries, out, Done). Read-only."""
-    runs: dict[str, tuple] = {}
+    def build(case: str, root: Path) -> tuple:
+        deliveries, out = SMALL_DELIVERIES[case](root / "deliveries"), root / "out"
+        return deliveries, out, run_cli("run", "--deliveries", str(deliveries), "--out",
+                                        str(out))
 
     def run(case: str) -> tuple:
-        if case not in runs:
-            root = tmp_path_factory.mktemp(case)
-            deliveries, out = SMALL_DELIVERIES[case](root / "deliveries"), root / "out"
-            runs[case] = (deliveries, out, run_cli("run", "--deliveries", str(deliveries),
-                                                   "--out", str(out)))
-        return runs[case]
+        return build_once(tmp_path_factory, case, lambda root: build(case, root))
 
     return run
 
 
 # The suite runs on two pytest-xdist workers (scripts/run-tests.sh, `--dist loadfile`: each test
-# file whole on one worker, so a module fixture such as test_bench's is built once). Each worker
-# builds the session fixtures it needs itself, so the default run and the small runs may be
-# built on both: xdist 3.8's `--dist loadgroup` under pytest 9.2 does not keep a group on one
-# worker (a three-test example split its group). Sharing those runs between the workers (a file
-# lock around one build) is the next step for the suite's time.
+# file whole on one worker, so a module fixture such as test_bench's is built once). The session
+# fixtures above are built once for both workers (support.shared.build_once: the first worker
+# to ask builds, under a file lock; the other waits for it and reads the result back).
+#
+# The files that take longest start first (run-tests.sh passes --no-loadscope-reorder, so xdist
+# hands out files in this order): each worker then takes the next file when it is free, and the
+# two end close together instead of one finishing a long file alone. The first two build the
+# shared runs, one each (the default run; the small deliveries), so that neither waits for the
+# other. Ordered by the suite's own `--durations` (docs/performance.md); files not listed
+# follow in collection order.
+SLOW_FIRST = (
+    "test_pipeline.py", "test_robustness.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole

@@ -7,8 +7,9 @@ a point where earlier versions held every parsed row, codes included, in a temp 
 transcoded copy on disk. Afterwards every file under the output folder and the child's temporary
 folder (``TMPDIR``: DuckDB's spill folder, the ingest's work folder) is scanned by the project's
 own scanner (``audit.identity_leaks_in_files``); and every temp table the ingest holds — what
-DuckDB spills under memory pressure — is read in full. What DuckDB's CSV reader itself spills
-under tight memory (its read buffers) is the one place left: a strict xfail says so.
+DuckDB spills under memory pressure — is read in full. Under tight memory DuckDB spills its
+blocks whole, unused tails included: with its allocator's memory zeroed (ips_eval/allocator.py)
+no tail carries stale lines of the delivery; a process that loaded DuckDB first is refused.
 """
 
 from __future__ import annotations
@@ -67,7 +68,12 @@ CHILD = r"""
 import os, signal, sys
 from pathlib import Path
 deliveries, out, point, seen = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+unzeroed = bool(os.environ.get("UNZEROED"))
+if unzeroed:  # DuckDB loaded before ips_eval: its memory as its allocator hands it out
+    import duckdb
 from ips_eval.ingest import pipeline, raw, readers
+if unzeroed:
+    pipeline.require_zeroed = lambda: None
 from ips_eval.warehouse import connect
 
 def kill():
@@ -113,13 +119,18 @@ print("not killed")
 """
 
 
-def killed(tmp_path: Path, point: str, rows: int, memory: str) -> tuple[Path, Path, str]:
-    """Ingest in a child killed at ``point``: (output folder, temporary folder, what it saw)."""
+def killed(tmp_path: Path, point: str, rows: int, memory: str,
+           unzeroed: bool = False) -> tuple[Path, Path, str]:
+    """Ingest in a child killed at ``point``: (output folder, temporary folder, what it saw);
+    ``unzeroed``: DuckDB loaded before ips_eval in the child and its refusal lifted."""
     d, out, tmp = delivery(tmp_path, rows), tmp_path / "out", tmp_path / "tmp"
     out.mkdir()
     tmp.mkdir()
     seen = tmp_path / "seen.txt"
     env = {**os.environ, "TMPDIR": str(tmp), "KEY": KEY, "MEMORY": memory}
+    env.pop("DUCKDB_JE_MALLOC_CONF", None)  # the child asks for zeroing itself (or not)
+    if unzeroed:
+        env["UNZEROED"] = "1"
     done = subprocess.run([sys.executable, "-c", CHILD, str(d), str(out), point, str(seen)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
@@ -142,14 +153,46 @@ def test_whatever_the_ingest_stores_and_so_may_spill_holds_no_code(tmp_path: Pat
     assert seen.split()[0] == "0"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DuckDB's CSV reader keeps the file's read buffers in its buffer pool: under tight memory "
-    "they are spilled, raw lines and all, into the connection's private spill folder (outside "
-    "the output folder, removed at close and, after a kill, at the next start). Nothing the "
-    "ingest stores holds a code (the test above); the reader's own buffers are DuckDB's. "
-    "docs/methods.md §Identity and pseudonyms"))
 def test_under_tight_memory_the_readers_spilled_buffers_hold_no_code(tmp_path: Path) -> None:
     _, tmp, seen = killed(tmp_path, "parsed", SPILLING, "24MB")
     files, size = map(int, seen.split())
     assert files and size > 1_000_000  # spilled: the test sees what it looks for
     assert identity_leaks_in_files(tmp) == {}
+
+
+def test_without_zeroed_memory_the_spill_holds_codes(tmp_path: Path) -> None:
+    """The same kill with DuckDB's allocator left as it was (DuckDB loaded before ips_eval and
+    the refusal lifted in the child): the spill then holds codes — the test above can fail,
+    and zeroing is what keeps the spill clean."""
+    _, tmp, seen = killed(tmp_path, "parsed", SPILLING, "24MB", unzeroed=True)
+    files, size = map(int, seen.split())
+    assert files and size > 1_000_000
+    assert identity_leaks_in_files(tmp) != {}
+
+
+def test_a_process_that_loaded_duckdb_first_is_refused_one_line(tmp_path: Path) -> None:
+    d = delivery(tmp_path, 10)
+    child = ("import duckdb\nimport sys\nfrom pathlib import Path\n"
+             "from ips_eval.ingest.pipeline import load_source\n"
+             "from ips_eval.warehouse import connect\nfrom schemas.codebook import SOURCES\n"
+             "with connect(Path(sys.argv[2]) / 'w.duckdb') as con:\n"
+             "    load_source(con, Path(sys.argv[1]), SOURCES['asiakkaat'], b'k' * 32)\n")
+    env = {k: v for k, v in os.environ.items() if k != "DUCKDB_JE_MALLOC_CONF"}
+    done = subprocess.run([sys.executable, "-c", child, str(d), str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert "AllocatorNotZeroed: DuckDB was loaded before ips_eval" in last
+    assert "DUCKDB_JE_MALLOC_CONF=zero:true" in last
+
+
+def test_importing_ips_eval_zeroes_duckdbs_memory_and_keeps_other_options() -> None:
+    from ips_eval.allocator import allocations_zeroed
+
+    assert allocations_zeroed() is True  # this process: tests/support imports ips_eval first
+    child = ("import os, ips_eval, duckdb\nfrom ips_eval.allocator import allocations_zeroed\n"
+             "print(os.environ['DUCKDB_JE_MALLOC_CONF'], allocations_zeroed())")
+    env = {**os.environ, "DUCKDB_JE_MALLOC_CONF": "narenas:2,zero:false"}
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          env=env, timeout=60, check=True)
+    assert done.stdout.split() == ["narenas:2,zero:false,zero:true", "True"]

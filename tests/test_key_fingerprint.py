@@ -1,24 +1,23 @@
 """Issue 27 item 1: the warehouse remembers its pseudonym key's fingerprint; a run with another
 key is refused before a row is read (one line, nothing changed), and ``--rekey`` rebuilds the
-warehouse under the new key — through the real command line on a small delivery (one region's
-enrolment files and the register extracts of the synthetic study)."""
+warehouse under the new key — through the command line (in this process: support.cli.run_cli) on
+a small delivery (one region's enrolment files and its clients' rows of the synthetic study's
+register extracts)."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from support.cli import Done, run_cli
 
 from assets.runguard import INCOMPLETE_FILE
 from ips_eval import keyguard
-from ips_eval.config import ENV_KEY, Settings
+from ips_eval.config import Settings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KEY_A = "key-A-for-the-fingerprint-tests-0123456789abcdef"
 KEY_B = "key-B-for-the-fingerprint-tests-fedcba9876543210"
 SELECT = '+key:"analysis/register_monthly"'
@@ -87,28 +86,27 @@ def test_a_run_started_outside_the_cli_is_refused_by_the_raw_asset(tmp_path):
 
 
 # ------------------------------------------------------------------------ through the CLI
-def _cli(*args: str, key: str) -> subprocess.CompletedProcess:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IPS_EVAL_")}
-    return subprocess.run([sys.executable, "-m", "assets.cli", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=1800,
-                          env={**env, ENV_KEY: key})
+def _cli(*args: str, key: str) -> Done:
+    """``ips-eval ARGS`` with the pseudonym key ``key``, in this process (support.cli.run_cli:
+    the command line's own parsing, checks, messages and exit status)."""
+    return run_cli(*args, key=key)
 
 
 @pytest.fixture(scope="module")
-def deliveries(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One region's enrolment files and the synthetic register extracts (no generator
-    manifest: a real-looking delivery that needs a real key)."""
-    from ips_eval.synth import write_study
-
-    study = tmp_path_factory.mktemp("study")
-    write_study(study, defects=0.0, comparison_persons=0)
+def deliveries(synthetic_study: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One region's enrolment files and its clients' rows of the synthetic register extracts
+    (no generator manifest: a real-looking delivery that needs a real key)."""
     folder = tmp_path_factory.mktemp("deliveries")
     (folder / "asiakkaat").mkdir()
-    for path in sorted((study / "asiakkaat").glob("*_LAP.csv")):
+    codes = set()
+    for path in sorted((synthetic_study / "asiakkaat").glob("*_LAP.csv")):
         shutil.copy2(path, folder / "asiakkaat" / path.name)
-    shutil.copytree(study / "rekisterit", folder / "rekisterit")
+        codes |= {line.split(b";")[1] for line in path.read_bytes().splitlines()[1:]}
+    for path in sorted((synthetic_study / "rekisterit").rglob("*.csv")):
+        header, *rows = path.read_bytes().splitlines(keepends=True)
+        target = folder / path.relative_to(synthetic_study)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"".join([header, *(r for r in rows if r.split(b";", 1)[0] in codes)]))
     return folder
 
 

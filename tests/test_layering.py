@@ -1,4 +1,4 @@
-"""The library and the application apart (README §Layout): nothing under ``ips_eval/`` imports
+"""The library and the application apart (the README's Layout): nothing under ``ips_eval/`` imports
 Dagster or the application (``assets``: the Dagster definitions, the command line, the runner),
 also not inside a function. Read from the source's syntax tree, so an import that only runs on
 some path is found too."""

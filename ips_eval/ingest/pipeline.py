@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ips_eval.allocator import require_zeroed
 from ips_eval.ingest import files as delivery_files
 from ips_eval.ingest.raw import create_raw_tables, is_loaded, load_file, register_functions
 from ips_eval.ingest.readers import FileRejected, close_delivery, open_delivery
@@ -92,7 +93,10 @@ def note_demo_key(uses_demo_key: bool) -> None:
 def load_source(con: duckdb.DuckDBPyConnection, deliveries_dir: Path, src: Source,
                 key: bytes) -> list[FileOutcome]:
     """Load the source's new delivery files into raw; record every present file's outcome in
-    ``meta.ingest_scan``. A bad file is rejected whole and the others still load."""
+    ``meta.ingest_scan``. A bad file is rejected whole and the others still load. Refused in a
+    process whose DuckDB memory is not zeroed (``ips_eval/allocator.py``): its spill files could
+    carry the delivery's text."""
+    require_zeroed()
     prepare_warehouse(con)
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="ips-ingest-") as workdir:
