@@ -35,10 +35,10 @@ def test_the_study_holds_together() -> None:
 
 
 def test_the_codebook_and_the_windows_are_the_study_s() -> None:
-    assert COHORT_OF_REGION == {r.code: r.cohort for r in STUDY.regions}
+    assert {r.code: r.cohort for r in STUDY.regions} == COHORT_OF_REGION
     assert VALUE_LABELS["cohort"] == {c.code: c.name for c in STUDY.cohorts}
     assert VALUE_LABELS["region"] == {r.code: r.name for r in STUDY.regions}
-    assert DEFAULT_CUTOFFS == {c.code: c.default_cutoff for c in STUDY.cohorts}
+    assert {c.code: c.default_cutoff for c in STUDY.cohorts} == DEFAULT_CUTOFFS
     # each cohort at its published figure's cut-off and at its default, once when they agree
     for cohort in STUDY.cohorts:
         dates = [d for c, d in HEADLINE_CUTOFFS if c == cohort.code]
