@@ -54,6 +54,16 @@ FIGURE_TEXT: dict[str, Label] = {
                     "Månad från start (startmånaden = 0)",
                     "Month from the start (index month = 0)"),
     "no_data": L("Ei tietoja", "Inga uppgifter", "No data"),
+    # the transitions figure (ips_eval/publish/figures/transitions.py)
+    "transitions_clients": L("Asiakkaat", "Klienter", "Clients"),
+    "transitions_matched_comparison": L("Kaltaistettu vertailuryhmä", "Matchad jämförelsegrupp",
+                                        "Matched comparison"),
+    "transitions_state_m1": L("−1", "−1", "−1"),
+    "transitions_state_6": L("+6", "+6", "+6"),
+    "transitions_state_12": L("+12", "+12", "+12"),
+    "transitions_x": L("Kuukausi aloituksesta", "Månad från start", "Month from the start"),
+    "transitions_y": L("Osuus henkilöistä, päätila", "Andel av personerna, huvudstatus",
+                       "Share of the persons, main state"),
 
     # ---- fidelity against employment -------------------------------------------------------------
     "fidelity_title": L("IPS-25-menetelmäuskollisuus ja työllistyminen tiimeittäin",

@@ -51,6 +51,10 @@ TEXT: dict[str, Label] = {
         "{what}: modellen skattades inte eftersom det ännu inte finns några händelser "
         "({detail}).",
         "{what}: the model was not fitted because there are no events yet ({detail})."),
+    "not_fitted_few_rows": L(
+        "{what}: mallia ei sovitettu, koska havaintoja on liian vähän ({detail}).",
+        "{what}: modellen skattades inte eftersom det finns för få observationer ({detail}).",
+        "{what}: the model was not fitted because there are too few observations ({detail})."),
     "not_fitted_failed": L(
         "{what}: mallia ei voitu sovittaa näillä tiedoilla ({detail}).",
         "{what}: modellen kunde inte skattas med dessa data ({detail}).",
@@ -648,6 +652,50 @@ TEXT: dict[str, Label] = {
         "(en person matchad med två klienter två gånger).",
         "Row percentages add up to 100. In the comparison group each match counts once (a "
         "person matched to two clients twice)."),
+    # the model of transitions (ips_eval/publish/tables/transition_model.py)
+    "tm_title": L(
+        "Siirtymien taustatekijät: päätila 6 ja 12 kuukauden kohdalla (multinomiaalinen "
+        "logit, asiakkaat)",
+        "Faktorer bakom övergångarna: huvudstatus efter 6 och 12 månader (multinomial logit, "
+        "klienter)",
+        "Determinants of transitions: the main state at 6 and 12 months (multinomial logit, "
+        "clients)"),
+    "tm_state": L("Päätila", "Huvudstatus", "Main state"),
+    "tm_months": L("{m} kk", "{m} mån", "{m} months"),
+    "tm_reference_state": L("{state} (vertailutila)", "{state} (referensstatus)",
+                            "{state} (reference state)"),
+    "tm_rrr": L("RR (95 %:n LV), {m} kk", "RR (95 % KI), {m} mån", "RRR (95% CI), {m} months"),
+    "tm_ame": L("AME, %-yks. (95 %:n LV), {m} kk", "AME, %-enh. (95 % KI), {m} mån",
+                "AME, %-points (95% CI), {m} months"),
+    "tm_fidelity_band": L("Tiimin menetelmäuskollisuus", "Teamets metodtrohet",
+                          "Team's fidelity band"),
+    "tm_no_review": L("ei arviota", "ingen bedömning", "no review"),
+    "tm_merged": L("{m} kk: alle 20 asiakkaan tilat yhdistettiin tilaan {other}: {states}.",
+                   "{m} mån: status med under 20 klienter slogs ihop med {other}: {states}.",
+                   "{m} months: states with fewer than 20 clients were merged into {other}: "
+                   "{states}."),
+    "tm_note": L(
+        "Multinomiaalinen logit-malli päätilasta kuukautena +6 ja +12 (vertailutila: työtön) "
+        "päätilan kuukautena −1, ikäryhmän, sukupuolen, diagnoosiryhmän, työhistorian, "
+        "kohortin ja tiimin menetelmäuskollisuuden (viimeisin IPS-25-arvio) mukaan. RR = "
+        "suhteellinen riski olla tilassa työttömyyden sijaan verrattuna vertailuryhmään. AME = "
+        "keskimääräinen marginaalivaikutus tilan todennäköisyyteen (%-yks.) verrattuna "
+        "vertailuryhmään, muut tekijät havaittuina; tilojen vaikutukset summautuvat nollaan; "
+        "keskivirheet deltamenetelmällä.",
+        "Multinomial logit-modell av huvudstatus månad +6 och +12 (referensstatus: arbetslös) "
+        "efter huvudstatus månad −1, åldersgrupp, kön, diagnosgrupp, arbetshistoria, kohort "
+        "och teamets metodtrohet (senaste IPS-25-bedömning). RR = relativ risk att vara i "
+        "statusen i stället för arbetslös jämfört med referensgruppen. AME = genomsnittlig "
+        "marginaleffekt på sannolikheten för statusen (%-enh.) jämfört med referensgruppen, "
+        "övriga faktorer som observerade; effekterna summerar till noll över statusen; "
+        "medelfel med deltametoden.",
+        "Multinomial logit of the main state in month +6 and +12 (reference state: unemployed) "
+        "on the main state in month −1, age band, sex, diagnosis group, work history, cohort "
+        "and the team's fidelity band (latest IPS-25 review). RRR = relative-risk ratio of "
+        "being in the state rather than unemployed, against the reference group. AME = "
+        "average marginal effect on the probability of the state (%-points) against the "
+        "reference group, the other factors as observed; the effects add up to zero over the "
+        "states; standard errors by the delta method."),
     "fig_effect_title": L("IPS:n vaikutus kuukausittain (kaltaistettu vertailuryhmä)",
                           "Effekten av IPS per månad (matchad jämförelsegrupp)",
                           "The effect of IPS by month (matched comparison group)"),
@@ -698,6 +746,13 @@ TEXT: dict[str, Label] = {
         "Rekisteritilat ja ansiot kuukausina suhteessa aloitukseen",
         "Registerstatus och inkomster per månad i förhållande till start",
         "Register states and earnings by month relative to the start"),
+    "figure_transitions_alluvial": L(
+        "Päätila kuukautena −1, +6 ja +12: asiakkaat ja kaltaistettu vertailuryhmä (alle 5 "
+        "henkilön siirtymiä ei piirretä)",
+        "Huvudstatus månad −1, +6 och +12: klienter och matchad jämförelsegrupp (övergångar "
+        "med under 5 personer ritas inte)",
+        "Main state in month −1, +6 and +12: clients and the matched comparison (flows of "
+        "fewer than 5 persons are not drawn)"),
     "figure_register_effect_by_rel_month": L(
         "IPS:n vaikutus työllisyyteen ja ansioihin kuukausittain (ATT, 95 %:n LV; plasebo "
         "ennen aloitusta)",
