@@ -230,11 +230,12 @@ def write_result(
 
 # Why a model was not fitted (the ``not_fitted`` column of a results row; the tables say it in
 # their language from schemas/table_text.py ``not_fitted_<reason>``)
-NOT_FITTED_REASONS = ("no_rows", "no_events", "failed")
+NOT_FITTED_REASONS = ("no_rows", "no_events", "few_rows", "failed")
 # the label columns of model results; every other column of an unfitted row is a number
 TEXT_COLUMNS = frozenset({"param", "term", "instrument", "model", "contrast", "cohort",
                           "group", "group_var", "method", "outcome", "method_note",
-                          "variance", "pooled_levels"})
+                          "variance", "pooled_levels", "state_to",
+                          "merged_states"})
 
 
 def not_fitted(keys: dict[str, Any], columns: Sequence[str], reason: str,

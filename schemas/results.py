@@ -169,6 +169,18 @@ RESULTS: tuple[ResultFile, ...] = (
                  'kohort × grupp × horisont × från × till: övergångar',
                  'cohort × group × horizon × state from × state to: transitions'),
        'cohort group horizon state_from state_to n pct'),
+    _r('transition_paths', L('ryhmä × päätila kk −1, +6 ja +12: henkilöt',
+                              'grupp × huvudstatus mån −1, +6 och +12: personer',
+                              'group × main state at −1, +6 and +12: persons'),
+       'group state_m1 state_6 state_12 n'),
+    _r('transition_model', L('ajankohta × tulotila × termi: siirtymien multinomiaalinen '
+                              'logit (suhteellinen riski, keskimääräinen marginaalivaikutus)',
+                              'horisont × till × term: multinomial logit för övergångar '
+                              '(relativ risk, genomsnittlig marginaleffekt)',
+                              'horizon × state to × term: multinomial logit of transitions '
+                              '(relative-risk ratio, average marginal effect)'),
+       'horizon state_to term coef rrr ci_lower ci_upper p ame ame_ci_lower ame_ci_upper n '
+       'n_state se ame_se n_excluded merged_states pooled_levels converged not_fitted note'),
     _r('register_attachment', L('ryhmä × ikkuna: työssä rekisterin ja lomakkeen mukaan',
                  'grupp × fönster: i arbete enligt register och blankett',
                  'group × window: employed by the register and by the coach form'),

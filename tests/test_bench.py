@@ -81,7 +81,8 @@ def test_bench_matches_clients_and_estimates_the_register_effect(bench) -> None:
     files = result.found["register_effect_files"]
     assert set(files) == {"register_effect", "register_effect_tests",
                           "register_effect_subgroups", "register_balance",
-                          "register_balance_monthly", "transitions", "register_attachment"}
+                          "register_balance_monthly", "transitions", "register_attachment",
+                          "transition_paths"}
     assert all(n > 0 for n in files.values()), files
     effect = work / "out" / "results" / "register_effect.csv"
     methods, months = duckdb.sql(

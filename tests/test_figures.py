@@ -38,6 +38,7 @@ from ips_eval.publish.figures.standards import (
     quarterly_rate_by_team_figure,
 )
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
+from ips_eval.publish.figures.transitions import plot_transitions
 from schemas.codebook import LANGS
 from schemas.figure_text import figure_text
 from schemas.table_text import text
@@ -118,6 +119,15 @@ def _quarterly_team() -> pl.DataFrame:
                                       "working", "rate", "complete"], orient="row")
 
 
+def _paths() -> pl.DataFrame:
+    return pl.DataFrame({
+        "group": ["clients"] * 3 + ["matched_comparison"] * 3,
+        "state_m1": ["unemployed", "unemployed", "sickness_rehabilitation"] * 2,
+        "state_6": ["employed", "unemployed", "sickness_rehabilitation"] * 2,
+        "state_12": ["employed", "employed", "unemployed"] * 2,
+        "n": [30, 40, 20, 50, 200, 100]})
+
+
 DRAW = {
     "km_tenure_by_cohort": lambda lang: km_tenure_by_cohort(survival_curves(_tte()), lang),
     "cif_first_job_by_cohort": lambda lang: cif_first_job_by_cohort(survival_curves(_tte()),
@@ -131,6 +141,7 @@ DRAW = {
     "process_by_coach": lambda lang: process_by_coach_figure(_process_monthly(), lang),
     "quarterly_rate_by_team": lambda lang: quarterly_rate_by_team_figure(_quarterly_team(),
                                                                          lang),
+    "transitions_alluvial": lambda lang: plot_transitions(_paths(), lang),
 }
 # a text each figure shows in its language (an axis label, a legend entry, a panel title)
 SHOWN = {"km_tenure_by_cohort": lambda lang: figure_text("km_y", lang),
@@ -141,7 +152,8 @@ SHOWN = {"km_tenure_by_cohort": lambda lang: figure_text("km_y", lang),
          "register_effect_by_rel_month": lambda lang: text("fig_effect_employed", lang),
          "register_balance_by_month": lambda lang: text("fig_balance_after", lang),
          "process_by_coach": lambda lang: figure_text("process_median", lang),
-         "quarterly_rate_by_team": lambda lang: figure_text("quarterly_team", lang, n=1)}
+         "quarterly_rate_by_team": lambda lang: figure_text("quarterly_team", lang, n=1),
+         "transitions_alluvial": lambda lang: figure_text("transitions_x", lang)}
 # the titles once drawn into the images: the report's caption says it now
 OLD_TITLES = {"km_tenure_by_cohort": lambda lang: figure_text("km_title", lang),
               "cif_first_job_by_cohort": lambda lang: figure_text("cif_title", lang),

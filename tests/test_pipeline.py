@@ -50,7 +50,7 @@ CONTRACT_OUTPUTS = [
                                       "fidelity") for ext in ("parquet", "dta", "sav")),
     *(f"results/{n}.csv" for n in ("headline", "km", "cox", "change", "mixed", "quarterly",
                                    "register", "register_effect", "register_balance",
-                                   "transitions", "process", "costs")),
+                                   "transitions", "transition_model", "process", "costs")),
 ]
 
 

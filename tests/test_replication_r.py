@@ -14,9 +14,9 @@ import pytest
 from ips_eval.ingest.identity import find_hetus
 from ips_eval.replication import templates
 
-R_PACKAGES = ("haven", "survival", "cmprsk", "lme4", "survey", "sandwich")
+R_PACKAGES = ("haven", "survival", "cmprsk", "lme4", "survey", "sandwich", "nnet")
 REPLICATED = ("km", "rmst", "cox", "logit", "competing", "fidelity_cox", "attachment", "change",
-              "change_ipw", "mixed", "register_effect")
+              "change_ipw", "mixed", "register_effect", "transition_model")
 
 
 def _r_missing() -> str | None:

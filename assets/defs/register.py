@@ -19,6 +19,8 @@ from ips_eval.publish.figures.register_effect import (
     write_register_effect_figure,
 )
 from ips_eval.publish.figures.register_effect import FIGURE_NAME as EFFECT_FIGURE
+from ips_eval.publish.figures.transitions import FIGURE_NAME as TRANSITIONS_FIGURE
+from ips_eval.publish.figures.transitions import write_transitions_figure
 from ips_eval.register.effect import (
     build_register_effect,
     placebo_verdict,
@@ -34,6 +36,7 @@ from ips_eval.register.monthly import (
     unlinked_clients,
     write_register_results,
 )
+from ips_eval.register.transition_model import write_transition_model
 from schemas.analysis import dataset
 
 # register_monthly_clients_linked: a cohort and region is flagged when all its linkable clients,
@@ -147,7 +150,7 @@ def figure_register_states(warehouse: Warehouse, study: Study) -> dg.Materialize
 # -- the register effect (docs/methods.md §Register effect, §Transitions) ----------------------
 EFFECT_RESULTS = ("register_effect", "register_effect_tests", "register_effect_subgroups",
                   "register_balance", "register_balance_monthly", "transitions",
-                  "register_attachment")
+                  "register_attachment", "transition_paths")
 SMD_BAR = 0.1  # |SMD| after matching at or above it: a covariate not balanced
 UNMATCHED_SHARE = 0.05  # clients without a match, at most
 
@@ -183,6 +186,8 @@ def register_effect(warehouse: Warehouse, study: Study):
                     "(SELECT comparison_pid FROM analysis.register_matches)")
         export_dataset(con, "main.register_match_months", study.out,
                        dataset("register_match_months"), lang=study.label_lang)
+        export_dataset(con, "analysis.register_transitions", study.out,
+                       dataset("register_transitions"), lang=study.label_lang)
         balance = con.sql("SELECT * FROM results.register_balance ORDER BY covariate").pl()
     yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES, metadata={
         k: v for k, v in counts.items() if not k.endswith("_rows")})
@@ -192,6 +197,23 @@ def register_effect(warehouse: Warehouse, study: Study):
         yield dg.MaterializeResult(asset_key=keys.results(name), metadata={
             "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
             "preview": dg.MetadataValue.md(meta["preview"]), **extra})
+
+
+@dg.asset(key=keys.results("transition_model"), group_name=GROUP, kinds={"duckdb", "csv"},
+          deps=[keys.REGISTER_MATCHES, keys.CLIENTS, keys.FIDELITY])
+def results_transition_model(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """Determinants of transitions: among the clients, a multinomial logit of the main state
+    at +12 and at +6 (reference: unemployed) on the state at m − 1, age band, sex, diagnosis
+    group, work history, cohort and the team's fidelity band; relative-risk ratios and average
+    marginal effects (docs/methods.md §Transitions)."""
+    with warehouse.connect() as con:
+        meta = write_transition_model(con, study.out)
+        unfitted = con.sql("SELECT horizon, state_to, not_fitted, note FROM "
+                           "results.transition_model WHERE not_fitted IS NOT NULL "
+                           "ORDER BY ALL").pl()
+    return dg.MaterializeResult(metadata={
+        "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
+        "preview": dg.MetadataValue.md(meta["preview"]), "not_fitted": md(unfitted)})
 
 
 @dg.asset_check(asset=keys.results("register_balance"),
@@ -255,6 +277,18 @@ def figure_register_effect(warehouse: Warehouse, study: Study) -> dg.Materialize
     paths = write_register_effect_figure(effect, study.out)
     return dg.MaterializeResult(metadata={"files": [p.name for p in paths],
                                           "path": dg.MetadataValue.path(str(paths[0]))})
+
+
+@dg.asset(key=keys.figure(TRANSITIONS_FIGURE), group_name=GROUP, kinds={"png", "svg"},
+          deps=[keys.results("transition_paths")])
+def figure_transitions(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
+    """The main states at month −1, +6 and +12 as an alluvial diagram, the clients beside their
+    matched comparison; flows of 1–4 persons not drawn."""
+    with warehouse.connect() as con:
+        paths = con.sql("SELECT * FROM results.transition_paths").pl()
+    written = write_transitions_figure(paths, study.out)
+    return dg.MaterializeResult(metadata={"files": [p.name for p in written],
+                                          "path": dg.MetadataValue.path(str(written[0]))})
 
 
 @dg.asset(key=keys.figure(BALANCE_FIGURE), group_name=GROUP, kinds={"png", "svg"},

@@ -14,7 +14,7 @@ from ips_eval.replication import write_replication
 
 GROUP = "replication"
 REPLICATED = ("km", "rmst", "cox", "logit", "competing", "fidelity_cox", "attachment",
-              "change", "change_ipw", "mixed", "register_effect")
+              "change", "change_ipw", "mixed", "register_effect", "transition_model")
 
 
 @dg.asset(key=dg.AssetKey(["replication", "R"]), group_name=GROUP, kinds={"r"},

@@ -32,7 +32,7 @@ beside it as ``ph_test_p_term_lifelines``; the two differ slightly.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,11 +52,12 @@ JOB_COVARIATES = ("hours_week", "pay_subsidy")
 MIN_LEVEL_ROWS = 20
 
 
-def design(frame: pl.DataFrame, covariates: Sequence[str], outcome: str | None = None
-           ) -> tuple[pd.DataFrame, int, str]:
+def design(frame: pl.DataFrame, covariates: Sequence[str], outcome: str | None = None,
+           references: Mapping[str, object] = REFERENCE) -> tuple[pd.DataFrame, int, str]:
     """Complete cases of ``frame`` as a numeric design (dummies named ``var[level]``), the
     number of rows dropped for a missing covariate, and a note of pooled levels. Other columns
-    of ``frame`` are kept.
+    of ``frame`` are kept. A covariate named in ``references`` is categorical, coded against
+    that level.
 
     Sparse levels: a categorical level with fewer than ``MIN_LEVEL_ROWS`` complete rows, or in
     which ``outcome`` does not vary (all or no events: the estimate would run to ±infinity), is
@@ -68,10 +69,10 @@ def design(frame: pl.DataFrame, covariates: Sequence[str], outcome: str | None =
     notes = []
     for var in covariates:
         values = complete[var]
-        if var not in REFERENCE:
+        if var not in references:
             out[var] = values.cast(pl.Float64).to_numpy()
             continue
-        reference = REFERENCE[var]
+        reference = references[var]
         levels = sorted(set(values.to_list()) - {reference}, key=str)
         sparse = [lv for lv in levels if _sparse(complete, values == lv, outcome)]
         for level in (lv for lv in levels if lv not in sparse):

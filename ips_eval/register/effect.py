@@ -448,6 +448,48 @@ def transitions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                          "pct").sort("cohort", "group", "horizon", "state_from", "state_to")
 
 
+def register_transitions(con: duckdb.DuckDBPyConnection) -> None:
+    """``analysis.register_transitions``: each eligible client's, and each of its matches',
+    main state at m − 1, m + 6 and m + 12 (empty when the month is not observed), the paths of
+    the transitions figure and the data of the model of transitions (docs/methods.md
+    §Transitions). A match carries its client's ``client_id`` and cohort, and a person matched
+    to two clients is two rows, as in ``transitions``."""
+    names = ", ".join(f"({no}, '{name}')" for no, name in sorted(_STATE_OF_NO.items()))
+    con.execute(f"""
+        CREATE OR REPLACE TABLE analysis.register_transitions AS
+        WITH names(no, name) AS (VALUES {names}),
+        units AS (
+            SELECT CASE WHEN is_client THEN 'clients' ELSE 'matched_comparison' END AS "group",
+                   client_id, cohort,
+                   any_value(state_no) FILTER (WHERE rel_month = -1) AS no_m1,
+                   any_value(state_no) FILTER (WHERE rel_month = $short) AS no_short,
+                   any_value(state_no) FILTER (WHERE rel_month = $long) AS no_long
+            FROM match_outcomes
+            WHERE design = 'effect'
+            GROUP BY client_unit, unit_no, is_client, client_id, cohort
+        )
+        SELECT u."group", u.client_id, u.cohort, a.name AS state_m1, b.name AS state_6,
+               c.name AS state_12
+        FROM units AS u
+        JOIN names AS a ON a.no = u.no_m1
+        LEFT JOIN names AS b ON b.no = u.no_short
+        LEFT JOIN names AS c ON c.no = u.no_long
+        ORDER BY ALL
+        """, {"short": HORIZONS[0], "long": HORIZONS[1]})
+
+
+def transition_paths(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """``results.transition_paths``: persons by their states at m − 1, m + 6 and m + 12, the
+    clients and their matches observed at m + 12, all cohorts together (the transitions
+    figure, ``ips_eval.publish.figures.transitions``)."""
+    return con.sql("""
+        SELECT "group", state_m1, state_6, state_12, count(*) AS n
+        FROM analysis.register_transitions
+        WHERE state_6 IS NOT NULL AND state_12 IS NOT NULL
+        GROUP BY ALL ORDER BY ALL
+        """).pl()
+
+
 def register_attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """``results.register_attachment``: register-linked clients observed in month m + 6 /
     m + 12 and how many had pay in it, by cohort and all; beside it the coach form's
@@ -486,14 +528,16 @@ RESULT_TABLES: dict[str, list[str]] = {
     "register_balance_monthly": ["outcome", "rel_month"],
     "transitions": ["cohort", "group", "horizon", "state_from", "state_to"],
     "register_attachment": ["window_months", "group"],
+    "transition_paths": ["group", "state_m1", "state_6", "state_12"],
 }
 
 
 def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
                           history: int = REGISTER_HISTORY_DEFAULT) -> dict[str, Any]:
     """Match, estimate and write every table of ``RESULT_TABLES`` to the warehouse's
-    ``results`` schema (and ``analysis.register_matches``) from ``analysis.register_monthly``
-    and ``analysis.clients``; returns counts for a person to read."""
+    ``results`` schema (and ``analysis.register_matches``, ``analysis.register_transitions``)
+    from ``analysis.register_monthly`` and ``analysis.clients``; returns counts for a person to
+    read."""
     summary = match_clients(con, k=k, history=history)
     try:
         run_sql(con, "register/effect_outcomes", {"history": summary.history,
@@ -506,6 +550,8 @@ def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
             "transitions": transitions(con),
             "register_attachment": register_attachment(con),
         }
+        register_transitions(con)
+        tables["transition_paths"] = transition_paths(con)
     finally:
         drop_match_tables(con)
     con.execute("CREATE SCHEMA IF NOT EXISTS results")

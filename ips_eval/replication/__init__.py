@@ -16,7 +16,7 @@ from ips_eval.outputs import atomic_path, output_dir, write_text
 
 FOLDER = Path("replication") / "R"
 DATASETS = ("clients", "jobs", "tte", "scores", "fidelity", "register_monthly",
-            "register_matches", "register_match_months")
+            "register_matches", "register_match_months", "register_transitions")
 
 
 def templates() -> list[Path]:

@@ -389,7 +389,41 @@ def sample_register_effect_results() -> dict[str, pl.DataFrame]:
                 "ci_lower", "ci_upper", "interaction_p"], orient="row")
     return {"results.register_effect": effect, "results.register_balance": balance,
             "results.transitions": transitions, "results.register_effect_tests": tests,
-            "results.register_effect_subgroups": subgroups}
+            "results.register_effect_subgroups": subgroups,
+            "results.transition_model": sample_transition_model()}
+
+
+def sample_transition_model() -> pl.DataFrame:
+    """The model of transitions at +6 (a state of 3 clients: hidden) and +12, and a state not
+    fitted at +12."""
+    from ips_eval.register.transition_model import COLUMNS
+
+    rows = []
+    for horizon, n_employed in ((6, 3), (12, 30)):
+        for state, n_state in (("unemployed", 40 - n_employed), ("employed", n_employed)):
+            for term, coef, ame in (("intercept", -0.5, None), ("sex[male]", 0.4, 0.08)):
+                ref = state == "unemployed"
+                rows.append({
+                    "horizon": horizon, "state_to": state, "term": term,
+                    "coef": None if ref else coef, "rrr": None if ref else 1.49,
+                    "ci_lower": None if ref else 0.9, "ci_upper": None if ref else 2.4,
+                    "p": None if ref else 0.1,
+                    "ame": None if ame is None else (-ame if ref else ame),
+                    "ame_ci_lower": None if ame is None else -0.1,
+                    "ame_ci_upper": None if ame is None else 0.1, "n": 40, "n_state": n_state,
+                    "se": None if ref else 0.25, "ame_se": None if ame is None else 0.05,
+                    "n_excluded": 0, "merged_states": "", "pooled_levels": "",
+                    "converged": True, "not_fitted": None, "note": None})
+    rows.append({**dict.fromkeys(COLUMNS), "horizon": 12, "state_to": "student",
+                 "not_fitted": "few_rows", "note": "4 clients in student at +12"})
+    return pl.DataFrame(rows, schema_overrides={
+        "coef": pl.Float64, "rrr": pl.Float64, "ci_lower": pl.Float64, "ci_upper": pl.Float64,
+        "p": pl.Float64, "ame": pl.Float64, "ame_ci_lower": pl.Float64,
+        "ame_ci_upper": pl.Float64, "se": pl.Float64, "ame_se": pl.Float64,
+        "n": pl.Int64, "n_state": pl.Int64, "n_excluded": pl.Int64, "converged": pl.Boolean,
+        "not_fitted": pl.String, "note": pl.String, "merged_states": pl.String,
+        "pooled_levels": pl.String, "state_to": pl.String, "term": pl.String,
+        "horizon": pl.Int64})
 
 
 def sample_frames() -> dict[str, pl.DataFrame]:

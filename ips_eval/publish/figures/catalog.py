@@ -13,6 +13,7 @@ FIGURE_RESULTS: dict[str, tuple[str, ...]] = {
     "register_states_by_rel_month": ("register",),
     "register_effect_by_rel_month": ("register_effect",),
     "register_balance_by_month": ("register_balance_monthly",),
+    "transitions_alluvial": ("transition_paths",),
     "fidelity_vs_employment": ("team_outcomes",),
     "process_by_coach": ("process_monthly",),
     "quarterly_rate_by_team": ("quarterly_team",),

@@ -42,6 +42,7 @@ from ips_eval.publish.tables.register_effect import (
 from ips_eval.publish.tables.scores import build_change, build_mixed
 from ips_eval.publish.tables.standards import build_fidelity_items, build_process
 from ips_eval.publish.tables.surveys import build_attrition, build_satisfaction, build_situation
+from ips_eval.publish.tables.transition_model import build_transition_model
 from ips_eval.publish.tables.writer import hidden_cells, write_table
 from schemas.codebook import LANGS, Lang
 from schemas.table_text import TEXT, text
@@ -117,6 +118,8 @@ TABLES: tuple[TableSpec, ...] = (
               lambda f, lang, s: build_register_balance(f["results.register_balance"], lang, s)),
     TableSpec("transitions", ("results.transitions",),
               lambda f, lang, s: build_transitions(f["results.transitions"], lang, s)),
+    TableSpec("transition_model", ("results.transition_model",),
+              lambda f, lang, s: build_transition_model(f["results.transition_model"], lang, s)),
     TableSpec("employer_survey", ("results.employer_survey",),
               lambda f, lang, s: build_employer_survey(f["results.employer_survey"], lang, s)),
     TableSpec("process", ("results.process",),

@@ -10,6 +10,7 @@ codebook's labels.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import polars as pl
 
@@ -35,9 +36,11 @@ def _term_order(term: str) -> tuple[int, str]:
     return (len(CLIENT_COVARIATES), term)
 
 
-def pooled_notes(note: str | None, lang: Lang) -> list[str]:
-    """The pooled-levels note of a model result in ``lang`` (one sentence per covariate); a
-    part no rule recognises is kept as it is rather than dropped."""
+def pooled_notes(note: str | None, lang: Lang,
+                 label: Callable[[str, Lang], str] = term_label) -> list[str]:
+    """The pooled-levels note of a model result in ``lang`` (one sentence per covariate; the
+    variables and terms named by ``label``); a part no rule recognises is kept as it is rather
+    than dropped."""
     notes = []
     for part in (note or "").split(";"):
         if not part.strip():
@@ -47,13 +50,13 @@ def pooled_notes(note: str | None, lang: Lang) -> list[str]:
             notes.append(part.strip())
             continue
         var = match.group("var")
-        variable = term_label(var, lang)
-        levels = ", ".join(term_label(f"{var}[{lv.strip()}]", lang).split(": ", 1)[-1]
+        variable = label(var, lang)
+        levels = ", ".join(label(f"{var}[{lv.strip()}]", lang).split(": ", 1)[-1]
                            for lv in match.group("levels").split(","))
         if match.group("other"):
             notes.append(text("pooled_other", lang, variable=variable, levels=levels))
         else:
-            reference = term_label(f"{var}[{match.group('ref')}]", lang).split(": ", 1)[-1]
+            reference = label(f"{var}[{match.group('ref')}]", lang).split(": ", 1)[-1]
             notes.append(text("pooled_reference", lang, variable=variable, levels=levels,
                               reference=reference))
     return notes

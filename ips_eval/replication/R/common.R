@@ -33,14 +33,15 @@ CLIENT_COVARIATES <- c("cohort", "age", "sex", "dx_group", "work_history")
 REFERENCE <- list(cohort = "pilot", sex = "female", dx_group = "psychotic", work_history = 0)
 MIN_LEVEL_ROWS <- 20
 
-dummies <- function(d, covariates, outcome = NULL) {
+# reference: each categorical covariate's reference level (transition_model.R passes its own).
+dummies <- function(d, covariates, outcome = NULL, reference = REFERENCE) {
   d <- d[complete.cases(d[covariates]), , drop = FALSE]
   sparse <- function(rows) sum(rows) < MIN_LEVEL_ROWS ||
     (!is.null(outcome) && length(unique(d[[outcome]][rows])) < 2)
   x <- list()
   for (v in covariates) {
-    if (is.null(REFERENCE[[v]])) { x[[v]] <- as.numeric(d[[v]]); next }
-    levels <- sort(setdiff(unique(d[[v]]), REFERENCE[[v]]), method = "radix")
+    if (is.null(reference[[v]])) { x[[v]] <- as.numeric(d[[v]]); next }
+    levels <- sort(setdiff(unique(d[[v]]), reference[[v]]), method = "radix")
     few <- Filter(function(l) sparse(d[[v]] == l), levels)
     for (l in setdiff(levels, few)) x[[sprintf("%s[%s]", v, l)]] <- as.numeric(d[[v]] == l)
     if (length(few) && !sparse(d[[v]] %in% few))

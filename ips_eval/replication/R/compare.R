@@ -19,7 +19,8 @@ KEYS <- list(
   change = c("instrument", "cohort", "contrast", "group_var", "group"),
   change_ipw = c("followup_wave", "instrument", "cohort", "method"),
   mixed = c("instrument", "model", "term"),
-  register_effect = c("outcome", "rel_month", "method"))
+  register_effect = c("outcome", "rel_month", "method"),
+  transition_model = c("horizon", "state_to", "term"))
 # Differences with a documented reason: "file:column" = "why" (shown, not counted as failures).
 KNOWN <- list()
 

@@ -4,7 +4,7 @@
 # OUT: the pipeline's output folder (default ../..). docs/methods.md §Replication in R.
 args <- commandArgs(trailingOnly = TRUE)
 scripts <- c("km", "rmst", "cox", "logit", "competing", "fidelity_cox", "attachment", "change",
-             "change_ipw", "mixed", "register_effect")
+             "change_ipw", "mixed", "register_effect", "transition_model")
 rscript <- file.path(R.home("bin"), "Rscript")
 failed <- character()
 for (s in scripts) {
