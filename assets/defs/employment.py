@@ -19,9 +19,11 @@ from ips_eval.export import export_dataset, stat_files_note
 from ips_eval.publish.figures.common import write_figure_languages
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.analysis import dataset
+from schemas.study import STUDY
 
 GROUP = "employment"
-PUBLISHED = {("pilot", "2023-06-30"): (763, 348), ("rrp", "2024-04-30"): (336, 86)}
+PUBLISHED = {(c.code, c.headline.cutoff.isoformat()): (c.headline.started, c.headline.employed)
+             for c in STUDY.cohorts}
 
 
 def _export(con, name: str, study: Study) -> dict[str, str]:

@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 
 from ips_eval.warehouse import require_columns, run_sql, write_study_meta
-from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
+from schemas.codebook import LAATUARVIOT
 from schemas.instruments import FIDELITY_ITEMS, fidelity_bands
 
 
@@ -25,6 +25,5 @@ def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) 
         "fidelity_item_min": item.min,
         "fidelity_item_max": item.max,
         "fidelity_bands": fidelity_bands(),
-        "regions": [{"region": r, "cohort": c} for r, c in COHORT_OF_REGION.items()],
     })
     return con.execute("SELECT count(*) FROM analysis.fidelity").fetchall()[0][0]

@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import duckdb
-import pyarrow as pa
 
 from ips_eval.ingest.checks import collect_defects, prepare_source
 from ips_eval.ingest.limits import MESSAGE_CHARS, QUOTE_CHARS
 from ips_eval.ingest.readers import quote_ident
-from ips_eval.warehouse import run_sql
-from schemas.codebook import COHORT_OF_REGION, Source
+from ips_eval.warehouse import run_sql, write_study_tables
+from schemas.codebook import Source
 
 QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine.defects (
     source VARCHAR, file VARCHAR, "row" INTEGER, "column" VARCHAR, level VARCHAR,
@@ -108,16 +107,11 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         "JOIN _outcomes o ON o._rid = t._rid AND o.outcome = 'staged' "
         "LEFT JOIN (SELECT _rid, list(\"column\") AS nulled FROM _defects "
         "WHERE level = 'field' GROUP BY _rid) n ON n._rid = t._rid")
-    regions = pa.table({"region": list(COHORT_OF_REGION),
-                        "cohort": list(COHORT_OF_REGION.values())})
-    con.register("_region_cohort", regions)
-    try:
-        if src.register:  # one rule for every register source
-            run_sql(con, "staging_register", names={"table": src.table})
-        else:
-            run_sql(con, f"staging_{src.table}")
-    finally:
-        con.unregister("_region_cohort")
+    write_study_tables(con)  # meta.regions: a region's cohort
+    if src.register:  # one rule for every register source
+        run_sql(con, "staging_register", names={"table": src.table})
+    else:
+        run_sql(con, f"staging_{src.table}")
 
 
 def _quoted(expr: str, limit: int) -> str:

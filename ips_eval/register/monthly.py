@@ -67,7 +67,7 @@ def write_state_map(con: duckdb.DuckDBPyConnection) -> None:
 def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date],
                            months_per_batch: int = MONTHS_PER_BATCH) -> int:
     """(Re)build ``analysis.register_monthly`` from ``staging.asiakkaat``, ``staging.kela`` and
-    ``staging.tulorekisteri``; ``cutoffs`` is {"pilot": date, "rrp": date}. Returns its rows.
+    ``staging.tulorekisteri``; ``cutoffs`` is {cohort: date}. Returns its rows.
 
     Persons are processed in batches of about ``months_per_batch`` person-months, so that each
     batch's aggregate stays in memory at national scale (``sql/register_monthly.sql``)."""

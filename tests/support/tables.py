@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+from schemas.study import STUDY
+
+CUTOFFS = STUDY.default_cutoffs
 
 # (region, team, clients, employed-within-a-year pattern) — HEL-T3 has 3 clients (small team)
 TEAMS = (
