@@ -1,6 +1,8 @@
 """The DuckDB warehouse: one file, schemas raw → quarantine → staging → analysis → results
-(docs/outputs.md). SQL transforms live in ``sql/<name>.sql`` and are run by name with bound
-parameters, never with values spliced into the text.
+(docs/outputs.md). SQL transforms live in ``sql/<domain>/<name>.sql`` — one folder per domain:
+ingest, study, employment, scores, register, fidelity, costs — and are run by that path
+(``run_sql(con, "employment/clients")``) with bound parameters, never with values spliced into
+the text.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def _sql_dir() -> Path:
 
 @cache
 def sql_text(name: str) -> str:
-    """The text of ``sql/<name>.sql``."""
+    """The text of ``sql/<name>.sql`` (``name`` = ``<domain>/<file>``)."""
     path = _sql_dir() / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"no SQL transform named {name!r} ({path})")
@@ -192,8 +194,8 @@ def require_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str,
 def write_study_tables(con: duckdb.DuckDBPyConnection) -> None:
     """``meta.cohorts`` and ``meta.regions``: the study's definition (``schemas/study.py``) as
     the tables every SQL file joins for a region's cohort or a cohort's facts
-    (``sql/study.sql``)."""
-    run_sql(con, "study", {
+    (``sql/study/cohorts_and_regions.sql``)."""
+    run_sql(con, "study/cohorts_and_regions", {
         "cohorts": [{"cohort": c.code, "name_fi": c.name.fi, "name_sv": c.name.sv,
                      "name_en": c.name.en, "period_start": c.period[0],
                      "period_end": c.period[1], "enrolment_start": c.enrolment[0],
@@ -207,16 +209,16 @@ def write_study_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_study_meta(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> None:
-    """The study's tables (``write_study_tables``), ``meta.cutoffs`` (cohort → the run's
-    cut-off) and ``meta.windows`` (the 6/12-month windows of ``schemas/windows.py``), which
-    every SQL file needing them joins (``sql/study_meta.sql``). Each step that reads them
-    writes them first, from the settings it was given: the same values every time in a run, so
-    the order of steps does not matter."""
+    """The study's tables (``write_study_tables``), ``meta.cutoffs`` (cohort → the run's cut-off)
+    and ``meta.windows`` (the 6/12-month windows of ``schemas/windows.py``), which every SQL file
+    needing them joins (``sql/study/cutoffs_and_windows.sql``). Each step that reads them writes
+    them first, from the settings it was given: the same values every time in a run, so the order of
+    steps does not matter."""
     missing = set(STUDY.cohort_codes) - set(cutoffs)
     if missing:
         raise ValueError(f"a cut-off is missing for cohort(s) {sorted(missing)}")
     write_study_tables(con)
-    run_sql(con, "study_meta", {
+    run_sql(con, "study/cutoffs_and_windows", {
         "cutoffs": [{"cohort": c, "cutoff_date": cutoffs[c]} for c in STUDY.cohort_codes],
         "windows": [{"window_months": m, "window_days": d} for m, d in WINDOWS_DAYS.items()],
     })

@@ -2,12 +2,12 @@
 project period, enrolment, default data cut-off, the published headline figures — and its
 regions with their cohort and names, and the forms of the team and coach codes.
 
-Every module reads these facts from ``STUDY`` (or the names below made from it): the command
-line's cut-off option and its help, ``Settings``, the codebook's code lists and value labels,
-the synthetic study's design, the headline check. SQL reads them from the ``meta`` tables
-(``meta.cohorts``, ``meta.regions``, ``meta.cutoffs``: ``sql/study_meta.sql``, written by
-``ips_eval.warehouse.write_study_meta``). No other module spells a cohort code or a default
-cut-off date.
+Every module reads these facts from ``STUDY`` (or the names below made from it): the command line's
+cut-off option and its help, ``Settings``, the codebook's code lists and value labels, the synthetic
+study's design, the headline check. SQL reads them from the ``meta`` tables (``meta.cohorts``,
+``meta.regions``: ``sql/study/cohorts_and_regions.sql``; ``meta.cutoffs``:
+``sql/study/cutoffs_and_windows.sql``; written by ``ips_eval.warehouse.write_study_meta``). No other
+module spells a cohort code or a default cut-off date.
 """
 
 from __future__ import annotations

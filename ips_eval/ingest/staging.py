@@ -4,7 +4,7 @@ delivery never forces re-reading old files.
 
 Writes, for the source:
 - ``staging.<table>`` (``sql/staging_<table>.sql`` over ``_staged``; a register source:
-  ``sql/staging_register.sql``);
+  ``sql/ingest/staging_register.sql``);
 - ``quarantine.defects``: every file, row and field defect (source = delivery folder name);
 - ``meta.row_outcomes``: the outcome of every raw row of the active files (staged / superseded /
   exact_duplicate / quarantined).
@@ -75,7 +75,7 @@ def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
         _known_clients(con, enrolment_active)
     rows = prepare_source(con, src, active)
     collect_defects(con, src, empty=rows == 0)
-    run_sql(con, "ingest_row_outcomes")
+    run_sql(con, "ingest/row_outcomes")
     _write_staging(con, src)
     _write_quarantine(con, src)
     con.execute("DELETE FROM meta.row_outcomes WHERE source = $s", {"s": src.name})
@@ -109,9 +109,9 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         "WHERE level = 'field' GROUP BY _rid) n ON n._rid = t._rid")
     write_study_tables(con)  # meta.regions: a region's cohort
     if src.register:  # one rule for every register source
-        run_sql(con, "staging_register", names={"table": src.table})
+        run_sql(con, "ingest/staging_register", names={"table": src.table})
     else:
-        run_sql(con, f"staging_{src.table}")
+        run_sql(con, f"ingest/staging_{src.table}")
 
 
 def _quoted(expr: str, limit: int) -> str:

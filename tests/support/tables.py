@@ -333,7 +333,8 @@ def derived_results(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     from ips_eval.fidelity.teams import team_outcomes
 
     clients, tte = frames["analysis.clients"], frames["analysis.tte"]
-    # the per-client job summary of sql/client_employment.sql: the sample's one job per client
+    # the per-client job summary of sql/employment/client_employment.sql: the sample's one job
+    # per client
     tenure = tte.filter(pl.col("param") == "TENURE1").select(
         "client_id", n_competitive_jobs=pl.lit(1), days_employed=pl.col("time_days"))
     clients = clients.join(tenure, on="client_id", how="left").with_columns(

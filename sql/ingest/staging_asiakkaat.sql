@@ -1,7 +1,7 @@
 -- staging.asiakkaat: the newest valid enrolment form per client (built from _staged by
 -- ips_eval/ingest/staging.py) plus what the analyses derive at ingest:
 --   cohort         from the client code's prefix (= region on a valid row) and meta.regions
---                  (sql/study.sql; docs/methods.md §The study);
+--                  (sql/study/cohorts_and_regions.sql; docs/methods.md §The study);
 --   age_at_index   completed years from the HETU's birth date to the index date;
 --   sex            from the HETU's individual number; both NULL without a valid HETU
 --                  (the form carries no age or sex of its own);
