@@ -18,11 +18,11 @@ from ips_eval.config import (
     Settings,
     SettingsError,
     check_deliveries,
-    date_form_hint,
     default_deliveries_dir,
 )
 from schemas.codebook import LANGS
-from schemas.windows import DEFAULT_CUTOFFS, REGISTER_HISTORY_CHOICES
+from schemas.study import STUDY, parse_cutoff
+from schemas.windows import REGISTER_HISTORY_CHOICES
 
 DEFAULT_SEED = 20240430
 
@@ -38,15 +38,10 @@ results file with its columns: docs/data_dictionary.md (`ips-eval dictionary` wr
 
 
 def _cutoff(text: str) -> tuple[str, date]:
-    cohort, sep, value = text.partition("=")
-    if not sep or cohort not in DEFAULT_CUTOFFS:
-        raise argparse.ArgumentTypeError(
-            f"expected pilot=YYYY-MM-DD or rrp=YYYY-MM-DD, got {text!r}")
     try:
-        return cohort, date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a date: {date_form_hint(cohort, value)}") from None
+        return parse_cutoff(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
@@ -272,8 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--out", type=Path, default=None,
                         help="output folder (default: out/ in the project, or $IPS_EVAL_OUT)")
     common.add_argument("--cutoff", type=_cutoff, action="append", metavar="COHORT=DATE",
-                        help="data cut-off per cohort, e.g. --cutoff rrp=2024-04-30 "
-                        "(default pilot=2023-06-30, rrp=2024-12-31)")
+                        help="data cut-off per cohort, e.g. --cutoff "
+                        f"{STUDY.cohorts[-1].code}="
+                        f"{STUDY.cohorts[-1].headline.cutoff.isoformat()} "
+                        f"(default {STUDY.cutoff_example()})")
 
     run = sub.add_parser(
         "run", parents=[common], help="run the whole pipeline (every Dagster asset)",

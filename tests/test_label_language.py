@@ -85,7 +85,6 @@ def test_an_asset_writes_the_study_resource_language(tmp_path: Path):
     resources = {"warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb"),
                                         memory_limit="1GB"),
                  "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path),
-                                cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31",
                                 label_language="sv")}
     assert dg.materialize([assets.analysis_register_monthly], resources=resources).success
     labels = _labels(tmp_path / "analysis" / "register_monthly.sav")

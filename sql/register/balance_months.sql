@@ -3,7 +3,7 @@
 -- comparison persons who are candidates at m (18–64 years old on its first day), their
 -- outcome at m + r, weighted by the effect's clients at m. Aggregated first by calendar month
 -- and birth month — a few thousand rows at any scale — so that no person is joined to every
--- index month. Parameters: none. Needs the tables of sql/register_match_units.sql.
+-- index month. Parameters: none. Needs the tables of sql/register/match_units.sql.
 CREATE OR REPLACE TEMP TABLE match_balance_months AS
 WITH by_birth AS (
     SELECT h.month_no, p.birth_month_no, p.born_after_first, s.state,

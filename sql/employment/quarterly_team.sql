@@ -1,5 +1,5 @@
 -- results.quarterly_team: the quarterly employment rate per team (docs/methods.md §Quarterly
--- employment rate; the same active and working clients as sql/quarterly.sql,
+-- employment rate; the same active and working clients as sql/employment/quarterly.sql,
 -- analysis.client_quarters, grouped by the client's team). Clients without a team code are left
 -- out.
 SELECT

@@ -1,5 +1,5 @@
 -- Register effect, part 4: each client's k nearest over all batches at its fallback level
--- (sql/register_match_batch.sql kept each batch's k nearest per level), their weights, and
+-- (sql/register/match_batch.sql kept each batch's k nearest per level), their weights, and
 -- analysis.register_matches for statisticians. Parameters: k.
 -- A client's level is the lowest at which any batch found a candidate; a client with j < k
 -- candidates there keeps the j; a client with none at any level is unmatched

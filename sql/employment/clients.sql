@@ -15,7 +15,7 @@
 -- gives NULL. coach (valmentaja) and referral_date (lahetepvm) as delivered, for the process
 -- standards. The per-client employment summary (n_jobs, n_competitive_jobs, days_employed) is added
 -- by client_employment.sql once analysis.jobs exists.
--- The cut-offs: meta.cutoffs (sql/study_meta.sql).
+-- The cut-offs: meta.cutoffs (sql/study/cutoffs_and_windows.sql).
 CREATE OR REPLACE TABLE analysis.clients AS
 WITH enrolled AS (
     SELECT a.*, c.cutoff_date
@@ -66,7 +66,7 @@ SELECT
     CAST(NULL AS INTEGER) AS n_competitive_jobs,
     CAST(NULL AS INTEGER) AS days_employed,
     e.diagnosis,
-    -- the IPS process standards (sql/coach_weeks.sql, coach_months.sql, client_process.sql)
+    -- the IPS process standards (sql/fidelity/coach_weeks.sql, coach_months.sql, client_process.sql)
     e.coach,
     e.referral_date
 FROM enrolled AS e

@@ -2,7 +2,8 @@
 --
 -- Bound from schemas/ (the rule lives there): <fidelity_items> (k01 … k25), <fidelity_item_min>,
 -- <fidelity_item_max> (the items' codebook range), <fidelity_bands> (band, min_total, max_total),
--- <regions> (region → cohort), the cut-offs of meta.cutoffs.
+-- a region's cohort from meta.regions, the cut-offs of meta.cutoffs (sql/study/cohorts_and_regions.sql,
+-- sql/study/cutoffs_and_windows.sql).
 -- `total` = the sum of k01 … k25 only when ALL 25 items are answered, else NULL (a partial sum
 -- is not on the 25–125 scale, and prorating a fidelity review is not the scale's rule);
 -- `items_answered` says how many were. `band`: 115–125 exemplary, 100–114 good, 74–99 fair,
@@ -14,10 +15,7 @@ CREATE OR REPLACE TEMP MACRO fidelity_in_range(x, lo, hi) AS
     CASE WHEN x BETWEEN lo AND hi THEN x END;
 
 CREATE OR REPLACE TABLE analysis.fidelity AS
-WITH regions AS (
-    SELECT unnest($regions, recursive := true)
-),
-bands AS (
+WITH bands AS (
     SELECT unnest($fidelity_bands, recursive := true)
 ),
 reviews AS (
@@ -30,7 +28,7 @@ reviews AS (
             $fidelity_item_min, $fidelity_item_max
         )
     FROM staging.laatuarviot AS f
-    LEFT JOIN regions AS rp ON rp.region = split_part(f.team, '-', 1)
+    LEFT JOIN meta.regions AS rp ON rp.region = split_part(f.team, '-', 1)
 ),
 totals AS (
     SELECT
@@ -46,7 +44,7 @@ scored AS (
             THEN list_sum([*COLUMNS(lambda c: list_contains($fidelity_items, c))])
         END AS total
     FROM totals AS t
-    LEFT JOIN regions AS rg USING (region)
+    LEFT JOIN meta.regions AS rg USING (region)
 )
 SELECT
     s.team,

@@ -1,6 +1,6 @@
 -- Register effect, part 1: the units of the risk-set matching and their monthly histories
 -- (docs/methods.md §Register effect), keyed by integers so that the batches of
--- sql/register_match_covariates.sql read a compact table instead of 64-character pids.
+-- sql/register/match_covariates.sql read a compact table instead of 64-character pids.
 -- Parameters: state_employed (schemas/register_states.py); placebo_shift (the hold-out
 -- placebo's pseudo-index: that many months before the index month); history (H, the months of
 -- history the matching reads); post_months (the last month of the effect, +24).
@@ -87,7 +87,7 @@ WHERE dropped IS NULL;
 -- Comparison persons: a pid of register_monthly without client_id, with the birth date and sex
 -- the ingest derived from their HETU (comparison.kela / comparison.tulorekisteri rows);
 -- unit_no after the clients', in pid order (the same persons the same numbers in every run
--- with one key; no result depends on this order, sql/register_match_batch.sql). Then the
+-- with one key; no result depends on this order, sql/register/match_batch.sql). Then the
 -- not-yet-treated candidates: every linked client again, as a candidate for the clients who
 -- start before it (own_index_no: its index month; before it, it is not yet a client).
 CREATE OR REPLACE TEMP TABLE match_persons AS
@@ -133,7 +133,7 @@ FROM (SELECT * FROM comparison UNION ALL SELECT * FROM later_clients) AS c;
 -- Every unit's covered months: the clients' from m − H to their last outcome month (+ 24 at
 -- most), the comparison persons' over the extract. no_data: a month with no register row at
 -- all (no pay, no benefit); a month before a unit's first covered month has no row here and
--- counts as no data too (sql/register_match_covariates.sql). Ordered by unit_no: a batch's
+-- counts as no data too (sql/register/match_covariates.sql). Ordered by unit_no: a batch's
 -- unit range then reads a few row groups only.
 CREATE OR REPLACE TEMP TABLE match_history AS
 WITH months AS (

@@ -3,7 +3,7 @@
 -- schemas.windows.HEADLINE_CUTOFFS):
 --   clients_started  = staged clients of the cohort with index date ≤ the cut-off;
 --   clients_employed = of them, those with a competitive job that counts by the cut-off
---                      (sql/employment_macros.sql);
+--                      (sql/employment/macros.sql);
 --   *_excl_pay_subsidy = the same counting only jobs without pay subsidy (docs/methods.md
 --                      §Competitive job);
 --   median_followup_days = the median of (cut-off − index date) over the clients started: how

@@ -3,7 +3,7 @@
 -- index date ≤ the day, no service end before it).
 -- Month ends from the month of the coach's first index date to the last month end on or before
 -- the cohort's cut-off; a month end with no client in service is no coach-month (the coach had
--- no caseload to measure). coach, team, region, cohort from analysis.coaches (sql/coaches.sql).
+-- no caseload to measure). coach, team, region, cohort from analysis.coaches (sql/fidelity/coaches.sql).
 CREATE OR REPLACE TABLE analysis.coach_months AS
 WITH month_ends AS (
     SELECT co.*, CAST(m.month_start + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS month_end

@@ -1,7 +1,7 @@
 -- analysis.coaches: one row per coach named on an enrolment form of analysis.clients, with the
 -- team most of the coach's clients have (ties: the first team code), region and cohort, the
 -- coach's first client's index date and the cohort's cut-off. The frame of the coach-level
--- process standards (sql/coach_weeks.sql, sql/coach_months.sql).
+-- process standards (sql/fidelity/coach_weeks.sql, sql/fidelity/coach_months.sql).
 CREATE OR REPLACE TABLE analysis.coaches AS
 WITH coach_team AS (
     SELECT coach, first(team ORDER BY n DESC, team) AS team

@@ -1,5 +1,5 @@
 -- analysis.register_monthly, part 1 of 2: the persons, their windows and their register rows
--- keyed by an integer person number; then an empty dataset that sql/register_monthly_batch.sql
+-- keyed by an integer person number; then an empty dataset that sql/register/register_monthly_batch.sql
 -- fills one batch of persons at a time (docs/methods.md §Register months).
 -- Parameters: months_per_batch, history_back (INTEGER); the cut-offs from meta.cutoffs. Needs
 -- meta.register_benefit_states (ips_eval.register.monthly.write_state_map).

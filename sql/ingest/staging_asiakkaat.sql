@@ -1,7 +1,7 @@
 -- staging.asiakkaat: the newest valid enrolment form per client (built from _staged by
 -- ips_eval/ingest/staging.py) plus what the analyses derive at ingest:
---   cohort         from the client code's prefix (= region on a valid row;
---                  docs/methods.md §The study);
+--   cohort         from the client code's prefix (= region on a valid row) and meta.regions
+--                  (sql/study/cohorts_and_regions.sql; docs/methods.md §The study);
 --   age_at_index   completed years from the HETU's birth date to the index date;
 --   sex            from the HETU's individual number; both NULL without a valid HETU
 --                  (the form carries no age or sex of its own);
@@ -18,4 +18,4 @@ SELECT s.* EXCLUDE (_birth_date, _sex, _file, _delivery_date, _row),
        s.diagnosis IS NOT NULL AND NOT starts_with(s.diagnosis, 'F') AS diagnosis_non_f,
        s._file, s._delivery_date, s._row
 FROM _staged s
-LEFT JOIN _region_cohort rc ON rc.region = split_part(s.client_id, '-', 1);
+LEFT JOIN meta.regions rc ON rc.region = split_part(s.client_id, '-', 1);

@@ -1,6 +1,6 @@
 -- results.quarterly: the quarterly employment rate, IPS Learning Community style (docs/methods.md
 -- §Quarterly employment rate): working / active, per region (and 'all') and calendar quarter,
--- counted over analysis.client_quarters (sql/client_quarters.sql says who is active and working).
+-- counted over analysis.client_quarters (sql/employment/client_quarters.sql says who is active and working).
 WITH grouped AS (
     SELECT
         coalesce(region, 'all') AS region,

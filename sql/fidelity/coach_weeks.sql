@@ -1,7 +1,7 @@
 -- analysis.coach_weeks: employer contacts per coach and ISO week (docs/methods.md §Process
 -- standards), one row per coach × week in which the coach had at least one client in service.
 --
---   coach, team, region, cohort  from analysis.coaches (sql/coaches.sql);
+--   coach, team, region, cohort  from analysis.coaches (sql/fidelity/coaches.sql);
 --   in service in the week       in_service (employment_macros.sql) from its Monday to its
 --                                Sunday;
 --   contacts                     staging.kontaktit rows of the coach in the week whose type is

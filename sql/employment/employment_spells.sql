@@ -5,7 +5,7 @@
 -- the quarterly employment rate (quarterly.sql).
 --
 -- A spell counts from its start to its observed_until (analysis.jobs: the end date, else the
--- last day it is known to be held). Only competitive jobs that count (sql/employment_macros.sql).
+-- last day it is known to be held). Only competitive jobs that count (sql/employment/macros.sql).
 -- scope 'competitive' = all competitive jobs (pay-subsidised count, docs/methods.md §Competitive
 -- job); scope 'competitive_excl_pay_subsidy' = the same without pay-subsidised jobs.
 CREATE OR REPLACE TABLE analysis.employment_spells AS

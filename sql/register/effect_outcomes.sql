@@ -1,6 +1,6 @@
 -- Register effect, part 5: the outcome months of the matched sample and the naive comparison's
--- calendar-month sums (docs/methods.md §Register effect). Needs sql/register_match_final.sql's
--- match_pairs and the tables of sql/register_match_units.sql.
+-- calendar-month sums (docs/methods.md §Register effect). Needs sql/register/match_final.sql's
+-- match_pairs and the tables of sql/register/match_units.sql.
 --
 -- Parameters: history (H), post_months (+24).
 -- match_outcomes: one row per client (its own months) and per match (the matched person's

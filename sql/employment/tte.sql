@@ -22,7 +22,7 @@ population AS (
     SELECT client_id, cohort, region, index_date, exit_date, cutoff_date
     FROM analysis.clients
 ),
--- Competitive jobs that count (sql/employment_macros.sql).
+-- Competitive jobs that count (sql/employment/macros.sql).
 competitive_jobs AS (
     SELECT j.client_id, j.job_no, j.start_date, j.end_date, j.end_date_register,
            p.cohort, p.region, p.exit_date, p.cutoff_date

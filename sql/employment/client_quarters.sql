@@ -1,7 +1,7 @@
 -- analysis.client_quarters: one row per client and calendar quarter in which the client was
 -- active in the service — the frame of the quarterly employment rate, IPS Learning Community
--- style (docs/methods.md §Quarterly employment rate), which sql/quarterly.sql (by region) and
--- sql/quarterly_team.sql (by team) count:
+-- style (docs/methods.md §Quarterly employment rate), which sql/employment/quarterly.sql (by region) and
+-- sql/employment/quarterly_team.sql (by team) count:
 --   active   in the service on some day of the quarter up to the cut-off (in_service,
 --            employment_macros.sql);
 --   working  held a competitive job (started on/after the index date; pay-subsidised count)

@@ -1,4 +1,4 @@
--- analysis.register_monthly, part 2 of 2: one batch of persons (after sql/register_monthly.sql).
+-- analysis.register_monthly, part 2 of 2: one batch of persons (after sql/register/register_monthly.sql).
 -- Parameters: batch (INTEGER), state_employed, state_other (the rule states of
 -- schemas/register_states.py). Needs meta.register_states.
 --

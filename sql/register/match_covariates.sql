@@ -7,7 +7,7 @@
 -- n = the persons whose sample_key, a hash of birth date and sex, is divisible by n — a sample
 -- that does not depend on the pseudonym key; the clients always); the priority numbers of the states (no_employed, no_disability_pension,
 -- no_sickness_rehabilitation, no_student, no_unemployed; schemas/register_states.py).
--- Needs the tables of sql/register_match_units.sql.
+-- Needs the tables of sql/register/match_units.sql.
 --
 -- A client is described at its index month; a comparison person at every client's index month
 -- m at which they are 18–64 years old on the first day of m; design: the client's, and for a
@@ -93,7 +93,7 @@ described AS (
     SELECT u.unit_no, u.month_no, u.is_client, u.design, u.male, b.state_no_m1,
            -- the employment pattern: each block of the last 24 months as 0 / 1–3 / 4–6 months
            -- employed, b1 the lowest digit (base 3), so that dropping the oldest block is a
-           -- remainder (sql/register_match_batch.sql)
+           -- remainder (sql/register/match_batch.sql)
            CAST(CASE WHEN b.b1_employed = 0 THEN 0 WHEN b.b1_employed <= 3 THEN 1 ELSE 2 END
                 + 3 * CASE WHEN b.b2_employed = 0 THEN 0 WHEN b.b2_employed <= 3 THEN 1 ELSE 2 END
                 + 9 * CASE WHEN b.b3_employed = 0 THEN 0 WHEN b.b3_employed <= 3 THEN 1 ELSE 2 END
@@ -121,6 +121,6 @@ described AS (
 )
 SELECT *,
        -- the last word among candidates at the same distance: their covariates and month,
-       -- never the pseudonym (sql/register_match_batch.sql)
+       -- never the pseudonym (sql/register/match_batch.sql)
        hash(month_no, list_value(*COLUMNS('^x_'))) AS tiebreak
 FROM described;

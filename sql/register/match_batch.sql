@@ -1,4 +1,4 @@
--- Register effect, part 3: score one batch's candidates (after sql/register_match_covariates.sql)
+-- Register effect, part 3: score one batch's candidates (after sql/register/match_covariates.sql)
 -- by the propensity model's linear predictor, add them to the balance-before sums, and keep
 -- each client's k nearest within its exact stratum and the caliper, at every fallback level
 -- (docs/methods.md §Register effect).
@@ -13,7 +13,7 @@
 -- whole pattern, level 1 without its oldest block (m − 24 … m − 19), level 2 without the two
 -- oldest, level 3 the last block only, level 4 no pattern. A pair's level is the lowest at
 -- which the two agree; each batch keeps the k nearest per client and level, and
--- sql/register_match_final.sql keeps each client's lowest level that has a candidate — its
+-- sql/register/match_final.sql keeps each client's lowest level that has a candidate — its
 -- candidates at that level are exactly the pairs of that level. Ties in distance go to the lower tiebreak (a
 -- hash of the candidate's month and covariates) and only then to the lower unit_no: no match
 -- depends on the pseudonym key unless two candidates share every covariate.
@@ -70,7 +70,7 @@ FROM (SELECT c.unit_no AS client_unit, any_value(c.lp) AS client_lp,
 JOIN match_scored_batch AS p ON p.rowid = top.candidate;
 
 -- The fallback levels, only for the clients no batch so far has given a candidate at level 0
--- (a client that finds one in a later batch keeps level 0: sql/register_match_final.sql takes
+-- (a client that finds one in a later batch keeps level 0: sql/register/match_final.sql takes
 -- the lowest level). A pair's level is the fewest blocks dropped for the patterns to agree.
 INSERT INTO match_pairs_found
 SELECT c.unit_no AS client_unit,
