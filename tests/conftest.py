@@ -100,7 +100,11 @@ def small_run(tmp_path_factory: pytest.TempPathFactory):
 # other. Ordered by the suite's own `--durations` (docs/performance.md); files not listed
 # follow in collection order.
 SLOW_FIRST = (
-    "test_pipeline.py", "test_robustness.py",
+    "test_pipeline.py", "test_robustness.py",  # ~300 CPU-s each: the shared runs and their own
+    "test_bench.py", "test_synth.py", "test_replication_r.py",
+    "test_failures_say_so.py", "test_security.py", "test_report.py", "test_figures.py",
+    "test_key_fingerprint.py", "test_ingest_defects.py", "test_ingest_killed.py",
+    "test_tables.py", "test_ingest_versions.py", "test_tables_office.py",
 )
 
 
