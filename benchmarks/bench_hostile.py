@@ -48,7 +48,7 @@ def main() -> None:
         env = {**os.environ, "IPS_EVAL_PSEUDONYM_KEY": os.environ.get(
             "IPS_EVAL_PSEUDONYM_KEY", "bench-only-key-0123456789abcdef-01234")}
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "ips_eval.cli", "validate",
+        proc = subprocess.Popen([sys.executable, "-m", "assets.cli", "validate",
                                  "--deliveries", str(d)], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, env=env)
         _pid, status, usage = os.wait4(proc.pid, 0)

@@ -42,8 +42,9 @@ from ips_eval.register.monthly import (  # noqa: E402
 )
 from ips_eval.warehouse import connect  # noqa: E402
 from schemas.analysis import dataset  # noqa: E402
+from schemas.study import STUDY  # noqa: E402
 
-CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+CUTOFFS = STUDY.default_cutoffs
 DELIVERED = date(2024, 12, 20)
 
 GENERATE = [

@@ -14,7 +14,7 @@ DuckDB statement over the files ``ips-eval bench`` wrote:
 
 Nothing else: no validation, quarantine, row outcomes, reconciliation, identity scan, checks,
 export, propensity model, matching or estimate. It prints each pass's wall and CPU time, the sum
-S, the floor F (``ips_eval.register.bench.floor_seconds``, the same files) and S / F.
+S, the floor F (``benchmarks.register_path.floor_seconds``, the same files) and S / F.
 
 It reads the synthetic files ``ips-eval bench`` writes, not real deliveries: its throwaway
 database holds the (synthetic) codes beside their pseudonyms, in a private temporary folder
@@ -34,8 +34,8 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.register_path import floor_seconds
 from ips_eval.config import DEFAULT_MEMORY_LIMIT
-from ips_eval.register.bench import floor_seconds
 
 PAY = "{'hetu': 'VARCHAR', 'kuukausi': 'VARCHAR', 'maksaja': 'VARCHAR', 'palkka_eur': 'VARCHAR'}"
 KELA = ("{'hetu': 'VARCHAR', 'etuus': 'VARCHAR', 'alkupvm': 'VARCHAR', 'loppupvm': 'VARCHAR', "

@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from schemas.codebook import LANGS, Lang
-from schemas.windows import DEFAULT_CUTOFFS, REGISTER_HISTORY_CHOICES, REGISTER_HISTORY_DEFAULT
+from schemas.study import STUDY
+from schemas.study import parse_cutoffs as study_cutoffs
+from schemas.windows import REGISTER_HISTORY_CHOICES, REGISTER_HISTORY_DEFAULT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +34,7 @@ SYNTHETIC_FIELD = "synthetic_study"
 
 ENV_DELIVERIES = "IPS_EVAL_DELIVERIES"
 ENV_OUT = "IPS_EVAL_OUT"
-ENV_CUTOFFS = "IPS_EVAL_CUTOFFS"  # e.g. "pilot=2023-06-30,rrp=2024-12-31"
+ENV_CUTOFFS = "IPS_EVAL_CUTOFFS"  # cohort=YYYY-MM-DD, comma-separated (schemas/study.py)
 ENV_KEY = "IPS_EVAL_PSEUDONYM_KEY"
 ENV_MEMORY = "IPS_EVAL_DUCKDB_MEMORY"  # DuckDB memory_limit, e.g. "8GB"
 # DuckDB's memory limit unless set: with it the whole process stays under 8 GiB at a million
@@ -51,20 +53,12 @@ class SettingsError(ValueError):
 
 
 def parse_cutoffs(text: str) -> dict[str, date]:
-    """``"pilot=2023-06-30,rrp=2024-12-31"`` → {cohort: date}; unknown cohorts are an error."""
-    cutoffs = dict(DEFAULT_CUTOFFS)
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        cohort, _, value = part.partition("=")
-        cohort = cohort.strip()
-        if cohort not in DEFAULT_CUTOFFS:
-            raise SettingsError(f"unknown cohort {cohort!r} in cut-offs {text!r} "
-                                "(expected pilot=YYYY-MM-DD,rrp=YYYY-MM-DD)")
-        try:
-            cutoffs[cohort] = date.fromisoformat(value.strip())
-        except ValueError:
-            raise SettingsError(f"cut-off {part!r} is not a date: {date_form_hint(cohort, value)}"
-                                ) from None
-    return cutoffs
+    """``$IPS_EVAL_CUTOFFS`` → {cohort: date} (schemas/study.py ``parse_cutoffs``); a part that
+    names no cohort of the study or no date is a SettingsError naming it."""
+    try:
+        return study_cutoffs(text)
+    except ValueError as exc:
+        raise SettingsError(f"{ENV_CUTOFFS}={text!r}: {exc}") from None
 
 
 # DuckDB's memory limit in the one form accepted: a number and a unit, nothing else (issue 30:
@@ -96,17 +90,6 @@ def check_threads(threads: object, what: str = ENV_THREADS) -> int | None:
     return threads
 
 
-def date_form_hint(cohort: str, value: str) -> str:
-    """What a cut-off date should look like, with an example made from what was typed where it
-    can be read (``30.4.2024`` → ``rrp=2024-04-30``)."""
-    day, month, year = (value.strip().split(".") + ["", "", ""])[:3]
-    try:
-        example = date(int(year), int(month), int(day))
-    except ValueError:
-        example = DEFAULT_CUTOFFS.get(cohort, date(2024, 4, 30))
-    return f"use YYYY-MM-DD, a real calendar day, e.g. {cohort}={example.isoformat()}"
-
-
 def parse_label_language(text: str) -> Lang:
     """``fi``, ``sv`` or ``en`` (any case, surrounding space ignored); anything else is an
     error naming the choices."""
@@ -121,7 +104,7 @@ def parse_label_language(text: str) -> Lang:
 class Settings:
     deliveries_dir: Path
     out_dir: Path
-    cutoffs: dict[str, date] = field(default_factory=lambda: dict(DEFAULT_CUTOFFS))
+    cutoffs: dict[str, date] = field(default_factory=lambda: STUDY.default_cutoffs)
     # None: not given (IPS_EVAL_PSEUDONYM_KEY unset) — the demo key, for the synthetic study only
     # never in a repr (a log line, a traceback's locals, Dagster's config display)
     pseudonym_key: str | None = field(default_factory=lambda: os.environ.get(ENV_KEY) or None,
@@ -145,10 +128,6 @@ class Settings:
     def key(self) -> str:
         """The HMAC key this run may use on its deliveries, or KeyRefused (see study_key)."""
         return study_key(self.deliveries_dir, self.pseudonym_key)
-
-    @property
-    def uses_demo_key(self) -> bool:
-        return self.key == DEMO_PSEUDONYM_KEY
 
     @property
     def warehouse_path(self) -> Path:
@@ -198,6 +177,13 @@ def is_synthetic_study(deliveries_dir: Path) -> bool:
     return f'"{SYNTHETIC_FIELD}": true' in head
 
 
+def is_demo_key(key: str | bytes) -> bool:
+    """Whether a run's pseudonym key (as text, or as the bytes the HMAC takes) is the public
+    demo key: the one place that decides it (the ingest's notice, the manifest, validate)."""
+    text = key.decode("utf-8", errors="replace") if isinstance(key, bytes) else key
+    return text == DEMO_PSEUDONYM_KEY
+
+
 def study_key(deliveries_dir: Path, given: str | None, variable: str = ENV_KEY) -> str:
     """The pseudonym key for a run on ``deliveries_dir``: the given key (at least
     MIN_KEY_BYTES bytes), else the public demo key if the folder is the synthetic study, else
@@ -214,11 +200,6 @@ def study_key(deliveries_dir: Path, given: str | None, variable: str = ENV_KEY) 
     raise KeyRefused(f"{variable} is not set: refusing to pseudonymise {deliveries_dir} with "
                      "the public demo key (allowed only for the built-in synthetic study); "
                      f"export {variable} with the study's secret key")
-
-
-def pseudonym_key_from_env(deliveries_dir: Path, variable: str = ENV_KEY) -> str:
-    """``study_key`` with the key from the environment variable."""
-    return study_key(deliveries_dir, os.environ.get(variable) or None, variable)
 
 
 def default_deliveries_dir() -> Path:

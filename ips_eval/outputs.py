@@ -1,5 +1,8 @@
-"""Writing outputs: results tables, analysis datasets' Parquet, figures. One place for the
-rules every output follows: atomic replacement (a killed run never leaves half a file), stable
+"""Writing outputs: the one module that writes a file of the output folder (results tables,
+analysis datasets' Parquet, figures, texts, a folder replaced as a whole); every other writer —
+``export.py``, ``publish/tables/writer.py``, ``publish/figures/common.py``, the manifest, the
+report — writes through :func:`atomic_path` or a function here. One place for the rules every
+output follows: atomic replacement (a killed run never leaves half a file), stable
 row order and formatting (two runs on the same deliveries give byte-identical files), the
 results copy inside the warehouse's ``results`` schema, who may read a file, and spreadsheet
 formulas defused in every CSV written.
@@ -13,8 +16,10 @@ file the team writes.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -89,13 +94,15 @@ def private_files() -> Iterator[None]:
 
 
 @contextmanager
-def atomic_path(path: Path, suffix: str | None = None, private: bool | None = None):
+def atomic_path(path: Path, suffix: str | None = None, private: bool | None = None,
+                folder_mode: bool = True):
     """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
     ``private`` (default: ``is_private(path)``) gives the file 0600 in a 0700 folder; else the
-    file and its folder follow the umask."""
+    file and its folder follow the umask. ``folder_mode=False`` leaves the folder's mode as it
+    is (a file in the output folder itself, whose mode is the user's)."""
     path = Path(path)
     private = is_private(path) if private is None else private
-    if private and path.parent.name not in PRIVATE_DIRS:
+    if not folder_mode or (private and path.parent.name not in PRIVATE_DIRS):
         # a private file in a shared folder (manifest.json in out/): the folder keeps its mode
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
@@ -111,6 +118,38 @@ def atomic_path(path: Path, suffix: str | None = None, private: bool | None = No
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_text(path: Path, text: str, private: bool | None = None,
+               folder_mode: bool = True) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically, private or public as ``atomic_path``
+    decides."""
+    with atomic_path(path, private=private, folder_mode=folder_mode) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def replace_dir(new: Path, target: Path) -> bool:
+    """Put the fully written folder ``new`` at ``target`` by renames, so a reader never sees a
+    half-written ``target``; an identical ``target`` is kept as it is (its files untouched).
+    Returns whether ``target`` changed."""
+    if target.is_dir() and _digest(new) == _digest(target):
+        shutil.rmtree(new)
+        return False
+    old = target.with_name(f".{target.name}.old.{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return True
 
 
 # OWASP's CSV-injection rule: a spreadsheet runs a cell as a formula when it begins with =, @,

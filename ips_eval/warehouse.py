@@ -1,6 +1,8 @@
 """The DuckDB warehouse: one file, schemas raw → quarantine → staging → analysis → results
-(docs/outputs.md). SQL transforms live in ``sql/<name>.sql`` and are run by name with bound
-parameters, never with values spliced into the text.
+(docs/outputs.md). SQL transforms live in ``sql/<domain>/<name>.sql`` — one folder per domain:
+ingest, study, employment, scores, register, fidelity, costs — and are run by that path
+(``run_sql(con, "employment/clients")``) with bound parameters, never with values spliced into
+the text.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import duckdb
 
 from ips_eval.config import DEFAULT_MEMORY_LIMIT, check_threads, parse_memory_limit
 from ips_eval.outputs import make_private, private_files
-from schemas.windows import DEFAULT_CUTOFFS, WINDOWS_DAYS
+from schemas.study import STUDY
+from schemas.windows import WINDOWS_DAYS
 
 SCHEMAS = ("raw", "quarantine", "staging", "comparison", "analysis", "results", "meta")
 
@@ -37,7 +40,7 @@ def _sql_dir() -> Path:
 
 @cache
 def sql_text(name: str) -> str:
-    """The text of ``sql/<name>.sql``."""
+    """The text of ``sql/<name>.sql`` (``name`` = ``<domain>/<file>``)."""
     path = _sql_dir() / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"no SQL transform named {name!r} ({path})")
@@ -188,15 +191,34 @@ def require_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str,
         raise MissingInputError(f"{schema}.{table} lacks column(s) {', '.join(missing)}")
 
 
+def write_study_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """``meta.cohorts`` and ``meta.regions``: the study's definition (``schemas/study.py``) as
+    the tables every SQL file joins for a region's cohort or a cohort's facts
+    (``sql/study/cohorts_and_regions.sql``)."""
+    run_sql(con, "study/cohorts_and_regions", {
+        "cohorts": [{"cohort": c.code, "name_fi": c.name.fi, "name_sv": c.name.sv,
+                     "name_en": c.name.en, "period_start": c.period[0],
+                     "period_end": c.period[1], "enrolment_start": c.enrolment[0],
+                     "enrolment_end": c.enrolment[1], "default_cutoff": c.default_cutoff,
+                     "headline_cutoff": c.headline.cutoff,
+                     "headline_started": c.headline.started,
+                     "headline_employed": c.headline.employed} for c in STUDY.cohorts],
+        "regions": [{"region": r.code, "cohort": r.cohort, "name_fi": r.name.fi,
+                     "name_sv": r.name.sv, "name_en": r.name.en} for r in STUDY.regions],
+    })
+
+
 def write_study_meta(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> None:
-    """``meta.cutoffs`` (cohort → the run's cut-off) and ``meta.windows`` (the 6/12-month windows
-    of ``schemas/windows.py``), which every SQL file needing them joins (``sql/study_meta.sql``).
-    Each step that reads them writes them first, from the settings it was given: the same values
-    every time in a run, so the order of steps does not matter."""
-    missing = set(DEFAULT_CUTOFFS) - set(cutoffs)
+    """The study's tables (``write_study_tables``), ``meta.cutoffs`` (cohort → the run's cut-off)
+    and ``meta.windows`` (the 6/12-month windows of ``schemas/windows.py``), which every SQL file
+    needing them joins (``sql/study/cutoffs_and_windows.sql``). Each step that reads them writes
+    them first, from the settings it was given: the same values every time in a run, so the order of
+    steps does not matter."""
+    missing = set(STUDY.cohort_codes) - set(cutoffs)
     if missing:
         raise ValueError(f"a cut-off is missing for cohort(s) {sorted(missing)}")
-    run_sql(con, "study_meta", {
-        "cutoffs": [{"cohort": c, "cutoff_date": cutoffs[c]} for c in DEFAULT_CUTOFFS],
+    write_study_tables(con)
+    run_sql(con, "study/cutoffs_and_windows", {
+        "cutoffs": [{"cohort": c, "cutoff_date": cutoffs[c]} for c in STUDY.cohort_codes],
         "windows": [{"window_months": m, "window_days": d} for m, d in WINDOWS_DAYS.items()],
     })

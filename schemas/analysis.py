@@ -47,8 +47,8 @@ class DatasetLabels:
     variables: tuple[Variable, ...]
     order_by: tuple[str, ...]  # the export's row order (a dataset's key), for reproducible files
     # the warehouse table is written in ``order_by`` order already (register_monthly: see
-    # sql/register_monthly_batch.sql), so the export keeps the stored order instead of sorting
-    # tens of millions of rows again
+    # sql/register/register_monthly_batch.sql), so the export keeps the stored order instead of
+    # sorting tens of millions of rows again
     stored_in_order: bool = False
 
     def variable(self, name: str) -> Variable:
@@ -75,7 +75,7 @@ class DatasetLabels:
 # ---------------------------------------------------------------------------------------------
 ANALYSIS_VALUE_LABELS: dict[str, dict[object, Label]] = {
     # docs/outputs.md §Analysis datasets: dx_group from the referral's ICD-10 code (derived in
-    # sql/clients.sql)
+    # sql/employment/clients.sql)
     "dx_group": {
         "psychotic": L("Psykoosisairaudet (F20–F29)", "Psykossjukdomar (F20–F29)",
                        "Psychotic disorders (F20–F29)"),
@@ -312,7 +312,7 @@ FIDELITY = DatasetLabels(
     ),
 )
 
-# The register effect's matches (sql/register_match_final.sql), exported for the replication
+# The register effect's matches (sql/register/match_final.sql), exported for the replication
 # in R: docs/methods.md §Replication in R
 REGISTER_MATCHES = DatasetLabels(
     "register_matches", L("Rekisterivertailun kaltaistukset", "Registerjämförelsens matchningar",

@@ -13,24 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from schemas.labels import LANGS, L, Label, Lang  # noqa: F401 — LANGS: read here by many
+from schemas.study import (
+    CLIENT_CODE_PATTERN,
+    COACH_CODE_PATTERN,
+    REGIONS,
+    STUDY,
+    TEAM_CODE_PATTERN,
+)
+
 DType = Literal["str", "int", "float", "date", "month"]
 Identity = Literal["hetu", "ytunnus"] | None
-Lang = Literal["fi", "sv", "en"]
-LANGS: tuple[Lang, ...] = ("fi", "sv", "en")
-
-
-@dataclass(frozen=True)
-class Label:
-    fi: str
-    sv: str
-    en: str
-
-    def __call__(self, lang: Lang) -> str:
-        return getattr(self, lang)
-
-
-def L(fi: str, sv: str, en: str) -> Label:  # noqa: N802 — reads like a table row
-    return Label(fi, sv, en)
+COHORT_OF_REGION = STUDY.cohort_of_region
 
 
 def filled_text(texts: Mapping[str, Label], key: str, lang: Lang, where: str,
@@ -47,40 +41,11 @@ def filled_text(texts: Mapping[str, Label], key: str, lang: Lang, where: str,
 # ---------------------------------------------------------------------------------------------
 # Code lists and value labels
 # ---------------------------------------------------------------------------------------------
-PILOT_REGIONS = ("HEL", "HUS", "PKA", "EPO", "LAP")
-RRP_REGIONS = ("KAI", "PSA", "KSU", "KPO", "POH", "VSU")
-REGIONS = PILOT_REGIONS + RRP_REGIONS
-COHORT_OF_REGION = {r: "pilot" for r in PILOT_REGIONS} | {r: "rrp" for r in RRP_REGIONS}
-_REGION_ALT = "|".join(REGIONS)
-CLIENT_CODE_PATTERN = rf"^({_REGION_ALT})-\d{{4}}$"
-# Team and coach codes as the contract's examples write them (HEL-T1, HEL-C03). A pattern also
-# keeps a delivered formula (=HYPERLINK(…)) or any other hostile text out of staging.
-TEAM_CODE_PATTERN = rf"^({_REGION_ALT})-T\d{{1,3}}$"
-COACH_CODE_PATTERN = rf"^({_REGION_ALT})-C\d{{1,3}}$"
 CODE_MAX = 16  # characters of a team or coach code (HEL-T123 is 8): a bound, not a format
 
 VALUE_LABELS: dict[str, dict[object, Label]] = {
-    "region": {
-        "HEL": L("Helsinki", "Helsingfors", "Helsinki"),
-        "HUS": L("HUS Psykiatria ja Uudenmaan TE-toimisto", "HUS Psykiatri och Nylands TE-byrå",
-                 "HUS Psychiatry and Uusimaa TE office"),
-        "PKA": L("Pohjois-Karjala (Siun sote)", "Norra Karelen (Siun sote)",
-                 "North Karelia (Siun sote)"),
-        "EPO": L("Etelä-Pohjanmaa", "Södra Österbotten", "South Ostrobothnia"),
-        "LAP": L("Lappi", "Lappland", "Lapland"),
-        "KAI": L("Kainuu", "Kajanaland", "Kainuu"),
-        "PSA": L("Pohjois-Savo", "Norra Savolax", "North Savo"),
-        "KSU": L("Keski-Suomi", "Mellersta Finland", "Central Finland"),
-        "KPO": L("Keski-Pohjanmaa (Soite)", "Mellersta Österbotten (Soite)",
-                 "Central Ostrobothnia (Soite)"),
-        "POH": L("Pohjanmaa", "Österbotten", "Ostrobothnia"),
-        "VSU": L("Varsinais-Suomi (Varha)", "Egentliga Finland (Varha)",
-                 "Southwest Finland (Varha)"),
-    },
-    "cohort": {
-        "pilot": L("Pilotit 2020–2023", "Piloter 2020–2023", "Pilots 2020–2023"),
-        "rrp": L("RRP 2023–2024", "RRP 2023–2024", "RRP 2023–2024"),
-    },
+    "region": {r.code: r.name for r in STUDY.regions},
+    "cohort": {c.code: c.name for c in STUDY.cohorts},
     "yesno": {0: L("Ei", "Nej", "No"), 1: L("Kyllä", "Ja", "Yes")},
     "sex": {
         "female": L("Nainen", "Kvinna", "Female"),

@@ -3,7 +3,7 @@
 The client survey's instruments (docs/methods.md §Scores) are declared here once:
 which items, which are reversed, how many must be answered, how the score is formed and which
 direction is better. Item ranges are NOT repeated: they come from the codebook's item columns
-(``schemas/codebook.py``). ``sql/scores.sql`` is generic SQL that reads these rules as bound
+(``schemas/codebook.py``). ``sql/scores/scores.sql`` is generic SQL that reads these rules as bound
 parameters (:func:`item_rules`, :func:`wave_windows`), so the rule lives here and nowhere else.
 
 Every instrument is scored the same way, which is what makes the rules data:
@@ -131,7 +131,8 @@ def instrument(name: str) -> Instrument:
 
 
 def item_rules() -> list[dict[str, object]]:
-    """One row per (instrument, item): the bound parameter ``$item_rules`` of sql/scores.sql."""
+    """One row per (instrument, item): the bound parameter ``$item_rules`` of
+    sql/scores/scores.sql."""
     return [
         {"instrument": i.name, "item": c.name, "item_min": float(c.min), "item_max": float(c.max),
          "reversed": c.name in i.reversed_items}
@@ -140,7 +141,8 @@ def item_rules() -> list[dict[str, object]]:
 
 
 def instrument_rules() -> list[dict[str, object]]:
-    """One row per instrument: the bound parameter ``$instrument_rules`` of sql/scores.sql."""
+    """One row per instrument: the bound parameter ``$instrument_rules`` of
+    sql/scores/scores.sql."""
     return [
         {"instrument": i.name, "n_items": len(i.items), "min_answered": i.min_answered,
          "transform": i.transform, "item_min": i.item_min, "item_max": i.item_max,
@@ -174,7 +176,7 @@ WAVE_WINDOWS: tuple[WaveWindow, ...] = (
 
 
 def wave_windows() -> list[dict[str, object]]:
-    """The bound parameter ``$wave_windows`` of sql/survey_responses.sql."""
+    """The bound parameter ``$wave_windows`` of sql/scores/survey_responses.sql."""
     return [{"wave": w.wave, "first_day": w.first_day, "last_day": w.last_day,
              "target_day": w.target_day} for w in WAVE_WINDOWS]
 
@@ -216,6 +218,6 @@ FIDELITY_BANDS: tuple[FidelityBand, ...] = (
 
 
 def fidelity_bands() -> list[dict[str, object]]:
-    """The bound parameter ``$fidelity_bands`` of sql/fidelity.sql."""
+    """The bound parameter ``$fidelity_bands`` of sql/fidelity/fidelity.sql."""
     return [{"band": b.band, "min_total": b.min_total, "max_total": b.max_total}
             for b in FIDELITY_BANDS]

@@ -6,9 +6,9 @@ has earnings > 0 (any paid work counts, as in IPS), then the state of the highes
 benefit of the month, else ``other``. Housing allowance (ASUMT) and basic social assistance
 (TTT) map to ``other``: alone they say nothing about work, health or study.
 
-``sql/register_monthly.sql`` reads this mapping from ``meta.register_benefit_states`` (written
-by ``ips_eval.register.monthly.write_state_map``) and the two rule states as bind parameters, so the
-SQL holds no copy of it.
+``sql/register/register_monthly.sql`` reads this mapping from ``meta.register_benefit_states``
+(written by ``ips_eval.register.monthly.write_state_map``) and the two rule states as bind
+parameters, so the SQL holds no copy of it.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def con(tmp_path: Path):
 def synthetic_written(tmp_path_factory: pytest.TempPathFactory):
     """The default synthetic study (seed and defect rate of `ips-eval run`), written once:
     the generator's SynthSummary (its ``out_dir`` is ``synthetic_study``). Read-only."""
-    from ips_eval.cli import DEFAULT_SEED
+    from assets.cli import DEFAULT_SEED
     from ips_eval.synth import write_study
 
     return build_once(tmp_path_factory, "deliveries",
@@ -61,8 +61,8 @@ def synthetic_study(synthetic_written) -> Path:  # noqa: ANN001 — a SynthSumma
 @pytest.fixture(scope="session")
 def pipeline_run(synthetic_study: Path, tmp_path_factory: pytest.TempPathFactory):
     """One full `ips-eval run` on the default synthetic study: (out_dir, report). Read-only."""
+    from assets.runner import execute
     from ips_eval.config import Settings
-    from ips_eval.runner import execute
 
     def run(out: Path) -> tuple:
         # the synthetic study's own (demo) key, whatever the environment holds
@@ -100,7 +100,11 @@ def small_run(tmp_path_factory: pytest.TempPathFactory):
 # other. Ordered by the suite's own `--durations` (docs/performance.md); files not listed
 # follow in collection order.
 SLOW_FIRST = (
-    "test_pipeline.py", "test_robustness.py",
+    "test_pipeline.py", "test_robustness.py",  # ~300 CPU-s each: the shared runs and their own
+    "test_bench.py", "test_synth.py", "test_replication_r.py",
+    "test_failures_say_so.py", "test_security.py", "test_report.py", "test_figures.py",
+    "test_key_fingerprint.py", "test_ingest_defects.py", "test_ingest_killed.py",
+    "test_tables.py", "test_ingest_versions.py", "test_tables_office.py",
 )
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ips_eval.cli import main
-from ips_eval.register.bench import STAGES, run_bench
+from assets.cli import main
+from benchmarks.register_path import STAGES, run_bench
 
 PERSONS = 200_000 if os.environ.get("IPS_EVAL_SCALE") == "full" else 5_000
 

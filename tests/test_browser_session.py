@@ -142,8 +142,7 @@ def test_a_table_materialised_without_the_report_waits_for_its_pngs(tmp_path: Pa
     cox = next(a for a in TABLE_ASSETS if a.key.path[-1] == "cox")
     result = dg.materialize([cox], resources={
         "warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb")),
-        "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path),
-                       cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31"),
+        "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path)),
         "table_pngs": TablePngs()})
     assert result.success
     metadata = result.asset_materializations_for_node(cox.op.name)[0].metadata

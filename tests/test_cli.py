@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ips_eval.cli import build_parser, main
+from assets.cli import build_parser, main
 
 
 @pytest.mark.parametrize("command", [[], ["synth"], ["run"], ["validate"]])
@@ -35,7 +35,7 @@ def test_bad_cutoff_is_a_usage_error(bad, capsys):
 
 def test_missing_delivery_folder_is_a_clear_error(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "ips_eval.cli", "run", "--deliveries", str(tmp_path / "nope"),
+        [sys.executable, "-m", "assets.cli", "run", "--deliveries", str(tmp_path / "nope"),
          "--out", str(tmp_path / "out")],
         capture_output=True, text=True, timeout=120,
     )
@@ -45,7 +45,7 @@ def test_missing_delivery_folder_is_a_clear_error(tmp_path):
 
 
 def test_second_writer_on_the_same_output_is_refused(tmp_path):
-    from ips_eval.runner import RunLocked, output_lock
+    from assets.runner import RunLocked, output_lock
 
     # flock is per open file description, so a second open in this process stands in for a
     # second process

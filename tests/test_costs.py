@@ -13,8 +13,9 @@ from support.employment import client, job, make_staging
 
 from ips_eval.employment.derive import build_clients_and_jobs, build_tte
 from ips_eval.fidelity.costs import build_service_years, costs_table, register_returns
+from schemas.study import STUDY
 
-CUTOFFS = {"pilot": d(2023, 6, 30), "rrp": d(2024, 12, 31)}
+CUTOFFS = STUDY.default_cutoffs
 CLIENTS = [
     client("KAI-0001", d(2023, 7, 1)),                    # 2023: 184 days, 2024: 366
     client("KAI-0002", d(2023, 7, 1), d(2023, 12, 31)),   # 2023: 184 days

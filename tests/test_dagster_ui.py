@@ -14,8 +14,8 @@ import dagster as dg
 import pytest
 import yaml
 
+from assets.runner import INSTANCE_CONFIG, run_tags, write_instance_config
 from ips_eval.config import Settings
-from ips_eval.runner import INSTANCE_CONFIG, run_tags, write_instance_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

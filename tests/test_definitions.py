@@ -25,7 +25,7 @@ def test_steps_run_in_one_process_so_duckdb_has_one_writer():
 
 
 def test_run_instance_has_telemetry_off_and_one_run_at_a_time(tmp_path):
-    from ips_eval.runner import write_instance_config
+    from assets.runner import write_instance_config
 
     write_instance_config(tmp_path)
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ips_eval.cli import main
+from assets.cli import main
 from ips_eval.config import PROJECT_ROOT
 from ips_eval.publish.dictionary import dictionary_csv, dictionary_markdown, stale_files
 from schemas.analysis import DATASETS

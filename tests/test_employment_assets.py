@@ -59,8 +59,7 @@ def run(tmp_path_factory):
         make_staging(con, *generated_staging())
     resources = {
         "warehouse": Warehouse(path=str(warehouse)),
-        "study": Study(deliveries_dir=str(out / "none"), out_dir=str(out),
-                       cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31"),
+        "study": Study(deliveries_dir=str(out / "none"), out_dir=str(out)),
     }
     definitions = [v for v in vars(employment_assets).values()
                    if isinstance(v, dg.AssetsDefinition | dg.AssetChecksDefinition)]

@@ -18,9 +18,9 @@ import pytest
 from support.cli import TEST_PSEUDONYM_KEY
 from support.small_deliveries import enrolment_only
 
+from assets.runguard import INCOMPLETE_FILE
 from ips_eval import stoppage
 from ips_eval.config import ENV_KEY, Settings, SettingsError
-from ips_eval.runguard import INCOMPLETE_FILE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SELECT = '+key:"staging/asiakkaat"'
@@ -84,7 +84,7 @@ def test_full_disk_in_a_step_stops_with_one_line_and_a_rerun_converges(
     from contextlib import contextmanager
 
     import assets.defs.resources as resources
-    from ips_eval.cli import main
+    from assets.cli import main
 
     out = tmp_path / "out"
     real = resources.connect
@@ -124,7 +124,7 @@ def _mount_small_tmpfs(target: Path, size: str) -> bool:
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPS_EVAL_")}
-    return subprocess.run([sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT,
+    return subprocess.run([sys.executable, "-m", "assets.cli", *args], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=1800,
                           env={**env, ENV_KEY: TEST_PSEUDONYM_KEY})
 
@@ -169,7 +169,7 @@ def graph(tmp_path_factory: pytest.TempPathFactory):
 def test_select_of_part_of_a_multi_asset_runs_all_of_it(graph, capsys):
     import dagster as dg
 
-    from ips_eval.runner import resolve_selection
+    from assets.runner import resolve_selection
 
     keys = resolve_selection('+key:"analysis/register_matches"', graph, sys.stderr)
     names = {k.to_user_string() for k in keys}
@@ -183,7 +183,7 @@ def test_select_of_part_of_a_multi_asset_runs_all_of_it(graph, capsys):
 
 @pytest.mark.parametrize("selection", ['key:"no/such_asset"', "+key:(", "tag:"])
 def test_a_selection_that_selects_nothing_is_one_line(graph, selection):
-    from ips_eval.runner import resolve_selection
+    from assets.runner import resolve_selection
 
     with pytest.raises(SettingsError) as refused:
         resolve_selection(selection, graph, sys.stderr)

@@ -1,4 +1,4 @@
-"""The HETU check and pseudonym in SQL (sql/identity_macros.sql) equal python-stdnum and
+"""The HETU check and pseudonym in SQL (sql/ingest/hetu_macros.sql) equal python-stdnum and
 Python's hmac, value for value, over a million generated codes: every century sign, every
 wrong check character, impossible dates, individual numbers out of range, lower case,
 spaces and non-ASCII characters (those take the Python path)."""

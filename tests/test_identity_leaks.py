@@ -2,9 +2,10 @@
 
 One small delivery carries identity codes in every place an attacker or a careless sender could
 put them — a coach field, unknown columns, a column name, a file name, a sheet name, written
-with an en dash or a minus sign, in lower case, with spaces — and a whole run on it must leave
-none of them anywhere under the output folder. Every test builds its own few files in a temporary
-folder (no default-study run).
+with an en dash or a minus sign, in lower case, with spaces (support.planted) — and a whole run
+on it must leave none of them anywhere under the output folder: the session's small run of
+``forty_clients_without_12_month_answers``, which carries them. Every other test builds its own
+few files in a temporary folder (no default-study run).
 """
 
 from __future__ import annotations
@@ -17,107 +18,42 @@ from pathlib import Path
 import duckdb
 import pyreadstat
 import pytest
-import xlsxwriter
+from support.cli import TEST_PSEUDONYM_KEY
+from support.planted import (
+    COACH,
+    CODES,
+    COLUMN,
+    EN_DASH,
+    ENROLMENT,
+    FILE,
+    MINUS,
+    MINUS_SIGN,
+    PERSON,
+    UNKNOWN,
+    client,
+    en_dash,
+    write_csv,
+)
 
+from assets.runguard import fingerprint
 from ips_eval.config import Settings, SettingsError, parse_memory_limit
 from ips_eval.ingest import identity, limits
 from ips_eval.ingest.audit import identity_leaks, identity_leaks_in_files
 from ips_eval.ingest.files import DeliveryFile, discover, inspect
 from ips_eval.ingest.readers import FileRejected, normalise_name, open_delivery
-from ips_eval.runguard import fingerprint
 from ips_eval.warehouse import connect
 from schemas.codebook import SOURCES
 
-_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 KEY = "identity-leak-tests-key-0123456789abcdef"
-
-
-def code(ddmmyy: str, individual: str, sign: str = "-") -> str:
-    """A valid HETU (the mod-31 check character)."""
-    return f"{ddmmyy}{sign}{individual}{_CHECK[int(ddmmyy + individual) % 31]}"
-
-
-# one person per place, so that a code found later says where it came from
-PERSON, COACH, UNKNOWN, EN_DASH, COLUMN, FILE, SHEET, MINUS = (
-    code(f"{d:02d}0190", "123") for d in range(1, 9))
-EN, MINUS_SIGN = "\u2013", "\u2212"
-
-
-def en_dash(c: str) -> str:
-    return c.replace("-", EN)
-
-
-PLANTED = {
-    "coach field": f"HEL-C01_{COACH}",
-    "unknown column": f"hetu{UNKNOWN}",
-    "en dash": en_dash(EN_DASH),
-    "column name": f"huom_{COLUMN.lower()}",
-    "file name": FILE,
-    "sheet name": f"asiakas_{SHEET}",
-    "minus sign, lower case, spaces": f"soita {MINUS[:6]} {MINUS_SIGN} {MINUS[7:].lower()}",
-}
-CODES = (PERSON, COACH, UNKNOWN, EN_DASH, COLUMN, FILE, SHEET, MINUS)
-
-ENROLMENT = [c.raw for c in SOURCES["asiakkaat"].columns if not c.raw.startswith("_")]
-
-
-def client(no: int, hetu: str, coach: str = "HEL-C01") -> list[str]:
-    values = {"asiakastunnus": f"HEL-{no:04d}", "hetu": hetu, "rekisterilupa": "1",
-              "alue": "HEL", "tiimi": "HEL-T1", "valmentaja": coach, "lahetepvm": "1.2.2021",
-              "aloituspvm": "5.3.2021", "diagnoosi": "F20.0", "koulutus": "2",
-              "tyohistoria": "1", "toimeentulo": "2", "kieli": "fi"}
-    return [values.get(name, "") for name in ENROLMENT]
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(";".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
-    return path
-
-
-def planted_delivery(root: Path) -> Path:
-    """An early region's first deliveries (enough for every result to be computed), and beside
-    them the planted files."""
-    from support.small_deliveries import early_region
-
-    d = early_region(root / "deliveries")
-    header = [*ENROLMENT, PLANTED["column name"], "lisatieto"]
-    write_csv(d / "asiakkaat/2023-07-05_HEL.csv", header, [
-        [*client(1, PERSON), "", PLANTED["unknown column"]],
-        [*client(2, f" {PERSON.lower()} ", coach=PLANTED["coach field"]), "x",
-         PLANTED["en dash"]],
-        [*client(3, code("150385", "222")), "", PLANTED["minus sign, lower case, spaces"]],
-    ])
-    # the same person in the registers, spelt three other ways: one pid
-    write_csv(d / "rekisterit/kela/2024-05-02_kela.csv",
-              ["hetu", "etuus", "alkupvm", "loppupvm", "maksettu_eur"],
-              [[en_dash(PERSON), "TMT", "1.1.2021", "31.1.2021", "10"],
-               [PERSON.replace("-", MINUS_SIGN), "TMT", "1.2.2021", "28.2.2021", "10"],
-               [f"{PERSON[:6]} - {PERSON[7:].lower()}", "TMT", "1.3.2021", "31.3.2021", "10"]])
-    write_csv(d / f"asiakkaat/2023-07-06_HEL_{PLANTED['file name']}.csv", ENROLMENT,
-              [client(4, code("150385", "224"))])
-    book_path = d / "tyosuhteet/2023-07-05_HEL.xlsx"
-    book_path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(book_path)
-    book.add_worksheet("Ohjeet")  # empty: the other sheet is read, and named in a note
-    sheet = book.add_worksheet(PLANTED["sheet name"][:31])
-    jobs = [c.raw for c in SOURCES["tyosuhteet"].columns]
-    for r, values in enumerate([jobs, ["HEL-0001", "1", "0737546-2", "1.4.2021"]]):
-        for c, value in enumerate(values):
-            sheet.write_string(r, c, value)
-    book.close()
-    return d
+PLANTED_CASE = "forty_clients_without_12_month_answers"  # support.small_deliveries
 
 
 @pytest.fixture(scope="module")
-def planted_run(tmp_path_factory: pytest.TempPathFactory):
-    from ips_eval.runner import execute
-
-    root = tmp_path_factory.mktemp("planted")
-    d, out = planted_delivery(root), root / "out"
-    settings = Settings(deliveries_dir=d, out_dir=out, pseudonym_key=KEY,
-                        duckdb_memory_limit="1GB", duckdb_threads=2)
-    return execute(settings, stream=open(os.devnull, "w")), out  # noqa: SIM115
+def planted_run(small_run):  # noqa: ANN001 — the session fixture
+    """The small delivery that carries the planted codes (support.planted, beside a messy early
+    region's files), through `ips-eval run` once per session: (Done, out)."""
+    _deliveries, out, done = small_run(PLANTED_CASE)
+    return done, out
 
 
 def _every_spelling(c: str) -> list[bytes]:
@@ -126,8 +62,8 @@ def _every_spelling(c: str) -> list[bytes]:
 
 
 def test_planted_codes_reach_nothing_under_the_output_folder(planted_run) -> None:
-    report, out = planted_run
-    assert report.success
+    done, out = planted_run
+    assert done.returncode == 0, done.stderr[-3000:]
     assert identity_leaks_in_files(out) == {}
     # and a plain byte search for every code in every spelling, in every file (the warehouse
     # aside: its strings are compressed, identity_leaks reads it above)
@@ -151,7 +87,7 @@ def test_planted_delivery_file_name_rejected_by_rule_and_one_pid_per_person(plan
         columns = con.execute("SELECT columns FROM meta.ingest_files "
                               "WHERE file = 'asiakkaat/2023-07-05_HEL.csv'").fetchall()[0][0]
         assert "huom_******-****" in columns
-        pid = identity.pseudonym(KEY.encode(), PERSON)
+        pid = identity.pseudonym(TEST_PSEUDONYM_KEY.encode(), PERSON)  # small_run's key
         enrolled = {r[0] for r in con.execute("SELECT hetu_pid FROM raw.asiakkaat "
                                               "WHERE asiakastunnus IN ('HEL-0001', 'HEL-0002')"
                                               ).fetchall()}
@@ -264,7 +200,7 @@ def test_the_cli_refuses_an_injected_memory_limit_in_one_line(tmp_path: Path) ->
     d = tmp_path / "d"
     write_csv(d / "asiakkaat/2023-07-05_HEL.csv", ENROLMENT, [client(1, PERSON)])
     env = {**os.environ, "IPS_EVAL_DUCKDB_MEMORY": INJECTED, "IPS_EVAL_PSEUDONYM_KEY": KEY}
-    done = subprocess.run([sys.executable, "-m", "ips_eval.cli", "validate", "--deliveries", str(d),
+    done = subprocess.run([sys.executable, "-m", "assets.cli", "validate", "--deliveries", str(d),
                            "--out", str(tmp_path / "out")],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert done.returncode != 0
@@ -436,7 +372,7 @@ def test_the_launchpad_cannot_set_a_memory_limit_that_is_not_a_size() -> None:
 
 
 def test_a_run_fails_when_its_report_or_event_log_holds_a_code(tmp_path: Path) -> None:
-    from ips_eval.runner import RunReport, _scan_outputs
+    from assets.runner import RunReport, _scan_outputs
 
     settings = Settings(deliveries_dir=tmp_path, out_dir=tmp_path / "out", pseudonym_key=KEY)
     (tmp_path / "out/report").mkdir(parents=True)

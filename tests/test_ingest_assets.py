@@ -48,8 +48,7 @@ def test_materialize_ingest_assets_with_checks_and_manifest(tmp_path: Path) -> N
     d, out = _deliveries(tmp_path), tmp_path / "out"
     resources = {
         "warehouse": Warehouse(path=str(out / "ips_eval.duckdb"), memory_limit="1GB"),
-        "study": Study(deliveries_dir=str(d), out_dir=str(out), cutoff_pilot="2023-06-30",
-                       cutoff_rrp="2024-12-31"),
+        "study": Study(deliveries_dir=str(d), out_dir=str(out)),
         "pseudonymiser": Pseudonymiser(),
     }
     result = dg.materialize([*RAW_ASSETS, *STAGING_ASSETS, *STAGING_CHECKS, quarantine_defects,

@@ -1,6 +1,6 @@
-"""The parse macros (sql/ingest_macros.sql) where a faster form replaced a regular expression:
-the number text's space removal (translate) equals the regular expression it replaced on every
-whitespace and space-like character there is, in every position."""
+"""The parse macros (sql/ingest/parsing_macros.sql) where a faster form replaced a regular
+expression: the number text's space removal (translate) equals the regular expression it replaced on
+every whitespace and space-like character there is, in every position."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ REGEX_FORM = r"regexp_replace(s, '[\s\x{00A0}\x{202F}\x{2009}]', '', 'g')"
 @pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    run_sql(con, "ingest_macros")
+    run_sql(con, "ingest/parsing_macros")
     return con
 
 

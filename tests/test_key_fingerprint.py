@@ -14,9 +14,9 @@ import duckdb
 import pytest
 from support.cli import Done, run_cli
 
+from assets.runguard import INCOMPLETE_FILE
 from ips_eval import keyguard
 from ips_eval.config import Settings
-from ips_eval.runguard import INCOMPLETE_FILE
 
 KEY_A = "key-A-for-the-fingerprint-tests-0123456789abcdef"
 KEY_B = "key-B-for-the-fingerprint-tests-fedcba9876543210"
@@ -59,7 +59,7 @@ def test_a_run_started_outside_the_cli_is_refused_by_the_raw_asset(tmp_path):
     from support.small_deliveries import enrolment_only
 
     from assets.definitions import build_defs
-    from ips_eval.runner import failure_message
+    from assets.runner import failure_message
 
     deliveries = enrolment_only(tmp_path / "d")
     raw = dg.AssetKey(["raw", "asiakkaat"])

@@ -12,9 +12,9 @@ import pyreadstat
 import pytest
 from support.register import CUTOFFS, hand_made_study
 
+from assets.cli import _settings, build_parser
 from assets.definitions import build_defs
 from assets.defs.resources import Study, Warehouse, resources_for
-from ips_eval.cli import _settings, build_parser
 from ips_eval.config import ENV_LABEL_LANGUAGE, Settings, parse_label_language
 from ips_eval.export import export_dataset
 from ips_eval.register.monthly import build_register_monthly
@@ -85,7 +85,6 @@ def test_an_asset_writes_the_study_resource_language(tmp_path: Path):
     resources = {"warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb"),
                                         memory_limit="1GB"),
                  "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path),
-                                cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31",
                                 label_language="sv")}
     assert dg.materialize([assets.analysis_register_monthly], resources=resources).success
     labels = _labels(tmp_path / "analysis" / "register_monthly.sav")

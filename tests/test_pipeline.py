@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 from stdnum.fi import hetu
 
+from assets.runner import execute
 from ips_eval.config import Settings
 from ips_eval.publish.figures.catalog import FIGURES
 from ips_eval.publish.figures.common import svg_small_counts
-from ips_eval.runner import execute
 from schemas.codebook import LANGS
 from schemas.results import RESULTS
 

@@ -15,8 +15,9 @@ from support.employment import client, make_staging
 
 from ips_eval.employment.derive import build_clients_and_jobs
 from ips_eval.fidelity.standards import build_process_datasets, process_table
+from schemas.study import STUDY
 
-CUTOFFS = {"pilot": d(2023, 6, 30), "rrp": d(2024, 12, 31)}
+CUTOFFS = STUDY.default_cutoffs
 
 CLIENTS = [
     # coach HEL-C01 (team HEL-T1): in service 2.1.–15.1.2023 (ISO weeks 1–2), then from 30.1.

@@ -36,10 +36,11 @@ import statsmodels.api as sm
 from ips_eval.register.effect import build_register_effect
 from ips_eval.register.inference import att_influence, with_se
 from ips_eval.register.monthly import write_state_map
+from schemas.study import STUDY
 
 MONTHS = [date(2018 + i // 12, i % 12 + 1, 1) for i in range(48)]
 INDEX = date(2020, 6, 1)
-CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+CUTOFFS = STUDY.default_cutoffs
 
 
 def _rel(month: date) -> int:

@@ -107,8 +107,7 @@ def test_register_assets_materialise_with_their_checks(tmp_path: Path):
         hand_made_study(con)
     resources = {"warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb"),
                                         memory_limit="1GB"),
-                 "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path),
-                                cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31")}
+                 "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path))}
     result = dg.materialize(
         [assets.analysis_register_monthly, assets.results_register,
          assets.figure_register_states, assets.register_monthly_one_row_per_person_month,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from assets.defs.resources import resources_for
+from assets.runguard import fingerprint
 from ips_eval.config import Settings, SettingsError
 from ips_eval.register.matching import validate_history
-from ips_eval.runguard import fingerprint
 
 
 def test_history_reaches_the_study_resource(tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_a_history_outside_the_choices_is_refused(tmp_path: Path, bad: int) -> N
 
 
 def test_the_cli_takes_the_history_and_refuses_another(tmp_path: Path, capsys) -> None:
-    from ips_eval.cli import main
+    from assets.cli import main
 
     with pytest.raises(SystemExit) as refused:
         main(["run", "--deliveries", str(tmp_path), "--out", str(tmp_path / "o"),

@@ -2,9 +2,9 @@
 command line's own entry point, as a new user meets it: small and early deliveries, wrong
 folders and settings, a second writer, runs killed or interrupted, incremental runs.
 
-Runs and set-up errors call ``ips_eval.cli.main`` in this process (support.cli.run_cli: the
+Runs and set-up errors call ``assets.cli.main`` in this process (support.cli.run_cli: the
 same parsing, checks, messages and exit status, without an interpreter start each); what only
-a process shows — a kill, a signal, the children it leaves — starts ``python -m ips_eval.cli``
+a process shows — a kill, a signal, the children it leaves — starts ``python -m assets.cli``
 (support.cli.start_cli / spawn_cli)."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import pytest
 from support.cli import RUN_TIMEOUT, Done, run_cli, start_cli
 from support.small_deliveries import CORRECTED_ON, SMALL_DELIVERIES, enrolment_only
 
+from assets.runguard import INCOMPLETE_FILE, LOCK_FILE
 from ips_eval.publish.report import report_coverage
-from ips_eval.runguard import INCOMPLETE_FILE, LOCK_FILE
 
 
 def wait_for(predicate, what: str, proc: subprocess.Popen, timeout: float = RUN_TIMEOUT):
@@ -173,7 +173,7 @@ def test_output_path_that_is_a_file_is_one_line(tmp_path):
 # 3. One writer, checked first
 # ---------------------------------------------------------------------------------------------
 def test_second_run_is_refused_before_anything_else(tmp_path, no_definitions):
-    from ips_eval.runguard import output_lock
+    from assets.runguard import output_lock
 
     deliveries = enrolment_only(tmp_path / "d")
     out = tmp_path / "out"
@@ -191,7 +191,7 @@ def test_second_run_is_refused_before_anything_else(tmp_path, no_definitions):
 
 
 def test_a_stale_lock_says_whose_it_was(tmp_path):
-    from ips_eval.runguard import output_lock
+    from assets.runguard import output_lock
 
     out = tmp_path / "out"
     out.mkdir()
@@ -301,7 +301,7 @@ def test_failed_step_summary_shows_the_root_error(tmp_path):
     import dagster as dg
     import duckdb
 
-    from ips_eval.runner import failure_message
+    from assets.runner import failure_message
 
     @dg.asset
     def hungry() -> None:
@@ -330,8 +330,8 @@ def test_an_incremental_run_computes_every_asset_after_all_its_inputs(tmp_path):
     import dagster as dg
 
     from assets.definitions import build_defs
+    from assets.runner import asset_phases
     from ips_eval.config import Settings
-    from ips_eval.runner import asset_phases
 
     graph = build_defs(Settings(deliveries_dir=tmp_path, out_dir=tmp_path)).resolve_asset_graph()
     phase = asset_phases(graph)

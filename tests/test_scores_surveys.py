@@ -135,8 +135,7 @@ def test_scores_assets_materialise_with_their_checks(tmp_path: Path):
     resources = {
         "warehouse": Warehouse(path=str(db), memory_limit="1GB"),
         "study": Study(deliveries_dir=str(tmp_path / "deliveries"), out_dir=str(tmp_path / "out"),
-                       cutoff_pilot=CUTOFFS["pilot"].isoformat(),
-                       cutoff_rrp=CUTOFFS["rrp"].isoformat()),
+                       cutoff={c: d.isoformat() for c, d in CUTOFFS.items()}),
     }
     # analysis/fidelity moved to the fidelity domain's module
     assets = [*dg.load_assets_from_modules([score_assets]), analysis_fidelity]

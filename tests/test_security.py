@@ -217,7 +217,7 @@ def test_personal_data_is_private_and_published_outputs_follow_the_umask(hostile
 # address space after exec; ru_maxrss (wait4, getrusage) would also carry the forking pytest
 # process's peak across the exec.
 PEAK_RSS_CHILD = """import sys
-from ips_eval.cli import main
+from assets.cli import main
 code = main(sys.argv[1:])
 with open("/proc/self/status") as status:
     print(next(line for line in status if line.startswith("VmHWM")).strip(), file=sys.stderr)

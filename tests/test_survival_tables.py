@@ -13,8 +13,9 @@ from support.employment import client, job, make_staging
 
 from ips_eval.employment.derive import build_clients_and_jobs, build_tte, headline, tte_frame
 from ips_eval.employment.results import employment_comparison, km_table, rmst_table
+from schemas.study import STUDY
 
-CUTOFFS = {"pilot": d(2023, 6, 30), "rrp": d(2024, 12, 31)}
+CUTOFFS = STUDY.default_cutoffs
 JOB_START = d(2022, 12, 31)  # 31.12.2022–30.6.2023 inclusive = 182 days ≤ 182.625
 
 STAGED_CLIENTS = [

@@ -228,8 +228,7 @@ def test_table_assets_materialise_with_their_checks(tmp_path: Path) -> None:
 
     write_sample_warehouse(tmp_path / "ips_eval.duckdb")
     resources = {"warehouse": Warehouse(path=str(tmp_path / "ips_eval.duckdb")),
-                 "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path),
-                                cutoff_pilot="2023-06-30", cutoff_rrp="2024-12-31"),
+                 "study": Study(deliveries_dir=str(tmp_path), out_dir=str(tmp_path)),
                  "table_pngs": TablePngs()}
     chosen = [a for a in TABLE_ASSETS if a.key.path[-1] in ("cox", "register")]
     checks = [c for c in TABLE_CHECKS

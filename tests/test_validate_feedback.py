@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ips_eval.cli import main
+from assets.cli import main
 from ips_eval.ingest.region_workbooks import MAX_ROWS, issuer_of, write_validation
 from schemas.codebook import SOURCES
 
@@ -203,7 +203,7 @@ def test_no_warning_when_folders_and_cutoffs_are_right(tmp_path, monkeypatch):
 
 
 def test_run_warns_of_a_misnamed_folder_too(tmp_path, monkeypatch):
-    from ips_eval import runner
+    from assets import runner
 
     def locked(*_args, **_kwargs):  # stop where the run would start: the warning comes before
         raise runner.RunLocked("held by a test")

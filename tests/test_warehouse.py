@@ -57,8 +57,8 @@ def test_one_default_memory_limit_reaches_every_connection(tmp_path, monkeypatch
     which the million-person bench stays below 8 GiB of RSS (docs/performance.md). The pipeline's
     settings, its warehouse resource, a bare connection and the bench all take it from
     ips_eval.config."""
+    from assets.cli import build_parser
     from assets.defs.resources import Warehouse
-    from ips_eval.cli import build_parser
     from ips_eval.config import DEFAULT_MEMORY_LIMIT, ENV_MEMORY, Settings
 
     monkeypatch.delenv(ENV_MEMORY, raising=False)

@@ -19,9 +19,11 @@ from ips_eval.export import export_dataset, stat_files_note
 from ips_eval.publish.figures.common import write_figure_languages
 from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure_by_cohort
 from schemas.analysis import dataset
+from schemas.study import STUDY
 
 GROUP = "employment"
-PUBLISHED = {("pilot", "2023-06-30"): (763, 348), ("rrp", "2024-04-30"): (336, 86)}
+PUBLISHED = {(c.code, c.headline.cutoff.isoformat()): (c.headline.started, c.headline.employed)
+             for c in STUDY.cohorts}
 
 
 def _export(con, name: str, study: Study) -> dict[str, str]:
@@ -38,12 +40,13 @@ def _export(con, name: str, study: Study) -> dict[str, str]:
         dg.AssetSpec(keys.CLIENTS, group_name=GROUP, kinds={"duckdb", "parquet"},
                      deps=[keys.staging("asiakkaat"), keys.staging("tyosuhteet")],
                      description="One row per client with index date ≤ the cohort's cut-off "
-                                 "(sql/clients.sql), with the per-client employment summary."),
+                                 "(sql/employment/clients.sql), with the per-client employment "
+                                 "summary."),
         dg.AssetSpec(keys.JOBS, group_name=GROUP, kinds={"duckdb", "parquet"},
                      deps=[keys.staging("asiakkaat"), keys.staging("tyosuhteet"),
                            keys.staging("tulorekisteri")],
                      description="Cleaned job spells as of the cut-off, with the register end "
-                                 "date (sql/jobs.sql)."),
+                                 "date (sql/employment/jobs.sql)."),
     ],
     can_subset=False,
 )
@@ -75,7 +78,7 @@ def clients_unique(warehouse: Warehouse) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(asset=keys.CLIENTS, description="No delivered service end precedes its index date "
-                "(such an end is ignored, sql/clients.sql).")
+                "(such an end is ignored, sql/employment/clients.sql).")
 def clients_exit_not_before_index(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
         n = derive.clients_exiting_before_index(con)
@@ -87,7 +90,7 @@ def clients_exit_not_before_index(warehouse: Warehouse) -> dg.AssetCheckResult:
           deps=[keys.CLIENTS, keys.JOBS])
 def analysis_tte(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Time to first job (competing exit) and job tenure (TENURE1, TENURE, TENURE1_REG), one
-    named source per event/censoring (sql/tte.sql)."""
+    named source per event/censoring (sql/employment/tte.sql)."""
     with warehouse.connect() as con:
         derive.build_tte(con)
         counts = con.sql("SELECT param, source, event, count(*) AS rows FROM analysis.tte "

@@ -85,13 +85,13 @@ def figure_fidelity_vs_employment(warehouse: Warehouse, study: Study) -> dg.Mate
                         deps=[keys.CLIENTS, keys.staging("kontaktit")], description=text)
            for key, text in (
                (keys.COACHES, "One row per coach with team, region and cohort "
-                              "(sql/coaches.sql)."),
+                              "(sql/fidelity/coaches.sql)."),
                (keys.COACH_WEEKS, "Employer contacts per coach × ISO week with a client in "
-                                  "service (sql/coach_weeks.sql)."),
+                                  "service (sql/fidelity/coach_weeks.sql)."),
                (keys.COACH_MONTHS, "Caseload per coach at each month end "
-                                   "(sql/coach_months.sql)."),
+                                   "(sql/fidelity/coach_months.sql)."),
                (keys.CLIENT_PROCESS, "First employer meeting and referral days per client "
-                                     "(sql/client_process.sql)."))],
+                                     "(sql/fidelity/client_process.sql)."))],
     can_subset=False,
 )
 def analysis_process_standards(warehouse: Warehouse):

@@ -18,7 +18,7 @@ from assets.defs import keys
 from assets.defs.resources import Pseudonymiser, Study, Warehouse
 from assets.metadata import md
 from ips_eval import keyguard
-from ips_eval.config import DEMO_PSEUDONYM_KEY
+from ips_eval.config import is_demo_key
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
 from ips_eval.ingest.manifest import manifest_frame, write_manifest
 from ips_eval.ingest.pipeline import load_source, note_demo_key, stage_source
@@ -40,7 +40,7 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
     def _load(warehouse: Warehouse, study: Study,
               pseudonymiser: dg.ResourceParam[Pseudonymiser]) -> dg.MaterializeResult:
         key = pseudonymiser.key_for(study.deliveries)  # refused before any row is read
-        note_demo_key(key == DEMO_PSEUDONYM_KEY.encode("utf-8"))
+        note_demo_key(is_demo_key(key))
         with warehouse.connect() as con:
             # the key the warehouse was built with, also when the run did not come through
             # `ips-eval run` (the Dagster UI): KeyChanged before a row is read

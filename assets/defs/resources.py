@@ -18,9 +18,9 @@ from pydantic import PrivateAttr, field_validator
 from ips_eval.config import (
     DEFAULT_LABEL_LANGUAGE,
     DEFAULT_MEMORY_LIMIT,
-    DEMO_PSEUDONYM_KEY,
     Settings,
     check_threads,
+    is_demo_key,
     parse_label_language,
     parse_memory_limit,
     study_key,
@@ -28,6 +28,7 @@ from ips_eval.config import (
 from ips_eval.publish.tables.browser import PngWriter, SharedPngSession
 from ips_eval.warehouse import connect
 from schemas.codebook import Lang
+from schemas.study import parse_cutoffs
 from schemas.windows import REGISTER_HISTORY_DEFAULT
 
 
@@ -64,8 +65,9 @@ class Study(dg.ConfigurableResource):
 
     deliveries_dir: str
     out_dir: str
-    cutoff_pilot: str  # ISO dates: Dagster config holds plain values
-    cutoff_rrp: str
+    # cohort → ISO date (Dagster config holds plain values); a cohort not named has the
+    # study's default cut-off (schemas/study.py)
+    cutoff: dict[str, str] = {}
     label_language: str = DEFAULT_LABEL_LANGUAGE  # fi, sv or en
     register_history: int = REGISTER_HISTORY_DEFAULT  # H, months (docs/methods.md)
     run_id: str = ""
@@ -85,8 +87,7 @@ class Study(dg.ConfigurableResource):
 
     @property
     def cutoffs(self) -> dict[str, date]:
-        return {"pilot": date.fromisoformat(self.cutoff_pilot),
-                "rrp": date.fromisoformat(self.cutoff_rrp)}
+        return parse_cutoffs(",".join(f"{c}={d}" for c, d in self.cutoff.items()))
 
     def out_path(self, *parts: str) -> Path:
         """A path under the output folder, its parent created."""
@@ -112,7 +113,7 @@ class Pseudonymiser:
         return study_key(deliveries, self.secret).encode("utf-8")
 
     def uses_demo_key_for(self, deliveries: Path) -> bool:
-        return study_key(deliveries, self.secret) == DEMO_PSEUDONYM_KEY
+        return is_demo_key(study_key(deliveries, self.secret))
 
 
 class TablePngs(dg.ConfigurableResource):
@@ -149,8 +150,7 @@ def resources_for(settings: Settings, run_id: str = "") -> dict[str, object]:
         "study": Study(
             deliveries_dir=str(settings.deliveries_dir),
             out_dir=str(settings.out_dir),
-            cutoff_pilot=settings.cutoffs["pilot"].isoformat(),
-            cutoff_rrp=settings.cutoffs["rrp"].isoformat(),
+            cutoff={c: d.isoformat() for c, d in settings.cutoffs.items()},
             label_language=settings.label_language,
             register_history=settings.register_history,
             run_id=run_id,

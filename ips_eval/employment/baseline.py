@@ -20,8 +20,8 @@ import numpy as np
 import polars as pl
 
 from schemas.analysis import CLIENTS, value_label_set
+from schemas.study import COHORTS
 
-COHORTS = ("pilot", "rrp")
 CONTINUOUS = ("age",)
 CATEGORICAL = ("sex", "dx_group", "education", "work_history", "income_source", "language")
 MISSING = "__missing__"

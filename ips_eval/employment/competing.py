@@ -29,9 +29,9 @@ from ips_eval.employment.cox import CLIENT_COVARIATES, design
 from ips_eval.employment.finegray import cox_fit, finegray_rows
 from ips_eval.employment.survival import aalen_johansen
 from ips_eval.outputs import fit_or_reason, not_fitted, stack_results
+from schemas.study import COHORTS
 from schemas.windows import WINDOWS_DAYS
 
-COHORTS = ("pilot", "rrp")
 TIMES_DAYS: tuple[float, ...] = (WINDOWS_DAYS[6], WINDOWS_DAYS[12])
 
 COMPETING_SCHEMA = {

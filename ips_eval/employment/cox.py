@@ -40,9 +40,10 @@ import polars as pl
 from scipy.stats import chi2, norm
 
 from ips_eval.employment.derive import first_job_within, followed_for
+from schemas.study import PILOT
 from schemas.windows import TWELVE_MONTHS_DAYS
 
-REFERENCE: dict[str, object] = {"cohort": "pilot", "sex": "female", "dx_group": "psychotic",
+REFERENCE: dict[str, object] = {"cohort": PILOT, "sex": "female", "dx_group": "psychotic",
                                 "work_history": 0}
 CLIENT_COVARIATES = ("cohort", "age", "sex", "dx_group", "work_history")
 JOB_COVARIATES = ("hours_week", "pay_subsidy")

@@ -41,17 +41,17 @@ def build_clients_and_jobs(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str,
     together because the per-client employment summary needs the jobs and the jobs need each
     client's index date, service end and cut-off."""
     write_study_meta(con, cutoffs)
-    run_sql(con, "employment_macros")
-    run_sql(con, "clients")
-    run_sql(con, "jobs")
-    run_sql(con, "employment_spells")
-    run_sql(con, "client_employment")
+    run_sql(con, "employment/macros")
+    run_sql(con, "employment/clients")
+    run_sql(con, "employment/jobs")
+    run_sql(con, "employment/employment_spells")
+    run_sql(con, "employment/client_employment")
 
 
 def build_tte(con: duckdb.DuckDBPyConnection) -> None:
-    """analysis.tte from analysis.clients and analysis.jobs (sql/tte.sql)."""
-    run_sql(con, "employment_macros")
-    run_sql(con, "tte")
+    """analysis.tte from analysis.clients and analysis.jobs (sql/employment/tte.sql)."""
+    run_sql(con, "employment/macros")
+    run_sql(con, "employment/tte")
 
 
 def table_frame(con: duckdb.DuckDBPyConnection, sql: str,
@@ -62,7 +62,7 @@ def table_frame(con: duckdb.DuckDBPyConnection, sql: str,
 
 def clients_exiting_before_index(con: duckdb.DuckDBPyConnection) -> int:
     """Clients whose delivered service end precedes their index date (ignored in the analysis,
-    see sql/clients.sql)."""
+    see sql/employment/clients.sql)."""
     return con.execute(
         "SELECT count(*) FROM staging.asiakkaat AS a JOIN analysis.clients AS c "
         "USING (client_id) WHERE a.exit_date < a.index_date").fetchall()[0][0]
@@ -72,34 +72,35 @@ def clients_exiting_before_index(con: duckdb.DuckDBPyConnection) -> int:
 def headline(con: duckdb.DuckDBPyConnection,
              cutoffs: Iterable[tuple[str, date]] = HEADLINE_CUTOFFS) -> pl.DataFrame:
     """The crude "% ever employed" as published, one row per (cohort, cut-off)
-    (sql/headline.sql). Read from staging, not analysis.clients: the published cut-offs need
-    not be the analysis cut-offs."""
-    run_sql(con, "employment_macros")
-    frames = [table_frame(con, _sql("headline"), {"cohort": cohort, "cutoff": cutoff})
+    (sql/employment/headline.sql). Read from staging, not analysis.clients: the published
+    cut-offs need not be the analysis cut-offs."""
+    run_sql(con, "employment/macros")
+    frames = [table_frame(con, _sql("employment/headline"), {"cohort": cohort, "cutoff": cutoff})
               for cohort, cutoff in cutoffs]
     return pl.concat(frames) if frames else pl.DataFrame()
 
 
 def attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Attachment to work at 6 and 12 months by cohort, region and all (sql/attachment.sql,
-    over the windows of meta.windows, written with analysis.clients)."""
-    return table_frame(con, _sql("attachment"))
+    """Attachment to work at 6 and 12 months by cohort, region and all
+    (sql/employment/attachment.sql, over the windows of meta.windows, written with
+    analysis.clients)."""
+    return table_frame(con, _sql("employment/attachment"))
 
 
 def quarterly(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The quarterly employment rate by region (and all) (sql/quarterly.sql over
+    """The quarterly employment rate by region (and all) (sql/employment/quarterly.sql over
     analysis.client_quarters, rebuilt here)."""
-    run_sql(con, "employment_macros")  # in_service
-    run_sql(con, "client_quarters")
-    return table_frame(con, _sql("quarterly"))
+    run_sql(con, "employment/macros")  # in_service
+    run_sql(con, "employment/client_quarters")
+    return table_frame(con, _sql("employment/quarterly"))
 
 
 def quarterly_by_team(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The quarterly employment rate by team (sql/quarterly_team.sql over
+    """The quarterly employment rate by team (sql/employment/quarterly_team.sql over
     analysis.client_quarters, rebuilt here)."""
-    run_sql(con, "employment_macros")  # in_service
-    run_sql(con, "client_quarters")
-    return table_frame(con, _sql("quarterly_team"))
+    run_sql(con, "employment/macros")  # in_service
+    run_sql(con, "employment/client_quarters")
+    return table_frame(con, _sql("employment/quarterly_team"))
 
 
 def _sql(name: str) -> str:

@@ -1,7 +1,7 @@
 """Jobs and employed days per client (``results.jobs_per_client``; docs/methods.md §The study:
 "number of job contracts and their duration per client"), from the per-client summary in
-``analysis.clients`` (``sql/client_employment.sql``: competitive jobs starting from the index date
-to the cut-off; days in a competitive job with overlapping spells counted once).
+``analysis.clients`` (``sql/employment/client_employment.sql``: competitive jobs starting from
+the index date to the cut-off; days in a competitive job with overlapping spells counted once).
 
 Per group (``all``, each cohort): the clients by their number of competitive jobs (0, 1, 2,
 3 or more), the mean number of jobs, the employed days per client (mean, median) and per

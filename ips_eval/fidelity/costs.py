@@ -7,7 +7,7 @@
   ``clients_per_fte`` = client-years / coaches' person-years (the caseload standard: ≤ 20);
 - ``clients_started``: clients whose index date falls in the unit's years;
 - ``client_years``: in-service days in the unit's years / the days of a year
-  (``schemas.windows.DAYS_PER_YEAR``; ``sql/client_service_years.sql``);
+  (``schemas.windows.DAYS_PER_YEAR``; ``sql/costs/client_service_years.sql``);
 - ``clients_window_12m`` / ``clients_employed_12m``: of the clients started, those with 12 months
   of follow-up / of them, those with a first competitive job within 12 months;
 - ``cost_per_client`` = cost / clients started; ``cost_per_client_year`` = cost / client-years;
@@ -42,7 +42,7 @@ COST_COLUMNS = ("region", "cohort", "year", "cost_eur", "clients_started", "clie
 
 def build_service_years(con: duckdb.DuckDBPyConnection) -> int:
     """analysis.client_service_years (needs analysis.clients and analysis.tte); its rows."""
-    run_sql(con, "client_service_years")
+    run_sql(con, "costs/client_service_years")
     return con.execute("SELECT count(*) FROM analysis.client_service_years").fetchall()[0][0]
 
 

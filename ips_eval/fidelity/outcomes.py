@@ -29,6 +29,7 @@ from scipy.stats import norm
 from ips_eval.employment.cox import robust_variance
 from ips_eval.outputs import fit_or_reason, stack_results
 from schemas.instruments import FIDELITY_ITEMS
+from schemas.study import RRP
 from schemas.windows import DAYS_PER_YEAR
 
 LOWEST = 3
@@ -133,7 +134,7 @@ def fidelity_cox(frame: pl.DataFrame, excluded: int) -> pl.DataFrame:
     data = frame.select(
         "time_days", (pl.col("event") == 1).cast(pl.Int64).alias("event"),
         (pl.col("total") / PER_POINTS).alias("fidelity_total_per_10"),
-        (pl.col("cohort") == "rrp").cast(pl.Float64).alias("cohort[rrp]"), "team")
+        (pl.col("cohort") == RRP).cast(pl.Float64).alias(f"cohort[{RRP}]"), "team")
     models = {"unadjusted": ["fidelity_total_per_10"],
               "cohort_adjusted": ["fidelity_total_per_10", "cohort[rrp]"]}
     fits = []

@@ -1,6 +1,6 @@
 """IPS-25 fidelity reviews in the warehouse: ``analysis.fidelity`` (team × review: total, band,
-k01 … k25). The SQL (``sql/fidelity.sql``) holds no rule of its own: item range and bands are
-bound from ``schemas/instruments.py`` here."""
+k01 … k25). The SQL (``sql/fidelity/fidelity.sql``) holds no rule of its own: item range and
+bands are bound from ``schemas/instruments.py`` here."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 
 from ips_eval.warehouse import require_columns, run_sql, write_study_meta
-from schemas.codebook import COHORT_OF_REGION, LAATUARVIOT
+from schemas.codebook import LAATUARVIOT
 from schemas.instruments import FIDELITY_ITEMS, fidelity_bands
 
 
@@ -20,11 +20,10 @@ def build_fidelity(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) 
                     ["team", "region", "review_date", *FIDELITY_ITEMS])
     item = LAATUARVIOT.column(FIDELITY_ITEMS[0])
     write_study_meta(con, cutoffs)
-    run_sql(con, "fidelity", {
+    run_sql(con, "fidelity/fidelity", {
         "fidelity_items": list(FIDELITY_ITEMS),
         "fidelity_item_min": item.min,
         "fidelity_item_max": item.max,
         "fidelity_bands": fidelity_bands(),
-        "regions": [{"region": r, "cohort": c} for r, c in COHORT_OF_REGION.items()],
     })
     return con.execute("SELECT count(*) FROM analysis.fidelity").fetchall()[0][0]

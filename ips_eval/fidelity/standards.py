@@ -3,9 +3,9 @@ coach-week, days to the first employer meeting, caseload per coach at each month
 referral to start — by coach, team, region, cohort and overall (``results.process``, docs/outputs.md
 ``process.csv``).
 
-The set work (coach-weeks, coach-month-ends, one row per client) is SQL in ``sql/coaches.sql``,
-``coach_weeks.sql``, ``coach_months.sql`` and ``client_process.sql``, with the standards bound
-from ``schemas/standards.py``; this module runs it and summarises the small tables.
+The set work (coach-weeks, coach-month-ends, one row per client) is SQL in ``sql/fidelity/``:
+``coaches.sql``, ``coach_weeks.sql``, ``coach_months.sql`` and ``client_process.sql``, with the
+standards bound from ``schemas/standards.py``; this module runs it and summarises the small tables.
 
 Summaries per unit:
 - ``contacts_per_week``: mean contacts over the coach-weeks (``n``), share of coach-weeks with
@@ -41,11 +41,11 @@ DATASETS = ("coaches", "coach_weeks", "coach_months", "client_process")
 
 def build_process_datasets(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """analysis.coaches, coach_weeks, coach_months and client_process; their row counts."""
-    run_sql(con, "coaches")
-    run_sql(con, "employment_macros")  # in_service
-    run_sql(con, "coach_weeks", {"contact_types": list(EMPLOYER_CONTACT_TYPES)})
-    run_sql(con, "coach_months")
-    run_sql(con, "client_process", {
+    run_sql(con, "fidelity/coaches")
+    run_sql(con, "employment/macros")  # in_service
+    run_sql(con, "fidelity/coach_weeks", {"contact_types": list(EMPLOYER_CONTACT_TYPES)})
+    run_sql(con, "fidelity/coach_months")
+    run_sql(con, "fidelity/client_process", {
         "first_meeting_type": FIRST_MEETING_TYPE,
         "first_meeting_window": int(standard("first_meeting_days"))})
     return {name: con.execute(f"SELECT count(*) FROM analysis.{name}").fetchall()[0][0]

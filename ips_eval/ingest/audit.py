@@ -213,7 +213,7 @@ def file_codes(path: Path) -> set[str]:
 WAREHOUSE_FILES = (".duckdb",)
 
 
-# What every run scans when it ends (``ips_eval.runner``): the files a delivery's texts reach
+# What every run scans when it ends (``assets.runner``): the files a delivery's texts reach
 # besides the warehouse (which the blocking ``identity_leak_scan`` check reads) and the tables
 # (which hold counts and labels only) — the manifest, the report and Dagster's event log.
 RUN_SCANNED = ("manifest.json", "report", ".dagster")

@@ -5,7 +5,7 @@ All set work over the source's rows of the *active* delivery files (the files pr
 delivery folder now), in DuckDB:
 - ``_raw``: view of ``raw.<table>`` restricted to active files; ``_content``: each row's
   delivered content as one value;
-- ``_typed``: text parsed into the codebook's types (``sql/ingest_macros.sql``), ``_key``;
+- ``_typed``: text parsed into the codebook's types (``sql/ingest/parsing_macros.sql``), ``_key``;
 - ``_defects``: one row per defect found — ``(_rid, column, level, rule, value, message)``,
   ``column`` the delivered (raw) column name.
 
@@ -93,7 +93,7 @@ def _flags(col: Column) -> list[str]:
 def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str]) -> int:
     """Create ``_raw`` and ``_typed`` for the source's active files; returns the row count."""
     # files numbered in delivery order (delivery date, then name): the newest version of a
-    # key is then simply the one with the largest _rid (sql/ingest_row_outcomes.sql)
+    # key is then simply the one with the largest _rid (sql/ingest/row_outcomes.sql)
     con.execute("CREATE OR REPLACE TEMP TABLE _active AS SELECT content_hash, "
                 "CAST(row_number() OVER (ORDER BY delivery_date, file, content_hash) AS BIGINT) "
                 "AS file_no FROM meta.ingest_files "
@@ -129,7 +129,7 @@ def prepare_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str
 
 def collect_defects(con: duckdb.DuckDBPyConnection, src: Source, empty: bool = False) -> None:
     """Fill ``_defects`` with every row and field defect of ``_typed`` (duplicates and key
-    conflicts come later, in ``sql/ingest_row_outcomes.sql``). ``empty``: no rows, skip."""
+    conflicts come later, in ``sql/ingest/row_outcomes.sql``). ``empty``: no rows, skip."""
     con.execute(_DEFECTS_DDL)
     if empty:
         return

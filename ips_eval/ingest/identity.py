@@ -267,7 +267,7 @@ def ytunnus_lookup(values: Iterable[str | None], key: bytes) -> pa.Table:
 
 # -- the same lookup in SQL, for register extracts ----------------------------------------------
 # stdnum takes 15–40 µs a code in Python: a million distinct codes were most of a register
-# load. sql/identity_macros.sql checks printable-ASCII codes in DuckDB by the same rules (the
+# load. sql/ingest/hetu_macros.sql checks printable-ASCII codes in DuckDB by the same rules (the
 # tests hold it to stdnum over a million generated codes); a value with any other character
 # (a tab, a non-ASCII dash or letter) goes through ``hetu_lookup`` so that stdnum's own
 # clean-up and Python's case and whitespace rules decide it exactly as before.
@@ -302,7 +302,7 @@ def hetu_columns_sql(value: str, tag: str) -> tuple[str, str, dict[str, str]]:
     that has the column ``value`` (an SQL expression): the first two give helper columns
     (``__c<tag>`` the compact printable-ASCII code, ``__o<tag>`` any other value, ``__s<tag>``
     its status) to add with ``SELECT *, …``, the third the parts (pid, status, birth_date,
-    sex → SQL) from them. Printable-ASCII values by ``sql/identity_macros.sql``; any other
+    sex → SQL) from them. Printable-ASCII values by ``sql/ingest/hetu_macros.sql``; any other
     (a non-ASCII dash, a full-width digit) by python-stdnum through ``ingest_hetu_other``
     (:func:`register_hetu_other`), so every spelling of a code gets its one pid. Parameters:
     :func:`hetu_params`. Nothing here stores the value: the caller materialises only the
@@ -388,6 +388,6 @@ def token_sql(value: str) -> str:
 
 
 def register_identity_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The SQL HETU check and HMAC (``sql/identity_macros.sql``) on this connection."""
-    run_sql(con, "identity_macros")
+    """The SQL HETU check and HMAC (``sql/ingest/hetu_macros.sql``) on this connection."""
+    run_sql(con, "ingest/hetu_macros")
 

@@ -23,7 +23,7 @@ import polars as pl
 
 from ips_eval.config import PROJECT_ROOT
 from ips_eval.ingest.audit import all_reconciliations, reconciliation_totals
-from ips_eval.outputs import atomic_path
+from ips_eval.outputs import write_text
 
 CORE_PACKAGES = ("ips-eval", "dagster", "duckdb", "polars", "pyarrow", "pandas", "pandera",
                  "statsmodels", "lifelines", "great-tables", "pyreadstat", "python-stdnum",
@@ -109,10 +109,7 @@ def write_manifest(con: duckdb.DuckDBPyConnection, out_dir: Path, cutoffs: dict[
     """Write ``<out_dir>/manifest.json`` atomically; returns its path."""
     path = Path(out_dir) / "manifest.json"
     manifest = build_manifest(con, cutoffs, uses_demo_key, run_id)
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-    return path
+    return write_text(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 def manifest_frame(manifest: dict[str, Any]) -> pl.DataFrame:

@@ -71,7 +71,7 @@ def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         return  # this connection is prepared already (the macros are per connection)
     except duckdb.CatalogException:
         pass
-    run_sql(con, "ingest_macros")
+    run_sql(con, "ingest/parsing_macros")
     register_functions(con)
     create_raw_tables(con, tuple(SOURCES.values()))
     create_tables(con)

@@ -4,7 +4,7 @@
 never re-read; a file already loaded (same hash, under any name) is a no-op. Each row keeps its
 file, delivery date, data row number and file hash, plus ``_row_hash`` (a 64-bit hash of its
 content, ``content_columns``: rows of one file whose hashes agree are then compared in full for
-exact duplicates, sql/ingest_row_outcomes.sql) and every delivered column as text. Identity
+exact duplicates, sql/ingest/row_outcomes.sql) and every delivered column as text. Identity
 columns are pseudonymised on the way in (``<column>_pid``, ``<column>_status``, birth date and
 sex); a valid HETU found in any other column is masked in raw and the column listed in
 ``_hetu_in``. Columns the codebook does not know are kept as a JSON object in ``_extra``. Rows

@@ -4,7 +4,7 @@ delivery never forces re-reading old files.
 
 Writes, for the source:
 - ``staging.<table>`` (``sql/staging_<table>.sql`` over ``_staged``; a register source:
-  ``sql/staging_register.sql``);
+  ``sql/ingest/staging_register.sql``);
 - ``quarantine.defects``: every file, row and field defect (source = delivery folder name);
 - ``meta.row_outcomes``: the outcome of every raw row of the active files (staged / superseded /
   exact_duplicate / quarantined).
@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import duckdb
-import pyarrow as pa
 
 from ips_eval.ingest.checks import collect_defects, prepare_source
 from ips_eval.ingest.limits import MESSAGE_CHARS, QUOTE_CHARS
 from ips_eval.ingest.readers import quote_ident
-from ips_eval.warehouse import run_sql
-from schemas.codebook import COHORT_OF_REGION, Source
+from ips_eval.warehouse import run_sql, write_study_tables
+from schemas.codebook import Source
 
 QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS quarantine.defects (
     source VARCHAR, file VARCHAR, "row" INTEGER, "column" VARCHAR, level VARCHAR,
@@ -76,7 +75,7 @@ def build_source(con: duckdb.DuckDBPyConnection, src: Source, active: list[str],
         _known_clients(con, enrolment_active)
     rows = prepare_source(con, src, active)
     collect_defects(con, src, empty=rows == 0)
-    run_sql(con, "ingest_row_outcomes")
+    run_sql(con, "ingest/row_outcomes")
     _write_staging(con, src)
     _write_quarantine(con, src)
     con.execute("DELETE FROM meta.row_outcomes WHERE source = $s", {"s": src.name})
@@ -108,16 +107,11 @@ def _write_staging(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         "JOIN _outcomes o ON o._rid = t._rid AND o.outcome = 'staged' "
         "LEFT JOIN (SELECT _rid, list(\"column\") AS nulled FROM _defects "
         "WHERE level = 'field' GROUP BY _rid) n ON n._rid = t._rid")
-    regions = pa.table({"region": list(COHORT_OF_REGION),
-                        "cohort": list(COHORT_OF_REGION.values())})
-    con.register("_region_cohort", regions)
-    try:
-        if src.register:  # one rule for every register source
-            run_sql(con, "staging_register", names={"table": src.table})
-        else:
-            run_sql(con, f"staging_{src.table}")
-    finally:
-        con.unregister("_region_cohort")
+    write_study_tables(con)  # meta.regions: a region's cohort
+    if src.register:  # one rule for every register source
+        run_sql(con, "ingest/staging_register", names={"table": src.table})
+    else:
+        run_sql(con, f"ingest/staging_{src.table}")
 
 
 def _quoted(expr: str, limit: int) -> str:

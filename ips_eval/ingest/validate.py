@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ips_eval.config import DEMO_PSEUDONYM_KEY, Settings, study_key
+from ips_eval.config import Settings, is_demo_key, study_key
 from ips_eval.ingest import pipeline
 from ips_eval.ingest.audit import Leak, all_reconciliations, identity_leaks
 from ips_eval.ingest.pipeline import LOADED, REJECTED, FileOutcome, ingest_deliveries
@@ -125,7 +125,7 @@ def validate_deliveries(settings: Settings, deliveries_dir: Path | None = None,
         with connect(path, memory_limit=settings.duckdb_memory_limit) as con, \
                 _file_warnings_held():
             report = ingest_deliveries(con, deliveries, key,
-                                       key == DEMO_PSEUDONYM_KEY.encode("utf-8"),
+                                       is_demo_key(key),
                                        progress=_progress_lines(progress))
             defects = _defects(con)
             return ValidationSummary(deliveries, report.files, report.sources,

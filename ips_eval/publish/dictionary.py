@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ips_eval.outputs import atomic_path
+from ips_eval.outputs import write_text
 from ips_eval.publish.figures.catalog import FIGURE_RESULTS
 from schemas.analysis import ANALYSIS_VALUE_LABELS, DATASETS, Variable, value_label_set
 from schemas.codebook import LANGS, SOURCES, VALUE_LABELS, Column, Label, Source
@@ -266,12 +266,7 @@ def render() -> dict[str, str]:
 
 def write_dictionary(folder: Path) -> list[Path]:
     """Write the dictionary's files into ``folder`` (``docs/`` of the repository)."""
-    written = []
-    for name, content in render().items():
-        with atomic_path(Path(folder) / name) as tmp:
-            tmp.write_text(content, encoding="utf-8")
-        written.append(Path(folder) / name)
-    return written
+    return [write_text(Path(folder) / name, content) for name, content in render().items()]
 
 
 def stale_files(folder: Path) -> list[str]:

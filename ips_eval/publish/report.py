@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from ips_eval.outputs import atomic_path
+from ips_eval.outputs import atomic_path, write_text
 from ips_eval.publish.report_run import (
     deliveries_section,
     read_run_inputs,
@@ -373,13 +373,10 @@ def write_report(out_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
     ``out/report/index.html`` (atomically); returns the page's path."""
     write_tables_documents(out_dir)
     write_report_documents(out_dir, figures=figures, cutoffs=cutoffs)
-    with atomic_path(Path(out_dir) / "report" / DELIVERIES_PAGE) as tmp:
-        tmp.write_text(render_deliveries_page(out_dir, con), encoding="utf-8")
-    path = Path(out_dir) / "report" / "index.html"
-    with atomic_path(path) as tmp:
-        tmp.write_text(render_report(out_dir, con, figures=figures, cutoffs=cutoffs,
-                                     run_id=run_id), encoding="utf-8")
-    return path
+    write_text(Path(out_dir) / "report" / DELIVERIES_PAGE, render_deliveries_page(out_dir, con))
+    return write_text(Path(out_dir) / "report" / "index.html",
+                      render_report(out_dir, con, figures=figures, cutoffs=cutoffs,
+                                    run_id=run_id))
 
 
 def screenshot_report(page: Path, target: Path, browser: str) -> Path:

@@ -399,9 +399,9 @@ def balance(con: duckdb.DuckDBPyConnection, summary: MatchSummary) -> pl.DataFra
 
 def balance_by_month(con: duckdb.DuckDBPyConnection, long: pl.DataFrame) -> pl.DataFrame:
     """``results.register_balance_monthly``: each outcome at every month −24 … −1 among the
-    matched clients, the comparison before matching (sql/register_balance_months.sql) and
+    matched clients, the comparison before matching (sql/register/balance_months.sql) and
     after, with SMDs (denominator: the clients' SD, else the comparison's before)."""
-    run_sql(con, "register_balance_months")
+    run_sql(con, "register/balance_months")
     before = con.sql("SELECT * FROM match_balance_months ORDER BY outcome, rel_month").pl()
     rows = long.filter((pl.col("design") == "effect")
                              & pl.col("rel_month").is_in(list(BALANCE_MONTHS))
@@ -540,7 +540,7 @@ def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
     read."""
     summary = match_clients(con, k=k, history=history)
     try:
-        run_sql(con, "register_effect_outcomes", {"history": summary.history,
+        run_sql(con, "register/effect_outcomes", {"history": summary.history,
                                                   "post_months": EFFECT_POST_MONTHS})
         long = load_outcomes(con)
         tables = effect_estimates(con, long, method_notes(k, CALIPER_SD, summary.history))

@@ -13,12 +13,12 @@ Choices, each made here:
   for the not-yet-treated sensitivity line, whose candidates are the clients who start later,
   before their own start (their months from their start on are censored).
 - The history window H (``history``; 24, 30 or 36 months) is capped by how far back the extract
-  covers the clients (sql/register_monthly.sql): a contract extract's 24 months give H = 24 and
-  no placebo (its clients are counted as dropped).
-- Covariates (sql/register_match_covariates.sql) are timed: six-month blocks inside H, the
+  covers the clients (sql/register/register_monthly.sql): a contract extract's 24 months give
+  H = 24 and no placebo (its clients are counted as dropped).
+- Covariates (sql/register/match_covariates.sql) are timed: six-month blocks inside H, the
   employment of single months, the state at m − 12 and m − 24, age on the first day of m and
   sex. Exact strata: sex, state at m − 1, the (pseudo-)index month and the coarsened employment
-  pattern of the last 24 months, with fallback levels (sql/register_match_batch.sql).
+  pattern of the last 24 months, with fallback levels (sql/register/match_batch.sql).
 - The propensity score is one ridge-penalised logit of being a client (either design) among
   the candidate
   person-months of the clients' strata (sex, state at m − 1, month); the candidates are a sample
@@ -59,7 +59,7 @@ CALIPER_SD = 0.2
 PS_SAMPLE_ROWS = 50_000
 RIDGE = 1.0  # the propensity logit's penalty on the standardised covariates
 BATCH_PERSONS = 50_000
-FALLBACK_LEVELS = 5  # 0: the whole pattern … 4: no pattern (sql/register_match_batch.sql)
+FALLBACK_LEVELS = 5  # 0: the whole pattern … 4: no pattern (sql/register/match_batch.sql)
 DESIGNS = ("effect", "placebo", "not_yet_treated")
 # a covariate the exact state at m − 1 already fixes
 _NOT_IN_MODEL = ("x_employed_m1",)
@@ -101,7 +101,8 @@ def validate_history(history: int) -> int:
 
 def client_history_reach(con: duckdb.DuckDBPyConnection) -> int:
     """How many months before the index month the clients' register windows open
-    (sql/register_monthly.sql: the contract's 24, or more when the extract reaches further)."""
+    (sql/register/register_monthly.sql: the contract's 24, or more when the extract reaches
+    further)."""
     reach = con.execute("SELECT -min(rel_month) FROM analysis.register_monthly "
                         "WHERE client_id IS NOT NULL").fetchall()[0][0]
     return int(reach or 0)
@@ -125,7 +126,7 @@ def _state_numbers() -> dict[str, int]:
 
 
 def _covariates(con: duckdb.DuckDBPyConnection, lo: int, hi: int, step: int) -> None:
-    run_sql(con, "register_match_covariates", {"lo": lo, "hi": hi, "sample_step": step,
+    run_sql(con, "register/match_covariates", {"lo": lo, "hi": hi, "sample_step": step,
                                                **_state_numbers()})
 
 
@@ -239,7 +240,7 @@ def match_clients(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
     _client_births(con)
     reach = client_history_reach(con)
     history = min(validate_history(history), max(reach, REGISTER_HISTORY_MIN))
-    run_sql(con, "register_match_units", {"state_employed": EMPLOYED, "history": history,
+    run_sql(con, "register/match_units", {"state_employed": EMPLOYED, "history": history,
                                           "placebo_shift": PLACEBO_SHIFT_MONTHS,
                                           "post_months": EFFECT_POST_MONTHS})
     n_clients, last_unit, n_months = con.execute(
@@ -272,17 +273,17 @@ def match_clients(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
                             matched.get("not_yet_treated", 0))
 
     if clients.height == 0 or sample.height == 0:
-        run_sql(con, "register_match_final", {"k": k})
+        run_sql(con, "register/match_final", {"k": k})
         return summary({}, {}, 0, float("nan"))
     coef, state_coef, sd = fit_propensity(clients, sample, used)
     params = {"b_intercept": coef["intercept"],
               "b_x": [coef.get(c, 0.0) for c in columns],
               "b_state": state_coef, "caliper": caliper_sd * sd, "k": k}
-    run_sql(con, "register_match_batch", params)  # scores the clients (batch 0)
+    run_sql(con, "register/match_batch", params)  # scores the clients (batch 0)
     for lo in range(n_clients + 1, last_unit + 1, batch_persons):
         _covariates(con, lo, min(lo + batch_persons, last_unit + 1), 1)
-        run_sql(con, "register_match_batch", params)
-    run_sql(con, "register_match_final", {"k": k})
+        run_sql(con, "register/match_batch", params)
+    run_sql(con, "register/match_final", {"k": k})
     matched = _counts(con, "SELECT c.design, count(DISTINCT p.client_unit) FROM match_pairs "
                            "AS p JOIN match_clients AS c ON c.unit_no = p.client_unit "
                            "GROUP BY c.design")

@@ -1,8 +1,8 @@
 """Register months: benefit and earnings trajectories (docs/methods.md §Register months).
 
-The set work is SQL (``sql/register_monthly.sql`` and the ``sql/register_*.sql`` summaries),
-written for national scale: a million persons and tens of millions of register rows run out of
-core in DuckDB. Python only hands over the parameters and the state mapping of
+The set work is SQL (``sql/register/register_monthly.sql`` and the summaries beside it in
+``sql/register/``), written for national scale: a million persons and tens of millions of register
+rows run out of core in DuckDB. Python only hands over the parameters and the state mapping of
 ``schemas.register_states``, and summarises the small results.
 
 Definitions beyond docs/methods.md §Register months, chosen here (each also explained where it is
@@ -52,7 +52,7 @@ def write_state_map(con: duckdb.DuckDBPyConnection) -> None:
     """Write ``meta.register_benefit_states`` (benefit → state, priority) and
     ``meta.register_states`` (state, priority, labels) from ``schemas.register_states``."""
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    # bit: the code's place in a month's benefit set (sql/register_monthly.sql)
+    # bit: the code's place in a month's benefit set (sql/register/register_monthly.sql)
     con.execute("CREATE OR REPLACE TABLE meta.register_benefit_states (benefit VARCHAR PRIMARY "
                 "KEY, state VARCHAR NOT NULL, priority INTEGER NOT NULL, bit INTEGER NOT NULL)")
     con.executemany("INSERT INTO meta.register_benefit_states VALUES (?, ?, ?, ?)",
@@ -67,20 +67,21 @@ def write_state_map(con: duckdb.DuckDBPyConnection) -> None:
 def build_register_monthly(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date],
                            months_per_batch: int = MONTHS_PER_BATCH) -> int:
     """(Re)build ``analysis.register_monthly`` from ``staging.asiakkaat``, ``staging.kela`` and
-    ``staging.tulorekisteri``; ``cutoffs`` is {"pilot": date, "rrp": date}. Returns its rows.
+    ``staging.tulorekisteri``; ``cutoffs`` is {cohort: date}. Returns its rows.
 
     Persons are processed in batches of about ``months_per_batch`` person-months, so that each
-    batch's aggregate stays in memory at national scale (``sql/register_monthly.sql``)."""
+    batch's aggregate stays in memory at national scale (``sql/register/register_monthly.sql``)."""
     write_state_map(con)
     write_study_meta(con, cutoffs)
-    run_sql(con, "register_monthly", {"months_per_batch": months_per_batch,
+    run_sql(con, "register/register_monthly", {"months_per_batch": months_per_batch,
                                       "history_back": CLIENT_HISTORY_BACK})
     batches = _one_row(con, "SELECT coalesce(max(batch) + 1, 0) FROM register_persons")[0]
-    # each batch is inserted in (pid, month) order and stored so (sql/register_monthly_batch.sql)
+    # each batch is inserted in (pid, month) order and stored so
+    # (sql/register/register_monthly_batch.sql)
     try:
         with insertion_order_kept(con):
             for batch in range(batches):
-                run_sql(con, "register_monthly_batch",
+                run_sql(con, "register/register_monthly_batch",
                         {"batch": batch, "state_employed": EMPLOYED, "state_other": OTHER})
     except Exception:
         # no half-filled dataset may outlive a failed batch
@@ -116,16 +117,16 @@ def _query(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
 def client_states_by_rel_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """``results/register``: per cohort and relative month, one row per state and one with
     ``state = 'all'`` (n = persons, pct = 100); every row carries the mean and median earnings
-    and the mean benefits of its persons (``sql/register_results.sql``)."""
-    return _query(con, "register_results")
+    and the mean benefits of its persons (``sql/register/results_register.sql``)."""
+    return _query(con, "register/results_register")
 
 
 def comparison_states_by_month(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """``results/register_comparison``: the comparison persons per calendar month, shaped
     as ``client_states_by_rel_month`` with ``month`` for ``cohort, rel_month`` and without the
-    median (``sql/register_comparison.sql`` says why). Empty (header only) when there are no
-    comparison persons, so no stale file outlives them."""
-    return _query(con, "register_comparison")
+    median (``sql/register/results_register_comparison.sql`` says why). Empty (header only)
+    when there are no comparison persons, so no stale file outlives them."""
+    return _query(con, "register/results_register_comparison")
 
 
 def write_register_results(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, Any]:
@@ -171,13 +172,13 @@ def null_main_states(con: duckdb.DuckDBPyConnection) -> int:
 
 def kela_share_mismatches(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pl.DataFrame:
     """Persons whose ``benefits_eur`` over their months differs by more than 0.01 € from what
-    their Kela periods paid inside their window (``sql/register_kela_reconciliation.sql``).
+    their Kela periods paid inside their window (``sql/register/kela_reconciliation.sql``).
 
     Computed without splitting periods into months: each period's paid amount pro rata of its
     days inside the person's window (first day of the first month … last day of the last
     month) — for a period wholly inside the window, all of its paid_eur. Periods with an
     unknown amount or end date are not shared out and so left out on both sides."""
-    return con.sql(sql_text("register_kela_reconciliation"),
+    return con.sql(sql_text("register/kela_reconciliation"),
                    params={"tolerance": SHARE_TOLERANCE_EUR, "limit": limit}).pl()
 
 

@@ -12,7 +12,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from ips_eval.outputs import atomic_path, output_dir
+from ips_eval.outputs import atomic_path, output_dir, write_text
 
 FOLDER = Path("replication") / "R"
 DATASETS = ("clients", "jobs", "tte", "scores", "fidelity", "register_monthly",
@@ -65,7 +65,5 @@ def write_replication(out_dir: Path) -> list[Path]:
         with atomic_path(target) as tmp:
             shutil.copyfile(template, tmp)
         written.append(target)
-    with atomic_path(folder / "codes.R") as tmp:
-        Path(tmp).write_text(codes_r(), encoding="utf-8")
-    written.append(folder / "codes.R")
+    written.append(write_text(folder / "codes.R", codes_r()))
     return written

@@ -2,7 +2,7 @@
 and 12-month surveys and those who did not.
 
 Among baseline (T0) responders whose follow-up window had closed by the cut-off
-(``sql/score_attrition.sql``), per follow-up wave and cohort (``all``, ``pilot``, ``rrp``):
+(``sql/scores/score_attrition.sql``), per follow-up wave and cohort (``all``, ``pilot``, ``rrp``):
 continuous variables (age, each instrument's baseline score) as mean (SD), categorical ones
 (sex, cohort, education, work history, main income, diagnosis group) as % per level, with the
 standardised mean difference answered − not answered:
@@ -86,7 +86,7 @@ def smd_multicategory(p1: np.ndarray, p0: np.ndarray) -> float | None:
 def attrition_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """analysis.score_attrition (built here) with each instrument's baseline score as a column
     ``score_<instrument>``."""
-    run_sql(con, "score_attrition", {"wave_windows": wave_windows()})
+    run_sql(con, "scores/score_attrition", {"wave_windows": wave_windows()})
     # a fixed row order: means and SDs are then bit-identical between runs
     frame = con.sql("SELECT * FROM analysis.score_attrition "
                     "ORDER BY followup_wave, client_id").pl()

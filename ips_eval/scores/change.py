@@ -38,12 +38,12 @@ GROUPINGS = (("all", None), ("competitive_job", "competitive_job"))
 
 
 def build_score_panel(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """``analysis.score_panel`` and ``analysis.score_changes`` (sql/score_panel.sql)."""
+    """``analysis.score_panel`` and ``analysis.score_changes`` (sql/scores/score_panel.sql)."""
     require_columns(con, "analysis", "clients",
                     ["client_id", "index_date", "age", "sex", "education", "work_history",
                      "dx_group"])
     require_columns(con, "analysis", "jobs", ["client_id", "start_date", "end_date", "competitive"])
-    run_sql(con, "score_panel")
+    run_sql(con, "scores/score_panel")
     panel, pairs = con.execute(
         "SELECT (SELECT count(*) FROM analysis.score_panel), "
         "(SELECT count(*) FROM analysis.score_changes)").fetchall()[0]

@@ -1,6 +1,6 @@
 """Survey waves and instrument scores in the warehouse.
 
-The SQL (``sql/survey_responses.sql``, ``sql/scores.sql``) holds no rule
+The SQL (``sql/scores/survey_responses.sql``, ``sql/scores/scores.sql``) holds no rule
 of its own: windows, items, reversals, ranges, minimum answered items and transforms
 are bound from ``schemas/instruments.py`` here, in this one place.
 """
@@ -41,10 +41,10 @@ def build_scores(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) ->
                      "_row", *item_names(), *FOLLOWUP_ITEMS])
     require_columns(con, "staging", "asiakkaat", ["client_id", "cohort", "index_date"])
     write_study_meta(con, cutoffs)
-    run_sql(con, "survey_responses", {"wave_windows": wave_windows()})
-    run_sql(con, "scores", {"item_columns": item_names(), "item_rules": item_rules(),
+    run_sql(con, "scores/survey_responses", {"wave_windows": wave_windows()})
+    run_sql(con, "scores/scores", {"item_columns": item_names(), "item_rules": item_rules(),
                             "instrument_rules": instrument_rules()})
-    run_sql(con, "survey_followup", {"followup_items": list(FOLLOWUP_ITEMS)})
+    run_sql(con, "scores/survey_followup", {"followup_items": list(FOLLOWUP_ITEMS)})
     return response_counts(con)
 
 

@@ -44,9 +44,11 @@ from scipy.optimize import brentq
 from scipy.stats import norm
 
 from schemas.instruments import INSTRUMENTS
+from schemas.study import RRP
 
 COVARIATES = ("age", "female", "work_history")
-PRIMARY_TERMS = ("intercept", "wave6", "wave12", "rrp", "wave6:rrp", "wave12:rrp", *COVARIATES)
+PRIMARY_TERMS = ("intercept", "wave6", "wave12", RRP, f"wave6:{RRP}", f"wave12:{RRP}",
+                 *COVARIATES)
 MODELS: dict[str, tuple[str, ...]] = {
     "primary": PRIMARY_TERMS,
     "secondary": (*PRIMARY_TERMS, "employed"),
@@ -81,7 +83,7 @@ def design(df: pl.DataFrame) -> pd.DataFrame:
         intercept=pl.lit(1.0),
         wave6=(pl.col("wave") == 6).cast(pl.Float64),
         wave12=(pl.col("wave") == 12).cast(pl.Float64),
-        rrp=(pl.col("cohort") == "rrp").cast(pl.Float64),
+        **{RRP: (pl.col("cohort") == RRP).cast(pl.Float64)},
         employed=pl.col("employed").cast(pl.Float64),
         female=(pl.col("sex") == "female").cast(pl.Float64),
         age=pl.col("age").cast(pl.Float64),

@@ -25,10 +25,10 @@ from ips_eval.synth.defects import how_many, mark
 from ips_eval.synth.plan import COHORT_OF, DELIVERY_DATES, REGIONS
 from ips_eval.synth.population import Client
 from ips_eval.synth.tables import DeliveryFile, Row
+from schemas.study import PILOT, STUDY
 
-PROJECT_YEARS = {"pilot": (2020, 2023), "rrp": (2023, 2024)}
-PROJECT_SPAN = {"pilot": (date(2020, 9, 1), date(2023, 6, 30)),
-                "rrp": (date(2023, 6, 1), date(2024, 12, 31))}
+PROJECT_SPAN = {c.code: c.period for c in STUDY.cohorts}  # schemas/study.py
+PROJECT_YEARS = {c: (first.year, last.year) for c, (first, last) in PROJECT_SPAN.items()}
 PAY_PER_FTE_EUR = 58_000.0
 MAX_CASELOAD = 20
 POH_FUNDING_EUR = {2023: 128_000.0, 2024: 216_000.0}  # 344,000 € in all (docs/methods.md §Costs)
@@ -68,7 +68,7 @@ def simulate_costs(rng: np.random.Generator, clients: list[Client],
             if region == "POH":
                 funding = POH_FUNDING_EUR[year]
             else:
-                cover = rng.uniform(0.80, 0.95) if cohort == "pilot" else rng.uniform(0.85, 1.0)
+                cover = rng.uniform(0.80, 0.95) if cohort == PILOT else rng.uniform(0.85, 1.0)
                 funding = round((personnel + other) * float(cover), -3)
             rows.append({"alue": region, "vuosi": year, "valmentajat_htv": fte,
                          "henkilostokulut_eur": personnel, "muut_kulut_eur": other,
@@ -117,7 +117,7 @@ def inject_cost_and_contact_defects(rng: np.random.Generator, files: list[Delive
         _insert(rng, f, Row(late, [mark("key_malformed", "vuosi", "2025")]))
         row.values["rahoitus_eur"] = -float(row.values["rahoitus_eur"])  # type: ignore[arg-type]
         row.marks.append(mark("out_of_range", "rahoitus_eur", str(row.values["rahoitus_eur"])))
-    pilots = [r for r in regions if COHORT_OF[r] == "pilot"]
+    pilots = [r for r in regions if COHORT_OF[r] == PILOT]
     for region in _distinct(rng, pilots, how_many(rate, 50)):
         f = _final(files, "kustannukset", region)
         first = dict(_clean_rows(f)[-1].values)

@@ -12,6 +12,7 @@ import numpy as np
 
 from ips_eval.synth.plan import COHORT_OF, REGIONS, final_delivery
 from ips_eval.synth.population import Client
+from schemas.study import PILOT
 
 ITEMS = [f"k{i:02d}" for i in range(1, 26)]
 FIDELITY_COLUMNS = ["tiimi", "alue", "arviopvm", *ITEMS]
@@ -24,7 +25,7 @@ def simulate_reviews(rng: np.random.Generator, clients: list[Client],
     item_difficulty = rng.normal(0.0, 0.45, size=len(ITEMS))
     for region in REGIONS:
         started = min(c.index for c in clients if c.region == region)
-        interval = 365 if COHORT_OF[region] == "pilot" else 300
+        interval = 365 if COHORT_OF[region] == PILOT else 300
         for team in sorted(coaches[region]):
             level = rng.normal(3.55, 0.25)  # mean item score at the first review
             day = started + timedelta(days=int(rng.integers(150, 220)))

@@ -22,13 +22,13 @@ import numpy as np
 from ips_eval.synth.draws import Categorical
 from ips_eval.synth.employers import Employer, pick_employer
 from ips_eval.synth.plan import (
-    DEFAULT_CUTOFF,
     HEADLINE_CUTOFF,
     HEADLINE_EMPLOYED,
     REGISTER_EXTRACTS,
     final_delivery,
 )
 from ips_eval.synth.population import Client
+from schemas.study import STUDY
 
 WORLD_END = REGISTER_EXTRACTS[-1] - timedelta(days=1)
 EARLIEST_JOB = date(2019, 3, 1)
@@ -182,9 +182,7 @@ def _end_some_on_cutoffs(rng: np.random.Generator, clients: dict[str, Client],
                          jobs: list[Job]) -> None:
     """A job that ends on the cut-off day has ended (docs/methods.md §Job tenure): make sure a few
     do."""
-    targets = [("pilot", DEFAULT_CUTOFF["pilot"]), ("rrp", HEADLINE_CUTOFF["rrp"]),
-               ("rrp", DEFAULT_CUTOFF["rrp"])]
-    for cohort, cutoff in targets:
+    for cohort, cutoff in STUDY.headline_cutoffs:
         running = [
             j for j in jobs
             if j.on_form and j.competitive and clients[j.client].cohort == cohort

@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-PILOT_REGIONS = ("HEL", "HUS", "PKA", "EPO", "LAP")
-RRP_REGIONS = ("KAI", "PSA", "KSU", "KPO", "POH", "VSU")
-REGIONS = PILOT_REGIONS + RRP_REGIONS
-COHORT_OF = {r: "pilot" for r in PILOT_REGIONS} | {r: "rrp" for r in RRP_REGIONS}
+from schemas.study import STUDY, Cohort
 
-# Published headline figures (docs/methods.md §The study): clients started / found a competitive job
-# by the cut-off. The generator reproduces them exactly on the final clean data (see jobs.py).
-HEADLINE_CUTOFF = {"pilot": date(2023, 6, 30), "rrp": date(2024, 4, 30)}
-HEADLINE_STARTED = {"pilot": 763, "rrp": 336}
-HEADLINE_EMPLOYED = {"pilot": 348, "rrp": 86}
-DEFAULT_CUTOFF = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+# The study's regions and cohorts, its published headline figures (clients started / found a
+# competitive job by the cut-off) and default cut-offs: schemas/study.py. The generator
+# reproduces the headline figures exactly on the final clean data (see jobs.py).
+REGIONS = STUDY.region_codes
+COHORT_OF = STUDY.cohort_of_region
+HEADLINE_CUTOFF = {c.code: c.headline.cutoff for c in STUDY.cohorts}
+HEADLINE_STARTED = {c.code: c.headline.started for c in STUDY.cohorts}
+HEADLINE_EMPLOYED = {c.code: c.headline.employed for c in STUDY.cohorts}
+DEFAULT_CUTOFF = STUDY.default_cutoffs
 
 # Clients who had started by the headline cut-off, per region (sums: 763 and 336) ...
 STARTED_BY_HEADLINE = {
@@ -29,10 +29,18 @@ STARTED_BY_HEADLINE = {
 # ... and RRP clients who started after 30.4.2024 (enrolment ran on to autumn 2024).
 STARTED_LATER = {"KAI": 10, "PSA": 18, "KSU": 20, "KPO": 9, "POH": 14, "VSU": 20}
 
-ENROLMENT_WINDOWS = {
-    "pilot": [(date(2020, 9, 1), date(2023, 6, 30))],
-    "rrp": [(date(2023, 6, 1), date(2024, 4, 30)), (date(2024, 5, 1), date(2024, 10, 31))],
-}
+
+
+def _enrolment_windows(cohort: Cohort) -> list[tuple[date, date]]:
+    """The cohort's enrolment up to its headline cut-off, and what came after it (RRP's
+    enrolment ran on to autumn 2024): the two parts are drawn with their own sizes."""
+    first, last = cohort.enrolment
+    headline = cohort.headline.cutoff
+    return [(first, headline)] + ([(headline + timedelta(days=1), last)] if last > headline
+                                  else [])
+
+
+ENROLMENT_WINDOWS = {c.code: _enrolment_windows(c) for c in STUDY.cohorts}
 
 # (teams, coaches per team)
 TEAMS = {

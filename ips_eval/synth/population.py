@@ -20,6 +20,7 @@ from ips_eval.synth.plan import (
     STARTED_LATER,
     TEAMS,
 )
+from schemas.study import PILOT, RRP
 from schemas.windows import DAYS_PER_YEAR
 
 # ICD-10 codes as referrals write them, weighted toward F20-F39 as in IPS services for people
@@ -122,10 +123,10 @@ def simulate_clients(rng: np.random.Generator) -> list[Client]:
         cohort = COHORT_OF[region]
         windows = ENROLMENT_WINDOWS[cohort]
         sizes = [STARTED_BY_HEADLINE[region]] + (
-            [STARTED_LATER[region]] if cohort == "rrp" else [])
+            [STARTED_LATER[region]] if cohort == RRP else [])
         indices: list[date] = []
         for (start, end), n in zip(windows, sizes, strict=True):
-            indices += _index_dates(rng, start, end, n, ramp=1.2 if cohort == "pilot" else 0.6)
+            indices += _index_dates(rng, start, end, n, ramp=1.2 if cohort == PILOT else 0.6)
         teams = _coaches(region)
         team_names = sorted(teams)
         for k, index in enumerate(indices):

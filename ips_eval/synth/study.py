@@ -37,6 +37,7 @@ from ips_eval.synth.registers import client_registers
 from ips_eval.synth.surveys import simulate_client_survey, simulate_employer_survey
 from ips_eval.synth.tables import DeliveryFile
 from ips_eval.synth.writers import file_bytes
+from schemas.study import COHORTS
 
 MANIFEST = SYNTHETIC_MARKER
 # General-population comparison persons by default; with the client-like persons
@@ -192,7 +193,7 @@ def write_study(out_dir: Path, seed: int = 20240430, defects: float = 0.02,
         out_dir=out_dir, seed=seed, defect_rate=defects,
         files=tuple(f.path for f in files), rows_per_source=rows,
         clients_per_cohort={k: sum(c.cohort == k for c in world.clients)
-                            for k in ("pilot", "rrp")},
+                            for k in COHORTS},
         clients_per_region={r: sum(c.region == r for c in world.clients) for r in REGIONS},
         headline=tuple(headline), manifest=manifest,
         defects_injected=sum(e["level"] != "none" for e in entries),

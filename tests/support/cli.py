@@ -6,7 +6,7 @@ standard error.
   would get it (no ``IPS_EVAL_*`` setting of the test process, the tests' key unless ``key``
   says otherwise, and ``env``), the umask set if asked, stdout and stderr captured. Use it for
   set-up errors and for runs whose outcome is the point.
-- ``spawn_cli`` and ``start_cli`` start ``python -m ips_eval.cli`` in a new process: for what
+- ``spawn_cli`` and ``start_cli`` start ``python -m assets.cli`` in a new process: for what
   only a process shows — a signal, a kill, its children, its own peak memory, the real entry
   point.
 """
@@ -123,7 +123,7 @@ def run_cli(*args: str, key: str | None = TEST_PSEUDONYM_KEY, umask: int | None 
     """``ips-eval ARGS`` in this process; an argparse usage error is its exit status 2 as in a
     process. An exception ``main`` lets through is not caught: the test fails on it, as a
     traceback on a real terminal would be a failure."""
-    from ips_eval.cli import main
+    from assets.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with (_environment(cli_env(key, **env), umask), redirect_stdout(out), redirect_stderr(err),
@@ -137,17 +137,17 @@ def run_cli(*args: str, key: str | None = TEST_PSEUDONYM_KEY, umask: int | None 
 
 def spawn_cli(*args: str, key: str | None = TEST_PSEUDONYM_KEY, timeout: float = RUN_TIMEOUT,
               umask: int | None = None, **env: str) -> subprocess.CompletedProcess:
-    """``python -m ips_eval.cli ARGS`` in a new process, to its end."""
+    """``python -m assets.cli ARGS`` in a new process, to its end."""
     return subprocess.run(
-        [sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT, capture_output=True,
+        [sys.executable, "-m", "assets.cli", *args], cwd=PROJECT_ROOT, capture_output=True,
         text=True, timeout=timeout, env=cli_env(key, **env),
         preexec_fn=None if umask is None else (lambda: os.umask(umask)))
 
 
 def start_cli(*args: str, log: Path, key: str | None = TEST_PSEUDONYM_KEY,
               **env: str) -> subprocess.Popen:
-    """``python -m ips_eval.cli ARGS`` in the background, its stderr going to ``log`` (read
+    """``python -m assets.cli ARGS`` in the background, its stderr going to ``log`` (read
     while it runs)."""
-    return subprocess.Popen([sys.executable, "-m", "ips_eval.cli", *args], cwd=PROJECT_ROOT,
+    return subprocess.Popen([sys.executable, "-m", "assets.cli", *args], cwd=PROJECT_ROOT,
                             stdout=subprocess.DEVNULL, stderr=log.open("w"),
                             env=cli_env(key, **env))

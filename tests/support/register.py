@@ -21,9 +21,10 @@ from datetime import date
 
 import duckdb
 
+from schemas.study import STUDY
 from support.employment import staging_columns
 
-CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+CUTOFFS = STUDY.default_cutoffs
 def make_staging(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     """``staging.<table>`` shaped as ingest makes it (codebook analysis names and SQL types,
     the extra columns, ``_file, _delivery_date, _row``), holding ``rows`` (missing keys NULL)."""

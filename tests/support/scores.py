@@ -9,9 +9,10 @@ from datetime import date, timedelta
 
 import duckdb
 
+from schemas.study import STUDY
 from support.employment import staging_columns
 
-CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+CUTOFFS = STUDY.default_cutoffs
 def create_staging(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     """``staging.<table>`` with the interface's columns (codebook analysis names and SQL types,
     the table's extra columns, ``_file, _delivery_date, _row``) holding ``rows``."""

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from support.deliveries import ENROLMENT, JOBS, Y1, Y2, hetu, write_csv
+from support.planted import plant
 
 ITEMS = ([f"mhi{i}" for i in range(1, 6)] + [f"qol{i}" for i in range(1, 9)]
          + [f"osal{i}" for i in range(1, 11)] + ["was", "tyovalmius", "terveys", "tilanne",
@@ -122,10 +123,11 @@ def no_client_survey(dst: Path) -> Path:
     return dst
 
 
-# The small deliveries the `small_run` fixture (tests/conftest.py) runs, once each per session
+# The small deliveries the `small_run` fixture (tests/conftest.py) runs, once each per session;
+# the messy one carries the planted identity codes too (support.planted: test_identity_leaks)
 SMALL_DELIVERIES = {
-    "forty_clients_without_12_month_answers": lambda d: early_region(d, waves=(0, 6),
-                                                                     messy=True),
+    "forty_clients_without_12_month_answers": lambda d: plant(early_region(d, waves=(0, 6),
+                                                                           messy=True)),
     "no_client_survey": no_client_survey,
     "ten_clients_with_enrolment_forms_only": enrolment_only,
 }

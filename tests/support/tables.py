@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-CUTOFFS = {"pilot": date(2023, 6, 30), "rrp": date(2024, 12, 31)}
+from schemas.study import STUDY
+
+CUTOFFS = STUDY.default_cutoffs
 
 # (region, team, clients, employed-within-a-year pattern) — HEL-T3 has 3 clients (small team)
 TEAMS = (
@@ -331,7 +333,8 @@ def derived_results(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     from ips_eval.fidelity.teams import team_outcomes
 
     clients, tte = frames["analysis.clients"], frames["analysis.tte"]
-    # the per-client job summary of sql/client_employment.sql: the sample's one job per client
+    # the per-client job summary of sql/employment/client_employment.sql: the sample's one job
+    # per client
     tenure = tte.filter(pl.col("param") == "TENURE1").select(
         "client_id", n_competitive_jobs=pl.lit(1), days_employed=pl.col("time_days"))
     clients = clients.join(tenure, on="client_id", how="left").with_columns(

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import date as d
 
+from schemas.study import STUDY
 from support.employment import client, job, pay
 
-CUTOFFS = {"pilot": d(2023, 6, 30), "rrp": d(2024, 12, 31)}
+CUTOFFS = STUDY.default_cutoffs
 CUT = d(2023, 6, 30)
 
 CLIENTS = [

@@ -25,6 +25,7 @@ from matplotlib.ticker import ScalarFormatter
 from ips_eval.outputs import write_figure
 from ips_eval.publish.tables.disclosure import shows_small_count
 from schemas.codebook import LANGS, Lang
+from schemas.study import PILOT, RRP
 
 COUNT_GID = "count"
 # Sized for the page (docs/outputs.md §Figures): the 16 cm text column of an A4 report, 300 dpi,
@@ -35,7 +36,7 @@ MIN_FONT_PT = 8.0
 PAGE_STYLE = {"font.size": MIN_FONT_PT, "axes.titlesize": 9, "axes.labelsize": MIN_FONT_PT,
               "xtick.labelsize": MIN_FONT_PT, "ytick.labelsize": MIN_FONT_PT,
               "legend.fontsize": MIN_FONT_PT, "figure.titlesize": 9, "lines.linewidth": 1.2}
-COHORT_COLOURS = {"pilot": "#1f5f8b", "rrp": "#c8553d"}
+COHORT_COLOURS = {PILOT: "#1f5f8b", RRP: "#c8553d"}
 _SVG = "{http://www.w3.org/2000/svg}"
 # "n = 3", "n=3", "(n = 2)" in any text of the figure: a count of 1–4 persons
 _N_EQUALS_SMALL = re.compile(r"\bn\s*=\s*[1-4](?![\d,.\u202f])")

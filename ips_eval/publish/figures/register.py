@@ -21,6 +21,7 @@ from ips_eval.publish.tables.disclosure import MIN_CELL
 from schemas.codebook import Lang
 from schemas.figure_text import figure_text
 from schemas.register_states import STATE_NAMES, state_label
+from schemas.study import COHORTS, PILOT
 
 FIGURE_NAME = "register_states_by_rel_month"
 SHOWN_MONTHS = (-24, 24)
@@ -42,7 +43,7 @@ def _shown(register: pl.DataFrame) -> pl.DataFrame:
 def plot_register_states(register: pl.DataFrame, lang: Lang = "en") -> Figure:
     """Stacked state shares (top) and mean earnings (bottom) by relative month per cohort."""
     shown = _shown(register)
-    cohorts = [c for c in ("pilot", "rrp") if c in set(register["cohort"].to_list())] or ["pilot"]
+    cohorts = [c for c in COHORTS if c in set(register["cohort"].to_list())] or [PILOT]
     fig = page_figure(15)
     axes = fig.subplots(2, len(cohorts), sharex=True, squeeze=False,
                         gridspec_kw={"height_ratios": [2.2, 1]})

@@ -26,9 +26,10 @@ from ips_eval.publish.tables.numbers import fmt_int, fmt_number
 from schemas.codebook import VALUE_LABELS, Lang
 from schemas.figure_text import figure_text
 from schemas.instruments import INSTRUMENTS
+from schemas.study import PILOT, RRP
 
-COHORT_STYLE = {"pilot": {"marker": "o", "offset": -0.35, "n_row": 0.08},
-                "rrp": {"marker": "s", "offset": 0.35, "n_row": 0.02}}
+COHORT_STYLE = {PILOT: {"marker": "o", "offset": -0.35, "n_row": 0.08},
+                RRP: {"marker": "s", "offset": 0.35, "n_row": 0.02}}
 
 
 def plot_scores_by_wave(means: pl.DataFrame, lang: Lang = "en") -> Figure:

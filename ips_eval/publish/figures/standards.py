@@ -35,6 +35,7 @@ from ips_eval.publish.tables.disclosure import MIN_CELL, is_small, too_few
 from schemas.codebook import REGIONS
 from schemas.figure_text import figure_text
 from schemas.standards import EMPLOYMENT_RATE_BENCHMARKS, STANDARDS, standard
+from schemas.study import COHORTS
 
 BENCHMARK_COLOURS = ("#d62728", "#ff7f0e", "#2ca02c")
 TEAM_COLOURS = ("#1f5f8b", "#c8553d", "#4d8b31", "#7a4e9c", "#b8860b", "#555555")
@@ -60,7 +61,7 @@ def _shown_caseload(monthly: pl.DataFrame) -> pl.DataFrame:
 def process_by_coach_figure(monthly: pl.DataFrame, lang: str = "en") -> Figure:
     """Two rows (contacts a week, caseload) × one column per cohort."""
     drawn = _shown_caseload(monthly)
-    cohorts = [c for c in ("pilot", "rrp") if c in set(monthly["cohort"].to_list())]
+    cohorts = [c for c in COHORTS if c in set(monthly["cohort"].to_list())]
     fig = page_figure(14)
     axes = fig.subplots(2, max(len(cohorts), 1), squeeze=False, sharey="row", sharex="col")
     panels = (("contacts_per_week", "contacts_per_week"), ("caseload", "caseload"))

@@ -29,10 +29,10 @@ from ips_eval.publish.tables.common import (
 from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
 from ips_eval.publish.tables.numbers import fmt_int, fmt_n_pct, fmt_number
 from schemas.codebook import COHORT_OF_REGION, REGIONS, Lang
+from schemas.study import COHORTS
 from schemas.table_text import text
 from schemas.windows import DAYS_PER_MONTH
 
-COHORTS = ("pilot", "rrp")
 # (column in the table, count in results.attachment, share, the count it is part of)
 ATTACHMENT_COUNTS = (
     ("any", "n_any_job", "pct_any_job", "n_clients"),

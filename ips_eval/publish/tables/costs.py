@@ -21,6 +21,7 @@ from ips_eval.publish.tables.common import (
 from ips_eval.publish.tables.disclosure import CountCells, shown, too_few
 from ips_eval.publish.tables.numbers import fmt_int, fmt_number
 from schemas.codebook import REGIONS, Lang
+from schemas.study import COHORTS
 from schemas.table_text import text
 
 MONEY = ("cost_eur", "cost_per_client", "cost_per_client_year", "cost_per_employed",
@@ -30,7 +31,7 @@ MONEY = ("cost_eur", "cost_per_client", "cost_per_client_year", "cost_per_employ
 def build_costs(costs: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTable:
     totals = costs.filter(pl.col("year") == "all")
     by_key = {(r["region"], r["cohort"]): r for r in totals.iter_rows(named=True)}
-    cohorts = [c for c in ("pilot", "rrp") if ("all", c) in by_key]
+    cohorts = [c for c in COHORTS if ("all", c) in by_key]
     cells = CountCells()
     for cohort in cohorts:
         members = [cells.add((r, cohort), by_key[(r, cohort)]["clients_started"])

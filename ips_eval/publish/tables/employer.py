@@ -20,6 +20,7 @@ from ips_eval.publish.tables.common import (
 from ips_eval.publish.tables.disclosure import CountCells, shown, too_few
 from ips_eval.publish.tables.numbers import fmt_int, fmt_mean_sd, fmt_n_pct
 from schemas.codebook import TYONANTAJAKYSELY, Lang
+from schemas.study import COHORTS
 from schemas.table_text import text
 
 HIRE_CODES = {"yes": 1, "maybe": 2, "no": 3}
@@ -27,7 +28,7 @@ HIRE_CODES = {"yes": 1, "maybe": 2, "no": 3}
 
 def build_employer_survey(summary: pl.DataFrame, lang: Lang,
                           source: DeliverySet) -> PublishedTable:
-    cohorts = ["all", *[c for c in ("pilot", "rrp") if c in set(summary["cohort"].to_list())]]
+    cohorts = ["all", *[c for c in COHORTS if c in set(summary["cohort"].to_list())]]
     items = [i for i in summary["item"].unique(maintain_order=True).to_list()]
     cells = CountCells()
     rows_by_key: dict[tuple[str, str, str], dict] = {}

@@ -39,10 +39,10 @@ from ips_eval.publish.tables.numbers import (
     fmt_p,
 )
 from schemas.codebook import Lang
+from schemas.study import COHORTS
 from schemas.table_text import text
 from schemas.windows import DAYS_PER_MONTH, SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
-COHORTS = ("pilot", "rrp")
 WINDOWS = (("months_6", SIX_MONTHS_DAYS), ("months_12", TWELVE_MONTHS_DAYS))
 TENURE_PARAMS = ("TENURE1_REG", "TENURE1", "TENURE")
 TENURE_ROLES = {"TENURE1_REG": "primary_analysis", "TENURE1": "sensitivity_analysis"}

@@ -18,6 +18,7 @@ from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_
 from ips_eval.publish.tables.numbers import fmt_date, fmt_int, fmt_n_pct, fmt_number, fmt_pct
 from schemas.codebook import REGIONS, Lang
 from schemas.instruments import FIDELITY_BANDS
+from schemas.study import COHORTS
 from schemas.table_text import text
 
 
@@ -57,7 +58,7 @@ def hidden_team_counts(teams: pl.DataFrame) -> set:
             cells.group([(k, region, t) for t in part["team"]], total=totals[k],
                         remainder_key=(k, region, "rest"))
     # the regions add up to the cohort's clients, which Tables 1 and 2 publish
-    for cohort in ("pilot", "rrp"):
+    for cohort in COHORTS:
         members = [r for r in regions
                    if teams.filter(pl.col("region") == r)["cohort"][0] == cohort]
         if members:

@@ -16,6 +16,7 @@ from ips_eval.publish.tables.disclosure import CountCells, shown, too_few
 from ips_eval.publish.tables.numbers import fmt_int, fmt_n_pct, fmt_number
 from schemas.codebook import Lang
 from schemas.register_states import STATE_NAMES, state_label
+from schemas.study import COHORTS
 from schemas.table_text import text
 
 SHOWN_MONTHS = (-24, -12, -6, 0, 6, 12, 18, 24)
@@ -30,7 +31,7 @@ def _month_label(rel_month: int, lang: Lang) -> str:
 
 def build_register(register: pl.DataFrame, lang: Lang, source: DeliverySet) -> PublishedTable:
     register = register.filter(pl.col("rel_month").is_in(SHOWN_MONTHS))
-    cohorts = [c for c in ("pilot", "rrp") if c in set(register["cohort"].to_list())]
+    cohorts = [c for c in COHORTS if c in set(register["cohort"].to_list())]
     states = [s for s in STATE_NAMES if s in set(register["state"].to_list())]
 
     cells = CountCells()

@@ -31,6 +31,7 @@ from ips_eval.publish.tables.numbers import (
 from ips_eval.register.matching import DEFAULT_K
 from schemas.codebook import Lang
 from schemas.register_states import STATE_NAMES, state_label
+from schemas.study import COHORTS
 from schemas.table_text import text
 
 EFFECT_MONTHS = (6, 12, 24)
@@ -156,7 +157,7 @@ def build_register_balance(balance: pl.DataFrame, lang: Lang,
 
 def build_transitions(transitions: pl.DataFrame, lang: Lang,
                       source: DeliverySet) -> PublishedTable:
-    cohorts = [c for c in ("all", "pilot", "rrp") if c in set(transitions["cohort"].to_list())]
+    cohorts = [c for c in ("all", *COHORTS) if c in set(transitions["cohort"].to_list())]
     states = [s for s in STATE_NAMES if s in set(transitions["state_to"].to_list())
               or s in set(transitions["state_from"].to_list())]
     values = {(r["cohort"], r["group"], r["horizon"], r["state_from"], r["state_to"]): r

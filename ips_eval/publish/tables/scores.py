@@ -24,10 +24,12 @@ from ips_eval.publish.tables.labels import term_label
 from ips_eval.publish.tables.numbers import fmt_estimate_ci, fmt_int, fmt_number, fmt_p, fmt_pct
 from schemas.codebook import Lang
 from schemas.instruments import INSTRUMENTS
+from schemas.study import COHORTS, RRP
 from schemas.table_text import text
 
 CONTRAST_WAVE = {"T0-T6": 6, "T0-T12": 12}
 INSTRUMENT_ORDER = {ins.name: i for i, ins in enumerate(INSTRUMENTS)}
+COHORT_ORDER = {"all": 0} | {c: i for i, c in enumerate(COHORTS, 1)}
 
 
 def _contrast_label(contrast: str, lang: Lang) -> str:
@@ -56,7 +58,7 @@ def _shown_rows(change: pl.DataFrame) -> pl.DataFrame:
         _o1=pl.col("instrument").replace_strict(INSTRUMENT_ORDER, default=99,
                                                  return_dtype=pl.Int64),
         _o2=pl.col("contrast").replace_strict(CONTRAST_WAVE, default=99, return_dtype=pl.Int64),
-        _o3=pl.col("cohort").replace_strict({"all": 0, "pilot": 1, "rrp": 2}, default=3,
+        _o3=pl.col("cohort").replace_strict(COHORT_ORDER, default=len(COHORT_ORDER),
                                             return_dtype=pl.Int64),
         _o4=pl.col("group").replace_strict({"all": 0, "yes": 1, "no": 2}, default=3,
                                            return_dtype=pl.Int64),
@@ -170,7 +172,7 @@ def build_mixed(mixed: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
 
 # the mixed models' own indicator names (ips_eval.scores.mixed.TERMS) → table texts
 _MIXED_TERMS = {"intercept": "intercept", "wave6": "term_wave6", "wave12": "term_wave12",
-                "rrp": "term_rrp", "employed": "term_employed", "female": "term_female",
+                RRP: "term_rrp", "employed": "term_employed", "female": "term_female",
                 "var(client)": "term_var_client", "var(residual)": "term_var_residual"}
 
 

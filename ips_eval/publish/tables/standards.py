@@ -33,6 +33,7 @@ from ips_eval.publish.tables.numbers import (
 from schemas.codebook import REGIONS, Lang
 from schemas.instruments import FIDELITY_ITEMS
 from schemas.standards import FIDELITY_ITEM_LABELS
+from schemas.study import COHORTS
 from schemas.table_text import text
 
 INDICATORS = ("contacts_per_week", "first_meeting_days", "caseload", "referral_days")
@@ -92,7 +93,7 @@ def build_process(process: pl.DataFrame, lang: Lang, source: DeliverySet) -> Pub
                 **_cells(by_unit.get((level, unit), {}), lang, concealed)}
 
     everyone = text("all", lang)
-    rows = [row(everyone, cohort_label(c, lang), "cohort", c) for c in ("pilot", "rrp")
+    rows = [row(everyone, cohort_label(c, lang), "cohort", c) for c in COHORTS
             if ("cohort", c) in by_unit]
     rows.append(row(everyone, everyone, "all", "all"))
     for region in regions:
@@ -150,7 +151,7 @@ def build_fidelity_items(items: pl.DataFrame, cox: pl.DataFrame | None, lang: La
                             & (pl.col("item") == item))
         return part.row(0, named=True) if part.height else None
 
-    cohorts = [c for c in ("pilot", "rrp")
+    cohorts = [c for c in COHORTS
                if items.filter((pl.col("level") == "cohort") & (pl.col("unit") == c)).height]
     rows = []
     for item in FIDELITY_ITEMS:

@@ -33,9 +33,10 @@ from ips_eval.publish.tables.numbers import (
     fmt_pct,
 )
 from schemas.codebook import ASIAKASKYSELY, Lang
+from schemas.study import COHORTS as STUDY_COHORTS
 from schemas.table_text import text
 
-COHORTS = ("all", "pilot", "rrp")
+COHORTS = ("all", *STUDY_COHORTS)
 # THL's news of 15.1.2024 (docs/methods.md §The study): at the one-year follow-up 55 % were working
 # or studying
 THL_WORKING_OR_STUDYING_PCT = 55.0

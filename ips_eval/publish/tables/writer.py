@@ -16,7 +16,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from ips_eval.outputs import atomic_path, write_csv
+from ips_eval.outputs import atomic_path, write_csv, write_text
 from ips_eval.publish.tables.browser import PngWriter
 from ips_eval.publish.tables.common import PublishedTable
 from ips_eval.publish.tables.disclosure import SUPPRESSED
@@ -58,9 +58,7 @@ def write_table(table: PublishedTable, out_dir: Path, png: PngWriter | None) -> 
         # great-tables warns that styles are not rendered in LaTeX; expected, not news
         warnings.simplefilter("ignore", UserWarning)
         latex = table.gt(latex=True).as_latex()
-    with atomic_path(paths["tex"]) as tmp:
-        tmp.write_text(latex, encoding="utf-8")
-    written["tex"] = paths["tex"]
+    written["tex"] = write_text(paths["tex"], latex)
     written["csv"] = write_csv(table.csv_frame(), paths["csv"])  # formulas defused
     for fmt, write in (("docx", write_docx), ("xlsx", write_xlsx)):
         with atomic_path(paths[fmt]) as tmp:

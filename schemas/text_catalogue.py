@@ -1,0 +1,103 @@
+"""The fi/sv/en texts of the tables, the report page and the figures, read from the files a
+translator edits (``schemas/texts/tables.yaml``, ``schemas/texts/figures.yaml``: a key with its
+``fi``, ``sv`` and ``en``), and the one lookup every text goes through (:func:`lookup`).
+
+A catalogue is checked when it is read: a key given twice or without all three languages stops
+with a message naming the file and the key. ``{days_6}`` and ``{days_12}`` in a text are the 6-
+and 12-month windows in days (``schemas/windows.py``) in the language's decimals, filled in here
+so no text spells the numbers."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from schemas.labels import LANGS, Label, Lang
+from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
+
+FOLDER = Path(__file__).resolve().parent / "texts"
+CATALOGUES = ("tables", "figures")
+
+
+def _days(value: float, lang: Lang) -> str:
+    """A window's length in days as the language writes a decimal (a comma in fi and sv)."""
+    text = f"{value:g}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+WINDOW_DAYS = {lang: {"{days_6}": _days(SIX_MONTHS_DAYS, lang),
+                      "{days_12}": _days(TWELVE_MONTHS_DAYS, lang)} for lang in LANGS}
+
+
+class TextCatalogueError(ValueError):
+    """A texts file a translator edited cannot be read as it is (one line naming file and key)."""
+
+
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML's safe loader that refuses a key given twice (PyYAML would keep the last)."""
+
+
+def _mapping(loader: _UniqueKeys, node: yaml.MappingNode) -> dict:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise TextCatalogueError(f"{loader.name}: line {key_node.start_mark.line + 1}: "
+                                     f"the key {key!r} is given twice")
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def _label(path: Path, key: str, entry: object) -> Label:
+    if not isinstance(entry, dict) or set(entry) != set(LANGS) or not all(
+            isinstance(entry[lang], str) and entry[lang].strip() for lang in LANGS):
+        raise TextCatalogueError(f"{path}: {key!r} needs a text in each of "
+                                 f"{', '.join(LANGS)} and nothing else")
+    texts = []
+    for lang in LANGS:
+        text = entry[lang]
+        for field, days in WINDOW_DAYS[lang].items():
+            text = text.replace(field, days)
+        texts.append(text)
+    return Label(*texts)
+
+
+def read_catalogue(path: Path) -> dict[str, Label]:
+    """{key: Label} of one texts file, checked (``TextCatalogueError`` names what is wrong)."""
+    with open(path, encoding="utf-8") as handle:
+        loader = _UniqueKeys(handle)
+        loader.name = str(path)
+        try:
+            entries = loader.get_single_data() or {}
+        except yaml.YAMLError as exc:
+            raise TextCatalogueError(f"{path}: not YAML a texts file can hold: "
+                                     f"{str(exc).splitlines()[0]}") from None
+        finally:
+            loader.dispose()
+    if not isinstance(entries, dict):
+        raise TextCatalogueError(f"{path}: expected keys, each with its fi, sv and en")
+    odd = [key for key in entries if not isinstance(key, str)]
+    if odd:  # YAML reads yes, no, on, off, 1 … as other things than text
+        raise TextCatalogueError(f"{path}: the key {odd[0]!r} is not text: put it in quotes")
+    return {key: _label(path, key, entry) for key, entry in entries.items()}
+
+
+@cache
+def catalogue(name: str) -> dict[str, Label]:
+    """The texts of ``schemas/texts/<name>.yaml`` (``tables`` or ``figures``)."""
+    return read_catalogue(FOLDER / f"{name}.yaml")
+
+
+def lookup(name: str, key: str, lang: Lang, **fields: object) -> str:
+    """The text ``key`` of the catalogue ``name`` in ``lang``, its ``str.format`` fields filled;
+    an unknown key names the file that should define it."""
+    try:
+        label = catalogue(name)[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in schemas/texts/{name}.yaml") from None
+    return label(lang).format(**fields) if fields else label(lang)
