@@ -62,6 +62,7 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
     qualified = table if "." in table else f"analysis.{table}"
     folder = Path(out_dir) / "analysis"
     columns = _export_columns(con, qualified, labels)
+    types = _column_types(con, qualified)
     order = ", ".join(f'"{c}"' for c in labels.order_by if c in columns) or f'"{columns[0]}"'
     # a table stored in its key's order is written as stored: no second sort
     stored = labels.stored_in_order
@@ -78,7 +79,7 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
         log.warning("%s: %d rows > %d: Parquet only, no .dta/.sav", labels.name, rows,
                     max_rows_stat_files)
         return written
-    select = ", ".join(f'"{c}"' for c in columns)
+    select = ", ".join(_stat_column(c, types[c]) for c in columns)
     frame = con.sql(f"SELECT {select} FROM {qualified}{where} ORDER BY {order}").df()
     frame, value_labels = stat_frame(frame, labels, lang)
     variable_labels = {name: text[:STATA_LABEL_MAX]
@@ -110,23 +111,27 @@ def data_cutoff(con: duckdb.DuckDBPyConnection) -> date:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DTA_STAMP = b"<timestamp>\x11"  # Stata 117+: a length byte (17), then "dd Mon yyyy hh:mm"
 _SAV_STAMP = slice(92, 109)  # SPSS header: creation date "dd Mon yy" and time "hh:mm:ss"
+_HEADER_BYTES = 4096  # both stamps lie in the first bytes (the .dta's after its 80-byte label)
 
 
 def stamp_file(path: Path, when: datetime) -> None:
     """Overwrite the write time in a ``.dta`` or ``.sav`` header (ReadStat puts the clock's time
     there, so identical data would give different bytes). English month names, as both
     formats define them."""
-    data = bytearray(Path(path).read_bytes())
     month = _MONTHS[when.month - 1]
-    if data[:4] == b"$FL2":
-        data[_SAV_STAMP] = f"{when.day:02d} {month} {when.year % 100:02d}{when:%H:%M:%S}".encode()
-    else:
-        at = data.find(_DTA_STAMP)
-        if at < 0:
-            raise ValueError(f"{path}: no Stata timestamp field in the header")
-        at += len(_DTA_STAMP)
-        data[at:at + 17] = f"{when.day:02d} {month} {when.year} {when:%H:%M}".encode()
-    Path(path).write_bytes(bytes(data))
+    with open(path, "r+b") as file:  # the header only: the data after it stays as written
+        head = file.read(_HEADER_BYTES)
+        if head[:4] == b"$FL2":
+            at = _SAV_STAMP.start
+            text = f"{when.day:02d} {month} {when.year % 100:02d}{when:%H:%M:%S}"
+        else:
+            at = head.find(_DTA_STAMP)
+            if at < 0:
+                raise ValueError(f"{path}: no Stata timestamp field in the header")
+            at += len(_DTA_STAMP)
+            text = f"{when.day:02d} {month} {when.year} {when:%H:%M}"
+        file.seek(at)
+        file.write(text.encode())
 
 
 def stat_files_note(paths: list[Path], max_rows_stat_files: int = STAT_FILES_ROW_LIMIT) -> str:
@@ -136,6 +141,13 @@ def stat_files_note(paths: list[Path], max_rows_stat_files: int = STAT_FILES_ROW
         return "written (.dta and .sav with labels)"
     return (f"not written: the table has more than {max_rows_stat_files:,} rows "
             "(Parquet only; raise max_rows_stat_files to force them)")
+
+
+def _column_types(con: duckdb.DuckDBPyConnection, qualified: str) -> dict[str, str]:
+    schema, name = qualified.split(".", 1)
+    return dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                            "WHERE table_schema = ? AND table_name = ?", [schema, name]
+                            ).fetchall())
 
 
 def _export_columns(con: duckdb.DuckDBPyConnection, qualified: str,
@@ -157,6 +169,14 @@ def _export_columns(con: duckdb.DuckDBPyConnection, qualified: str,
         raise ValueError(f"{labels.name}: column names not valid in Stata (≤ 32 characters, "
                          f"letters, digits, _): {', '.join(bad)}")
     return columns
+
+
+def _stat_column(name: str, data_type: str) -> str:
+    """A column of the Stata/SPSS query: a list of texts joined by ``;`` in DuckDB (the same
+    text ``_plain`` would make of it, without a Python call per row), the rest as it is."""
+    if data_type == "VARCHAR[]":
+        return f'array_to_string("{name}", \';\') AS "{name}"'
+    return f'"{name}"'
 
 
 def stat_frame(frame: pd.DataFrame, labels: DatasetLabels, lang: Lang = "fi"
@@ -202,8 +222,7 @@ def _plain(values: pd.Series, where: str) -> pd.Series:
     if pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
     if pd.api.types.is_datetime64_any_dtype(values):
-        return pd.Series([None if pd.isna(v) else v.date() for v in values], index=values.index,
-                         dtype=object)
+        return values.dt.date.astype(object).where(values.notna(), None)
     if pd.api.types.is_numeric_dtype(values):
         return values.astype("float64") if values.isna().any() else values
     sample = values.dropna()
@@ -211,7 +230,7 @@ def _plain(values: pd.Series, where: str) -> pd.Series:
         values = values.map(lambda v: None if v is None else ";".join(str(x) for x in v))
     if not sample.empty and isinstance(sample.iloc[0], bool):
         return values.map(lambda v: None if v is None else float(v))
-    too_long = values.dropna().map(lambda v: len(str(v).encode("utf-8"))).max()
+    too_long = values.dropna().astype(str).str.encode("utf-8").str.len().max()
     if too_long and too_long > STATA_STR_MAX:
         raise ValueError(f"{where}: a text of {too_long} bytes is longer than Stata's "
                          f"{STATA_STR_MAX}")
