@@ -84,8 +84,13 @@ def export_dataset(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path,
     frame, value_labels = stat_frame(frame, labels, lang)
     variable_labels = {name: text[:STATA_LABEL_MAX]
                        for name, text in labels.variable_labels(lang).items() if name in frame}
+    import polars as pl
     import pyreadstat
 
+    # ReadStat's writer walks the rows in Python and asks pandas whether each cell is missing;
+    # from a Polars frame it only tests for None (the same file, several seconds less on
+    # half a million rows)
+    frame = pl.from_pandas(frame)
     stamp = datetime.combine(data_cutoff(con), time())
     with atomic_path(stat_paths[0]) as tmp:
         pyreadstat.write_dta(frame, tmp, file_label=labels.label(lang)[:STATA_LABEL_MAX],

@@ -12,6 +12,7 @@ from math import sqrt
 import duckdb
 import numpy as np
 import polars as pl
+import polars.testing
 import pytest
 from scipy import stats
 
@@ -125,6 +126,35 @@ def test_interaction_test_finds_subgroups_that_differ() -> None:
     assert interaction_test(est, infl, "subgroup")[2] < 1e-6
     est, infl = att_influence(rows(1.0), ["subgroup"])
     assert interaction_test(est, infl, "subgroup")[2] > 0.01
+
+
+def test_att_influence_over_outcome_columns_equals_the_long_form() -> None:
+    """The wide call (a column per outcome, as the register effect makes it) gives the long
+    form's estimates and influence sums: a missing outcome leaves its row out of that outcome
+    only, and a month where one side has no value of an outcome has no estimate for it."""
+    rng = np.random.default_rng(11)
+    n = 300
+    is_client = rng.random(n) < 0.3
+    wide = pl.DataFrame({
+        "rel_month": rng.integers(0, 3, n), "is_client": is_client,
+        "unit_no": rng.integers(0, 60, n), "weight": np.where(is_client, 1.0, 0.5),
+        "a": rng.normal(0, 1, n),
+        "b": np.where(rng.random(n) < 0.2, np.nan, rng.normal(5, 2, n))}
+    ).with_columns(person=pl.col("unit_no") % 40, b=pl.col("b").fill_nan(None)).with_columns(
+                   # no client has outcome b at month 2
+                   b=pl.when(pl.col("is_client") & (pl.col("rel_month") == 2))
+                   .then(None).otherwise(pl.col("b")))
+    long = wide.unpivot(on=["a", "b"], index=["rel_month", "is_client", "unit_no", "weight",
+                                              "person"], variable_name="outcome", value_name="y")
+    keys = ["outcome", "rel_month"]
+    est_long, infl_long = att_influence(long, keys)
+    est_wide, infl_wide = att_influence(wide, ["rel_month"], outcomes=["a", "b"])
+    assert est_wide.height == 5  # (a, 0..2), (b, 0..1)
+    pl.testing.assert_frame_equal(est_wide.sort(keys), est_long.sort(keys), check_dtypes=False,
+                                  abs_tol=1e-12, rel_tol=1e-12)
+    pl.testing.assert_frame_equal(infl_wide.sort([*keys, "cluster"]),
+                                  infl_long.sort([*keys, "cluster"]), check_dtypes=False,
+                                  abs_tol=1e-12, rel_tol=1e-12)
 
 
 MONTHS = [date(2017 + i // 12, i % 12 + 1, 1) for i in range(60)]

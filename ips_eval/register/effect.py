@@ -90,13 +90,16 @@ def method_notes(k: int, caliper_sd: float, history: int) -> dict[str, str]:
 
 
 def _with_outcomes(frame: pl.DataFrame) -> pl.DataFrame:
-    """Long form: one row per unit-month and outcome (``employed``, euros, state shares)."""
+    """One row per unit-month with a column per outcome (``employed``, euros, state shares)."""
     states = [(pl.col("state_no") == PRIORITY[s]).cast(pl.Float64).alias(f"state_{s}")
               for s in STATE_NAMES]
-    wide = frame.with_columns(states)
-    ids = [c for c in frame.columns if c not in ("employed", "earnings_eur", "benefits_eur",
-                                                 "state_no")]
-    return wide.unpivot(on=list(OUTCOMES), index=ids, variable_name="outcome", value_name="y")
+    return frame.with_columns(states).drop("state_no")
+
+
+def long_outcomes(months: pl.DataFrame) -> pl.DataFrame:
+    """Long form of ``load_outcomes``: one row per unit-month and outcome (``outcome``, ``y``)."""
+    ids = [c for c in months.columns if c not in OUTCOMES]
+    return months.unpivot(on=list(OUTCOMES), index=ids, variable_name="outcome", value_name="y")
 
 
 def _finish(frame: pl.DataFrame, method: str, note: str) -> pl.DataFrame:
@@ -116,14 +119,14 @@ def _finish(frame: pl.DataFrame, method: str, note: str) -> pl.DataFrame:
 
 
 def load_outcomes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The matched clients' and their matches' outcome months in long form (one row per
-    unit-month and outcome), both designs."""
-    long = _with_outcomes(con.sql(
+    """The matched clients' and their matches' outcome months, every design: one row per
+    unit-month, a column per outcome (``long_outcomes`` makes the long form)."""
+    months = _with_outcomes(con.sql(
         "SELECT design, client_unit, unit_no, person, weight, is_client, rel_month, month_no, "
         "employed, earnings_eur, benefits_eur, state_no FROM match_outcomes "
         "ORDER BY design, client_unit, unit_no, rel_month").pl())
-    matched_units = long.filter(~pl.col("is_client")).select("client_unit").unique()
-    return long.join(matched_units, on="client_unit", how="semi")
+    matched_units = months.filter(~pl.col("is_client")).select("client_unit").unique()
+    return months.join(matched_units, on="client_unit", how="semi")
 
 
 def _pre_tests(est: pl.DataFrame, infl: pl.DataFrame, test: str) -> list[dict[str, Any]]:
@@ -217,14 +220,17 @@ def _subgroups(con: duckdb.DuckDBPyConnection, effect_rows: pl.DataFrame) -> pl.
         "ci_lower": pl.Float64, "ci_upper": pl.Float64, "interaction_p": pl.Float64})
 
 
-def effect_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame,
-                     notes: Mapping[str, str]) -> dict[str, pl.DataFrame]:
+def effect_estimates(con: duckdb.DuckDBPyConnection, months: pl.DataFrame,
+                     long: pl.DataFrame, notes: Mapping[str, str]) -> dict[str, pl.DataFrame]:
     """``register_effect`` (matched, matched_did, naive, holdout_placebo by outcome and
     rel_month, with the band and AI SEs), ``register_effect_tests`` and
-    ``register_effect_subgroups``, from the matched sample in long form (``load_outcomes``)."""
+    ``register_effect_subgroups``, from the matched sample (``load_outcomes``, and its long
+    form). The matched and DiD lines, over every outcome and month, take the wide form: the
+    same numbers from a tenth of the rows."""
+    effect_months = months.filter(pl.col("design") == "effect")
     effect_rows = long.filter(pl.col("design") == "effect")
     by = ["outcome", "rel_month"]
-    est, infl = att_influence(effect_rows, by)
+    est, infl = att_influence(effect_months, ["rel_month"], outcomes=list(OUTCOMES))
     matched = with_se(est, infl, by)
     bands = _bands(est, infl)
     ai = _ai_se(effect_rows)
@@ -233,12 +239,13 @@ def effect_estimates(con: duckdb.DuckDBPyConnection, long: pl.DataFrame,
                .with_columns(band_lower=pl.col("estimate") - pl.col("half"),
                              band_upper=pl.col("estimate") + pl.col("half")).drop("half"))
 
-    baseline = (effect_rows.filter(pl.col("rel_month").is_between(DID_BASELINE.start,
-                                                                  DID_BASELINE.stop - 1))
-                .group_by("client_unit", "unit_no", "outcome").agg(base=pl.col("y").mean()))
-    did_rows = (effect_rows.join(baseline, on=["client_unit", "unit_no", "outcome"])
-                .with_columns(y=pl.col("y") - pl.col("base")))
-    did = with_se(*att_influence(did_rows, by), by)
+    baseline = (effect_months.filter(pl.col("rel_month").is_between(DID_BASELINE.start,
+                                                                    DID_BASELINE.stop - 1))
+                .group_by("client_unit", "unit_no").agg(
+                    pl.col(o).mean().alias(f"base:{o}") for o in OUTCOMES))
+    did_months = (effect_months.join(baseline, on=["client_unit", "unit_no"])
+                  .with_columns(pl.col(o) - pl.col(f"base:{o}") for o in OUTCOMES))
+    did = with_se(*att_influence(did_months, ["rel_month"], outcomes=list(OUTCOMES)), by)
 
     later_rows = long.filter((pl.col("design") == "not_yet_treated") & (pl.col("rel_month") >= 0))
     later = with_se(*att_influence(later_rows, by), by)
@@ -542,8 +549,10 @@ def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
     try:
         run_sql(con, "register/effect_outcomes", {"history": summary.history,
                                                   "post_months": EFFECT_POST_MONTHS})
-        long = load_outcomes(con)
-        tables = effect_estimates(con, long, method_notes(k, CALIPER_SD, summary.history))
+        months = load_outcomes(con)
+        long = long_outcomes(months)
+        tables = effect_estimates(con, months, long,
+                                  method_notes(k, CALIPER_SD, summary.history))
         tables |= {
             "register_balance": balance(con, summary),
             "register_balance_monthly": balance_by_month(con, long),

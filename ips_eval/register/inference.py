@@ -23,42 +23,69 @@ BAND_DRAWS = 20_000
 BAND_SEED = 20_240_101  # a fixed seed: the band's critical value is the same every run
 
 
+_OUTCOME = "_outcome"  # att_influence's outcome column while it works (``by`` may hold "outcome")
+
+
 def p_normal(z: float) -> float:
     return float(1 - erf(abs(z) / sqrt(2)))
 
 
-def att_influence(rows: pl.DataFrame, by: list[str], cluster: str = "person"
-                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def att_influence(rows: pl.DataFrame, by: list[str], cluster: str = "person",
+                  outcomes: list[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The ATT per group ``by`` and each cluster's influence sum.
 
     ``rows``: ``is_client, weight, unit_no, y``, the ``cluster`` column and ``by``. Returns
     (estimates: ``by, n_clients, n_comparison, estimate, n_obs, n_clusters, factor``;
     influence: ``by, cluster, s``) where the ATT's CR1 variance is ``factor × Σ s²`` —
-    statsmodels' CR1: G / (G − 1) × (N − 1) / (N − K), K = 2 (intercept, client)."""
-    rows = rows.filter(pl.col("y").is_not_null())
-    means = rows.group_by([*by, "is_client"]).agg(
-        w_total=pl.col("weight").sum(),
-        mean=(pl.col("weight") * pl.col("y")).sum() / pl.col("weight").sum(),
-        n=pl.col("unit_no").n_unique(), n_obs=pl.len())
+    statsmodels' CR1: G / (G − 1) × (N − 1) / (N − K), K = 2 (intercept, client).
+
+    ``outcomes``: several outcome columns of a wide frame (one row per unit-month) instead of
+    ``y``; both frames then start with an ``outcome`` column, and the numbers are those of the
+    long frame (one row per unit-month and outcome) with ``outcome`` in ``by`` — the grouping
+    done once over a tenth of the rows. A missing outcome leaves its row out of that outcome."""
+    names = outcomes or ["y"]
+    w = pl.col("weight")
+    means = rows.group_by([*by, "is_client"]).agg(*(
+        expr.alias(f"{stat}:{o}") for o in names for stat, expr in (
+            ("w_total", w.filter(pl.col(o).is_not_null()).sum()),
+            ("wy", (w * pl.col(o)).sum()),
+            ("n", pl.col("unit_no").filter(pl.col(o).is_not_null()).n_unique()),
+            ("n_obs", pl.col(o).count()))))
     t = means.filter(pl.col("is_client")).drop("is_client")
     c = means.filter(~pl.col("is_client")).drop("is_client")
     both = t.join(c, on=by, suffix="_c")
-    scored = rows.join(both.select(*by, "w_total", "mean", "w_total_c", "mean_c"), on=by)
-    psi = scored.with_columns(psi=pl.when(pl.col("is_client"))
-                              .then(pl.col("weight") * (pl.col("y") - pl.col("mean"))
-                                    / pl.col("w_total"))
-                              .otherwise(-pl.col("weight") * (pl.col("y") - pl.col("mean_c"))
-                                         / pl.col("w_total_c")))
-    influence = (psi.group_by([*by, cluster]).agg(s=pl.col("psi").sum())
-                 .rename({cluster: "cluster"}))
-    g_count = influence.group_by(by).agg(n_clusters=pl.len())
+
+    def mean(o: str, side: str = "") -> pl.Expr:
+        return pl.col(f"wy:{o}{side}") / pl.col(f"w_total:{o}{side}")
+
+    psi = rows.join(both, on=by).select(*by, cluster, *(
+        pl.when(pl.col("is_client"))
+        .then(w * (pl.col(o) - mean(o)) / pl.col(f"w_total:{o}"))
+        .otherwise(-w * (pl.col(o) - mean(o, "_c")) / pl.col(f"w_total:{o}_c")).alias(o)
+        for o in names))
+    sums = psi.group_by([*by, cluster]).agg(
+        *(pl.col(o).sum().alias(f"s:{o}") for o in names),
+        *(pl.col(o).count().alias(f"k:{o}") for o in names))
+    # an outcome's group needs clients and comparisons with that outcome
+    estimates = pl.concat([
+        both.filter((pl.col(f"n_obs:{o}") > 0) & (pl.col(f"n_obs:{o}_c") > 0)).select(
+            pl.lit(o).alias(_OUTCOME), *by, n_clients=pl.col(f"n:{o}"),
+            n_comparison=pl.col(f"n:{o}_c"), estimate=mean(o) - mean(o, "_c"),
+            n_obs=pl.col(f"n_obs:{o}") + pl.col(f"n_obs:{o}_c")) for o in names])
+    # long by outcome: a cluster counts for an outcome where it has a row with that outcome
+    influence = pl.concat([
+        sums.filter(pl.col(f"k:{o}") > 0).select(
+            pl.lit(o).alias(_OUTCOME), *by, pl.col(cluster).alias("cluster"),
+            pl.col(f"s:{o}").alias("s")) for o in names]
+    ).join(estimates.select(_OUTCOME, *by), on=[_OUTCOME, *by], how="semi")
+    g_count = influence.group_by([_OUTCOME, *by]).agg(n_clusters=pl.len())
     g, n = pl.col("n_clusters"), pl.col("n_obs")
-    estimates = both.join(g_count, on=by).with_columns(
-        n_obs=pl.col("n_obs") + pl.col("n_obs_c")).select(
-        *by, n_clients=pl.col("n"), n_comparison=pl.col("n_c"),
-        estimate=pl.col("mean") - pl.col("mean_c"), n_obs=n, n_clusters=g,
+    estimates = estimates.join(g_count, on=[_OUTCOME, *by]).select(
+        _OUTCOME, *by, "n_clients", "n_comparison", "estimate", n, g,
         factor=pl.when(g > 1).then((g / (g - 1)) * ((n - 1) / (n - 2))))
-    return estimates, influence
+    if outcomes is None:
+        return estimates.drop(_OUTCOME), influence.drop(_OUTCOME)
+    return (estimates.rename({_OUTCOME: "outcome"}), influence.rename({_OUTCOME: "outcome"}))
 
 
 def with_se(estimates: pl.DataFrame, influence: pl.DataFrame, by: list[str]) -> pl.DataFrame:

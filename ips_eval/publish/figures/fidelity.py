@@ -99,6 +99,8 @@ def fidelity_vs_employment_figure(data: pl.DataFrame, lang: Lang = "en") -> Figu
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if labels:  # placed clear of each other and of the points, a thin line to a moved one
-        adjust_text(labels, ax=ax, expand=(1.15, 1.4),
+        # a fixed number of steps, not adjustText's default one second: the labels land in the
+        # same place on a busy machine and a quiet one (two runs give the same figure)
+        adjust_text(labels, ax=ax, expand=(1.15, 1.4), iter_lim=300,
                     arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.5})
     return fig
