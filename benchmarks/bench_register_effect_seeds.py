@@ -40,6 +40,7 @@ from benchmarks.register_path import STAGES, BenchRun  # noqa: E402
 from ips_eval.config import DEMO_PSEUDONYM_KEY  # noqa: E402
 from ips_eval.register.effect import placebo_verdict  # noqa: E402
 from ips_eval.synth import write_study  # noqa: E402
+from ips_eval.synth.registers import month_index  # noqa: E402
 from ips_eval.synth.study import simulate_world  # noqa: E402
 from ips_eval.warehouse import connect  # noqa: E402
 from schemas.windows import DEFAULT_CUTOFFS  # noqa: E402
@@ -54,7 +55,7 @@ def truncate_client_history(deliveries: Path, seed: int, defects: float) -> int:
     the lines are filtered as bytes, so every other line stays as the generator wrote it.
     Returns the number of lines removed."""
     world, _ = simulate_world(seed, defects)
-    first = {c.hetu.encode(): _months(c.index) - 24 for c in world.clients}
+    first = {c.hetu.encode(): month_index(c.index) - 24 for c in world.clients}
     removed = 0
     for path in sorted((deliveries / "rekisterit").rglob("*.csv")):
         lines = path.read_bytes().splitlines(keepends=True)
@@ -70,17 +71,13 @@ def truncate_client_history(deliveries: Path, seed: int, defects: float) -> int:
     return removed
 
 
-def _months(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
 def _row_month(register: str, fields: list[bytes]) -> int:
     """The month a register row last touches: a Kela period's end, a pay month."""
     if register == "kela":
         d, m, y = fields[3].decode("ascii").strip().split(".")
-        return int(y) * 12 + int(m) - 1
+        return month_index(date(int(y), int(m), int(d)))
     y, m = fields[1].decode("ascii").strip().split("-")
-    return int(y) * 12 + int(m) - 1
+    return month_index(date(int(y), int(m), 1))
 
 
 def one_seed(seed: int, work: Path, comparison_persons: int,
