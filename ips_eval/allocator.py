@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from functools import cache
 
 ENV = "DUCKDB_JE_MALLOC_CONF"  # the bundled jemalloc's options (its prefix: DUCKDB_JE_)
 ZERO = "zero:true"
@@ -32,10 +33,12 @@ def request_zeroed() -> None:
         os.environ[ENV] = f"{conf},{ZERO}" if conf else ZERO
 
 
+@cache
 def allocations_zeroed() -> bool | None:
     """Whether DuckDB's allocator zeroes each allocation: True or False where DuckDB runs on its
     bundled jemalloc (Linux), None where it does not (macOS, Windows: the system allocator,
-    which this cannot set)."""
+    which this cannot set). jemalloc reads its options once, when DuckDB loads, so the answer
+    is read once a process (every source's load asks)."""
     import _duckdb  # DuckDB's library itself, where jemalloc lives
 
     try:
