@@ -180,6 +180,12 @@ def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> li
     return [r[0] for r in rows]
 
 
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether ``schema.table`` is in the warehouse (an optional input: an early delivery may
+    not have made it yet)."""
+    return bool(table_columns(con, schema, table))
+
+
 def require_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str,
                     columns: list[str] | tuple[str, ...]) -> None:
     """Fail with a message naming the table and the missing columns (never a binder traceback)."""

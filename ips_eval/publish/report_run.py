@@ -22,6 +22,7 @@ import polars as pl
 from ips_eval.ingest.manifest import package_versions
 from ips_eval.publish.tables.common import manifest_files
 from ips_eval.publish.tables.disclosure import SUPPRESSED, CountCells, is_small
+from ips_eval.warehouse import has_table
 from schemas.codebook import LANGS, Label
 from schemas.rules import RULES
 from schemas.table_text import TEXT, text
@@ -111,12 +112,9 @@ def read_run_inputs(out_dir: Path, con: duckdb.DuckDBPyConnection | None) -> Run
         except ValueError:
             manifest = None
     defects = None
-    if con is not None:
-        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE "
-                            "table_schema = 'quarantine' AND table_name = 'defects'").fetchall()
-        if found and found[0][0]:
-            defects = con.sql("SELECT source, level, rule, count(*) AS n FROM quarantine.defects "
-                              "GROUP BY ALL ORDER BY source, level, rule").pl()
+    if con is not None and has_table(con, "quarantine", "defects"):
+        defects = con.sql("SELECT source, level, rule, count(*) AS n FROM quarantine.defects "
+                          "GROUP BY ALL ORDER BY source, level, rule").pl()
     return RunInputs(manifest, defects)
 
 

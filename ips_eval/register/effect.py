@@ -49,7 +49,7 @@ from ips_eval.register.matching import (
     match_clients,
     model_columns,
 )
-from ips_eval.warehouse import run_sql
+from ips_eval.warehouse import has_table, run_sql
 from schemas.register_states import PRIORITY, STATE_NAMES
 from schemas.windows import EFFECT_POST_MONTHS, PLACEBO_SHIFT_MONTHS, REGISTER_HISTORY_DEFAULT
 
@@ -511,10 +511,7 @@ def register_attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         n_clients_register=pl.len(), n_employed_register=pl.col("employed").sum().cast(pl.Int64)
     ).with_columns(pct_employed_register=100.0 * pl.col("n_employed_register")
                    / pl.col("n_clients_register")).rename({"cohort": "group"})
-    has_coach = con.execute("SELECT count(*) FROM information_schema.tables WHERE "
-                            "table_schema = 'results' AND table_name = 'attachment'"
-                            ).fetchall()[0][0]
-    if has_coach:
+    if has_table(con, "results", "attachment"):
         coach = con.sql("""SELECT "group", window_months, n_clients AS n_clients_form,
                            pct_employed_at_end AS pct_employed_form FROM results.attachment
                            WHERE group_var IN ('cohort', 'all')""").pl()

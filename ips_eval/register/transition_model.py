@@ -42,6 +42,7 @@ from ips_eval.employment.cox import MIN_LEVEL_ROWS, REFERENCE, design
 from ips_eval.fidelity.teams import latest_fidelity
 from ips_eval.outputs import fit_or_reason, not_fitted, stack_results
 from ips_eval.register.effect import AGE_BANDS, HORIZONS
+from ips_eval.warehouse import has_table
 from schemas.register_states import STATE_NAMES
 
 REFERENCE_STATE = "unemployed"
@@ -85,10 +86,7 @@ def model_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def _team_bands(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    has_fidelity = con.execute("SELECT count(*) FROM information_schema.tables WHERE "
-                               "table_schema = 'analysis' AND table_name = 'fidelity'"
-                               ).fetchall()[0][0]
-    if not has_fidelity:
+    if not has_table(con, "analysis", "fidelity"):
         return pl.DataFrame(schema={"team": pl.String, "band": pl.String})
     fidelity = con.sql("SELECT * FROM analysis.fidelity ORDER BY team, review_date").pl()
     return latest_fidelity(fidelity).select("team", "band")
