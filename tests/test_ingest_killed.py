@@ -163,11 +163,20 @@ def test_under_tight_memory_the_readers_spilled_buffers_hold_no_code(tmp_path: P
 def test_without_zeroed_memory_the_spill_holds_codes(tmp_path: Path) -> None:
     """The same kill with DuckDB's allocator left as it was (DuckDB loaded before ips_eval and
     the refusal lifted in the child): the spill then holds codes — the test above can fail,
-    and zeroing is what keeps the spill clean."""
-    _, tmp, seen = killed(tmp_path, "parsed", SPILLING, "24MB", unzeroed=True)
-    files, size = map(int, seen.split())
-    assert files and size > 1_000_000
-    assert identity_leaks_in_files(tmp) != {}
+    and zeroing is what keeps the spill clean. What stale bytes a spilled block carries depends
+    on how the allocator reused its memory, which varies from run to run (one run in four
+    full suites spilled none), so the kill is tried up to three times: one spill with codes
+    shows it."""
+    leaked = []
+    for attempt in range(3):
+        _, tmp, seen = killed(tmp_path / f"try{attempt}", "parsed", SPILLING, "24MB",
+                              unzeroed=True)
+        files, size = map(int, seen.split())
+        assert files and size > 1_000_000
+        leaked.append(identity_leaks_in_files(tmp) != {})
+        if leaked[-1]:
+            break
+    assert any(leaked), leaked
 
 
 def test_a_process_that_loaded_duckdb_first_is_refused_one_line(tmp_path: Path) -> None:
