@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from ips_eval.outputs import atomic_path, output_dir, write_text
+from schemas.windows import HORIZONS_DEFAULT
 
 FOLDER = Path("replication") / "R"
 DATASETS = ("clients", "jobs", "tte", "scores", "fidelity", "register_monthly",
@@ -25,15 +26,29 @@ def templates() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".R"))
 
 
-def codes_r() -> str:
-    """``codes.R``: for every text-coded column of the analysis datasets, its codes in the order
-    of the numbers the .dta carries (1, 2, …; ``ips_eval/export.py``)."""
-    from schemas.analysis import dataset, value_label_set
+def transition_horizons(out_dir: Path) -> tuple[int, ...]:
+    """The follow-up horizons of the run in ``out_dir``: the ``state_<months>`` columns of its
+    ``analysis/register_transitions.parquet`` (the default horizons without one)."""
+    import polars as pl
+
+    path = Path(out_dir) / "analysis" / "register_transitions.parquet"
+    if not path.is_file():
+        return HORIZONS_DEFAULT
+    states = [c.removeprefix("state_") for c in pl.read_parquet_schema(path)]
+    return tuple(sorted(int(m) for m in states if m.isdigit())) or HORIZONS_DEFAULT
+
+
+def codes_r(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> str:
+    """``codes.R``: for every text-coded column of the analysis datasets (register_transitions
+    with a state column per horizon), its codes in the order of the numbers the .dta carries
+    (1, 2, …; ``ips_eval/export.py``)."""
+    from schemas.analysis import dataset, register_transitions_labels, value_label_set
 
     codes: dict[str, list[str]] = {}
     for name in DATASETS:
         try:
-            labels = dataset(name)
+            labels = (register_transitions_labels(horizons) if name == "register_transitions"
+                      else dataset(name))
         except KeyError:
             continue
         for v in labels.variables:
@@ -65,5 +80,5 @@ def write_replication(out_dir: Path) -> list[Path]:
         with atomic_path(target) as tmp:
             shutil.copyfile(template, tmp)
         written.append(target)
-    written.append(write_text(folder / "codes.R", codes_r()))
+    written.append(write_text(folder / "codes.R", codes_r(transition_horizons(out_dir))))
     return written
