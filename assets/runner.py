@@ -432,8 +432,8 @@ def what_changed(stale: dict[dg.AssetKey, str], graph) -> str:  # noqa: ANN001
 
 
 # the phase of an asset by the first part of its key; anything else is publication
-PHASE = {"deliveries": 0, "raw": 0, "staging": 0, "quarantine": 0, "meta": 0, "comparison": 1, "analysis": 1,
-         "results": 2}
+PHASE = {"deliveries": 0, "raw": 0, "staging": 0, "quarantine": 0, "meta": 0, "comparison": 1,
+         "analysis": 1, "results": 2}
 
 
 def asset_phases(graph) -> dict[dg.AssetKey, int]:  # noqa: ANN001 — Dagster's asset graph
