@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.codebook import Label
+from schemas.study import COHORTS
 from schemas.text_catalogue import label
 
 
@@ -92,8 +93,9 @@ RESULTS: tuple[ResultFile, ...] = (
        'jobs_total mean_jobs n_employed mean_days_employed median_days_employed '
        'mean_days_employed_if_employed median_days_employed_if_employed days_employed_per_year'),
     _r('competing',
-       'param model term time_days coef hr ci_lower ci_upper p n events se estimate_pilot '
-       'estimate_rrp competing_events variance pooled_levels n_excluded'),
+       'param model term time_days coef hr ci_lower ci_upper p n events se '
+       + ' '.join(f'estimate_{cohort}' for cohort in COHORTS)
+       + ' competing_events variance pooled_levels n_excluded'),
     _r('change_ipw',
        'followup_wave instrument cohort method n_eligible n mean_change se ci_lower ci_upper '
        'max_weight n_excluded pooled_levels'),

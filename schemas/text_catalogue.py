@@ -2,7 +2,9 @@
 ``fi``, ``sv`` and ``en``), and the one lookup every text goes through (:func:`lookup`, or
 :func:`label` for all three languages at once):
 
-- ``schemas/texts/tables.yaml``: the tables' and the report page's titles, headers and notes;
+- ``schemas/texts/tables.yaml``: the tables' titles, headers and notes;
+- ``schemas/texts/report.yaml``: the report page's and the Word report's texts, the figures'
+  captions;
 - ``schemas/texts/figures.yaml``: the figures' titles, axes and legends;
 - ``schemas/texts/codebook.yaml``: the delivered sources, their columns' variable labels and the
   value labels of their codes (``schemas/codebook.py``);
@@ -31,7 +33,8 @@ from schemas.labels import LANGS, Label, Lang
 from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 FOLDER = Path(__file__).resolve().parent / "texts"
-CATALOGUES = ("tables", "figures", "codebook", "analysis", "standards", "results", "rules")
+CATALOGUES = ("tables", "report", "figures", "codebook", "analysis", "standards", "results",
+              "rules")
 # (catalogue, key) of every text :func:`label` was asked for: the schemas' labels are all
 # asked for when their modules are imported, so tests/test_texts.py can tell an unused key
 ASKED: set[tuple[str, str]] = set()

@@ -33,7 +33,7 @@ from ips_eval.publish.tables.catalog import TABLE_NAMES, publish_table, table_nu
 from ips_eval.publish.tables.common import delivery_set
 from ips_eval.warehouse import connect
 from schemas.codebook import LANGS
-from schemas.table_text import text
+from schemas.report_text import report_text as text
 
 MASKED_VALUE = "******-****"  # what ingest stores for a rejected identity code
 FIGURES = ("km_tenure_by_cohort", "fidelity_vs_employment")

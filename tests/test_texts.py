@@ -122,10 +122,14 @@ def test_the_schemas_labels_come_from_the_files() -> None:
     assert {s.label.en for s in SOURCES.values()} >= {"Enrolment form", "Kela benefit periods"}
 
 
-# a text key written out in the publishing code: text("key", …), text_spans("key"),
-# figure_text("key", …) (keys made at run time, f"figure_{name}", are not seen here)
+# a text key written out in the publishing code: text("key", …) (tables), figure_text("key", …),
+# report_text("key", …) and text_spans("key") (report); keys made at run time, f"figure_{name}",
+# are not seen here
 ROOT = Path(__file__).resolve().parents[1]
-LITERAL_KEY = re.compile(r"""\b(text|text_spans|figure_text)\(\s*["']([a-z][a-z_0-9]*)["']""")
+LITERAL_KEY = re.compile(
+    r"""\b(text|text_spans|figure_text|report_text)\(\s*["']([a-z][a-z_0-9]*)["']""")
+CATALOGUE_OF = {"text": "tables", "figure_text": "figures", "report_text": "report",
+                "text_spans": "report"}
 
 
 def test_every_text_the_publishing_code_names_exists() -> None:
@@ -133,7 +137,7 @@ def test_every_text_the_publishing_code_names_exists() -> None:
              for fn, key in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))]
     assert len(named) > 300
     missing = [(key, str(path)) for fn, key, path in named
-               if key not in catalogue("figures" if fn == "figure_text" else "tables")]
+               if key not in catalogue(CATALOGUE_OF[fn])]
     assert not missing
 
 
