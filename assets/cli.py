@@ -22,7 +22,7 @@ from ips_eval.config import (
 )
 from schemas.codebook import LANGS
 from schemas.study import STUDY, parse_cutoff
-from schemas.windows import REGISTER_HISTORY_CHOICES
+from schemas.windows import REGISTER_HISTORY_CHOICES, parse_horizons
 
 DEFAULT_SEED = 20240430
 
@@ -44,6 +44,13 @@ def _cutoff(text: str) -> tuple[str, date]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _horizons(text: str) -> tuple[int, ...]:
+    try:
+        return parse_horizons(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
     """The run's one ``Settings``: the command line's options over the environment's values
     (read in ips_eval.config); the resources are built from it and nothing else."""
@@ -59,6 +66,7 @@ def _settings(args: argparse.Namespace, deliveries: Path) -> Settings:
         duckdb_threads=base.duckdb_threads,
         label_language=getattr(args, "label_language", None) or base.label_language,
         register_history=getattr(args, "register_history", None) or base.register_history,
+        horizons=getattr(args, "horizons", None) or base.horizons,
     )
 
 
@@ -286,6 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the register effect's history window H in months: 24, 30 or 36 "
                      "(default 36, capped by how far back the register extract reaches; "
                      "docs/methods.md §Register effect)")
+    run.add_argument("--horizons", type=_horizons, default=None, metavar="MONTHS",
+                     help="the follow-up horizons in months, e.g. 6,12,24: every horizon-based "
+                     "result, table and figure gets a column for each (6 and 12 always; 18 "
+                     "and 24 on request; default 6,12, or $IPS_EVAL_HORIZONS; docs/methods.md "
+                     "§Windows and cut-offs)")
     run.add_argument("--select", default=None, metavar="SELECTION",
                      help="only these assets, in Dagster's selection syntax, e.g. "
                      "'+key:\"results/*\"' (the results and everything upstream)")

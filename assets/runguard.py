@@ -252,7 +252,8 @@ def fingerprint(settings: Settings) -> dict:
     setup = json.dumps({"deliveries": str(settings.deliveries_dir),
                         "cutoffs": {k: v.isoformat() for k, v in sorted(settings.cutoffs.items())},
                         "label_language": settings.label_language,
-                        "register_history": settings.register_history})
+                        "register_history": settings.register_history,
+                        "horizons": list(settings.horizons)})
     keyed = hmac.new((settings.pseudonym_key or "").encode("utf-8"), setup.encode("utf-8"),
                      hashlib.sha256)
     return {"settings": keyed.hexdigest(),

@@ -16,7 +16,13 @@ from pathlib import Path
 from schemas.codebook import LANGS, Lang
 from schemas.study import STUDY
 from schemas.study import parse_cutoffs as study_cutoffs
-from schemas.windows import REGISTER_HISTORY_CHOICES, REGISTER_HISTORY_DEFAULT
+from schemas.windows import (
+    HORIZONS_DEFAULT,
+    REGISTER_HISTORY_CHOICES,
+    REGISTER_HISTORY_DEFAULT,
+    check_horizons,
+    parse_horizons,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +49,7 @@ ENV_MEMORY = "IPS_EVAL_DUCKDB_MEMORY"  # DuckDB memory_limit, e.g. "8GB"
 DEFAULT_MEMORY_LIMIT = "6GB"
 ENV_THREADS = "IPS_EVAL_DUCKDB_THREADS"  # DuckDB threads; unset = DuckDB's default (all cores)
 ENV_LABEL_LANGUAGE = "IPS_EVAL_LABEL_LANGUAGE"  # fi, sv or en
+ENV_HORIZONS = "IPS_EVAL_HORIZONS"  # follow-up horizons in months, "6,12,24" (schemas/windows.py)
 # THL's statisticians read Finnish: the Stata/SPSS files' labels are Finnish unless asked
 DEFAULT_LABEL_LANGUAGE: Lang = "fi"
 
@@ -114,6 +121,9 @@ class Settings:
     label_language: Lang = DEFAULT_LABEL_LANGUAGE  # Stata/SPSS variable and value labels
     # the register effect's history window H in months (docs/methods.md §Register effect)
     register_history: int = REGISTER_HISTORY_DEFAULT
+    # the follow-up horizons in months (docs/methods.md §Windows and cut-offs): 6 and 12, and
+    # 18/24 when asked
+    horizons: tuple[int, ...] = HORIZONS_DEFAULT
 
     def __post_init__(self) -> None:
         # DuckDB's settings in their strict forms, whoever built the settings
@@ -123,6 +133,10 @@ class Settings:
         if self.register_history not in REGISTER_HISTORY_CHOICES:
             raise SettingsError(f"register history {self.register_history!r} months: use "
                                 f"{', '.join(map(str, REGISTER_HISTORY_CHOICES))}")
+        try:
+            object.__setattr__(self, "horizons", check_horizons(self.horizons))
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
 
     @property
     def key(self) -> str:
@@ -146,7 +160,15 @@ class Settings:
             duckdb_threads=_threads(os.environ.get(ENV_THREADS, "")),
             label_language=parse_label_language(
                 os.environ.get(ENV_LABEL_LANGUAGE, DEFAULT_LABEL_LANGUAGE)),
+            horizons=_horizons(os.environ.get(ENV_HORIZONS, "")),
         )
+
+
+def _horizons(text: str) -> tuple[int, ...]:
+    try:
+        return parse_horizons(text)
+    except ValueError as exc:
+        raise SettingsError(f"{ENV_HORIZONS}: {exc}") from None
 
 
 def _threads(text: str) -> int | None:

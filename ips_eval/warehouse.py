@@ -23,7 +23,7 @@ import duckdb
 from ips_eval.config import DEFAULT_MEMORY_LIMIT, check_threads, parse_memory_limit
 from ips_eval.outputs import make_private, private_files
 from schemas.study import STUDY
-from schemas.windows import WINDOWS_DAYS
+from schemas.windows import HORIZONS_DEFAULT, check_horizons, windows_days
 
 SCHEMAS = ("raw", "quarantine", "staging", "comparison", "analysis", "results", "meta")
 
@@ -215,16 +215,25 @@ def write_study_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_study_meta(con: duckdb.DuckDBPyConnection, cutoffs: Mapping[str, date]) -> None:
-    """The study's tables (``write_study_tables``), ``meta.cutoffs`` (cohort → the run's cut-off)
-    and ``meta.windows`` (the 6/12-month windows of ``schemas/windows.py``), which every SQL file
-    needing them joins (``sql/study/cutoffs_and_windows.sql``). Each step that reads them writes
-    them first, from the settings it was given: the same values every time in a run, so the order of
-    steps does not matter."""
+    """The study's tables (``write_study_tables``) and ``meta.cutoffs`` (cohort → the run's
+    cut-off), which every SQL file needing a cut-off joins (``sql/study/cutoffs.sql``). Each step
+    that reads them writes them first, from the settings it was given: the same values every time
+    in a run, so the order of steps does not matter."""
     missing = set(STUDY.cohort_codes) - set(cutoffs)
     if missing:
         raise ValueError(f"a cut-off is missing for cohort(s) {sorted(missing)}")
     write_study_tables(con)
-    run_sql(con, "study/cutoffs_and_windows", {
+    run_sql(con, "study/cutoffs", {
         "cutoffs": [{"cohort": c, "cutoff_date": cutoffs[c]} for c in STUDY.cohort_codes],
-        "windows": [{"window_months": m, "window_days": d} for m, d in WINDOWS_DAYS.items()],
+    })
+
+
+def write_windows(con: duckdb.DuckDBPyConnection,
+                  horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> None:
+    """``meta.windows``: the run's follow-up horizons in days (``schemas/windows.py``), which
+    every SQL file needing a window joins (``sql/study/windows.sql``); written by the step that
+    reads it, from the horizons it was given."""
+    run_sql(con, "study/windows", {
+        "windows": [{"window_months": m, "window_days": d}
+                    for m, d in windows_days(check_horizons(horizons)).items()],
     })

@@ -30,6 +30,7 @@ from schemas.codebook import (
 from schemas.instruments import FIDELITY_BANDS, INSTRUMENTS
 from schemas.register_states import STATES as REGISTER_STATES
 from schemas.text_catalogue import label
+from schemas.windows import HORIZONS_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -282,21 +283,28 @@ REGISTER_MATCH_MONTHS = DatasetLabels(
     variables=REGISTER_MONTHLY.variables,
 )
 
-# Each eligible client's, and each of its matches', main state at m − 1, m + 6 and m + 12
-# (ips_eval/register/effect.py, register_transitions): the transitions figure and the model of
-# transitions (docs/methods.md §Transitions), and its R replication
-_STATES_AT = ("m1", "6", "12")  # month −1, +6, +12
-REGISTER_TRANSITIONS = DatasetLabels(
-    "register_transitions", T("dataset.register_transitions"),
-    order_by=("group", "client_id", "cohort", "state_m1", "state_6", "state_12"),
-    variables=(
-        Variable("group", T("register_transitions.group")),
-        Variable("client_id", T("register_transitions.client_id")),
-        _COHORT,
-        *(Variable(f"state_{at}", T(f"register_transitions.state_{at}"), "register_state")
-          for at in _STATES_AT),
-    ),
-)
+# Each eligible client's, and each of its matches', main state at m − 1 and at each follow-up
+# horizon, m + 6 and m + 12 (m + 24 when asked) (ips_eval/register/effect.py,
+# register_transitions): the transitions figure and the model of transitions (docs/methods.md
+# §Transitions), and its R replication
+def register_transitions_labels(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> DatasetLabels:
+    """The labels of ``register_transitions`` with a state column per horizon."""
+    states = ("m1", *(str(h) for h in horizons))
+    return DatasetLabels(
+        "register_transitions", T("dataset.register_transitions"),
+        order_by=("group", "client_id", "cohort", *(f"state_{at}" for at in states)),
+        variables=(
+            Variable("group", T("register_transitions.group")),
+            Variable("client_id", T("register_transitions.client_id")),
+            _COHORT,
+            Variable("state_m1", T("register_transitions.state_m1"), "register_state"),
+            *(Variable(f"state_{h}", T("register_transitions.state_at", months=h),
+                       "register_state") for h in horizons),
+        ),
+    )
+
+
+REGISTER_TRANSITIONS = register_transitions_labels()
 
 DATASETS: dict[str, DatasetLabels] = {
     d.name: d for d in (CLIENTS, JOBS, TTE, SCORES, REGISTER_MONTHLY, FIDELITY,

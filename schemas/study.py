@@ -6,7 +6,7 @@ Every module reads these facts from ``STUDY`` (or the names below made from it):
 cut-off option and its help, ``Settings``, the codebook's code lists and value labels, the synthetic
 study's design, the headline check. SQL reads them from the ``meta`` tables (``meta.cohorts``,
 ``meta.regions``: ``sql/study/cohorts_and_regions.sql``; ``meta.cutoffs``:
-``sql/study/cutoffs_and_windows.sql``; written by ``ips_eval.warehouse.write_study_meta``). No other
+``sql/study/cutoffs.sql``; written by ``ips_eval.warehouse.write_study_meta``). No other
 module spells a cohort code or a default cut-off date.
 """
 

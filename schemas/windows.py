@@ -1,5 +1,6 @@
-"""The study's time rules, defined once (docs/methods.md §Windows and cut-offs): the 6- and 12-month
-windows, and the cut-offs per cohort as the study defines them (schemas/study.py).
+"""The study's time rules, defined once (docs/methods.md §Windows and cut-offs): the follow-up
+horizons (6 and 12 months, and a longer follow-up when asked: ``--horizons 6,12,24``), and the
+cut-offs per cohort as the study defines them (schemas/study.py).
 Python code imports these names; SQL gets them through the ``meta.windows`` / ``meta.cutoffs``
 tables or bound parameters built from them — no other module or SQL file spells the numbers."""
 
@@ -15,7 +16,54 @@ DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 SIX_MONTHS_DAYS = DAYS_PER_YEAR / 2
 TWELVE_MONTHS_DAYS = DAYS_PER_YEAR
-WINDOWS_DAYS: dict[int, float] = {6: SIX_MONTHS_DAYS, 12: TWELVE_MONTHS_DAYS}
+
+# docs/methods.md §Windows and cut-offs, "Longer follow-up": the horizons every horizon-based
+# result is given at — attachment, KM/AJ/RMST, tenure, the logit of a job within the horizon,
+# the register effect's reported horizons, transitions. 6 and 12 months always (the evaluation
+# plan's and the contract's); 18 and 24 on request (the register effect runs to +24). A setting
+# (``Settings.horizons``); these are the default and the choices.
+HORIZONS_DEFAULT: tuple[int, ...] = (6, 12)
+HORIZON_CHOICES: tuple[int, ...] = (6, 12, 18, 24)
+
+
+def window_days(months: int) -> float:
+    """A horizon in days: ``months`` twelfths of a 365.25-day year (6 → 182.625, 24 → 730.5)."""
+    return months * DAYS_PER_MONTH
+
+
+def check_horizons(horizons: object) -> tuple[int, ...]:
+    """The horizons in their one form (ascending, distinct), or ValueError in one line: each one
+    of ``HORIZON_CHOICES``, 6 and 12 among them."""
+    try:
+        months = tuple(sorted({int(m) for m in horizons}))  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise ValueError(f"horizons {horizons!r}: expected months such as 6,12,24") from None
+    wrong = [m for m in months if m not in HORIZON_CHOICES]
+    if wrong or not set(HORIZONS_DEFAULT) <= set(months):
+        raise ValueError(f"horizons {','.join(map(str, months)) or '(none)'}: use "
+                         f"{','.join(map(str, HORIZONS_DEFAULT))} and any of "
+                         f"{','.join(str(m) for m in HORIZON_CHOICES if m not in HORIZONS_DEFAULT)}"
+                         " (months)")
+    return months
+
+
+def parse_horizons(text: str) -> tuple[int, ...]:
+    """``"6,12,24"`` (``--horizons``, ``$IPS_EVAL_HORIZONS``) → (6, 12, 24); empty → the
+    default; ValueError in one line on anything else."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        return HORIZONS_DEFAULT
+    if not all(p.isdigit() for p in parts):
+        raise ValueError(f"horizons {text.strip()!r}: expected months such as 6,12,24")
+    return check_horizons(int(p) for p in parts)
+
+
+def windows_days(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> dict[int, float]:
+    """{months: days} of the horizons."""
+    return {m: window_days(m) for m in horizons}
+
+
+WINDOWS_DAYS: dict[int, float] = windows_days(HORIZONS_DEFAULT)
 
 # docs/methods.md §Windows and cut-offs: data cut-off per cohort, and the (cohort, cut-off) pairs
 # of the headline check: each cohort at its published figure's cut-off and its default

@@ -229,9 +229,10 @@ def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
 @dg.asset(key=keys.results("attachment"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[keys.CLIENTS, keys.JOBS])
 def results_attachment(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Attachment to work at 6 and 12 months among clients with the full window."""
+    """Attachment to work at each horizon (6 and 12 months; 18/24 when asked) among clients
+    with the full window."""
     with warehouse.connect() as con:
-        return result(con, study, "attachment", derive.attachment(con),
+        return result(con, study, "attachment", derive.attachment(con, study.horizon_months),
                        ["window_months", "group_var", "group"])
 
 

@@ -41,7 +41,8 @@ def table_asset(spec: TableSpec) -> dg.AssetsDefinition:
         report_follows = keys.REPORT in context.job_def.asset_layer.selected_asset_keys
         with warehouse.connect() as con:
             run = publish_table(spec.name, con, study.out, study.cutoffs, png,
-                                wait_for_png=not report_follows)
+                                wait_for_png=not report_follows,
+                                horizons=study.horizon_months)
         if png is None:
             png_note = "skipped: no Chromium (scripts/setup_browser.sh)"
         else:

@@ -29,7 +29,7 @@ from ips_eval.publish.tables.browser import PngWriter, SharedPngSession
 from ips_eval.warehouse import connect
 from schemas.codebook import Lang
 from schemas.study import parse_cutoffs
-from schemas.windows import REGISTER_HISTORY_DEFAULT
+from schemas.windows import HORIZONS_DEFAULT, REGISTER_HISTORY_DEFAULT, check_horizons
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -70,6 +70,8 @@ class Study(dg.ConfigurableResource):
     cutoff: dict[str, str] = {}
     label_language: str = DEFAULT_LABEL_LANGUAGE  # fi, sv or en
     register_history: int = REGISTER_HISTORY_DEFAULT  # H, months (docs/methods.md)
+    # the follow-up horizons in months (schemas/windows.py; docs/methods.md §Windows and cut-offs)
+    horizons: list[int] = list(HORIZONS_DEFAULT)
     run_id: str = ""
 
     @property
@@ -84,6 +86,11 @@ class Study(dg.ConfigurableResource):
     def label_lang(self) -> Lang:
         """The Stata/SPSS label language, checked (a typo in run config fails here, named)."""
         return parse_label_language(self.label_language)
+
+    @property
+    def horizon_months(self) -> tuple[int, ...]:
+        """The horizons, checked (a wrong value in run config fails here, named)."""
+        return check_horizons(self.horizons)
 
     @property
     def cutoffs(self) -> dict[str, date]:
@@ -153,6 +160,7 @@ def resources_for(settings: Settings, run_id: str = "") -> dict[str, object]:
             cutoff={c: d.isoformat() for c, d in settings.cutoffs.items()},
             label_language=settings.label_language,
             register_history=settings.register_history,
+            horizons=list(settings.horizons),
             run_id=run_id,
         ),
         "pseudonymiser": Pseudonymiser(settings.pseudonym_key),

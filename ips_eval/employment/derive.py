@@ -20,8 +20,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from ips_eval.warehouse import run_sql, write_study_meta
-from schemas.windows import HEADLINE_CUTOFFS
+from ips_eval.warehouse import run_sql, write_study_meta, write_windows
+from schemas.windows import HEADLINE_CUTOFFS, HORIZONS_DEFAULT
 
 
 def followed_for(window_days: float) -> pl.Expr:
@@ -80,10 +80,12 @@ def headline(con: duckdb.DuckDBPyConnection,
     return pl.concat(frames) if frames else pl.DataFrame()
 
 
-def attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Attachment to work at 6 and 12 months by cohort, region and all
-    (sql/employment/attachment.sql, over the windows of meta.windows, written with
-    analysis.clients)."""
+def attachment(con: duckdb.DuckDBPyConnection,
+               horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> pl.DataFrame:
+    """Attachment to work at each horizon (6 and 12 months, and 18/24 when asked) by cohort,
+    region and all (sql/employment/attachment.sql, over the windows of meta.windows, written
+    here from the horizons)."""
+    write_windows(con, horizons)
     return table_frame(con, _sql("employment/attachment"))
 
 

@@ -9,7 +9,7 @@
 -- (6 months: index … index + 182; 12 months: index … index + 365); its last day is the last of those.
 -- Days held: analysis.employment_spells (a job without end date counts to its observed_until).
 -- Every count also without pay-subsidised jobs (*_excl_pay_subsidy). The windows: meta.windows
--- (sql/study/cutoffs_and_windows.sql).
+-- (sql/study/windows.sql, the run's horizons).
 WITH eligible AS (
     SELECT
         c.client_id, c.cohort, c.region, c.index_date, w.window_months, w.window_days,

@@ -15,7 +15,7 @@
 -- gives NULL. coach (valmentaja) and referral_date (lahetepvm) as delivered, for the process
 -- standards. The per-client employment summary (n_jobs, n_competitive_jobs, days_employed) is added
 -- by client_employment.sql once analysis.jobs exists.
--- The cut-offs: meta.cutoffs (sql/study/cutoffs_and_windows.sql).
+-- The cut-offs: meta.cutoffs (sql/study/cutoffs.sql).
 CREATE OR REPLACE TABLE analysis.clients AS
 WITH enrolled AS (
     SELECT a.*, c.cutoff_date

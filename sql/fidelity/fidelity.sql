@@ -3,7 +3,7 @@
 -- Bound from schemas/ (the rule lives there): <fidelity_items> (k01 … k25), <fidelity_item_min>,
 -- <fidelity_item_max> (the items' codebook range), <fidelity_bands> (band, min_total, max_total),
 -- a region's cohort from meta.regions, the cut-offs of meta.cutoffs (sql/study/cohorts_and_regions.sql,
--- sql/study/cutoffs_and_windows.sql).
+-- sql/study/cutoffs.sql).
 -- `total` = the sum of k01 … k25 only when ALL 25 items are answered, else NULL (a partial sum
 -- is not on the 25–125 scale, and prorating a fidelity review is not the scale's rule);
 -- `items_answered` says how many were. `band`: 115–125 exemplary, 100–114 good, 74–99 fair,

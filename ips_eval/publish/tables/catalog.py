@@ -46,6 +46,7 @@ from ips_eval.publish.tables.transition_model import build_transition_model
 from ips_eval.publish.tables.writer import hidden_cells, write_table
 from schemas.codebook import LANGS, Lang
 from schemas.table_text import TEXT, text
+from schemas.windows import HORIZONS_DEFAULT
 
 Frames = dict[str, pl.DataFrame | None]
 Builder = Callable[[Frames, str, DeliverySet], PublishedTable]
@@ -234,12 +235,13 @@ def build_or_no_data(spec: TableSpec, frames: Frames, lang: Lang,
 
 def publish_table(name: str, con: duckdb.DuckDBPyConnection, out_dir: Path,
                   cutoffs: dict[str, date], png: PngWriter | None,
-                  wait_for_png: bool = True) -> TableRun:
+                  wait_for_png: bool = True,
+                  horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> TableRun:
     """Build table ``name`` in every language and write all its formats. With
     ``wait_for_png=False`` the PNGs are left queued with ``png`` (``png.drain()`` waits)."""
     spec = table_spec(name)
     frames = load_inputs(spec, con)
-    source = delivery_set(out_dir, cutoffs)
+    source = delivery_set(out_dir, cutoffs, horizons)
     files: list[Path] = []
     hidden: dict[str, int] = {}
     preview = pl.DataFrame()

@@ -28,6 +28,7 @@ from ips_eval.publish.tables.numbers import fmt_date
 from schemas.analysis import ANALYSIS_VALUE_LABELS
 from schemas.codebook import VALUE_LABELS, Lang
 from schemas.table_text import text
+from schemas.windows import HORIZONS_DEFAULT
 
 # ---------------------------------------------------------------------------------------------
 # The source note: cut-offs and the delivery set
@@ -38,11 +39,14 @@ from schemas.table_text import text
 class DeliverySet:
     """The run's inputs as a source note names them: the cut-off per cohort, the number of
     delivery files and a short hash of the delivery set (the files' content hashes from
-    ``out/manifest.json``), so a published table can be traced to the exact deliveries."""
+    ``out/manifest.json``), so a published table can be traced to the exact deliveries — and
+    the run's follow-up horizons (``--horizons``; schemas/windows.py), which give a table its
+    horizon columns (a 24-month column only when asked)."""
 
     cutoffs: dict[str, date]
     files: int | None = None
     version: str | None = None
+    horizons: tuple[int, ...] = HORIZONS_DEFAULT
 
     def note(self, lang: Lang) -> str:
         cutoffs = ", ".join(f"{value_label('cohort', c, lang)} {fmt_date(d, lang)}"
@@ -53,7 +57,8 @@ class DeliverySet:
                     version=self.version or unknown)
 
 
-def delivery_set(out_dir: Path, cutoffs: dict[str, date]) -> DeliverySet:
+def delivery_set(out_dir: Path, cutoffs: dict[str, date],
+                 horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> DeliverySet:
     """Read ``out/manifest.json`` (written by ingest) for the file count and version hash.
 
     The manifest's exact layout belongs to ingest, so this reads it defensively: the delivery
@@ -63,11 +68,11 @@ def delivery_set(out_dir: Path, cutoffs: dict[str, date]) -> DeliverySet:
     the same deliveries. No manifest: counts unknown, shown as ``?``."""
     path = Path(out_dir) / "manifest.json"
     if not path.is_file():
-        return DeliverySet(cutoffs)
+        return DeliverySet(cutoffs, horizons=horizons)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return DeliverySet(cutoffs)
+        return DeliverySet(cutoffs, horizons=horizons)
     files = manifest_files(manifest)
     hashes = sorted(str(h) for f in files
                     if (h := next((f[k] for k in ("sha256", "content_hash", "hash") if f.get(k)),
@@ -78,7 +83,8 @@ def delivery_set(out_dir: Path, cutoffs: dict[str, date]) -> DeliverySet:
         stable = {k: v for k, v in manifest.items() if k != "generated_at"}
         digest = hashlib.sha256(
             json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()
-    return DeliverySet(cutoffs, files=len(files) if files else None, version=digest[:12])
+    return DeliverySet(cutoffs, files=len(files) if files else None, version=digest[:12],
+                       horizons=horizons)
 
 
 def manifest_files(manifest: object) -> list[dict]:
