@@ -144,3 +144,23 @@ def test_every_text_the_publishing_code_names_exists() -> None:
 def test_a_label_asked_for_but_missing_names_the_file() -> None:
     with pytest.raises(KeyError, match="schemas/texts/codebook.yaml"):
         label_of("codebook", "no_such_column")
+
+
+# texts no code draws any more, kept so that tests/test_figures.py can show no figure draws its
+# title (the caption carries it)
+ONLY_TESTS_READ = {"figures": {"km_title", "cif_title", "scores_title", "fidelity_title"},
+                   "tables": {"fig_effect_title"}}
+DYNAMIC_KEY = re.compile(r"""f["']([a-z][a-z_0-9]*_)\{""")  # f"not_fitted_{reason}"
+
+
+@pytest.mark.parametrize("name", ("tables", "report", "figures"))
+def test_every_text_of_the_tables_report_and_figures_is_used(name: str) -> None:
+    """Cheaply: a key is used when the code quotes it, or it begins as a key the code makes
+    (``f"subgroup_{var}"`` uses every ``subgroup_…``)."""
+    code = "\n".join(path.read_text(encoding="utf-8") for folder in ("ips_eval", "assets")
+                     for path in sorted((ROOT / folder).glob("**/*.py")))
+    made = set(DYNAMIC_KEY.findall(code))
+    unused = {key for key in catalogue(name)
+              if not re.search(rf"""["']{re.escape(key)}["']""", code)
+              and not key.startswith(tuple(made))}
+    assert unused == ONLY_TESTS_READ.get(name, set())

@@ -45,6 +45,8 @@ from ips_eval.publish.tables.office import combine_documents
 from schemas.codebook import LANGS, Lang
 from schemas.report_text import REPORT_TEXT, report_text
 
+# each language by its own name on every page (not a text to translate)
+LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DELIVERIES_PAGE = "deliveries.html"
 DOWNLOADS = ("docx", "xlsx", "csv", "tex", "html", "png")
 
@@ -280,8 +282,7 @@ def _page(default_lang: Lang, title: str, body: Sequence[str],
     switches = "".join(
         f'<input class="langsw" type="radio" name="lang" id="lang-{lang}"'
         f'{" checked" if lang == default_lang else ""}>' for lang in LANGS)
-    nav = "".join(f'<label for="lang-{lang}">{html.escape(report_text("language_name", lang))}'
-                  "</label>" for lang in LANGS)
+    nav = "".join(f'<label for="lang-{lang}">{LANG_NAMES[lang]}</label>' for lang in LANGS)
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{default_lang}">', "<head>", '<meta charset="utf-8">',
         f"<title>{html.escape(report_text(title, default_lang))}</title>",
