@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ips_eval.config import (
     DEFAULT_MEMORY_LIMIT,
+    ENV_HORIZONS,
     ENV_OUT,
     PROJECT_ROOT,
     KeyRefused,
@@ -227,7 +228,12 @@ def cmd_replicate(args: argparse.Namespace) -> int:
         print(f"ips-eval: {args.out} has no analysis/ folder: run the pipeline first",
               file=sys.stderr)
         return 2
-    paths = write_replication(args.out)
+    try:
+        horizons = args.horizons or parse_horizons(os.environ.get(ENV_HORIZONS, ""))
+    except ValueError as exc:
+        print(f"ips-eval: {ENV_HORIZONS}: {exc}", file=sys.stderr)
+        return 2
+    paths = write_replication(args.out, horizons)
     print(f"Wrote {len(paths)} files to {paths[0].parent}; run them with\n"
           f"  cd {paths[0].parent} && Rscript run_all.R && Rscript compare.R")
     return 0
@@ -347,6 +353,9 @@ exit status:
     replicate.add_argument("--out", type=Path, default=None,
                            help="the pipeline's output folder (default: out/ in the project, "
                            "or $IPS_EVAL_OUT)")
+    replicate.add_argument("--horizons", type=_horizons, default=None, metavar="MONTHS",
+                           help="the horizons the run in OUT was made with, e.g. 6,12,24 "
+                           "(default 6,12, or $IPS_EVAL_HORIZONS)")
     replicate.set_defaults(func=cmd_replicate)
 
     bench = sub.add_parser(

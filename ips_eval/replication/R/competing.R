@@ -1,12 +1,12 @@
 # competing.csv: time to first job, pilot against RRP — the difference in Aalen–Johansen
-# cumulative incidence at 6 and 12 months (survival::survfit), Gray's test (cmprsk::cuminc),
+# cumulative incidence at each horizon (6 and 12 months, 24 when asked; survival::survfit), Gray's test (cmprsk::cuminc),
 # the cause-specific Cox model (survival::coxph, competing exits censored) and the Fine–Gray
 # model (survival::finegray + coxph with its weights, robust variance).
 # docs/methods.md §Cohort comparison.
 source("common.R")
 suppressPackageStartupMessages({library(survival); library(cmprsk)})
 ttfj <- ttfj_frame()
-TIMES <- c(182.625, 365.25)
+TIMES <- HORIZON_DAYS
 counts <- data.frame(n = nrow(ttfj), events = sum(ttfj$event == 1),
                      competing_events = sum(ttfj$event == 2))
 

@@ -1,10 +1,11 @@
-# km.csv: Kaplan–Meier (tenure) and Aalen–Johansen (time to first job) estimates at 6 and 12
-# months with log-log 95 % CIs, by all / cohort / region — survival::survfit.
+# km.csv: Kaplan–Meier (tenure) and Aalen–Johansen (time to first job) estimates at each
+# follow-up horizon (6 and 12 months, and 24 when the run asked for it: horizons.R) with log-log
+# 95 % CIs, by all / cohort / region — survival::survfit.
 # docs/methods.md §Time to first job, §Job tenure.
 source("common.R")
 suppressPackageStartupMessages(library(survival))
 tte <- read_analysis("tte")
-TIMES <- c(182.625, 365.25)  # 6 and 12 months of 365.25 / 12 days
+TIMES <- HORIZON_DAYS  # the run's horizons in days (horizons.R)
 
 groups <- function(d) c(list(list(var = "all", group = "all", rows = d)),
   unlist(lapply(c("cohort", "region"), function(v) lapply(sort(unique(d[[v]]), method = "radix"),
