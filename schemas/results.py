@@ -41,9 +41,12 @@ RESULTS: tuple[ResultFile, ...] = (
                      "cohort × published cut-off: the crude share ever employed, as published"),
        "cohort cutoff_date clients_started clients_employed pct_employed "
        "clients_employed_excl_pay_subsidy pct_employed_excl_pay_subsidy median_followup_days"),
-    _r("km", L("parametri × ryhmä × menetelmä × 6/12 kk: estimaatti (log-log-LV)",
-               "parameter × grupp × metod × 6/12 mån: skattning (log-log-KI)",
-               "param × group × method × 6/12 months: the estimate with its log-log CI"),
+    _r("km", L("parametri × ryhmä × menetelmä × 6/12 kk (pyydettäessä myös 24): estimaatti "
+               "(log-log-LV)",
+               "parameter × grupp × metod × 6/12 mån (på begäran även 24): skattning "
+               "(log-log-KI)",
+               "param × group × method × 6/12 months (and 24 when asked): the estimate with its "
+               "log-log CI"),
        "param group_var group time_days n_at_risk n_events estimate ci_lower ci_upper method "
        "estimand se n"),
     _r("survival_curves", L("parametri × ryhmä × menetelmä × havaittu aika: koko käyrä",
@@ -52,9 +55,12 @@ RESULTS: tuple[ResultFile, ...] = (
                             "survival figures draw)"),
        "param method estimand group_var group time_days n_at_risk n_events n_events_any "
        "estimate se ci_lower ci_upper n"),
-    _r("rmst", L("parametri × ryhmä: mediaaniaika ja rajattu keskiarvo",
-                 "parameter × grupp: mediantid och begränsat medelvärde",
-                 "param × group: the median time and the restricted mean to 12 months"),
+    _r("rmst", L("parametri × ryhmä (× τ): mediaaniaika ja rajattu keskiarvo 12 kk:een "
+                 "(pyydettäessä myös 24 kk:een)",
+                 "parameter × grupp (× τ): mediantid och begränsat medelvärde till 12 mån "
+                 "(på begäran även till 24 mån)",
+                 "param × group (× τ): the median time and the restricted mean to 12 months "
+                 "(and to 24 when asked)"),
        "param group_var group method n events median_days median_ci_lower median_ci_upper "
        "tau_days rmst_days rmst_se rmst_ci_lower rmst_ci_upper"),
     _r("employment_comparison", L(
