@@ -27,6 +27,7 @@ from schemas.codebook import (
 )
 from schemas.instruments import FIDELITY_BANDS, INSTRUMENTS
 from schemas.register_states import STATES as REGISTER_STATES
+from schemas.windows import HORIZONS_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -355,28 +356,40 @@ REGISTER_MATCH_MONTHS = DatasetLabels(
     variables=REGISTER_MONTHLY.variables,
 )
 
-# Each eligible client's, and each of its matches', main state at m − 1, m + 6 and m + 12
-# (ips_eval/register/effect.py, register_transitions): the transitions figure and the model of
-# transitions (docs/methods.md §Transitions), and its R replication
-_STATE_AT = {"m1": L("kk −1", "mån −1", "month −1"), "6": L("kk +6", "mån +6", "month +6"),
-             "12": L("kk +12", "mån +12", "month +12")}
-REGISTER_TRANSITIONS = DatasetLabels(
-    "register_transitions", L("Rekisteritilojen siirtymät", "Registerstatusens övergångar",
-                              "Register state transitions"),
-    order_by=("group", "client_id", "cohort", "state_m1", "state_6", "state_12"),
-    variables=(
-        Variable("group", L("Ryhmä (clients, matched_comparison)",
-                            "Grupp (clients, matched_comparison)",
-                            "Group (clients, matched_comparison)")),
-        Variable("client_id", L("Asiakastunnus (kaltaistetulla: hänen asiakkaansa)",
-                                "Klientkod (för en matchad: dess klients)",
-                                "Client code (for a match: its client's)")),
-        _COHORT,
-        *(Variable(f"state_{at}", L(f"Päätila, {lab('fi')}", f"Huvudstatus, {lab('sv')}",
-                                    f"Main state, {lab('en')}"), "register_state")
-          for at, lab in _STATE_AT.items()),
-    ),
-)
+# Each eligible client's, and each of its matches', main state at m − 1 and at each follow-up
+# horizon, m + 6 and m + 12 (m + 24 when asked) (ips_eval/register/effect.py,
+# register_transitions): the transitions figure and the model of transitions (docs/methods.md
+# §Transitions), and its R replication
+def _state_at(at: str) -> Label:
+    sign = "−" if at == "m1" else "+"
+    month = at.removeprefix("m")
+    return L(f"kk {sign}{month}", f"mån {sign}{month}", f"month {sign}{month}")
+
+
+def register_transitions_labels(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> DatasetLabels:
+    """The labels of ``register_transitions`` with a state column per horizon."""
+    states = ("m1", *(str(h) for h in horizons))
+    return DatasetLabels(
+        "register_transitions", L("Rekisteritilojen siirtymät", "Registerstatusens övergångar",
+                                  "Register state transitions"),
+        order_by=("group", "client_id", "cohort", *(f"state_{at}" for at in states)),
+        variables=(
+            Variable("group", L("Ryhmä (clients, matched_comparison)",
+                                "Grupp (clients, matched_comparison)",
+                                "Group (clients, matched_comparison)")),
+            Variable("client_id", L("Asiakastunnus (kaltaistetulla: hänen asiakkaansa)",
+                                    "Klientkod (för en matchad: dess klients)",
+                                    "Client code (for a match: its client's)")),
+            _COHORT,
+            *(Variable(f"state_{at}", L(f"Päätila, {_state_at(at)('fi')}",
+                                        f"Huvudstatus, {_state_at(at)('sv')}",
+                                        f"Main state, {_state_at(at)('en')}"), "register_state")
+              for at in states),
+        ),
+    )
+
+
+REGISTER_TRANSITIONS = register_transitions_labels()
 
 DATASETS: dict[str, DatasetLabels] = {
     d.name: d for d in (CLIENTS, JOBS, TTE, SCORES, REGISTER_MONTHLY, FIDELITY,

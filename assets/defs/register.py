@@ -37,7 +37,7 @@ from ips_eval.register.monthly import (
     write_register_results,
 )
 from ips_eval.register.transition_model import write_transition_model
-from schemas.analysis import dataset
+from schemas.analysis import dataset, register_transitions_labels
 
 # register_monthly_clients_linked: a cohort and region is flagged when all its linkable clients,
 # or more than this share of five or more, have no register row
@@ -175,8 +175,9 @@ def register_effect(warehouse: Warehouse, study: Study):
     start (matched, matched DiD, naive), covariate balance, state transitions and the
     register-based attachment beside the coach form's."""
     with warehouse.connect() as con:
-        counts = build_register_effect(con, history=study.register_history)
-        written = write_register_effect_results(con, study.out)
+        counts = build_register_effect(con, history=study.register_history,
+                                       horizons=study.horizon_months)
+        written = write_register_effect_results(con, study.out, study.horizon_months)
         # for the R replication (docs/methods.md §Replication in R): the matches, and the
         # matched comparison persons' months (register_monthly's .dta has the clients' only)
         export_dataset(con, "analysis.register_matches", study.out, dataset("register_matches"),
@@ -187,7 +188,7 @@ def register_effect(warehouse: Warehouse, study: Study):
         export_dataset(con, "main.register_match_months", study.out,
                        dataset("register_match_months"), lang=study.label_lang)
         export_dataset(con, "analysis.register_transitions", study.out,
-                       dataset("register_transitions"), lang=study.label_lang)
+                       register_transitions_labels(study.horizon_months), lang=study.label_lang)
         balance = con.sql("SELECT * FROM results.register_balance ORDER BY covariate").pl()
     yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES, metadata={
         k: v for k, v in counts.items() if not k.endswith("_rows")})

@@ -51,28 +51,37 @@ from ips_eval.register.matching import (
 )
 from ips_eval.warehouse import has_table, run_sql
 from schemas.register_states import PRIORITY, STATE_NAMES
-from schemas.windows import EFFECT_POST_MONTHS, PLACEBO_SHIFT_MONTHS, REGISTER_HISTORY_DEFAULT
+from schemas.windows import (
+    EFFECT_POST_MONTHS,
+    HORIZONS_DEFAULT,
+    PLACEBO_SHIFT_MONTHS,
+    REGISTER_HISTORY_DEFAULT,
+)
 
 OUTCOMES = ("employed", "earnings_eur", "benefits_eur", *(f"state_{s}" for s in STATE_NAMES))
 TESTED = ("employed", "earnings_eur", "benefits_eur")  # the falsification tests' outcomes
 EQUIVALENCE_BOUND = {"employed": 0.02, "earnings_eur": 50.0, "benefits_eur": 50.0}
 ALPHA = 0.05
 DID_BASELINE = range(-12, 0)  # the pre-index months the matched DiD subtracts
-HORIZONS = (6, 12)  # reported horizons: AI SEs, subgroups, transitions, attachment
+# the reported horizons (AI SEs, subgroups, transitions, attachment) are the run's follow-up
+# horizons (``--horizons``; schemas/windows.py): 6 and 12 months unless asked
+HORIZONS = HORIZONS_DEFAULT
 BALANCE_MONTHS = range(-24, 0)
 AGE_BANDS = ((18, 29, "18-29"), (30, 44, "30-44"), (45, 64, "45-64"))
 SUBGROUP_VARS = ("cohort", "sex", "age_band", "dx_group", "work_history")
 _STATE_OF_NO = {no: name for name, no in PRIORITY.items()}
 
 
-def method_notes(k: int, caliper_sd: float, history: int) -> dict[str, str]:
+def method_notes(k: int, caliper_sd: float, history: int,
+                 horizons: tuple[int, ...] = HORIZONS) -> dict[str, str]:
     matching = (f"risk-set matching with replacement, {k} nearest by the logit of the "
                 f"propensity score within {caliper_sd} SD on timed covariates over {history} "
                 "months, exact on sex, state at m-1, index month and the employment pattern of "
                 "m-24..m-1")
     variance = ("SE: weighted regression in the matched sample, cluster-robust (CR1) by person; "
                 "95% normal CI; band_lower/band_upper: sup-t simultaneous 95% band over "
-                "months 0..+24; se_ai: Abadie-Imbens SE at +6/+12")
+                "months 0..+24; se_ai: Abadie-Imbens SE at "
+                f"{'/'.join(f'+{h}' for h in horizons)}")
     return {
         "matched": f"ATT, {matching}; {variance}",
         "matched_did": f"ATT of the outcome minus its mean over m-12..m-1, {matching}; "
@@ -164,9 +173,9 @@ def _bands(est: pl.DataFrame, infl: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(parts)
 
 
-def _ai_se(effect_rows: pl.DataFrame) -> pl.DataFrame:
+def _ai_se(effect_rows: pl.DataFrame, horizons: tuple[int, ...]) -> pl.DataFrame:
     """``outcome, rel_month, se_ai`` at the reported horizons."""
-    at = effect_rows.filter(pl.col("rel_month").is_in(HORIZONS) & pl.col("y").is_not_null())
+    at = effect_rows.filter(pl.col("rel_month").is_in(horizons) & pl.col("y").is_not_null())
     clients = at.filter(pl.col("is_client")).select("outcome", "rel_month", "client_unit",
                                                     y_client="y")
     pairs = (at.filter(~pl.col("is_client"))
@@ -181,9 +190,10 @@ def _ai_se(effect_rows: pl.DataFrame) -> pl.DataFrame:
                                       "se_ai": pl.Float64})
 
 
-def _subgroups(con: duckdb.DuckDBPyConnection, effect_rows: pl.DataFrame) -> pl.DataFrame:
-    """``register_effect_subgroups``: the matched ATT on employment at +6 and +12 by subgroup,
-    with the interaction test's p (exploratory)."""
+def _subgroups(con: duckdb.DuckDBPyConnection, effect_rows: pl.DataFrame,
+               horizons: tuple[int, ...]) -> pl.DataFrame:
+    """``register_effect_subgroups``: the matched ATT on employment at each horizon (+6 and
+    +12 unless asked) by subgroup, with the interaction test's p (exploratory)."""
     attrs = con.sql("SELECT c.unit_no AS client_unit, k.cohort, k.sex, k.age, k.dx_group, "
                     "CAST(k.work_history AS VARCHAR) AS work_history FROM match_clients AS c "
                     "JOIN analysis.clients AS k USING (client_id) WHERE c.design = 'effect'"
@@ -193,13 +203,13 @@ def _subgroups(con: duckdb.DuckDBPyConnection, effect_rows: pl.DataFrame) -> pl.
         band = pl.when(pl.col("age").is_between(lo, hi)).then(pl.lit(label)).otherwise(band)
     attrs = attrs.with_columns(age_band=band)
     rows = effect_rows.filter((pl.col("outcome") == "employed")
-                              & pl.col("rel_month").is_in(HORIZONS)).join(attrs,
+                              & pl.col("rel_month").is_in(horizons)).join(attrs,
                                                                            on="client_unit")
     out = []
     for var in SUBGROUP_VARS:
         sub = rows.filter(pl.col(var).is_not_null()).with_columns(
             subgroup=pl.col(var).cast(pl.String))
-        for rel in HORIZONS:
+        for rel in horizons:
             at = sub.filter(pl.col("rel_month") == rel)
             if at.height == 0:
                 continue
@@ -221,7 +231,8 @@ def _subgroups(con: duckdb.DuckDBPyConnection, effect_rows: pl.DataFrame) -> pl.
 
 
 def effect_estimates(con: duckdb.DuckDBPyConnection, months: pl.DataFrame,
-                     long: pl.DataFrame, notes: Mapping[str, str]) -> dict[str, pl.DataFrame]:
+                     long: pl.DataFrame, notes: Mapping[str, str],
+                     horizons: tuple[int, ...] = HORIZONS) -> dict[str, pl.DataFrame]:
     """``register_effect`` (matched, matched_did, naive, holdout_placebo by outcome and
     rel_month, with the band and AI SEs), ``register_effect_tests`` and
     ``register_effect_subgroups``, from the matched sample (``load_outcomes``, and its long
@@ -233,7 +244,7 @@ def effect_estimates(con: duckdb.DuckDBPyConnection, months: pl.DataFrame,
     est, infl = att_influence(effect_months, ["rel_month"], outcomes=list(OUTCOMES))
     matched = with_se(est, infl, by)
     bands = _bands(est, infl)
-    ai = _ai_se(effect_rows)
+    ai = _ai_se(effect_rows, horizons)
     matched = (_finish(matched, "matched", notes["matched"])
                .join(bands, on=by, how="left").join(ai, on=by, how="left")
                .with_columns(band_lower=pl.col("estimate") - pl.col("half"),
@@ -279,7 +290,7 @@ def effect_estimates(con: duckdb.DuckDBPyConnection, months: pl.DataFrame,
         "outcome", "rel_month", "method", "n_clients", "n_comparison", "estimate", "ci_lower",
         "ci_upper", "p", "band_lower", "band_upper", "se", "se_ai", "method_note", "placebo")
     return {"register_effect": effect, "register_effect_tests": tests_frame,
-            "register_effect_subgroups": _subgroups(con, effect_rows)}
+            "register_effect_subgroups": _subgroups(con, effect_rows, horizons)}
 
 
 def placebo_verdict(tests: pl.DataFrame) -> tuple[list[str], list[str]]:
@@ -431,8 +442,9 @@ def balance_by_month(con: duckdb.DuckDBPyConnection, long: pl.DataFrame) -> pl.D
                       "mean_comparison_after", "smd_before", "smd_after")
 
 
-def transitions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """``results.transitions``: state at m − 1 by state at m + 6 / m + 12, for the eligible
+def transitions(con: duckdb.DuckDBPyConnection,
+                horizons: tuple[int, ...] = HORIZONS) -> pl.DataFrame:
+    """``results.transitions``: state at m − 1 by state at each horizon, for the eligible
     clients and their matches (each match counts once: a person matched to two clients
     twice), by cohort and all."""
     rows = con.sql("""
@@ -443,7 +455,7 @@ def transitions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         JOIN match_outcomes AS f
           ON f.client_unit = o.client_unit AND f.unit_no = o.unit_no AND f.rel_month = -1
         WHERE o.design = 'effect'
-        """, params={"horizons": list(HORIZONS)}).pl()
+        """, params={"horizons": list(horizons)}).pl()
     both = pl.concat([rows, rows.with_columns(cohort=pl.lit("all"))])
     counts = both.group_by("cohort", "group", "horizon", "from_no", "to_no").agg(n=pl.len())
     counts = counts.with_columns(
@@ -455,13 +467,20 @@ def transitions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                          "pct").sort("cohort", "group", "horizon", "state_from", "state_to")
 
 
-def register_transitions(con: duckdb.DuckDBPyConnection) -> None:
+def register_transitions(con: duckdb.DuckDBPyConnection,
+                         horizons: tuple[int, ...] = HORIZONS) -> None:
     """``analysis.register_transitions``: each eligible client's, and each of its matches',
-    main state at m − 1, m + 6 and m + 12 (empty when the month is not observed), the paths of
-    the transitions figure and the data of the model of transitions (docs/methods.md
-    §Transitions). A match carries its client's ``client_id`` and cohort, and a person matched
-    to two clients is two rows, as in ``transitions``."""
+    main state at m − 1 and at each horizon (``state_6``, ``state_12``, and ``state_24`` when
+    asked; empty when the month is not observed), the paths of the transitions figure and the
+    data of the model of transitions (docs/methods.md §Transitions). A match carries its
+    client's ``client_id`` and cohort, and a person matched to two clients is two rows, as in
+    ``transitions``."""
     names = ", ".join(f"({no}, '{name}')" for no, name in sorted(_STATE_OF_NO.items()))
+    at = ",\n".join(f"any_value(state_no) FILTER (WHERE rel_month = {int(h)}) AS no_{int(h)}"
+                     for h in horizons)
+    states = ", ".join(f"s{int(h)}.name AS state_{int(h)}" for h in horizons)
+    joins = "\n".join(f"LEFT JOIN names AS s{int(h)} ON s{int(h)}.no = u.no_{int(h)}"
+                      for h in horizons)
     con.execute(f"""
         CREATE OR REPLACE TABLE analysis.register_transitions AS
         WITH names(no, name) AS (VALUES {names}),
@@ -469,43 +488,45 @@ def register_transitions(con: duckdb.DuckDBPyConnection) -> None:
             SELECT CASE WHEN is_client THEN 'clients' ELSE 'matched_comparison' END AS "group",
                    client_id, cohort,
                    any_value(state_no) FILTER (WHERE rel_month = -1) AS no_m1,
-                   any_value(state_no) FILTER (WHERE rel_month = $short) AS no_short,
-                   any_value(state_no) FILTER (WHERE rel_month = $long) AS no_long
+                   {at}
             FROM match_outcomes
             WHERE design = 'effect'
             GROUP BY client_unit, unit_no, is_client, client_id, cohort
         )
-        SELECT u."group", u.client_id, u.cohort, a.name AS state_m1, b.name AS state_6,
-               c.name AS state_12
+        SELECT u."group", u.client_id, u.cohort, a.name AS state_m1, {states}
         FROM units AS u
         JOIN names AS a ON a.no = u.no_m1
-        LEFT JOIN names AS b ON b.no = u.no_short
-        LEFT JOIN names AS c ON c.no = u.no_long
+        {joins}
         ORDER BY ALL
-        """, {"short": HORIZONS[0], "long": HORIZONS[1]})
+        """)
 
 
-def transition_paths(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """``results.transition_paths``: persons by their states at m − 1, m + 6 and m + 12, the
-    clients and their matches observed at m + 12, all cohorts together (the transitions
+def transition_paths(con: duckdb.DuckDBPyConnection,
+                     horizons: tuple[int, ...] = HORIZONS) -> pl.DataFrame:
+    """``results.transition_paths``: persons by their states at m − 1 and at each horizon, the
+    clients and their matches observed at every horizon, all cohorts together (the transitions
     figure, ``ips_eval.publish.figures.transitions``)."""
-    return con.sql("""
-        SELECT "group", state_m1, state_6, state_12, count(*) AS n
+    states = [f"state_{int(h)}" for h in horizons]
+    observed = " AND ".join(f"{c} IS NOT NULL" for c in states)
+    return con.sql(f"""
+        SELECT "group", state_m1, {", ".join(states)}, count(*) AS n
         FROM analysis.register_transitions
-        WHERE state_6 IS NOT NULL AND state_12 IS NOT NULL
+        WHERE {observed}
         GROUP BY ALL ORDER BY ALL
         """).pl()
 
 
-def register_attachment(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """``results.register_attachment``: register-linked clients observed in month m + 6 /
-    m + 12 and how many had pay in it, by cohort and all; beside it the coach form's
-    ``employed at the window's end`` (results.attachment) when that exists."""
+def register_attachment(con: duckdb.DuckDBPyConnection,
+                        horizons: tuple[int, ...] = HORIZONS) -> pl.DataFrame:
+    """``results.register_attachment``: register-linked clients observed in the month of each
+    horizon (m + 6, m + 12; m + 24 when asked) and how many had pay in it, by cohort and all;
+    beside it the coach form's ``employed at the window's end`` (results.attachment) when that
+    exists."""
     reg = con.sql("""
         SELECT o.cohort, o.rel_month AS window_months, o.employed
         FROM match_outcomes AS o
         WHERE o.design = 'effect' AND o.is_client AND list_contains($horizons, o.rel_month)
-        """, params={"horizons": list(HORIZONS)}).pl()
+        """, params={"horizons": list(horizons)}).pl()
     reg = pl.concat([reg, reg.with_columns(cohort=pl.lit("all"))])
     out = reg.group_by("cohort", "window_months").agg(
         n_clients_register=pl.len(), n_employed_register=pl.col("employed").sum().cast(pl.Int64)
@@ -536,8 +557,17 @@ RESULT_TABLES: dict[str, list[str]] = {
 }
 
 
+def result_order(name: str, horizons: tuple[int, ...] = HORIZONS) -> list[str]:
+    """A results table's row order (``RESULT_TABLES``); the paths' by their states at every
+    horizon."""
+    if name == "transition_paths":
+        return ["group", "state_m1", *(f"state_{h}" for h in horizons)]
+    return RESULT_TABLES[name]
+
+
 def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
-                          history: int = REGISTER_HISTORY_DEFAULT) -> dict[str, Any]:
+                          history: int = REGISTER_HISTORY_DEFAULT,
+                          horizons: tuple[int, ...] = HORIZONS) -> dict[str, Any]:
     """Match, estimate and write every table of ``RESULT_TABLES`` to the warehouse's
     ``results`` schema (and ``analysis.register_matches``, ``analysis.register_transitions``)
     from ``analysis.register_monthly`` and ``analysis.clients``; returns counts for a person to
@@ -549,15 +579,16 @@ def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
         months = load_outcomes(con)
         long = long_outcomes(months)
         tables = effect_estimates(con, months, long,
-                                  method_notes(k, CALIPER_SD, summary.history))
+                                  method_notes(k, CALIPER_SD, summary.history, horizons),
+                                  horizons)
         tables |= {
             "register_balance": balance(con, summary),
             "register_balance_monthly": balance_by_month(con, long),
-            "transitions": transitions(con),
-            "register_attachment": register_attachment(con),
+            "transitions": transitions(con, horizons),
+            "register_attachment": register_attachment(con, horizons),
         }
-        register_transitions(con)
-        tables["transition_paths"] = transition_paths(con)
+        register_transitions(con, horizons)
+        tables["transition_paths"] = transition_paths(con, horizons)
     finally:
         drop_match_tables(con)
     con.execute("CREATE SCHEMA IF NOT EXISTS results")
@@ -581,11 +612,13 @@ def build_register_effect(con: duckdb.DuckDBPyConnection, k: int = DEFAULT_K,
             **{f"{name}_rows": frame.height for name, frame in tables.items()}}
 
 
-def write_register_effect_results(con: duckdb.DuckDBPyConnection, out_dir: Path
+def write_register_effect_results(con: duckdb.DuckDBPyConnection, out_dir: Path,
+                                  horizons: tuple[int, ...] = HORIZONS
                                   ) -> dict[str, dict[str, Any]]:
     """``out/results/<name>.csv`` (and Parquet) of each table ``build_register_effect`` wrote."""
     written = {}
-    for name, order in RESULT_TABLES.items():
+    for name in RESULT_TABLES:
         frame = con.sql(f"SELECT * FROM results.{name}").pl()
-        written[name] = write_result(None, name, frame, out_dir, sort_by=order)
+        written[name] = write_result(None, name, frame, out_dir,
+                                     sort_by=result_order(name, horizons))
     return written

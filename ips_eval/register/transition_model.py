@@ -41,7 +41,7 @@ from scipy.stats import norm
 from ips_eval.employment.cox import MIN_LEVEL_ROWS, REFERENCE, design
 from ips_eval.fidelity.teams import latest_fidelity
 from ips_eval.outputs import fit_or_reason, not_fitted, stack_results
-from ips_eval.register.effect import AGE_BANDS, HORIZONS
+from ips_eval.register.effect import AGE_BANDS
 from ips_eval.warehouse import has_table
 from schemas.register_states import STATE_NAMES
 
@@ -63,12 +63,19 @@ COLUMNS = ("horizon", "state_to", "term", "coef", "rrr", "ci_lower", "ci_upper",
 Z95 = float(norm.ppf(0.975))
 
 
+def horizons_of(frame: pl.DataFrame) -> tuple[int, ...]:
+    """The horizons ``analysis.register_transitions`` carries (its ``state_<months>`` columns:
+    the run's follow-up horizons, schemas/windows.py)."""
+    return tuple(sorted(int(c.removeprefix("state_")) for c in frame.columns
+                        if c.startswith("state_") and c.removeprefix("state_").isdigit()))
+
+
 def model_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """One row per eligible client: its states at m − 1, m + 6 and m + 12 and the model's
-    covariates (``COVARIATES``; ``age_band`` from the age at the index date)."""
+    """One row per eligible client: its states at m − 1 and at each horizon (m + 6, m + 12, and
+    m + 24 when asked) and the model's covariates (``COVARIATES``; ``age_band`` from the age at
+    the index date)."""
     paths = con.sql("""
-        SELECT t.client_id, t.cohort, t.state_m1, t.state_6, t.state_12, c.sex, c.age,
-               c.dx_group, c.work_history, c.team
+        SELECT t.* EXCLUDE ("group"), c.sex, c.age, c.dx_group, c.work_history, c.team
         FROM analysis.register_transitions AS t
         JOIN analysis.clients AS c USING (client_id)
         WHERE t."group" = 'clients'
@@ -82,7 +89,8 @@ def model_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             .join(reviews, on="team", how="left")
             .with_columns(fidelity_band=pl.col("band").fill_null(NO_REVIEW),
                           work_history=pl.col("work_history").cast(pl.String))
-            .select("client_id", "state_m1", "state_6", "state_12", *COVARIATES[1:]))
+            .select("client_id", "state_m1", *(f"state_{h}" for h in horizons_of(paths)),
+                    *COVARIATES[1:]))
 
 
 def _team_bands(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -101,9 +109,9 @@ def merge_few(states: pl.Series, minimum: int = MIN_STATE_CLIENTS) -> dict[str, 
 
 
 def transition_model(frame: pl.DataFrame) -> pl.DataFrame:
-    """``transition_model.csv``: the model at each horizon (``HORIZONS``), or its
-    ``not_fitted`` rows."""
-    table = stack_results([horizon_model(frame, h) for h in HORIZONS])
+    """``transition_model.csv``: the model at each horizon the frame carries (``horizons_of``),
+    or its ``not_fitted`` rows."""
+    table = stack_results([horizon_model(frame, h) for h in horizons_of(frame)])
     missing = [pl.lit(None, pl.String).alias(c) for c in ("not_fitted", "note")
                if c not in table.columns]
     # a not_fitted row's empty numbers would make the counts floats and the flag a number

@@ -1,10 +1,11 @@
-"""Figure: the clients' main states at month −1, +6 and +12 as an alluvial diagram beside their
-matched comparison's (``out/figures/transitions_alluvial_<lang>.{png,svg}``), from
-``results.transition_paths`` (docs/methods.md §Transitions).
+"""Figure: the clients' main states at month −1 and at each follow-up horizon (+6, +12; +24
+when asked) as an alluvial diagram beside their matched comparison's
+(``out/figures/transitions_alluvial_<lang>.{png,svg}``), from ``results.transition_paths``
+(docs/methods.md §Transitions).
 
-Each column stacks the states' shares of the group's persons observed at +12; a band carries the
-persons who moved from a state to the next column's state, as wide as their share. The figure is
-published, so it follows the tables' disclosure control
+Each column stacks the states' shares of the group's persons observed at every horizon; a band
+carries the persons who moved from a state to the next column's state, as wide as their share.
+The figure is published, so it follows the tables' disclosure control
 (``ips_eval.publish.tables.disclosure``): a state or a band of 1–4 persons is not drawn, and no
 count is printed.
 """
@@ -28,7 +29,13 @@ from schemas.register_states import STATE_NAMES, state_label
 
 FIGURE_NAME = "transitions_alluvial"
 GROUPS = ("clients", "matched_comparison")
-STAGES = ("state_m1", "state_6", "state_12")
+
+
+def stages_of(paths: pl.DataFrame) -> tuple[str, ...]:
+    """The columns of ``results.transition_paths``: month −1, then each horizon in order."""
+    horizons = sorted(int(c.removeprefix("state_")) for c in paths.columns
+                      if c.startswith("state_") and c.removeprefix("state_").isdigit())
+    return ("state_m1", *(f"state_{h}" for h in horizons))
 NODE_WIDTH = 0.08
 GAP = 2.0  # percentage points between two states of a column
 
@@ -47,10 +54,11 @@ def flow_counts(paths: pl.DataFrame, source: str, target: str) -> dict[tuple[str
 def shown_flows(paths: pl.DataFrame) -> dict[tuple[str, str], dict[tuple[str, str], int]]:
     """The bands drawn between each pair of stages: none of 1–4 persons, none touching a
     state of 1–4."""
+    stages = stages_of(paths)
     small = {stage: {s for s, n in stage_counts(paths, stage).items() if is_small(n)}
-             for stage in STAGES}
+             for stage in stages}
     out = {}
-    for source, target in zip(STAGES, STAGES[1:], strict=False):
+    for source, target in zip(stages, stages[1:], strict=False):
         out[source, target] = {(a, b): n for (a, b), n in flow_counts(paths, source,
                                                                       target).items()
                                if n > 0 and not is_small(n) and a not in small[source]
@@ -85,9 +93,10 @@ def _band(ax: Axes, x0: float, top0: float, x1: float, top1: float, width: float
 def draw_group(ax: Axes, paths: pl.DataFrame) -> None:
     """One group's alluvial diagram on ``ax`` (shares of the group's persons)."""
     total = int(paths["n"].sum())
+    stages = stages_of(paths)
     flows = shown_flows(paths)
     shares, tops = {}, {}
-    for x, stage in enumerate(STAGES):
+    for x, stage in enumerate(stages):
         counts = stage_counts(paths, stage)
         shares[stage] = {s: 100.0 * n / total for s, n in counts.items()
                          if n > 0 and not is_small(n)}
@@ -97,7 +106,7 @@ def draw_group(ax: Axes, paths: pl.DataFrame) -> None:
                                    NODE_WIDTH, shares[stage][state],
                                    facecolor=STATE_COLOURS[state], edgecolor="white",
                                    linewidth=0.4))
-    for x, (source, target) in enumerate(zip(STAGES, STAGES[1:], strict=False)):
+    for x, (source, target) in enumerate(zip(stages, stages[1:], strict=False)):
         widths = {ab: 100.0 * n / total for ab, n in flows[source, target].items()}
         # a band leaves its state below the bands to the states above its target, and enters
         # its target below the bands from the states above its source
@@ -107,7 +116,7 @@ def draw_group(ax: Axes, paths: pl.DataFrame) -> None:
             _band(ax, x + NODE_WIDTH / 2, tops[source][a] - leave[a, b],
                   x + 1 - NODE_WIDTH / 2, tops[target][b] - enter[a, b], width,
                   STATE_COLOURS[a])
-    ax.set_xlim(-0.2, len(STAGES) - 0.8)
+    ax.set_xlim(-0.2, len(stages) - 0.8)
     ax.set_ylim(0, 100 + GAP * 5)
 
 
@@ -130,6 +139,7 @@ def _offsets(widths: dict[tuple[str, str], float], key) -> dict[tuple[str, str],
 def plot_transitions(paths: pl.DataFrame, lang: Lang = "en") -> Figure:
     """The clients' and the matched comparison's alluvial diagrams side by side."""
     fig = page_figure(10)
+    stages = stages_of(paths)
     axes = fig.subplots(1, len(GROUPS), sharey=True, squeeze=False)[0]
     for ax, group in zip(axes, GROUPS, strict=True):
         sub = paths.filter(pl.col("group") == group)
@@ -139,15 +149,15 @@ def plot_transitions(paths: pl.DataFrame, lang: Lang = "en") -> Figure:
                     ha="center")
         else:
             draw_group(ax, sub)
-        ax.set_xticks(range(len(STAGES)))
-        ax.set_xticklabels([figure_text(f"transitions_{s}", lang) for s in STAGES])
+        ax.set_xticks(range(len(stages)))
+        ax.set_xticklabels([figure_text(f"transitions_{s}", lang) for s in stages])
         ax.set_xlabel(figure_text("transitions_x", lang))
         ax.set_yticks([])
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
     axes[0].set_ylabel(figure_text("transitions_y", lang))
-    present = [s for s in STATE_NAMES if s in set(paths["state_m1"].to_list())
-               | set(paths["state_6"].to_list()) | set(paths["state_12"].to_list())]
+    seen = {s for stage in stages for s in paths[stage].to_list()}
+    present = [s for s in STATE_NAMES if s in seen]
     fig.legend([Patch(facecolor=STATE_COLOURS[s]) for s in present],
                [state_label(s, lang) for s in present], loc="outside lower center", ncol=3,
                frameon=False)

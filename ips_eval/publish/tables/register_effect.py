@@ -33,8 +33,15 @@ from schemas.codebook import Lang
 from schemas.register_states import STATE_NAMES, state_label
 from schemas.study import COHORTS
 from schemas.table_text import text
+from schemas.windows import EFFECT_POST_MONTHS
 
-EFFECT_MONTHS = (6, 12, 24)
+
+def effect_months(horizons: tuple[int, ...]) -> tuple[int, ...]:
+    """The months the effect table shows: the run's follow-up horizons and +24 (the effect's
+    last month, always)."""
+    return tuple(sorted({*horizons, EFFECT_POST_MONTHS}))
+
+
 EFFECT_OUTCOMES = {"employed": (100.0, 1), "earnings_eur": (1.0, 0), "benefits_eur": (1.0, 0)}
 METHODS = ("matched", "matched_did", "naive")
 COUNT_ROWS = ("n_clients_matched", "n_clients_unmatched", "n_comparison_matched")
@@ -42,15 +49,16 @@ COUNT_ROWS = ("n_clients_matched", "n_clients_unmatched", "n_comparison_matched"
 
 def build_register_effect(effect: pl.DataFrame, lang: Lang, source: DeliverySet,
                           k: int = DEFAULT_K) -> PublishedTable:
+    months = effect_months(source.horizons)
     values = {(r["outcome"], r["method"], r["rel_month"]): r
-              for r in effect.filter(pl.col("rel_month").is_in(EFFECT_MONTHS))
+              for r in effect.filter(pl.col("rel_month").is_in(months))
               .iter_rows(named=True)}
     rows = []
     for outcome, (scale, digits) in EFFECT_OUTCOMES.items():
         for method in METHODS:
             row = {"group": text(f"outcome_{outcome}", lang),
                    "stub": text(f"effect_{method}", lang)}
-            for m in EFFECT_MONTHS:
+            for m in months:
                 r = values.get((outcome, method, m))
                 n = None if r is None else r["n_clients"]
                 cell = "" if r is None else fmt_estimate_ci(
@@ -60,10 +68,10 @@ def build_register_effect(effect: pl.DataFrame, lang: Lang, source: DeliverySet,
                 row[f"n{m}"] = "" if r is None else shown(fmt_int(n, lang), too_few(n))
             rows.append(row)
             if method == "matched":
-                rows.append(_band_row(values, outcome, scale, digits, lang))
-    labels = {**{f"m{m}": text("effect_month", lang, m=f"+{m}") for m in EFFECT_MONTHS},
-              **{f"n{m}": text("effect_clients", lang, m=f"+{m}") for m in EFFECT_MONTHS}}
-    columns = [c for m in EFFECT_MONTHS for c in (f"m{m}", f"n{m}")]
+                rows.append(_band_row(values, outcome, scale, digits, lang, months))
+    labels = {**{f"m{m}": text("effect_month", lang, m=f"+{m}") for m in months},
+              **{f"n{m}": text("effect_clients", lang, m=f"+{m}") for m in months}}
+    columns = [c for m in months for c in (f"m{m}", f"n{m}")]
     return PublishedTable(
         name="register_effect", lang=lang, title=text("effect_title", lang),
         data=as_strings(pl.DataFrame(rows)).select("group", "stub", *columns), labels=labels,
@@ -74,12 +82,12 @@ def build_register_effect(effect: pl.DataFrame, lang: Lang, source: DeliverySet,
         source=source.note(lang))
 
 
-def _band_row(values: dict, outcome: str, scale: float, digits: int, lang: Lang
-              ) -> dict[str, str]:
+def _band_row(values: dict, outcome: str, scale: float, digits: int, lang: Lang,
+              months: tuple[int, ...]) -> dict[str, str]:
     """The matched estimate's simultaneous 95 % band (sup-t over months 0 … +24) at the shown
     months, hidden with the estimate when too few clients."""
     row = {"group": text(f"outcome_{outcome}", lang), "stub": text("fig_effect_band", lang)}
-    for m in EFFECT_MONTHS:
+    for m in months:
         r = values.get((outcome, "matched", m))
         lo, hi = (None, None) if r is None else (r.get("band_lower"), r.get("band_upper"))
         cell = fmt_interval(None if lo is None else lo * scale,
@@ -163,7 +171,7 @@ def build_transitions(transitions: pl.DataFrame, lang: Lang,
     values = {(r["cohort"], r["group"], r["horizon"], r["state_from"], r["state_to"]): r
               for r in transitions.iter_rows(named=True)}
     blocks = [(c, g, h) for c in cohorts for g in ("clients", "matched_comparison")
-              for h in (6, 12)]
+              for h in source.horizons]
     cells = CountCells()
     for key, r in values.items():
         cells.add(key, r["n"])
@@ -192,7 +200,8 @@ def build_transitions(transitions: pl.DataFrame, lang: Lang,
         name="transitions", lang=lang, title=text("transitions_title", lang),
         data=as_strings(frame), labels={s: state_label(s, lang) for s in states}, stub="stub",
         stubhead=text("transitions_from", lang), group="group",
-        spanners=[(text("transitions_to", lang, h="+6 / +12"), states)],
+        spanners=[(text("transitions_to", lang,
+                        h=" / ".join(f"+{h}" for h in source.horizons)), states)],
         notes=[text("transitions_note", lang)], source=source.note(lang))
 
 
@@ -223,7 +232,7 @@ def build_register_effect_tests(tests: pl.DataFrame, effect: pl.DataFrame, balan
                                                  2, lang),
                          "df": "" if r["df"] is None else fmt_int(r["df"], lang),
                          "p": fmt_p(r["p"], lang), "bound": bound, "result": result})
-        for m in (6, 12) if "se_ai" in effect.columns else ():
+        for m in source.horizons if "se_ai" in effect.columns else ():
             r = effect.filter((pl.col("outcome") == outcome) & (pl.col("method") == "matched")
                               & (pl.col("rel_month") == m))
             if r.height and r["se_ai"][0] is not None and not too_few(r["n_clients"][0]):
@@ -250,9 +259,6 @@ def build_register_effect_tests(tests: pl.DataFrame, effect: pl.DataFrame, balan
         notes=[text("tests_note", lang, h=int(history or 24))], source=source.note(lang))
 
 
-SUBGROUP_MONTHS = (6, 12)
-
-
 def _subgroup_label(var: str, level: str, lang: Lang) -> str:
     if var == "cohort":
         return cohort_label(level, lang)
@@ -269,11 +275,12 @@ def build_register_effect_subgroups(subgroups: pl.DataFrame, lang: Lang,
     away)."""
     values = {(r["subgroup_var"], r["subgroup"], r["rel_month"]): r
               for r in subgroups.iter_rows(named=True)}
+    months = source.horizons
     cells = CountCells()
     for (var, level, m), r in values.items():
         cells.add((var, level, m), r["n_clients"])
     for var in {k[0] for k in values}:
-        for m in SUBGROUP_MONTHS:
+        for m in months:
             cells.group([k for k in values if k[0] == var and k[2] == m])
     hidden = cells.hidden()
     rows = []
@@ -282,7 +289,7 @@ def build_register_effect_subgroups(subgroups: pl.DataFrame, lang: Lang,
         for level in levels:
             row = {"group": text(f"subgroup_{var}", lang),
                    "stub": _subgroup_label(var, level, lang)}
-            for m in SUBGROUP_MONTHS:
+            for m in months:
                 r = values.get((var, level, m))
                 hide = (var, level, m) in hidden
                 row[f"m{m}"] = "" if r is None else shown(fmt_estimate_ci(
@@ -292,11 +299,10 @@ def build_register_effect_subgroups(subgroups: pl.DataFrame, lang: Lang,
                 row[f"p{m}"] = ("" if r is None or level != levels[0]
                                 else fmt_p(r["interaction_p"], lang))
             rows.append(row)
-    labels = {**{f"m{m}": text("effect_month", lang, m=f"+{m}") for m in SUBGROUP_MONTHS},
-              **{f"n{m}": text("effect_clients", lang, m=f"+{m}") for m in SUBGROUP_MONTHS},
-              **{f"p{m}": text("subgroups_interaction", lang, m=f"+{m}")
-                 for m in SUBGROUP_MONTHS}}
-    columns = ["group", "stub", *(c for m in SUBGROUP_MONTHS for c in (f"m{m}", f"n{m}", f"p{m}"))]
+    labels = {**{f"m{m}": text("effect_month", lang, m=f"+{m}") for m in months},
+              **{f"n{m}": text("effect_clients", lang, m=f"+{m}") for m in months},
+              **{f"p{m}": text("subgroups_interaction", lang, m=f"+{m}") for m in months}}
+    columns = ["group", "stub", *(c for m in months for c in (f"m{m}", f"n{m}", f"p{m}"))]
     data = (pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String)) if rows
             else pl.DataFrame(schema=dict.fromkeys(columns, pl.String)))
     return PublishedTable(

@@ -22,8 +22,6 @@ from schemas.codebook import Lang
 from schemas.register_states import STATE_NAMES, state_label
 from schemas.table_text import text
 
-MODEL_MONTHS = (6, 12)
-
 
 def model_term_label(term: str, lang: Lang) -> str:
     """A term (or a variable) of the model in ``lang``: the codebook's labels, and the bands'
@@ -52,9 +50,9 @@ def _term_order(term: str) -> tuple[int, str]:
     return (COVARIATES.index(var) if var in COVARIATES else len(COVARIATES), term)
 
 
-def _hidden_months(model: pl.DataFrame) -> set[int]:
+def _hidden_months(model: pl.DataFrame, months: tuple[int, ...]) -> set[int]:
     hidden = set()
-    for m in MODEL_MONTHS:
+    for m in months:
         at = model.filter(pl.col("horizon") == m)
         if at.height and (too_few(at["n"].max())
                           or any(is_small(n) for n in at["n_state"].unique().to_list())):
@@ -62,9 +60,9 @@ def _hidden_months(model: pl.DataFrame) -> set[int]:
     return hidden
 
 
-def _notes(model: pl.DataFrame, lang: Lang) -> list[str]:
+def _notes(model: pl.DataFrame, lang: Lang, months: tuple[int, ...]) -> list[str]:
     notes = []
-    for m in MODEL_MONTHS:
+    for m in months:
         at = model.filter(pl.col("horizon") == m)
         if not at.height:
             continue
@@ -82,7 +80,8 @@ def _notes(model: pl.DataFrame, lang: Lang) -> list[str]:
 
 def build_transition_model(model: pl.DataFrame, lang: Lang,
                            source: DeliverySet) -> PublishedTable:
-    hidden = _hidden_months(model)
+    months = source.horizons  # the run's follow-up horizons: +6, +12 (and +24 when asked)
+    hidden = _hidden_months(model, months)
     values = {(r["horizon"], r["state_to"], r["term"]): r for r in model.iter_rows(named=True)}
     states = [s for s in STATE_NAMES if s in set(model["state_to"].to_list())]
     states = [REFERENCE_STATE, *(s for s in states if s != REFERENCE_STATE)] \
@@ -94,7 +93,7 @@ def build_transition_model(model: pl.DataFrame, lang: Lang,
                  if state == REFERENCE_STATE else state_label(state, lang))
         for term in terms:
             row = {"group": group, "stub": model_term_label(term, lang)}
-            for m in MODEL_MONTHS:
+            for m in months:
                 r = values.get((m, state, term))
                 hide = m in hidden
                 row[f"rrr{m}"] = "" if r is None else shown(fmt_estimate_ci(
@@ -103,14 +102,14 @@ def build_transition_model(model: pl.DataFrame, lang: Lang,
                     r["ame"] * 100, r["ame_ci_lower"] * 100, r["ame_ci_upper"] * 100, 1, lang),
                     hide)
             rows.append(row)
-    columns = ["group", "stub", *(c for m in MODEL_MONTHS for c in (f"rrr{m}", f"ame{m}"))]
+    columns = ["group", "stub", *(c for m in months for c in (f"rrr{m}", f"ame{m}"))]
     data = (as_strings(pl.DataFrame(rows)).select(columns) if rows
             else pl.DataFrame(schema=dict.fromkeys(columns, pl.String)))
-    labels = {**{f"rrr{m}": text("tm_rrr", lang, m=f"+{m}") for m in MODEL_MONTHS},
-              **{f"ame{m}": text("tm_ame", lang, m=f"+{m}") for m in MODEL_MONTHS}}
-    n = {m: model.filter(pl.col("horizon") == m)["n"].max() for m in MODEL_MONTHS}
+    labels = {**{f"rrr{m}": text("tm_rrr", lang, m=f"+{m}") for m in months},
+              **{f"ame{m}": text("tm_ame", lang, m=f"+{m}") for m in months}}
+    n = {m: model.filter(pl.col("horizon") == m)["n"].max() for m in months}
     subtitle = "; ".join(f"{text('n', lang)} (+{m}) = {shown(fmt_int(n[m], lang), is_small(n[m]))}"
-                         for m in MODEL_MONTHS if n[m] is not None)
+                         for m in months if n[m] is not None)
     reference = "; ".join(model_term_label(f"{var}[{REFERENCES[var]}]", lang)
                           for var in COVARIATES)
     return PublishedTable(
@@ -118,5 +117,5 @@ def build_transition_model(model: pl.DataFrame, lang: Lang,
         data=data, labels=labels, stub="stub", stubhead=text("term", lang), group="group",
         group_header=text("tm_state", lang),
         notes=[text("tm_note", lang), text("reference_levels", lang, levels=reference),
-               *_notes(model, lang), text("ci_note", lang)],
+               *_notes(model, lang, months), text("ci_note", lang)],
         source=source.note(lang))

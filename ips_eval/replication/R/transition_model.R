@@ -75,7 +75,9 @@ newton <- function(beta, x, y, steps = 10) {
 }
 
 rows <- list()
-for (h in c(6, 12)) {
+# the horizons the dataset carries: its state_<months> columns (+6, +12; +24 when asked)
+horizons <- sort(as.integer(sub("^state_", "", grep("^state_[0-9]+$", names(d), value = TRUE))))
+for (h in horizons) {
   at <- d[!is.na(d[[paste0("state_", h)]]), ]
   at <- at[complete.cases(at[COVARIATES]), ]
   at$y <- merge_few(at[[paste0("state_", h)]])
