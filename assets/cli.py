@@ -303,8 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--horizons", type=_horizons, default=None, metavar="MONTHS",
                      help="the follow-up horizons in months, e.g. 6,12,24: every horizon-based "
                      "result, table and figure gets a column for each (6 and 12 always; 18 "
-                     "and 24 on request; default 6,12, or $IPS_EVAL_HORIZONS; docs/methods.md "
-                     "§Windows and cut-offs)")
+                     "and 24 on request; default 6,12, or $IPS_EVAL_HORIZONS; "
+                     "docs/methods.md §Windows and cut-offs)")
     run.add_argument("--select", default=None, metavar="SELECTION",
                      help="only these assets, in Dagster's selection syntax, e.g. "
                      "'+key:\"results/*\"' (the results and everything upstream)")
