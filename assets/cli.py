@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ips_eval.config import (
     DEFAULT_MEMORY_LIMIT,
-    ENV_HORIZONS,
     ENV_OUT,
     PROJECT_ROOT,
     KeyRefused,
@@ -228,12 +227,7 @@ def cmd_replicate(args: argparse.Namespace) -> int:
         print(f"ips-eval: {args.out} has no analysis/ folder: run the pipeline first",
               file=sys.stderr)
         return 2
-    try:
-        horizons = args.horizons or parse_horizons(os.environ.get(ENV_HORIZONS, ""))
-    except ValueError as exc:
-        print(f"ips-eval: {ENV_HORIZONS}: {exc}", file=sys.stderr)
-        return 2
-    paths = write_replication(args.out, horizons)
+    paths = write_replication(args.out, args.horizons)
     print(f"Wrote {len(paths)} files to {paths[0].parent}; run them with\n"
           f"  cd {paths[0].parent} && Rscript run_all.R && Rscript compare.R")
     return 0
@@ -355,7 +349,7 @@ exit status:
                            "or $IPS_EVAL_OUT)")
     replicate.add_argument("--horizons", type=_horizons, default=None, metavar="MONTHS",
                            help="the horizons the run in OUT was made with, e.g. 6,12,24 "
-                           "(default 6,12, or $IPS_EVAL_HORIZONS)")
+                           "(default: read from OUT/analysis/register_transitions.parquet)")
     replicate.set_defaults(func=cmd_replicate)
 
     bench = sub.add_parser(

@@ -280,6 +280,13 @@ def test_the_tenure_table_gains_still_in_the_job_and_rmst_at_24_months(frames):
     row = longer.data.filter(pl.col("stub") == text("all", "fi")).row(0, named=True)
     assert row["rmst_24"] == f"{rmst['rmst_days'] / (365.25 / 12):.1f}".replace(".", ",")
     assert "Pidempi seuranta: 24 kk = 730,5 päivää aloituspäivästä." in longer.notes
+    # the RRP jobs are followed for 18 months at most: no share and no restricted mean at 24
+    # months, though rmst.csv carries the curve's last value on to τ as R's survmean does
+    rrp = longer.data.filter(pl.col("stub") == "RRP 2023–2024").row(0, named=True)
+    assert rrp["months_24"] == rrp["rmst_24"] == "" and rrp["rmst"] != ""
+    assert frames["results.rmst"].filter((pl.col("param") == "TENURE1")
+                                         & (pl.col("group") == "rrp")
+                                         & (pl.col("tau_days") == DAYS_24))["rmst_days"][0] > 0
 
 
 def test_the_logit_table_shows_a_model_per_window(study):

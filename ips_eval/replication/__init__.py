@@ -28,15 +28,29 @@ def templates() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".R"))
 
 
-def codes_r() -> str:
-    """``codes.R``: for every text-coded column of the analysis datasets, its codes in the order
-    of the numbers the .dta carries (1, 2, …; ``ips_eval/export.py``)."""
-    from schemas.analysis import dataset, value_label_set
+def transition_horizons(out_dir: Path) -> tuple[int, ...]:
+    """The follow-up horizons of the run in ``out_dir``: the ``state_<months>`` columns of its
+    ``analysis/register_transitions.parquet`` (the default horizons without one)."""
+    import polars as pl
+
+    path = Path(out_dir) / "analysis" / "register_transitions.parquet"
+    if not path.is_file():
+        return HORIZONS_DEFAULT
+    states = [c.removeprefix("state_") for c in pl.read_parquet_schema(path)]
+    return tuple(sorted(int(m) for m in states if m.isdigit())) or HORIZONS_DEFAULT
+
+
+def codes_r(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> str:
+    """``codes.R``: for every text-coded column of the analysis datasets (register_transitions
+    with a state column per horizon), its codes in the order of the numbers the .dta carries
+    (1, 2, …; ``ips_eval/export.py``)."""
+    from schemas.analysis import dataset, register_transitions_labels, value_label_set
 
     codes: dict[str, list[str]] = {}
     for name in DATASETS:
         try:
-            labels = dataset(name)
+            labels = (register_transitions_labels(horizons) if name == "register_transitions"
+                      else dataset(name))
         except KeyError:
             continue
         for v in labels.variables:
@@ -73,12 +87,12 @@ def horizons_r(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> str:
     ]) + "\n"
 
 
-def write_replication(out_dir: Path,
-                      horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> list[Path]:
+def write_replication(out_dir: Path, horizons: tuple[int, ...] | None = None) -> list[Path]:
     """Copy the scripts into ``out_dir/replication/R/`` with ``codes.R`` and ``horizons.R``
-    (the run's ``horizons``); results of an earlier
-    R run there (``results/``) are removed, so compare.R never reads stale numbers; the folder
-    R writes them to is private (0700), as ``results/`` is."""
+    (the run's ``horizons``; without them, those of the run in ``out_dir``:
+    :func:`transition_horizons`); results of an earlier R run there (``results/``) are removed,
+    so compare.R never reads stale numbers; the folder R writes them to is private (0700), as
+    ``results/`` is."""
     folder = Path(out_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(folder / "results", ignore_errors=True)
@@ -89,6 +103,7 @@ def write_replication(out_dir: Path,
         with atomic_path(target) as tmp:
             shutil.copyfile(template, tmp)
         written.append(target)
-    written.append(write_text(folder / "codes.R", codes_r()))
+    horizons = horizons or transition_horizons(out_dir)
+    written.append(write_text(folder / "codes.R", codes_r(horizons)))
     written.append(write_text(folder / "horizons.R", horizons_r(horizons)))
     return written

@@ -238,10 +238,10 @@ def _difference_row(competing: pl.DataFrame, cohort_rows: list[dict], lang: Lang
 def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame, lang: Lang,
                  source: DeliverySet) -> PublishedTable:
     """Kaplan–Meier share still in the job at each horizon (6 and 12 months, 24 when asked),
-    median tenure and the restricted mean tenure to 12 months (and to 24 when asked), per
-    tenure analysis and cohort (and all). The jobs and ended jobs per group are
-    ``results.rmst``'s ``n`` and ``events``; the jobs ended by each horizon ``results.km``'s
-    ``n_events``."""
+    median tenure and the restricted mean tenure to 12 months (and to 24 when asked; empty
+    where the group's curve does not reach τ), per tenure analysis and cohort (and all). The
+    jobs and ended jobs per group are ``results.rmst``'s ``n`` and ``events``; the jobs ended by
+    each horizon ``results.km``'s ``n_events``."""
     estimates = windows(source.horizons)
     rmst_columns = summary_columns("rmst", source.horizons)
     rmst = rmst.filter(pl.col("method") == "KM")
@@ -295,6 +295,11 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame, lang: Lang,
                 1, lang), hide_summary) if median is not None else ""
             for key, _, tau in rmst_columns:
                 value = _rmst_at(rmst, param, group_var, group, tau)
+                # past the group's follow-up the restricted mean carries the curve's last value
+                # to τ (R's survmean): not shown, as the share still in the job there is not
+                reached = _at(km, param, "KM", group_var, group, tau)
+                if reached is None or reached["estimate"] is None:
+                    value = None
                 row[key] = "" if value is None else shown(
                     fmt_number(value / DAYS_PER_MONTH, 1, lang), hide_summary)
             rows.append(row)
