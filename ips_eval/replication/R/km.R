@@ -37,6 +37,9 @@ for (param in unique(tte$param)) for (g in groups(tte[tte$param == param, ])) {
     finished <- if (method == "AJ") all(d$event[last] > 0) else all(d$event[last] == 1)
     unknown <- TIMES > max(d$time_days) & !finished
     est[unknown] <- se[unknown] <- lo[unknown] <- hi[unknown] <- NA
+    # a KM curve that has reached 0 (every one still at risk had the event): R's std.err is NaN
+    # there (0 times an infinite log-scale SE), the pipeline's 0 (a final estimate)
+    if (method != "AJ") se[!is.na(est) & est == 0] <- 0
     if (method == "KM_competing_as_censored") {
       est <- 1 - est; lo_ <- 1 - hi; hi <- 1 - lo; lo <- lo_
     }
