@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.codebook import L, Label
+from schemas.windows import HORIZONS_DEFAULT, summary_horizons
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,19 @@ class ResultFile:
     name: str
     row: Label  # what one row is
     columns: tuple[str, ...]
+    # written first, and only in a run with a horizon beyond 12 months (``--horizons 6,12,24``;
+    # docs/methods.md §Windows and cut-offs, "Longer follow-up"): the default run's file keeps
+    # its contracted columns
+    longer_columns: tuple[str, ...] = ()
+
+    def columns_for(self, horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> tuple[str, ...]:
+        """The columns a run with these horizons writes, in file order."""
+        longer = len(summary_horizons(horizons)) > 1
+        return (*self.longer_columns, *self.columns) if longer else self.columns
 
 
-def _r(name: str, row: Label, columns: str) -> ResultFile:
-    return ResultFile(name, row, tuple(columns.split()))
+def _r(name: str, row: Label, columns: str, longer_columns: str = "") -> ResultFile:
+    return ResultFile(name, row, tuple(columns.split()), tuple(longer_columns.split()))
 
 
 RESULTS: tuple[ResultFile, ...] = (
@@ -31,9 +41,12 @@ RESULTS: tuple[ResultFile, ...] = (
                      "cohort × published cut-off: the crude share ever employed, as published"),
        "cohort cutoff_date clients_started clients_employed pct_employed "
        "clients_employed_excl_pay_subsidy pct_employed_excl_pay_subsidy median_followup_days"),
-    _r("km", L("parametri × ryhmä × menetelmä × 6/12 kk: estimaatti (log-log-LV)",
-               "parameter × grupp × metod × 6/12 mån: skattning (log-log-KI)",
-               "param × group × method × 6/12 months: the estimate with its log-log CI"),
+    _r("km", L("parametri × ryhmä × menetelmä × 6/12 kk (pyydettäessä myös 24): estimaatti "
+               "(log-log-LV)",
+               "parameter × grupp × metod × 6/12 mån (på begäran även 24): skattning "
+               "(log-log-KI)",
+               "param × group × method × 6/12 months (and 24 when asked): the estimate with its "
+               "log-log CI"),
        "param group_var group time_days n_at_risk n_events estimate ci_lower ci_upper method "
        "estimand se n"),
     _r("survival_curves", L("parametri × ryhmä × menetelmä × havaittu aika: koko käyrä",
@@ -42,9 +55,12 @@ RESULTS: tuple[ResultFile, ...] = (
                             "survival figures draw)"),
        "param method estimand group_var group time_days n_at_risk n_events n_events_any "
        "estimate se ci_lower ci_upper n"),
-    _r("rmst", L("parametri × ryhmä: mediaaniaika ja rajattu keskiarvo",
-                 "parameter × grupp: mediantid och begränsat medelvärde",
-                 "param × group: the median time and the restricted mean to 12 months"),
+    _r("rmst", L("parametri × ryhmä (× τ): mediaaniaika ja rajattu keskiarvo 12 kk:een "
+                 "(pyydettäessä myös 24 kk:een)",
+                 "parameter × grupp (× τ): mediantid och begränsat medelvärde till 12 mån "
+                 "(på begäran även till 24 mån)",
+                 "param × group (× τ): the median time and the restricted mean to 12 months "
+                 "(and to 24 when asked)"),
        "param group_var group method n events median_days median_ci_lower median_ci_upper "
        "tau_days rmst_days rmst_se rmst_ci_lower rmst_ci_upper"),
     _r("employment_comparison", L(
@@ -57,10 +73,14 @@ RESULTS: tuple[ResultFile, ...] = (
                 "koefficient", "param × term: a Cox model coefficient (hazard ratio)"),
        "param term coef hr ci_lower ci_upper p n events ph_test_p ph_test_p_km se variance "
        "ph_test_p_term ph_test_p_term_lifelines n_excluded n_clients pooled_levels"),
-    _r("logit", L("termi: työ 12 kuukaudessa, logistinen malli",
-                  "term: arbete inom 12 månader, logistisk modell",
-                  "term: a competitive job within 12 months, logistic model (odds ratio)"),
-       "term coef or ci_lower ci_upper p n events se n_excluded converged pooled_levels"),
+    _r("logit", L("termi: työ 12 kuukaudessa (pidemmässä seurannassa ikkuna × termi), "
+                  "logistinen malli",
+                  "term: arbete inom 12 månader (vid längre uppföljning fönster × term), "
+                  "logistisk modell",
+                  "term: a competitive job within 12 months (with a longer follow-up, window × "
+                  "term), logistic model (odds ratio)"),
+       "term coef or ci_lower ci_upper p n events se n_excluded converged pooled_levels",
+       longer_columns="window_months"),
     _r("attachment", L("ikkuna × ryhmä: kiinnittyminen työhön 6/12 kk:ssa",
                        "fönster × grupp: anknytning till arbete vid 6/12 mån",
                        "window × group: attachment to work at 6/12 months"),

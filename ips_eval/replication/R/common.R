@@ -7,6 +7,7 @@ suppressPackageStartupMessages(library(haven))
 args <- commandArgs(trailingOnly = TRUE)
 OUT <- if (length(args) >= 1) args[[1]] else file.path("..", "..")
 source("codes.R")  # CODES: the text code behind each number of the .dta value labels
+source("horizons.R")  # HORIZONS, HORIZON_DAYS, SUMMARY_MONTHS: the run's follow-up horizons
 Z <- qnorm(0.975)
 
 # An analysis dataset with its codes as the results files name them ("pilot", "female", ...).
