@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from schemas.codebook import Label
 from schemas.study import COHORTS
 from schemas.text_catalogue import label
+from schemas.windows import HORIZONS_DEFAULT, summary_horizons
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,22 @@ class ResultFile:
     name: str
     row: Label  # what one row is
     columns: tuple[str, ...]
+    # written first, and only in a run with a horizon beyond 12 months (``--horizons 6,12,24``;
+    # docs/methods.md §Windows and cut-offs, "Longer follow-up"): the default run's file keeps
+    # its contracted columns
+    longer_columns: tuple[str, ...] = ()
+
+    def columns_for(self, horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> tuple[str, ...]:
+        """The columns a run with these horizons writes, in file order."""
+        longer = len(summary_horizons(horizons)) > 1
+        return (*self.longer_columns, *self.columns) if longer else self.columns
 
 
-def _r(name: str, columns: str) -> ResultFile:
+def _r(name: str, columns: str, longer_columns: str = "") -> ResultFile:
     """A results file: its columns, and what one row is from ``schemas/texts/results.yaml``
     (the text keyed by the file's name)."""
-    return ResultFile(name, label("results", name), tuple(columns.split()))
+    return ResultFile(name, label("results", name), tuple(columns.split()),
+                      tuple(longer_columns.split()))
 
 
 RESULTS: tuple[ResultFile, ...] = (
@@ -49,7 +60,8 @@ RESULTS: tuple[ResultFile, ...] = (
        "param term coef hr ci_lower ci_upper p n events ph_test_p ph_test_p_km se variance "
        "ph_test_p_term ph_test_p_term_lifelines n_excluded n_clients pooled_levels"),
     _r("logit",
-       "term coef or ci_lower ci_upper p n events se n_excluded converged pooled_levels"),
+       "term coef or ci_lower ci_upper p n events se n_excluded converged pooled_levels",
+       longer_columns="window_months"),
     _r("attachment",
        "window_months window_days group_var group n_clients n_any_job pct_any_job "
        "n_employed_at_end pct_employed_at_end mean_days_worked median_days_worked "

@@ -20,7 +20,8 @@ The cohorts' and regions' names stay in ``schemas/study.py``, with the rest of t
 A catalogue is checked when it is read: a key given twice or without all three languages stops
 with a message naming the file and the key. ``{days_6}`` and ``{days_12}`` in a text are the 6-
 and 12-month windows in days (``schemas/windows.py``) in the language's decimals, filled in here
-so no text spells the numbers."""
+so no text spells the numbers; a longer horizon's days (``--horizons 6,12,24``) a table fills in
+itself, written by :func:`horizon_days_text`."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from schemas.labels import LANGS, Label, Lang
-from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
+from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS, window_days
 
 FOLDER = Path(__file__).resolve().parent / "texts"
 CATALOGUES = ("tables", "report", "figures", "codebook", "analysis", "standards", "results",
@@ -44,6 +45,11 @@ def _days(value: float, lang: Lang) -> str:
     """A window's length in days as the language writes a decimal (a comma in fi and sv)."""
     text = f"{value:g}"
     return text if lang == "en" else text.replace(".", ",")
+
+
+def horizon_days_text(months: int, lang: Lang) -> str:
+    """A horizon's length in days as the texts write it (24 → ``730.5``, ``730,5`` in fi)."""
+    return _days(window_days(months), lang)
 
 
 WINDOW_DAYS = {lang: {"{days_6}": _days(SIX_MONTHS_DAYS, lang),

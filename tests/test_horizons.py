@@ -68,3 +68,23 @@ def test_other_horizons_are_another_run(tmp_path: Path) -> None:
     a = Settings(deliveries_dir=tmp_path, out_dir=tmp_path)
     b = Settings(deliveries_dir=tmp_path, out_dir=tmp_path, horizons=(6, 12, 24))
     assert fingerprint(a)["settings"] != fingerprint(b)["settings"]
+
+
+def test_the_r_scripts_read_every_horizon_s_states_as_codes(tmp_path: Path) -> None:
+    """The replication's codes.R names a state column per horizon of the run's
+    register_transitions (read from the file the scripts read), so R's model of transitions at
+    +24 gets state names, not the .dta's numbers."""
+    import polars as pl
+
+    from ips_eval.replication import codes_r, transition_horizons
+
+    assert transition_horizons(tmp_path) == HORIZONS_DEFAULT  # no dataset: the default
+    (tmp_path / "analysis").mkdir()
+    pl.DataFrame({"group": ["clients"], "client_id": ["HEL-0001"], "cohort": ["pilot"],
+                  "state_m1": ["unemployed"], "state_6": ["employed"], "state_12": [None],
+                  "state_24": [None]}, schema_overrides={"state_12": pl.String,
+                                                         "state_24": pl.String}
+                 ).write_parquet(tmp_path / "analysis" / "register_transitions.parquet")
+    assert transition_horizons(tmp_path) == (6, 12, 24)
+    assert "state_24 = c(" in codes_r((6, 12, 24))
+    assert "state_24" not in codes_r() and "state_12 = c(" in codes_r()

@@ -1,7 +1,8 @@
 """Cohort comparison of time to first job (docs/methods.md §Cohort comparison), ``competing.csv``:
 
-- ``cif_difference``: pilot − RRP cumulative incidence of a first job (Aalen–Johansen) at 6 and
-  12 months; its variance the sum of the two cohorts' variances (independent cohorts), each the
+- ``cif_difference``: pilot − RRP cumulative incidence of a first job (Aalen–Johansen) at each
+  follow-up horizon (6 and 12 months, and 24 when asked: rows by ``time_days``); its variance
+  the sum of the two cohorts' variances (independent cohorts), each the
   infinitesimal-jackknife variance R's survfit gives (``ips_eval.employment.survival``); a
   normal (linear-scale) 95 % CI and the Wald p of the difference.
 - ``gray_test``: Gray's (1988) k-sample test of the cumulative incidence of a first job between
@@ -30,9 +31,9 @@ from ips_eval.employment.finegray import cox_fit, finegray_rows
 from ips_eval.employment.survival import aalen_johansen
 from ips_eval.outputs import fit_or_reason, not_fitted, stack_results
 from schemas.study import COHORTS
-from schemas.windows import WINDOWS_DAYS
+from schemas.windows import HORIZONS_DEFAULT, windows_days
 
-TIMES_DAYS: tuple[float, ...] = (WINDOWS_DAYS[6], WINDOWS_DAYS[12])
+TIMES_DAYS: tuple[float, ...] = tuple(windows_days(HORIZONS_DEFAULT).values())
 
 COMPETING_SCHEMA = {
     "param": pl.String, "model": pl.String, "term": pl.String, "time_days": pl.Float64,
@@ -194,10 +195,13 @@ def competing_models(ttfj: pl.DataFrame, covariates: Sequence[str] = CLIENT_COVA
     return out
 
 
-def competing_table(ttfj: pl.DataFrame) -> pl.DataFrame:
-    """``competing.csv``: the CIF difference, Gray's test and the two models (module
-    docstring); ``ttfj`` the TTFJ rows with cohort and the client covariates. A part the data
-    cannot carry yet (one cohort only, no first jobs) is a ``not_fitted`` row saying why."""
+def competing_table(ttfj: pl.DataFrame,
+                    horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> pl.DataFrame:
+    """``competing.csv``: the CIF difference at each horizon, Gray's test and the two models
+    (module docstring); ``ttfj`` the TTFJ rows with cohort and the client covariates. A part
+    the data cannot carry yet (one cohort only, no first jobs) is a ``not_fitted`` row saying
+    why."""
+    times = tuple(windows_days(horizons).values())
     n, events = ttfj.height, int((ttfj["event"] == 1).sum())
     cohorts = ttfj["cohort"].n_unique()
 
@@ -209,7 +213,7 @@ def competing_table(ttfj: pl.DataFrame) -> pl.DataFrame:
                              {"param": "TTFJ", "model": model}, COMPETING_SCHEMA, n, events)
 
     return stack_results([
-        part("cif_difference", lambda: cif_difference(ttfj), True),
+        part("cif_difference", lambda: cif_difference(ttfj, times), True),
         part("gray_test", lambda: [_gray_row(ttfj)], True),
         part("cause_specific / fine_gray", lambda: competing_models(ttfj), False)])
 

@@ -7,6 +7,7 @@ suppressPackageStartupMessages(library(haven))
 args <- commandArgs(trailingOnly = TRUE)
 OUT <- if (length(args) >= 1) args[[1]] else file.path("..", "..")
 source("codes.R")  # CODES: the text code behind each number of the .dta value labels
+source("horizons.R")  # HORIZONS, HORIZON_DAYS, SUMMARY_MONTHS: the run's follow-up horizons
 # The study's two cohorts in schemas/study.py's order (as Python's PILOT, RRP): the first is the
 # models' reference, the second the cohort compared with it
 PILOT <- CODES$cohort[[1]]

@@ -1,18 +1,30 @@
 # competing.csv: time to first job, pilot against RRP — the difference in Aalen–Johansen
-# cumulative incidence at 6 and 12 months (survival::survfit), Gray's test (cmprsk::cuminc),
+# cumulative incidence at each horizon (6 and 12 months, 24 when asked; survival::survfit), Gray's test (cmprsk::cuminc),
 # the cause-specific Cox model (survival::coxph, competing exits censored) and the Fine–Gray
 # model (survival::finegray + coxph with its weights, robust variance).
 # docs/methods.md §Cohort comparison.
 source("common.R")
 suppressPackageStartupMessages({library(survival); library(cmprsk)})
 ttfj <- ttfj_frame()
-TIMES <- c(182.625, 365.25)
+TIMES <- HORIZON_DAYS
 counts <- data.frame(n = nrow(ttfj), events = sum(ttfj$event == 1),
                      competing_events = sum(ttfj$event == 2))
 
 aj <- summary(survfit(Surv(time_days, factor(event, 0:2)) ~ cohort, data = ttfj),
               times = TIMES, extend = TRUE)
-at <- function(cohort, what) aj[[what]][aj$strata == paste0("cohort=", cohort), 2]
+# past a cohort's last observed time its incidence is unknown (empty), unless everyone left had
+# an event there — as km.R and the pipeline have it (a 24-month horizon beyond a cohort's
+# follow-up gives no difference)
+known_to <- function(cohort) {
+  d <- ttfj[ttfj$cohort == cohort, ]
+  last <- d$time_days == max(d$time_days)
+  if (all(d$event[last] > 0)) Inf else max(d$time_days)
+}
+at <- function(cohort, what) {
+  value <- aj[[what]][aj$strata == paste0("cohort=", cohort), 2]
+  value[TIMES > known_to(cohort)] <- NA
+  value
+}
 diff <- at(PILOT, "pstate") - at(RRP, "pstate")
 se <- sqrt(at(PILOT, "std.err")^2 + at(RRP, "std.err")^2)
 estimates <- setNames(data.frame(at(PILOT, "pstate"), at(RRP, "pstate")),
