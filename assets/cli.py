@@ -227,7 +227,7 @@ def cmd_replicate(args: argparse.Namespace) -> int:
         print(f"ips-eval: {args.out} has no analysis/ folder: run the pipeline first",
               file=sys.stderr)
         return 2
-    paths = write_replication(args.out)
+    paths = write_replication(args.out, args.horizons)
     print(f"Wrote {len(paths)} files to {paths[0].parent}; run them with\n"
           f"  cd {paths[0].parent} && Rscript run_all.R && Rscript compare.R")
     return 0
@@ -347,6 +347,9 @@ exit status:
     replicate.add_argument("--out", type=Path, default=None,
                            help="the pipeline's output folder (default: out/ in the project, "
                            "or $IPS_EVAL_OUT)")
+    replicate.add_argument("--horizons", type=_horizons, default=None, metavar="MONTHS",
+                           help="the horizons the run in OUT was made with, e.g. 6,12,24 "
+                           "(default: read from OUT/analysis/register_transitions.parquet)")
     replicate.set_defaults(func=cmd_replicate)
 
     bench = sub.add_parser(

@@ -65,6 +65,18 @@ def windows_days(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> dict[int, floa
 
 WINDOWS_DAYS: dict[int, float] = windows_days(HORIZONS_DEFAULT)
 
+# docs/methods.md §Windows and cut-offs, "Longer follow-up": the summaries the contract gives at
+# 12 months only — the restricted mean's τ, the logit of a job within the window, the number at
+# risk beside the cumulative incidence — are given at 12 months and at each longer horizon asked
+# (6 months stays without them, as in the default run).
+SUMMARY_FROM_MONTHS = 12
+
+
+def summary_horizons(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> tuple[int, ...]:
+    """The horizons of the 12-month summaries: 12 and each longer one asked ((6, 12, 24) →
+    (12, 24)); the default gives (12,)."""
+    return tuple(m for m in horizons if m >= SUMMARY_FROM_MONTHS)
+
 # docs/methods.md §Windows and cut-offs: data cut-off per cohort, and the (cohort, cut-off) pairs
 # of the headline check: each cohort at its published figure's cut-off and its default
 # (schemas/study.py)

@@ -127,6 +127,10 @@ def _digests(folder: Path, *patterns: str) -> dict[str, str]:
 # horizon, and what the 24-month run adds to each. Every other results file is byte-identical.
 # results file → the columns that name the horizon (in months or days) in its rows
 HORIZON_RESULTS = {
+    "km": ("time_days", 730.5),
+    "employment_comparison": ("time_days", 730.5),
+    "competing": ("time_days", 730.5),
+    "rmst": ("tau_days", 730.5),
     "attachment": ("window_months", 24),
     "register_attachment": ("window_months", 24),
     "register_effect_subgroups": ("rel_month", 24),
@@ -134,7 +138,8 @@ HORIZON_RESULTS = {
     "transitions": ("horizon", 24),
 }
 # tables with a column per horizon, and the text their 24-month column carries (en)
-HORIZON_TABLES = {"attachment": "24 months", "register_effect_subgroups": "+24",
+HORIZON_TABLES = {"attachment": "24 months", "employment": "24 months", "tenure": "24 months",
+                  "logit": "24 months", "register_effect_subgroups": "+24",
                   "register_effect_tests": "+24", "transition_model": "+24",
                   "transitions": "+24"}
 LONGER = (6, 12, 24)
@@ -161,7 +166,8 @@ def test_two_runs_give_byte_identical_results(pipeline_run, longer_run):
     only the files that carry a horizon (the next test)."""
     out, _ = pipeline_run
     changed = {f"{name}.csv" for name in HORIZON_RESULTS} | {"register_effect.csv",
-                                                               "transition_paths.csv"}
+                                                               "transition_paths.csv",
+                                                               "logit.csv"}
     first_digests, second_digests = _digests(out / "results"), _digests(longer_run / "results")
     assert set(first_digests) == set(second_digests)
     same = {name for name in first_digests if name not in changed}
@@ -195,7 +201,21 @@ def test_a_longer_follow_up_adds_its_rows_and_keeps_every_other(pipeline_run, lo
     kept = [line for line in _rows(longer_run / "results" / f"{name}.csv")
             if line in set(_rows(out / "results" / f"{name}.csv"))]
     assert kept == _rows(out / "results" / f"{name}.csv")
-    assert second.filter(pl.col(column) != months).height == first.height
+    assert second.filter(pl.col(column).ne_missing(months)).height == first.height
+
+
+def test_a_longer_follow_up_adds_the_logit_within_24_months(pipeline_run, longer_run):
+    """logit.csv gains its ``window_months`` column only in the longer run (the default file
+    keeps its contracted columns), the model within 12 months as it was."""
+    out, _ = pipeline_run
+    first = pl.read_csv(out / "results" / "logit.csv", infer_schema_length=None)
+    second = pl.read_csv(longer_run / "results" / "logit.csv", infer_schema_length=None)
+    declared = next(r for r in RESULTS if r.name == "logit")
+    assert (tuple(first.columns), tuple(second.columns)) == (declared.columns_for(),
+                                                             declared.columns_for(LONGER))
+    assert second["window_months"].unique().sort().to_list() == [12, 24]
+    assert second.filter(pl.col("window_months") == 12).drop("window_months").equals(first)
+    assert second.filter(pl.col("window_months") == 24)["n"][0] < first["n"][0]
 
 
 def test_a_longer_follow_up_reaches_the_register_effect_and_the_paths(pipeline_run, longer_run):

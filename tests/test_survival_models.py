@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from ips_eval.employment.cox import cox_tenure, design, logit_job_within_12_months
+from ips_eval.employment.cox import cox_tenure, design, logit_job_within
 
 
 def r_data() -> pl.DataFrame:
@@ -64,7 +64,7 @@ def test_logit_equals_r_glm():
     # convergence; R's default epsilon 1e-8 stops after 4 iterations with p(x2) 0.4870460038
     frame = r_data().with_columns(
         followup_days=pl.lit(400), event=pl.col("event"), time_days=pl.lit(100))
-    rows = logit_job_within_12_months(frame, covariates=("x1", "x2"))
+    rows = logit_job_within(frame, 12, covariates=("x1", "x2"))
     coef = dict(zip(rows["term"], rows["coef"], strict=True))
     assert coef["intercept"] == pytest.approx(1.00862476377165078, abs=1e-8)
     assert coef["x1"] == pytest.approx(-0.00198625178148341, abs=1e-8)
@@ -80,7 +80,7 @@ def test_logit_counts_only_clients_with_a_full_year_and_jobs_within_it():
         "time_days": [10, 366, 400, 50, 20, 365],
         "x": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
     })
-    rows = logit_job_within_12_months(frame, covariates=("x",))
+    rows = logit_job_within(frame, 12, covariates=("x",))
     # the 300-day client is out; jobs at 10 and 365 days count, the one at 366 does not
     assert (rows["n"][0], rows["events"][0]) == (5, 2)
 
@@ -125,7 +125,7 @@ def test_logit_is_converged_and_equals_r_glm_to_1e8():
     y[[3, 10, 40, 50]] = 1 - y[[3, 10, 40, 50]]
     frame = pl.DataFrame({"followup_days": 400, "time_days": 100, "event": y,
                           "x1": ((i * 19) % 60) / 10 - 3, "x2": (i % 3).astype(float)})
-    rows = logit_job_within_12_months(frame, covariates=("x1", "x2"))
+    rows = logit_job_within(frame, 12, covariates=("x1", "x2"))
     assert rows["term"].to_list() == ["intercept", "x1", "x2"]
     r = {"coef": [0.265487827789932518, 1.314894504047654511, 0.073823198517066313],
          "se": [0.58776896904106546, 0.31404136056889581, 0.45334722607832156],

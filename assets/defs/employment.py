@@ -141,10 +141,11 @@ def headline_matches_published(warehouse: Warehouse) -> dg.AssetCheckResult:
 
 @dg.asset(key=keys.results("km"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_km(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """KM tenure and AJ cumulative incidence of a first job at 6/12 months (log-log CIs), by
-    cohort, region and all; KM with the competing exit censored as a sensitivity line."""
+    """KM tenure and AJ cumulative incidence of a first job at each horizon (6/12 months, 24
+    when asked; log-log CIs), by cohort, region and all; KM with the competing exit censored as
+    a sensitivity line."""
     with warehouse.connect() as con:
-        table = survival_results.km_table(derive.tte_frame(con))
+        table = survival_results.km_table(derive.tte_frame(con), study.horizon_months)
         return result(con, study, "km", table,
                        ["param", "method", "group_var", "group", "time_days"])
 
@@ -172,22 +173,23 @@ def results_survival_curves(warehouse: Warehouse, study: Study) -> dg.Materializ
 
 @dg.asset(key=keys.results("rmst"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_rmst(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Median times (95 % CI) and the restricted mean tenure to 12 months."""
+    """Median times (95 % CI) and the restricted mean tenure to 12 months (and to each longer
+    horizon asked)."""
     with warehouse.connect() as con:
-        return result(con, study, "rmst", survival_results.rmst_table(derive.tte_frame(con)),
-                       ["param", "group_var", "group"])
+        table = survival_results.rmst_table(derive.tte_frame(con), study.horizon_months)
+        return result(con, study, "rmst", table, ["param", "group_var", "group", "tau_days"])
 
 
 @dg.asset(key=keys.results("employment_comparison"), group_name=GROUP, kinds={"duckdb", "csv"},
           deps=[keys.TTE, results_headline])
 def results_employment_comparison(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Crude % ever employed (at the analysis and the published cut-offs) beside the cumulative
-    incidence of a first job at 6/12 months, with each cohort's follow-up."""
+    incidence of a first job at each horizon, with each cohort's follow-up."""
     with warehouse.connect() as con:
         table = survival_results.employment_comparison(
             derive.tte_frame(con), derive.table_frame(con, "FROM analysis.clients"),
             derive.table_frame(con, "FROM analysis.jobs"),
-            derive.table_frame(con, "FROM results.headline"))
+            derive.table_frame(con, "FROM results.headline"), study.horizon_months)
         return result(con, study, "employment_comparison", table,
                        ["cohort", "measure", "cutoff_date", "time_days"])
 
@@ -216,18 +218,21 @@ def cox_proportional_hazards(warehouse: Warehouse) -> dg.AssetCheckResult:
           deps=[keys.TTE])
 def results_competing(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Cohort comparison of time to first job: pilot − RRP cumulative incidence difference at
-    6/12 months, Gray's test, cause-specific and Fine–Gray Cox models."""
+    each horizon (6/12 months, 24 when asked), Gray's test, cause-specific and Fine–Gray Cox
+    models."""
     with warehouse.connect() as con:
-        table = competing_table(derive.ttfj_model_frame(con))
+        table = competing_table(derive.ttfj_model_frame(con), study.horizon_months)
         return result(con, study, "competing", table, ["model"])
 
 
 @dg.asset(key=keys.results("logit"), group_name=GROUP, kinds={"duckdb", "csv"}, deps=[keys.TTE])
 def results_logit(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
-    """Logistic model of a competitive job within 12 months (full 12-month window only)."""
+    """Logistic model of a competitive job within 12 months (full 12-month window only), and
+    within each longer horizon asked (a ``window_months`` column then says which)."""
     with warehouse.connect() as con:
-        table = logit_table(derive.ttfj_model_frame(con))
-        return result(con, study, "logit", table, ["term"])
+        table = logit_table(derive.ttfj_model_frame(con), study.horizon_months)
+        keys = ["window_months", "term"] if "window_months" in table.columns else ["term"]
+        return result(con, study, "logit", table, keys)
 
 
 @dg.asset(key=keys.results("attachment"), group_name=GROUP, kinds={"duckdb", "csv"},
@@ -283,7 +288,9 @@ def figure_km_tenure_by_cohort(warehouse: Warehouse, study: Study) -> dg.Materia
 def figure_cif_first_job_by_cohort(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
     """Cumulative incidence of a first job by cohort (AJ) with 95 % bands and numbers at
     risk."""
-    return _figure(warehouse, study, "cif_first_job_by_cohort", cif_first_job_by_cohort)
+    return _figure(warehouse, study, "cif_first_job_by_cohort",
+                   lambda curves, lang: cif_first_job_by_cohort(curves, lang,
+                                                                study.horizon_months))
 
 
 def _figure(warehouse: Warehouse, study: Study, name: str, draw) -> dg.MaterializeResult:

@@ -24,7 +24,7 @@ REPLICATED = ("km", "rmst", "cox", "logit", "competing", "fidelity_cox", "attach
                       "lme4, survey, sandwich) reading out/analysis/*.dta, run_all.R and "
                       "compare.R (differences over 1e-6 from out/results/).")
 def replication_r(study: Study) -> dg.MaterializeResult:
-    paths = write_replication(study.out)
+    paths = write_replication(study.out, study.horizon_months)
     return dg.MaterializeResult(metadata={
         "files": ", ".join(p.name for p in paths),
         "path": dg.MetadataValue.path(str(paths[0].parent)),

@@ -1,7 +1,8 @@
 """Cohort comparison of time to first job (docs/methods.md §Cohort comparison), ``competing.csv``:
 
-- ``cif_difference``: pilot − RRP cumulative incidence of a first job (Aalen–Johansen) at 6 and
-  12 months; its variance the sum of the two cohorts' variances (independent cohorts), each the
+- ``cif_difference``: pilot − RRP cumulative incidence of a first job (Aalen–Johansen) at each
+  follow-up horizon (6 and 12 months, and 24 when asked: rows by ``time_days``); its variance
+  the sum of the two cohorts' variances (independent cohorts), each the
   infinitesimal-jackknife variance R's survfit gives (``ips_eval.employment.survival``); a
   normal (linear-scale) 95 % CI and the Wald p of the difference.
 - ``gray_test``: Gray's (1988) k-sample test of the cumulative incidence of a first job between
@@ -30,15 +31,15 @@ from ips_eval.employment.finegray import cox_fit, finegray_rows
 from ips_eval.employment.survival import aalen_johansen
 from ips_eval.outputs import fit_or_reason, not_fitted, stack_results
 from schemas.study import COHORTS
-from schemas.windows import WINDOWS_DAYS
+from schemas.windows import HORIZONS_DEFAULT, windows_days
 
-TIMES_DAYS: tuple[float, ...] = (WINDOWS_DAYS[6], WINDOWS_DAYS[12])
+TIMES_DAYS: tuple[float, ...] = tuple(windows_days(HORIZONS_DEFAULT).values())
 
 COMPETING_SCHEMA = {
     "param": pl.String, "model": pl.String, "term": pl.String, "time_days": pl.Float64,
     "coef": pl.Float64, "hr": pl.Float64, "ci_lower": pl.Float64, "ci_upper": pl.Float64,
     "p": pl.Float64, "n": pl.Int64, "events": pl.Int64, "se": pl.Float64,
-    "estimate_pilot": pl.Float64, "estimate_rrp": pl.Float64, "competing_events": pl.Int64,
+    **{f"estimate_{cohort}": pl.Float64 for cohort in COHORTS}, "competing_events": pl.Int64,
     "variance": pl.String, "pooled_levels": pl.String, "n_excluded": pl.Int64,
 }
 
@@ -57,14 +58,14 @@ def cif_difference(ttfj: pl.DataFrame, times: Sequence[float] = TIMES_DAYS,
         diff, se = fp - fr, float(np.hypot(sp, sr))
         finite = np.isfinite(diff) and np.isfinite(se) and se > 0
         out.append({
-            "param": "TTFJ", "model": "cif_difference", "term": "pilot - rrp",
+            "param": "TTFJ", "model": "cif_difference", "term": " - ".join(COHORTS),
             "time_days": t, "coef": _f(diff), "se": _f(se),
             "ci_lower": _f(diff - z * se) if finite else None,
             "ci_upper": _f(diff + z * se) if finite else None,
             "p": float(2 * norm.sf(abs(diff / se))) if finite else None,
             "n": ttfj.height, "events": int((ttfj["event"] == 1).sum()),
             "competing_events": int((ttfj["event"] == 2).sum()),
-            "estimate_pilot": _f(fp), "estimate_rrp": _f(fr),
+            **{f"estimate_{c}": _f(v) for c, v in zip(COHORTS, (fp, fr), strict=True)},
             "variance": "aalen_johansen_ij_independent_cohorts"})
     return out
 
@@ -194,10 +195,13 @@ def competing_models(ttfj: pl.DataFrame, covariates: Sequence[str] = CLIENT_COVA
     return out
 
 
-def competing_table(ttfj: pl.DataFrame) -> pl.DataFrame:
-    """``competing.csv``: the CIF difference, Gray's test and the two models (module
-    docstring); ``ttfj`` the TTFJ rows with cohort and the client covariates. A part the data
-    cannot carry yet (one cohort only, no first jobs) is a ``not_fitted`` row saying why."""
+def competing_table(ttfj: pl.DataFrame,
+                    horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> pl.DataFrame:
+    """``competing.csv``: the CIF difference at each horizon, Gray's test and the two models
+    (module docstring); ``ttfj`` the TTFJ rows with cohort and the client covariates. A part
+    the data cannot carry yet (one cohort only, no first jobs) is a ``not_fitted`` row saying
+    why."""
+    times = tuple(windows_days(horizons).values())
     n, events = ttfj.height, int((ttfj["event"] == 1).sum())
     cohorts = ttfj["cohort"].n_unique()
 
@@ -209,7 +213,7 @@ def competing_table(ttfj: pl.DataFrame) -> pl.DataFrame:
                              {"param": "TTFJ", "model": model}, COMPETING_SCHEMA, n, events)
 
     return stack_results([
-        part("cif_difference", lambda: cif_difference(ttfj), True),
+        part("cif_difference", lambda: cif_difference(ttfj, times), True),
         part("gray_test", lambda: [_gray_row(ttfj)], True),
         part("cause_specific / fine_gray", lambda: competing_models(ttfj), False)])
 

@@ -1,6 +1,7 @@
 """Regression models of employment: the Cox model of job tenure (lifelines CoxPHFitter, Efron
 ties) with the Schoenfeld proportional-hazards test, and the logistic model of any competitive
-job within 12 months (statsmodels GLM Binomial).
+job within 12 months (statsmodels GLM Binomial) — and within each longer horizon asked
+(``--horizons 6,12,24``; docs/methods.md §Windows and cut-offs, "Longer follow-up").
 
 Covariates (the issue's list): cohort, age, sex, dx_group, work_history, and for the tenure
 models the job's hours a week and pay subsidy. Categorical covariates are dummy-coded against a
@@ -41,7 +42,7 @@ from scipy.stats import chi2, norm
 
 from ips_eval.employment.derive import first_job_within, followed_for
 from schemas.study import PILOT
-from schemas.windows import TWELVE_MONTHS_DAYS
+from schemas.windows import HORIZONS_DEFAULT, summary_horizons, window_days
 
 REFERENCE: dict[str, object] = {"cohort": PILOT, "sex": "female", "dx_group": "psychotic",
                                 "work_history": 0}
@@ -259,16 +260,17 @@ def fit_logit(y, x):
     return sm.GLM(y, x, family=sm.families.Binomial()).fit(tol=LOGIT_TOL, maxiter=100)
 
 
-def logit_job_within_12_months(ttfj: pl.DataFrame,
-                               covariates: Sequence[str] = CLIENT_COVARIATES) -> pl.DataFrame:
-    """Logistic regression of any competitive job within 12 months
+def logit_job_within(ttfj: pl.DataFrame, months: int,
+                     covariates: Sequence[str] = CLIENT_COVARIATES) -> pl.DataFrame:
+    """Logistic regression of any competitive job within ``months`` months
     (:func:`~ips_eval.employment.derive.first_job_within`) among clients followed for the full
-    12 months (:func:`~ips_eval.employment.derive.followed_for`); odds ratios with Wald 95 %
+    window (:func:`~ips_eval.employment.derive.followed_for`); odds ratios with Wald 95 %
     CIs."""
     import statsmodels.api as sm
 
-    eligible = ttfj.filter(followed_for(TWELVE_MONTHS_DAYS)).with_columns(
-        job=first_job_within(TWELVE_MONTHS_DAYS).cast(pl.Float64))
+    days = window_days(months)
+    eligible = ttfj.filter(followed_for(days)).with_columns(
+        job=first_job_within(days).cast(pl.Float64))
     data, dropped, pooled = design(eligible.select("job", *covariates), covariates,
                                    outcome="job")
     y = data.pop("job")
@@ -312,11 +314,28 @@ def cox_table(tenure: pl.DataFrame) -> pl.DataFrame:
     return stack_results(fits)
 
 
-def logit_table(ttfj: pl.DataFrame) -> pl.DataFrame:
-    """``logit.csv``: :func:`logit_job_within_12_months`, or a ``not_fitted`` row."""
+def logit_table(ttfj: pl.DataFrame,
+                horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> pl.DataFrame:
+    """``logit.csv``: :func:`logit_job_within` 12 months, or a ``not_fitted`` row. When a
+    longer horizon is asked (``schemas.windows.summary_horizons``: 12 and 24 for
+    ``--horizons 6,12,24``), the model at each, a first column ``window_months`` saying which;
+    the default run's file keeps its contracted columns."""
+    from ips_eval.outputs import stack_results
+
+    months = summary_horizons(horizons)
+    if len(months) == 1:
+        return _logit_or_reason(ttfj, months[0], {})
+    fits = [_logit_or_reason(ttfj, m, {"window_months": m}) for m in months]
+    table = stack_results([f.with_columns(window_months=pl.lit(m, pl.Int64))
+                           for f, m in zip(fits, months, strict=True)])
+    return table.select("window_months", pl.exclude("window_months"))
+
+
+def _logit_or_reason(ttfj: pl.DataFrame, months: int, keys: dict) -> pl.DataFrame:
     from ips_eval.outputs import fit_or_reason
 
-    eligible = ttfj.filter(followed_for(TWELVE_MONTHS_DAYS))
-    events = int(eligible.select(first_job_within(TWELVE_MONTHS_DAYS).sum()).item() or 0)
-    return fit_or_reason(lambda: logit_job_within_12_months(ttfj), {}, LOGIT_COLUMNS,
+    days = window_days(months)
+    eligible = ttfj.filter(followed_for(days))
+    events = int(eligible.select(first_job_within(days).sum()).item() or 0)
+    return fit_or_reason(lambda: logit_job_within(ttfj, months), keys, LOGIT_COLUMNS,
                          eligible.height, events)

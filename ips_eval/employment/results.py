@@ -1,8 +1,11 @@
-"""Survival results from analysis.tte: Kaplan–Meier and Aalen–Johansen estimates at 6 and 12
-months (km.csv) and every curve in full (survival_curves.csv), medians and restricted mean
-survival (rmst.csv), and the follow-up-aware comparison of the cohorts' employment
-(employment_comparison.csv). The estimators are the exact
-ones of ``ips_eval.employment.survival``; this module only groups the rows and lays out tidy tables.
+"""Survival results from analysis.tte: Kaplan–Meier and Aalen–Johansen estimates at each
+follow-up horizon (6 and 12 months, and 18/24 when asked: km.csv) and every curve in full
+(survival_curves.csv), medians and restricted mean survival (rmst.csv), and the follow-up-aware
+comparison of the cohorts' employment (employment_comparison.csv). The horizons are the run's
+(``--horizons``; docs/methods.md §Windows and cut-offs, "Longer follow-up"): a longer horizon
+adds rows, never columns, so the default run's files are as they were. The estimators are the
+exact ones of ``ips_eval.employment.survival``; this module only groups the rows and lays out
+tidy tables.
 
 What ``estimate`` means, per ``method`` (column ``estimand`` says it too):
 - ``KM`` (tenure params): S(t), the probability that the job is still held t days after it began.
@@ -30,12 +33,22 @@ from ips_eval.employment.survival import (
     median_time,
     restricted_mean,
 )
-from schemas.windows import WINDOWS_DAYS
+from schemas.windows import HORIZONS_DEFAULT, summary_horizons, window_days, windows_days
 
-TIMES_DAYS: tuple[float, ...] = (WINDOWS_DAYS[6], WINDOWS_DAYS[12])
-RMST_TAU_DAYS = WINDOWS_DAYS[12]
 TENURE_PARAMS = ("TENURE1", "TENURE", "TENURE1_REG")
 GROUP_VARS = ("all", "cohort", "region")
+
+
+def horizon_times(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> tuple[float, ...]:
+    """The times (days) the estimates are read at: each horizon (6 → 182.625, 24 → 730.5)."""
+    return tuple(windows_days(horizons).values())
+
+
+def rmst_taus(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> tuple[float, ...]:
+    """The restricted mean's τ (days): 12 months (the pre-specified τ) and each longer horizon
+    asked (``schemas.windows.summary_horizons``; docs/methods.md §Windows and cut-offs,
+    "Longer follow-up")."""
+    return tuple(window_days(m) for m in summary_horizons(horizons))
 
 
 def groups(frame: pl.DataFrame) -> Iterator[tuple[str, str, pl.DataFrame]]:
@@ -57,13 +70,15 @@ def _curves(rows: pl.DataFrame, param: str) -> Iterator[tuple[str, str, StepCurv
         yield "KM", "survival", kaplan_meier(time, event), False
 
 
-def km_table(tte: pl.DataFrame) -> pl.DataFrame:
-    """km.csv: every param × group × each of ``TIMES_DAYS`` (6 and 12 months) × method."""
+def km_table(tte: pl.DataFrame, horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> pl.DataFrame:
+    """km.csv: every param × group × method × each horizon (``time_days``: 182.625 and 365.25,
+    and 730.5 when 24 months is asked)."""
+    times = horizon_times(horizons)
     records = []
     for param in sorted(tte["param"].unique().to_list()):
         for group_var, group, rows in groups(tte.filter(pl.col("param") == param)):
             for method, estimand, curve, complement in _curves(rows, param):
-                for t in TIMES_DAYS:
+                for t in times:
                     p = estimate_at(curve, t)
                     estimate, lower, upper = p.estimate, p.ci_lower, p.ci_upper
                     if complement:
@@ -116,26 +131,30 @@ CURVE_SCHEMA = {"param": pl.String, "method": pl.String, "estimand": pl.String,
                 "ci_upper": pl.Float64, "n": pl.Int64}
 
 
-def rmst_table(tte: pl.DataFrame) -> pl.DataFrame:
-    """rmst.csv: per param × group the median time (95 % CI) and, for the tenure params, the
-    restricted mean survival time to 12 months (``RMST_TAU_DAYS``; R's survmean variance, normal
-    CI). For TTFJ the median is the time the AJ cumulative incidence of a first job reaches 0.5."""
+def rmst_table(tte: pl.DataFrame, horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> pl.DataFrame:
+    """rmst.csv: per param × group × τ the median time (95 % CI) and, for the tenure params,
+    the restricted mean survival time to τ (R's survmean variance, normal CI). τ is 12 months
+    and each longer horizon asked (:func:`rmst_taus`): the default run has one row per param ×
+    group, a 24-month run a second one with ``tau_days`` 730.5 (the median, which has no τ,
+    repeated). For TTFJ the median is the time the AJ cumulative incidence of a first job
+    reaches 0.5."""
     records = []
     for param in sorted(tte["param"].unique().to_list()):
         for group_var, group, rows in groups(tte.filter(pl.col("param") == param)):
             method, _, curve, _ = next(_curves(rows, param))
             median, m_lower, m_upper = median_time(curve)
-            rmst = se = lower = upper = float("nan")
-            if curve.kind == "survival":
-                rmst, se, lower, upper = restricted_mean(curve, RMST_TAU_DAYS)
-            records.append({
-                "param": param, "group_var": group_var, "group": group, "method": method,
-                "n": curve.n, "events": int(curve.n_event.sum()),
-                "median_days": _f(median), "median_ci_lower": _f(m_lower),
-                "median_ci_upper": _f(m_upper), "tau_days": RMST_TAU_DAYS,
-                "rmst_days": _f(rmst), "rmst_se": _f(se), "rmst_ci_lower": _f(lower),
-                "rmst_ci_upper": _f(upper),
-            })
+            for tau in rmst_taus(horizons):
+                rmst = se = lower = upper = float("nan")
+                if curve.kind == "survival":
+                    rmst, se, lower, upper = restricted_mean(curve, tau)
+                records.append({
+                    "param": param, "group_var": group_var, "group": group, "method": method,
+                    "n": curve.n, "events": int(curve.n_event.sum()),
+                    "median_days": _f(median), "median_ci_lower": _f(m_lower),
+                    "median_ci_upper": _f(m_upper), "tau_days": tau,
+                    "rmst_days": _f(rmst), "rmst_se": _f(se), "rmst_ci_lower": _f(lower),
+                    "rmst_ci_upper": _f(upper),
+                })
     return pl.DataFrame(records, schema={
         "param": pl.String, "group_var": pl.String, "group": pl.String, "method": pl.String,
         "n": pl.Int64, "events": pl.Int64, "median_days": pl.Float64,
@@ -145,14 +164,15 @@ def rmst_table(tte: pl.DataFrame) -> pl.DataFrame:
 
 
 def employment_comparison(tte: pl.DataFrame, clients: pl.DataFrame, jobs: pl.DataFrame,
-                          headline: pl.DataFrame | None = None) -> pl.DataFrame:
+                          headline: pl.DataFrame | None = None,
+                          horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> pl.DataFrame:
     """employment_comparison.csv: per cohort, the crude "% ever employed" by the analysis
-    cut-off beside the AJ cumulative incidence of a first competitive job at 6 and 12 months
-    (95 % log-log CI), with each cohort's follow-up (cut-off − index date) distribution and how
-    many clients were followed for the full window — the trap of docs/methods.md §The follow-up trap
-    in one table. With ``headline`` (results.headline), the figures as published at their own
-    cut-offs are added (``crude_ever_employed_published``, with their median follow-up), e.g. RRP
-    86/336 on 30.4.2024 after a few months of follow-up.
+    cut-off beside the AJ cumulative incidence of a first competitive job at each horizon
+    (6 and 12 months, 24 when asked; 95 % log-log CI), with each cohort's follow-up (cut-off −
+    index date) distribution and how many clients were followed for the full window — the trap
+    of docs/methods.md §The follow-up trap in one table. With ``headline`` (results.headline),
+    the figures as published at their own cut-offs are added (``crude_ever_employed_published``,
+    with their median follow-up), e.g. RRP 86/336 on 30.4.2024 after a few months of follow-up.
     ``estimate`` is a proportion (0–1); ``measure`` says which figure a row is."""
     ttfj = tte.filter(pl.col("param") == "TTFJ")
     # the TENURE rows are every competitive job after the index date, up to the cut-off
@@ -182,7 +202,7 @@ def employment_comparison(tte: pl.DataFrame, clients: pl.DataFrame, jobs: pl.Dat
                             "estimate": count / people.height if people.height else None,
                             "ci_lower": None, "ci_upper": None})
         curve = aalen_johansen(rows["time_days"].to_numpy(), rows["event"].to_numpy(), cause=1)
-        for t in TIMES_DAYS:
+        for t in horizon_times(horizons):
             p = estimate_at(curve, t)
             records.append({**common, "measure": "cif_first_job", "time_days": t,
                             "n_events": p.n_events, "n_at_risk": p.n_at_risk,

@@ -193,6 +193,9 @@ def _results_section() -> list[str]:
     for r in RESULTS:
         lines += [f"### `{r.name}`", "", "One row: " + " / ".join(_langs(r.row)) + ".", "",
                   "Columns: " + ", ".join(f"`{c}`" for c in r.columns) + ".", ""]
+        if r.longer_columns:
+            lines += ["With a follow-up beyond 12 months (`--horizons 6,12,24`), first also: "
+                      + ", ".join(f"`{c}`" for c in r.longer_columns) + ".", ""]
     return lines
 
 

@@ -2,8 +2,10 @@
 short R script per results file that refits it from ``out/analysis/*.dta`` with the standard R
 package, ``run_all.R`` that runs them and ``compare.R`` that sets every estimate beside
 ``out/results/*.csv``. The scripts are templates kept here (``R/*.R``) and copied as they are;
-the one file written is ``codes.R``, the text codes behind the numbers of the .dta value labels,
-from ``schemas/analysis.py`` (so the scripts read the same codes whatever the label language).
+the two files written are ``codes.R``, the text codes behind the numbers of the .dta value
+labels, from ``schemas/analysis.py`` (so the scripts read the same codes whatever the label
+language), and ``horizons.R``, the run's follow-up horizons (``schemas/windows.py``), so the
+scripts estimate at the horizons the pipeline did.
 Nothing here reads data: the scripts only ever read the pseudonymised analysis files."""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from ips_eval.outputs import atomic_path, output_dir, write_text
-from schemas.windows import HORIZONS_DEFAULT
+from schemas.windows import HORIZONS_DEFAULT, check_horizons, summary_horizons, windows_days
 
 FOLDER = Path("replication") / "R"
 DATASETS = ("clients", "jobs", "tte", "scores", "fidelity", "register_monthly",
@@ -66,10 +68,31 @@ def codes_r(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_replication(out_dir: Path) -> list[Path]:
-    """Copy the scripts into ``out_dir/replication/R/`` with ``codes.R``; results of an earlier
-    R run there (``results/``) are removed, so compare.R never reads stale numbers; the folder
-    R writes them to is private (0700), as ``results/`` is."""
+def horizons_r(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> str:
+    """``horizons.R``: the run's follow-up horizons in months and days, and those of the
+    12-month summaries (the restricted mean's τ, the logit), as ``schemas/windows.py`` has
+    them."""
+    horizons = check_horizons(horizons)
+
+    def vector(values) -> str:
+        return f"c({', '.join(f'{v:.12g}' for v in values)})"
+
+    return "\n".join([
+        "# Written by ips-eval from the run's --horizons (schemas/windows.py): the follow-up",
+        "# horizons in months and in days (months x 365.25 / 12), and the horizons of the",
+        "# 12-month summaries (the restricted mean's tau, the logit of a job within the window).",
+        f"HORIZONS <- {vector(horizons)}",
+        f"HORIZON_DAYS <- {vector(windows_days(horizons).values())}",
+        f"SUMMARY_MONTHS <- {vector(summary_horizons(horizons))}",
+    ]) + "\n"
+
+
+def write_replication(out_dir: Path, horizons: tuple[int, ...] | None = None) -> list[Path]:
+    """Copy the scripts into ``out_dir/replication/R/`` with ``codes.R`` and ``horizons.R``
+    (the run's ``horizons``; without them, those of the run in ``out_dir``:
+    :func:`transition_horizons`); results of an earlier R run there (``results/``) are removed,
+    so compare.R never reads stale numbers; the folder R writes them to is private (0700), as
+    ``results/`` is."""
     folder = Path(out_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(folder / "results", ignore_errors=True)
@@ -80,5 +103,7 @@ def write_replication(out_dir: Path) -> list[Path]:
         with atomic_path(target) as tmp:
             shutil.copyfile(template, tmp)
         written.append(target)
-    written.append(write_text(folder / "codes.R", codes_r(transition_horizons(out_dir))))
+    horizons = horizons or transition_horizons(out_dir)
+    written.append(write_text(folder / "codes.R", codes_r(horizons)))
+    written.append(write_text(folder / "horizons.R", horizons_r(horizons)))
     return written

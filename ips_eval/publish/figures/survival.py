@@ -26,10 +26,11 @@ from ips_eval.publish.figures.common import (
 )
 from ips_eval.publish.tables.common import cohort_label
 from ips_eval.publish.tables.disclosure import MIN_CELL, is_small, shown
+from ips_eval.publish.tables.horizons import months_list
 from ips_eval.publish.tables.numbers import fmt_int
 from schemas.codebook import Lang
 from schemas.figure_text import figure_text
-from schemas.windows import DAYS_PER_MONTH, WINDOWS_DAYS
+from schemas.windows import DAYS_PER_MONTH, HORIZONS_DEFAULT
 
 RISK_TABLE_STEP_MONTHS = 3
 FEW_AT_RISK = 10  # the curve is dotted from the first time with fewer at risk
@@ -73,11 +74,14 @@ def at_risk(curve: pl.DataFrame, months: float) -> int:
 
 def _draw_curves(ax: Axes, curves: dict[str, pl.DataFrame], lang: Lang, legend_loc: str,
                  marks: tuple[float, ...] = ()) -> float:
-    """Step curves with bands per cohort (and dotted vertical lines at the months ``marks``);
-    returns the last month drawn."""
+    """Step curves with bands per cohort (and dashed vertical lines at the months ``marks``
+    the curves reach, named together in the legend); returns the last month drawn."""
+    last = max((float(_steps(curve)[0][-1]) for curve in curves.values()), default=0.0)
+    marks = tuple(m for m in marks if m <= last)
     for i, months in enumerate(marks):
         ax.axvline(months, color="grey", linestyle="--", linewidth=0.8,
-                   label=figure_text("window_marks", lang) if i == 0 else None)
+                   label=figure_text("window_marks", lang, months=months_list(marks, lang))
+                   if i == 0 else None)
     horizon = 0.0
     dotted = False
     for cohort, curve in curves.items():
@@ -144,11 +148,13 @@ def km_tenure_by_cohort(curves: pl.DataFrame, lang: Lang = "en") -> Figure:
     return fig
 
 
-def cif_first_job_by_cohort(curves: pl.DataFrame, lang: Lang = "en") -> Figure:
+def cif_first_job_by_cohort(curves: pl.DataFrame, lang: Lang = "en",
+                            horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> Figure:
     """AJ cumulative incidence of a first competitive job by cohort with 95 % log-log bands
-    and numbers at risk underneath; dotted lines mark 6 and 12 months."""
+    and numbers at risk underneath; dashed lines mark the horizons (6 and 12 months, and 24
+    when asked; a mark past the curves' last month is off the axis)."""
     fig, ax, table = _with_risk_table(cohort_curves(curves, "TTFJ", "AJ"), lang, "upper left",
-                                      marks=tuple(WINDOWS_DAYS))  # 6 and 12
+                                      marks=tuple(horizons))
     ax.set_ylim(0, 1)
     ax.set_ylabel(figure_text("cif_y", lang))
     table.set_xlabel(figure_text("cif_x", lang))

@@ -1,5 +1,6 @@
-"""Attachment to work at 6 and 12 months (``results.attachment``, the coaches' forms) and jobs
-and employed days per client (``results.jobs_per_client``).
+"""Attachment to work at 6 and 12 months (``results.attachment``, the coaches' forms; a group of
+rows per horizon, so a run with ``--horizons 6,12,24`` gains the 24-month rows) and jobs and
+employed days per client (``results.jobs_per_client``).
 
 Counts in the attachment table, per window: in each row the clients with a job in the window
 and the rest (implicit) add up to the clients with the full window; so do the clients employed
@@ -27,6 +28,12 @@ from ips_eval.publish.tables.common import (
     value_label,
 )
 from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
+from ips_eval.publish.tables.horizons import (
+    horizon_label,
+    longer,
+    longer_followup_notes,
+    months_list,
+)
 from ips_eval.publish.tables.numbers import fmt_int, fmt_n_pct, fmt_number
 from schemas.codebook import COHORT_OF_REGION, REGIONS, Lang
 from schemas.study import COHORTS
@@ -99,7 +106,7 @@ def build_attachment(attachment: pl.DataFrame, lang: Lang,
     for r in rows:
         key = (r["window_months"], r["group_var"], r["group"])
         few = too_few(r["n_clients"]) or ("n", *key) in hidden
-        row = {"group": text("wave_months", lang, n=r["window_months"]),
+        row = {"group": horizon_label(r["window_months"], lang),
                "stub": _group_label(r["group_var"], r["group"], lang),
                "n": shown(fmt_int(r["n_clients"], lang), ("n", *key) in hidden)}
         for column, count, pct, _ in ATTACHMENT_COUNTS:
@@ -119,14 +126,16 @@ def build_attachment(attachment: pl.DataFrame, lang: Lang,
               "any_excl": text("any_job", lang), "end_excl": text("employed_at_end", lang),
               "days_excl": text("mean_days_worked", lang)}
     data = as_strings(pl.DataFrame(out)).select("group", "stub", "n", *with_subsidy, *without)
+    title = (text("attachment_title_horizons", lang, months=months_list(source.horizons, lang))
+             if longer(source.horizons) else text("attachment_title", lang))
     return PublishedTable(
-        name="attachment", lang=lang, title=text("attachment_title", lang), data=data,
+        name="attachment", lang=lang, title=title, data=data,
         labels=labels, stub="stub", stubhead=text("group", lang), group="group",
         group_header=text("window", lang),
         spanners=[(text("all_jobs_spanner", lang), with_subsidy),
                   (text("excl_subsidy_spanner", lang), without)],
         notes=[text("attachment_note", lang), text("competitive_note", lang),
-               text("months_note", lang)],
+               text("months_note", lang), *longer_followup_notes(source.horizons, lang)],
         source=source.note(lang))
 
 

@@ -2,6 +2,10 @@
 pilot − RRP difference and Gray's test), job tenure (Kaplan–Meier at 6/12 months, median, RMST)
 and the Cox model of tenure (the competing-risks models: ``competing.py``).
 
+Horizons: a column per follow-up horizon of the run (``DeliverySet.horizons``): 6 and 12 months,
+and a 24-month column (cumulative incidence, still in the job, number at risk, RMST) only when
+the run asked for it (``--horizons 6,12,24``; docs/methods.md §Windows and cut-offs).
+
 Inputs are the survival results only (``results.headline``, ``results.km``,
 ``results.employment_comparison``, ``results.rmst``, ``results.cox``, ``results.competing``),
 which carry the counts behind each estimate. A Kaplan–Meier or Aalen–Johansen estimate at time t
@@ -29,6 +33,7 @@ from ips_eval.publish.tables.common import (
     value_label,
 )
 from ips_eval.publish.tables.disclosure import SUPPRESSED, CountCells, is_small, shown, too_few
+from ips_eval.publish.tables.horizons import horizon_label, longer_followup_notes
 from ips_eval.publish.tables.labels import term_label
 from ips_eval.publish.tables.numbers import (
     fmt_date,
@@ -41,9 +46,8 @@ from ips_eval.publish.tables.numbers import (
 from schemas.codebook import Lang
 from schemas.study import COHORTS
 from schemas.table_text import text
-from schemas.windows import DAYS_PER_MONTH, SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
+from schemas.windows import DAYS_PER_MONTH, summary_horizons, window_days
 
-WINDOWS = (("months_6", SIX_MONTHS_DAYS), ("months_12", TWELVE_MONTHS_DAYS))
 TENURE_PARAMS = ("TENURE1_REG", "TENURE1", "TENURE")
 TENURE_ROLES = {"TENURE1_REG": "primary_analysis", "TENURE1": "sensitivity_analysis"}
 MIN_AT_RISK = 10
@@ -55,6 +59,20 @@ def param_label(param: str, lang: Lang) -> str:
     label = value_label("param", param, lang)
     role = TENURE_ROLES.get(param)
     return text("analysis_role", lang, analysis=label, role=text(role, lang)) if role else label
+
+
+def windows(horizons: tuple[int, ...]) -> list[tuple[str, int, float]]:
+    """(column, months, days) of an estimate per horizon: ``months_6``, ``months_12`` and, when
+    asked, ``months_24``."""
+    return [(f"months_{m}", m, window_days(m)) for m in horizons]
+
+
+def summary_columns(prefix: str, horizons: tuple[int, ...]) -> list[tuple[str, int, float]]:
+    """(column, months, days) of a 12-month summary (the number at risk, the RMST): ``prefix``
+    at 12 months, as the default run has it, and ``prefix_24`` at each longer horizon asked
+    (``schemas.windows.summary_horizons``)."""
+    return [(prefix if i == 0 else f"{prefix}_{m}", m, window_days(m))
+            for i, m in enumerate(summary_horizons(horizons))]
 
 
 def _at(km: pl.DataFrame, param: str, method: str, group_var: str, group: str,
@@ -103,10 +121,13 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, comparison: pl.Da
                      lang: Lang, source: DeliverySet,
                      competing: pl.DataFrame | None = None) -> PublishedTable:
     """Crude "% ever employed" per published cut-off beside the Aalen–Johansen cumulative
-    incidence of a first job at 6 and 12 months (docs/methods.md §The follow-up trap: the crude
-    shares compare unequal follow-up; the table says so in a footnote). With ``competing``
-    (results.competing): a last row with the pilot − RRP difference in percentage points
-    (95 % CI), hidden where either cohort's estimate is, and Gray's test in a note."""
+    incidence of a first job at each horizon (6 and 12 months, 24 when asked) and the number
+    at risk at 12 (and 24) months (docs/methods.md §The follow-up trap: the crude shares compare
+    unequal follow-up; the table says so in a footnote). With ``competing`` (results.competing):
+    a last row with the pilot − RRP difference in percentage points (95 % CI), hidden where
+    either cohort's estimate is, and Gray's test in a note."""
+    estimates = windows(source.horizons)
+    at_risk_columns = summary_columns("at_risk", source.horizons)
     headline = headline.sort(["cohort", "cutoff_date"])
     cells = CountCells()
     for i, r in enumerate(headline.iter_rows(named=True)):
@@ -121,12 +142,14 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, comparison: pl.Da
     for i, r in enumerate(headline.iter_rows(named=True)):
         if r["cutoff_date"] == source.cutoffs.get(r["cohort"]):
             analysis_rows[i] = r["cohort"]
-            at_risk = _at(km, "TTFJ", "AJ", "cohort", r["cohort"], TWELVE_MONTHS_DAYS)
-            if at_risk is not None:
-                cells.add(("at_risk", i), at_risk["n_at_risk"])
+            for key, _, t in at_risk_columns:
+                at_risk = _at(km, "TTFJ", "AJ", "cohort", r["cohort"], t)
+                if at_risk is None:
+                    continue
+                cells.add((key, i), at_risk["n_at_risk"])
                 # the analysis may hold fewer clients than staging (index after the cut-off)
                 if at_risk["n_at_risk"] <= r["clients_started"]:
-                    cells.group([("at_risk", i)], total=r["clients_started"])
+                    cells.group([(key, i)], total=r["clients_started"])
     hidden = cells.hidden()
     cif = comparison.filter(pl.col("measure") == "cif_first_job")
     published = comparison.filter(pl.col("measure") == "crude_ever_employed_published")
@@ -154,21 +177,22 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, comparison: pl.Da
                                     r["pct_employed_excl_pay_subsidy"], lang),
                           ("excl", i) in hidden),
         }
-        for key, t in WINDOWS:
+        for key, _, t in estimates:
             estimate = _at(km, "TTFJ", "AJ", "cohort", cohort, t) if i in analysis_rows else None
             c = cif.filter((pl.col("cohort") == cohort) & _close("time_days", t))
             n, ev = (c["n_clients"][0], c["n_events"][0]) if c.height else (None, None)
             row[key] = _pct_ci(estimate, _estimate_hidden(n, ev), lang)
-        at_risk = (_at(km, "TTFJ", "AJ", "cohort", cohort, TWELVE_MONTHS_DAYS)
-                   if i in analysis_rows else None)
-        row["at_risk"] = "" if at_risk is None else shown(fmt_int(at_risk["n_at_risk"], lang),
-                                                          ("at_risk", i) in hidden)
+        for key, _, t in at_risk_columns:
+            at_risk = _at(km, "TTFJ", "AJ", "cohort", cohort, t) if i in analysis_rows else None
+            row[key] = "" if at_risk is None else shown(fmt_int(at_risk["n_at_risk"], lang),
+                                                        (key, i) in hidden)
         rows.append(row)
     notes = [text("competitive_note", lang), text("months_note", lang),
+             *longer_followup_notes(source.horizons, lang),
              text("published_row_note", lang), text("ci_note", lang)]
     if competing is not None and not competing.is_empty():
         cohort_rows = [rows[i] for i in analysis_rows]
-        rows.append(_difference_row(competing, cohort_rows, lang))
+        rows.append(_difference_row(competing, cohort_rows, lang, estimates))
         gray = competing.filter(pl.col("model") == "gray_test")
         if gray.height:
             notes.append(text("difference_note", lang, p=fmt_p(gray["p"][0], lang)))
@@ -176,11 +200,12 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, comparison: pl.Da
         notes.append(text("few_at_risk_note", lang, mark=FEW_AT_RISK_MARK, n=MIN_AT_RISK))
 
     crude = ["started", "employed", "excl"]
-    cif = ["months_6", "months_12", "at_risk"]
+    cif = [key for key, _, _ in (*estimates, *at_risk_columns)]
     labels = {"cutoff": text("cutoff_date", lang), "followup": text("followup_median", lang),
               "started": text("started", lang), "employed": text("employed", lang),
-              "excl": text("employed_excl_subsidy", lang), "months_6": text("months_6", lang),
-              "months_12": text("months_12", lang), "at_risk": text("at_risk_12", lang)}
+              "excl": text("employed_excl_subsidy", lang),
+              **{key: horizon_label(m, lang) for key, m, _ in estimates},
+              **{key: text("at_risk_months", lang, n=m) for key, m, _ in at_risk_columns}}
     return PublishedTable(
         name="employment", lang=lang, title=text("employment_title", lang),
         data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
@@ -190,12 +215,12 @@ def build_employment(headline: pl.DataFrame, km: pl.DataFrame, comparison: pl.Da
         notes=notes, source=source.note(lang))
 
 
-def _difference_row(competing: pl.DataFrame, cohort_rows: list[dict], lang: Lang
-                    ) -> dict[str, str]:
-    """Pilot − RRP in percentage points at 6 and 12 months (results.competing's
+def _difference_row(competing: pl.DataFrame, cohort_rows: list[dict], lang: Lang,
+                    estimates: list[tuple[str, int, float]]) -> dict[str, str]:
+    """Pilot − RRP in percentage points at each horizon (results.competing's
     ``cif_difference`` rows); hidden when a cohort's own estimate is hidden."""
     row = {"stub": text("difference_row", lang)}
-    for key, t in WINDOWS:
+    for key, _, t in estimates:
         hit = competing.filter((pl.col("model") == "cif_difference")
                                & ((pl.col("time_days") - t).abs() < 1e-6))
         hidden = any(r.get(key) == SUPPRESSED for r in cohort_rows)
@@ -212,10 +237,13 @@ def _difference_row(competing: pl.DataFrame, cohort_rows: list[dict], lang: Lang
 
 def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame, lang: Lang,
                  source: DeliverySet) -> PublishedTable:
-    """Kaplan–Meier share still in the job at 6 and 12 months, median tenure and the restricted
-    mean tenure to 12 months, per tenure analysis and cohort (and all). The jobs and ended
-    jobs per group are ``results.rmst``'s ``n`` and ``events``; the jobs ended by 6 and 12
-    months ``results.km``'s ``n_events``."""
+    """Kaplan–Meier share still in the job at each horizon (6 and 12 months, 24 when asked),
+    median tenure and the restricted mean tenure to 12 months (and to 24 when asked; empty
+    where the group's curve does not reach τ), per tenure analysis and cohort (and all). The
+    jobs and ended jobs per group are ``results.rmst``'s ``n`` and ``events``; the jobs ended by
+    each horizon ``results.km``'s ``n_events``."""
+    estimates = windows(source.horizons)
+    rmst_columns = summary_columns("rmst", source.horizons)
     rmst = rmst.filter(pl.col("method") == "KM")
     present = set(rmst["param"].to_list())
     params = [p for p in TENURE_PARAMS if p in present]
@@ -231,7 +259,7 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame, lang: Lang,
                                 & (pl.col("group") == group))
             if found.is_empty():
                 continue
-            c = found.row(0, named=True)
+            c = found.row(0, named=True)  # n, events and the median: the same at every τ
             sizes[(param, group)] = c
             cells.add(("jobs", param, group), c["n"])
             cells.add(("ended", param, group), c["events"])
@@ -255,7 +283,7 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame, lang: Lang,
                    "stub": cohort_label(group, lang),
                    "jobs": shown(fmt_int(c["n"], lang), ("jobs", param, group) in hidden),
                    "ended": shown(fmt_int(c["events"], lang), ("ended", param, group) in hidden)}
-            for key, t in WINDOWS:
+            for key, _, t in estimates:
                 estimate = _at(km, param, "KM", group_var, group, t)
                 events_t = None if estimate is None else estimate["n_events"]
                 row[key] = _pct_ci(estimate, _estimate_hidden(c["n"], events_t), lang)
@@ -265,25 +293,41 @@ def build_tenure(km: pl.DataFrame, rmst: pl.DataFrame, lang: Lang,
                 *(None if v is None else v / DAYS_PER_MONTH
                   for v in (median, c["median_ci_lower"], c["median_ci_upper"])),
                 1, lang), hide_summary) if median is not None else ""
-            value = c["rmst_days"]
-            row["rmst"] = "" if value is None else shown(
-                fmt_number(value / DAYS_PER_MONTH, 1, lang), hide_summary)
+            for key, _, tau in rmst_columns:
+                value = _rmst_at(rmst, param, group_var, group, tau)
+                # past the group's follow-up the restricted mean carries the curve's last value
+                # to τ (R's survmean): not shown, as the share still in the job there is not
+                reached = _at(km, param, "KM", group_var, group, tau)
+                if reached is None or reached["estimate"] is None:
+                    value = None
+                row[key] = "" if value is None else shown(
+                    fmt_number(value / DAYS_PER_MONTH, 1, lang), hide_summary)
             rows.append(row)
 
     labels = {"jobs": text("jobs_n", lang), "ended": text("ended_n", lang),
-              "months_6": text("months_6", lang), "months_12": text("months_12", lang),
-              "median": text("median_months", lang), "rmst": text("rmst_months", lang)}
+              **{key: horizon_label(m, lang) for key, m, _ in estimates},
+              "median": text("median_months", lang),
+              **{key: text("rmst_months", lang, n=m) for key, m, _ in rmst_columns}}
     return PublishedTable(
         name="tenure", lang=lang, title=text("tenure_title", lang),
         data=as_strings(pl.DataFrame(rows)), labels=labels, stub="stub",
         stubhead=text("cohort", lang), group="group", group_header=text("analysis", lang),
-        spanners=[(text("still_spanner", lang), ["months_6", "months_12"])],
+        spanners=[(text("still_spanner", lang), [key for key, _, _ in estimates])],
         column_notes=[("rmst", text("rmst_note", lang))],
         notes=[text("tenure_note", lang), text("tenure_roles_note", lang),
-               text("months_note", lang), text("ci_note", lang),
+               text("months_note", lang), *longer_followup_notes(source.horizons, lang),
+               text("ci_note", lang),
                *([text("few_at_risk_note", lang, mark=FEW_AT_RISK_MARK, n=MIN_AT_RISK)]
                  if _flagged(rows) else [])],
         source=source.note(lang))
+
+
+def _rmst_at(rmst: pl.DataFrame, param: str, group_var: str, group: str,
+             tau: float) -> float | None:
+    """The restricted mean (days) of one param × group to ``tau`` (results.rmst)."""
+    found = rmst.filter((pl.col("param") == param) & (pl.col("group_var") == group_var)
+                        & (pl.col("group") == group) & _close("tau_days", tau))
+    return found["rmst_days"][0] if found.height else None
 
 
 # ---------------------------------------------------------------------------------------------

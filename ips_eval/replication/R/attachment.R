@@ -1,5 +1,5 @@
-# attachment.csv: attachment to work at 6 and 12 months among clients followed for the whole
-# window — any competitive job in the window, employed on its last day, days worked (a day
+# attachment.csv: attachment to work at each horizon (6 and 12 months, 24 when asked:
+# horizons.R) among clients followed for the whole window — any competitive job in the window, employed on its last day, days worked (a day
 # once over overlapping jobs) — by all / cohort / region, each also without pay-subsidised jobs.
 # Plain R. docs/methods.md §Attachment to work.
 source("common.R")
@@ -24,8 +24,8 @@ per_client <- function(window_days, subsidised) {
 }
 
 rows <- list()
-for (months in c(6, 12)) {
-  window_days <- 365.25 * months / 12
+for (months in HORIZONS) {
+  window_days <- HORIZON_DAYS[HORIZONS == months]
   eligible <- clients[as.numeric(clients$cutoff_date - clients$index_date) >= window_days, ]
   all <- per_client(window_days, TRUE); excl <- per_client(window_days, FALSE)
   for (var in c("all", "cohort", "region")) {

@@ -10,9 +10,9 @@ ROUNDING <- 5e-11
 # the columns that name a row of each file (the rest of R's columns are compared)
 KEYS <- list(
   km = c("param", "group_var", "group", "time_days", "method"),
-  rmst = c("param", "group_var", "group", "method"),
+  rmst = c("param", "group_var", "group", "method", "tau_days"),
   cox = c("param", "term"),
-  logit = c("term"),
+  logit = c("window_months", "term"),  # window_months only with a horizon beyond 12 months
   competing = c("param", "model", "term", "time_days"),
   fidelity_cox = c("param", "model", "term"),
   attachment = c("window_months", "group_var", "group"),
@@ -39,7 +39,7 @@ for (name in names(KEYS)) {
     next
   }
   r <- read_csv(mine); p <- read_csv(theirs)
-  keys <- KEYS[[name]]
+  keys <- intersect(KEYS[[name]], names(p))
   both <- merge(r, p, by = keys, suffixes = c(".r", ".p"), all.x = TRUE)
   unmatched <- sum(!do.call(paste, r[keys]) %in% do.call(paste, p[keys]))
   not_in_r <- sum(!do.call(paste, p[keys]) %in% do.call(paste, r[keys]))  # not replicated

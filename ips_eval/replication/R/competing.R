@@ -1,25 +1,38 @@
 # competing.csv: time to first job, pilot against RRP — the difference in Aalen–Johansen
-# cumulative incidence at 6 and 12 months (survival::survfit), Gray's test (cmprsk::cuminc),
+# cumulative incidence at each horizon (6 and 12 months, 24 when asked; survival::survfit), Gray's test (cmprsk::cuminc),
 # the cause-specific Cox model (survival::coxph, competing exits censored) and the Fine–Gray
 # model (survival::finegray + coxph with its weights, robust variance).
 # docs/methods.md §Cohort comparison.
 source("common.R")
 suppressPackageStartupMessages({library(survival); library(cmprsk)})
 ttfj <- ttfj_frame()
-TIMES <- c(182.625, 365.25)
+TIMES <- HORIZON_DAYS
 counts <- data.frame(n = nrow(ttfj), events = sum(ttfj$event == 1),
                      competing_events = sum(ttfj$event == 2))
 
 aj <- summary(survfit(Surv(time_days, factor(event, 0:2)) ~ cohort, data = ttfj),
               times = TIMES, extend = TRUE)
-at <- function(cohort, what) aj[[what]][aj$strata == paste0("cohort=", cohort), 2]
-diff <- at("pilot", "pstate") - at("rrp", "pstate")
-se <- sqrt(at("pilot", "std.err")^2 + at("rrp", "std.err")^2)
-rows <- list(data.frame(param = "TTFJ", model = "cif_difference", term = "pilot - rrp",
-                        time_days = TIMES, coef = diff, se = se, ci_lower = diff - Z * se,
-                        ci_upper = diff + Z * se, p = 2 * pnorm(-abs(diff / se)),
-                        estimate_pilot = at("pilot", "pstate"),
-                        estimate_rrp = at("rrp", "pstate"), counts))
+# past a cohort's last observed time its incidence is unknown (empty), unless everyone left had
+# an event there — as km.R and the pipeline have it (a 24-month horizon beyond a cohort's
+# follow-up gives no difference)
+known_to <- function(cohort) {
+  d <- ttfj[ttfj$cohort == cohort, ]
+  last <- d$time_days == max(d$time_days)
+  if (all(d$event[last] > 0)) Inf else max(d$time_days)
+}
+at <- function(cohort, what) {
+  value <- aj[[what]][aj$strata == paste0("cohort=", cohort), 2]
+  value[TIMES > known_to(cohort)] <- NA
+  value
+}
+diff <- at(PILOT, "pstate") - at(RRP, "pstate")
+se <- sqrt(at(PILOT, "std.err")^2 + at(RRP, "std.err")^2)
+estimates <- setNames(data.frame(at(PILOT, "pstate"), at(RRP, "pstate")),
+                      paste0("estimate_", c(PILOT, RRP)))
+rows <- list(cbind(data.frame(param = "TTFJ", model = "cif_difference",
+                              term = paste(PILOT, "-", RRP), time_days = TIMES, coef = diff,
+                              se = se, ci_lower = diff - Z * se, ci_upper = diff + Z * se,
+                              p = 2 * pnorm(-abs(diff / se))), estimates, counts))
 
 gray <- cuminc(ttfj$time_days, ttfj$event, ttfj$cohort)$Tests
 rows[[2]] <- data.frame(param = "TTFJ", model = "gray_test", term = "cohort", time_days = NA,
@@ -44,7 +57,7 @@ for (model in c("cause_specific", "fine_gray")) {
                          n_excluded = nrow(ttfj) - nrow(d))
 }
 write_result(do.call(rbind, lapply(rows, function(r) {
-  for (col in c("hr", "estimate_pilot", "estimate_rrp", "n_excluded", "ci_lower", "ci_upper",
-                "se")) if (!col %in% names(r)) r[[col]] <- NA
+  for (col in c("hr", paste0("estimate_", c(PILOT, RRP)), "n_excluded", "ci_lower",
+                "ci_upper", "se")) if (!col %in% names(r)) r[[col]] <- NA
   r[order(names(r))]
 })), "competing")

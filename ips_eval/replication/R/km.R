@@ -1,10 +1,11 @@
-# km.csv: Kaplan–Meier (tenure) and Aalen–Johansen (time to first job) estimates at 6 and 12
-# months with log-log 95 % CIs, by all / cohort / region — survival::survfit.
+# km.csv: Kaplan–Meier (tenure) and Aalen–Johansen (time to first job) estimates at each
+# follow-up horizon (6 and 12 months, and 24 when the run asked for it: horizons.R) with log-log
+# 95 % CIs, by all / cohort / region — survival::survfit.
 # docs/methods.md §Time to first job, §Job tenure.
 source("common.R")
 suppressPackageStartupMessages(library(survival))
 tte <- read_analysis("tte")
-TIMES <- c(182.625, 365.25)  # 6 and 12 months of 365.25 / 12 days
+TIMES <- HORIZON_DAYS  # the run's horizons in days (horizons.R)
 
 groups <- function(d) c(list(list(var = "all", group = "all", rows = d)),
   unlist(lapply(c("cohort", "region"), function(v) lapply(sort(unique(d[[v]]), method = "radix"),
@@ -36,6 +37,9 @@ for (param in unique(tte$param)) for (g in groups(tte[tte$param == param, ])) {
     finished <- if (method == "AJ") all(d$event[last] > 0) else all(d$event[last] == 1)
     unknown <- TIMES > max(d$time_days) & !finished
     est[unknown] <- se[unknown] <- lo[unknown] <- hi[unknown] <- NA
+    # a KM curve that has reached 0 (every one still at risk had the event): R's std.err is NaN
+    # there (0 times an infinite log-scale SE), the pipeline's 0 (a final estimate)
+    if (method != "AJ") se[!is.na(est) & est == 0] <- 0
     if (method == "KM_competing_as_censored") {
       est <- 1 - est; lo_ <- 1 - hi; hi <- 1 - lo; lo <- lo_
     }

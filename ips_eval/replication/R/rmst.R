@@ -1,11 +1,12 @@
 # rmst.csv: the median time with its log-log 95 % CI and, for the tenure params, the restricted
-# mean to 12 months (normal CI) — survival::survfit, quantile() and print(rmean = ).
+# mean to 12 months and to each longer horizon asked (SUMMARY_MONTHS, a row per tau; normal
+# CI) — survival::survfit, quantile() and print(rmean = ).
 # For time to first job the median is where the Aalen–Johansen incidence of a job reaches 0.5.
 # docs/methods.md §Employment models and summaries.
 source("common.R")
 suppressPackageStartupMessages(library(survival))
 tte <- read_analysis("tte")
-TAU <- 365.25
+TAUS <- HORIZON_DAYS[HORIZONS %in% SUMMARY_MONTHS]
 
 groups <- function(d) c(list(list(var = "all", group = "all", rows = d)),
   unlist(lapply(c("cohort", "region"), function(v) lapply(sort(unique(d[[v]]), method = "radix"),
@@ -21,7 +22,7 @@ reaching_half <- function(time, curve, eps = sqrt(.Machine$double.eps)) {
 }
 
 rows <- list()
-for (param in unique(tte$param)) for (g in groups(tte[tte$param == param, ])) {
+for (param in unique(tte$param)) for (g in groups(tte[tte$param == param, ])) for (TAU in TAUS) {
   d <- g$rows
   row <- data.frame(param = param, group_var = g$var, group = g$group, n = nrow(d),
                     events = sum(d$event == 1), tau_days = TAU)
