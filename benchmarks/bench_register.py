@@ -56,7 +56,7 @@ GENERATE = [
        SELECT printf('HEL-%04d', i % 10000) || '-' || i AS client_id, sha256('p' || i) AS pid,
               1 AS register_consent, CASE WHEN d < DATE '2023-06-01' THEN 'HEL' ELSE 'KAI' END
               AS region, d AS index_date,
-              CASE WHEN d < DATE '2023-06-01' THEN 'pilot' ELSE 'rrp' END AS cohort,
+              CASE WHEN d < DATE '2023-06-01' THEN $hel_cohort ELSE $kai_cohort END AS cohort,
               'asiakkaat.csv' AS _file, $delivered AS _delivery_date, CAST(i AS INTEGER) AS _row
        FROM c""",
     """CREATE OR REPLACE TEMP TABLE bench_persons AS
@@ -107,7 +107,8 @@ GENERATE = [
 def generate(db: Path, persons: int, clients: int, seed: float) -> None:
     with connect(db, memory_limit="8GB") as con:
         params = {"seed": seed, "n_clients": min(clients, persons), "n_persons": persons,
-                  "delivered": DELIVERED}
+                  "delivered": DELIVERED, "hel_cohort": STUDY.cohort_of_region["HEL"],
+                  "kai_cohort": STUDY.cohort_of_region["KAI"]}
         for statement in GENERATE:
             used = {k: v for k, v in params.items() if f"${k}" in statement}
             con.execute(statement, used or None)

@@ -2,7 +2,7 @@
 subtitles, in ``schemas/texts/figures.yaml`` (the file a translator edits). Variable and value
 labels (cohorts, waves, instruments, register states, IPS-25 bands) come from
 ``schemas.codebook``, ``schemas.instruments`` and ``schemas.register_states``. The report's
-caption of each figure is ``figure_<name>`` in ``schemas.table_text``.
+caption of each figure is ``figure_<name>`` in ``schemas.report_text``.
 
 Texts may hold ``str.format`` fields (``{n}``, ``{rho}``); :func:`figure_text` fills them.
 """

@@ -24,7 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from schemas.codebook import ASIAKASKYSELY, LAATUARVIOT, Column, L, Label
+from schemas.codebook import ASIAKASKYSELY, LAATUARVIOT, Column, Label
+from schemas.text_catalogue import label
 from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 
 Transform = Literal["mean", "percent_of_max"]
@@ -88,35 +89,33 @@ def _numbered(prefix: str, n: int) -> tuple[str, ...]:
 
 INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument(
-        "mhi5", L("Mielenterveys (MHI-5)", "Psykisk hälsa (MHI-5)", "Mental health (MHI-5)"),
+        "mhi5", label("analysis", "instrument.mhi5"),
         items=_numbered("mhi", 5), reversed_items=("mhi3", "mhi5"), min_answered=3,
         transform="percent_of_max",
         source="MHI-5: items 3 and 5 reversed (7 − x); 100 × (sum − 5)/25, sum prorated from the "
                "mean of ≥ 3 answered items",
     ),
     Instrument(
-        "eurohis_qol8", L("Elämänlaatu (EUROHIS-QOL-8)", "Livskvalitet (EUROHIS-QOL-8)",
-                          "Quality of life (EUROHIS-QOL-8)"),
+        "eurohis_qol8", label("analysis", "instrument.eurohis_qol8"),
         items=_numbered("qol", 8), min_answered=6, transform="mean",
         source="EUROHIS-QOL-8: mean of ≥ 6 answered items, 1–5",
     ),
     Instrument(
-        "esis", L("Osallisuus (ESIS)", "Delaktighet (ESIS)", "Social inclusion (ESIS)"),
+        "esis", label("analysis", "instrument.esis"),
         items=_numbered("osal", 10), min_answered=8, transform="percent_of_max",
         source="ESIS: 100 × (mean − 1)/4 of ≥ 8 answered items (the project's 0–100 convention)",
     ),
     Instrument(
-        "was", L("Työkyky (WAS)", "Arbetsförmåga (WAS)", "Work ability (WAS)"),
+        "was", label("analysis", "instrument.was"),
         items=("was",), min_answered=1, transform="mean", source="WAS: single item 0–10",
     ),
     Instrument(
-        "readiness", L("Valmius palata töihin", "Beredskap att återgå i arbete",
-                       "Readiness to return to work"),
+        "readiness", label("analysis", "instrument.readiness"),
         items=("readiness",), min_answered=1, transform="mean",
         source="tyovalmius: single item 1–5",
     ),
     Instrument(
-        "self_rated_health", L("Koettu terveys", "Självskattad hälsa", "Self-rated health"),
+        "self_rated_health", label("analysis", "instrument.self_rated_health"),
         items=("self_rated_health",), min_answered=1, transform="mean", higher_is_better=False,
         source="terveys: single item, 1 very good … 5 very poor (higher = worse)",
     ),
@@ -209,11 +208,10 @@ class FidelityBand:
 
 
 FIDELITY_BANDS: tuple[FidelityBand, ...] = (
-    FidelityBand("exemplary", 115, 125, L("Erinomainen (115–125)", "Utmärkt (115–125)",
-                                          "Exemplary (115–125)")),
-    FidelityBand("good", 100, 114, L("Hyvä (100–114)", "God (100–114)", "Good (100–114)")),
-    FidelityBand("fair", 74, 99, L("Kohtalainen (74–99)", "Måttlig (74–99)", "Fair (74–99)")),
-    FidelityBand("not_ips", 25, 73, L("Ei IPS (≤ 73)", "Inte IPS (≤ 73)", "Not IPS (≤ 73)")),
+    FidelityBand("exemplary", 115, 125, label("analysis", "fidelity_band.exemplary")),
+    FidelityBand("good", 100, 114, label("analysis", "fidelity_band.good")),
+    FidelityBand("fair", 74, 99, label("analysis", "fidelity_band.fair")),
+    FidelityBand("not_ips", 25, 73, label("analysis", "fidelity_band.not_ips")),
 )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.codebook import VALUE_LABELS, Label, Lang
+from schemas.text_catalogue import label
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,15 @@ class RegisterState:
 
 
 STATES: tuple[RegisterState, ...] = (
-    RegisterState("employed", Label("Työssä", "I arbete", "Employed")),
-    RegisterState("disability_pension", Label("Työkyvyttömyyseläke", "Invalidpension",
-                                              "Disability pension"), ("TKE", "KUNTT")),
-    RegisterState("sickness_rehabilitation", Label("Sairaus- tai kuntoutusetuus",
-                                                   "Sjuk- eller rehabiliteringsförmån",
-                                                   "Sickness / rehabilitation benefit"),
+    RegisterState("employed", label("analysis", "register_state.employed")),
+    RegisterState("disability_pension", label("analysis", "register_state.disability_pension"),
+                  ("TKE", "KUNTT")),
+    RegisterState("sickness_rehabilitation",
+                  label("analysis", "register_state.sickness_rehabilitation"),
                   ("SPR", "KUNTR")),
-    RegisterState("student", Label("Opiskelija", "Studerande", "Student"), ("OPT",)),
-    RegisterState("unemployed", Label("Työtön", "Arbetslös", "Unemployed"), ("TMT", "PPR")),
-    RegisterState("other", Label("Muu", "Annat", "Other"), ("ASUMT", "TTT")),
+    RegisterState("student", label("analysis", "register_state.student"), ("OPT",)),
+    RegisterState("unemployed", label("analysis", "register_state.unemployed"), ("TMT", "PPR")),
+    RegisterState("other", label("analysis", "register_state.other"), ("ASUMT", "TTT")),
 )
 
 EMPLOYED = STATES[0].name  # the earnings rule: holds before any benefit

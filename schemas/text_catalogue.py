@@ -1,6 +1,21 @@
-"""The fi/sv/en texts of the tables, the report page and the figures, read from the files a
-translator edits (``schemas/texts/tables.yaml``, ``schemas/texts/figures.yaml``: a key with its
-``fi``, ``sv`` and ``en``), and the one lookup every text goes through (:func:`lookup`).
+"""Every fi/sv/en text of the outputs, read from the files a translator edits (a key with its
+``fi``, ``sv`` and ``en``), and the one lookup every text goes through (:func:`lookup`, or
+:func:`label` for all three languages at once):
+
+- ``schemas/texts/tables.yaml``: the tables' titles, headers and notes;
+- ``schemas/texts/report.yaml``: the report page's and the Word report's texts, the figures'
+  captions;
+- ``schemas/texts/figures.yaml``: the figures' titles, axes and legends;
+- ``schemas/texts/codebook.yaml``: the delivered sources, their columns' variable labels and the
+  value labels of their codes (``schemas/codebook.py``);
+- ``schemas/texts/analysis.yaml``: the analysis datasets' names, the variable labels of derived
+  columns and the value labels of derived codes (``schemas/analysis.py``, ``instruments.py``,
+  ``register_states.py``);
+- ``schemas/texts/standards.yaml``: process indicators, benchmarks, the IPS-25 items;
+- ``schemas/texts/results.yaml``: what a row of each results file is (``schemas/results.py``);
+- ``schemas/texts/rules.yaml``: the validation rules' descriptions (``schemas/rules.py``).
+
+The cohorts' and regions' names stay in ``schemas/study.py``, with the rest of the study's facts.
 
 A catalogue is checked when it is read: a key given twice or without all three languages stops
 with a message naming the file and the key. ``{days_6}`` and ``{days_12}`` in a text are the 6-
@@ -19,7 +34,11 @@ from schemas.labels import LANGS, Label, Lang
 from schemas.windows import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS, window_days
 
 FOLDER = Path(__file__).resolve().parent / "texts"
-CATALOGUES = ("tables", "figures")
+CATALOGUES = ("tables", "report", "figures", "codebook", "analysis", "standards", "results",
+              "rules")
+# (catalogue, key) of every text :func:`label` was asked for: the schemas' labels are all
+# asked for when their modules are imported, so tests/test_texts.py can tell an unused key
+ASKED: set[tuple[str, str]] = set()
 
 
 def _days(value: float, lang: Lang) -> str:
@@ -95,7 +114,7 @@ def read_catalogue(path: Path) -> dict[str, Label]:
 
 @cache
 def catalogue(name: str) -> dict[str, Label]:
-    """The texts of ``schemas/texts/<name>.yaml`` (``tables`` or ``figures``)."""
+    """The texts of ``schemas/texts/<name>.yaml`` (one of :data:`CATALOGUES`)."""
     return read_catalogue(FOLDER / f"{name}.yaml")
 
 
@@ -107,3 +126,11 @@ def lookup(name: str, key: str, lang: Lang, **fields: object) -> str:
     except KeyError:
         raise KeyError(f"no text {key!r} in schemas/texts/{name}.yaml") from None
     return label(lang).format(**fields) if fields else label(lang)
+
+
+def label(name: str, key: str, **fields: object) -> Label:
+    """The text ``key`` of the catalogue ``name`` in all three languages, its ``str.format``
+    fields filled (``{n}``: an item's number): the labels of the codebook and the analysis."""
+    texts = Label(*(lookup(name, key, lang, **fields) for lang in LANGS))
+    ASKED.add((name, key))
+    return texts

@@ -41,6 +41,7 @@ from ips_eval.publish.figures.survival import cif_first_job_by_cohort, km_tenure
 from ips_eval.publish.figures.transitions import plot_transitions
 from schemas.codebook import LANGS
 from schemas.figure_text import figure_text
+from schemas.report_text import report_text
 from schemas.table_text import text
 
 
@@ -160,9 +161,9 @@ OLD_TITLES = {"km_tenure_by_cohort": lambda lang: figure_text("km_title", lang),
               "scores_by_wave": lambda lang: figure_text("scores_title", lang),
               "fidelity_vs_employment": lambda lang: figure_text("fidelity_title", lang),
               "register_effect_by_rel_month": lambda lang: text("fig_effect_title", lang),
-              "process_by_coach": lambda lang: text("figure_process_by_coach", lang),
-              "quarterly_rate_by_team": lambda lang: text("figure_quarterly_rate_by_team",
-                                                          lang)}
+              "process_by_coach": lambda lang: report_text("figure_process_by_coach", lang),
+              "quarterly_rate_by_team": lambda lang: report_text(
+                  "figure_quarterly_rate_by_team", lang)}
 
 
 def _title(name: str, lang: str) -> str:
@@ -215,7 +216,7 @@ def test_each_figure_is_sized_for_the_page_without_a_title(written: Path, name: 
         sizes = {float(x) for x in re.findall(r"font-size: ([\d.]+)px", svg)}
         assert sizes and min(sizes) >= 8, (name, lang, sorted(sizes))
         texts = [t for t, _ in svg_texts(written / "figures" / f"{name}_{lang}.svg")]
-        captions = [text(f"figure_{name}", lang)]
+        captions = [report_text(f"figure_{name}", lang)]
         if name in OLD_TITLES:
             captions.append(OLD_TITLES[name](lang))
         assert not any(c in t for c in captions for t in texts), (name, lang)

@@ -33,6 +33,7 @@ from ips_eval.publish.tables.catalog import TABLE_NAMES, publish_table, table_nu
 from ips_eval.publish.tables.common import delivery_set
 from ips_eval.warehouse import connect
 from schemas.codebook import LANGS
+from schemas.report_text import report_text
 from schemas.table_text import text
 
 MASKED_VALUE = "******-****"  # what ingest stores for a rejected identity code
@@ -115,9 +116,10 @@ def test_report_has_contents_how_to_read_and_the_publishing_boundary(run_dir: Pa
         for name in TABLE_NAMES:
             assert f'<a href="#t-{name}">{text("table_number", lang, n=table_number(name))}' \
                 in page
-        assert text("figure_number", lang, n=2) in page
-        assert text("report_trap", lang) in page and text("report_boundary", lang) in page
-        assert text("report_trap_compare", lang, employment=table_number("employment"),
+        assert report_text("figure_number", lang, n=2) in page
+        assert report_text("report_trap", lang) in page
+        assert report_text("report_boundary", lang) in page
+        assert report_text("report_trap_compare", lang, employment=table_number("employment"),
                     attachment=table_number("attachment"),
                     jobs=table_number("jobs_per_client")) in page
         assert f'href="tables_{lang}.docx"' in page
@@ -167,16 +169,17 @@ def test_the_report_in_word_holds_how_to_read_methods_every_table_and_figure(
         paragraphs = [p.text for p in document.paragraphs]
         for key in ("report_how_to_read", "report_trap", "report_methods",
                     "report_methods_analysis", "report_tables", "report_figures"):
-            assert text(key, lang) in paragraphs, (lang, key)
+            assert report_text(key, lang) in paragraphs, (lang, key)
         assert len(document.tables) == len(TABLE_NAMES)
         assert len(document.inline_shapes) == len(FIGURES)
         fields = [e.text for e in document.element.body.iter(qn("w:instrText"))]
-        figure = f" SEQ {text('figure_label', lang)} \\* ARABIC "
+        figure = f" SEQ {report_text('figure_label', lang)} \\* ARABIC "
         assert fields.count(figure) == len(FIGURES)
         assert fields.count(f" SEQ {text('table_label', lang)} \\* ARABIC ") == len(TABLE_NAMES)
         captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
-        assert f"{text('figure_label', lang)} 2. {text('figure_' + FIGURES[1], lang)}" \
-            in captions
+        caption = (f"{report_text('figure_label', lang)} 2. "
+                   f"{report_text('figure_' + FIGURES[1], lang)}")
+        assert caption in captions
     page = (run_dir / "report" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="report_{lang}.docx"' in page for lang in LANGS)
     assert report_small_counts(run_dir / "report") == []

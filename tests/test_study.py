@@ -18,7 +18,7 @@ from schemas.study import COHORTS, STUDY, parse_cutoff, parse_cutoffs
 from schemas.windows import DEFAULT_CUTOFFS, HEADLINE_CUTOFFS
 
 STUDY_MODULE = PROJECT_ROOT / "schemas" / "study.py"
-SEARCHED = ("ips_eval", "assets", "schemas", "sql", "benchmarks")
+SEARCHED = ("ips_eval", "assets", "schemas", "sql", "benchmarks", "scripts", "notebooks")
 
 
 def test_the_study_holds_together() -> None:
@@ -71,14 +71,25 @@ def test_the_meta_tables_carry_the_study_to_sql(tmp_path) -> None:
                      c.headline.started, c.headline.employed) for c in STUDY.cohorts]
 
 
+# a cohort code as a word of a text ('rrp', "cohort[rrp]", "estimate_rrp", SQL's 'pilot'),
+# underscores counting as a word's edge
+COHORT_WORD = re.compile("|".join(rf"(?<![A-Za-z0-9]){re.escape(c)}(?![A-Za-z0-9])"
+                                  for c in COHORTS))
+
+
 def _python_spellings(path) -> list[str]:  # noqa: ANN001 — a Path
-    """A cohort code as a string constant, a default cut-off as ``date(y, m, d)`` or in an ISO
-    string."""
+    """A cohort code as a word of a string constant (a docstring's prose aside), a default
+    cut-off as ``date(y, m, d)`` or in an ISO string."""
     found = []
     iso = [d.isoformat() for d in DEFAULT_CUTOFFS.values()]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+    for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if node.value in COHORTS or any(d in node.value for d in iso):
+            if id(node) in docstrings:
+                continue
+            if COHORT_WORD.search(node.value) or any(d in node.value for d in iso):
                 found.append(f"{node.lineno}: {node.value[:40]!r}")
         elif (isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("date", "d")
               and len(node.args) == 3
@@ -96,12 +107,32 @@ def _sql_spellings(path) -> list[str]:  # noqa: ANN001
             for m in re.finditer("|".join(words), text)]
 
 
+def _quoted_spellings(path) -> list[str]:  # noqa: ANN001
+    """A cohort code or a default cut-off in quotes (R, a notebook's JSON-quoted code)."""
+    text = path.read_text(encoding="utf-8")
+    codes = "|".join(re.escape(c) for c in COHORTS)
+    dates = "|".join(re.escape(d.isoformat()) for d in DEFAULT_CUTOFFS.values())
+    return [f"{text.count(chr(10), 0, m.start()) + 1}: {m.group()}"
+            for m in re.finditer(rf"""\\?["']({codes})\\?["']|{dates}""", text)]
+
+
+SPELLINGS = {".py": _python_spellings, ".sql": _sql_spellings, ".R": _quoted_spellings,
+             ".ipynb": _quoted_spellings}
+
+
 def test_the_check_finds_a_spelled_cohort_and_cut_off(tmp_path) -> None:
     cohort, cutoff = COHORTS[0], DEFAULT_CUTOFFS[COHORTS[0]]
     py = tmp_path / "x.py"
     py.write_text(f"A = {cohort!r}\nB = date({cutoff.year}, {cutoff.month}, {cutoff.day})\n"
                   "C = 'cohorts'\n")
     assert [f.split(":")[0] for f in _python_spellings(py)] == ["1", "2"]
+    in_text = tmp_path / "y.py"
+    in_text.write_text(f'"""Prose may say {cohort}."""\nT = "cohort[{cohort}]"\n'
+                       f"Q = \"WHERE cohort = '{cohort}'\"\n")
+    assert [f.split(":")[0] for f in _python_spellings(in_text)] == ["2", "3"]
+    r = tmp_path / "x.R"
+    r.write_text(f'# {cohort} in a comment\nd$x <- d$cohort == "{cohort}"\n')
+    assert [f.split(":")[0] for f in _quoted_spellings(r)] == ["2"]
     sql = tmp_path / "x.sql"
     sql.write_text(f"SELECT 1\nWHERE cohort = '{cohort}' OR d = DATE '{cutoff}'\n")
     assert len(_sql_spellings(sql)) == 2
@@ -111,8 +142,8 @@ def test_no_module_but_the_study_spells_a_cohort_or_a_default_cut_off() -> None:
     found = []
     for folder in SEARCHED:
         for path in sorted((PROJECT_ROOT / folder).rglob("*")):
-            if path == STUDY_MODULE or path.suffix not in (".py", ".sql"):
+            if path == STUDY_MODULE or path.suffix not in SPELLINGS:
                 continue
-            spell = _python_spellings if path.suffix == ".py" else _sql_spellings
+            spell = SPELLINGS[path.suffix]
             found += [f"{path.relative_to(PROJECT_ROOT)}:{hit}" for hit in spell(path)]
     assert found == []

@@ -39,7 +39,7 @@ COMPETING_SCHEMA = {
     "param": pl.String, "model": pl.String, "term": pl.String, "time_days": pl.Float64,
     "coef": pl.Float64, "hr": pl.Float64, "ci_lower": pl.Float64, "ci_upper": pl.Float64,
     "p": pl.Float64, "n": pl.Int64, "events": pl.Int64, "se": pl.Float64,
-    "estimate_pilot": pl.Float64, "estimate_rrp": pl.Float64, "competing_events": pl.Int64,
+    **{f"estimate_{cohort}": pl.Float64 for cohort in COHORTS}, "competing_events": pl.Int64,
     "variance": pl.String, "pooled_levels": pl.String, "n_excluded": pl.Int64,
 }
 
@@ -58,14 +58,14 @@ def cif_difference(ttfj: pl.DataFrame, times: Sequence[float] = TIMES_DAYS,
         diff, se = fp - fr, float(np.hypot(sp, sr))
         finite = np.isfinite(diff) and np.isfinite(se) and se > 0
         out.append({
-            "param": "TTFJ", "model": "cif_difference", "term": "pilot - rrp",
+            "param": "TTFJ", "model": "cif_difference", "term": " - ".join(COHORTS),
             "time_days": t, "coef": _f(diff), "se": _f(se),
             "ci_lower": _f(diff - z * se) if finite else None,
             "ci_upper": _f(diff + z * se) if finite else None,
             "p": float(2 * norm.sf(abs(diff / se))) if finite else None,
             "n": ttfj.height, "events": int((ttfj["event"] == 1).sum()),
             "competing_events": int((ttfj["event"] == 2).sum()),
-            "estimate_pilot": _f(fp), "estimate_rrp": _f(fr),
+            **{f"estimate_{c}": _f(v) for c, v in zip(COHORTS, (fp, fr), strict=True)},
             "variance": "aalen_johansen_ij_independent_cohorts"})
     return out
 

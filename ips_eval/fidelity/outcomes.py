@@ -124,6 +124,7 @@ def cox_frame(clients: pl.DataFrame, tte: pl.DataFrame, fidelity: pl.DataFrame
     return frame, ttfj.height - frame.height
 
 
+COHORT_TERM = f"cohort[{RRP}]"  # the later cohort against the first, as the Cox models name it
 FIDELITY_COX_COLUMNS = ("param", "model", "term", "coef", "se_robust", "hr", "ci_lower",
                         "ci_upper", "p", "n", "events", "teams", "n_excluded", "method_note")
 
@@ -134,12 +135,12 @@ def fidelity_cox(frame: pl.DataFrame, excluded: int) -> pl.DataFrame:
     data = frame.select(
         "time_days", (pl.col("event") == 1).cast(pl.Int64).alias("event"),
         (pl.col("total") / PER_POINTS).alias("fidelity_total_per_10"),
-        (pl.col("cohort") == RRP).cast(pl.Float64).alias(f"cohort[{RRP}]"), "team")
+        (pl.col("cohort") == RRP).cast(pl.Float64).alias(COHORT_TERM), "team")
     models = {"unadjusted": ["fidelity_total_per_10"],
-              "cohort_adjusted": ["fidelity_total_per_10", "cohort[rrp]"]}
+              "cohort_adjusted": ["fidelity_total_per_10", COHORT_TERM]}
     fits = []
     for model, terms in models.items():
-        if model == "cohort_adjusted" and data["cohort[rrp]"].n_unique() < 2:
+        if model == "cohort_adjusted" and data[COHORT_TERM].n_unique() < 2:
             continue  # one cohort only: nothing to adjust for
         fits.append(fit_or_reason(
             lambda model=model, terms=terms: _fidelity_cox_model(data, model, terms, excluded),

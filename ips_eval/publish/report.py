@@ -43,8 +43,9 @@ from ips_eval.publish.tables.catalog import TABLE_NAMES, table_number
 from ips_eval.publish.tables.common import DeliverySet, delivery_set
 from ips_eval.publish.tables.office import combine_documents
 from schemas.codebook import LANGS, Lang
-from schemas.table_text import TEXT, text
+from schemas.report_text import REPORT_TEXT, report_text
 
+# each language by its own name on every page (not a text to translate)
 LANG_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DELIVERIES_PAGE = "deliveries.html"
 DOWNLOADS = ("docx", "xlsx", "csv", "tex", "html", "png")
@@ -156,7 +157,7 @@ def discover_figures(out_dir: Path) -> list[str]:
 
 def _caption(name: str, lang: Lang) -> str:
     key = f"figure_{name}"
-    return html.escape(text(key, lang) if key in TEXT else name.replace("_", " "))
+    return html.escape(report_text(key, lang) if key in REPORT_TEXT else name.replace("_", " "))
 
 
 def contents_section(out_dir: Path, names: Sequence[str], figures: Sequence[str]) -> str:
@@ -166,15 +167,15 @@ def contents_section(out_dir: Path, names: Sequence[str], figures: Sequence[str]
         tables = "".join(f'<li><a href="#t-{name}">{title}</a></li>'
                          for name, title in zip(names, titles, strict=True))
         shown = "".join(
-            f'<li><a href="#f-{name}">{html.escape(text("figure_number", lang, n=i))} '
+            f'<li><a href="#f-{name}">{html.escape(report_text("figure_number", lang, n=i))} '
             f"{_caption(name, lang)}</a></li>" for i, name in enumerate(figures, start=1))
         word = "".join(
-            f'<p><a href="{file}">{html.escape(text(key, lang))}</a> (docx)</p>'
+            f'<p><a href="{file}">{html.escape(report_text(key, lang))}</a> (docx)</p>'
             for file, key in ((f"report_{lang}.docx", "report_word_report"),
                               (f"tables_{lang}.docx", "report_word_all"))
             if (out_dir / "report" / file).is_file())
-        return (f"<h3>{html.escape(text('report_tables', lang))}</h3><ol>{tables}</ol>{word}"
-                f"<h3>{html.escape(text('report_figures', lang))}</h3><ol>{shown}</ol>")
+        return (f"<h3>{html.escape(report_text('report_tables', lang))}</h3><ol>{tables}</ol>{word}"
+                f"<h3>{html.escape(report_text('report_figures', lang))}</h3><ol>{shown}</ol>")
 
     return (f"<nav class='toc' id='contents'><h2>{text_spans('report_contents')}</h2>"
             f"{_each(render)}</nav>")
@@ -197,13 +198,13 @@ def tables_section(out_dir: Path, names: Sequence[str] = TABLE_NAMES) -> str:
             fragment = table_fragment(out_dir / "tables" / f"{name}_{lang}.html")
             state = "missing" if fragment is None else "shown"
             if fragment is None:
-                missing = html.escape(text("report_missing_table", lang))
+                missing = html.escape(report_text("report_missing_table", lang))
                 body = f"<p><em>{missing}</em> ({name})</p>"
             else:
                 links = " · ".join(f'<a href="../tables/{name}_{lang}.{ext}">{ext}</a>'
                                    for ext in DOWNLOADS
                                    if (out_dir / "tables" / f"{name}_{lang}.{ext}").is_file())
-                label = html.escape(text("report_downloads", lang))
+                label = html.escape(report_text("report_downloads", lang))
                 body = f"{fragment}<p class='downloads'>{label}: {links}</p>"
             parts.append(f'<div class="l-{lang} report-table" data-table="{name}" '
                          f'data-lang="{lang}" data-state="{state}">{body}</div>')
@@ -216,8 +217,9 @@ def _spans(render) -> str:  # noqa: ANN001 — render(lang) -> escaped text
 
 
 def _figure_caption(name: str, number: int) -> str:
-    return _spans(lambda lang: f"<strong>{html.escape(text('figure_number', lang, n=number))}"
-                               f"</strong> {_caption(name, lang)}")
+    return _spans(lambda lang: "<strong>"
+                  f"{html.escape(report_text('figure_number', lang, n=number))}"
+                  f"</strong> {_caption(name, lang)}")
 
 
 def figures_section(out_dir: Path, figures: Sequence[str], source: DeliverySet) -> str:
@@ -234,7 +236,8 @@ def figures_section(out_dir: Path, figures: Sequence[str], source: DeliverySet) 
             attributes = (f'class="{classes}" data-figure="{name}" data-lang="{" ".join(langs)}" '
                           f'data-state="{"missing" if png is None else "shown"}"')
             if png is None:
-                missing = _spans(lambda lang: html.escape(text("report_missing_figure", lang)))
+                missing = _spans(
+                    lambda lang: html.escape(report_text("report_missing_figure", lang)))
                 parts.append(f"<figure {attributes}><p><em>{missing}</em> ({name})</p></figure>")
                 continue
             data = base64.b64encode(png.read_bytes()).decode("ascii")
@@ -282,7 +285,7 @@ def _page(default_lang: Lang, title: str, body: Sequence[str],
     nav = "".join(f'<label for="lang-{lang}">{LANG_NAMES[lang]}</label>' for lang in LANGS)
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{default_lang}">', "<head>", '<meta charset="utf-8">',
-        f"<title>{html.escape(text(title, default_lang))}</title>",
+        f"<title>{html.escape(report_text(title, default_lang))}</title>",
         f"<style>{CSS}</style>", "</head>",
         "<body class='with-toc'>" if any("class='toc'" in part for part in body) else "<body>",
         switches,
@@ -348,7 +351,7 @@ def write_tables_documents(out_dir: Path, names: Sequence[str] = TABLE_NAMES) ->
                  if (p := Path(out_dir) / "tables" / f"{name}_{lang}.docx").is_file()]
         target = Path(out_dir) / "report" / f"tables_{lang}.docx"
         with atomic_path(target) as tmp:
-            combine_documents(parts, tmp, text("report_all_tables_title", lang), lang)
+            combine_documents(parts, tmp, report_text("report_all_tables_title", lang), lang)
         written.append(target)
     return written
 

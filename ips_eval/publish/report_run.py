@@ -24,13 +24,13 @@ from ips_eval.publish.tables.common import manifest_files
 from ips_eval.publish.tables.disclosure import SUPPRESSED, CountCells, is_small
 from ips_eval.warehouse import has_table
 from schemas.codebook import LANGS, Label
+from schemas.report_text import REPORT_TEXT, report_text
 from schemas.rules import RULES
-from schemas.table_text import TEXT, text
 
 
 def text_spans(key: str, **fields: object) -> str:
     """A text in all three languages, each in its own span (the page's CSS shows one)."""
-    return "".join(f'<span class="l-{lang}">{html.escape(text(key, lang, **fields))}</span>'
+    return "".join(f'<span class="l-{lang}">{html.escape(report_text(key, lang, **fields))}</span>'
                    for lang in LANGS)
 
 
@@ -86,7 +86,8 @@ def _cell(value: object) -> str:
 
 def _ops_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
                numeric: Sequence[int] = ()) -> str:
-    head = "".join(f"<th>{text_spans(h) if h in TEXT else html.escape(h)}</th>" for h in headers)
+    head = "".join(f"<th>{text_spans(h) if h in REPORT_TEXT else html.escape(h)}</th>"
+                   for h in headers)
     body = []
     for row in rows:
         cells = "".join(
@@ -121,7 +122,9 @@ def read_run_inputs(out_dir: Path, con: duckdb.DuckDBPyConnection | None) -> Run
 def level_label(level: str) -> Label | str:
     """A rule's level (file, row, field) in each language."""
     key = f"report_level_{level}"
-    return Label(*(text(key, lang) for lang in ("fi", "sv", "en"))) if key in TEXT else level
+    if key not in REPORT_TEXT:
+        return level
+    return Label(*(report_text(key, lang) for lang in ("fi", "sv", "en")))
 
 
 def rule_label(rule_id: str | None) -> Label | str:
@@ -140,7 +143,7 @@ def outcome_label(entry: dict) -> Label | str:
     key = next((k for k, prefix in prefixes.items() if outcome.startswith(prefix)), None)
     if key is None:
         return outcome
-    words = [text(f"report_outcome_{key}", lang) for lang in ("fi", "sv", "en")]
+    words = [report_text(f"report_outcome_{key}", lang) for lang in ("fi", "sv", "en")]
     rule = rule_label(entry.get("rule"))
     if key == "rejected" and isinstance(rule, Label):
         words = [f"{w}: {rule(lang)}" for w, lang in zip(words, ("fi", "sv", "en"),

@@ -34,7 +34,8 @@ from ips_eval.publish.tables.office import (
     start_section,
 )
 from schemas.codebook import Lang
-from schemas.table_text import TEXT, text
+from schemas.report_text import REPORT_TEXT, report_text
+from schemas.table_text import text
 
 METHODS = ("report_methods_data", "report_methods_analysis", "report_methods_replication",
            "report_methods_disclosure")
@@ -42,34 +43,34 @@ METHODS = ("report_methods_data", "report_methods_analysis", "report_methods_rep
 
 def _figure_caption(name: str, lang: Lang) -> str:
     key = f"figure_{name}"
-    return text(key, lang) if key in TEXT else name.replace("_", " ")
+    return report_text(key, lang) if key in REPORT_TEXT else name.replace("_", " ")
 
 
 def report_document(out_dir: Path, lang: Lang, figures: Sequence[tuple[str, Path | None]],
                     source: DeliverySet, names: Sequence[str] = TABLE_NAMES):  # noqa: ANN201
     """The document (python-docx); ``figures`` are (name, PNG or None) in report order."""
     document = document_for(lang)
-    document.core_properties.title = text("report_title", lang)
-    document.add_paragraph(text("report_title", lang), style="Title")
-    document.add_paragraph(text("report_intro", lang))
-    document.add_heading(text("report_how_to_read", lang), level=1)
-    document.add_paragraph(text("report_trap", lang))
+    document.core_properties.title = report_text("report_title", lang)
+    document.add_paragraph(report_text("report_title", lang), style="Title")
+    document.add_paragraph(report_text("report_intro", lang))
+    document.add_heading(report_text("report_how_to_read", lang), level=1)
+    document.add_paragraph(report_text("report_trap", lang))
     numbers = {key: table_number(name) if name in names else "–"
                for key, name in (("employment", "employment"), ("attachment", "attachment"),
                                  ("jobs", "jobs_per_client"))}
-    document.add_paragraph(text("report_trap_compare", lang, **numbers))
-    document.add_heading(text("report_methods", lang), level=1)
+    document.add_paragraph(report_text("report_trap_compare", lang, **numbers))
+    document.add_heading(report_text("report_methods", lang), level=1)
     for key in METHODS:
-        document.add_paragraph(text(key, lang))
-    document.add_heading(text("report_tables", lang), level=1)
+        document.add_paragraph(report_text(key, lang))
+    document.add_heading(report_text("report_tables", lang), level=1)
     tables = [p for name in names
               if (p := Path(out_dir) / "tables" / f"{name}_{lang}.docx").is_file()]
     append_documents(document, tables)
     start_section(document, landscape=False)
-    document.add_heading(text("report_figures", lang), level=1)
+    document.add_heading(report_text("report_figures", lang), level=1)
     tag = LANG_TAGS[lang]
     for number, (name, png) in enumerate(figures, start=1):
-        append_xml(document, caption_xml(text("figure_label", lang), number,
+        append_xml(document, caption_xml(report_text("figure_label", lang), number,
                                       _figure_caption(name, lang), tag))
         picture = document.add_paragraph()
         picture.paragraph_format.keep_with_next = True
@@ -79,7 +80,7 @@ def report_document(out_dir: Path, lang: Lang, figures: Sequence[tuple[str, Path
             picture.add_run().add_picture(str(png), width=Cm(PAGE_WIDTH_CM))
         except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError,
                 UnrecognizedImageError):  # not drawn, or not an image Word can show
-            picture.text = text("report_missing_figure", lang)
+            picture.text = report_text("report_missing_figure", lang)
         document.add_paragraph(source.note(lang),
                                style=text("table_note_style", lang))
     return document

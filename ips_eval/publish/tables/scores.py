@@ -172,7 +172,7 @@ def build_mixed(mixed: pl.DataFrame, lang: Lang, source: DeliverySet) -> Publish
 
 # the mixed models' own indicator names (ips_eval.scores.mixed.TERMS) → table texts
 _MIXED_TERMS = {"intercept": "intercept", "wave6": "term_wave6", "wave12": "term_wave12",
-                RRP: "term_rrp", "employed": "term_employed", "female": "term_female",
+                RRP: "term_cohort", "employed": "term_employed", "female": "term_female",
                 "var(client)": "term_var_client", "var(residual)": "term_var_residual"}
 
 

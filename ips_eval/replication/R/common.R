@@ -8,9 +8,13 @@ args <- commandArgs(trailingOnly = TRUE)
 OUT <- if (length(args) >= 1) args[[1]] else file.path("..", "..")
 source("codes.R")  # CODES: the text code behind each number of the .dta value labels
 source("horizons.R")  # HORIZONS, HORIZON_DAYS, SUMMARY_MONTHS: the run's follow-up horizons
+# The study's two cohorts in schemas/study.py's order (as Python's PILOT, RRP): the first is the
+# models' reference, the second the cohort compared with it
+PILOT <- CODES$cohort[[1]]
+RRP <- CODES$cohort[[2]]
 Z <- qnorm(0.975)
 
-# An analysis dataset with its codes as the results files name them ("pilot", "female", ...).
+# An analysis dataset with its codes as the results files name them (cohort, "female", ...).
 read_analysis <- function(name) {
   d <- as.data.frame(zap_labels(read_dta(file.path(OUT, "analysis", paste0(name, ".dta")))))
   for (v in intersect(names(d), names(CODES))) d[[v]] <- CODES[[v]][d[[v]]]
@@ -31,7 +35,7 @@ write_result <- function(rows, name) {
 # such levels as "var[other]", and that pool joins the reference when it is sparse too;
 # columns without variation are left out.
 CLIENT_COVARIATES <- c("cohort", "age", "sex", "dx_group", "work_history")
-REFERENCE <- list(cohort = "pilot", sex = "female", dx_group = "psychotic", work_history = 0)
+REFERENCE <- list(cohort = PILOT, sex = "female", dx_group = "psychotic", work_history = 0)
 MIN_LEVEL_ROWS <- 20
 
 # reference: each categorical covariate's reference level (transition_model.R passes its own).

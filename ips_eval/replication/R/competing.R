@@ -25,13 +25,14 @@ at <- function(cohort, what) {
   value[TIMES > known_to(cohort)] <- NA
   value
 }
-diff <- at("pilot", "pstate") - at("rrp", "pstate")
-se <- sqrt(at("pilot", "std.err")^2 + at("rrp", "std.err")^2)
-rows <- list(data.frame(param = "TTFJ", model = "cif_difference", term = "pilot - rrp",
-                        time_days = TIMES, coef = diff, se = se, ci_lower = diff - Z * se,
-                        ci_upper = diff + Z * se, p = 2 * pnorm(-abs(diff / se)),
-                        estimate_pilot = at("pilot", "pstate"),
-                        estimate_rrp = at("rrp", "pstate"), counts))
+diff <- at(PILOT, "pstate") - at(RRP, "pstate")
+se <- sqrt(at(PILOT, "std.err")^2 + at(RRP, "std.err")^2)
+estimates <- setNames(data.frame(at(PILOT, "pstate"), at(RRP, "pstate")),
+                      paste0("estimate_", c(PILOT, RRP)))
+rows <- list(cbind(data.frame(param = "TTFJ", model = "cif_difference",
+                              term = paste(PILOT, "-", RRP), time_days = TIMES, coef = diff,
+                              se = se, ci_lower = diff - Z * se, ci_upper = diff + Z * se,
+                              p = 2 * pnorm(-abs(diff / se))), estimates, counts))
 
 gray <- cuminc(ttfj$time_days, ttfj$event, ttfj$cohort)$Tests
 rows[[2]] <- data.frame(param = "TTFJ", model = "gray_test", term = "cohort", time_days = NA,
@@ -56,7 +57,7 @@ for (model in c("cause_specific", "fine_gray")) {
                          n_excluded = nrow(ttfj) - nrow(d))
 }
 write_result(do.call(rbind, lapply(rows, function(r) {
-  for (col in c("hr", "estimate_pilot", "estimate_rrp", "n_excluded", "ci_lower", "ci_upper",
-                "se")) if (!col %in% names(r)) r[[col]] <- NA
+  for (col in c("hr", paste0("estimate_", c(PILOT, RRP)), "n_excluded", "ci_lower",
+                "ci_upper", "se")) if (!col %in% names(r)) r[[col]] <- NA
   r[order(names(r))]
 })), "competing")

@@ -14,16 +14,16 @@ latest_total <- function(team, index_date) {
 ttfj$total <- mapply(latest_total, ttfj$team, ttfj$index_date)
 d <- ttfj[!is.na(ttfj$total), ]
 d$fidelity_total_per_10 <- d$total / 10
-d$rrp <- as.numeric(d$cohort == "rrp")
+d$later_cohort <- as.numeric(d$cohort == RRP)
 
 models <- list(unadjusted = Surv(time_days, event == 1) ~ fidelity_total_per_10,
-               cohort_adjusted = Surv(time_days, event == 1) ~ fidelity_total_per_10 + rrp)
+               cohort_adjusted = Surv(time_days, event == 1) ~ fidelity_total_per_10 + later_cohort)
 rows <- list()
 for (model in names(models)) {
   fit <- coxph(models[[model]], data = d, ties = "efron", cluster = team,
                control = cox_control())
   out <- wald(coef(fit), sqrt(diag(vcov(fit))))
-  out$term[out$term == "rrp"] <- "cohort[rrp]"
+  out$term[out$term == "later_cohort"] <- paste0("cohort[", RRP, "]")
   names(out)[names(out) == "se"] <- "se_robust"
   rows[[model]] <- cbind(param = "TTFJ", model = model, out, n = nrow(d),
                          events = sum(d$event == 1), teams = length(unique(d$team)),

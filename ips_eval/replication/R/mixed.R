@@ -20,9 +20,11 @@ at <- at[at$start_date <= at$response_date &
          (is.na(at$end_date) | at$end_date >= at$response_date), ]
 d$employed <- as.numeric(d$row %in% at$row)
 d$wave6 <- as.numeric(d$wave == 6); d$wave12 <- as.numeric(d$wave == 12)
-d$rrp <- as.numeric(d$cohort == "rrp"); d$female <- as.numeric(d$sex == "female")
+d[[RRP]] <- as.numeric(d$cohort == RRP); d$female <- as.numeric(d$sex == "female")
 
-primary <- score ~ wave6 + wave12 + rrp + wave6:rrp + wave12:rrp + age + female + work_history
+# the later cohort's indicator is named by its code, as the pipeline names the term
+primary <- as.formula(sprintf(
+  "score ~ wave6 + wave12 + %1$s + wave6:%1$s + wave12:%1$s + age + female + work_history", RRP))
 models <- list(primary = primary, secondary = update(primary, . ~ . + employed))
 
 # lmer's optimiser stops where the REML criterion is flat to ~1e-7; the pipeline solves for the
