@@ -1,5 +1,6 @@
 """What an asset tells a person in the Dagster UI, the same way in every domain: a markdown
-preview of a frame, and a results table's row count, path and preview."""
+preview of a frame, and a results table's row count, path and preview (with the table's data
+version, assets/versions.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.defs import keys
 from assets.defs.resources import Study
+from assets.versions import table_version
 from ips_eval.outputs import markdown_preview, write_result
 
 
@@ -22,6 +25,6 @@ def result(con: duckdb.DuckDBPyConnection, study: Study, name: str, df: pl.DataF
            sort_by: list[str], **extra: Any) -> dg.MaterializeResult:
     """Write a tidy results table (``out/results/<name>`` and ``results.<name>``) and say so."""
     meta = write_result(con, name, df, study.out, sort_by=sort_by)
-    return dg.MaterializeResult(metadata={
+    return dg.MaterializeResult(data_version=table_version(con, keys.results(name)), metadata={
         "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
         "preview": dg.MetadataValue.md(meta["preview"]), **extra})

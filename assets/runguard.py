@@ -6,7 +6,8 @@
   (each atomically), so until the run is through the folder holds a mix and says so;
 - no child outlives the run: a small watchdog process watches the run's process tree and, when
   the run ends in any way — SIGKILL included — kills what the run started (Chromium);
-- what a complete run was a function of (``.ips_eval_state.json``), for incremental runs.
+- the settings a complete run had (``.ips_eval_state.json``): an incremental run needs the
+  same (what else it re-runs, Dagster's versions decide: assets/versions.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ips_eval.config import PROJECT_ROOT, Settings
+from ips_eval.config import Settings
 from ips_eval.outputs import write_text
 
 LOCK_FILE = ".ips_eval.lock"
@@ -196,7 +197,7 @@ def child_watchdog() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------------------------------------
-# What a complete run was made from (for incremental runs, assets.runner)
+# The settings of the last complete run (for incremental runs, assets.runner)
 # ---------------------------------------------------------------------------------------------
 
 STATE_FILE = ".ips_eval_state.json"
@@ -211,7 +212,7 @@ def load_state(out_dir: Path) -> dict | None:
         state = json.loads(state_path(out_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return state if isinstance(state, dict) and "sources" in state else None
+    return state if isinstance(state, dict) and "settings" in state else None
 
 
 def save_state(out_dir: Path, state: dict) -> None:
@@ -219,36 +220,11 @@ def save_state(out_dir: Path, state: dict) -> None:
                private=True, folder_mode=False)
 
 
-def _digest_files(paths: list[Path], root: Path) -> str:
-    """One digest of the files' names and contents, each file streamed (never read whole). A
-    symbolic link is not followed: its target's name is digested instead, so a link out of
-    the folder reads nothing outside it (ingest rejects such a link anyway)."""
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape"))
-        if path.is_symlink():
-            h.update(b"link:" + os.fsencode(os.readlink(path)))
-            continue
-        with path.open("rb") as handle:
-            h.update(hashlib.file_digest(handle, "sha256").digest())
-    return h.hexdigest()
-
-
 def fingerprint(settings: Settings) -> dict:
-    """What a complete run's outputs are a function of: settings, code, delivery files. The
-    settings' digest is an HMAC under the pseudonym key (not a hash of the key, which a weak key
-    could be found from offline): a change of key, as of any setting, is a change."""
-    from schemas.codebook import SOURCES
-
-    code = sorted(p for folder in ("ips_eval", "assets", "schemas", "sql")
-                  for p in (PROJECT_ROOT / folder).rglob("*")
-                  if p.suffix in (".py", ".sql") and p.is_file())
-    sources = {}
-    for src in SOURCES.values():
-        folder = settings.deliveries_dir / src.name
-        files = (sorted(p for p in folder.iterdir() if p.is_symlink() or p.is_file())
-                 if folder.is_dir() else [])
-        sources[src.name] = _digest_files(files, settings.deliveries_dir)
+    """What a complete run's outputs are a function of besides code and deliveries (which
+    Dagster's versions carry): the settings. Their digest is an HMAC under the pseudonym key
+    (not a hash of the key, which a weak key could be found from offline): a change of key, as
+    of any setting, is a change."""
     setup = json.dumps({"deliveries": str(settings.deliveries_dir),
                         "cutoffs": {k: v.isoformat() for k, v in sorted(settings.cutoffs.items())},
                         "label_language": settings.label_language,
@@ -256,5 +232,4 @@ def fingerprint(settings: Settings) -> dict:
                         "horizons": list(settings.horizons)})
     keyed = hmac.new((settings.pseudonym_key or "").encode("utf-8"), setup.encode("utf-8"),
                      hashlib.sha256)
-    return {"settings": keyed.hexdigest(),
-            "code": _digest_files(code, PROJECT_ROOT), "sources": sources}
+    return {"settings": keyed.hexdigest()}

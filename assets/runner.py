@@ -9,14 +9,20 @@ not loading the definitions), then the folder is marked incomplete until the run
 succeeded. Children (Chromium) never outlive the run, also when it is killed
 (:mod:`assets.runguard`).
 
-Incremental runs: a complete run leaves ``<out>/.ips_eval_state.json`` — a fingerprint of the
-settings, of the code (every .py and .sql file) and of each source's delivery files, and a
-content fingerprint of every warehouse table an asset wrote. The next whole-graph run on the
-same folder, with the same settings and code and no incomplete run in between, runs only what
-depends on the sources whose files changed, in four phases (ingest, analysis datasets,
-results, publication); after each phase an asset whose table came out identical to the last
-run's stops the change from spreading further. Anything else — other settings or code, an
-``INCOMPLETE.txt``, a ``--select``, no state — runs the whole graph.
+Incremental runs are carried by Dagster's own versions (assets/versions.py): every asset has
+a code version, every delivery folder a data version (observed at the start of each run) and
+every asset's materialisation the data version of what it wrote and of its inputs. An asset is
+stale ("unsynced" in the UI) when its code or one of its inputs' data versions differs from its
+last materialisation's. A whole-graph run observes the delivery folders, then runs the stale
+assets in four phases (ingest, analysis datasets, results, publication): in a phase, the stale
+assets and what depends on them within the phase; after it, Dagster's stale status decides
+again, so an asset whose table came out identical to the last run's stops the change there.
+
+The runner keeps two checks of its own (``<out>/.ips_eval_state.json``, written by a complete
+run): a run with other settings (cut-offs, label language, register history, the pseudonym
+key, the delivery folder), after an ``INCOMPLETE.txt``, or after a ``--select`` runs the whole
+graph — Dagster's versions know nothing of settings, and a killed step may have written part of
+its table with no materialisation to say so (docs/operations.md §Incremental runs).
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from assets.runguard import (
     save_state,
     state_path,
 )
+from assets.versions import stale_status
 from ips_eval import keyguard
 from ips_eval.config import Settings, SettingsError, check_writable
 from ips_eval.outputs import output_dir, private_files, write_text
@@ -264,16 +271,11 @@ def execute(
         previous = None if is_incomplete(settings.out_dir) else load_state(settings.out_dir)
         state_path(settings.out_dir).unlink(missing_ok=True)
         current = fingerprint(settings) if selection is None else None
-        if _up_to_date(previous, current):
-            report.incremental = "nothing"
-            save_state(settings.out_dir, previous)  # nothing to run: the outputs stand
-            print("Up to date: settings, code and deliveries are as in the last complete run.",
-                  file=stream, flush=True)
-            report.seconds = time.monotonic() - started
-            return report
-        mark_incomplete(settings.out_dir, report.run_id)
         try:
             _run_graph(settings, selection, stream, report, previous, current)
+            if report.incremental == "nothing":  # nothing ran: the outputs stand
+                report.seconds = time.monotonic() - started
+                return report
             _scan_outputs(settings, report)
         except KeyboardInterrupt:
             report.interrupted = True
@@ -329,11 +331,6 @@ def _scan_outputs(settings: Settings, report: RunReport) -> None:
             + ": remove these files before the folder is shared"))
 
 
-def _up_to_date(previous: dict | None, current: dict | None) -> bool:
-    return (previous is not None and current is not None
-            and all(previous.get(k) == current[k] for k in ("settings", "code", "sources")))
-
-
 def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report: RunReport,
                previous: dict | None, current: dict | None) -> None:
     from assets.definitions import RUN_JOB, build_defs
@@ -356,6 +353,8 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
     # published outputs get the umask's mode from ips_eval.outputs.atomic_path
     with private_files(), dg.DagsterInstance.from_config(str(home)) as instance:
         def run(keys: set[dg.AssetKey] | None) -> bool:
+            if not report.steps_total:  # the first step that writes anything
+                mark_incomplete(settings.out_dir, report.run_id)
             subset = job if keys is None else job.get_subset(asset_selection=keys)
             report.steps_total += len(subset.graph.nodes)
             changed = None if report.incremental in (None, "nothing") else report.incremental
@@ -369,37 +368,72 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
         if selection:
             run(resolve_selection(selection, graph, stream))
             return
-        if current is None:
+        failed = observe_deliveries(instance, settings, report.run_id)
+        if failed:
+            report.success = False
+            report.failed_steps += failed
             return
-        same_setup = previous is not None and all(
-            previous.get(k) == current[k] for k in ("settings", "code"))
+        same_setup = (previous is not None and previous.get("settings") == current["settings"]
+                      and settings.warehouse_path.exists())
         if not same_setup:
             ok = run(None)
-            tables = previous_tables = {}
         else:
-            changed = sorted(s for s, fp in current["sources"].items()
-                             if previous["sources"].get(s) != fp)
-            report.incremental = ", ".join(changed) or "nothing"
+            stale = stale_status(instance, graph)
+            report.incremental = what_changed(stale, graph)
+            if not stale:
+                print("Up to date: settings, code and deliveries are as in the last complete "
+                      "run.", file=stream, flush=True)
+                save_state(settings.out_dir, current)
+                return
             print(f"Incremental run: changed since the last complete run: "
                   f"{report.incremental}", file=stream, flush=True)
-            previous_tables = previous.get("tables", {})
-            ok, tables = _run_changed(graph, settings, changed, previous_tables, run, report)
+            ok = _run_stale(graph, instance, stale, run, report)
         if ok and report.success:
-            keys = [k for k in graph.get_all_asset_keys() if _table_of(k)]
-            save_state(settings.out_dir, {**current, "tables": {
-                **previous_tables, **tables, **_table_fingerprints(settings, keys)}})
+            save_state(settings.out_dir, current)
+
+
+def observe_deliveries(instance: dg.DagsterInstance, settings: Settings, run_id: str = ""
+                       ) -> list[tuple[str, str]]:
+    """Record each delivery folder's data version (a digest of its files) in the instance, in
+    a run of its own (the job the UI lists, with no log lines); the steps that failed, each
+    with its root error."""
+    from assets.definitions import observe_job
+    from assets.defs.ingest import DELIVERY_SOURCES
+    from assets.defs.resources import resources_for
+
+    @dg.logger
+    def quiet(_init_context: dg.InitLoggerContext) -> logging.Logger:
+        return logging.Logger("ips_eval.observe", level=logging.CRITICAL + 1)
+
+    defs = dg.Definitions(assets=DELIVERY_SOURCES, jobs=[observe_job()],
+                          resources={"study": resources_for(settings, run_id)["study"]},
+                          loggers={"quiet": quiet})
+    result = defs.resolve_job_def(observe_job().name).execute_in_process(
+        instance=instance, raise_on_error=False, run_config={"loggers": {"quiet": {}}},
+        tags={"ips_eval/run": run_id, "ips_eval/target": "observe deliveries",
+              "ips_eval/deliveries": str(settings.deliveries_dir)})
+    return [(e.step_key, failure_message(e.event_specific_data.error))
+            for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+
+
+def what_changed(stale: dict[dg.AssetKey, str], graph) -> str:  # noqa: ANN001
+    """The sources whose delivery files changed, by name, and "code" when the code did: what
+    made assets stale, in the run's words. Nothing stale: "nothing"."""
+    from schemas.codebook import SOURCES
+
+    names = [s.name for s in SOURCES.values()
+             if stale.get(dg.AssetKey(["raw", s.table])) == "data"]
+    if any(why == "code" for why in stale.values()):
+        names.append("code")
+    missing = sum(why == "missing" for why in stale.values())
+    if missing:
+        names.append(f"{missing} assets never materialised")
+    return ", ".join(names) or ("nothing" if not stale else "inputs")
 
 
 # the phase of an asset by the first part of its key; anything else is publication
-PHASE = {"raw": 0, "staging": 0, "quarantine": 0, "meta": 0, "comparison": 1, "analysis": 1,
-         "results": 2}
-TABLE_SCHEMAS = ("raw", "staging", "analysis", "results")
-
-
-def _table_of(key: dg.AssetKey) -> str | None:
-    """The warehouse table an asset writes, when its key names one (``results/cox``)."""
-    path = key.path
-    return f'{path[0]}."{path[1]}"' if len(path) == 2 and path[0] in TABLE_SCHEMAS else None
+PHASE = {"deliveries": 0, "raw": 0, "staging": 0, "quarantine": 0, "meta": 0, "comparison": 1,
+         "analysis": 1, "results": 2}
 
 
 def asset_phases(graph) -> dict[dg.AssetKey, int]:  # noqa: ANN001 — Dagster's asset graph
@@ -407,7 +441,7 @@ def asset_phases(graph) -> dict[dg.AssetKey, int]:  # noqa: ANN001 — Dagster's
     first part of its key), but never before a parent's, and the same for every asset computed
     in one step with it (a multi-asset runs once, after all the inputs of all its parts: the
     register effect's matches are an ``analysis`` table, but its attachment results read
-    ``results.attachment``)."""
+    ``results.attachment``). The delivery folders (observed, never run) are the first's."""
     order = list(graph.toposorted_asset_keys)
     together = {key: set(dg.AssetSelection.assets(key).required_multi_asset_neighbors()
                          .resolve(graph)) for key in order}
@@ -424,23 +458,24 @@ def asset_phases(graph) -> dict[dg.AssetKey, int]:  # noqa: ANN001 — Dagster's
     return phase
 
 
-def _run_changed(graph, settings: Settings, changed: list[str], previous: dict[str, str],
-                 run: Callable[[set[dg.AssetKey] | None], bool], report: RunReport
-                 ) -> tuple[bool, dict[str, str]]:
-    """Run what depends on the changed sources, phase by phase; an asset whose table is the
-    same as last time does not make its dependants run."""
-    from schemas.codebook import SOURCES
-
-    order = list(graph.toposorted_asset_keys)
+def _run_stale(graph, instance: dg.DagsterInstance, stale: dict[dg.AssetKey, str],  # noqa: ANN001
+               run: Callable[[set[dg.AssetKey] | None], bool], report: RunReport) -> bool:
+    """Run the stale assets and what depends on them, phase by phase; before each phase
+    Dagster says again what is stale, so an asset whose data version (its table's
+    fingerprint) is the same as last time does not make its dependants run."""
+    order = [k for k in graph.toposorted_asset_keys if graph.get(k).is_materializable]
+    if set(order) <= set(stale):  # everything (new code): one run, not four
+        ok = run(None)
+        return ok
     phase = asset_phases(graph)
-    dirty = {dg.AssetKey(["raw", s.table]) for s in SOURCES.values() if s.name in changed}
-    fingerprints: dict[str, str] = {}
     done: set[dg.AssetKey] = set()
     for step in range(4):
-        selected = set()
+        if step:
+            stale = stale_status(instance, graph)
+        selected: set[dg.AssetKey] = set()
         for key in order:
-            if key not in done and phase[key] == step and (key in dirty or any(
-                    p in dirty or p in selected for p in graph.get(key).parent_keys)):
+            if key not in done and phase[key] == step and (key in stale or any(
+                    p in selected for p in graph.get(key).parent_keys)):
                 selected.add(key)
         if not selected:
             continue
@@ -449,36 +484,10 @@ def _run_changed(graph, settings: Settings, changed: list[str], previous: dict[s
         selected = set(dg.AssetSelection.assets(*selected).required_multi_asset_neighbors()
                        .resolve(graph)) - done
         if not run(selected):
-            return False, fingerprints
+            return False
         done |= selected
-        found = _table_fingerprints(settings, [k for k in selected if _table_of(k)])
-        fingerprints.update(found)
-        dirty |= {k for k in selected
-                  if not _table_of(k) or found.get(k.to_user_string())
-                  != previous.get(k.to_user_string())}
     report.unchanged += len(order) - len(done)
-    return True, fingerprints
-
-
-def _table_fingerprints(settings: Settings, keys: list[dg.AssetKey]) -> dict[str, str]:
-    """A content fingerprint (row count and an order-free sum of row hashes) of each asset's
-    warehouse table."""
-    from ips_eval.warehouse import connect
-
-    found: dict[str, str] = {}
-    if not settings.warehouse_path.exists():
-        return found
-    with connect(settings.warehouse_path, memory_limit=settings.duckdb_memory_limit,
-                 threads=settings.duckdb_threads, read_only=True) as con:
-        for key in keys:
-            table = _table_of(key)
-            try:
-                n, total = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {table} t"
-                                       ).fetchall()[0]
-            except Exception:  # noqa: BLE001 — no such table: no fingerprint, it counts changed
-                continue
-            found[key.to_user_string()] = f"{n}:{total}"
-    return found
+    return True
 
 
 def summary(report: RunReport, settings: Settings) -> str:

@@ -9,6 +9,7 @@ import dagster as dg
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
+from assets.versions import table_version
 from ips_eval.employment import derive
 from ips_eval.employment import results as survival_results
 from ips_eval.employment.baseline import baseline_results
@@ -63,9 +64,11 @@ def analysis_clients_and_jobs(warehouse: Warehouse, study: Study):
                        "competitive, count(*) FILTER (WHERE \"overlaps\" = 1) AS overlapping, "
                        "count(end_date_register) AS with_register_end FROM analysis.jobs").pl()
         clients_files, jobs_files = _export(con, "clients", study), _export(con, "jobs", study)
-    yield dg.MaterializeResult(asset_key=keys.CLIENTS, metadata={
-        "rows": int(by_cohort["clients"].sum()), "by_cohort": md(by_cohort), **clients_files})
-    yield dg.MaterializeResult(asset_key=keys.JOBS, metadata={
+        versions = {key: table_version(con, key) for key in (keys.CLIENTS, keys.JOBS)}
+    yield dg.MaterializeResult(asset_key=keys.CLIENTS, data_version=versions[keys.CLIENTS],
+                               metadata={"rows": int(by_cohort["clients"].sum()),
+                                         "by_cohort": md(by_cohort), **clients_files})
+    yield dg.MaterializeResult(asset_key=keys.JOBS, data_version=versions[keys.JOBS], metadata={
         "rows": int(jobs["spells"][0]), "spells": md(jobs), **jobs_files})
 
 
@@ -96,7 +99,8 @@ def analysis_tte(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
         counts = con.sql("SELECT param, source, event, count(*) AS rows FROM analysis.tte "
                          "GROUP BY ALL ORDER BY ALL").pl()
         files = _export(con, "tte", study)
-    return dg.MaterializeResult(metadata={"rows": int(counts["rows"].sum()),
+        version = table_version(con, keys.TTE)
+    return dg.MaterializeResult(data_version=version, metadata={"rows": int(counts["rows"].sum()),
                                           "rows_by_source": md(counts, 30), **files})
 
 

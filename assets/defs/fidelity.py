@@ -13,6 +13,7 @@ import polars as pl
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
+from assets.versions import table_version
 from ips_eval.employment.derive import quarterly_by_team
 from ips_eval.fidelity.costs import build_service_years, costs_table, staged_costs
 from ips_eval.fidelity.outcomes import cox_frame, fidelity_cox, item_profile, trend
@@ -45,8 +46,9 @@ def analysis_fidelity(warehouse: Warehouse, study: Study) -> dg.MaterializeResul
         paths = export_analysis_dataset(con, "fidelity", study.out, study.label_lang)
         bands = con.sql("SELECT cohort, band, count(*) AS reviews FROM analysis.fidelity "
                         "GROUP BY ALL ORDER BY cohort, band").pl()
-    return dg.MaterializeResult(metadata={"rows": rows, "files": [p.name for p in paths],
-                                          "bands": md(bands)})
+        version = table_version(con, keys.FIDELITY)
+    return dg.MaterializeResult(data_version=version, metadata={
+        "rows": rows, "files": [p.name for p in paths], "bands": md(bands)})
 
 
 @dg.asset(key=keys.results("team_outcomes"), group_name=GROUP, kinds={"duckdb", "csv"},
@@ -96,12 +98,14 @@ def figure_fidelity_vs_employment(warehouse: Warehouse, study: Study) -> dg.Mate
 )
 def analysis_process_standards(warehouse: Warehouse):
     """The frames of the IPS process standards, built together (each reads the coaches)."""
+    parts = ((keys.COACHES, "coaches"), (keys.COACH_WEEKS, "coach_weeks"),
+             (keys.COACH_MONTHS, "coach_months"), (keys.CLIENT_PROCESS, "client_process"))
     with warehouse.connect() as con:
         counts = build_process_datasets(con)
-    for key, name in ((keys.COACHES, "coaches"), (keys.COACH_WEEKS, "coach_weeks"),
-                      (keys.COACH_MONTHS, "coach_months"),
-                      (keys.CLIENT_PROCESS, "client_process")):
-        yield dg.MaterializeResult(asset_key=key, metadata={"rows": counts[name]})
+        versions = {key: table_version(con, key) for key, _ in parts}
+    for key, name in parts:
+        yield dg.MaterializeResult(asset_key=key, data_version=versions[key],
+                                   metadata={"rows": counts[name]})
 
 
 @dg.asset(key=keys.results("process"), group_name=GROUP, kinds={"duckdb", "csv"},
@@ -194,7 +198,8 @@ def results_quarterly_team(warehouse: Warehouse, study: Study) -> dg.Materialize
 def analysis_client_service_years(warehouse: Warehouse) -> dg.MaterializeResult:
     """Client × calendar year in service: days, started, 12-month window and job."""
     with warehouse.connect() as con:
-        return dg.MaterializeResult(metadata={"rows": build_service_years(con)})
+        return dg.MaterializeResult(metadata={"rows": build_service_years(con)},
+                                    data_version=table_version(con, keys.CLIENT_SERVICE_YEARS))
 
 
 @dg.asset(key=keys.results("costs"), group_name=GROUP, kinds={"duckdb", "csv"},

@@ -1,6 +1,8 @@
 """Ingest domain: every delivery into DuckDB, per source raw → staging, plus the quarantine and
 the run manifest. Each asset wires the resources to one plain function of ``ips_eval.ingest``.
 
+    deliveries/<source>  the source's delivery folder, observed: its data version is a digest
+                     of its files (assets/versions.py), so a new file makes raw/<table> stale
     raw/<table>      new delivery files of the source read into raw (pseudonymised)
     staging/<table>  validated, newest version per key (checks: reconciliation, pass rate)
     quarantine/defects  every rejected file, row and field (check: identity-leak scan)
@@ -9,6 +11,7 @@ the run manifest. Each asset wires the resources to one plain function of ``ips_
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +20,7 @@ import polars as pl
 from assets.defs import keys
 from assets.defs.resources import Pseudonymiser, Study, Warehouse
 from assets.metadata import md
+from assets.versions import delivery_digest, outcomes_version, table_version
 from ips_eval import keyguard
 from ips_eval.config import is_demo_key
 from ips_eval.ingest.audit import identity_leaks, reconciliation, reconciliation_totals
@@ -33,8 +37,26 @@ PASS_RATE_WARN_BELOW = 0.95
 ENROLMENT = SOURCES["asiakkaat"]
 
 
+def _delivery_source(src: Source) -> dg.SourceAsset:
+    with warnings.catch_warnings():  # beta in Dagster 1.13, and the one way to observe a folder
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return _observable(src)
+
+
+def _observable(src: Source) -> dg.SourceAsset:
+    @dg.observable_source_asset(
+        key=keys.delivery(src.table), group_name=GROUP, required_resource_keys={"study"},
+        description=f"{src.label('en')}: the delivery folder `{src.name}/`. Observing it "
+                    "records a digest of its files' names and contents as its data version; "
+                    f"a changed digest makes raw/{src.table} stale.")
+    def _observe(context) -> dg.DataVersion:  # noqa: ANN001 — Dagster's observe context
+        return dg.DataVersion(delivery_digest(context.resources.study.deliveries, src.name))
+    return _observe
+
+
 def _raw_asset(src: Source) -> dg.AssetsDefinition:
     @dg.asset(key=keys.raw(src.table), group_name=GROUP, kinds={"duckdb"},
+              deps=[keys.delivery(src.table)],
               description=f"{src.label('en')}: new delivery files in `{src.name}/` read into "
                           f"raw.{src.table} (identity codes pseudonymised).")
     def _load(warehouse: Warehouse, study: Study,
@@ -50,7 +72,7 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
                                "reason": o.message or ""} for o in outcomes])
         counts = {o: sum(f.outcome == o for f in outcomes)
                   for o in ("loaded", "already_loaded", "rejected")}
-        return dg.MaterializeResult(metadata={
+        return dg.MaterializeResult(data_version=outcomes_version(outcomes), metadata={
             **{f"files_{k}": v for k, v in counts.items()},
             "rows_read_new": sum(o.rows_read for o in outcomes if o.outcome == "loaded"),
             "files": md(files, 40)})
@@ -76,9 +98,10 @@ def _staging_asset(src: Source) -> dg.AssetsDefinition:
             summary = stage_source(con, src)
             per_file = reconciliation(con, src)
             preview = con.sql(f"SELECT * FROM staging.{src.table} LIMIT 5").pl()
+            version = table_version(con, keys.staging(src.table))
         by_rule = pl.DataFrame({"rule": list(summary.by_rule),
                                 "records": list(summary.by_rule.values())})
-        return dg.MaterializeResult(metadata={
+        return dg.MaterializeResult(data_version=version, metadata={
             "rows_read": summary.rows_read, "rows_staged": summary.staged,
             "rows_superseded": summary.superseded,
             "exact_duplicates": summary.exact_duplicates,
@@ -124,14 +147,21 @@ def _pass_rate_check(src: Source) -> dg.AssetChecksDefinition:
     return _check
 
 
+DELIVERY_SOURCES = [_delivery_source(s) for s in SOURCES.values()]
 RAW_ASSETS = [_raw_asset(s) for s in SOURCES.values()]
+RAW_KEYS = [keys.raw(s.table) for s in SOURCES.values()]
 STAGING_ASSETS = [_staging_asset(s) for s in SOURCES.values()]
 STAGING_CHECKS = [make(s) for s in SOURCES.values()
                   for make in (_reconciliation_check, _pass_rate_check)]
 STAGING_KEYS = [keys.staging(s.table) for s in SOURCES.values()]
 
 
-@dg.asset(key=keys.QUARANTINE, group_name=GROUP, kinds={"duckdb"}, deps=STAGING_KEYS,
+# The quarantine and the manifest read what each raw load found (meta.ingest_scan: rejected
+# files) and what the staging steps wrote besides their tables (the quarantined rows, the
+# row outcomes), all a function of the raw loads' outcomes: they depend on every raw asset
+# too, so that a delivery that changes no staging table still makes them stale.
+@dg.asset(key=keys.QUARANTINE, group_name=GROUP, kinds={"duckdb"},
+          deps=[*RAW_KEYS, *STAGING_KEYS],
           description="Every rejected file, row and field of every source, with rule and "
                       "(masked) value: quarantine.defects.")
 def quarantine_defects(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -155,7 +185,7 @@ def identity_leak_scan(warehouse: Warehouse) -> dg.AssetCheckResult:
 
 
 @dg.asset(key=keys.MANIFEST, group_name=GROUP, kinds={"json"},
-          deps=[*STAGING_KEYS, quarantine_defects],
+          deps=[*RAW_KEYS, *STAGING_KEYS, quarantine_defects],
           description="out/manifest.json: every delivery file with hash and outcome, cut-offs, "
                       "package versions, git commit, demo-key use.")
 def meta_manifest(context, warehouse: Warehouse, study: Study,
@@ -179,6 +209,8 @@ def meta_manifest(context, warehouse: Warehouse, study: Study,
 @dg.definitions
 def ingest() -> dg.Definitions:
     return dg.Definitions(
+        # the delivery folders (DELIVERY_SOURCES) join in assets/definitions.py: source assets
+        # have no code version to be given
         assets=[*RAW_ASSETS, *STAGING_ASSETS, quarantine_defects, meta_manifest],
         asset_checks=[*STAGING_CHECKS, identity_leak_scan],
     )

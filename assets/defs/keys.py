@@ -8,6 +8,12 @@ from __future__ import annotations
 import dagster as dg
 
 
+def delivery(table: str) -> dg.AssetKey:
+    """The delivery folder of the source whose raw table is ``table``, observed (a source
+    asset: nothing in the pipeline writes it)."""
+    return dg.AssetKey(["deliveries", table])
+
+
 def raw(table: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", table])
 

@@ -11,6 +11,7 @@ import polars as pl
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md
+from assets.versions import table_version
 from ips_eval.export import export_dataset
 from ips_eval.publish.figures.register import FIGURE_NAME, write_register_states_figure
 from ips_eval.publish.figures.register_effect import (
@@ -65,7 +66,8 @@ def analysis_register_monthly(warehouse: Warehouse, study: Study) -> dg.Material
         states = con.sql(f"SELECT CASE WHEN client_id IS NULL THEN 'comparison' ELSE cohort "
                          f"END AS person_group, main_state, count(*) AS person_months "
                          f"FROM {REGISTER_MONTHLY} GROUP BY ALL ORDER BY ALL").pl()
-    return dg.MaterializeResult(metadata={
+        version = table_version(con, keys.REGISTER_MONTHLY)
+    return dg.MaterializeResult(data_version=version, metadata={
         **summary, "files": [p.name for p in paths], "states": md(states, 30)})
 
 
@@ -127,8 +129,9 @@ def results_register(warehouse: Warehouse, study: Study) -> dg.MaterializeResult
     (register_comparison.csv)."""
     with warehouse.connect() as con:
         written = write_register_results(con, study.out)
+        version = table_version(con, keys.results("register"))
     clients, comparison = written["register"], written["register_comparison"]
-    return dg.MaterializeResult(metadata={
+    return dg.MaterializeResult(data_version=version, metadata={
         "rows": clients["rows"], "path": dg.MetadataValue.path(clients["path"]),
         "preview": dg.MetadataValue.md(clients["preview"]),
         "comparison_rows": comparison["rows"],
@@ -190,12 +193,16 @@ def register_effect(warehouse: Warehouse, study: Study):
         export_dataset(con, "analysis.register_transitions", study.out,
                        register_transitions_labels(study.horizon_months), lang=study.label_lang)
         balance = con.sql("SELECT * FROM results.register_balance ORDER BY covariate").pl()
-    yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES, metadata={
+        versions = {key: table_version(con, key) for key in
+                    (keys.REGISTER_MATCHES, *(keys.results(name) for name in EFFECT_RESULTS))}
+    yield dg.MaterializeResult(asset_key=keys.REGISTER_MATCHES,
+                               data_version=versions[keys.REGISTER_MATCHES], metadata={
         k: v for k, v in counts.items() if not k.endswith("_rows")})
     for name in EFFECT_RESULTS:
         meta = written[name]
         extra = {"balance": md(balance, 40)} if name == "register_balance" else {}
-        yield dg.MaterializeResult(asset_key=keys.results(name), metadata={
+        yield dg.MaterializeResult(asset_key=keys.results(name),
+                                   data_version=versions[keys.results(name)], metadata={
             "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
             "preview": dg.MetadataValue.md(meta["preview"]), **extra})
 
@@ -212,7 +219,8 @@ def results_transition_model(warehouse: Warehouse, study: Study) -> dg.Materiali
         unfitted = con.sql("SELECT horizon, state_to, not_fitted, note FROM "
                            "results.transition_model WHERE not_fitted IS NOT NULL "
                            "ORDER BY ALL").pl()
-    return dg.MaterializeResult(metadata={
+        version = table_version(con, keys.results("transition_model"))
+    return dg.MaterializeResult(data_version=version, metadata={
         "rows": meta["rows"], "path": dg.MetadataValue.path(meta["path"]),
         "preview": dg.MetadataValue.md(meta["preview"]), "not_fitted": md(unfitted)})
 

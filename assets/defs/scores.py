@@ -9,6 +9,7 @@ import dagster as dg
 from assets.defs import keys
 from assets.defs.resources import Study, Warehouse
 from assets.metadata import md, result
+from assets.versions import table_version
 from ips_eval.publish.figures.common import write_figure_languages
 from ips_eval.publish.figures.scores import plot_scores_by_wave
 from ips_eval.scores.attrition import attrition, change_ipw
@@ -48,7 +49,8 @@ def analysis_scores(warehouse: Warehouse, study: Study) -> dg.MaterializeResult:
         counts = build_scores(con, study.cutoffs)
         paths = export_analysis_dataset(con, "scores", study.out, study.label_lang)
         summary = score_summary(con)
-    return dg.MaterializeResult(metadata={
+        version = table_version(con, keys.SCORES)
+    return dg.MaterializeResult(data_version=version, metadata={
         **counts, "files": [p.name for p in paths], "n_mean_by_wave": md(summary, 40)})
 
 
@@ -67,7 +69,8 @@ def analysis_score_panel(warehouse: Warehouse) -> dg.MaterializeResult:
     """Scores with baseline covariates and competitive-job flags; the paired changes."""
     with warehouse.connect() as con:
         counts = build_score_panel(con)
-    return dg.MaterializeResult(metadata=counts)
+        version = table_version(con, keys.SCORE_PANEL)
+    return dg.MaterializeResult(data_version=version, metadata=counts)
 
 
 # ---------------------------------------------------------------------------------------------
