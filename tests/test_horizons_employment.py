@@ -355,3 +355,19 @@ def test_the_r_scripts_get_the_runs_horizons():
     assert horizons_r(LONGER).splitlines()[-3:] == [
         "HORIZONS <- c(6, 12, 24)", "HORIZON_DAYS <- c(182.625, 365.25, 730.5)",
         "SUMMARY_MONTHS <- c(12, 24)"]
+
+
+def test_the_r_scripts_of_an_earlier_run_read_its_horizons(tmp_path):
+    from ips_eval.replication import write_replication
+
+    (tmp_path / "analysis").mkdir()
+    pl.DataFrame({"group": ["clients"], "client_id": ["C1"], "cohort": ["pilot"],
+                  "state_m1": ["unemployed"], "state_6": ["employed"], "state_12": ["employed"],
+                  "state_24": ["employed"]}).write_parquet(
+        tmp_path / "analysis" / "register_transitions.parquet")
+    write_replication(tmp_path)  # `ips-eval replicate` without --horizons
+    written = (tmp_path / "replication" / "R" / "horizons.R").read_text(encoding="utf-8")
+    assert "HORIZONS <- c(6, 12, 24)" in written and "SUMMARY_MONTHS <- c(12, 24)" in written
+    write_replication(tmp_path, (6, 12, 18, 24))
+    written = (tmp_path / "replication" / "R" / "horizons.R").read_text(encoding="utf-8")
+    assert "HORIZON_DAYS <- c(182.625, 365.25, 547.875, 730.5)" in written
