@@ -365,13 +365,15 @@ def _run_graph(settings: Settings, selection: str | None, stream: TextIO, report
             report.success = report.success and result.success
             return result.success
 
-        if selection:
-            run(resolve_selection(selection, graph, stream))
-            return
+        # first, also for a selection: what a raw asset records as its delivery's version is
+        # the folder's as it is now
         failed = observe_deliveries(instance, settings, report.run_id)
         if failed:
             report.success = False
             report.failed_steps += failed
+            return
+        if selection:
+            run(resolve_selection(selection, graph, stream))
             return
         same_setup = (previous is not None and previous.get("settings") == current["settings"]
                       and settings.warehouse_path.exists())
