@@ -87,6 +87,23 @@ def test_transitions_table_suppresses_small_cells_and_their_complement():
     assert table.small_counts() == []
 
 
+def test_a_longer_follow_up_gives_the_transitions_table_its_block_and_title():
+    """--horizons 6,12,24 (docs/methods.md §Windows and cut-offs): the +24 block and a title
+    naming the months; the default run's title as it always was."""
+    from dataclasses import replace
+
+    rows = [("all", "clients", h, "unemployed", to, n, 100.0 * n / 40)
+            for h in (6, 12, 24) for to, n in (("employed", 10), ("unemployed", 30))]
+    frame = pl.DataFrame(rows, schema=["cohort", "group", "horizon", "state_from", "state_to",
+                                       "n", "pct"], orient="row")
+    longer = build_transitions(frame, "en", replace(SOURCE, horizons=(6, 12, 24)))
+    default = build_transitions(frame.filter(pl.col("horizon") < 24), "en", SOURCE)
+    assert longer.title.endswith("at 6, 12 and 24 months")
+    assert default.title.endswith("at 6 and 12 months")
+    assert [g for g in longer.data["group"].unique(maintain_order=True) if "24" in g]
+    assert not [g for g in default.data["group"].to_list() if "24" in g]
+
+
 def test_event_study_figure_is_written_and_leaves_out_months_under_5(tmp_path):
     effect = _effect()
     fig = plot_register_effect(effect, "sv")

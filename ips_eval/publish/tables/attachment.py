@@ -30,9 +30,8 @@ from ips_eval.publish.tables.common import (
 from ips_eval.publish.tables.disclosure import CountCells, is_small, shown, too_few
 from ips_eval.publish.tables.horizons import (
     horizon_label,
-    longer,
+    horizons_title,
     longer_followup_notes,
-    months_list,
 )
 from ips_eval.publish.tables.numbers import fmt_int, fmt_n_pct, fmt_number
 from schemas.codebook import COHORT_OF_REGION, REGIONS, Lang
@@ -126,8 +125,7 @@ def build_attachment(attachment: pl.DataFrame, lang: Lang,
               "any_excl": text("any_job", lang), "end_excl": text("employed_at_end", lang),
               "days_excl": text("mean_days_worked", lang)}
     data = as_strings(pl.DataFrame(out)).select("group", "stub", "n", *with_subsidy, *without)
-    title = (text("attachment_title_horizons", lang, months=months_list(source.horizons, lang))
-             if longer(source.horizons) else text("attachment_title", lang))
+    title = horizons_title("attachment_title", "attachment_title_horizons", source, lang)
     return PublishedTable(
         name="attachment", lang=lang, title=title, data=data,
         labels=labels, stub="stub", stubhead=text("group", lang), group="group",

@@ -7,11 +7,15 @@ texts are the ones the tables have always had, and no note is added."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from schemas.codebook import Lang
 from schemas.table_text import text
 from schemas.text_catalogue import horizon_days_text
 from schemas.windows import HORIZONS_DEFAULT
+
+if TYPE_CHECKING:
+    from ips_eval.publish.tables.common import DeliverySet
 
 
 def horizon_label(months: int, lang: Lang) -> str:
@@ -41,3 +45,11 @@ def longer_followup_notes(horizons: Sequence[int], lang: Lang) -> list[str]:
     windows = "; ".join(text("horizon_days", lang, n=m, days=horizon_days_text(m, lang))
                         for m in extra)
     return [text("longer_months_note", lang, windows=windows)]
+
+
+def horizons_title(key: str, longer_key: str, source: DeliverySet, lang: Lang) -> str:
+    """A title naming the run's horizons: text ``key`` in the default run (its own "6 and 12
+    months"), ``longer_key`` with the months listed when a longer horizon is asked."""
+    if not longer(source.horizons):
+        return text(key, lang)
+    return text(longer_key, lang, months=months_list(source.horizons, lang))

@@ -19,6 +19,7 @@ import polars as pl
 
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, as_strings, cohort_label
 from ips_eval.publish.tables.disclosure import CountCells, shown, too_few
+from ips_eval.publish.tables.horizons import horizons_title
 from ips_eval.publish.tables.labels import level_label
 from ips_eval.publish.tables.numbers import (
     fmt_estimate_ci,
@@ -197,7 +198,8 @@ def build_transitions(transitions: pl.DataFrame, lang: Lang,
     frame = pl.DataFrame(rows) if rows else pl.DataFrame(
         {"group": [], "stub": [], **{s: [] for s in states}})
     return PublishedTable(
-        name="transitions", lang=lang, title=text("transitions_title", lang),
+        name="transitions", lang=lang,
+        title=horizons_title("transitions_title", "transitions_title_horizons", source, lang),
         data=as_strings(frame), labels={s: state_label(s, lang) for s in states}, stub="stub",
         stubhead=text("transitions_from", lang), group="group",
         spanners=[(text("transitions_to", lang,

@@ -14,6 +14,7 @@ import polars as pl
 
 from ips_eval.publish.tables.common import DeliverySet, PublishedTable, as_strings, value_label
 from ips_eval.publish.tables.disclosure import is_small, shown, too_few
+from ips_eval.publish.tables.horizons import horizons_title
 from ips_eval.publish.tables.labels import POOLED_LEVEL, term_label
 from ips_eval.publish.tables.logit import pooled_notes
 from ips_eval.publish.tables.numbers import fmt_estimate_ci, fmt_int
@@ -113,7 +114,8 @@ def build_transition_model(model: pl.DataFrame, lang: Lang,
     reference = "; ".join(model_term_label(f"{var}[{REFERENCES[var]}]", lang)
                           for var in COVARIATES)
     return PublishedTable(
-        name="transition_model", lang=lang, title=text("tm_title", lang), subtitle=subtitle,
+        name="transition_model", lang=lang,
+        title=horizons_title("tm_title", "tm_title_horizons", source, lang), subtitle=subtitle,
         data=data, labels=labels, stub="stub", stubhead=text("term", lang), group="group",
         group_header=text("tm_state", lang),
         notes=[text("tm_note", lang), text("reference_levels", lang, levels=reference),
