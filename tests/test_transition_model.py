@@ -255,6 +255,26 @@ def test_the_figure_draws_no_flow_or_state_of_1_to_4(tmp_path: Path):
             assert svg_small_counts(path) == []
 
 
+def test_the_figure_is_the_same_bytes_whatever_the_order_of_its_rows(tmp_path: Path):
+    """The bands are drawn in the register's order of the states, not in the order a group-by
+    happens to give them (which differs from run to run)."""
+    from ips_eval.publish.figures.transitions import flow_counts, write_transitions_figure
+
+    states = ["unemployed", "employed", "sickness_rehabilitation", "student", "other"]
+    paths = pl.DataFrame([("clients", a, b, c, 5 + i)
+                          for i, (a, b, c) in enumerate((a, b, c) for a in states
+                                                        for b in states[:3] for c in states[:2])],
+                         schema=["group", "state_m1", "state_6", "state_12", "n"],
+                         orient="row")
+    shuffled = paths.sample(fraction=1.0, shuffle=True, seed=7)
+    assert list(flow_counts(paths, "state_m1", "state_6")) == \
+        list(flow_counts(shuffled, "state_m1", "state_6"))
+    first = write_transitions_figure(paths, tmp_path / "a")
+    second = write_transitions_figure(shuffled, tmp_path / "b")
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
 def test_a_table_with_unfitted_states_keeps_counts_whole_and_the_flag_boolean():
     table = transition_model(hand_made({"unemployed": 60, "employed": 50, "other": 9,
                                         "student": 4}))

@@ -47,8 +47,12 @@ def stage_counts(paths: pl.DataFrame, stage: str) -> dict[str, int]:
 
 def flow_counts(paths: pl.DataFrame, source: str, target: str) -> dict[tuple[str, str], int]:
     """Persons per (state, next state) between two adjacent stages."""
+    # in the register's order of the states: the bands are drawn in this order, so the figure's
+    # files are the same bytes in every run
     rows = paths.group_by(source, target).agg(pl.col("n").sum()).iter_rows()
-    return {(a, b): int(n) for a, b, n in rows}
+    rank = {state: i for i, state in enumerate(STATE_NAMES)}
+    return {(a, b): int(n) for a, b, n in sorted(rows, key=lambda r: (rank.get(r[0], len(rank)),
+                                                                    rank.get(r[1], len(rank))))}
 
 
 def shown_flows(paths: pl.DataFrame) -> dict[tuple[str, str], dict[tuple[str, str], int]]:
