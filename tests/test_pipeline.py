@@ -15,6 +15,8 @@ from assets.runner import execute
 from ips_eval.config import Settings
 from ips_eval.publish.figures.catalog import FIGURES
 from ips_eval.publish.figures.common import svg_small_counts
+from ips_eval.publish.tables.catalog import publish_table
+from ips_eval.warehouse import connect
 from schemas.codebook import LANGS
 from schemas.results import RESULTS
 
@@ -151,12 +153,15 @@ def longer_run(pipeline_run, synthetic_study, tmp_path_factory) -> Path:
     another DuckDB thread count and memory limit — and ``--horizons 6,12,24``: the one run
     shows both that a run repeats itself byte for byte and that a longer follow-up only adds."""
     second = tmp_path_factory.mktemp("longer") / "out"
-    tables = " or ".join(f'key:"tables/{name}"' for name in HORIZON_TABLES)
-    report = execute(Settings(deliveries_dir=synthetic_study, out_dir=second,
-                              pseudonym_key=None,  # the first run's (demo) key
-                              duckdb_threads=1, duckdb_memory_limit="1GB", horizons=LONGER),
-                     selection=f'+key:"results/*" or {tables}')
+    settings = Settings(deliveries_dir=synthetic_study, out_dir=second,
+                        pseudonym_key=None,  # the first run's (demo) key
+                        duckdb_threads=1, duckdb_memory_limit="1GB", horizons=LONGER)
+    report = execute(settings, selection='+key:"results/*"')
     assert report.success
+    # the tables with horizons, as their assets publish them (without the browser's PNGs)
+    with connect(settings.warehouse_path, read_only=True) as con:
+        for name in HORIZON_TABLES:
+            publish_table(name, con, second, settings.cutoffs, png=None, horizons=LONGER)
     return second
 
 
