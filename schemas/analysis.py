@@ -16,6 +16,7 @@ value-label sets only that dataset uses).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from schemas.codebook import (
@@ -305,6 +306,14 @@ def register_transitions_labels(horizons: tuple[int, ...] = HORIZONS_DEFAULT) ->
 
 
 REGISTER_TRANSITIONS = register_transitions_labels()
+
+
+def state_horizons(columns: Iterable[str]) -> tuple[int, ...]:
+    """The horizons a table of register_transitions' shape carries, in order: its
+    ``state_<months>`` columns (``analysis.register_transitions``, ``results.transition_paths``;
+    the run's follow-up horizons, schemas/windows.py)."""
+    return tuple(sorted(int(c.removeprefix("state_")) for c in columns
+                        if c.startswith("state_") and c.removeprefix("state_").isdigit()))
 
 DATASETS: dict[str, DatasetLabels] = {
     d.name: d for d in (CLIENTS, JOBS, TTE, SCORES, REGISTER_MONTHLY, FIDELITY,

@@ -43,6 +43,7 @@ from ips_eval.fidelity.teams import latest_fidelity
 from ips_eval.outputs import fit_or_reason, not_fitted, stack_results
 from ips_eval.register.effect import AGE_BANDS
 from ips_eval.warehouse import has_table
+from schemas.analysis import state_horizons
 from schemas.register_states import STATE_NAMES
 
 REFERENCE_STATE = "unemployed"
@@ -61,13 +62,6 @@ COLUMNS = ("horizon", "state_to", "term", "coef", "rrr", "ci_lower", "ci_upper",
            "ame_ci_lower", "ame_ci_upper", "n", "n_state", "se", "ame_se", "n_excluded",
            "merged_states", "pooled_levels", "converged")
 Z95 = float(norm.ppf(0.975))
-
-
-def horizons_of(frame: pl.DataFrame) -> tuple[int, ...]:
-    """The horizons ``analysis.register_transitions`` carries (its ``state_<months>`` columns:
-    the run's follow-up horizons, schemas/windows.py)."""
-    return tuple(sorted(int(c.removeprefix("state_")) for c in frame.columns
-                        if c.startswith("state_") and c.removeprefix("state_").isdigit()))
 
 
 def model_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -89,7 +83,7 @@ def model_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             .join(reviews, on="team", how="left")
             .with_columns(fidelity_band=pl.col("band").fill_null(NO_REVIEW),
                           work_history=pl.col("work_history").cast(pl.String))
-            .select("client_id", "state_m1", *(f"state_{h}" for h in horizons_of(paths)),
+            .select("client_id", "state_m1", *(f"state_{h}" for h in state_horizons(paths.columns)),
                     *COVARIATES[1:]))
 
 
@@ -109,9 +103,9 @@ def merge_few(states: pl.Series, minimum: int = MIN_STATE_CLIENTS) -> dict[str, 
 
 
 def transition_model(frame: pl.DataFrame) -> pl.DataFrame:
-    """``transition_model.csv``: the model at each horizon the frame carries (``horizons_of``),
+    """``transition_model.csv``: the model at each horizon the frame carries (``state_horizons``),
     or its ``not_fitted`` rows."""
-    table = stack_results([horizon_model(frame, h) for h in horizons_of(frame)])
+    table = stack_results([horizon_model(frame, h) for h in state_horizons(frame.columns)])
     missing = [pl.lit(None, pl.String).alias(c) for c in ("not_fitted", "note")
                if c not in table.columns]
     # a not_fitted row's empty numbers would make the counts floats and the flag a number

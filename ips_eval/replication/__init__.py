@@ -33,11 +33,12 @@ def transition_horizons(out_dir: Path) -> tuple[int, ...]:
     ``analysis/register_transitions.parquet`` (the default horizons without one)."""
     import polars as pl
 
+    from schemas.analysis import state_horizons
+
     path = Path(out_dir) / "analysis" / "register_transitions.parquet"
     if not path.is_file():
         return HORIZONS_DEFAULT
-    states = [c.removeprefix("state_") for c in pl.read_parquet_schema(path)]
-    return tuple(sorted(int(m) for m in states if m.isdigit())) or HORIZONS_DEFAULT
+    return state_horizons(pl.read_parquet_schema(path)) or HORIZONS_DEFAULT
 
 
 def codes_r(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> str:

@@ -23,21 +23,20 @@ from matplotlib.path import Path as BezierPath
 from ips_eval.publish.figures.common import page_figure, write_figure_languages
 from ips_eval.publish.figures.register import STATE_COLOURS
 from ips_eval.publish.tables.disclosure import is_small
+from schemas.analysis import state_horizons
 from schemas.codebook import Lang
 from schemas.figure_text import figure_text
 from schemas.register_states import STATE_NAMES, state_label
 
 FIGURE_NAME = "transitions_alluvial"
 GROUPS = ("clients", "matched_comparison")
+NODE_WIDTH = 0.08
+GAP = 2.0  # percentage points between two states of a column
 
 
 def stages_of(paths: pl.DataFrame) -> tuple[str, ...]:
     """The columns of ``results.transition_paths``: month −1, then each horizon in order."""
-    horizons = sorted(int(c.removeprefix("state_")) for c in paths.columns
-                      if c.startswith("state_") and c.removeprefix("state_").isdigit())
-    return ("state_m1", *(f"state_{h}" for h in horizons))
-NODE_WIDTH = 0.08
-GAP = 2.0  # percentage points between two states of a column
+    return ("state_m1", *(f"state_{h}" for h in state_horizons(paths.columns)))
 
 
 def stage_counts(paths: pl.DataFrame, stage: str) -> dict[str, int]:
