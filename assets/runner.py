@@ -19,10 +19,11 @@ assets and what depends on them within the phase; after it, Dagster's stale stat
 again, so an asset whose table came out identical to the last run's stops the change there.
 
 The runner keeps two checks of its own (``<out>/.ips_eval_state.json``, written by a complete
-run): a run with other settings (cut-offs, label language, register history, the pseudonym
-key, the delivery folder), after an ``INCOMPLETE.txt``, or after a ``--select`` runs the whole
-graph — Dagster's versions know nothing of settings, and a killed step may have written part of
-its table with no materialisation to say so (docs/operations.md §Incremental runs).
+run): a run with other settings (cut-offs, label language, register history, follow-up
+horizons, the pseudonym key, the delivery folder), after an ``INCOMPLETE.txt``, or after a
+``--select`` runs the whole graph — Dagster's versions know nothing of settings, and a killed
+step may have written part of its table with no materialisation to say so
+(docs/operations.md §Incremental runs).
 """
 
 from __future__ import annotations
@@ -467,8 +468,7 @@ def _run_stale(graph, instance: dg.DagsterInstance, stale: dict[dg.AssetKey, str
     fingerprint) is the same as last time does not make its dependants run."""
     order = [k for k in graph.toposorted_asset_keys if graph.get(k).is_materializable]
     if set(order) <= set(stale):  # everything (new code): one run, not four
-        ok = run(None)
-        return ok
+        return run(None)
     phase = asset_phases(graph)
     done: set[dg.AssetKey] = set()
     for step in range(4):

@@ -63,6 +63,12 @@ def windows_days(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> dict[int, floa
     return {m: window_days(m) for m in horizons}
 
 
+def horizon_days(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> tuple[float, ...]:
+    """The horizons in days, in order: the times the estimates are read at (6 → 182.625,
+    24 → 730.5)."""
+    return tuple(windows_days(horizons).values())
+
+
 WINDOWS_DAYS: dict[int, float] = windows_days(HORIZONS_DEFAULT)
 
 # docs/methods.md §Windows and cut-offs, "Longer follow-up": the summaries the contract gives at

@@ -31,9 +31,9 @@ from ips_eval.employment.finegray import cox_fit, finegray_rows
 from ips_eval.employment.survival import aalen_johansen
 from ips_eval.outputs import fit_or_reason, not_fitted, stack_results
 from schemas.study import COHORTS
-from schemas.windows import HORIZONS_DEFAULT, windows_days
+from schemas.windows import HORIZONS_DEFAULT, horizon_days
 
-TIMES_DAYS: tuple[float, ...] = tuple(windows_days(HORIZONS_DEFAULT).values())
+TIMES_DAYS: tuple[float, ...] = horizon_days()
 
 COMPETING_SCHEMA = {
     "param": pl.String, "model": pl.String, "term": pl.String, "time_days": pl.Float64,
@@ -201,7 +201,7 @@ def competing_table(ttfj: pl.DataFrame,
     (module docstring); ``ttfj`` the TTFJ rows with cohort and the client covariates. A part
     the data cannot carry yet (one cohort only, no first jobs) is a ``not_fitted`` row saying
     why."""
-    times = tuple(windows_days(horizons).values())
+    times = horizon_days(horizons)
     n, events = ttfj.height, int((ttfj["event"] == 1).sum())
     cohorts = ttfj["cohort"].n_unique()
 

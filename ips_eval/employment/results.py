@@ -33,15 +33,10 @@ from ips_eval.employment.survival import (
     median_time,
     restricted_mean,
 )
-from schemas.windows import HORIZONS_DEFAULT, summary_horizons, window_days, windows_days
+from schemas.windows import HORIZONS_DEFAULT, horizon_days, summary_horizons, window_days
 
 TENURE_PARAMS = ("TENURE1", "TENURE", "TENURE1_REG")
 GROUP_VARS = ("all", "cohort", "region")
-
-
-def horizon_times(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> tuple[float, ...]:
-    """The times (days) the estimates are read at: each horizon (6 → 182.625, 24 → 730.5)."""
-    return tuple(windows_days(horizons).values())
 
 
 def rmst_taus(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> tuple[float, ...]:
@@ -73,7 +68,7 @@ def _curves(rows: pl.DataFrame, param: str) -> Iterator[tuple[str, str, StepCurv
 def km_table(tte: pl.DataFrame, horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> pl.DataFrame:
     """km.csv: every param × group × method × each horizon (``time_days``: 182.625 and 365.25,
     and 730.5 when 24 months is asked)."""
-    times = horizon_times(horizons)
+    times = horizon_days(horizons)
     records = []
     for param in sorted(tte["param"].unique().to_list()):
         for group_var, group, rows in groups(tte.filter(pl.col("param") == param)):
@@ -202,7 +197,7 @@ def employment_comparison(tte: pl.DataFrame, clients: pl.DataFrame, jobs: pl.Dat
                             "estimate": count / people.height if people.height else None,
                             "ci_lower": None, "ci_upper": None})
         curve = aalen_johansen(rows["time_days"].to_numpy(), rows["event"].to_numpy(), cause=1)
-        for t in horizon_times(horizons):
+        for t in horizon_days(horizons):
             p = estimate_at(curve, t)
             records.append({**common, "measure": "cif_first_job", "time_days": t,
                             "n_events": p.n_events, "n_at_risk": p.n_at_risk,

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from ips_eval.outputs import atomic_path, output_dir, write_text
-from schemas.windows import HORIZONS_DEFAULT, check_horizons, summary_horizons, windows_days
+from schemas.windows import HORIZONS_DEFAULT, check_horizons, horizon_days, summary_horizons
 
 FOLDER = Path("replication") / "R"
 DATASETS = ("clients", "jobs", "tte", "scores", "fidelity", "register_monthly",
@@ -83,7 +83,7 @@ def horizons_r(horizons: tuple[int, ...] = HORIZONS_DEFAULT) -> str:
         "# horizons in months and in days (months x 365.25 / 12), and the horizons of the",
         "# 12-month summaries (the restricted mean's tau, the logit of a job within the window).",
         f"HORIZONS <- {vector(horizons)}",
-        f"HORIZON_DAYS <- {vector(windows_days(horizons).values())}",
+        f"HORIZON_DAYS <- {vector(horizon_days(horizons))}",
         f"SUMMARY_MONTHS <- {vector(summary_horizons(horizons))}",
     ]) + "\n"
 
